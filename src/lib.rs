@@ -1,0 +1,11 @@
+//! pcn-atlas: check NHS England primary care network footprints and measure
+//! the drive-time burden they put on staff and patients.
+//!
+//! The modules follow the pipeline: [`load`] reads a dataset into the
+//! [`model`]; [`check`] computes adjacency, footprints, contiguity and
+//! population bands; [`output`] writes GeoJSON, CSV and the JSON report.
+//! [`import`] builds a dataset folder from the national NHS/ONS/OS files and
+//! [`demo`] generates the synthetic demo county.
+
+pub mod coords;
+pub mod model;

@@ -1,0 +1,264 @@
+//! The in-memory model every stage works on. Codes (ODS practice codes, ONS
+//! area codes, PCN codes) live only at the edges; between stages we pass the
+//! id newtypes below, which index the `Vec`s of [`Dataset`].
+
+use geo::{Coord, MultiPolygon};
+use serde::Serialize;
+
+macro_rules! id_type {
+    ($name:ident, $what:literal) => {
+        #[doc = concat!("Index of a ", $what, " in its `Vec` in [`Dataset`].")]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        pub struct $name(pub u32);
+        impl $name {
+            pub fn idx(self) -> usize {
+                self.0 as usize
+            }
+            pub fn from_idx(i: usize) -> Self {
+                Self(i as u32)
+            }
+        }
+    };
+}
+
+id_type!(PracticeId, "practice");
+id_type!(PcnId, "primary care network");
+id_type!(AreaId, "small area (LSOA)");
+
+/// ONS Rural-Urban Classification of a small area.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Ruc {
+    // 2011 classes.
+    /// Urban major conurbation
+    A1,
+    /// Urban minor conurbation
+    B1,
+    /// Urban city and town
+    C1,
+    /// Urban city and town in a sparse setting
+    C2,
+    /// Rural town and fringe
+    D1,
+    /// Rural town and fringe in a sparse setting
+    D2,
+    /// Rural village
+    E1,
+    /// Rural village in a sparse setting
+    E2,
+    // 2021 classes (ONS RUC 2021).
+    /// Urban: nearer to a major town or city
+    UN1,
+    /// Urban: further from a major town or city
+    UF1,
+    /// Larger rural: nearer to a major town or city
+    RLN1,
+    /// Larger rural: further from a major town or city
+    RLF1,
+    /// Smaller rural: nearer to a major town or city
+    RSN1,
+    /// Smaller rural: further from a major town or city
+    RSF1,
+}
+
+impl Ruc {
+    pub const ALL: [Ruc; 14] = [
+        Ruc::A1,
+        Ruc::B1,
+        Ruc::C1,
+        Ruc::C2,
+        Ruc::D1,
+        Ruc::D2,
+        Ruc::E1,
+        Ruc::E2,
+        Ruc::UN1,
+        Ruc::UF1,
+        Ruc::RLN1,
+        Ruc::RLF1,
+        Ruc::RSN1,
+        Ruc::RSF1,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Ruc::A1 => "A1",
+            Ruc::B1 => "B1",
+            Ruc::C1 => "C1",
+            Ruc::C2 => "C2",
+            Ruc::D1 => "D1",
+            Ruc::D2 => "D2",
+            Ruc::E1 => "E1",
+            Ruc::E2 => "E2",
+            Ruc::UN1 => "UN1",
+            Ruc::UF1 => "UF1",
+            Ruc::RLN1 => "RLN1",
+            Ruc::RLF1 => "RLF1",
+            Ruc::RSN1 => "RSN1",
+            Ruc::RSF1 => "RSF1",
+        }
+    }
+
+    /// Parse a RUC code (case-insensitive, surrounding space ignored).
+    pub fn parse(s: &str) -> Option<Ruc> {
+        let s = s.trim();
+        Ruc::ALL
+            .into_iter()
+            .find(|r| r.code().eq_ignore_ascii_case(s))
+    }
+
+    /// Rural: 2011 D1, D2, E1, E2; 2021 the four rural classes.
+    pub fn is_rural(self) -> bool {
+        matches!(
+            self,
+            Ruc::D1 | Ruc::D2 | Ruc::E1 | Ruc::E2 | Ruc::RLN1 | Ruc::RLF1 | Ruc::RSN1 | Ruc::RSF1
+        )
+    }
+
+    /// Sparse setting: 2011 C2, D2, E2. The 2021 classification has no
+    /// sparsity dimension; its "further from a major town or city" classes
+    /// are the closest analogue and are treated as sparse (documented in
+    /// docs/methods.md).
+    pub fn is_sparse(self) -> bool {
+        matches!(
+            self,
+            Ruc::C2 | Ruc::D2 | Ruc::E2 | Ruc::UF1 | Ruc::RLF1 | Ruc::RSF1
+        )
+    }
+}
+
+/// Where an area's representative point came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CentroidSource {
+    /// Population-weighted centroid given in the input.
+    PopulationWeighted,
+    /// No centroid given: an interior point of the polygon (geo's
+    /// `InteriorPoint`, which lies inside the polygon, unlike the plain
+    /// centroid of a crescent-shaped area).
+    InteriorPoint,
+}
+
+/// A small area (LSOA): the building block of footprints.
+#[derive(Clone, Debug)]
+pub struct Area {
+    pub code: String,
+    pub name: Option<String>,
+    /// Local authority district code, when the input carries one.
+    pub lad_code: Option<String>,
+    /// Boundary in British National Grid metres.
+    pub geometry: MultiPolygon<f64>,
+    /// Resident population, when known.
+    pub population: Option<u64>,
+    pub ruc: Option<Ruc>,
+    /// Representative point in BNG metres.
+    pub centroid: Coord<f64>,
+    pub centroid_source: CentroidSource,
+}
+
+/// A GP practice.
+#[derive(Clone, Debug)]
+pub struct Practice {
+    pub code: String,
+    pub name: String,
+    pub pcn: Option<PcnId>,
+    /// Registered list size; `None` when the input has none.
+    pub list_size: Option<u64>,
+    pub postcode: Option<String>,
+    /// Location in BNG metres; `None` when it could not be located (a
+    /// postcode that does not geocode).
+    pub location: Option<Coord<f64>>,
+}
+
+/// A primary care network.
+#[derive(Clone, Debug)]
+pub struct Pcn {
+    pub code: String,
+    pub name: String,
+    /// Member practices, in input order.
+    pub practices: Vec<PracticeId>,
+}
+
+/// Patients registered at a practice who live in an area.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Registration {
+    pub practice: PracticeId,
+    pub area: AreaId,
+    pub patients: u64,
+}
+
+/// A planner's assignment of an area to a PCN (`footprints.csv`). An area
+/// may appear under two PCNs: that is a finding, not an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FootprintRow {
+    pub area: AreaId,
+    pub pcn: PcnId,
+    /// 1-based line in the footprints file, for findings.
+    pub line: u64,
+}
+
+/// An explicit link between two areas that do not touch (a bridge or ferry
+/// across water), from `links.csv`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AreaLink {
+    pub a: AreaId,
+    pub b: AreaId,
+    pub kind: String,
+}
+
+/// One input file as read: for the report.
+#[derive(Clone, Debug, Serialize)]
+pub struct InputFile {
+    /// What the file is: `practices`, `areas`, `population`, ...
+    pub role: String,
+    pub path: String,
+    pub sha256: String,
+    /// Data rows or features read.
+    pub rows: u64,
+}
+
+/// Something in the input the tool can carry on with but must not hide: a
+/// practice without a PCN, a postcode that does not geocode, an area with no
+/// population. Written to the report and to `findings.csv`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Notice {
+    /// Stable code, e.g. `PRACTICE_WITHOUT_PCN`.
+    pub code: String,
+    /// The practice, area or PCN code it is about.
+    pub subject: String,
+    /// Human-readable detail naming the file and the value.
+    pub detail: String,
+}
+
+/// A loaded, validated dataset.
+#[derive(Clone, Debug, Default)]
+pub struct Dataset {
+    pub practices: Vec<Practice>,
+    pub pcns: Vec<Pcn>,
+    pub areas: Vec<Area>,
+    pub registrations: Vec<Registration>,
+    /// `None` when no footprints file was given.
+    pub footprints: Option<Vec<FootprintRow>>,
+    pub links: Vec<AreaLink>,
+    pub inputs: Vec<InputFile>,
+    pub notices: Vec<Notice>,
+}
+
+impl Dataset {
+    pub fn practice(&self, id: PracticeId) -> &Practice {
+        &self.practices[id.idx()]
+    }
+    pub fn pcn(&self, id: PcnId) -> &Pcn {
+        &self.pcns[id.idx()]
+    }
+    pub fn area(&self, id: AreaId) -> &Area {
+        &self.areas[id.idx()]
+    }
+    pub fn practice_ids(&self) -> impl Iterator<Item = PracticeId> + '_ {
+        (0..self.practices.len()).map(PracticeId::from_idx)
+    }
+    pub fn pcn_ids(&self) -> impl Iterator<Item = PcnId> + '_ {
+        (0..self.pcns.len()).map(PcnId::from_idx)
+    }
+    pub fn area_ids(&self) -> impl Iterator<Item = AreaId> + '_ {
+        (0..self.areas.len()).map(AreaId::from_idx)
+    }
+}
