@@ -1,0 +1,575 @@
+//! Areas (LSOAs) from GeoJSON or a shapefile, with population, RUC class
+//! and population-weighted centroids taken from properties or joined from
+//! separate CSVs on the area code.
+
+use super::columns as c;
+use super::geojson::{Crs, Geometry, Position, prop, read_feature_collection, value_text};
+use super::table::{ColumnSpec, Table, parse_count, parse_f64};
+use crate::coords::{check_bng, check_wgs84, wgs84_to_bng};
+use crate::model::{Area, CentroidSource, InputFile, Notice, Ruc};
+use anyhow::{Result, anyhow, bail};
+use geo::{Area as _, Coord, InteriorPoint, LineString, MultiPolygon, Polygon};
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Optional CSVs joined onto the areas by code.
+#[derive(Clone, Debug, Default)]
+pub struct AreaJoins<'a> {
+    pub population: Option<&'a Path>,
+    pub ruc: Option<&'a Path>,
+    pub centroids: Option<&'a Path>,
+}
+
+/// The areas and what was read.
+pub struct LoadedAreas {
+    pub areas: Vec<Area>,
+    pub notices: Vec<Notice>,
+    pub inputs: Vec<InputFile>,
+    pub crs: Crs,
+}
+
+/// An area as read, before joins.
+struct RawArea {
+    code: String,
+    name: Option<String>,
+    lad_code: Option<String>,
+    population: Option<u64>,
+    ruc: Option<Ruc>,
+    centroid: Option<Coord<f64>>,
+    geometry: MultiPolygon<f64>,
+    /// 1-based feature number, for messages.
+    feature: usize,
+}
+
+/// Load areas from `path` (`.geojson`/`.json` or `.shp`) and apply joins.
+pub fn load_areas(path: &Path, joins: &AreaJoins<'_>) -> Result<LoadedAreas> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let (crs, raw, input) = match ext.as_str() {
+        "geojson" | "json" => read_geojson_areas(path)?,
+        "shp" => read_shp_areas(path)?,
+        _ => bail!(
+            "{}: unknown areas format `.{ext}`: expected .geojson, .json or .shp",
+            path.display()
+        ),
+    };
+    finish(path, crs, raw, input, joins)
+}
+
+fn read_geojson_areas(path: &Path) -> Result<(Crs, Vec<RawArea>, InputFile)> {
+    let bytes = std::fs::read(path).map_err(|e| anyhow!("{}: cannot read: {e}", path.display()))?;
+    let sha256 = super::text::sha256_hex(&bytes);
+    let fc = read_feature_collection(path, &bytes)?;
+    drop(bytes);
+    let crs = fc.crs;
+    let raw: Vec<RawArea> = fc
+        .features
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let feature = i + 1;
+            let props = f.properties.unwrap_or_default();
+            let code = area_code(path, feature, &props)?;
+            let at = || format!("{}: feature {feature} ({code})", path.display());
+            let polys: Vec<Vec<Vec<Position>>> = match f.geometry {
+                Some(Geometry::Polygon { coordinates }) => vec![coordinates],
+                Some(Geometry::MultiPolygon { coordinates }) => coordinates,
+                Some(other) => bail!(
+                    "{}: geometry is a {}, expected Polygon or MultiPolygon",
+                    at(),
+                    other.type_name()
+                ),
+                None => bail!("{}: has no geometry", at()),
+            };
+            let geometry =
+                to_multipolygon(&polys, crs).map_err(|why| anyhow!("{}: {why}", at()))?;
+            raw_area(path, feature, code, &props, crs, geometry)
+        })
+        .collect::<Result<_>>()?;
+    let input = InputFile {
+        role: "areas".into(),
+        path: path.display().to_string(),
+        sha256,
+        rows: raw.len() as u64,
+    };
+    Ok((crs, raw, input))
+}
+
+fn read_shp_areas(path: &Path) -> Result<(Crs, Vec<RawArea>, InputFile)> {
+    let (crs, features) = super::shp::read_shapefile(path)?;
+    let bytes = std::fs::read(path).map_err(|e| anyhow!("{}: cannot read: {e}", path.display()))?;
+    let sha256 = super::text::sha256_hex(&bytes);
+    let raw: Vec<RawArea> = features
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let feature = i + 1;
+            let code = area_code(path, feature, &f.properties)?;
+            let at = || format!("{}: record {feature} ({code})", path.display());
+            let polys = match f.shape {
+                shapefile::Shape::Polygon(p) => shp_rings(p.rings(), |q| [q.x, q.y]),
+                shapefile::Shape::PolygonM(p) => shp_rings(p.rings(), |q| [q.x, q.y]),
+                shapefile::Shape::PolygonZ(p) => shp_rings(p.rings(), |q| [q.x, q.y]),
+                shapefile::Shape::NullShape => bail!("{}: has no geometry", at()),
+                other => bail!(
+                    "{}: shape is a {}, expected Polygon",
+                    at(),
+                    other.shapetype()
+                ),
+            }
+            .map_err(|why| anyhow!("{}: {why}", at()))?;
+            let geometry =
+                to_multipolygon(&polys, crs).map_err(|why| anyhow!("{}: {why}", at()))?;
+            raw_area(path, feature, code, &f.properties, crs, geometry)
+        })
+        .collect::<Result<_>>()?;
+    let input = InputFile {
+        role: "areas".into(),
+        path: path.display().to_string(),
+        sha256,
+        rows: raw.len() as u64,
+    };
+    Ok((crs, raw, input))
+}
+
+/// Group shapefile rings into polygons: each outer ring starts a polygon and
+/// the inner rings after it are its holes (the ESRI specification's order).
+fn shp_rings<P>(
+    rings: &[shapefile::PolygonRing<P>],
+    xy: impl Fn(&P) -> [f64; 2],
+) -> std::result::Result<Vec<Vec<Vec<Position>>>, String> {
+    let mut polys: Vec<Vec<Vec<Position>>> = Vec::new();
+    for ring in rings {
+        let pts: Vec<Position> = ring.points().iter().map(|q| Position(xy(q))).collect();
+        match ring {
+            shapefile::PolygonRing::Outer(_) => polys.push(vec![pts]),
+            shapefile::PolygonRing::Inner(_) => match polys.last_mut() {
+                Some(p) => p.push(pts),
+                None => return Err("a hole (inner ring) comes before any outer ring".into()),
+            },
+        }
+    }
+    Ok(polys)
+}
+
+fn area_code(path: &Path, feature: usize, props: &Map<String, Value>) -> Result<String> {
+    prop(props, c::AREA_CODE)
+        .and_then(|(_, v)| value_text(v))
+        .ok_or_else(|| {
+            let keys: Vec<&str> = props.keys().map(String::as_str).collect();
+            anyhow!(
+                "{}: feature {feature}: no `area_code` (or LSOA11CD, LSOA21CD) property; it has: {}",
+                path.display(),
+                keys.join(", ")
+            )
+        })
+}
+
+/// Check and convert rings to BNG.
+fn to_multipolygon(
+    polys: &[Vec<Vec<Position>>],
+    crs: Crs,
+) -> std::result::Result<MultiPolygon<f64>, String> {
+    if polys.is_empty() {
+        return Err("has an empty geometry".into());
+    }
+    let mut out = Vec::with_capacity(polys.len());
+    for (pi, rings) in polys.iter().enumerate() {
+        if rings.is_empty() {
+            return Err(format!("polygon {} has no rings", pi + 1));
+        }
+        let mut converted = Vec::with_capacity(rings.len());
+        for (ri, ring) in rings.iter().enumerate() {
+            let label = format!("polygon {} ring {}", pi + 1, ri + 1);
+            if ring.len() < 4 {
+                return Err(format!(
+                    "{label} has {} positions; a ring needs at least 4",
+                    ring.len()
+                ));
+            }
+            if ring.first() != ring.last() {
+                return Err(format!(
+                    "{label} is not closed: first position {:?} differs from last {:?}",
+                    ring[0].0,
+                    ring[ring.len() - 1].0
+                ));
+            }
+            let mut coords = Vec::with_capacity(ring.len());
+            for p in ring {
+                let [x, y] = p.0;
+                let c = match crs {
+                    Crs::Wgs84 => {
+                        if let Some(why) = check_wgs84(x, y) {
+                            return Err(format!("{label}: {why}"));
+                        }
+                        wgs84_to_bng(x, y)
+                    }
+                    Crs::Bng => {
+                        if let Some(why) = check_bng(x, y) {
+                            return Err(format!("{label}: {why}"));
+                        }
+                        Coord { x, y }
+                    }
+                };
+                coords.push(c);
+            }
+            converted.push(LineString(coords));
+        }
+        let exterior = converted.remove(0);
+        out.push(Polygon::new(exterior, converted));
+    }
+    let mp = MultiPolygon(out);
+    if mp.unsigned_area() <= 0.0 {
+        return Err("is an empty polygon (zero area)".into());
+    }
+    Ok(mp)
+}
+
+fn raw_area(
+    path: &Path,
+    feature: usize,
+    code: String,
+    props: &Map<String, Value>,
+    crs: Crs,
+    geometry: MultiPolygon<f64>,
+) -> Result<RawArea> {
+    let at = || format!("{}: feature {feature} ({code})", path.display());
+    let text = |spec: ColumnSpec| prop(props, spec).and_then(|(_, v)| value_text(v));
+    let population = match prop(props, c::POPULATION) {
+        None => None,
+        Some((k, v)) => {
+            Some(value_count(v).map_err(|why| anyhow!("{}: property `{k}`: {why}", at()))?)
+        }
+    };
+    let ruc = match text(c::RUC) {
+        None => None,
+        Some(s) => Some(Ruc::parse(&s).ok_or_else(|| {
+            anyhow!(
+                "{}: RUC `{s}` is not a Rural-Urban Classification code (2011: A1 B1 C1 C2 D1 D2 E1 E2; 2021: UN1 UF1 RLN1 RLF1 RSN1 RSF1)",
+                at()
+            )
+        })?),
+    };
+    let num = |spec: ColumnSpec| -> Result<Option<f64>> {
+        match prop(props, spec) {
+            None => Ok(None),
+            Some((k, v)) => value_f64(v)
+                .map(Some)
+                .map_err(|why| anyhow!("{}: property `{k}`: {why}", at())),
+        }
+    };
+    let centroid = match (num(c::CENTROID_LON)?, num(c::CENTROID_LAT)?) {
+        (Some(lon), Some(lat)) => {
+            if let Some(why) = check_wgs84(lon, lat) {
+                bail!("{}: centroid: {why}", at());
+            }
+            Some(wgs84_to_bng(lon, lat))
+        }
+        (None, None) => match (num(c::CENTROID_E)?, num(c::CENTROID_N)?) {
+            (Some(e), Some(n)) => {
+                if let Some(why) = check_bng(e, n) {
+                    bail!("{}: centroid: {why}", at());
+                }
+                Some(Coord { x: e, y: n })
+            }
+            (None, None) => None,
+            _ => bail!(
+                "{}: only one of centroid_easting/centroid_northing is given",
+                at()
+            ),
+        },
+        _ => bail!("{}: only one of centroid_lon/centroid_lat is given", at()),
+    };
+    let _ = crs;
+    Ok(RawArea {
+        name: text(c::AREA_NAME),
+        lad_code: text(c::LAD_CODE),
+        code,
+        population,
+        ruc,
+        centroid,
+        geometry,
+        feature,
+    })
+}
+
+fn value_count(v: &Value) -> std::result::Result<u64, String> {
+    match v {
+        Value::Number(n) => n
+            .as_u64()
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| *f >= 0.0 && f.fract() == 0.0)
+                    .map(|f| f as u64)
+            })
+            .ok_or_else(|| format!("`{n}` is not a whole number of 0 or more")),
+        Value::String(s) => parse_count(s),
+        other => Err(format!("`{other}` is not a number")),
+    }
+}
+
+fn value_f64(v: &Value) -> std::result::Result<f64, String> {
+    match v {
+        Value::Number(n) => n.as_f64().ok_or_else(|| format!("`{n}` is not a number")),
+        Value::String(s) => parse_f64(s),
+        other => Err(format!("`{other}` is not a number")),
+    }
+}
+
+/// Joins, duplicate handling, centroids and notices.
+fn finish(
+    path: &Path,
+    crs: Crs,
+    raw: Vec<RawArea>,
+    input: InputFile,
+    joins: &AreaJoins<'_>,
+) -> Result<LoadedAreas> {
+    let mut notices = Vec::new();
+    let mut inputs = vec![input];
+    // Duplicates: an exact repeat is a notice, a conflicting one an error.
+    let mut index: HashMap<String, usize> = HashMap::with_capacity(raw.len());
+    let mut kept: Vec<RawArea> = Vec::with_capacity(raw.len());
+    for r in raw {
+        if let Some(&i) = index.get(&r.code) {
+            let first = &kept[i];
+            if first.geometry == r.geometry
+                && first.population == r.population
+                && first.ruc == r.ruc
+            {
+                notices.push(Notice {
+                    code: "DUPLICATE_CODE".into(),
+                    subject: r.code.clone(),
+                    detail: format!(
+                        "{}: feature {} repeats area {} (feature {}) exactly; the repeat is ignored",
+                        path.display(),
+                        r.feature,
+                        r.code,
+                        first.feature
+                    ),
+                });
+                continue;
+            }
+            bail!(
+                "{}: feature {}: duplicate area code `{}` (first at feature {}) with a different geometry or values",
+                path.display(),
+                r.feature,
+                r.code,
+                first.feature
+            );
+        }
+        index.insert(r.code.clone(), kept.len());
+        kept.push(r);
+    }
+    if kept.is_empty() {
+        bail!("{}: no area features", path.display());
+    }
+
+    if let Some(p) = joins.population {
+        let t = Table::open(p)?;
+        let code = t.require(c::AREA_CODE)?;
+        let pop = t.require(c::POPULATION)?;
+        let rows = join(&t, code, &index, &mut notices, |row, i| {
+            kept[i].population = Some(row.count(pop)?);
+            Ok(())
+        })?;
+        inputs.push(input_file("population", &t, rows));
+    }
+    if let Some(p) = joins.ruc {
+        let t = Table::open(p)?;
+        let code = t.require(c::AREA_CODE)?;
+        let ruc = t.require(c::RUC)?;
+        let rows = join(&t, code, &index, &mut notices, |row, i| {
+            let s = row.required_str(ruc)?;
+            kept[i].ruc = Some(Ruc::parse(s).ok_or_else(|| {
+                anyhow!(
+                    "{}: `{s}` is not a Rural-Urban Classification code",
+                    row.at()
+                )
+            })?);
+            Ok(())
+        })?;
+        inputs.push(input_file("ruc", &t, rows));
+    }
+    if let Some(p) = joins.centroids {
+        let t = Table::open(p)?;
+        let code = t.require(c::AREA_CODE)?;
+        let lonlat = t.optional(c::CENTROID_LON).zip(t.optional(c::CENTROID_LAT));
+        let en = t.optional(c::CENTROID_E).zip(t.optional(c::CENTROID_N));
+        let xy = t.optional(c::CENTROID_X).zip(t.optional(c::CENTROID_Y));
+        let (cx, cy) = lonlat.or(en).or(xy).ok_or_else(|| {
+            anyhow!(
+                "{}: no centroid columns: expected centroid_lon/centroid_lat, centroid_easting/centroid_northing or X/Y; the header has: {}",
+                t.display(),
+                t.headers.join(", ")
+            )
+        })?;
+        let rows = join(&t, code, &index, &mut notices, |row, i| {
+            let x = row
+                .opt_f64(Some(cx))?
+                .ok_or_else(|| anyhow!("{}: centroid is empty", row.at()))?;
+            let y = row
+                .opt_f64(Some(cy))?
+                .ok_or_else(|| anyhow!("{}: centroid is empty", row.at()))?;
+            // X/Y columns: degrees when they fit longitude/latitude, else metres.
+            let degrees = lonlat.is_some() || (en.is_none() && x.abs() <= 180.0 && y.abs() <= 90.0);
+            let p = if degrees {
+                if let Some(why) = check_wgs84(x, y) {
+                    bail!("{}: centroid: {why}", row.at());
+                }
+                wgs84_to_bng(x, y)
+            } else {
+                if let Some(why) = check_bng(x, y) {
+                    bail!("{}: centroid: {why}", row.at());
+                }
+                Coord { x, y }
+            };
+            kept[i].centroid = Some(p);
+            Ok(())
+        })?;
+        inputs.push(input_file("centroids", &t, rows));
+    }
+
+    let areas: Vec<Area> = kept
+        .into_par_iter()
+        .map(|r| {
+            let (centroid, centroid_source) = match r.centroid {
+                Some(p) => (p, CentroidSource::PopulationWeighted),
+                None => {
+                    let p = r.geometry.interior_point().map(|p| p.0).ok_or_else(|| {
+                        anyhow!(
+                            "{}: feature {} ({}): no interior point",
+                            path.display(),
+                            r.feature,
+                            r.code
+                        )
+                    })?;
+                    (p, CentroidSource::InteriorPoint)
+                }
+            };
+            Ok(Area {
+                code: r.code,
+                name: r.name,
+                lad_code: r.lad_code,
+                geometry: r.geometry,
+                population: r.population,
+                ruc: r.ruc,
+                centroid,
+                centroid_source,
+            })
+        })
+        .collect::<Result<_>>()?;
+    // OGC validity (self-intersections, overlapping parts). Real ONS files
+    // have a handful of multipolygons whose parts share an edge; the tool
+    // can carry on with those, so they are reported, not fatal.
+    let invalid: Vec<(usize, String)> = areas
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, a)| {
+            use geo::Validation;
+            a.geometry
+                .check_validation()
+                .err()
+                .map(|e| (i, e.to_string()))
+        })
+        .collect();
+    for (i, why) in invalid {
+        notices.push(Notice {
+            code: "AREA_INVALID_GEOMETRY".into(),
+            subject: areas[i].code.clone(),
+            detail: format!(
+                "{}: area {} is not a valid OGC polygon ({why}); it is used as it is",
+                path.display(),
+                areas[i].code
+            ),
+        });
+    }
+    for a in &areas {
+        if a.population.is_none() {
+            notices.push(Notice {
+                code: "AREA_WITHOUT_POPULATION".into(),
+                subject: a.code.clone(),
+                detail: format!("area {} has no resident population; it counts as 0", a.code),
+            });
+        }
+        if a.ruc.is_none() {
+            notices.push(Notice {
+                code: "AREA_WITHOUT_RUC".into(),
+                subject: a.code.clone(),
+                detail: format!(
+                    "area {} has no Rural-Urban Classification; it counts as urban in rural shares",
+                    a.code
+                ),
+            });
+        }
+    }
+    Ok(LoadedAreas {
+        areas,
+        notices,
+        inputs,
+        crs,
+    })
+}
+
+fn input_file(role: &str, t: &Table, rows: u64) -> InputFile {
+    InputFile {
+        role: role.into(),
+        path: t.display(),
+        sha256: t.file.sha256.clone(),
+        rows,
+    }
+}
+
+/// Apply `f` to every row whose code names a known area. Codes not among
+/// the areas (other countries' codes in ONS UK-wide files) are counted in
+/// one notice, not errors.
+fn join(
+    t: &Table,
+    code: super::table::Col,
+    index: &HashMap<String, usize>,
+    notices: &mut Vec<Notice>,
+    mut f: impl FnMut(&super::table::Row<'_>, usize) -> Result<()>,
+) -> Result<u64> {
+    let mut rows = 0;
+    let mut unmatched = 0u64;
+    let mut examples = Vec::new();
+    let mut seen: HashMap<usize, u64> = HashMap::new();
+    for row in t.rows() {
+        let row = row?;
+        rows += 1;
+        let k = row.required_str(code)?;
+        match index.get(k) {
+            Some(&i) => {
+                if let Some(first) = seen.insert(i, row.line) {
+                    bail!(
+                        "{}: area {k} appears twice (first on line {first})",
+                        row.at()
+                    );
+                }
+                f(&row, i)?;
+            }
+            None => {
+                unmatched += 1;
+                if examples.len() < 5 {
+                    examples.push(k.to_string());
+                }
+            }
+        }
+    }
+    if unmatched > 0 {
+        notices.push(Notice {
+            code: "JOIN_ROWS_UNMATCHED".into(),
+            subject: t.display(),
+            detail: format!(
+                "{}: {unmatched} of {rows} rows name areas not in the areas file (e.g. {}); they are ignored",
+                t.display(),
+                examples.join(", ")
+            ),
+        });
+    }
+    Ok(rows)
+}

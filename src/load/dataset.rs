@@ -1,0 +1,186 @@
+//! A dataset folder: fixed file names, each overridable by an explicit path.
+//!
+//! | file | required |
+//! |---|---|
+//! | `practices.csv` | yes |
+//! | `areas.geojson` or `areas.shp` | yes |
+//! | `registrations.csv`, `footprints.csv`, `links.csv` | no |
+//! | `population.csv`, `ruc.csv`, `centroids.csv` (joined onto areas) | no |
+//! | `postcodes/` (Code-Point Open, for practices located by postcode) | no |
+
+use super::areas::{AreaJoins, load_areas};
+use super::codepoint::PostcodeLookup;
+use super::practices::load_practices;
+use super::registrations::{CodeIndex, load_footprints, load_links, load_registrations};
+use crate::model::{AreaId, Dataset, PcnId, PracticeId};
+use anyhow::{Result, bail};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Where each input comes from: a dataset folder and/or explicit files.
+#[derive(Clone, Debug, Default)]
+pub struct DatasetPaths {
+    pub dir: Option<PathBuf>,
+    pub practices: Option<PathBuf>,
+    pub areas: Option<PathBuf>,
+    pub registrations: Option<PathBuf>,
+    pub footprints: Option<PathBuf>,
+    pub links: Option<PathBuf>,
+    pub population: Option<PathBuf>,
+    pub ruc: Option<PathBuf>,
+    pub centroids: Option<PathBuf>,
+    pub postcodes: Option<PathBuf>,
+}
+
+/// Every input resolved to a path (or absent).
+#[derive(Clone, Debug, Default)]
+pub struct ResolvedPaths {
+    pub practices: PathBuf,
+    pub areas: PathBuf,
+    pub registrations: Option<PathBuf>,
+    pub footprints: Option<PathBuf>,
+    pub links: Option<PathBuf>,
+    pub population: Option<PathBuf>,
+    pub ruc: Option<PathBuf>,
+    pub centroids: Option<PathBuf>,
+    pub postcodes: Option<PathBuf>,
+}
+
+impl DatasetPaths {
+    /// A dataset folder with no overrides.
+    pub fn dir(dir: impl Into<PathBuf>) -> Self {
+        Self {
+            dir: Some(dir.into()),
+            ..Self::default()
+        }
+    }
+
+    /// Resolve every input: explicit paths win; otherwise the folder's file
+    /// of the fixed name when it exists.
+    pub fn resolve(&self) -> Result<ResolvedPaths> {
+        if let Some(d) = self.dir.as_ref().filter(|d| !d.is_dir()) {
+            bail!("{}: dataset folder does not exist", d.display());
+        }
+        let in_dir = |names: &[&str]| -> Option<PathBuf> {
+            let d = self.dir.as_ref()?;
+            names.iter().map(|n| d.join(n)).find(|p| p.exists())
+        };
+        let pick = |explicit: &Option<PathBuf>, names: &[&str]| -> Result<Option<PathBuf>> {
+            match explicit {
+                Some(p) if !p.exists() => bail!("{}: file does not exist", p.display()),
+                Some(p) => Ok(Some(p.clone())),
+                None => Ok(in_dir(names)),
+            }
+        };
+        let need = |what: &str, found: Option<PathBuf>, names: &[&str]| -> Result<PathBuf> {
+            found.ok_or_else(|| match &self.dir {
+                Some(d) => anyhow::anyhow!(
+                    "{}: no {what} file: expected {} in the dataset folder, or give --{what} FILE",
+                    d.display(),
+                    names.join(" or ")
+                ),
+                None => anyhow::anyhow!("no {what} file: give --dataset DIR or --{what} FILE"),
+            })
+        };
+        let practices = need(
+            "practices",
+            pick(&self.practices, &["practices.csv"])?,
+            &["practices.csv"],
+        )?;
+        let area_names = ["areas.geojson", "areas.json", "areas.shp"];
+        let areas = need("areas", pick(&self.areas, &area_names)?, &area_names)?;
+        Ok(ResolvedPaths {
+            practices,
+            areas,
+            registrations: pick(&self.registrations, &["registrations.csv"])?,
+            footprints: pick(&self.footprints, &["footprints.csv"])?,
+            links: pick(&self.links, &["links.csv"])?,
+            population: pick(&self.population, &["population.csv"])?,
+            ruc: pick(&self.ruc, &["ruc.csv"])?,
+            centroids: pick(&self.centroids, &["centroids.csv"])?,
+            postcodes: pick(&self.postcodes, &["postcodes"])?,
+        })
+    }
+}
+
+/// Load and validate a whole dataset.
+pub fn load_dataset(paths: &DatasetPaths) -> Result<Dataset> {
+    let r = paths.resolve()?;
+    load_resolved(&r)
+}
+
+/// Load from resolved paths.
+pub fn load_resolved(r: &ResolvedPaths) -> Result<Dataset> {
+    let mut ds = Dataset::default();
+    let lookup = match &r.postcodes {
+        Some(p) => Some(PostcodeLookup::load(p)?),
+        None => None,
+    };
+    // Areas (the big file) and practices load independently.
+    let joins = AreaJoins {
+        population: r.population.as_deref(),
+        ruc: r.ruc.as_deref(),
+        centroids: r.centroids.as_deref(),
+    };
+    let (areas, practices) = rayon::join(
+        || load_areas(&r.areas, &joins),
+        || load_practices(&r.practices, lookup.as_ref()),
+    );
+    let practices = practices?;
+    let areas = areas?;
+    ds.inputs.push(practices.input);
+    if let Some(input) = lookup.as_ref().and_then(|l| l.input.clone()) {
+        ds.inputs.push(input);
+    }
+    ds.inputs.extend(areas.inputs);
+    ds.notices.extend(practices.notices);
+    ds.notices.extend(areas.notices);
+    ds.practices = practices.practices;
+    ds.pcns = practices.pcns;
+    ds.areas = areas.areas;
+
+    let practice_ix: HashMap<String, PracticeId> = ds
+        .practices
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.code.clone(), PracticeId::from_idx(i)))
+        .collect();
+    let area_ix: HashMap<String, AreaId> = ds
+        .areas
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.code.clone(), AreaId::from_idx(i)))
+        .collect();
+    let pcn_ix: HashMap<String, PcnId> = ds
+        .pcns
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.code.clone(), PcnId::from_idx(i)))
+        .collect();
+    let ix = CodeIndex {
+        practices: &practice_ix,
+        areas: &area_ix,
+        pcns: &pcn_ix,
+    };
+    if let Some(p) = &r.registrations {
+        let (regs, input) = load_registrations(p, &ix)?;
+        ds.registrations = regs;
+        ds.inputs.push(input);
+    }
+    if let Some(p) = &r.footprints {
+        let (rows, input) = load_footprints(p, &ix, &mut ds.notices)?;
+        ds.footprints = Some(rows);
+        ds.inputs.push(input);
+    }
+    if let Some(p) = &r.links {
+        let (links, input) = load_links(p, &ix)?;
+        ds.links = links;
+        ds.inputs.push(input);
+    }
+    Ok(ds)
+}
+
+/// Does this path look like a dataset folder?
+pub fn is_dataset_dir(p: &Path) -> bool {
+    p.join("practices.csv").exists()
+}

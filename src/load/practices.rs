@@ -1,0 +1,369 @@
+//! `practices.csv`: one row per GP practice with its PCN, list size and a
+//! location given as `lon`/`lat` (WGS84), `easting`/`northing` (EPSG:27700)
+//! or a `postcode` looked up in Code-Point Open.
+
+use super::codepoint::PostcodeLookup;
+use super::columns as c;
+use super::table::{Row, Table};
+use crate::coords::{check_bng, check_wgs84, wgs84_to_bng};
+use crate::model::{InputFile, Notice, Pcn, PcnId, Practice, PracticeId};
+use anyhow::{Result, bail};
+use geo::Coord;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// Practices and the PCNs they name.
+pub struct LoadedPractices {
+    pub practices: Vec<Practice>,
+    /// Sorted by PCN code.
+    pub pcns: Vec<Pcn>,
+    pub notices: Vec<Notice>,
+    pub input: InputFile,
+}
+
+/// Load a practices CSV. `postcodes` is needed only when some row has no
+/// coordinates but a postcode.
+pub fn load_practices(path: &Path, postcodes: Option<&PostcodeLookup>) -> Result<LoadedPractices> {
+    let table = Table::open(path)?;
+    let code_col = table.require(c::PRACTICE_CODE)?;
+    let name_col = table.optional(c::PRACTICE_NAME);
+    let pcn_col = table.optional(c::PCN_CODE);
+    let pcn_name_col = table.optional(c::PCN_NAME);
+    let list_col = table.optional(c::LIST_SIZE);
+    let postcode_col = table.optional(c::POSTCODE);
+    let lonlat = match (table.optional(c::LON), table.optional(c::LAT)) {
+        (Some(a), Some(b)) => Some((a, b)),
+        (None, None) => None,
+        _ => bail!(
+            "{}: has only one of the columns `lon`, `lat`",
+            table.display()
+        ),
+    };
+    let en = match (table.optional(c::EASTING), table.optional(c::NORTHING)) {
+        (Some(a), Some(b)) => Some((a, b)),
+        (None, None) => None,
+        _ => bail!(
+            "{}: has only one of the columns `easting`, `northing`",
+            table.display()
+        ),
+    };
+    if pcn_col.is_none() {
+        bail!(
+            "{}: missing column `pcn_code` (or PCN_CODE); the header has: {}",
+            table.display(),
+            table.headers.join(", ")
+        );
+    }
+    if lonlat.is_none() && en.is_none() && postcode_col.is_none() {
+        bail!(
+            "{}: no location columns: give `lon`,`lat` (WGS84), `easting`,`northing` (British National Grid) or `postcode` with a Code-Point Open folder (--postcodes)",
+            table.display()
+        );
+    }
+
+    let mut practices: Vec<Practice> = Vec::new();
+    // Each practice's PCN code, until PCN ids are assigned (in code order).
+    let mut practice_pcn: Vec<Option<String>> = Vec::new();
+    let mut by_code: HashMap<String, (usize, u64)> = HashMap::new();
+    let mut pcn_names: BTreeMap<String, (String, u64)> = BTreeMap::new();
+    let mut notices = Vec::new();
+    let mut rows = 0u64;
+
+    for row in table.rows() {
+        let row = row?;
+        rows += 1;
+        let code = row.required_str(code_col)?.to_string();
+        let name = row.opt_str(name_col).unwrap_or("").to_string();
+        let pcn_code = row.opt_str(pcn_col).map(str::to_string);
+        let list_size = row.opt_count(list_col)?;
+        let postcode = row.opt_str(postcode_col).map(str::to_string);
+        let location = locate(
+            &row,
+            &code,
+            lonlat,
+            en,
+            postcode.as_deref(),
+            postcodes,
+            &mut notices,
+        )?;
+
+        if let Some(&(prev, prev_line)) = by_code.get(&code) {
+            let p: &Practice = &practices[prev];
+            let same = p.name == name
+                && p.list_size == list_size
+                && p.location == location
+                && practice_pcn[prev] == pcn_code;
+            if same {
+                notices.push(Notice {
+                    code: "DUPLICATE_CODE".into(),
+                    subject: code.clone(),
+                    detail: format!(
+                        "{}: practice {code} repeats line {prev_line} exactly; the repeat is ignored",
+                        row.at()
+                    ),
+                });
+                continue;
+            }
+            bail!(
+                "{}: duplicate practice_code `{code}` (first on line {prev_line}) with different values",
+                row.at()
+            );
+        }
+
+        if let Some(pc) = &pcn_code {
+            let pname = row.opt_str(pcn_name_col).unwrap_or(pc).to_string();
+            match pcn_names.get(pc) {
+                None => {
+                    pcn_names.insert(pc.clone(), (pname, row.line));
+                }
+                Some((existing, first_line)) if *existing != pname => {
+                    notices.push(Notice {
+                        code: "PCN_NAME_MISMATCH".into(),
+                        subject: pc.clone(),
+                        detail: format!(
+                            "{}: PCN {pc} is named `{pname}` here but `{existing}` on line {first_line}; the first is used",
+                            row.at()
+                        ),
+                    });
+                }
+                Some(_) => {}
+            }
+        } else {
+            notices.push(Notice {
+                code: "PRACTICE_WITHOUT_PCN".into(),
+                subject: code.clone(),
+                detail: format!("{}: practice {code} has no pcn_code", row.at()),
+            });
+        }
+        if list_size.is_none() {
+            notices.push(Notice {
+                code: "PRACTICE_WITHOUT_LIST_SIZE".into(),
+                subject: code.clone(),
+                detail: format!(
+                    "{}: practice {code} has no list_size; it counts as 0 towards its PCN's population",
+                    row.at()
+                ),
+            });
+        }
+        by_code.insert(code.clone(), (practices.len(), row.line));
+        practices.push(Practice {
+            code,
+            name,
+            pcn: None,
+            list_size,
+            postcode,
+            location,
+        });
+        practice_pcn.push(pcn_code);
+    }
+    if rows == 0 {
+        bail!(
+            "{}: no practices (the file has a header but no rows)",
+            table.display()
+        );
+    }
+
+    // PCN ids in code order.
+    let codes: Vec<String> = pcn_names.keys().cloned().collect();
+    let id_of: HashMap<&str, PcnId> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), PcnId::from_idx(i)))
+        .collect();
+    let mut pcns: Vec<Pcn> = codes
+        .iter()
+        .map(|code| Pcn {
+            code: code.clone(),
+            name: pcn_names[code].0.clone(),
+            practices: Vec::new(),
+        })
+        .collect();
+    for (i, (p, code)) in practices.iter_mut().zip(&practice_pcn).enumerate() {
+        if let Some(&id) = code.as_deref().and_then(|c| id_of.get(c)) {
+            p.pcn = Some(id);
+            pcns[id.idx()].practices.push(PracticeId::from_idx(i));
+        }
+    }
+    Ok(LoadedPractices {
+        practices,
+        pcns,
+        notices,
+        input: InputFile {
+            role: "practices".into(),
+            path: table.display(),
+            sha256: table.file.sha256.clone(),
+            rows,
+        },
+    })
+}
+
+/// A practice's location from whichever columns the row fills: easting/
+/// northing first (no conversion loss), then lon/lat, then the postcode.
+fn locate(
+    row: &Row<'_>,
+    code: &str,
+    lonlat: Option<(super::table::Col, super::table::Col)>,
+    en: Option<(super::table::Col, super::table::Col)>,
+    postcode: Option<&str>,
+    postcodes: Option<&PostcodeLookup>,
+    notices: &mut Vec<Notice>,
+) -> Result<Option<Coord<f64>>> {
+    if let Some((ce, cn)) = en {
+        match (row.opt_f64(Some(ce))?, row.opt_f64(Some(cn))?) {
+            (Some(e), Some(n)) => {
+                if let Some(why) = check_bng(e, n) {
+                    bail!("{}: practice {code}: {why}", row.at());
+                }
+                return Ok(Some(Coord { x: e, y: n }));
+            }
+            (None, None) => {}
+            _ => bail!(
+                "{}: practice {code}: only one of easting/northing is given",
+                row.at()
+            ),
+        }
+    }
+    if let Some((clon, clat)) = lonlat {
+        match (row.opt_f64(Some(clon))?, row.opt_f64(Some(clat))?) {
+            (Some(lon), Some(lat)) => {
+                if let Some(why) = check_wgs84(lon, lat) {
+                    bail!("{}: practice {code}: {why}", row.at());
+                }
+                return Ok(Some(wgs84_to_bng(lon, lat)));
+            }
+            (None, None) => {}
+            _ => bail!(
+                "{}: practice {code}: only one of lon/lat is given",
+                row.at()
+            ),
+        }
+    }
+    let Some(pc) = postcode else {
+        notices.push(Notice {
+            code: "PRACTICE_UNLOCATED".into(),
+            subject: code.to_string(),
+            detail: format!(
+                "{}: practice {code} has no coordinates and no postcode",
+                row.at()
+            ),
+        });
+        return Ok(None);
+    };
+    let Some(lookup) = postcodes else {
+        bail!(
+            "{}: practice {code} has only a postcode ({pc}); give a Code-Point Open folder with --postcodes to geocode it",
+            row.at()
+        );
+    };
+    match lookup.get(pc) {
+        Some(p) => Ok(Some(p)),
+        None => {
+            notices.push(Notice {
+                code: "PRACTICE_UNLOCATED".into(),
+                subject: code.to_string(),
+                detail: format!(
+                    "{}: practice {code}: postcode {pc} is not in the Code-Point Open lookup",
+                    row.at()
+                ),
+            });
+            Ok(None)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, body: &str) -> std::path::PathBuf {
+        let p = dir.join("practices.csv");
+        std::fs::write(&p, body).unwrap();
+        p
+    }
+
+    #[test]
+    fn loads_lonlat_and_groups_pcns_in_code_order() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(
+            d.path(),
+            "practice_code,practice_name,pcn_code,pcn_name,list_size,lon,lat\n\
+             C82010,OAKHAM MEDICAL PRACTICE,U67590,RUTLAND HEALTH PCN,\"14,000\",-0.7260,52.6700\n\
+             A00001,OTHER,U00001,ALPHA PCN,9000,-1.0,52.0\n\
+             A00002,NO PCN,,,,-1.0,52.1\n",
+        );
+        let l = load_practices(&p, None).unwrap();
+        assert_eq!(l.practices.len(), 3);
+        assert_eq!(l.pcns.len(), 2);
+        assert_eq!(l.pcns[0].code, "U00001");
+        assert_eq!(l.pcns[1].practices, vec![PracticeId(0)]);
+        assert_eq!(l.practices[0].list_size, Some(14_000));
+        assert_eq!(l.practices[0].pcn, Some(PcnId(1)));
+        let codes: Vec<_> = l.notices.iter().map(|n| n.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            vec!["PRACTICE_WITHOUT_PCN", "PRACTICE_WITHOUT_LIST_SIZE"]
+        );
+        let loc = l.practices[0].location.unwrap();
+        assert!((loc.x - 485_000.0).abs() < 2_000.0 && (loc.y - 308_000.0).abs() < 2_000.0);
+    }
+
+    #[test]
+    fn swapped_latlon_is_an_error_naming_line_and_value() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(
+            d.path(),
+            "practice_code,pcn_code,lon,lat\nX1,U1,52.67,-0.726\n",
+        );
+        let err = format!("{:#}", load_practices(&p, None).err().unwrap());
+        assert!(
+            err.contains("practices.csv:2") && err.contains("swapped") && err.contains("52.67"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn duplicates_exact_are_notices_conflicting_are_errors() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(
+            d.path(),
+            "practice_code,pcn_code,list_size,easting,northing\nX1,U1,10,480000,300000\nX1,U1,10,480000,300000\n",
+        );
+        let l = load_practices(&p, None).unwrap();
+        assert_eq!(l.practices.len(), 1);
+        assert_eq!(l.notices[0].code, "DUPLICATE_CODE");
+        let p = write(
+            d.path(),
+            "practice_code,pcn_code,list_size,easting,northing\nX1,U1,10,480000,300000\nX1,U1,11,480000,300000\n",
+        );
+        let err = load_practices(&p, None).err().unwrap().to_string();
+        assert!(err.contains(":3") && err.contains("X1"), "{err}");
+    }
+
+    #[test]
+    fn bad_list_size_names_column_and_value() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(
+            d.path(),
+            "CODE,PCN_CODE,NUMBER_OF_PATIENTS,easting,northing\nX1,U1,12a,480000,300000\n",
+        );
+        let err = load_practices(&p, None).err().unwrap().to_string();
+        assert!(
+            err.contains("practices.csv:2") && err.contains("list_size") && err.contains("12a"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn postcode_without_lookup_is_an_error_and_missing_postcode_a_notice() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(
+            d.path(),
+            "practice_code,pcn_code,postcode\nX1,U1,LE15 6QS\n",
+        );
+        assert!(load_practices(&p, None).is_err());
+        let lookup = PostcodeLookup::default();
+        let l = load_practices(&p, Some(&lookup)).unwrap();
+        assert_eq!(l.practices[0].location, None);
+        assert_eq!(l.notices[0].code, "PRACTICE_UNLOCATED");
+    }
+}

@@ -1,0 +1,146 @@
+//! `registrations.csv` (patients registered at each practice by area of
+//! residence), `footprints.csv` (a planner's area → PCN assignment) and
+//! `links.csv` (explicit bridge/ferry links between areas).
+
+use super::columns as c;
+use super::table::Table;
+use crate::model::{
+    AreaId, AreaLink, FootprintRow, InputFile, Notice, PcnId, PracticeId, Registration,
+};
+use anyhow::{Result, bail};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Code → id maps for resolving references.
+pub struct CodeIndex<'a> {
+    pub practices: &'a HashMap<String, PracticeId>,
+    pub areas: &'a HashMap<String, AreaId>,
+    pub pcns: &'a HashMap<String, PcnId>,
+}
+
+fn input(role: &str, t: &Table, rows: u64) -> InputFile {
+    InputFile {
+        role: role.into(),
+        path: t.display(),
+        sha256: t.file.sha256.clone(),
+        rows,
+    }
+}
+
+/// Load registrations. Every practice and area code must be known: an
+/// unknown code is an error naming the line (use `pcn-atlas import` to cut
+/// the national file down to a dataset's areas and practices).
+pub fn load_registrations(
+    path: &Path,
+    ix: &CodeIndex<'_>,
+) -> Result<(Vec<Registration>, InputFile)> {
+    let t = Table::open(path)?;
+    let pc = t.require(c::PRACTICE_CODE)?;
+    let ac = t.require(c::AREA_CODE)?;
+    let nc = t.require(c::PATIENTS)?;
+    let mut out = Vec::new();
+    let mut seen: HashMap<(PracticeId, AreaId), u64> = HashMap::new();
+    let mut rows = 0;
+    for row in t.rows() {
+        let row = row?;
+        rows += 1;
+        let p = row.required_str(pc)?;
+        let a = row.required_str(ac)?;
+        let Some(&practice) = ix.practices.get(p) else {
+            bail!(
+                "{}: practice_code `{p}` is not in the practices file",
+                row.at()
+            );
+        };
+        let Some(&area) = ix.areas.get(a) else {
+            bail!("{}: area_code `{a}` is not in the areas file", row.at());
+        };
+        let patients = row.count(nc)?;
+        if let Some(first) = seen.insert((practice, area), row.line) {
+            bail!(
+                "{}: practice {p} and area {a} appear twice (first on line {first})",
+                row.at()
+            );
+        }
+        out.push(Registration {
+            practice,
+            area,
+            patients,
+        });
+    }
+    Ok((out, input("registrations", &t, rows)))
+}
+
+/// Load a footprint proposal. An area listed under two PCNs is kept (it is a
+/// finding, `AREA_IN_TWO_PCNS`); an exact repeat is a notice.
+pub fn load_footprints(
+    path: &Path,
+    ix: &CodeIndex<'_>,
+    notices: &mut Vec<Notice>,
+) -> Result<(Vec<FootprintRow>, InputFile)> {
+    let t = Table::open(path)?;
+    let ac = t.require(c::AREA_CODE)?;
+    let pc = t.require(c::PCN_CODE)?;
+    let mut out = Vec::new();
+    let mut seen: HashMap<(AreaId, PcnId), u64> = HashMap::new();
+    let mut rows = 0;
+    for row in t.rows() {
+        let row = row?;
+        rows += 1;
+        let a = row.required_str(ac)?;
+        let p = row.required_str(pc)?;
+        let Some(&area) = ix.areas.get(a) else {
+            bail!("{}: area_code `{a}` is not in the areas file", row.at());
+        };
+        let Some(&pcn) = ix.pcns.get(p) else {
+            bail!(
+                "{}: pcn_code `{p}` is not the PCN of any practice in the practices file",
+                row.at()
+            );
+        };
+        if let Some(first) = seen.insert((area, pcn), row.line) {
+            notices.push(Notice {
+                code: "DUPLICATE_CODE".into(),
+                subject: a.to_string(),
+                detail: format!("{}: area {a} → {p} repeats line {first}; ignored", row.at()),
+            });
+            continue;
+        }
+        out.push(FootprintRow {
+            area,
+            pcn,
+            line: row.line,
+        });
+    }
+    Ok((out, input("footprints", &t, rows)))
+}
+
+/// Load explicit links between areas (bridges, ferries).
+pub fn load_links(path: &Path, ix: &CodeIndex<'_>) -> Result<(Vec<AreaLink>, InputFile)> {
+    let t = Table::open(path)?;
+    let ac = t.require(c::AREA_CODE_A)?;
+    let bc = t.require(c::AREA_CODE_B)?;
+    let kc = t.optional(c::LINK_KIND);
+    let mut out = Vec::new();
+    let mut rows = 0;
+    for row in t.rows() {
+        let row = row?;
+        rows += 1;
+        let mut ids = [AreaId(0); 2];
+        for (k, col) in [ac, bc].into_iter().enumerate() {
+            let code = row.required_str(col)?;
+            ids[k] = *ix.areas.get(code).ok_or_else(|| {
+                anyhow::anyhow!("{}: `{code}` is not in the areas file", row.at())
+            })?;
+        }
+        if ids[0] == ids[1] {
+            bail!("{}: a link joins area {} to itself", row.at(), row.str(ac));
+        }
+        out.push(AreaLink {
+            a: ids[0].min(ids[1]),
+            b: ids[0].max(ids[1]),
+            kind: row.opt_str(kc).unwrap_or("link").to_string(),
+        });
+    }
+    Ok((out, input("links", &t, rows)))
+}
