@@ -8,5 +8,8 @@
 //! [`demo`] generates the synthetic demo county.
 
 pub mod coords;
+pub mod import;
 pub mod load;
 pub mod model;
+pub mod output;
+pub mod spatial;

@@ -4,6 +4,7 @@
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
+use pcn_atlas::import::{ImportFilter, ImportSources, run_import};
 use pcn_atlas::load::dataset::{DatasetPaths, load_dataset};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +29,131 @@ enum Command {
     /// Load a dataset, validate it and summarise what it holds.
     #[command(after_help = "Example:\n  pcn-atlas validate --dataset data/demo")]
     Validate(InputArgs),
+    /// Build a dataset folder from the national NHS Digital, NHS ODS, OS and ONS files.
+    #[command(after_help = "Examples:\n  \
+        # all of England, from a folder holding the files under their published names\n  \
+        pcn-atlas import --from ../shared/data/england --out england\n  \
+        # Rutland only (local authority E06000017)\n  \
+        pcn-atlas import --from ../shared/data/england --lad E06000017 --out rutland\n  \
+        # two PCNs, with the areas where they have the most registered patients\n  \
+        pcn-atlas import --from ../shared/data/england --pcn U67590,U89141 --out two-pcns")]
+    Import(ImportArgs),
+}
+
+#[derive(Args, Clone, Debug)]
+struct ImportArgs {
+    /// Folder holding the national files under their published names (each can be overridden below).
+    #[arg(long, value_name = "DIR")]
+    from: Option<PathBuf>,
+    /// NHS Digital practice → PCN map (gp-reg-pat-prac-map-*.csv).
+    #[arg(long, value_name = "FILE")]
+    map: Option<PathBuf>,
+    /// NHS Digital registered list sizes (gp-reg-pat-prac-all-*.csv).
+    #[arg(long, value_name = "FILE")]
+    list_sizes: Option<PathBuf>,
+    /// NHS ODS practice register (epraccur.csv), optional: practice status and a fallback postcode.
+    #[arg(long, value_name = "FILE")]
+    epraccur: Option<PathBuf>,
+    /// OS Code-Point Open folder (Data/CSV/*.csv).
+    #[arg(long, value_name = "DIR")]
+    postcodes: Option<PathBuf>,
+    /// ONS LSOA boundaries (GeoJSON or shapefile).
+    #[arg(long, value_name = "FILE")]
+    boundaries: Option<PathBuf>,
+    /// ONS population by LSOA (CSV).
+    #[arg(long, value_name = "FILE")]
+    population: Option<PathBuf>,
+    /// ONS Rural-Urban Classification by LSOA (CSV).
+    #[arg(long, value_name = "FILE")]
+    ruc: Option<PathBuf>,
+    /// ONS population-weighted centroids by LSOA (CSV).
+    #[arg(long, value_name = "FILE")]
+    centroids: Option<PathBuf>,
+    /// NHS Digital patients registered at each practice by LSOA (gp-reg-pat-prac-lsoa-*.csv).
+    #[arg(long, value_name = "FILE")]
+    registrations: Option<PathBuf>,
+    /// Keep only these local authority districts (codes, comma-separated or repeated).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    lad: Vec<String>,
+    /// Keep only these PCNs (codes) and the areas where they have the most registered patients.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pcn: Vec<String>,
+    /// Keep areas whose centroid lies in this WGS84 box: MIN_LON,MIN_LAT,MAX_LON,MAX_LAT.
+    #[arg(
+        long,
+        value_name = "BOX",
+        value_delimiter = ',',
+        num_args = 4,
+        allow_negative_numbers = true
+    )]
+    bbox: Option<Vec<f64>>,
+    /// Output dataset folder.
+    #[arg(long, short, value_name = "DIR")]
+    out: PathBuf,
+}
+
+impl ImportArgs {
+    fn sources(&self) -> Result<ImportSources> {
+        let mut s = match &self.from {
+            Some(d) => ImportSources::discover(d)?,
+            None => {
+                let need = |v: &Option<PathBuf>, flag: &str| {
+                    v.clone()
+                        .ok_or_else(|| anyhow::anyhow!("give {flag} FILE, or --from DIR"))
+                };
+                ImportSources {
+                    map: need(&self.map, "--map")?,
+                    list_sizes: need(&self.list_sizes, "--list-sizes")?,
+                    postcodes: need(&self.postcodes, "--postcodes")?,
+                    boundaries: need(&self.boundaries, "--boundaries")?,
+                    ..ImportSources::default()
+                }
+            }
+        };
+        let set = |slot: &mut PathBuf, v: &Option<PathBuf>| {
+            if let Some(p) = v {
+                *slot = p.clone();
+            }
+        };
+        set(&mut s.map, &self.map);
+        set(&mut s.list_sizes, &self.list_sizes);
+        set(&mut s.postcodes, &self.postcodes);
+        set(&mut s.boundaries, &self.boundaries);
+        for (slot, v) in [
+            (&mut s.epraccur, &self.epraccur),
+            (&mut s.population, &self.population),
+            (&mut s.ruc, &self.ruc),
+            (&mut s.centroids, &self.centroids),
+            (&mut s.registrations, &self.registrations),
+        ] {
+            if v.is_some() {
+                *slot = v.clone();
+            }
+        }
+        Ok(s)
+    }
+
+    fn filter(&self) -> Result<ImportFilter> {
+        let bbox = match &self.bbox {
+            None => None,
+            Some(v) => {
+                let [x0, y0, x1, y1] = v[..] else {
+                    anyhow::bail!("--bbox needs four numbers: MIN_LON,MIN_LAT,MAX_LON,MAX_LAT");
+                };
+                if x0 >= x1 || y0 >= y1 {
+                    anyhow::bail!(
+                        "--bbox {x0},{y0},{x1},{y1}: the minimum must be below the maximum"
+                    );
+                }
+                Some([x0, y0, x1, y1])
+            }
+        };
+        Ok(ImportFilter {
+            lads: self.lad.clone(),
+            pcns: self.pcn.clone(),
+            bbox,
+        })
+    }
 }
 
 /// Where the inputs are: a dataset folder, and/or single files overriding it.
@@ -118,6 +244,30 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             for (code, n) in counts {
                 println!("  {code}: {n}");
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import(args) => {
+            let t = Instant::now();
+            let src = args.sources()?;
+            let filter = args.filter()?;
+            let r = run_import(&src, &filter, &args.out)?;
+            if !cli.quiet {
+                eprintln!("imported in {:.1} s", t.elapsed().as_secs_f64());
+            }
+            println!(
+                "wrote {}: {} practices ({} located) in {} PCNs, {} areas, {} registration rows ({} patients)",
+                args.out.display(),
+                r.practices_written,
+                r.practices_located,
+                r.pcns_written,
+                r.areas_written,
+                r.registrations_written,
+                r.registered_patients_written
+            );
+            for (code, n) in &r.counts {
+                println!("  {code}: {n}");
+            }
+            println!("details: {}", args.out.join("import_report.csv").display());
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -54,9 +54,9 @@ pub fn load_practices(path: &Path, postcodes: Option<&PostcodeLookup>) -> Result
             table.headers.join(", ")
         );
     }
-    if lonlat.is_none() && en.is_none() && postcode_col.is_none() {
+    if lonlat.is_none() && en.is_none() && (postcode_col.is_none() || postcodes.is_none()) {
         bail!(
-            "{}: no location columns: give `lon`,`lat` (WGS84), `easting`,`northing` (British National Grid) or `postcode` with a Code-Point Open folder (--postcodes)",
+            "{}: no location columns: give `lon`,`lat` (WGS84), `easting`,`northing` (British National Grid), or `postcode` with a Code-Point Open folder (--postcodes DIR)",
             table.display()
         );
     }
@@ -250,10 +250,15 @@ fn locate(
         return Ok(None);
     };
     let Some(lookup) = postcodes else {
-        bail!(
-            "{}: practice {code} has only a postcode ({pc}); give a Code-Point Open folder with --postcodes to geocode it",
-            row.at()
-        );
+        notices.push(Notice {
+            code: "PRACTICE_UNLOCATED".into(),
+            subject: code.to_string(),
+            detail: format!(
+                "{}: practice {code} has no coordinates; its postcode {pc} is not geocoded (no --postcodes lookup given)",
+                row.at()
+            ),
+        });
+        return Ok(None);
     };
     match lookup.get(pc) {
         Some(p) => Ok(Some(p)),

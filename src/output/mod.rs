@@ -1,0 +1,4 @@
+//! Writing results: atomic output folders, GeoJSON, CSV and JSON reports.
+
+pub mod atomic;
+pub mod geojson;
