@@ -202,7 +202,18 @@ pub fn bng_to_wgs84(p: Bng) -> (f64, f64) {
         }
     }
     let (lat, lon) = cartesian_to_geodetic(&WGS84, q);
-    (lon.to_degrees(), lat.to_degrees())
+    let (mut lon, mut lat) = (lon.to_degrees(), lat.to_degrees());
+    // The series of the inverse projection leave about a millimetre; two
+    // Newton steps against the forward transform make the round trip exact
+    // to well under 0.1 mm (metres per degree from the local scale).
+    for _ in 0..2 {
+        let b = wgs84_to_bng(lon, lat);
+        let m_per_deg_lat = 111_132.0;
+        let m_per_deg_lon = 111_320.0 * lat.to_radians().cos();
+        lon += (p.x - b.x) / m_per_deg_lon;
+        lat += (p.y - b.y) / m_per_deg_lat;
+    }
+    (lon, lat)
 }
 
 /// Bounds of Great Britain and its islands in WGS84 degrees, generous by a
@@ -296,7 +307,7 @@ mod tests {
             let p = wgs84_to_bng(lon, lat);
             let (lon2, lat2) = bng_to_wgs84(p);
             let q = wgs84_to_bng(lon2, lat2);
-            assert!((p.x - q.x).abs() < 1e-3 && (p.y - q.y).abs() < 1e-3);
+            assert!((p.x - q.x).abs() < 1e-4 && (p.y - q.y).abs() < 1e-4);
         }
     }
 

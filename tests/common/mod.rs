@@ -1,0 +1,61 @@
+//! Helpers shared by the integration tests: the real-data folder and running
+//! the built binary in a temporary folder.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The real public data folder (`../shared/data`), from `PCN_ATLAS_DATA`.
+/// When absent the test prints why and is skipped — unless
+/// `PCN_ATLAS_REQUIRE_DATA=1` (set by `.ci/run`), when it fails.
+pub fn shared_data(test: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("PCN_ATLAS_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
+    if dir.join("england").is_dir() {
+        return Some(dir);
+    }
+    let msg = format!(
+        "SKIP {test}: real data not found at {} (set PCN_ATLAS_DATA to the shared/data folder)",
+        dir.display()
+    );
+    if std::env::var("PCN_ATLAS_REQUIRE_DATA").is_ok_and(|v| v == "1") {
+        panic!("{msg}, and PCN_ATLAS_REQUIRE_DATA=1");
+    }
+    eprintln!("{msg}");
+    None
+}
+
+/// The output of one run of the binary.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Run `pcn-atlas` with arguments, in `cwd`.
+pub fn pcn_atlas(cwd: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_pcn-atlas"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run pcn-atlas");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A temporary folder holding the given files.
+pub fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let d = tempfile::tempdir().expect("tempdir");
+    for (name, body) in files {
+        let p = d.path().join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(p, body).expect("write");
+    }
+    d
+}
