@@ -7,7 +7,9 @@
 //! [`import`] builds a dataset folder from the national NHS/ONS/OS files and
 //! [`demo`] generates the synthetic demo county.
 
+pub mod check;
 pub mod coords;
+pub mod findings;
 pub mod import;
 pub mod load;
 pub mod model;

@@ -1,0 +1,171 @@
+//! Footprints: which areas belong to which PCN.
+//!
+//! The rule, in order (PRODUCT.md): the planner's `footprints.csv` when
+//! given; otherwise each area goes to the PCN with the most patients
+//! registered from it (ties broken by the lowest PCN code, and reported);
+//! otherwise (no registrations from the area) to the PCN of the nearest
+//! located practice in a straight line from the area's centroid. The
+//! drive-time variant of the last rule belongs to the routing stage.
+
+use crate::model::{AreaId, Dataset, PcnId};
+use geo::Coord;
+use rstar::RTree;
+use rstar::primitives::GeomWithData;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How one area's PCN was chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignRule {
+    /// Listed in `footprints.csv`.
+    Footprints,
+    /// The PCN with the most registered patients from the area.
+    Registrations,
+    /// The PCN of the nearest practice (straight line).
+    NearestPractice,
+    /// Not assigned.
+    Unassigned,
+}
+
+/// An area whose registrations tie between PCNs.
+#[derive(Clone, Debug, Serialize)]
+pub struct Tie {
+    pub area: AreaId,
+    /// The tied PCNs, lowest code first (the first is chosen).
+    pub pcns: Vec<PcnId>,
+    pub patients: u64,
+}
+
+/// The footprint of every PCN.
+#[derive(Clone, Debug)]
+pub struct Footprints {
+    /// PCNs each area belongs to (sorted; usually one; several only from
+    /// `footprints.csv`, which is the `AREA_IN_TWO_PCNS` finding).
+    pub area_pcns: Vec<Vec<PcnId>>,
+    /// How each area was assigned.
+    pub area_rule: Vec<AssignRule>,
+    /// Areas of each PCN, sorted.
+    pub pcn_areas: Vec<Vec<AreaId>>,
+    pub ties: Vec<Tie>,
+    /// Straight-line distance to the nearest practice, for areas assigned
+    /// by that rule.
+    pub nearest_m: BTreeMap<AreaId, f64>,
+}
+
+impl Footprints {
+    /// The overall rule, for the report: the rule of the first area source
+    /// (`footprints.csv` or registrations with the nearest-practice fallback).
+    pub fn rule_description(&self, ds: &Dataset) -> String {
+        if ds.footprints.is_some() {
+            "footprints.csv: each area belongs to the PCN(s) it is listed under".into()
+        } else if !ds.registrations.is_empty() {
+            "registrations: each area belongs to the PCN with the most patients registered from it (ties: lowest PCN code); areas with no registrations go to the PCN of the nearest practice in a straight line".into()
+        } else {
+            "nearest practice: each area belongs to the PCN of the practice nearest its centroid in a straight line".into()
+        }
+    }
+
+    /// Count areas by rule.
+    pub fn rule_counts(&self) -> BTreeMap<AssignRule, usize> {
+        let mut m = BTreeMap::new();
+        for r in &self.area_rule {
+            *m.entry(*r).or_insert(0) += 1;
+        }
+        m
+    }
+}
+
+/// Assign every area of the dataset to PCNs.
+pub fn assign(ds: &Dataset) -> Footprints {
+    let n = ds.areas.len();
+    let mut area_pcns: Vec<Vec<PcnId>> = vec![Vec::new(); n];
+    let mut area_rule = vec![AssignRule::Unassigned; n];
+    let mut ties = Vec::new();
+    let mut nearest_m = BTreeMap::new();
+
+    if let Some(rows) = &ds.footprints {
+        for r in rows {
+            area_pcns[r.area.idx()].push(r.pcn);
+            area_rule[r.area.idx()] = AssignRule::Footprints;
+        }
+    } else {
+        // Patients per (area, PCN).
+        let mut counts: Vec<BTreeMap<PcnId, u64>> = vec![BTreeMap::new(); n];
+        for r in &ds.registrations {
+            if let Some(pcn) = ds.practice(r.practice).pcn {
+                if r.patients > 0 {
+                    *counts[r.area.idx()].entry(pcn).or_insert(0) += r.patients;
+                }
+            }
+        }
+        for (i, c) in counts.iter().enumerate() {
+            let Some(&max) = c.values().max() else {
+                continue;
+            };
+            // PCN ids are in code order, so the first tied id is the lowest code.
+            let tied: Vec<PcnId> = c
+                .iter()
+                .filter(|(_, v)| **v == max)
+                .map(|(k, _)| *k)
+                .collect();
+            area_pcns[i].push(tied[0]);
+            area_rule[i] = AssignRule::Registrations;
+            if tied.len() > 1 {
+                ties.push(Tie {
+                    area: AreaId::from_idx(i),
+                    pcns: tied,
+                    patients: max,
+                });
+            }
+        }
+        // Nearest located practice with a PCN, for the rest.
+        let points: Vec<GeomWithData<[f64; 2], (u32, PcnId)>> = ds
+            .practices
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                Some(GeomWithData::new(
+                    [p.location?.x, p.location?.y],
+                    (i as u32, p.pcn?),
+                ))
+            })
+            .collect();
+        let tree = RTree::bulk_load(points);
+        for i in 0..n {
+            if area_rule[i] != AssignRule::Unassigned {
+                continue;
+            }
+            let Coord { x, y } = ds.areas[i].centroid;
+            // Nearest; equal distances broken by the lower practice index.
+            let mut best: Option<(f64, u32, PcnId)> = None;
+            for (p, d2) in tree.nearest_neighbor_iter_with_distance_2(&[x, y]) {
+                match best {
+                    Some((bd, _, _)) if d2 > bd => break,
+                    Some((bd, bi, _)) if d2 == bd && p.data.0 >= bi => {}
+                    _ => best = Some((d2, p.data.0, p.data.1)),
+                }
+            }
+            if let Some((d2, _, pcn)) = best {
+                area_pcns[i].push(pcn);
+                area_rule[i] = AssignRule::NearestPractice;
+                nearest_m.insert(AreaId::from_idx(i), d2.sqrt());
+            }
+        }
+    }
+    let mut pcn_areas: Vec<Vec<AreaId>> = vec![Vec::new(); ds.pcns.len()];
+    for (i, pcns) in area_pcns.iter_mut().enumerate() {
+        pcns.sort();
+        pcns.dedup();
+        for p in pcns.iter() {
+            pcn_areas[p.idx()].push(AreaId::from_idx(i));
+        }
+    }
+    Footprints {
+        area_pcns,
+        area_rule,
+        pcn_areas,
+        ties,
+        nearest_m,
+    }
+}

@@ -1,0 +1,4 @@
+//! `check`: adjacency, footprints, contiguity, coverage and population bands.
+
+pub mod contiguity;
+pub mod footprint;
