@@ -93,10 +93,8 @@ pub fn assign(ds: &Dataset) -> Footprints {
         // Patients per (area, PCN).
         let mut counts: Vec<BTreeMap<PcnId, u64>> = vec![BTreeMap::new(); n];
         for r in &ds.registrations {
-            if let Some(pcn) = ds.practice(r.practice).pcn {
-                if r.patients > 0 {
-                    *counts[r.area.idx()].entry(pcn).or_insert(0) += r.patients;
-                }
+            if let Some(pcn) = ds.practice(r.practice).pcn.filter(|_| r.patients > 0) {
+                *counts[r.area.idx()].entry(pcn).or_insert(0) += r.patients;
             }
         }
         for (i, c) in counts.iter().enumerate() {
