@@ -262,3 +262,58 @@ impl Dataset {
         (0..self.areas.len()).map(AreaId::from_idx)
     }
 }
+
+/// Small hand-built datasets for unit tests.
+#[cfg(test)]
+pub mod testutil {
+    use super::*;
+    use geo::{Rect, coord};
+
+    /// A square area of side `side_m` with its south-west corner at (x0, y0).
+    pub fn square_area(
+        code: &str,
+        x0: f64,
+        y0: f64,
+        side_m: f64,
+        population: u64,
+        ruc: Ruc,
+    ) -> Area {
+        let r = Rect::new(
+            coord! { x: x0, y: y0 },
+            coord! { x: x0 + side_m, y: y0 + side_m },
+        );
+        Area {
+            code: code.into(),
+            name: None,
+            lad_code: None,
+            geometry: MultiPolygon(vec![r.to_polygon()]),
+            population: Some(population),
+            ruc: Some(ruc),
+            centroid: coord! { x: x0 + side_m / 2.0, y: y0 + side_m / 2.0 },
+            centroid_source: CentroidSource::InteriorPoint,
+        }
+    }
+
+    /// Add a PCN with practices `(code, list_size, x, y)`; returns its id.
+    pub fn add_pcn(ds: &mut Dataset, code: &str, practices: &[(&str, u64, f64, f64)]) -> PcnId {
+        let id = PcnId::from_idx(ds.pcns.len());
+        let mut members = Vec::new();
+        for &(pc, n, x, y) in practices {
+            members.push(PracticeId::from_idx(ds.practices.len()));
+            ds.practices.push(Practice {
+                code: pc.into(),
+                name: format!("{pc} SURGERY"),
+                pcn: Some(id),
+                list_size: Some(n),
+                postcode: None,
+                location: Some(coord! { x: x, y: y }),
+            });
+        }
+        ds.pcns.push(Pcn {
+            code: code.into(),
+            name: format!("{code} PCN"),
+            practices: members,
+        });
+        id
+    }
+}

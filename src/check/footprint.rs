@@ -167,3 +167,123 @@ pub fn assign(ds: &Dataset) -> Footprints {
         nearest_m,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testutil::{add_pcn, square_area};
+    use crate::model::{PracticeId, Registration, Ruc};
+
+    /// Three 1 km squares in a row, A | B | C (x = 0, 1000, 2000).
+    /// PCN U1 has practice P1 in A; PCN U2 has practice P2 in C.
+    fn row() -> Dataset {
+        let mut ds = Dataset::default();
+        for (i, code) in ["A", "B", "C"].iter().enumerate() {
+            ds.areas.push(square_area(
+                code,
+                i as f64 * 1000.0,
+                0.0,
+                1000.0,
+                1000,
+                Ruc::C1,
+            ));
+        }
+        add_pcn(&mut ds, "U1", &[("P1", 100, 500.0, 500.0)]);
+        add_pcn(&mut ds, "U2", &[("P2", 100, 2500.0, 500.0)]);
+        ds
+    }
+
+    fn reg(p: u32, a: u32, n: u64) -> Registration {
+        Registration {
+            practice: PracticeId(p),
+            area: AreaId(a),
+            patients: n,
+        }
+    }
+
+    #[test]
+    fn nearest_practice_without_registrations() {
+        // A's centroid (500, 500) is 0 m from P1; C's is 0 m from P2; B's
+        // (1500, 500) is 1000 m from both: the tie goes to the lower
+        // practice index, P1, so B joins U1.
+        let f = assign(&row());
+        assert_eq!(
+            f.area_pcns,
+            vec![vec![PcnId(0)], vec![PcnId(0)], vec![PcnId(1)]]
+        );
+        assert!(
+            f.area_rule
+                .iter()
+                .all(|r| *r == AssignRule::NearestPractice)
+        );
+        assert_eq!(f.nearest_m[&AreaId(1)], 1000.0);
+        assert_eq!(
+            f.pcn_areas,
+            vec![vec![AreaId(0), AreaId(1)], vec![AreaId(2)]]
+        );
+    }
+
+    #[test]
+    fn most_registered_patients_wins_and_ties_are_reported() {
+        let mut ds = row();
+        // A: 30 at P1, 10 at P2 → U1. B: 20 and 20 → tie, U1 (lower code).
+        // C: 5 at P1, 50 at P2 → U2.
+        ds.registrations = vec![
+            reg(0, 0, 30),
+            reg(1, 0, 10),
+            reg(0, 1, 20),
+            reg(1, 1, 20),
+            reg(0, 2, 5),
+            reg(1, 2, 50),
+        ];
+        let f = assign(&ds);
+        assert_eq!(
+            f.area_pcns,
+            vec![vec![PcnId(0)], vec![PcnId(0)], vec![PcnId(1)]]
+        );
+        assert!(f.area_rule.iter().all(|r| *r == AssignRule::Registrations));
+        assert_eq!(f.ties.len(), 1);
+        assert_eq!(f.ties[0].area, AreaId(1));
+        assert_eq!(f.ties[0].pcns, vec![PcnId(0), PcnId(1)]);
+        assert_eq!(f.ties[0].patients, 20);
+    }
+
+    #[test]
+    fn areas_without_registrations_fall_back_to_nearest() {
+        let mut ds = row();
+        ds.registrations = vec![reg(1, 0, 10)];
+        let f = assign(&ds);
+        // A → U2 by registrations even though P1 is nearer; B, C by distance.
+        assert_eq!(f.area_pcns[0], vec![PcnId(1)]);
+        assert_eq!(f.area_rule[0], AssignRule::Registrations);
+        assert_eq!(f.area_rule[1], AssignRule::NearestPractice);
+    }
+
+    #[test]
+    fn footprints_file_overrides_and_can_list_an_area_twice() {
+        let mut ds = row();
+        ds.registrations = vec![reg(0, 2, 100)];
+        ds.footprints = Some(vec![
+            crate::model::FootprintRow {
+                area: AreaId(0),
+                pcn: PcnId(1),
+                line: 2,
+            },
+            crate::model::FootprintRow {
+                area: AreaId(0),
+                pcn: PcnId(0),
+                line: 3,
+            },
+            crate::model::FootprintRow {
+                area: AreaId(2),
+                pcn: PcnId(1),
+                line: 4,
+            },
+        ]);
+        let f = assign(&ds);
+        assert_eq!(f.area_pcns[0], vec![PcnId(0), PcnId(1)]);
+        assert_eq!(f.area_rule[1], AssignRule::Unassigned);
+        assert!(f.area_pcns[1].is_empty());
+        assert_eq!(f.area_pcns[2], vec![PcnId(1)]);
+    }
+}
