@@ -7,5 +7,6 @@
 //! [`import`] builds a dataset folder from the national NHS/ONS/OS files and
 //! [`demo`] generates the synthetic demo county.
 
+pub mod check;
 pub mod coords;
 pub mod model;
