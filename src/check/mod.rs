@@ -1,5 +1,7 @@
 //! `check`: adjacency, footprints, contiguity, coverage and population bands.
 
+pub mod adjacency;
 pub mod contiguity;
 pub mod dissolve;
 pub mod footprint;
+pub mod run;

@@ -1,4 +1,6 @@
 //! Writing results: atomic output folders, GeoJSON, CSV and JSON reports.
 
 pub mod atomic;
+pub mod check;
 pub mod geojson;
+pub mod summary;

@@ -1,0 +1,488 @@
+//! The `check` stage: footprints, adjacency, contiguity, coverage,
+//! population bands and rural shares, and their findings.
+
+use super::adjacency::{Adjacency, AdjacencyOptions, build_adjacency};
+use super::contiguity::components;
+use super::footprint::{AssignRule, Footprints, assign};
+use crate::findings::{Finding, Scope, codes, intern};
+use crate::model::{AreaId, Dataset, PcnId, PracticeId};
+use crate::spatial::AreaIndex;
+use geo::{Area as _, MultiPolygon};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// Thresholds and switches of `check`; every one is a command-line flag.
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckOptions {
+    pub adjacency: AdjacencyOptions,
+    /// Lower limit of the population band (registered patients).
+    pub band_min: u64,
+    /// Upper limit of the population band.
+    pub band_max: u64,
+    /// A PCN is `RURAL` when at least this share of its patients (or
+    /// residents) lives in rural areas.
+    pub rural_threshold: f64,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        Self {
+            adjacency: AdjacencyOptions::default(),
+            band_min: 30_000,
+            band_max: 50_000,
+            rural_threshold: 0.5,
+        }
+    }
+}
+
+/// Where a PCN's registered population sits against the band.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    Below,
+    Within,
+    Above,
+}
+
+impl Band {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Band::Below => "below",
+            Band::Within => "within",
+            Band::Above => "above",
+        }
+    }
+}
+
+/// What rural and sparse shares are measured over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShareBasis {
+    /// Registered patients of the PCN's practices, by area of residence.
+    RegisteredPatients,
+    /// Residents of the PCN's footprint (no registrations for its practices).
+    Residents,
+    /// Neither is available.
+    None,
+}
+
+/// One connected piece of a footprint.
+#[derive(Clone, Debug, Serialize)]
+pub struct Component {
+    pub areas: Vec<AreaId>,
+    pub population: u64,
+    pub area_km2: f64,
+    /// Member practices located in this piece.
+    pub practices: Vec<PracticeId>,
+}
+
+/// A member practice located outside its PCN's footprint.
+#[derive(Clone, Debug, Serialize)]
+pub struct OutsidePractice {
+    pub practice: PracticeId,
+    /// The area it lies in, if any.
+    pub area: Option<AreaId>,
+    /// The PCNs whose footprint holds that area.
+    pub in_footprint_of: Vec<PcnId>,
+}
+
+/// Everything `check` measures for one PCN.
+#[derive(Clone, Debug, Serialize)]
+pub struct PcnCheck {
+    pub pcn: PcnId,
+    /// Registered population: sum of member list sizes (missing count as 0).
+    pub list_size: u64,
+    pub practices_without_list_size: usize,
+    pub resident_population: u64,
+    pub band: Band,
+    pub rural_share: Option<f64>,
+    pub sparse_share: Option<f64>,
+    pub share_basis: ShareBasis,
+    pub areas: Vec<AreaId>,
+    pub area_km2: f64,
+    /// Largest (by population, then areas) first.
+    pub components: Vec<Component>,
+    pub outside: Vec<OutsidePractice>,
+    /// Finding codes, in the fixed order of [`PCN_FLAG_ORDER`].
+    pub flags: Vec<&'static str>,
+}
+
+impl PcnCheck {
+    pub fn contiguous(&self) -> bool {
+        self.components.len() <= 1
+    }
+}
+
+/// The order PCN flags are listed in.
+pub const PCN_FLAG_ORDER: &[&str] = &[
+    codes::POPULATION_BELOW_BAND,
+    codes::POPULATION_ABOVE_BAND,
+    codes::RURAL_WAIVER_CANDIDATE,
+    codes::NON_CONTIGUOUS,
+    codes::PRACTICE_OUTSIDE_FOOTPRINT,
+    codes::NO_FOOTPRINT,
+    codes::RURAL,
+];
+
+/// The result of `check`.
+pub struct CheckResult {
+    pub options: CheckOptions,
+    pub footprints: Footprints,
+    pub adjacency: Adjacency,
+    /// The area each practice lies in.
+    pub practice_area: Vec<Option<AreaId>>,
+    pub pcns: Vec<PcnCheck>,
+    /// Sorted by scope, code, subject.
+    pub findings: Vec<Finding>,
+}
+
+fn km2(m2: f64) -> f64 {
+    m2 / 1e6
+}
+
+/// Run every check on a dataset.
+pub fn run_check(ds: &Dataset, opts: &CheckOptions) -> CheckResult {
+    let geoms: Vec<MultiPolygon<f64>> = ds.areas.iter().map(|a| a.geometry.clone()).collect();
+    let mut adjacency = build_adjacency(&geoms, &opts.adjacency);
+    for l in &ds.links {
+        adjacency.add_link(l.a, l.b);
+    }
+    check_with_adjacency(ds, opts, adjacency)
+}
+
+/// Run the checks given a ready adjacency (tests, benches, ferry links).
+pub fn check_with_adjacency(ds: &Dataset, opts: &CheckOptions, adjacency: Adjacency) -> CheckResult {
+    let footprints = assign(ds);
+    let index = AreaIndex::new(&ds.areas);
+    let practice_area: Vec<Option<AreaId>> = ds
+        .practices
+        .iter()
+        .map(|p| p.location.and_then(|c| index.locate(c)))
+        .collect();
+    let area_km2: Vec<f64> = ds.areas.iter().map(|a| km2(a.geometry.unsigned_area())).collect();
+    let pop = |a: AreaId| ds.area(a).population.unwrap_or(0);
+
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut pcns = Vec::with_capacity(ds.pcns.len());
+    for pcn_id in ds.pcn_ids() {
+        let pcn = ds.pcn(pcn_id);
+        let areas = footprints.pcn_areas[pcn_id.idx()].clone();
+        let list_size: u64 = pcn.practices.iter().map(|&p| ds.practice(p).list_size.unwrap_or(0)).sum();
+        let practices_without_list_size = pcn.practices.iter().filter(|&&p| ds.practice(p).list_size.is_none()).count();
+        let resident_population: u64 = areas.iter().map(|&a| pop(a)).sum();
+        let band = if list_size < opts.band_min {
+            Band::Below
+        } else if list_size > opts.band_max {
+            Band::Above
+        } else {
+            Band::Within
+        };
+
+        // Rural and sparse shares: registered patients by area of residence
+        // when the PCN's practices have registrations, else residents.
+        let members: BTreeSet<PracticeId> = pcn.practices.iter().copied().collect();
+        let (mut tot, mut rural, mut sparse) = (0u64, 0u64, 0u64);
+        for r in ds.registrations.iter().filter(|r| members.contains(&r.practice)) {
+            tot += r.patients;
+            let ruc = ds.area(r.area).ruc;
+            rural += if ruc.is_some_and(|c| c.is_rural()) { r.patients } else { 0 };
+            sparse += if ruc.is_some_and(|c| c.is_sparse()) { r.patients } else { 0 };
+        }
+        let mut share_basis = ShareBasis::RegisteredPatients;
+        if tot == 0 {
+            share_basis = ShareBasis::Residents;
+            for &a in &areas {
+                let p = pop(a);
+                tot += p;
+                let ruc = ds.area(a).ruc;
+                rural += if ruc.is_some_and(|c| c.is_rural()) { p } else { 0 };
+                sparse += if ruc.is_some_and(|c| c.is_sparse()) { p } else { 0 };
+            }
+        }
+        let (rural_share, sparse_share) = if tot == 0 {
+            share_basis = ShareBasis::None;
+            (None, None)
+        } else {
+            (Some(rural as f64 / tot as f64), Some(sparse as f64 / tot as f64))
+        };
+
+        // Components, largest first; practices located in each.
+        let mut comps: Vec<Component> = components(&areas, &adjacency.neighbours)
+            .into_iter()
+            .map(|c| {
+                let set: BTreeSet<AreaId> = c.iter().copied().collect();
+                Component {
+                    population: c.iter().map(|&a| pop(a)).sum(),
+                    area_km2: c.iter().map(|a| area_km2[a.idx()]).sum(),
+                    practices: pcn
+                        .practices
+                        .iter()
+                        .copied()
+                        .filter(|p| practice_area[p.idx()].is_some_and(|a| set.contains(&a)))
+                        .collect(),
+                    areas: c,
+                }
+            })
+            .collect();
+        comps.sort_by(|a, b| {
+            b.population
+                .cmp(&a.population)
+                .then(b.areas.len().cmp(&a.areas.len()))
+                .then(a.areas[0].cmp(&b.areas[0]))
+        });
+
+        let area_set: BTreeSet<AreaId> = areas.iter().copied().collect();
+        let outside: Vec<OutsidePractice> = pcn
+            .practices
+            .iter()
+            .filter(|p| ds.practice(**p).location.is_some())
+            .filter(|p| !practice_area[p.idx()].is_some_and(|a| area_set.contains(&a)))
+            .map(|&p| {
+                let area = practice_area[p.idx()];
+                OutsidePractice {
+                    practice: p,
+                    area,
+                    in_footprint_of: area.map(|a| footprints.area_pcns[a.idx()].clone()).unwrap_or_default(),
+                }
+            })
+            .collect();
+
+        let mut c = PcnCheck {
+            pcn: pcn_id,
+            list_size,
+            practices_without_list_size,
+            resident_population,
+            band,
+            rural_share,
+            sparse_share,
+            share_basis,
+            area_km2: areas.iter().map(|a| area_km2[a.idx()]).sum(),
+            areas,
+            components: comps,
+            outside,
+            flags: Vec::new(),
+        };
+        pcn_findings(ds, opts, &mut c, &mut findings);
+        pcns.push(c);
+    }
+    dataset_findings(ds, &footprints, &adjacency, &mut findings);
+    findings.sort();
+    CheckResult {
+        options: opts.clone(),
+        footprints,
+        adjacency,
+        practice_area,
+        pcns,
+        findings,
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+fn pcn_findings(ds: &Dataset, opts: &CheckOptions, c: &mut PcnCheck, out: &mut Vec<Finding>) {
+    let pcn = ds.pcn(c.pcn);
+    let mut add = |code: &'static str, detail: String| {
+        out.push(Finding {
+            scope: Scope::Pcn,
+            code,
+            subject: pcn.code.clone(),
+            detail,
+        });
+    };
+    let missing = if c.practices_without_list_size > 0 {
+        format!(" ({} practice(s) without a list size count as 0)", c.practices_without_list_size)
+    } else {
+        String::new()
+    };
+    let rural = c.rural_share.is_some_and(|s| s >= opts.rural_threshold);
+    let sparse = c.sparse_share.is_some_and(|s| s >= opts.rural_threshold);
+    let mut flags = Vec::new();
+    match c.band {
+        Band::Below => {
+            flags.push(codes::POPULATION_BELOW_BAND);
+            add(
+                codes::POPULATION_BELOW_BAND,
+                format!(
+                    "{} registered patients across {} practice(s), below the {} minimum by {}{missing}",
+                    c.list_size,
+                    pcn.practices.len(),
+                    opts.band_min,
+                    opts.band_min - c.list_size
+                ),
+            );
+            if rural || sparse {
+                flags.push(codes::RURAL_WAIVER_CANDIDATE);
+                add(
+                    codes::RURAL_WAIVER_CANDIDATE,
+                    format!(
+                        "below the band ({} < {}) with rural share {} and sparse share {} (threshold {}): the minimum may be waived for a natural community in a sparse rural area",
+                        c.list_size,
+                        opts.band_min,
+                        c.rural_share.map_or("n/a".into(), pct),
+                        c.sparse_share.map_or("n/a".into(), pct),
+                        pct(opts.rural_threshold)
+                    ),
+                );
+            }
+        }
+        Band::Above => {
+            flags.push(codes::POPULATION_ABOVE_BAND);
+            add(
+                codes::POPULATION_ABOVE_BAND,
+                format!(
+                    "{} registered patients across {} practice(s), above the {} maximum by {}{missing}",
+                    c.list_size,
+                    pcn.practices.len(),
+                    opts.band_max,
+                    c.list_size - opts.band_max
+                ),
+            );
+        }
+        Band::Within => {}
+    }
+    if c.components.len() > 1 {
+        flags.push(codes::NON_CONTIGUOUS);
+        let parts: Vec<String> = c
+            .components
+            .iter()
+            .map(|k| {
+                let practices: Vec<&str> = k.practices.iter().map(|p| ds.practice(*p).code.as_str()).collect();
+                format!(
+                    "{} area(s) ({}), {} residents, {:.2} km², practices: {}",
+                    k.areas.len(),
+                    summarise_codes(ds, &k.areas),
+                    k.population,
+                    k.area_km2,
+                    if practices.is_empty() { "none".into() } else { practices.join(" ") }
+                )
+            })
+            .collect();
+        add(
+            codes::NON_CONTIGUOUS,
+            format!("footprint is in {} pieces: {}", c.components.len(), parts.join("; ")),
+        );
+    }
+    if !c.outside.is_empty() {
+        flags.push(codes::PRACTICE_OUTSIDE_FOOTPRINT);
+        for o in &c.outside {
+            let p = ds.practice(o.practice);
+            let where_ = match o.area {
+                None => "outside every area of the dataset".to_string(),
+                Some(a) => {
+                    let owners: Vec<&str> = o.in_footprint_of.iter().map(|q| ds.pcn(*q).code.as_str()).collect();
+                    if owners.is_empty() {
+                        format!("in area {}, which no PCN's footprint holds", ds.area(a).code)
+                    } else {
+                        format!("in area {}, in the footprint of {}", ds.area(a).code, owners.join(" and "))
+                    }
+                }
+            };
+            add(
+                codes::PRACTICE_OUTSIDE_FOOTPRINT,
+                format!("member practice {} ({}) lies {where_}", p.code, p.name),
+            );
+        }
+    }
+    if c.areas.is_empty() {
+        flags.push(codes::NO_FOOTPRINT);
+        add(codes::NO_FOOTPRINT, "no area is assigned to this PCN".into());
+    }
+    if rural {
+        flags.push(codes::RURAL);
+        add(
+            codes::RURAL,
+            format!(
+                "rural share {} of {} (threshold {}); sparse share {}",
+                c.rural_share.map_or("n/a".into(), pct),
+                match c.share_basis {
+                    ShareBasis::RegisteredPatients => "registered patients",
+                    ShareBasis::Residents => "residents",
+                    ShareBasis::None => "nobody",
+                },
+                pct(opts.rural_threshold),
+                c.sparse_share.map_or("n/a".into(), pct)
+            ),
+        );
+    }
+    c.flags = flags;
+}
+
+/// Up to six codes of a set of areas, then a count.
+fn summarise_codes(ds: &Dataset, areas: &[AreaId]) -> String {
+    let mut codes: Vec<&str> = areas.iter().map(|a| ds.area(*a).code.as_str()).collect();
+    codes.sort();
+    if codes.len() > 6 {
+        format!("{} … and {} more", codes[..6].join(" "), codes.len() - 6)
+    } else {
+        codes.join(" ")
+    }
+}
+
+fn dataset_findings(ds: &Dataset, fp: &Footprints, adj: &Adjacency, out: &mut Vec<Finding>) {
+    for n in &ds.notices {
+        out.push(Finding {
+            scope: Scope::Dataset,
+            code: intern(&n.code),
+            subject: n.subject.clone(),
+            detail: n.detail.clone(),
+        });
+    }
+    for (i, pcns) in fp.area_pcns.iter().enumerate() {
+        let a = &ds.areas[i];
+        if fp.area_rule[i] == AssignRule::Unassigned {
+            let mut near: BTreeSet<&str> = BTreeSet::new();
+            for b in &adj.neighbours[i] {
+                for p in &fp.area_pcns[b.idx()] {
+                    near.insert(ds.pcn(*p).code.as_str());
+                }
+            }
+            out.push(Finding {
+                scope: Scope::Dataset,
+                code: codes::AREA_UNASSIGNED,
+                subject: a.code.clone(),
+                detail: format!(
+                    "area {} ({} residents) is in no PCN's footprint; neighbouring PCNs: {}",
+                    a.code,
+                    a.population.unwrap_or(0),
+                    if near.is_empty() { "none".into() } else { near.into_iter().collect::<Vec<_>>().join(" ") }
+                ),
+            });
+        }
+        if pcns.len() > 1 {
+            let names: Vec<&str> = pcns.iter().map(|p| ds.pcn(*p).code.as_str()).collect();
+            out.push(Finding {
+                scope: Scope::Dataset,
+                code: codes::AREA_IN_TWO_PCNS,
+                subject: a.code.clone(),
+                detail: format!("area {} is in the footprints of {}", a.code, names.join(" and ")),
+            });
+        }
+    }
+    for t in &fp.ties {
+        let names: Vec<&str> = t.pcns.iter().map(|p| ds.pcn(*p).code.as_str()).collect();
+        out.push(Finding {
+            scope: Scope::Area,
+            code: codes::FOOTPRINT_TIE,
+            subject: ds.area(t.area).code.clone(),
+            detail: format!(
+                "{} patients each registered with {}: assigned to {} (lowest code)",
+                t.patients,
+                names.join(" and "),
+                names[0]
+            ),
+        });
+    }
+    for a in adj.islands() {
+        out.push(Finding {
+            scope: Scope::Area,
+            code: codes::AREA_ISLAND,
+            subject: ds.area(a).code.clone(),
+            detail: format!(
+                "area {} touches no other area (within the tolerance) and has no link: give a links.csv row for a bridge or ferry",
+                ds.area(a).code
+            ),
+        });
+    }
+}

@@ -1,0 +1,400 @@
+//! Writing the results of `check`: `pcns.geojson`, `areas.geojson`,
+//! `practices.geojson`, `pcn_summary.csv`, `findings.csv` and
+//! `report.json`, all WGS84, all staged and moved into place together.
+
+use super::atomic::Staging;
+use super::geojson::{FeatureWriter, multipolygon_json, point_json};
+use crate::check::run::{CheckResult, PcnCheck};
+use crate::findings::Finding;
+use crate::model::{Dataset, InputFile};
+use anyhow::Result;
+use geo::MultiPolygon;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Columns of `pcn_summary.csv`, in order. Drive-time columns are empty
+/// until `analyse` fills them.
+pub const SUMMARY_COLUMNS: &[&str] = &[
+    "pcn_code",
+    "pcn_name",
+    "practices",
+    "list_size",
+    "resident_population",
+    "band",
+    "rural_share",
+    "sparse_share",
+    "share_basis",
+    "areas",
+    "area_km2",
+    "components",
+    "contiguous",
+    "hub_practice",
+    "staff_max_min",
+    "staff_tour_min",
+    "patients_mean_min_to_practice",
+    "patients_p90_min_to_hub",
+    "patients_share_over_30_min_to_hub",
+    "flags",
+];
+
+fn share(v: Option<f64>) -> Option<f64> {
+    v.map(|x| (x * 1e4).round() / 1e4)
+}
+
+fn km2(v: f64) -> f64 {
+    (v * 1e3).round() / 1e3
+}
+
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    code: &'a str,
+    detail: &'a str,
+}
+
+#[derive(Serialize)]
+struct PcnProps<'a> {
+    pcn_code: &'a str,
+    pcn_name: &'a str,
+    practices: usize,
+    practice_codes: Vec<&'a str>,
+    list_size: u64,
+    resident_population: u64,
+    band: &'static str,
+    rural_share: Option<f64>,
+    sparse_share: Option<f64>,
+    share_basis: crate::check::run::ShareBasis,
+    areas: usize,
+    area_km2: f64,
+    components: usize,
+    contiguous: bool,
+    flags: &'a [&'static str],
+    findings: Vec<FindingOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct AreaProps<'a> {
+    area_code: &'a str,
+    area_name: Option<&'a str>,
+    lad_code: Option<&'a str>,
+    population: Option<u64>,
+    ruc: Option<&'static str>,
+    rural: bool,
+    pcn_code: Option<&'a str>,
+    pcn_codes: Vec<&'a str>,
+    assigned_by: crate::check::footprint::AssignRule,
+    /// 1 = the PCN's largest piece.
+    component: Option<usize>,
+    neighbours: usize,
+    centroid_source: crate::model::CentroidSource,
+}
+
+#[derive(Serialize)]
+struct PracticeProps<'a> {
+    practice_code: &'a str,
+    practice_name: &'a str,
+    pcn_code: Option<&'a str>,
+    list_size: Option<u64>,
+    postcode: Option<&'a str>,
+    area_code: Option<&'a str>,
+    inside_footprint: Option<bool>,
+    component: Option<usize>,
+}
+
+/// What the run was asked to do, for the report.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunInfo {
+    pub command: String,
+    pub version: String,
+}
+
+#[derive(Serialize)]
+struct ComponentOut<'a> {
+    areas: Vec<&'a str>,
+    population: u64,
+    area_km2: f64,
+    practices: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PcnReport<'a> {
+    pcn_code: &'a str,
+    list_size: u64,
+    band: &'static str,
+    components: Vec<ComponentOut<'a>>,
+    dissolved_area_km2: f64,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    tool: &'static str,
+    version: &'a str,
+    command: &'a str,
+    parameters: &'a crate::check::run::CheckOptions,
+    inputs: &'a [InputFile],
+    footprint_rule: String,
+    areas_by_assignment: BTreeMap<crate::check::footprint::AssignRule, usize>,
+    counts: Counts,
+    findings_by_code: BTreeMap<&'a str, usize>,
+    dissolve: DissolveCheck,
+    pcns: Vec<PcnReport<'a>>,
+    findings: &'a [Finding],
+}
+
+#[derive(Serialize)]
+struct Counts {
+    pcns: usize,
+    practices: usize,
+    areas: usize,
+    registrations: usize,
+    adjacency_pairs: usize,
+    islands: usize,
+    findings: usize,
+}
+
+/// The dissolved area against the sum of the parts, the sliver check.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct DissolveCheck {
+    pub max_relative_difference: f64,
+    pub worst_pcn: Option<usize>,
+}
+
+/// Write every output of `check` into `out`.
+pub fn write_check(
+    out: &Path,
+    ds: &Dataset,
+    res: &CheckResult,
+    dissolved: &[MultiPolygon<f64>],
+    info: &RunInfo,
+) -> Result<Vec<PathBuf>> {
+    use geo::Area as _;
+    let mut staging = Staging::new(out)?;
+    let component_of = component_index(ds, res);
+
+    // Sliver check: dissolved area vs the sum of the parts.
+    let mut dc = DissolveCheck {
+        max_relative_difference: 0.0,
+        worst_pcn: None,
+    };
+    for (i, (c, d)) in res.pcns.iter().zip(dissolved).enumerate() {
+        let parts = c.area_km2 * 1e6;
+        if parts > 0.0 {
+            let rel = (d.unsigned_area() - parts).abs() / parts;
+            if rel > dc.max_relative_difference {
+                dc = DissolveCheck {
+                    max_relative_difference: rel,
+                    worst_pcn: Some(i),
+                };
+            }
+        }
+    }
+
+    let by_pcn = findings_by_pcn(ds, &res.findings);
+    let geoms: Vec<String> = dissolved.par_iter().map(multipolygon_json).collect();
+    staging.write("pcns.geojson", |w| {
+        let mut fw = FeatureWriter::new(w, "pcns")?;
+        for (c, g) in res.pcns.iter().zip(&geoms) {
+            let pcn = ds.pcn(c.pcn);
+            let empty = Vec::new();
+            let fs = by_pcn.get(pcn.code.as_str()).unwrap_or(&empty);
+            let props = PcnProps {
+                pcn_code: &pcn.code,
+                pcn_name: &pcn.name,
+                practices: pcn.practices.len(),
+                practice_codes: pcn.practices.iter().map(|p| ds.practice(*p).code.as_str()).collect(),
+                list_size: c.list_size,
+                resident_population: c.resident_population,
+                band: c.band.as_str(),
+                rural_share: share(c.rural_share),
+                sparse_share: share(c.sparse_share),
+                share_basis: c.share_basis,
+                areas: c.areas.len(),
+                area_km2: km2(c.area_km2),
+                components: c.components.len(),
+                contiguous: c.contiguous(),
+                flags: &c.flags,
+                findings: fs.iter().map(|f| FindingOut { code: f.code, detail: &f.detail }).collect(),
+            };
+            let geometry = if c.areas.is_empty() { "null" } else { g.as_str() };
+            fw.feature(&props, geometry)?;
+        }
+        fw.finish()?;
+        Ok(())
+    })?;
+
+    let area_geoms: Vec<String> = ds.areas.par_iter().map(|a| multipolygon_json(&a.geometry)).collect();
+    let mut area_order: Vec<usize> = (0..ds.areas.len()).collect();
+    area_order.sort_by(|&a, &b| ds.areas[a].code.cmp(&ds.areas[b].code));
+    staging.write("areas.geojson", |w| {
+        let mut fw = FeatureWriter::new(w, "areas")?;
+        for &i in &area_order {
+            let a = &ds.areas[i];
+            let pcns = &res.footprints.area_pcns[i];
+            let props = AreaProps {
+                area_code: &a.code,
+                area_name: a.name.as_deref(),
+                lad_code: a.lad_code.as_deref(),
+                population: a.population,
+                ruc: a.ruc.map(|r| r.code()),
+                rural: a.ruc.is_some_and(|r| r.is_rural()),
+                pcn_code: pcns.first().map(|p| ds.pcn(*p).code.as_str()),
+                pcn_codes: pcns.iter().map(|p| ds.pcn(*p).code.as_str()).collect(),
+                assigned_by: res.footprints.area_rule[i],
+                component: component_of[i],
+                neighbours: res.adjacency.neighbours[i].len(),
+                centroid_source: a.centroid_source,
+            };
+            fw.feature(&props, &area_geoms[i])?;
+        }
+        fw.finish()?;
+        Ok(())
+    })?;
+
+    let mut practice_order: Vec<usize> = (0..ds.practices.len()).collect();
+    practice_order.sort_by(|&a, &b| ds.practices[a].code.cmp(&ds.practices[b].code));
+    staging.write("practices.geojson", |w| {
+        let mut fw = FeatureWriter::new(w, "practices")?;
+        for &i in &practice_order {
+            let p = &ds.practices[i];
+            let area = res.practice_area[i];
+            let inside = p.pcn.map(|pcn| area.is_some_and(|a| res.footprints.area_pcns[a.idx()].contains(&pcn)));
+            let props = PracticeProps {
+                practice_code: &p.code,
+                practice_name: &p.name,
+                pcn_code: p.pcn.map(|q| ds.pcn(q).code.as_str()),
+                list_size: p.list_size,
+                postcode: p.postcode.as_deref(),
+                area_code: area.map(|a| ds.area(a).code.as_str()),
+                inside_footprint: inside,
+                component: if inside == Some(true) { area.and_then(|a| component_of[a.idx()]) } else { None },
+            };
+            let g = p.location.map_or("null".to_string(), point_json);
+            fw.feature(&props, &g)?;
+        }
+        fw.finish()?;
+        Ok(())
+    })?;
+
+    staging.write("pcn_summary.csv", |w| write_summary(w, ds, &res.pcns))?;
+    staging.write("findings.csv", |w| {
+        let mut cw = csv::Writer::from_writer(w);
+        cw.write_record(["scope", "code", "subject", "detail"])?;
+        for f in &res.findings {
+            cw.write_record([f.scope.as_str(), f.code, &f.subject, &f.detail])?;
+        }
+        cw.flush()?;
+        Ok(())
+    })?;
+
+    let mut findings_by_code = BTreeMap::new();
+    for f in &res.findings {
+        *findings_by_code.entry(f.code).or_insert(0) += 1;
+    }
+    let report = Report {
+        tool: "pcn-atlas",
+        version: &info.version,
+        command: &info.command,
+        parameters: &res.options,
+        inputs: &ds.inputs,
+        footprint_rule: res.footprints.rule_description(ds),
+        areas_by_assignment: res.footprints.rule_counts(),
+        counts: Counts {
+            pcns: ds.pcns.len(),
+            practices: ds.practices.len(),
+            areas: ds.areas.len(),
+            registrations: ds.registrations.len(),
+            adjacency_pairs: res.adjacency.pairs().len(),
+            islands: res.adjacency.islands().len(),
+            findings: res.findings.len(),
+        },
+        findings_by_code,
+        dissolve: dc,
+        pcns: res
+            .pcns
+            .iter()
+            .zip(dissolved)
+            .map(|(c, d)| PcnReport {
+                pcn_code: &ds.pcn(c.pcn).code,
+                list_size: c.list_size,
+                band: c.band.as_str(),
+                components: c
+                    .components
+                    .iter()
+                    .map(|k| ComponentOut {
+                        areas: k.areas.iter().map(|a| ds.area(*a).code.as_str()).collect(),
+                        population: k.population,
+                        area_km2: km2(k.area_km2),
+                        practices: k.practices.iter().map(|p| ds.practice(*p).code.as_str()).collect(),
+                    })
+                    .collect(),
+                dissolved_area_km2: km2(d.unsigned_area() / 1e6),
+            })
+            .collect(),
+        findings: &res.findings,
+    };
+    staging.write("report.json", |w| {
+        serde_json::to_writer_pretty(&mut *w, &report)?;
+        w.write_all(b"\n")?;
+        Ok(())
+    })?;
+    staging.commit()
+}
+
+/// Each area's component rank (1-based) within its first PCN.
+fn component_index(ds: &Dataset, res: &CheckResult) -> Vec<Option<usize>> {
+    let mut out = vec![None; ds.areas.len()];
+    for c in &res.pcns {
+        for (k, comp) in c.components.iter().enumerate() {
+            for a in &comp.areas {
+                if res.footprints.area_pcns[a.idx()].first() == Some(&c.pcn) {
+                    out[a.idx()] = Some(k + 1);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn findings_by_pcn<'a>(ds: &Dataset, findings: &'a [Finding]) -> BTreeMap<&'a str, Vec<&'a Finding>> {
+    let _ = ds;
+    let mut m: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in findings.iter().filter(|f| f.scope == crate::findings::Scope::Pcn) {
+        m.entry(f.subject.as_str()).or_default().push(f);
+    }
+    m
+}
+
+fn write_summary(w: &mut impl Write, ds: &Dataset, pcns: &[PcnCheck]) -> Result<()> {
+    let mut cw = csv::Writer::from_writer(w);
+    cw.write_record(SUMMARY_COLUMNS)?;
+    let opt = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x:.4}"));
+    for c in pcns {
+        let pcn = ds.pcn(c.pcn);
+        cw.write_record([
+            pcn.code.clone(),
+            pcn.name.clone(),
+            pcn.practices.len().to_string(),
+            c.list_size.to_string(),
+            c.resident_population.to_string(),
+            c.band.as_str().to_string(),
+            opt(c.rural_share),
+            opt(c.sparse_share),
+            serde_json::to_value(c.share_basis)?.as_str().unwrap_or("").to_string(),
+            c.areas.len().to_string(),
+            format!("{:.3}", c.area_km2),
+            c.components.len().to_string(),
+            c.contiguous().to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            c.flags.join(";"),
+        ])?;
+    }
+    cw.flush()?;
+    Ok(())
+}

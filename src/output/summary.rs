@@ -1,0 +1,93 @@
+//! The short summary table printed on stdout at the end of a run.
+
+use crate::check::run::{Band, CheckResult};
+use crate::findings::Scope;
+use crate::model::Dataset;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// A plain-text summary: counts, bands, findings by code and the networks
+/// with the most findings.
+pub fn check_summary(ds: &Dataset, res: &CheckResult) -> String {
+    let mut s = String::new();
+    let n = res.pcns.len();
+    let count = |b: Band| res.pcns.iter().filter(|c| c.band == b).count();
+    let non_contig = res.pcns.iter().filter(|c| !c.contiguous()).count();
+    let _ = writeln!(
+        s,
+        "{} PCNs, {} practices, {} areas; footprints: {}",
+        n,
+        ds.practices.len(),
+        ds.areas.len(),
+        if ds.footprints.is_some() {
+            "footprints.csv"
+        } else if !ds.registrations.is_empty() {
+            "most registered patients"
+        } else {
+            "nearest practice"
+        }
+    );
+    let o = &res.options;
+    let _ = writeln!(
+        s,
+        "population band {}–{}: {} below, {} within, {} above",
+        o.band_min,
+        o.band_max,
+        count(Band::Below),
+        count(Band::Within),
+        count(Band::Above)
+    );
+    let flagged = |code: &str| res.pcns.iter().filter(|c| c.flags.contains(&code)).count();
+    let _ = writeln!(
+        s,
+        "contiguous: {}, non-contiguous: {}; rural: {}; rural waiver candidates: {}",
+        n - non_contig,
+        non_contig,
+        flagged("RURAL"),
+        flagged("RURAL_WAIVER_CANDIDATE")
+    );
+    let mut by_code: BTreeMap<(Scope, &str), usize> = BTreeMap::new();
+    for f in &res.findings {
+        *by_code.entry((f.scope, f.code)).or_insert(0) += 1;
+    }
+    if by_code.is_empty() {
+        let _ = writeln!(s, "no findings");
+    } else {
+        let _ = writeln!(s, "\n{:<9} {:<28} {:>6}", "scope", "finding", "count");
+        for ((scope, code), k) in &by_code {
+            let _ = writeln!(s, "{:<9} {:<28} {:>6}", scope.as_str(), code, k);
+        }
+    }
+    let mut worst: Vec<_> = res.pcns.iter().filter(|c| !c.flags.is_empty()).collect();
+    worst.sort_by(|a, b| {
+        b.flags
+            .len()
+            .cmp(&a.flags.len())
+            .then(ds.pcn(a.pcn).code.cmp(&ds.pcn(b.pcn).code))
+    });
+    if !worst.is_empty() {
+        let _ = writeln!(s, "\nnetworks with the most findings:");
+        for c in worst.iter().take(10) {
+            let p = ds.pcn(c.pcn);
+            let _ = writeln!(
+                s,
+                "  {:<7} {:<40} {:>7} patients  {}",
+                p.code,
+                truncate(&p.name, 40),
+                c.list_size,
+                c.flags.join(" ")
+            );
+        }
+    }
+    s
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
