@@ -4,8 +4,11 @@
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
+use pcn_atlas::check::adjacency::{AdjacencyOptions, Contiguity};
+use pcn_atlas::check::run::{CheckOptions, run_check};
 use pcn_atlas::import::{ImportFilter, ImportSources, run_import};
 use pcn_atlas::load::dataset::{DatasetPaths, load_dataset};
+use pcn_atlas::output::check::{RunInfo, write_check};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -38,6 +41,92 @@ enum Command {
         # two PCNs, with the areas where they have the most registered patients\n  \
         pcn-atlas import --from ../shared/data/england --pcn U67590,U89141 --out two-pcns")]
     Import(ImportArgs),
+    /// Check footprints: contiguity, coverage, practices inside their footprint, population bands, rural shares.
+    #[command(after_help = "Examples:\n  \
+        pcn-atlas check --dataset data/demo --out out/demo\n  \
+        # a national dataset made by `pcn-atlas import`, rook contiguity, fail CI on any finding\n  \
+        pcn-atlas check --dataset england --out out/england --contiguity rook --fail-on-findings\n  \
+        # a planner's proposal replacing the dataset's footprints\n  \
+        pcn-atlas check --dataset england --footprints proposal.csv --out out/proposal\n\n\
+        Outputs (all WGS84, written atomically): pcns.geojson, areas.geojson, practices.geojson,\n\
+        pcn_summary.csv, findings.csv, report.json. Exit code: 0 ran; 1 findings with\n\
+        --fail-on-findings; 2 bad input or error.")]
+    Check(CheckArgs),
+}
+
+#[derive(Args, Clone, Debug)]
+struct CheckArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Output folder (created if missing; files are replaced only when the whole run succeeds).
+    #[arg(long, short, value_name = "DIR")]
+    out: PathBuf,
+    #[command(flatten)]
+    thresholds: CheckFlags,
+    /// Exit with code 1 when there is any finding.
+    #[arg(long)]
+    fail_on_findings: bool,
+    /// Worker threads (default: all cores). Output is identical whatever the number.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+}
+
+/// Thresholds of `check` (defaults from the NHS PCN specification).
+#[derive(Args, Clone, Debug)]
+struct CheckFlags {
+    /// Adjacency rule: queen (share any point) or rook (share a boundary segment).
+    #[arg(long, value_enum, default_value = "queen")]
+    contiguity: ContiguityArg,
+    /// Snap tolerance in metres: boundaries closer than this count as touching.
+    #[arg(long, value_name = "M", default_value_t = 1.0)]
+    tolerance_m: f64,
+    /// Lower limit of the registered-population band.
+    #[arg(long, value_name = "N", default_value_t = 30_000)]
+    band_min: u64,
+    /// Upper limit of the registered-population band.
+    #[arg(long, value_name = "N", default_value_t = 50_000)]
+    band_max: u64,
+    /// Rural share (of registered patients, or residents) at which a PCN is RURAL.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.5)]
+    rural_threshold: f64,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum ContiguityArg {
+    Queen,
+    Rook,
+}
+
+impl CheckFlags {
+    fn options(&self) -> Result<CheckOptions> {
+        let adjacency = AdjacencyOptions {
+            rule: match self.contiguity {
+                ContiguityArg::Queen => Contiguity::Queen,
+                ContiguityArg::Rook => Contiguity::Rook,
+            },
+            tolerance_m: self.tolerance_m,
+        };
+        adjacency.validate()?;
+        if self.band_min > self.band_max {
+            anyhow::bail!(
+                "--band-min {} is above --band-max {}",
+                self.band_min,
+                self.band_max
+            );
+        }
+        if !(0.0..=1.0).contains(&self.rural_threshold) {
+            anyhow::bail!(
+                "--rural-threshold {} must be a share between 0 and 1",
+                self.rural_threshold
+            );
+        }
+        Ok(CheckOptions {
+            adjacency,
+            band_min: self.band_min,
+            band_max: self.band_max,
+            rural_threshold: self.rural_threshold,
+        })
+    }
 }
 
 #[derive(Args, Clone, Debug)]
@@ -246,6 +335,36 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Check(args) => {
+            if let Some(n) = args.threads {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n.max(1))
+                    .build_global()
+                    .map_err(|e| anyhow::anyhow!("--threads {n}: {e}"))?;
+            }
+            let opts = args.thresholds.options()?;
+            let progress = Progress::new(cli.quiet);
+            let ds = progress.stage("load", || load_dataset(&args.input.paths()))?;
+            let res = progress.stage("check", || run_check(&ds, &opts));
+            let groups: Vec<_> = res.pcns.iter().map(|c| c.areas.clone()).collect();
+            let geoms: Vec<_> = ds.areas.iter().map(|a| a.geometry.clone()).collect();
+            let dissolved = progress.stage("dissolve", || {
+                pcn_atlas::check::dissolve::dissolve_groups(&geoms, &groups)
+            });
+            let info = RunInfo {
+                command: std::env::args().collect::<Vec<_>>().join(" "),
+                version: env!("CARGO_PKG_VERSION").into(),
+            };
+            progress.stage("write", || {
+                write_check(&args.out, &ds, &res, &dissolved, &info)
+            })?;
+            print!("{}", pcn_atlas::output::summary::check_summary(&ds, &res));
+            println!("\nwrote {}", args.out.display());
+            if args.fail_on_findings && !res.findings.is_empty() {
+                return Ok(ExitCode::from(1));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Import(args) => {
             let t = Instant::now();
             let src = args.sources()?;
@@ -270,5 +389,25 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             println!("details: {}", args.out.join("import_report.csv").display());
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Stage timing on stderr (silenced by --quiet).
+struct Progress {
+    quiet: bool,
+}
+
+impl Progress {
+    fn new(quiet: bool) -> Self {
+        Self { quiet }
+    }
+
+    fn stage<T>(&self, name: &str, f: impl FnOnce() -> T) -> T {
+        let t = Instant::now();
+        let out = f();
+        if !self.quiet {
+            eprintln!("{name:>9}: {:.2} s", t.elapsed().as_secs_f64());
+        }
+        out
     }
 }

@@ -151,7 +151,11 @@ pub fn run_check(ds: &Dataset, opts: &CheckOptions) -> CheckResult {
 }
 
 /// Run the checks given a ready adjacency (tests, benches, ferry links).
-pub fn check_with_adjacency(ds: &Dataset, opts: &CheckOptions, adjacency: Adjacency) -> CheckResult {
+pub fn check_with_adjacency(
+    ds: &Dataset,
+    opts: &CheckOptions,
+    adjacency: Adjacency,
+) -> CheckResult {
     let footprints = assign(ds);
     let index = AreaIndex::new(&ds.areas);
     let practice_area: Vec<Option<AreaId>> = ds
@@ -159,7 +163,23 @@ pub fn check_with_adjacency(ds: &Dataset, opts: &CheckOptions, adjacency: Adjace
         .iter()
         .map(|p| p.location.and_then(|c| index.locate(c)))
         .collect();
-    let area_km2: Vec<f64> = ds.areas.iter().map(|a| km2(a.geometry.unsigned_area())).collect();
+    // Area of each area. A few real ONS multipolygons write a hole as a
+    // separate nested part (5 LSOAs); read those even-odd, as the dissolve
+    // does, so the hole is not counted as land.
+    let area_km2: Vec<f64> = ds
+        .areas
+        .iter()
+        .map(|a| {
+            let rings: usize = a.geometry.0.iter().map(|p| 1 + p.interiors().len()).sum();
+            if rings > 1 {
+                km2(super::dissolve::area_m2(&super::dissolve::make_valid(
+                    &a.geometry,
+                )))
+            } else {
+                km2(a.geometry.unsigned_area())
+            }
+        })
+        .collect();
     let pop = |a: AreaId| ds.area(a).population.unwrap_or(0);
 
     let mut findings: Vec<Finding> = Vec::new();
@@ -167,8 +187,16 @@ pub fn check_with_adjacency(ds: &Dataset, opts: &CheckOptions, adjacency: Adjace
     for pcn_id in ds.pcn_ids() {
         let pcn = ds.pcn(pcn_id);
         let areas = footprints.pcn_areas[pcn_id.idx()].clone();
-        let list_size: u64 = pcn.practices.iter().map(|&p| ds.practice(p).list_size.unwrap_or(0)).sum();
-        let practices_without_list_size = pcn.practices.iter().filter(|&&p| ds.practice(p).list_size.is_none()).count();
+        let list_size: u64 = pcn
+            .practices
+            .iter()
+            .map(|&p| ds.practice(p).list_size.unwrap_or(0))
+            .sum();
+        let practices_without_list_size = pcn
+            .practices
+            .iter()
+            .filter(|&&p| ds.practice(p).list_size.is_none())
+            .count();
         let resident_population: u64 = areas.iter().map(|&a| pop(a)).sum();
         let band = if list_size < opts.band_min {
             Band::Below
@@ -182,11 +210,23 @@ pub fn check_with_adjacency(ds: &Dataset, opts: &CheckOptions, adjacency: Adjace
         // when the PCN's practices have registrations, else residents.
         let members: BTreeSet<PracticeId> = pcn.practices.iter().copied().collect();
         let (mut tot, mut rural, mut sparse) = (0u64, 0u64, 0u64);
-        for r in ds.registrations.iter().filter(|r| members.contains(&r.practice)) {
+        for r in ds
+            .registrations
+            .iter()
+            .filter(|r| members.contains(&r.practice))
+        {
             tot += r.patients;
             let ruc = ds.area(r.area).ruc;
-            rural += if ruc.is_some_and(|c| c.is_rural()) { r.patients } else { 0 };
-            sparse += if ruc.is_some_and(|c| c.is_sparse()) { r.patients } else { 0 };
+            rural += if ruc.is_some_and(|c| c.is_rural()) {
+                r.patients
+            } else {
+                0
+            };
+            sparse += if ruc.is_some_and(|c| c.is_sparse()) {
+                r.patients
+            } else {
+                0
+            };
         }
         let mut share_basis = ShareBasis::RegisteredPatients;
         if tot == 0 {
@@ -195,15 +235,26 @@ pub fn check_with_adjacency(ds: &Dataset, opts: &CheckOptions, adjacency: Adjace
                 let p = pop(a);
                 tot += p;
                 let ruc = ds.area(a).ruc;
-                rural += if ruc.is_some_and(|c| c.is_rural()) { p } else { 0 };
-                sparse += if ruc.is_some_and(|c| c.is_sparse()) { p } else { 0 };
+                rural += if ruc.is_some_and(|c| c.is_rural()) {
+                    p
+                } else {
+                    0
+                };
+                sparse += if ruc.is_some_and(|c| c.is_sparse()) {
+                    p
+                } else {
+                    0
+                };
             }
         }
         let (rural_share, sparse_share) = if tot == 0 {
             share_basis = ShareBasis::None;
             (None, None)
         } else {
-            (Some(rural as f64 / tot as f64), Some(sparse as f64 / tot as f64))
+            (
+                Some(rural as f64 / tot as f64),
+                Some(sparse as f64 / tot as f64),
+            )
         };
 
         // Components, largest first; practices located in each.
@@ -242,7 +293,9 @@ pub fn check_with_adjacency(ds: &Dataset, opts: &CheckOptions, adjacency: Adjace
                 OutsidePractice {
                     practice: p,
                     area,
-                    in_footprint_of: area.map(|a| footprints.area_pcns[a.idx()].clone()).unwrap_or_default(),
+                    in_footprint_of: area
+                        .map(|a| footprints.area_pcns[a.idx()].clone())
+                        .unwrap_or_default(),
                 }
             })
             .collect();
@@ -292,7 +345,10 @@ fn pcn_findings(ds: &Dataset, opts: &CheckOptions, c: &mut PcnCheck, out: &mut V
         });
     };
     let missing = if c.practices_without_list_size > 0 {
-        format!(" ({} practice(s) without a list size count as 0)", c.practices_without_list_size)
+        format!(
+            " ({} practice(s) without a list size count as 0)",
+            c.practices_without_list_size
+        )
     } else {
         String::new()
     };
@@ -348,20 +404,32 @@ fn pcn_findings(ds: &Dataset, opts: &CheckOptions, c: &mut PcnCheck, out: &mut V
             .components
             .iter()
             .map(|k| {
-                let practices: Vec<&str> = k.practices.iter().map(|p| ds.practice(*p).code.as_str()).collect();
+                let practices: Vec<&str> = k
+                    .practices
+                    .iter()
+                    .map(|p| ds.practice(*p).code.as_str())
+                    .collect();
                 format!(
                     "{} area(s) ({}), {} residents, {:.2} km², practices: {}",
                     k.areas.len(),
                     summarise_codes(ds, &k.areas),
                     k.population,
                     k.area_km2,
-                    if practices.is_empty() { "none".into() } else { practices.join(" ") }
+                    if practices.is_empty() {
+                        "none".into()
+                    } else {
+                        practices.join(" ")
+                    }
                 )
             })
             .collect();
         add(
             codes::NON_CONTIGUOUS,
-            format!("footprint is in {} pieces: {}", c.components.len(), parts.join("; ")),
+            format!(
+                "footprint is in {} pieces: {}",
+                c.components.len(),
+                parts.join("; ")
+            ),
         );
     }
     if !c.outside.is_empty() {
@@ -371,11 +439,22 @@ fn pcn_findings(ds: &Dataset, opts: &CheckOptions, c: &mut PcnCheck, out: &mut V
             let where_ = match o.area {
                 None => "outside every area of the dataset".to_string(),
                 Some(a) => {
-                    let owners: Vec<&str> = o.in_footprint_of.iter().map(|q| ds.pcn(*q).code.as_str()).collect();
+                    let owners: Vec<&str> = o
+                        .in_footprint_of
+                        .iter()
+                        .map(|q| ds.pcn(*q).code.as_str())
+                        .collect();
                     if owners.is_empty() {
-                        format!("in area {}, which no PCN's footprint holds", ds.area(a).code)
+                        format!(
+                            "in area {}, which no PCN's footprint holds",
+                            ds.area(a).code
+                        )
                     } else {
-                        format!("in area {}, in the footprint of {}", ds.area(a).code, owners.join(" and "))
+                        format!(
+                            "in area {}, in the footprint of {}",
+                            ds.area(a).code,
+                            owners.join(" and ")
+                        )
                     }
                 }
             };
@@ -387,7 +466,10 @@ fn pcn_findings(ds: &Dataset, opts: &CheckOptions, c: &mut PcnCheck, out: &mut V
     }
     if c.areas.is_empty() {
         flags.push(codes::NO_FOOTPRINT);
-        add(codes::NO_FOOTPRINT, "no area is assigned to this PCN".into());
+        add(
+            codes::NO_FOOTPRINT,
+            "no area is assigned to this PCN".into(),
+        );
     }
     if rural {
         flags.push(codes::RURAL);
@@ -446,7 +528,11 @@ fn dataset_findings(ds: &Dataset, fp: &Footprints, adj: &Adjacency, out: &mut Ve
                     "area {} ({} residents) is in no PCN's footprint; neighbouring PCNs: {}",
                     a.code,
                     a.population.unwrap_or(0),
-                    if near.is_empty() { "none".into() } else { near.into_iter().collect::<Vec<_>>().join(" ") }
+                    if near.is_empty() {
+                        "none".into()
+                    } else {
+                        near.into_iter().collect::<Vec<_>>().join(" ")
+                    }
                 ),
             });
         }
@@ -456,7 +542,11 @@ fn dataset_findings(ds: &Dataset, fp: &Footprints, adj: &Adjacency, out: &mut Ve
                 scope: Scope::Dataset,
                 code: codes::AREA_IN_TWO_PCNS,
                 subject: a.code.clone(),
-                detail: format!("area {} is in the footprints of {}", a.code, names.join(" and ")),
+                detail: format!(
+                    "area {} is in the footprints of {}",
+                    a.code,
+                    names.join(" and ")
+                ),
             });
         }
     }

@@ -203,7 +203,11 @@ pub fn write_check(
                 pcn_code: &pcn.code,
                 pcn_name: &pcn.name,
                 practices: pcn.practices.len(),
-                practice_codes: pcn.practices.iter().map(|p| ds.practice(*p).code.as_str()).collect(),
+                practice_codes: pcn
+                    .practices
+                    .iter()
+                    .map(|p| ds.practice(*p).code.as_str())
+                    .collect(),
                 list_size: c.list_size,
                 resident_population: c.resident_population,
                 band: c.band.as_str(),
@@ -215,16 +219,30 @@ pub fn write_check(
                 components: c.components.len(),
                 contiguous: c.contiguous(),
                 flags: &c.flags,
-                findings: fs.iter().map(|f| FindingOut { code: f.code, detail: &f.detail }).collect(),
+                findings: fs
+                    .iter()
+                    .map(|f| FindingOut {
+                        code: f.code,
+                        detail: &f.detail,
+                    })
+                    .collect(),
             };
-            let geometry = if c.areas.is_empty() { "null" } else { g.as_str() };
+            let geometry = if c.areas.is_empty() {
+                "null"
+            } else {
+                g.as_str()
+            };
             fw.feature(&props, geometry)?;
         }
         fw.finish()?;
         Ok(())
     })?;
 
-    let area_geoms: Vec<String> = ds.areas.par_iter().map(|a| multipolygon_json(&a.geometry)).collect();
+    let area_geoms: Vec<String> = ds
+        .areas
+        .par_iter()
+        .map(|a| multipolygon_json(&a.geometry))
+        .collect();
     let mut area_order: Vec<usize> = (0..ds.areas.len()).collect();
     area_order.sort_by(|&a, &b| ds.areas[a].code.cmp(&ds.areas[b].code));
     staging.write("areas.geojson", |w| {
@@ -259,7 +277,9 @@ pub fn write_check(
         for &i in &practice_order {
             let p = &ds.practices[i];
             let area = res.practice_area[i];
-            let inside = p.pcn.map(|pcn| area.is_some_and(|a| res.footprints.area_pcns[a.idx()].contains(&pcn)));
+            let inside = p
+                .pcn
+                .map(|pcn| area.is_some_and(|a| res.footprints.area_pcns[a.idx()].contains(&pcn)));
             let props = PracticeProps {
                 practice_code: &p.code,
                 practice_name: &p.name,
@@ -268,7 +288,11 @@ pub fn write_check(
                 postcode: p.postcode.as_deref(),
                 area_code: area.map(|a| ds.area(a).code.as_str()),
                 inside_footprint: inside,
-                component: if inside == Some(true) { area.and_then(|a| component_of[a.idx()]) } else { None },
+                component: if inside == Some(true) {
+                    area.and_then(|a| component_of[a.idx()])
+                } else {
+                    None
+                },
             };
             let g = p.location.map_or("null".to_string(), point_json);
             fw.feature(&props, &g)?;
@@ -326,7 +350,11 @@ pub fn write_check(
                         areas: k.areas.iter().map(|a| ds.area(*a).code.as_str()).collect(),
                         population: k.population,
                         area_km2: km2(k.area_km2),
-                        practices: k.practices.iter().map(|p| ds.practice(*p).code.as_str()).collect(),
+                        practices: k
+                            .practices
+                            .iter()
+                            .map(|p| ds.practice(*p).code.as_str())
+                            .collect(),
                     })
                     .collect(),
                 dissolved_area_km2: km2(d.unsigned_area() / 1e6),
@@ -357,10 +385,16 @@ fn component_index(ds: &Dataset, res: &CheckResult) -> Vec<Option<usize>> {
     out
 }
 
-fn findings_by_pcn<'a>(ds: &Dataset, findings: &'a [Finding]) -> BTreeMap<&'a str, Vec<&'a Finding>> {
+fn findings_by_pcn<'a>(
+    ds: &Dataset,
+    findings: &'a [Finding],
+) -> BTreeMap<&'a str, Vec<&'a Finding>> {
     let _ = ds;
     let mut m: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-    for f in findings.iter().filter(|f| f.scope == crate::findings::Scope::Pcn) {
+    for f in findings
+        .iter()
+        .filter(|f| f.scope == crate::findings::Scope::Pcn)
+    {
         m.entry(f.subject.as_str()).or_default().push(f);
     }
     m
@@ -381,7 +415,10 @@ fn write_summary(w: &mut impl Write, ds: &Dataset, pcns: &[PcnCheck]) -> Result<
             c.band.as_str().to_string(),
             opt(c.rural_share),
             opt(c.sparse_share),
-            serde_json::to_value(c.share_basis)?.as_str().unwrap_or("").to_string(),
+            serde_json::to_value(c.share_basis)?
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
             c.areas.len().to_string(),
             format!("{:.3}", c.area_km2),
             c.components.len().to_string(),
