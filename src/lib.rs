@@ -8,4 +8,5 @@
 //! [`demo`] generates the synthetic demo county.
 
 pub mod coords;
+pub mod demo;
 pub mod model;
