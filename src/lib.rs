@@ -3,12 +3,13 @@
 //!
 //! The modules follow the pipeline: [`load`] reads a dataset into the
 //! [`model`]; [`check`] computes adjacency, footprints, contiguity and
-//! population bands; [`output`] writes GeoJSON, CSV and the JSON report.
-//! [`import`] builds a dataset folder from the national NHS/ONS/OS files and
-//! [`demo`] generates the synthetic demo county.
+//! population bands and their [`findings`]; [`output`] writes GeoJSON, CSV
+//! and the JSON report. [`import`] builds a dataset folder from the national
+//! NHS/ONS/OS files and [`demo`] generates the synthetic demo county.
 
 pub mod check;
 pub mod coords;
+pub mod demo;
 pub mod findings;
 pub mod import;
 pub mod load;
