@@ -720,15 +720,6 @@ impl Tally {
     }
 }
 
-fn input(role: &str, t: &Table, rows: u64) -> InputFile {
-    InputFile {
-        role: role.into(),
-        path: t.display(),
-        sha256: t.file.sha256.clone(),
-        rows,
-    }
-}
-
 fn read_map(path: &Path, inputs: &mut Vec<InputFile>) -> Result<Vec<MapPractice>> {
     let t = Table::open(path)?;
     let code = t.require(c::PRACTICE_CODE)?;
@@ -761,7 +752,7 @@ fn read_map(path: &Path, inputs: &mut Vec<InputFile>) -> Result<Vec<MapPractice>
             pcn_name,
         });
     }
-    inputs.push(input("pcn_map", &t, out.len() as u64));
+    inputs.push(t.input_file("pcn_map", out.len() as u64));
     Ok(out)
 }
 
@@ -803,7 +794,7 @@ fn read_list_sizes(
             bail!("{}: practice {k} has two list-size rows", row.at());
         }
     }
-    inputs.push(input("list_sizes", &t, rows));
+    inputs.push(t.input_file("list_sizes", rows));
     Ok(out)
 }
 
@@ -866,6 +857,6 @@ fn read_registrations(path: &Path, inputs: &mut Vec<InputFile>) -> Result<Vec<Re
             patients: row.count(nc)?,
         });
     }
-    inputs.push(input("registrations", &t, out.len() as u64));
+    inputs.push(t.input_file("registrations", out.len() as u64));
     Ok(out)
 }

@@ -139,24 +139,9 @@ pub fn load_resolved(r: &ResolvedPaths) -> Result<Dataset> {
     ds.pcns = practices.pcns;
     ds.areas = areas.areas;
 
-    let practice_ix: HashMap<String, PracticeId> = ds
-        .practices
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.code.clone(), PracticeId::from_idx(i)))
-        .collect();
-    let area_ix: HashMap<String, AreaId> = ds
-        .areas
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.code.clone(), AreaId::from_idx(i)))
-        .collect();
-    let pcn_ix: HashMap<String, PcnId> = ds
-        .pcns
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.code.clone(), PcnId::from_idx(i)))
-        .collect();
+    let practice_ix = code_index(&ds.practices, |p| &p.code, PracticeId::from_idx);
+    let area_ix = code_index(&ds.areas, |a| &a.code, AreaId::from_idx);
+    let pcn_ix = code_index(&ds.pcns, |p| &p.code, PcnId::from_idx);
     let ix = CodeIndex {
         practices: &practice_ix,
         areas: &area_ix,
@@ -178,6 +163,19 @@ pub fn load_resolved(r: &ResolvedPaths) -> Result<Dataset> {
         ds.inputs.push(input);
     }
     Ok(ds)
+}
+
+/// Code → id for a `Vec` of records.
+fn code_index<T, I>(
+    items: &[T],
+    code: impl Fn(&T) -> &String,
+    id: impl Fn(usize) -> I,
+) -> HashMap<String, I> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (code(x).clone(), id(i)))
+        .collect()
 }
 
 /// Does this path look like a dataset folder?

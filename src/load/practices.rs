@@ -188,12 +188,7 @@ pub fn load_practices(path: &Path, postcodes: Option<&PostcodeLookup>) -> Result
         practices,
         pcns,
         notices,
-        input: InputFile {
-            role: "practices".into(),
-            path: table.display(),
-            sha256: table.file.sha256.clone(),
-            rows,
-        },
+        input: table.input_file("practices", rows),
     })
 }
 

@@ -18,15 +18,6 @@ pub struct CodeIndex<'a> {
     pub pcns: &'a HashMap<String, PcnId>,
 }
 
-fn input(role: &str, t: &Table, rows: u64) -> InputFile {
-    InputFile {
-        role: role.into(),
-        path: t.display(),
-        sha256: t.file.sha256.clone(),
-        rows,
-    }
-}
-
 /// Load registrations. Every practice and area code must be known: an
 /// unknown code is an error naming the line (use `pcn-atlas import` to cut
 /// the national file down to a dataset's areas and practices).
@@ -68,7 +59,7 @@ pub fn load_registrations(
             patients,
         });
     }
-    Ok((out, input("registrations", &t, rows)))
+    Ok((out, t.input_file("registrations", rows)))
 }
 
 /// Load a footprint proposal. An area listed under two PCNs is kept (it is a
@@ -112,7 +103,7 @@ pub fn load_footprints(
             line: row.line,
         });
     }
-    Ok((out, input("footprints", &t, rows)))
+    Ok((out, t.input_file("footprints", rows)))
 }
 
 /// Load explicit links between areas (bridges, ferries).
@@ -142,5 +133,5 @@ pub fn load_links(path: &Path, ix: &CodeIndex<'_>) -> Result<(Vec<AreaLink>, Inp
             kind: row.opt_str(kc).unwrap_or("link").to_string(),
         });
     }
-    Ok((out, input("links", &t, rows)))
+    Ok((out, t.input_file("links", rows)))
 }

@@ -84,6 +84,16 @@ impl Table {
         self.path.display().to_string()
     }
 
+    /// This file as an input of the report.
+    pub fn input_file(&self, role: &str, rows: u64) -> crate::model::InputFile {
+        crate::model::InputFile {
+            role: role.into(),
+            path: self.display(),
+            sha256: self.file.sha256.clone(),
+            rows,
+        }
+    }
+
     /// Find a column that must be present.
     pub fn require(&self, spec: ColumnSpec) -> Result<Col> {
         self.optional(spec).ok_or_else(|| {
