@@ -150,15 +150,17 @@ struct Counts {
     areas: usize,
     registrations: usize,
     adjacency_pairs: usize,
+    /// Connected components of the whole area adjacency graph (petgraph).
+    adjacency_components: usize,
     islands: usize,
     findings: usize,
 }
 
 /// The dissolved area against the sum of the parts, the sliver check.
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct DissolveCheck {
     pub max_relative_difference: f64,
-    pub worst_pcn: Option<usize>,
+    pub worst_pcn: Option<String>,
 }
 
 /// Write every output of `check` into `out`.
@@ -178,14 +180,14 @@ pub fn write_check(
         max_relative_difference: 0.0,
         worst_pcn: None,
     };
-    for (i, (c, d)) in res.pcns.iter().zip(dissolved).enumerate() {
+    for (c, d) in res.pcns.iter().zip(dissolved) {
         let parts = c.area_km2 * 1e6;
         if parts > 0.0 {
             let rel = (d.unsigned_area() - parts).abs() / parts;
             if rel > dc.max_relative_difference {
                 dc = DissolveCheck {
                     max_relative_difference: rel,
-                    worst_pcn: Some(i),
+                    worst_pcn: Some(ds.pcn(c.pcn).code.clone()),
                 };
             }
         }
@@ -330,11 +332,12 @@ pub fn write_check(
             areas: ds.areas.len(),
             registrations: ds.registrations.len(),
             adjacency_pairs: res.adjacency.pairs().len(),
+            adjacency_components: petgraph::algo::connected_components(&res.adjacency.to_graph()),
             islands: res.adjacency.islands().len(),
             findings: res.findings.len(),
         },
         findings_by_code,
-        dissolve: dc,
+        dissolve: dc.clone(),
         pcns: res
             .pcns
             .iter()
