@@ -17,8 +17,10 @@ Usage:
         [--out tests/golden/libpysal_adjacency.csv]
 
     # Benchmark: time Queen.from_dataframe (and Rook with --rook) on all of England
-    # (32,844 LSOAs); prints seconds to stdout and writes nothing. Use /usr/bin/time -v for RSS.
-    python3 scripts/adjacency_libpysal.py --all [--rook]
+    # (32,844 LSOAs); prints seconds to stdout. Use /usr/bin/time -v for RSS. --dump DIR also
+    # writes the pairs (lsoa_a,lsoa_b per line) to DIR/libpysal_queen.csv and _rook.csv, to
+    # compare with `ADJACENCY_BENCH_DUMP=DIR cargo bench --bench adjacency`.
+    python3 scripts/adjacency_libpysal.py --all [--rook] [--dump DIR]
 
 The data folder defaults to $PCN_ATLAS_DATA, else ../shared/data beside the repository.
 Output CSV columns: lsoa_a,lsoa_b,rule with lsoa_a < lsoa_b, rule in {queen, rook}; rows are
@@ -62,12 +64,20 @@ def pairs(w, codes, rule):
     return out
 
 
+def dump(path, rows):
+    with open(path, "w", newline="\n") as f:
+        for a, b, _ in sorted(rows):
+            f.write(f"{a},{b}\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default=default_data_dir())
     ap.add_argument("--out", default="tests/golden/libpysal_adjacency.csv")
-    ap.add_argument("--all", action="store_true", help="time all-England queen; write nothing")
+    ap.add_argument("--all", action="store_true", help="time all-England queen")
     ap.add_argument("--rook", action="store_true", help="with --all: time rook as well")
+    ap.add_argument("--dump", metavar="DIR",
+                    help="with --all: write libpysal_queen.csv (and _rook) pairs to DIR")
     args = ap.parse_args()
 
     import geopandas as gpd
@@ -86,6 +96,9 @@ def main():
         nq = sum(len(v) for v in wq.neighbors.values()) // 2
         print(f"libpysal Queen.from_dataframe all England: {tq:.2f} s, {nq} pairs, "
               f"{len(wq.islands)} islands")
+        codes = list(gdf["LSOA11CD"])
+        if args.dump:
+            dump(os.path.join(args.dump, "libpysal_queen.csv"), pairs(wq, codes, "queen"))
         if args.rook:
             t0 = time.perf_counter()
             wr = Rook.from_dataframe(gdf, use_index=False)
@@ -93,6 +106,8 @@ def main():
             nr = sum(len(v) for v in wr.neighbors.values()) // 2
             print(f"libpysal Rook.from_dataframe all England: {tr:.2f} s, {nr} pairs, "
                   f"{len(wr.islands)} islands")
+            if args.dump:
+                dump(os.path.join(args.dump, "libpysal_rook.csv"), pairs(wr, codes, "rook"))
         return
 
     rows = set()

@@ -66,12 +66,15 @@ fn golden() -> BTreeMap<String, BTreeSet<Pair>> {
     out
 }
 
+/// A vertex as exact bit patterns, for libpysal-style matching.
+type VertexKey = (u64, u64);
+
 /// Vertices as exact bit patterns, for libpysal-style matching.
-fn key(c: geo::Coord<f64>) -> (u64, u64) {
+fn key(c: geo::Coord<f64>) -> VertexKey {
     (c.x.to_bits(), c.y.to_bits())
 }
 
-fn vertices(g: &MultiPolygon<f64>) -> BTreeSet<(u64, u64)> {
+fn vertices(g: &MultiPolygon<f64>) -> BTreeSet<VertexKey> {
     g.iter()
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
         .flat_map(|r| r.coords().map(|&c| key(c)))
@@ -80,7 +83,7 @@ fn vertices(g: &MultiPolygon<f64>) -> BTreeSet<(u64, u64)> {
 
 /// Total length of the edges that `a` and `b` share vertex for vertex.
 fn identical_edges_length_m(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> f64 {
-    let edges = |g: &MultiPolygon<f64>| -> HashMap<((u64, u64), (u64, u64)), f64> {
+    let edges = |g: &MultiPolygon<f64>| -> HashMap<(VertexKey, VertexKey), f64> {
         g.iter()
             .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
             .flat_map(|r| r.lines())

@@ -25,10 +25,12 @@
 //!   margin, and a genuinely shared edge of length `s` gives `L ≈ s + 2 t`,
 //!   so any shared stretch longer than about `t` counts. A shared stretch
 //!   shorter than the tolerance cannot be told apart from a point contact at
-//!   that tolerance. The 1 mm floor makes `t = 0` mean "an exactly collinear,
-//!   overlapping edge" (exact in floating point: with `t = 0` a vertex that is
-//!   on the other area's edge only up to rounding does not count; use a small
-//!   tolerance for real data).
+//!   that tolerance. The 1 mm floor makes `t = 0` mean "edges that overlap
+//!   for more than 1 mm and are collinear as evaluated in floating point"
+//!   (the cross product rounds to zero, i.e. collinear to far below a
+//!   micrometre at BNG magnitudes): the same edge on both sides, or a vertex
+//!   lying on the other area's edge. A vertex merely close to the other's
+//!   edge does not count at `t = 0`; use a small tolerance for real data.
 //!
 //! Vertices need not line up: a T-junction (one area has a vertex in the
 //! middle of the other's edge) is a shared edge for both rules, because
@@ -283,7 +285,12 @@ pub fn build_adjacency(geoms: &[MultiPolygon<f64>], opts: &AdjacencyOptions) -> 
 
     let hits: Vec<(u32, u32)> = candidates
         .into_par_iter()
-        .filter(|&(i, j)| bounds.pair_adjacent(i as usize, j as usize, opts))
+        .map_init(Scratch::default, |sc, (i, j)| {
+            bounds
+                .pair_adjacent(i as usize, j as usize, opts, sc)
+                .then_some((i, j))
+        })
+        .flatten()
         .collect();
 
     let mut adj = Adjacency::empty(n);
@@ -330,7 +337,7 @@ pub fn shared_boundary_length_m(
     };
     let bounds = Boundaries::new(&[a.clone(), b.clone()]);
     bounds
-        .shared_lengths(0, 1, opts.effective_tolerance_m())
+        .shared_lengths(0, 1, opts.effective_tolerance_m(), &mut Scratch::default())
         .unwrap_or((0.0, 0.0))
 }
 
@@ -352,7 +359,8 @@ impl Seg {
     }
 
     fn length_m(&self) -> f64 {
-        (self.b.x - self.a.x).hypot(self.b.y - self.a.y)
+        let d = sub(self.b, self.a);
+        dot(d, d).sqrt()
     }
 }
 
@@ -397,6 +405,12 @@ impl Bbox {
 /// order (exteriors and holes alike).
 fn area_segments(mp: &MultiPolygon<f64>) -> Vec<Seg> {
     let mut out = Vec::new();
+    for_each_segment(mp, |s| out.push(s));
+    out
+}
+
+/// Calls `f` on every ring segment with finite coordinates, in ring order.
+fn for_each_segment(mp: &MultiPolygon<f64>, mut f: impl FnMut(Seg)) {
     for poly in mp {
         for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
             for line in ring.lines() {
@@ -406,12 +420,11 @@ fn area_segments(mp: &MultiPolygon<f64>) -> Vec<Seg> {
                 };
                 if s.a.x.is_finite() && s.a.y.is_finite() && s.b.x.is_finite() && s.b.y.is_finite()
                 {
-                    out.push(s);
+                    f(s);
                 }
             }
         }
     }
-    out
 }
 
 /// The boundary segments of all areas, flattened: area `i` owns
@@ -441,66 +454,95 @@ struct Covered {
 
 impl Boundaries {
     fn new(geoms: &[MultiPolygon<f64>]) -> Self {
-        let per_area: Vec<Vec<Seg>> = geoms.par_iter().map(area_segments).collect();
-        let total: usize = per_area.iter().map(Vec::len).sum();
-        let mut segs = Vec::with_capacity(total);
+        // Count, then fill one preallocated vector in parallel (one slice
+        // per area): no per-area vectors to allocate and copy.
+        let counts: Vec<usize> = geoms
+            .par_iter()
+            .map(|g| {
+                let mut n = 0;
+                for_each_segment(g, |_| n += 1);
+                n
+            })
+            .collect();
         let mut start = Vec::with_capacity(geoms.len() + 1);
-        let mut bbox = Vec::with_capacity(geoms.len());
-        for area in per_area {
-            start.push(segs.len());
-            bbox.push(area.iter().map(Seg::bbox).reduce(Bbox::union));
-            segs.extend(area);
+        let mut total = 0;
+        for c in &counts {
+            start.push(total);
+            total += c;
         }
-        start.push(segs.len());
+        start.push(total);
+        let zero = Coord { x: 0.0, y: 0.0 };
+        let mut segs = vec![Seg { a: zero, b: zero }; total];
+        let mut slices: Vec<&mut [Seg]> = Vec::with_capacity(geoms.len());
+        let mut rest = segs.as_mut_slice();
+        for &c in &counts {
+            let (head, tail) = rest.split_at_mut(c);
+            slices.push(head);
+            rest = tail;
+        }
+        let bbox: Vec<Option<Bbox>> = slices
+            .into_par_iter()
+            .zip(geoms.par_iter())
+            .map(|(slice, g)| {
+                let mut k = 0;
+                let mut bbox: Option<Bbox> = None;
+                for_each_segment(g, |s| {
+                    // Same segments as counted above, so k stays in bounds.
+                    if let Some(slot) = slice.get_mut(k) {
+                        *slot = s;
+                    }
+                    k += 1;
+                    bbox = Some(bbox.map_or(s.bbox(), |b| b.union(s.bbox())));
+                });
+                bbox
+            })
+            .collect();
         Boundaries { segs, start, bbox }
     }
 
-    /// Boxes of area `i`'s segments that intersect `near`, each expanded by
-    /// `grow_m`, sorted by `min_x` (ties by segment index).
-    fn boxes_near(&self, i: usize, near: &Bbox, grow_m: f64) -> Vec<SegBox> {
-        let mut out: Vec<SegBox> = (self.start[i]..self.start[i + 1])
-            .filter_map(|k| {
-                let b = self.segs[k].bbox();
-                b.intersects(near).then_some(SegBox {
-                    bbox: b.expand(grow_m),
-                    seg: k as u32,
-                })
+    /// Put into `out` the boxes of area `i`'s segments that intersect
+    /// `near`, each expanded by `grow_m`, sorted by `min_x` (ties by segment
+    /// index).
+    fn boxes_near(&self, i: usize, near: &Bbox, grow_m: f64, out: &mut Vec<SegBox>) {
+        out.clear();
+        out.extend((self.start[i]..self.start[i + 1]).filter_map(|k| {
+            let b = self.segs[k].bbox();
+            b.intersects(near).then_some(SegBox {
+                bbox: b.expand(grow_m),
+                seg: k as u32,
             })
-            .collect();
+        }));
         out.sort_unstable_by(|p, q| {
             p.bbox
                 .min_x
                 .total_cmp(&q.bbox.min_x)
                 .then(p.seg.cmp(&q.seg))
         });
-        out
     }
 
-    /// The two segment lists the exact test needs for areas `i` and `j`:
-    /// `i`'s segments near `j` (boxes grown by the tolerance) and `j`'s near
-    /// `i`. `None` when either area has no boundary.
-    fn near_lists(&self, i: usize, j: usize, tol_m: f64) -> Option<(Vec<SegBox>, Vec<SegBox>)> {
-        let bi = self.bbox[i]?;
-        let bj = self.bbox[j]?;
-        let on_i = self.boxes_near(i, &bj.expand(tol_m), tol_m);
-        if on_i.is_empty() {
-            return None;
+    /// Fill `sc.on_i` and `sc.on_j`, the two segment lists the exact test
+    /// needs for areas `i` and `j`: `i`'s segments near `j` (boxes grown by
+    /// the tolerance) and `j`'s near `i`. False when either list is empty.
+    fn near_lists(&self, i: usize, j: usize, tol_m: f64, sc: &mut Scratch) -> bool {
+        let (Some(bi), Some(bj)) = (self.bbox[i], self.bbox[j]) else {
+            return false;
+        };
+        self.boxes_near(i, &bj.expand(tol_m), tol_m, &mut sc.on_i);
+        if sc.on_i.is_empty() {
+            return false;
         }
-        let on_j = self.boxes_near(j, &bi.expand(tol_m), 0.0);
-        if on_j.is_empty() {
-            return None;
-        }
-        Some((on_i, on_j))
+        self.boxes_near(j, &bi.expand(tol_m), 0.0, &mut sc.on_j);
+        !sc.on_j.is_empty()
     }
 
-    fn pair_adjacent(&self, i: usize, j: usize, opts: &AdjacencyOptions) -> bool {
+    fn pair_adjacent(&self, i: usize, j: usize, opts: &AdjacencyOptions, sc: &mut Scratch) -> bool {
         let tol_m = opts.effective_tolerance_m();
         match opts.rule {
             Contiguity::Queen => {
-                let Some((on_i, on_j)) = self.near_lists(i, j, tol_m) else {
+                if !self.near_lists(i, j, tol_m, sc) {
                     return false;
-                };
-                sweep(&on_i, &on_j, |si, sj| {
+                }
+                sweep(&sc.on_i, &sc.on_j, |si, sj| {
                     if segments_within(self.segs[si as usize], self.segs[sj as usize], tol_m) {
                         ControlFlow::Break(())
                     } else {
@@ -511,7 +553,7 @@ impl Boundaries {
             }
             Contiguity::Rook => {
                 let min_m = opts.rook_min_shared_m();
-                self.shared_lengths(i, j, tol_m)
+                self.shared_lengths(i, j, tol_m, sc)
                     .is_some_and(|(l_ij, l_ji)| l_ij > min_m && l_ji > min_m)
             }
         }
@@ -519,12 +561,41 @@ impl Boundaries {
 
     /// `(L(i→j), L(j→i))`: length of each boundary within `tol_m` of the
     /// other. `None` when no segment boxes come within the tolerance.
-    fn shared_lengths(&self, i: usize, j: usize, tol_m: f64) -> Option<(f64, f64)> {
-        let (on_i, on_j) = self.near_lists(i, j, tol_m)?;
-        let mut cov_i = Vec::new();
-        let mut cov_j = Vec::new();
-        let _ = sweep(&on_i, &on_j, |si, sj| {
+    fn shared_lengths(
+        &self,
+        i: usize,
+        j: usize,
+        tol_m: f64,
+        sc: &mut Scratch,
+    ) -> Option<(f64, f64)> {
+        if !self.near_lists(i, j, tol_m, sc) {
+            return None;
+        }
+        let Scratch {
+            on_i,
+            on_j,
+            cov_i,
+            cov_j,
+        } = sc;
+        cov_i.clear();
+        cov_j.clear();
+        let _ = sweep(on_i, on_j, |si, sj| {
             let (s, t) = (self.segs[si as usize], self.segs[sj as usize]);
+            if (s.a == t.a && s.b == t.b) || (s.a == t.b && s.b == t.a) {
+                // The same edge on both sides (the usual case for areas cut
+                // from one boundary set): both are wholly within any tolerance.
+                cov_i.push(Covered {
+                    seg: si,
+                    lo: 0.0,
+                    hi: 1.0,
+                });
+                cov_j.push(Covered {
+                    seg: sj,
+                    lo: 0.0,
+                    hi: 1.0,
+                });
+                return ControlFlow::Continue(());
+            }
             if let Some((lo, hi)) = near_interval(s, t, tol_m) {
                 cov_i.push(Covered { seg: si, lo, hi });
             }
@@ -537,7 +608,7 @@ impl Boundaries {
     }
 
     /// Total length of the union of the intervals, per segment.
-    fn covered_length_m(&self, mut cov: Vec<Covered>) -> f64 {
+    fn covered_length_m(&self, cov: &mut [Covered]) -> f64 {
         cov.sort_unstable_by(|p, q| p.seg.cmp(&q.seg).then(p.lo.total_cmp(&q.lo)));
         let mut total_m = 0.0;
         let mut k = 0;
@@ -559,6 +630,15 @@ impl Boundaries {
         }
         total_m
     }
+}
+
+/// Per-thread buffers for the exact pair tests, reused across pairs.
+#[derive(Default)]
+struct Scratch {
+    on_i: Vec<SegBox>,
+    on_j: Vec<SegBox>,
+    cov_i: Vec<Covered>,
+    cov_j: Vec<Covered>,
 }
 
 /// Sort-and-sweep over two lists of boxes sorted by `min_x`: calls `visit`
