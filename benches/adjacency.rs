@@ -14,7 +14,7 @@
 //! vertex, see docs/performance-adjacency.md). `ADJACENCY_BENCH_DUMP=DIR`
 //! writes each pair list to DIR for a line-by-line comparison.
 
-#[path = "../tests/support/lsoa_geojson.rs"]
+#[path = "../tests/support/lsoa.rs"]
 mod lsoa_geojson;
 
 use std::time::Instant;

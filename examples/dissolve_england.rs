@@ -12,7 +12,7 @@
 //! ```
 //! DATA_DIR defaults to `$PCN_ATLAS_DATA`.
 
-#[path = "../tests/support/lsoa_boundaries.rs"]
+#[path = "../tests/support/lsoa.rs"]
 mod lsoa_boundaries;
 
 use std::collections::BTreeMap;

@@ -35,7 +35,7 @@ use geo::MultiPolygon;
 use pcn_atlas::check::adjacency::{
     AdjacencyOptions, Contiguity, boundary_gap_m, build_adjacency, shared_boundary_length_m,
 };
-use support::lsoa_geojson::{LsoaArea, data_dir, england_boundaries, read_lsoas};
+use support::lsoa::{LsoaArea, data_dir, england_boundaries, read_lsoas};
 
 /// The local authorities in the golden file (see the script).
 const LADS: [&str; 5] = [

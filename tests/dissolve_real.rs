@@ -3,7 +3,7 @@
 //! Needs `PCN_ATLAS_DATA` (the shared data folder); skipped with a `SKIP:`
 //! line when it is unset, failed when `PCN_ATLAS_REQUIRE_DATA=1`.
 
-#[path = "support/lsoa_boundaries.rs"]
+#[path = "support/lsoa.rs"]
 mod lsoa_boundaries;
 
 use std::collections::BTreeMap;

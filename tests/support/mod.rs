@@ -1,2 +1,2 @@
 //! Test-only helpers shared by the integration tests and benches.
-pub mod lsoa_geojson;
+pub mod lsoa;
