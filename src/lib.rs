@@ -15,4 +15,5 @@ pub mod import;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod roads;
 pub mod spatial;
