@@ -7,6 +7,7 @@
 //! and the JSON report. [`import`] builds a dataset folder from the national
 //! NHS/ONS/OS files and [`demo`] generates the synthetic demo county.
 
+pub mod analyse;
 pub mod check;
 pub mod coords;
 pub mod demo;

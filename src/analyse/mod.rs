@@ -1,0 +1,7 @@
+//! Drive-time analysis of each network: the hub, the staff tour, and the
+//! patients' drive times, computed from drive-time matrices. Pure
+//! computation: the routing layer supplies the times.
+
+pub mod hub;
+pub mod stats;
+pub mod tour;
