@@ -2,7 +2,7 @@
 //! once), then an exact point-in-polygon test on the candidates.
 
 use crate::model::{Area, AreaId};
-use geo::{BoundingRect, Coord, Intersects, Point};
+use geo::{BoundingRect, Coord, Distance, Euclidean, Intersects, Point};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
@@ -43,6 +43,35 @@ impl<'a> AreaIndex<'a> {
             .filter(|e| self.areas[e.data as usize].geometry.intersects(&pt))
             .map(|e| AreaId(e.data))
             .min()
+    }
+
+    /// The area nearest to `p` within `max_m` metres (0 inside an area;
+    /// ties to the lowest id), or `None`.
+    pub fn nearest_within(&self, p: Coord<f64>, max_m: f64) -> Option<AreaId> {
+        let pt = Point(p);
+        let env = AABB::from_corners([p.x - max_m, p.y - max_m], [p.x + max_m, p.y + max_m]);
+        self.tree
+            .locate_in_envelope_intersecting(&env)
+            .map(|e| {
+                let d = Euclidean.distance(&pt, &self.areas[e.data as usize].geometry);
+                (d, e.data)
+            })
+            .filter(|&(d, _)| d <= max_m)
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+            .map(|(_, id)| AreaId(id))
+    }
+
+    /// Areas whose bounding box meets the box spanned by `a` and `b`.
+    pub fn candidates(&self, a: Coord<f64>, b: Coord<f64>) -> impl Iterator<Item = AreaId> + '_ {
+        let env = AABB::from_corners([a.x, a.y], [b.x, b.y]);
+        self.tree
+            .locate_in_envelope_intersecting(&env)
+            .map(|e| AreaId(e.data))
+    }
+
+    /// The indexed area with id `id`.
+    pub fn area(&self, id: AreaId) -> &'a Area {
+        &self.areas[id.idx()]
     }
 }
 

@@ -4,4 +4,5 @@ pub mod adjacency;
 pub mod contiguity;
 pub mod dissolve;
 pub mod footprint;
+pub mod road_links;
 pub mod run;
