@@ -44,6 +44,10 @@ pub mod codes {
     pub const PRACTICE_OUTSIDE_FOOTPRINT: &str = "PRACTICE_OUTSIDE_FOOTPRINT";
     pub const RURAL: &str = "RURAL";
     pub const NO_FOOTPRINT: &str = "NO_FOOTPRINT";
+    pub const HUB_IMPRACTICAL: &str = "HUB_IMPRACTICAL";
+    pub const SHARED_ROLE_IMPRACTICAL: &str = "SHARED_ROLE_IMPRACTICAL";
+    pub const PATIENT_ACCESS_BURDEN: &str = "PATIENT_ACCESS_BURDEN";
+    pub const RURAL_ACCESS_RISK: &str = "RURAL_ACCESS_RISK";
     // Per dataset (subjects are area or practice codes).
     pub const AREA_UNASSIGNED: &str = "AREA_UNASSIGNED";
     pub const AREA_IN_TWO_PCNS: &str = "AREA_IN_TWO_PCNS";
@@ -51,6 +55,7 @@ pub mod codes {
     pub const FOOTPRINT_TIE: &str = "FOOTPRINT_TIE";
     pub const PRACTICE_WITHOUT_PCN: &str = "PRACTICE_WITHOUT_PCN";
     pub const PRACTICE_UNROUTABLE: &str = "PRACTICE_UNROUTABLE";
+    pub const AREA_UNROUTABLE: &str = "AREA_UNROUTABLE";
     pub const DUPLICATE_CODE: &str = "DUPLICATE_CODE";
 }
 

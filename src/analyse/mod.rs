@@ -3,5 +3,6 @@
 //! computation: the routing layer supplies the times.
 
 pub mod hub;
+pub mod network;
 pub mod stats;
 pub mod tour;

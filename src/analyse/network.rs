@@ -1,0 +1,637 @@
+//! The drive-time analysis of one network: hub, staff matrix and tour,
+//! patients' drive times, and the findings they raise. Times come through
+//! the [`DriveTimes`] trait, so the analysis is tested on hand-made times
+//! and run on the road graph alike.
+
+use super::hub::{HubCandidates, choose_hub};
+use super::stats::{WeightedSample, WeightedSummary};
+use super::tour::{Day, Tour, shortest_tour};
+use crate::findings::codes;
+use crate::model::{AreaId, Dataset, PcnId, PracticeId};
+use serde::Serialize;
+
+/// A place drive times are needed between.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Site {
+    Practice(PracticeId),
+    /// An area's population-weighted centroid.
+    Area(AreaId),
+    /// A candidate hub site that is not a practice (index into the caller's list).
+    Candidate(u32),
+}
+
+/// Drive times between sites, in seconds.
+pub trait DriveTimes: Sync {
+    /// Row-major `from.len() × to.len()` seconds; `f64::INFINITY` where no
+    /// route exists or a site is unroutable.
+    fn times(&self, from: &[Site], to: &[Site]) -> Vec<f64>;
+    /// Whether a site snapped to the road network.
+    fn routable(&self, site: Site) -> bool;
+}
+
+/// Which hub the analysis uses when none is given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HubRule {
+    /// 1-median: least list-size-weighted drive time to the members.
+    Median,
+    /// 1-centre: least worst drive time to a member.
+    Centre,
+}
+
+/// Thresholds and settings (defaults from PRODUCT.md; every one a flag).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DriveOptions {
+    pub hub_rule: HubRule,
+    /// `HUB_IMPRACTICAL` when a member is more than this from the hub.
+    pub hub_max_min: f64,
+    /// `SHARED_ROLE_IMPRACTICAL` when the staff tour is longer than this.
+    pub tour_max_min: f64,
+    /// `PATIENT_ACCESS_BURDEN` when more than `patient_share_max` of
+    /// patients are more than `patient_max_min` from the hub.
+    pub patient_max_min: f64,
+    pub patient_share_max: f64,
+    /// Shares of patients over these times are reported (minutes).
+    pub share_thresholds_min: Vec<f64>,
+    /// A rotating role's working day and time on site per visit.
+    pub day_hours: f64,
+    pub on_site_min: f64,
+}
+
+impl Default for DriveOptions {
+    fn default() -> Self {
+        Self {
+            hub_rule: HubRule::Median,
+            hub_max_min: 30.0,
+            tour_max_min: 120.0,
+            patient_max_min: 30.0,
+            patient_share_max: 0.2,
+            share_thresholds_min: vec![15.0, 30.0, 45.0],
+            day_hours: 7.5,
+            on_site_min: 60.0,
+        }
+    }
+}
+
+/// What one network's analysis needs beyond the dataset.
+pub struct PcnInput {
+    pub pcn: PcnId,
+    /// Member practices, sorted by code.
+    pub members: Vec<PracticeId>,
+    /// The PCN's footprint areas (used when there are no registrations).
+    pub footprint: Vec<AreaId>,
+    /// A hub given by the user, instead of choosing one.
+    pub given_hub: Option<Site>,
+    /// Candidate hub sites other than the practices.
+    pub candidates: Vec<Site>,
+    /// The check found the network `RURAL`.
+    pub rural: bool,
+}
+
+/// How patients were weighted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PatientBasis {
+    /// Registered patients by (area, practice).
+    Registrations,
+    /// No registrations: each footprint area's residents at their nearest member.
+    PopulationNearest,
+}
+
+/// Patients' drive times in minutes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PatientDrive {
+    pub basis: PatientBasis,
+    /// From each area's centroid to the practice its patients are registered at.
+    pub to_practice: Option<WeightedSummary>,
+    /// To the nearest member practice (the geographic ideal).
+    pub to_nearest: Option<WeightedSummary>,
+    pub to_hub: Option<WeightedSummary>,
+    /// Mean extra minutes from where patients are registered rather than
+    /// their nearest member: `to_practice.mean - to_nearest.mean`.
+    pub excess_mean_min: Option<f64>,
+    /// Share of patients more than `patient_max_min` from the hub (the
+    /// `PATIENT_ACCESS_BURDEN` measure).
+    pub hub_share_over_limit: Option<f64>,
+    /// Patients whose area or practice did not snap to the roads, or with
+    /// no route: left out of the statistics above and counted here.
+    pub unroutable_patients: f64,
+}
+
+/// The drive-time results of one network.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PcnDrive {
+    pub pcn: PcnId,
+    /// Routable members, sorted by code: the matrix's rows and columns.
+    pub members: Vec<PracticeId>,
+    pub unroutable_members: Vec<PracticeId>,
+    /// Member-to-member drive times, seconds, row-major (row = from).
+    pub matrix_s: Vec<f64>,
+    pub hub: Option<Site>,
+    /// How the hub was picked: `median`, `centre` or `given`.
+    pub hub_rule: &'static str,
+    /// The 1-median and 1-centre, side by side (when chosen, not given).
+    pub median: Option<Site>,
+    pub centre: Option<Site>,
+    /// Worst drive time from the hub to a member, minutes.
+    pub staff_max_min: Option<f64>,
+    /// The member at that worst time.
+    pub staff_farthest: Option<PracticeId>,
+    /// List-size-weighted mean drive time from the hub to the members, minutes.
+    pub staff_mean_min: Option<f64>,
+    /// Closed tour from the hub through every member; `order` indexes
+    /// `tour_sites`.
+    pub tour: Option<Tour>,
+    pub tour_sites: Vec<Site>,
+    pub patients: PatientDrive,
+    /// Finding codes in a fixed order.
+    pub flags: Vec<&'static str>,
+    /// Human-readable details of each flag, same order.
+    pub details: Vec<String>,
+}
+
+/// The order drive-time flags are listed in.
+pub const DRIVE_FLAG_ORDER: &[&str] = &[
+    codes::HUB_IMPRACTICAL,
+    codes::SHARED_ROLE_IMPRACTICAL,
+    codes::PATIENT_ACCESS_BURDEN,
+    codes::RURAL_ACCESS_RISK,
+];
+
+fn minutes(s: f64) -> f64 {
+    s / 60.0
+}
+
+/// Analyse one network.
+pub fn analyse_pcn(
+    ds: &Dataset,
+    input: &PcnInput,
+    times: &dyn DriveTimes,
+    opts: &DriveOptions,
+) -> PcnDrive {
+    let (members, unroutable_members): (Vec<PracticeId>, Vec<PracticeId>) = input
+        .members
+        .iter()
+        .partition(|&&p| times.routable(Site::Practice(p)));
+    let member_sites: Vec<Site> = members.iter().map(|&p| Site::Practice(p)).collect();
+    let n = members.len();
+    let matrix_s = times.times(&member_sites, &member_sites);
+    let weights: Vec<f64> = members
+        .iter()
+        .map(|&p| ds.practice(p).list_size.unwrap_or(0) as f64)
+        .collect();
+
+    // The hub: given, or chosen among the members and candidate sites.
+    let mut out = PcnDrive {
+        pcn: input.pcn,
+        members: members.clone(),
+        unroutable_members,
+        matrix_s: matrix_s.clone(),
+        hub: None,
+        hub_rule: "median",
+        median: None,
+        centre: None,
+        staff_max_min: None,
+        staff_farthest: None,
+        staff_mean_min: None,
+        tour: None,
+        tour_sites: Vec::new(),
+        patients: PatientDrive {
+            basis: PatientBasis::PopulationNearest,
+            to_practice: None,
+            to_nearest: None,
+            to_hub: None,
+            excess_mean_min: None,
+            hub_share_over_limit: None,
+            unroutable_patients: 0.0,
+        },
+        flags: Vec::new(),
+        details: Vec::new(),
+    };
+    let day = Day {
+        length_s: opts.day_hours * 3600.0,
+        on_site_s: opts.on_site_min * 60.0,
+    };
+    let hub = if let Some(h) = input.given_hub {
+        out.hub_rule = "given";
+        times.routable(h).then_some(h)
+    } else if n > 0 {
+        let mut cands: Vec<Site> = member_sites.clone();
+        cands.extend(input.candidates.iter().filter(|&&c| times.routable(c)));
+        let extra = times.times(&cands[n..], &member_sites);
+        let rows: Vec<Vec<f64>> = (0..cands.len())
+            .map(|c| {
+                if c < n {
+                    matrix_s[c * n..(c + 1) * n].to_vec()
+                } else {
+                    extra[(c - n) * n..(c - n + 1) * n].to_vec()
+                }
+            })
+            .collect();
+        choose_hub(&HubCandidates {
+            times: &rows,
+            member_weights: &weights,
+        })
+        .map(|h| {
+            out.median = Some(cands[h.median]);
+            out.centre = Some(cands[h.centre]);
+            match opts.hub_rule {
+                HubRule::Median => cands[h.median],
+                HubRule::Centre => {
+                    out.hub_rule = "centre";
+                    cands[h.centre]
+                }
+            }
+        })
+    } else {
+        None
+    };
+    out.hub = hub;
+
+    if let Some(hub) = hub.filter(|_| n > 0) {
+        // Tour sites: the hub first, then every other member.
+        let mut sites = vec![hub];
+        sites.extend(member_sites.iter().filter(|&&s| s != hub));
+        let d = times.times(&sites, &sites);
+        let k = sites.len();
+        let from_hub = &d[0..k];
+        let (mut worst, mut farthest, mut wsum, mut wtot) = (0.0f64, None, 0.0, 0.0);
+        for (j, s) in sites.iter().enumerate() {
+            let Site::Practice(p) = *s else { continue };
+            let t = from_hub[j];
+            if t > worst || farthest.is_none() {
+                worst = t;
+                farthest = Some(p);
+            }
+            let w = ds.practice(p).list_size.unwrap_or(0) as f64;
+            wsum += w * t;
+            wtot += w;
+        }
+        out.staff_max_min = Some(minutes(worst));
+        out.staff_farthest = farthest;
+        out.staff_mean_min = (wtot > 0.0).then(|| minutes(wsum / wtot));
+        out.tour = Some(shortest_tour(&|i, j| d[i * k + j], k, day));
+        out.tour_sites = sites;
+    }
+
+    out.patients = patients(ds, input, times, &members, hub, opts);
+    flags(ds, input, opts, &mut out);
+    out
+}
+
+fn patients(
+    ds: &Dataset,
+    input: &PcnInput,
+    times: &dyn DriveTimes,
+    members: &[PracticeId],
+    hub: Option<Site>,
+    opts: &DriveOptions,
+) -> PatientDrive {
+    // (area, practice or None for "nearest", patients)
+    let member_set: std::collections::BTreeSet<PracticeId> =
+        input.members.iter().copied().collect();
+    let mut pairs: Vec<(AreaId, Option<PracticeId>, f64)> = ds
+        .registrations
+        .iter()
+        .filter(|r| member_set.contains(&r.practice) && r.patients > 0)
+        .map(|r| (r.area, Some(r.practice), r.patients as f64))
+        .collect();
+    let basis = if pairs.is_empty() {
+        pairs = input
+            .footprint
+            .iter()
+            .map(|&a| (a, None, ds.area(a).population.unwrap_or(0) as f64))
+            .filter(|p| p.2 > 0.0)
+            .collect();
+        PatientBasis::PopulationNearest
+    } else {
+        PatientBasis::Registrations
+    };
+    pairs.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut areas: Vec<AreaId> = pairs.iter().map(|p| p.0).collect();
+    areas.dedup();
+    let area_sites: Vec<Site> = areas.iter().map(|&a| Site::Area(a)).collect();
+    // Columns: the routable members, then the hub if it is not one of them.
+    let mut cols: Vec<Site> = members.iter().map(|&p| Site::Practice(p)).collect();
+    let hub_col = hub.map(|h| match cols.iter().position(|&c| c == h) {
+        Some(i) => i,
+        None => {
+            cols.push(h);
+            cols.len() - 1
+        }
+    });
+    let m = cols.len();
+    let t = times.times(&area_sites, &cols);
+    let (mut to_practice, mut to_nearest, mut to_hub) = (
+        WeightedSample::new(),
+        WeightedSample::new(),
+        WeightedSample::new(),
+    );
+    let mut unroutable = 0.0;
+    for (a, practice, w) in &pairs {
+        let row = areas.binary_search(a).unwrap_or(0);
+        let r = &t[row * m..(row + 1) * m];
+        let nearest = r[..members.len()]
+            .iter()
+            .copied()
+            .fold(f64::INFINITY, f64::min);
+        let own = match practice {
+            Some(p) => members
+                .iter()
+                .position(|q| q == p)
+                .map_or(f64::INFINITY, |i| r[i]),
+            None => nearest,
+        };
+        let hub_t = hub_col.map_or(f64::INFINITY, |c| r[c]);
+        if !(own.is_finite() && nearest.is_finite() && (hub.is_none() || hub_t.is_finite())) {
+            unroutable += w;
+            continue;
+        }
+        // Values are finite and weights positive here, so pushes succeed.
+        let _ = to_practice.push(minutes(own), *w);
+        let _ = to_nearest.push(minutes(nearest), *w);
+        if hub.is_some() {
+            let _ = to_hub.push(minutes(hub_t), *w);
+        }
+    }
+    let th = &opts.share_thresholds_min;
+    let to_practice = to_practice.summary(th);
+    let to_nearest = to_nearest.summary(th);
+    let hub_share_over_limit = to_hub
+        .summary(&[opts.patient_max_min])
+        .map(|s| s.share_over[0]);
+    PatientDrive {
+        basis,
+        excess_mean_min: match (&to_practice, &to_nearest) {
+            (Some(a), Some(b)) => Some(a.mean - b.mean),
+            _ => None,
+        },
+        to_practice,
+        to_nearest,
+        to_hub: to_hub.summary(th),
+        hub_share_over_limit,
+        unroutable_patients: unroutable,
+    }
+}
+
+fn flags(ds: &Dataset, input: &PcnInput, opts: &DriveOptions, out: &mut PcnDrive) {
+    let code = |p: PracticeId| ds.practice(p).code.as_str();
+    let site = |s: Site| match s {
+        Site::Practice(p) => code(p).to_string(),
+        Site::Area(a) => ds.area(a).code.clone(),
+        Site::Candidate(i) => format!("candidate site {i}"),
+    };
+    let mut any = Vec::new();
+    if let (Some(max), Some(far), Some(hub)) = (out.staff_max_min, out.staff_farthest, out.hub)
+        && max > opts.hub_max_min
+    {
+        out.flags.push(codes::HUB_IMPRACTICAL);
+        out.details.push(format!(
+            "member {} is {max:.1} min from hub {} (limit {} min)",
+            code(far),
+            site(hub),
+            opts.hub_max_min
+        ));
+        any.push(codes::HUB_IMPRACTICAL);
+    }
+    if let Some(t) = &out.tour
+        && minutes(t.seconds) > opts.tour_max_min
+    {
+        out.flags.push(codes::SHARED_ROLE_IMPRACTICAL);
+        out.details.push(format!(
+            "staff tour through {} sites takes {:.1} min{} (limit {} min); {} visits fit in a {} h day with {} min on site",
+            out.tour_sites.len(),
+            minutes(t.seconds),
+            if t.exact { "" } else { " (heuristic)" },
+            opts.tour_max_min,
+            t.visits_per_day,
+            opts.day_hours,
+            opts.on_site_min
+        ));
+        any.push(codes::SHARED_ROLE_IMPRACTICAL);
+    }
+    if let Some(share) = out.patients.hub_share_over_limit
+        && share > opts.patient_share_max
+    {
+        out.flags.push(codes::PATIENT_ACCESS_BURDEN);
+        out.details.push(format!(
+            "{:.1}% of patients are more than {} min from the hub (limit {:.1}%)",
+            share * 100.0,
+            opts.patient_max_min,
+            opts.patient_share_max * 100.0
+        ));
+        any.push(codes::PATIENT_ACCESS_BURDEN);
+    }
+    if input.rural && !any.is_empty() {
+        out.flags.push(codes::RURAL_ACCESS_RISK);
+        out.details.push(format!("RURAL and {}", any.join(", ")));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testutil::{add_pcn, square_area};
+    use crate::model::{Registration, Ruc};
+    use std::collections::{BTreeMap, BTreeSet};
+
+    /// Sites on a straight road, one minute per kilometre both ways.
+    struct Line {
+        km: BTreeMap<Site, f64>,
+        off_road: BTreeSet<Site>,
+    }
+
+    impl DriveTimes for Line {
+        fn times(&self, from: &[Site], to: &[Site]) -> Vec<f64> {
+            let mut out = Vec::new();
+            for f in from {
+                for t in to {
+                    out.push(if self.routable(*f) && self.routable(*t) {
+                        (self.km[f] - self.km[t]).abs() * 60.0
+                    } else {
+                        f64::INFINITY
+                    });
+                }
+            }
+            out
+        }
+        fn routable(&self, s: Site) -> bool {
+            self.km.contains_key(&s) && !self.off_road.contains(&s)
+        }
+    }
+
+    /// Worked by hand (minutes = kilometres along the road):
+    ///   practices P1 at 0 km (list 12,000), P2 at 10 (5,000), P3 at 40 (5,000);
+    ///   areas A1 at 2, A2 at 12, A3 at 38;
+    ///   registrations A1→P1 1,000, A2→P2 500, A2→P1 300, A3→P3 200.
+    fn fixture() -> (Dataset, PcnInput, Line) {
+        let mut ds = Dataset::default();
+        let pcn = add_pcn(
+            &mut ds,
+            "PCN1",
+            &[
+                ("P1", 12_000, 0.0, 0.0),
+                ("P2", 5_000, 10_000.0, 0.0),
+                ("P3", 5_000, 40_000.0, 0.0),
+            ],
+        );
+        for (i, x) in [2.0, 12.0, 38.0].iter().enumerate() {
+            ds.areas.push(square_area(
+                &format!("A{}", i + 1),
+                x * 1000.0,
+                0.0,
+                100.0,
+                1500,
+                Ruc::E1,
+            ));
+        }
+        let reg = |a: u32, p: u32, n: u64| Registration {
+            practice: PracticeId(p),
+            area: AreaId(a),
+            patients: n,
+        };
+        ds.registrations = vec![
+            reg(0, 0, 1000),
+            reg(1, 1, 500),
+            reg(1, 0, 300),
+            reg(2, 2, 200),
+        ];
+        let mut km = BTreeMap::new();
+        for (i, x) in [0.0, 10.0, 40.0].iter().enumerate() {
+            km.insert(Site::Practice(PracticeId(i as u32)), *x);
+        }
+        for (i, x) in [2.0, 12.0, 38.0].iter().enumerate() {
+            km.insert(Site::Area(AreaId(i as u32)), *x);
+        }
+        let input = PcnInput {
+            pcn,
+            members: ds.pcns[0].practices.clone(),
+            footprint: vec![AreaId(0), AreaId(1), AreaId(2)],
+            given_hub: None,
+            candidates: Vec::new(),
+            rural: true,
+        };
+        (
+            ds,
+            input,
+            Line {
+                km,
+                off_road: BTreeSet::new(),
+            },
+        )
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn worked_network() {
+        let (ds, input, line) = fixture();
+        let r = analyse_pcn(&ds, &input, &line, &DriveOptions::default());
+        let p = |i: u32| Site::Practice(PracticeId(i));
+        // 1-median: P1 (0·12k + 10·5k + 40·5k)/22k = 11.36 min beats
+        // P2 (10·12k + 30·5k)/22k = 12.27 and P3; 1-centre: P2 (worst 30).
+        assert_eq!(r.median, Some(p(0)));
+        assert_eq!(r.centre, Some(p(1)));
+        assert_eq!(r.hub, Some(p(0)));
+        assert_eq!(r.staff_max_min, Some(40.0));
+        assert_eq!(r.staff_farthest, Some(PracticeId(2)));
+        assert!(close(r.staff_mean_min.unwrap(), 250_000.0 / 22_000.0));
+        // Tour 10 + 30 + 40 = 80 min; all three sites fit a 7.5 h day with
+        // 60 min on site (80 + 180 ≤ 450).
+        let t = r.tour.as_ref().unwrap();
+        assert!(close(t.seconds, 80.0 * 60.0));
+        assert_eq!(t.visits_per_day, 3);
+        assert_eq!(r.matrix_s.len(), 9);
+        assert_eq!(r.matrix_s[2], 40.0 * 60.0);
+        // Patients, 2,000 in all.
+        //   to practice: 2 (1000), 2 (500), 12 (300), 2 (200): mean 7000/2000 = 3.5
+        //   to nearest: 2 for everyone; excess 1.5
+        //   to hub P1: 2 (1000), 12 (800), 38 (200): mean 19,200/2000 = 9.6,
+        //   median 2, p90 12, max 38, over 15/30/45: 0.1, 0.1, 0
+        let pt = &r.patients;
+        assert_eq!(pt.basis, PatientBasis::Registrations);
+        assert!(close(pt.to_practice.as_ref().unwrap().mean, 3.5));
+        assert!(close(pt.to_nearest.as_ref().unwrap().mean, 2.0));
+        assert!(close(pt.excess_mean_min.unwrap(), 1.5));
+        let h = pt.to_hub.as_ref().unwrap();
+        assert!(close(h.mean, 9.6));
+        assert_eq!((h.median, h.p90, h.max), (2.0, 12.0, 38.0));
+        assert_eq!(h.share_over, vec![0.1, 0.1, 0.0]);
+        assert_eq!(pt.hub_share_over_limit, Some(0.1));
+        assert_eq!(pt.unroutable_patients, 0.0);
+        // A member 40 min from the hub: HUB_IMPRACTICAL, and RURAL with it.
+        assert_eq!(
+            r.flags,
+            vec![codes::HUB_IMPRACTICAL, codes::RURAL_ACCESS_RISK]
+        );
+        assert_eq!(
+            r.details[0],
+            "member P3 is 40.0 min from hub P1 (limit 30 min)"
+        );
+    }
+
+    #[test]
+    fn thresholds_are_options() {
+        let (ds, mut input, line) = fixture();
+        let opts = DriveOptions {
+            hub_max_min: 45.0,
+            tour_max_min: 60.0,
+            patient_max_min: 10.0,
+            hub_rule: HubRule::Centre,
+            ..DriveOptions::default()
+        };
+        input.rural = false;
+        let r = analyse_pcn(&ds, &input, &line, &opts);
+        // Hub P2 (the centre): worst 30 ≤ 45; tour 80 > 60; patients to P2:
+        // A1 10 (1000), A2 2 (800), A3 28 (200): over 10 min only A3's 200 = 10%.
+        assert_eq!(r.hub, Some(Site::Practice(PracticeId(1))));
+        assert_eq!(r.hub_rule, "centre");
+        assert_eq!(r.flags, vec![codes::SHARED_ROLE_IMPRACTICAL]);
+        assert_eq!(r.patients.hub_share_over_limit, Some(0.1));
+    }
+
+    #[test]
+    fn unroutable_practice_and_candidate_hub() {
+        let (ds, mut input, mut line) = fixture();
+        line.off_road.insert(Site::Practice(PracticeId(2)));
+        // A community hospital at 5 km: the 1-median of P1 and P2 by
+        // (5·12k + 5·5k)/17k = 5 min vs P1's 50k/17k = 2.94 → P1 still;
+        // but it is the 1-centre (worst 5 vs 10).
+        line.km.insert(Site::Candidate(0), 5.0);
+        input.candidates = vec![Site::Candidate(0)];
+        let r = analyse_pcn(&ds, &input, &line, &DriveOptions::default());
+        assert_eq!(r.members, vec![PracticeId(0), PracticeId(1)]);
+        assert_eq!(r.unroutable_members, vec![PracticeId(2)]);
+        assert_eq!(r.median, Some(Site::Practice(PracticeId(0))));
+        assert_eq!(r.centre, Some(Site::Candidate(0)));
+        // A3's 200 patients are registered at the unroutable P3.
+        assert_eq!(r.patients.unroutable_patients, 200.0);
+        assert!(r.flags.is_empty());
+        // A given hub is used as given.
+        input.given_hub = Some(Site::Candidate(0));
+        let g = analyse_pcn(&ds, &input, &line, &DriveOptions::default());
+        assert_eq!((g.hub, g.hub_rule), (Some(Site::Candidate(0)), "given"));
+        assert_eq!(g.tour_sites[0], Site::Candidate(0));
+        // Hospital → P1 → P2 → hospital: 5 + 10 + 5 = 20 min.
+        assert!(close(g.tour.unwrap().seconds, 20.0 * 60.0));
+    }
+
+    #[test]
+    fn without_registrations_residents_go_to_the_nearest_member() {
+        let (mut ds, input, line) = fixture();
+        ds.registrations.clear();
+        let r = analyse_pcn(&ds, &input, &line, &DriveOptions::default());
+        // 1,500 residents in each area, each 2 min from its nearest member.
+        let pt = &r.patients;
+        assert_eq!(pt.basis, PatientBasis::PopulationNearest);
+        assert_eq!(pt.to_practice.as_ref().unwrap().weight, 4500.0);
+        assert!(close(pt.to_practice.as_ref().unwrap().mean, 2.0));
+        assert!(close(pt.excess_mean_min.unwrap(), 0.0));
+        // To hub P1: 2, 12, 38 min, 1,500 each: one third over 30 min.
+        assert!(close(pt.hub_share_over_limit.unwrap(), 1.0 / 3.0));
+        assert!(r.flags.contains(&codes::PATIENT_ACCESS_BURDEN));
+    }
+}
