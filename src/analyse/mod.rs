@@ -4,5 +4,6 @@
 
 pub mod hub;
 pub mod network;
+pub mod run;
 pub mod stats;
 pub mod tour;

@@ -1,0 +1,73 @@
+//! Drive-time analysis of every network, in parallel, on top of a `check`
+//! result: one [`PcnDrive`] per PCN and the findings they raise.
+
+use super::network::{DriveOptions, DriveTimes, PcnDrive, PcnInput, Site, analyse_pcn};
+use crate::check::run::CheckResult;
+use crate::findings::{Finding, Scope, codes};
+use crate::model::{Dataset, PcnId};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+/// Hubs the user gave, and candidate hub sites other than practices.
+#[derive(Clone, Debug, Default)]
+pub struct HubInputs {
+    pub given: BTreeMap<PcnId, Site>,
+    pub candidates: BTreeMap<PcnId, Vec<Site>>,
+}
+
+/// Every network's drive-time results, in PCN order, and their findings
+/// (sorted like `check`'s).
+pub struct DriveRun {
+    pub options: DriveOptions,
+    pub pcns: Vec<PcnDrive>,
+    pub findings: Vec<Finding>,
+}
+
+/// Analyse every network. Networks are independent, so they run in
+/// parallel; results are collected in PCN order, so the output does not
+/// depend on the thread count.
+pub fn run_drive(
+    ds: &Dataset,
+    check: &CheckResult,
+    times: &dyn DriveTimes,
+    opts: &DriveOptions,
+    hubs: &HubInputs,
+) -> DriveRun {
+    let inputs: Vec<PcnInput> = check
+        .pcns
+        .iter()
+        .map(|c| {
+            let mut members = ds.pcn(c.pcn).practices.clone();
+            members.sort_by(|a, b| ds.practice(*a).code.cmp(&ds.practice(*b).code));
+            PcnInput {
+                pcn: c.pcn,
+                members,
+                footprint: c.areas.clone(),
+                given_hub: hubs.given.get(&c.pcn).copied(),
+                candidates: hubs.candidates.get(&c.pcn).cloned().unwrap_or_default(),
+                rural: c.flags.contains(&codes::RURAL),
+            }
+        })
+        .collect();
+    let pcns: Vec<PcnDrive> = inputs
+        .par_iter()
+        .map(|i| analyse_pcn(ds, i, times, opts))
+        .collect();
+    let mut findings: Vec<Finding> = pcns
+        .iter()
+        .flat_map(|d| {
+            d.flags.iter().zip(&d.details).map(|(code, detail)| Finding {
+                scope: Scope::Pcn,
+                code,
+                subject: ds.pcn(d.pcn).code.clone(),
+                detail: detail.clone(),
+            })
+        })
+        .collect();
+    findings.sort();
+    DriveRun {
+        options: opts.clone(),
+        pcns,
+        findings,
+    }
+}
