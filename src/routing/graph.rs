@@ -15,7 +15,8 @@
 //!    coordinate buffer plus an edge → range index). A chain that would
 //!    become a self-loop, or a slower chain parallel to another between the
 //!    same two junctions, is split at its middle node instead, so no road is
-//!    lost to snapping.
+//!    lost to snapping (a slower *direct* segment beside a faster chain has
+//!    no node to split at and stays as a parallel edge).
 //!
 //! Weights are `u32` milliseconds (the chain's seconds, summed in `f64`
 //! along the chain, rounded once): integers make every shortest-path sum
@@ -78,8 +79,9 @@ pub struct GraphReport {
     pub pass_through_nodes: usize,
     /// Pass-through nodes kept as junctions to split a loop or a parallel chain.
     pub split_nodes: usize,
-    /// Parallel direct segments between two junctions dropped for a faster chain.
-    pub parallel_edges_dropped: usize,
+    /// Direct segments kept as parallel edges beside a faster chain between
+    /// the same two junctions (no node to split them at; kept for snapping).
+    pub parallel_edges_kept: usize,
     pub nodes: usize,
     pub edges: usize,
 }
@@ -341,19 +343,15 @@ impl RoadGraph {
                 .then(a.m.total_cmp(&b.m))
                 .then(a.nodes.cmp(&b.nodes))
         });
-        // Parallel chains left here are direct segments (the others were
-        // split): keep the first, the fastest.
-        let mut kept_chains: Vec<Chain> = Vec::with_capacity(chains.len());
-        for c in chains {
-            if let Some(p) = kept_chains.last()
-                && p.nodes[0] == c.nodes[0]
-                && p.nodes.last() == c.nodes.last()
-            {
-                rep.parallel_edges_dropped += 1;
-                continue;
+        // Parallel chains left here are slower direct segments beside a
+        // faster chain (the others were split): they stay as parallel edges
+        // so points near them still snap onto them; searches take the faster.
+        for w in chains.windows(2) {
+            if (w[0].nodes[0], w[0].nodes.last()) == (w[1].nodes[0], w[1].nodes.last()) {
+                rep.parallel_edges_kept += 1;
             }
-            kept_chains.push(c);
         }
+        let kept_chains = chains;
         let n = g.node_xy.len();
         g.first_out = csr_offsets(n, kept_chains.iter().map(|c| id[c.nodes[0] as usize]));
         let mut by_start: HashMap<(u32, u32), u32> = HashMap::with_capacity(kept_chains.len());

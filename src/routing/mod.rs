@@ -14,6 +14,8 @@ pub mod export;
 pub mod graph;
 pub mod snap;
 pub mod synthetic;
+#[cfg(test)]
+mod tests;
 
 pub use ch::{Matrix, Path, Router};
 pub use graph::{GraphOptions, GraphReport, RoadGraph};

@@ -148,7 +148,7 @@ impl<'g> Snapper<'g> {
             point: p,
             on_road: on,
             snap_m,
-            off_road_s: snap_m / (self.options.off_road_kph / 3.6),
+            off_road_s: snap_m * 3.6 / self.options.off_road_kph,
             anchors,
         }
     }
