@@ -17,4 +17,5 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod roads;
+pub mod routing;
 pub mod spatial;

@@ -1,0 +1,567 @@
+//! The routing graph: a compact directed graph in CSR form (contiguous
+//! offsets, heads and weights, no hash maps), built from a loaded
+//! [`RoadNetwork`].
+//!
+//! Build steps, each counted in the [`GraphReport`]:
+//! 1. every way segment becomes one or two directed segments (its
+//!    `direction`), timed at the way's speed, or a share of its
+//!    `fixed_seconds` in proportion to length (ferries);
+//! 2. parallel segments (same two nodes, same direction) keep the fastest;
+//! 3. only the largest strongly connected component is kept (iterative
+//!    Tarjan, no recursion);
+//! 4. pass-through nodes (two-way: in- and out-neighbours the same two
+//!    nodes; one-way: one in, one other out) are contracted: each chain
+//!    between junctions becomes one edge that keeps its geometry (a shared
+//!    coordinate buffer plus an edge → range index). A chain that would
+//!    become a self-loop, or a slower chain parallel to another between the
+//!    same two junctions, is split at its middle node instead, so no road is
+//!    lost to snapping (a slower *direct* segment beside a faster chain has
+//!    no node to split at and stays as a parallel edge).
+//!
+//! Weights are `u32` milliseconds (the chain's seconds, summed in `f64`
+//! along the chain, rounded once): integers make every shortest-path sum
+//! exact, so the reference Dijkstra, the contraction hierarchy and any
+//! thread count give identical bits; a `u32` holds 49 days per edge and
+//! 4 bytes per edge keep the arrays small. Lengths are `f64` metres.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::roads::network::{Direction, RoadNetwork};
+
+/// How to build the graph.
+#[derive(Clone, Debug)]
+pub struct GraphOptions {
+    /// Keep only the largest strongly connected component (default true).
+    pub largest_scc_only: bool,
+    /// Contract pass-through nodes into single edges (default true).
+    pub contract_pass_through: bool,
+}
+
+impl Default for GraphOptions {
+    fn default() -> Self {
+        GraphOptions {
+            largest_scc_only: true,
+            contract_pass_through: true,
+        }
+    }
+}
+
+/// What the build kept and discarded.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct GraphReport {
+    pub input_nodes: usize,
+    pub input_ways: usize,
+    /// Ways skipped: a node index out of range, or no usable speed/time.
+    /// Each is listed in `invalid_way_ids` (first 100).
+    pub invalid_ways: usize,
+    pub invalid_way_ids: Vec<i64>,
+    /// Segments whose two nodes are the same index (skipped).
+    pub zero_segments: usize,
+    /// Directed segments from the ways.
+    pub directed_segments: usize,
+    /// Directed segments dropped for a faster one between the same nodes.
+    pub parallel_segments_dropped: usize,
+    /// Strongly connected components among nodes used by some way.
+    pub components: usize,
+    pub largest_component_nodes: usize,
+    pub discarded_components: usize,
+    pub discarded_nodes: usize,
+    pub discarded_directed_segments: usize,
+    /// Road length (each way segment once, whatever its direction) outside
+    /// the kept component.
+    pub discarded_km: f64,
+    pub kept_km: f64,
+    /// Kept road length by class (`motorway`, ...), each segment once.
+    pub kept_km_by_class: BTreeMap<String, f64>,
+    /// Pass-through nodes folded into edges.
+    pub pass_through_nodes: usize,
+    /// Pass-through nodes kept as junctions to split a loop or a parallel chain.
+    pub split_nodes: usize,
+    /// Direct segments kept as parallel edges beside a faster chain between
+    /// the same two junctions (no node to split them at; kept for snapping).
+    pub parallel_edges_kept: usize,
+    pub nodes: usize,
+    pub edges: usize,
+}
+
+/// A directed road graph in CSR form. Node ids are `0..node_count()`,
+/// edge ids `0..edge_count()`; the out-edges of node `v` are
+/// `first_out[v]..first_out[v + 1]`, sorted by head then weight.
+#[derive(Clone, Debug, Default)]
+pub struct RoadGraph {
+    /// BNG metres of each node.
+    pub node_xy: Vec<[f64; 2]>,
+    /// Index of each node in the input [`RoadNetwork::nodes`].
+    pub node_input: Vec<u32>,
+    pub first_out: Vec<u32>,
+    pub tail: Vec<u32>,
+    pub head: Vec<u32>,
+    pub weight_ms: Vec<u32>,
+    pub length_m: Vec<f64>,
+    /// The edge along the same geometry in the other direction, or [`NO_EDGE`].
+    pub reverse: Vec<u32>,
+    /// Edge `e`'s geometry is `geom_xy[geom_first[e]..geom_first[e + 1]]`,
+    /// from tail to head inclusive.
+    pub geom_first: Vec<u32>,
+    pub geom_xy: Vec<[f64; 2]>,
+    /// Seconds from the edge's tail to each geometry point (speeds can change
+    /// along a contracted edge, so time is not proportional to length).
+    pub geom_s: Vec<f64>,
+}
+
+/// "No edge" in [`RoadGraph::reverse`].
+pub const NO_EDGE: u32 = u32::MAX;
+
+/// One directed segment of a way.
+#[derive(Clone, Copy, Debug)]
+struct Seg {
+    u: u32,
+    v: u32,
+    s: f64,
+    m: f64,
+}
+
+impl RoadGraph {
+    pub fn node_count(&self) -> usize {
+        self.node_xy.len()
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.head.len()
+    }
+
+    /// Out-edge ids of `v`.
+    pub fn out_edges(&self, v: u32) -> std::ops::Range<usize> {
+        self.first_out[v as usize] as usize..self.first_out[v as usize + 1] as usize
+    }
+
+    /// Geometry point range of edge `e`.
+    pub fn geom_range(&self, e: u32) -> std::ops::Range<usize> {
+        self.geom_first[e as usize] as usize..self.geom_first[e as usize + 1] as usize
+    }
+
+    /// Build the graph. Never panics on user data: bad ways are counted in
+    /// the report and skipped.
+    pub fn build(net: &RoadNetwork, opts: &GraphOptions) -> (RoadGraph, GraphReport) {
+        let n_in = net.nodes.len();
+        let mut rep = GraphReport {
+            input_nodes: n_in,
+            input_ways: net.ways.len(),
+            ..GraphReport::default()
+        };
+
+        // 1. Directed segments.
+        let mut segs: Vec<Seg> = Vec::new();
+        let mut valid_way = vec![false; net.ways.len()];
+        for (wi, way) in net.ways.iter().enumerate() {
+            let in_range = way.nodes.len() >= 2 && way.nodes.iter().all(|&i| (i as usize) < n_in);
+            let speed_ok = way.speed_kph.is_finite() && way.speed_kph > 0.0;
+            let fixed_ok = way.fixed_seconds.is_some_and(|s| s.is_finite() && s >= 0.0);
+            let coords_ok = in_range
+                && way
+                    .nodes
+                    .iter()
+                    .all(|&i| net.nodes[i as usize].iter().all(|c| c.is_finite()));
+            if !coords_ok || !(speed_ok || fixed_ok) {
+                rep.invalid_ways += 1;
+                if rep.invalid_way_ids.len() < 100 {
+                    rep.invalid_way_ids.push(way.id);
+                }
+                continue;
+            }
+            valid_way[wi] = true;
+            let total_m = net.way_metres(way);
+            let nseg = way.nodes.len() - 1;
+            for i in 0..nseg {
+                let (a, b) = (way.nodes[i], way.nodes[i + 1]);
+                if a == b {
+                    rep.zero_segments += 1;
+                    continue;
+                }
+                let m = net.segment_metres(way, i);
+                let s = match way.fixed_seconds {
+                    Some(fs) if fixed_ok => {
+                        if total_m > 0.0 {
+                            fs * m / total_m
+                        } else {
+                            fs / nseg as f64
+                        }
+                    }
+                    _ => m / (way.speed_kph / 3.6),
+                };
+                if way.direction != Direction::Backward {
+                    segs.push(Seg { u: a, v: b, s, m });
+                }
+                if way.direction != Direction::Forward {
+                    segs.push(Seg { u: b, v: a, s, m });
+                }
+            }
+        }
+        rep.directed_segments = segs.len();
+
+        // 2. Parallel segments keep the fastest (then shortest).
+        segs.sort_by(|x, y| {
+            (x.u, x.v)
+                .cmp(&(y.u, y.v))
+                .then(x.s.total_cmp(&y.s))
+                .then(x.m.total_cmp(&y.m))
+        });
+        segs.dedup_by(|later, first| later.u == first.u && later.v == first.v);
+        rep.parallel_segments_dropped = rep.directed_segments - segs.len();
+
+        // 3. Strongly connected components.
+        let first = csr_offsets(n_in, segs.iter().map(|s| s.u));
+        let heads: Vec<u32> = segs.iter().map(|s| s.v).collect();
+        let mut used = vec![false; n_in];
+        for s in &segs {
+            used[s.u as usize] = true;
+            used[s.v as usize] = true;
+        }
+        let (comp, comp_count) = tarjan_scc(&first, &heads, &used);
+        let mut comp_size = vec![0usize; comp_count];
+        for v in 0..n_in {
+            if used[v] {
+                comp_size[comp[v] as usize] += 1;
+            }
+        }
+        rep.components = comp_count;
+        // Largest component; ties go to the lowest component number
+        // (Tarjan's numbering depends only on node order: deterministic).
+        let big = (0..comp_count)
+            .max_by(|&a, &b| comp_size[a].cmp(&comp_size[b]).then(b.cmp(&a)))
+            .map(|c| c as u32);
+        rep.largest_component_nodes = big.map_or(0, |c| comp_size[c as usize]);
+        let keep_node: Vec<bool> = (0..n_in)
+            .map(|v| used[v] && (!opts.largest_scc_only || Some(comp[v]) == big))
+            .collect();
+        if opts.largest_scc_only {
+            rep.discarded_components = comp_count.saturating_sub(1);
+            rep.discarded_nodes = used.iter().filter(|&&u| u).count() - rep.largest_component_nodes;
+        }
+        let keep_seg = |s: &Seg| {
+            keep_node[s.u as usize]
+                && keep_node[s.v as usize]
+                && (!opts.largest_scc_only || comp[s.u as usize] == comp[s.v as usize])
+        };
+        let before = segs.len();
+        segs.retain(keep_seg);
+        rep.discarded_directed_segments = before - segs.len();
+        // Kilometres, each way segment once.
+        for (wi, way) in net.ways.iter().enumerate() {
+            if !valid_way[wi] {
+                continue;
+            }
+            let mut kept = 0.0;
+            for i in 0..way.nodes.len() - 1 {
+                let (a, b) = (way.nodes[i] as usize, way.nodes[i + 1] as usize);
+                if a == b {
+                    continue;
+                }
+                let km = net.segment_metres(way, i) / 1000.0;
+                let k =
+                    keep_node[a] && keep_node[b] && (!opts.largest_scc_only || comp[a] == comp[b]);
+                if k {
+                    kept += km;
+                } else {
+                    rep.discarded_km += km;
+                }
+            }
+            rep.kept_km += kept;
+            *rep.kept_km_by_class
+                .entry(way.class.as_str().to_string())
+                .or_insert(0.0) += kept;
+        }
+        rep.kept_km_by_class.retain(|_, km| *km > 0.0);
+
+        // 4. Contract pass-through nodes.
+        let first = csr_offsets(n_in, segs.iter().map(|s| s.u));
+        let mut in_nb: Vec<Vec<u32>> = vec![Vec::new(); 0];
+        in_nb.resize(n_in, Vec::new());
+        for s in &segs {
+            in_nb[s.v as usize].push(s.u);
+        }
+        let out_of = |v: u32| &segs[first[v as usize] as usize..first[v as usize + 1] as usize];
+        let mut junction = vec![false; n_in];
+        let mut pass_count = 0usize;
+        for v in 0..n_in {
+            if !keep_node[v] {
+                continue;
+            }
+            let outs = out_of(v as u32);
+            let ins = &mut in_nb[v];
+            ins.sort_unstable();
+            let pass = opts.contract_pass_through
+                && match (outs.len(), ins.len()) {
+                    (2, 2) => outs[0].v == ins[0] && outs[1].v == ins[1],
+                    (1, 1) => outs[0].v != ins[0],
+                    _ => false,
+                };
+            junction[v] = !pass;
+            if pass {
+                pass_count += 1;
+            }
+        }
+        let mut split = 0usize;
+        let chains = loop {
+            let (chains, promote) = walk_chains(&segs, &first, &keep_node, &junction);
+            if promote.is_empty() {
+                break chains;
+            }
+            for v in promote {
+                if !junction[v as usize] {
+                    junction[v as usize] = true;
+                    split += 1;
+                }
+            }
+        };
+        rep.pass_through_nodes = pass_count - split;
+        rep.split_nodes = split;
+
+        // 5. Number the kept junctions and lay out the CSR.
+        let mut id = vec![u32::MAX; n_in];
+        let mut g = RoadGraph::default();
+        for v in 0..n_in {
+            if keep_node[v] && junction[v] {
+                id[v] = g.node_xy.len() as u32;
+                g.node_xy.push(net.nodes[v]);
+                g.node_input.push(v as u32);
+            }
+        }
+        let mut chains = chains;
+        chains.sort_by(|a, b| {
+            (
+                id[a.nodes[0] as usize],
+                id[*a.nodes.last().unwrap_or(&0) as usize],
+            )
+                .cmp(&(
+                    id[b.nodes[0] as usize],
+                    id[*b.nodes.last().unwrap_or(&0) as usize],
+                ))
+                .then(a.s.total_cmp(&b.s))
+                .then(a.m.total_cmp(&b.m))
+                .then(a.nodes.cmp(&b.nodes))
+        });
+        // Parallel chains left here are slower direct segments beside a
+        // faster chain (the others were split): they stay as parallel edges
+        // so points near them still snap onto them; searches take the faster.
+        for w in chains.windows(2) {
+            if (w[0].nodes[0], w[0].nodes.last()) == (w[1].nodes[0], w[1].nodes.last()) {
+                rep.parallel_edges_kept += 1;
+            }
+        }
+        let kept_chains = chains;
+        let n = g.node_xy.len();
+        g.first_out = csr_offsets(n, kept_chains.iter().map(|c| id[c.nodes[0] as usize]));
+        let mut by_start: HashMap<(u32, u32), u32> = HashMap::with_capacity(kept_chains.len());
+        g.geom_first.push(0);
+        for (e, c) in kept_chains.iter().enumerate() {
+            let last = c.nodes[c.nodes.len() - 1];
+            g.tail.push(id[c.nodes[0] as usize]);
+            g.head.push(id[last as usize]);
+            g.weight_ms.push(seconds_to_ms(c.s));
+            g.length_m.push(c.m);
+            for (k, &v) in c.nodes.iter().enumerate() {
+                g.geom_xy.push(net.nodes[v as usize]);
+                g.geom_s.push(c.cum_s[k]);
+            }
+            g.geom_first.push(g.geom_xy.len() as u32);
+            by_start.insert((c.nodes[0], c.nodes[1]), e as u32);
+        }
+        g.reverse = kept_chains
+            .iter()
+            .map(|c| {
+                let k = c.nodes.len();
+                match by_start.get(&(c.nodes[k - 1], c.nodes[k - 2])) {
+                    Some(&r) if kept_chains[r as usize].nodes.len() == k => r,
+                    _ => NO_EDGE,
+                }
+            })
+            .collect();
+        rep.nodes = n;
+        rep.edges = g.head.len();
+        (g, rep)
+    }
+}
+
+/// Seconds to whole milliseconds, rounded half away from zero; saturates.
+pub fn seconds_to_ms(s: f64) -> u32 {
+    let ms = (s * 1000.0).round();
+    if ms >= u32::MAX as f64 {
+        u32::MAX - 1
+    } else {
+        ms.max(0.0) as u32
+    }
+}
+
+/// A path of segments between two junctions.
+struct Chain {
+    /// Input node indices, tail first.
+    nodes: Vec<u32>,
+    cum_s: Vec<f64>,
+    s: f64,
+    m: f64,
+}
+
+/// Follow every chain out of every junction. Returns the chains and the
+/// pass-through nodes to promote to junctions: the middle node of a chain
+/// that comes back to its start, of a slower chain parallel to a faster one,
+/// and one node of each cycle with no junction at all.
+fn walk_chains(
+    segs: &[Seg],
+    first: &[u32],
+    keep: &[bool],
+    junction: &[bool],
+) -> (Vec<Chain>, Vec<u32>) {
+    let n = keep.len();
+    let out_of = |v: u32| &segs[first[v as usize] as usize..first[v as usize + 1] as usize];
+    let mut visited = vec![false; n];
+    let mut chains = Vec::new();
+    let mut promote = Vec::new();
+    let walk_from = |u: u32, visited: &mut Vec<bool>, chains: &mut Vec<Chain>| {
+        for s0 in out_of(u) {
+            let mut c = Chain {
+                nodes: vec![u],
+                cum_s: vec![0.0],
+                s: 0.0,
+                m: 0.0,
+            };
+            let mut seg = *s0;
+            let mut steps = 0usize;
+            loop {
+                c.s += seg.s;
+                c.m += seg.m;
+                c.nodes.push(seg.v);
+                c.cum_s.push(c.s);
+                let cur = seg.v;
+                if junction[cur as usize] || steps > n {
+                    break;
+                }
+                steps += 1;
+                visited[cur as usize] = true;
+                let outs = out_of(cur);
+                seg = if outs.len() == 2 && outs[0].v == seg.u {
+                    outs[1]
+                } else {
+                    outs[0]
+                };
+            }
+            chains.push(c);
+        }
+    };
+    for u in 0..n as u32 {
+        if keep[u as usize] && junction[u as usize] {
+            walk_from(u, &mut visited, &mut chains);
+        }
+    }
+    // Cycles without a junction: promote their lowest node.
+    for u in 0..n as u32 {
+        if keep[u as usize] && !junction[u as usize] && !visited[u as usize] {
+            promote.push(u);
+            // Mark the whole cycle (all its nodes are pass-through).
+            let mut todo = vec![u];
+            visited[u as usize] = true;
+            while let Some(v) = todo.pop() {
+                for s in out_of(v) {
+                    if !junction[s.v as usize] && !visited[s.v as usize] {
+                        visited[s.v as usize] = true;
+                        todo.push(s.v);
+                    }
+                }
+            }
+        }
+    }
+    // Self-loops, and slower parallel chains with interior nodes.
+    let mut order: Vec<usize> = (0..chains.len()).collect();
+    let ends = |c: &Chain| (c.nodes[0], c.nodes[c.nodes.len() - 1]);
+    order.sort_by(|&a, &b| {
+        ends(&chains[a])
+            .cmp(&ends(&chains[b]))
+            .then(chains[a].s.total_cmp(&chains[b].s))
+            .then(chains[a].m.total_cmp(&chains[b].m))
+            .then(chains[a].nodes.cmp(&chains[b].nodes))
+    });
+    for (k, &i) in order.iter().enumerate() {
+        let c = &chains[i];
+        let (a, b) = ends(c);
+        let parallel_slower = k > 0 && ends(&chains[order[k - 1]]) == (a, b);
+        if (a == b || parallel_slower) && c.nodes.len() > 2 {
+            promote.push(c.nodes[c.nodes.len() / 2]);
+        }
+    }
+    promote.sort_unstable();
+    promote.dedup();
+    (chains, promote)
+}
+
+/// CSR offsets for items sorted by `key`.
+fn csr_offsets(n: usize, keys: impl Iterator<Item = u32>) -> Vec<u32> {
+    let mut first = vec![0u32; n + 1];
+    for k in keys {
+        first[k as usize + 1] += 1;
+    }
+    for i in 0..n {
+        first[i + 1] += first[i];
+    }
+    first
+}
+
+/// Strongly connected components of the nodes marked `used`, by an
+/// iterative Tarjan. Returns each node's component and the count.
+fn tarjan_scc(first: &[u32], heads: &[u32], used: &[bool]) -> (Vec<u32>, usize) {
+    const UNSEEN: u32 = u32::MAX;
+    let n = used.len();
+    let mut index = vec![UNSEEN; n];
+    let mut low = vec![0u32; n];
+    let mut on_stack = vec![false; n];
+    let mut comp = vec![UNSEEN; n];
+    let mut stack: Vec<u32> = Vec::new();
+    let mut calls: Vec<(u32, u32)> = Vec::new();
+    let mut counter = 0u32;
+    let mut comps = 0usize;
+    for s in 0..n {
+        if !used[s] || index[s] != UNSEEN {
+            continue;
+        }
+        index[s] = counter;
+        low[s] = counter;
+        counter += 1;
+        stack.push(s as u32);
+        on_stack[s] = true;
+        calls.push((s as u32, first[s]));
+        while let Some(&mut (v, ref mut pos)) = calls.last_mut() {
+            let vu = v as usize;
+            if *pos < first[vu + 1] {
+                let w = heads[*pos as usize] as usize;
+                *pos += 1;
+                if index[w] == UNSEEN {
+                    index[w] = counter;
+                    low[w] = counter;
+                    counter += 1;
+                    stack.push(w as u32);
+                    on_stack[w] = true;
+                    calls.push((w as u32, first[w]));
+                } else if on_stack[w] {
+                    low[vu] = low[vu].min(index[w]);
+                }
+            } else {
+                calls.pop();
+                if let Some(&(p, _)) = calls.last() {
+                    low[p as usize] = low[p as usize].min(low[vu]);
+                }
+                if low[vu] == index[vu] {
+                    while let Some(w) = stack.pop() {
+                        on_stack[w as usize] = false;
+                        comp[w as usize] = comps as u32;
+                        if w == v {
+                            break;
+                        }
+                    }
+                    comps += 1;
+                }
+            }
+        }
+    }
+    (comp, comps)
+}

@@ -1,0 +1,479 @@
+//! Routing tests: hand-drawn networks with answers worked out by hand (in
+//! the comments), and property tests of the contraction hierarchy against
+//! the reference Dijkstra on random graphs.
+
+use proptest::prelude::*;
+
+use super::dijkstra;
+use super::graph::{GraphOptions, RoadGraph};
+use super::snap::{SnapOptions, Snapper, snap_at_node};
+use super::synthetic::{Rng, SyntheticOptions, generate};
+use super::{Router, Snap, UNREACHED_MS};
+use crate::roads::network::{Direction, RoadClass, RoadNetwork, Way};
+
+use Direction::{Backward, Both, Forward};
+
+/// A network from node coordinates and ways `(nodes, direction, km/h)`.
+fn net(nodes: &[[f64; 2]], ways: &[(&[u32], Direction, f64)]) -> RoadNetwork {
+    RoadNetwork {
+        nodes: nodes.to_vec(),
+        ways: ways
+            .iter()
+            .enumerate()
+            .map(|(i, (ns, d, kph))| Way {
+                id: i as i64,
+                class: RoadClass::Residential,
+                nodes: ns.to_vec(),
+                direction: *d,
+                speed_kph: *kph,
+                fixed_seconds: None,
+                name: String::new(),
+            })
+            .collect(),
+    }
+}
+
+fn build(n: &RoadNetwork) -> (RoadGraph, super::GraphReport) {
+    RoadGraph::build(n, &GraphOptions::default())
+}
+
+/// The graph node for input node `i`.
+fn node(g: &RoadGraph, i: u32) -> u32 {
+    g.node_input
+        .iter()
+        .position(|&v| v == i)
+        .expect("input node is a junction") as u32
+}
+
+fn at(g: &RoadGraph, i: u32) -> Snap {
+    snap_at_node(g, node(g, i)).expect("node has an edge")
+}
+
+/// Seconds by the reference and by the router, asserted equal.
+fn both_ways(g: &RoadGraph, s: &Snap, t: &Snap) -> f64 {
+    let reference = dijkstra::point_to_point(g, s, t).unwrap_or(f64::INFINITY);
+    let router = Router::new(g);
+    let m = router.matrix(std::slice::from_ref(s), std::slice::from_ref(t));
+    assert_eq!(m.get(0, 0).to_bits(), reference.to_bits(), "CH vs Dijkstra");
+    if let Some(p) = router.path(s, t) {
+        assert_eq!(p.seconds.to_bits(), reference.to_bits(), "path vs Dijkstra");
+    }
+    reference
+}
+
+/// A square block 1000 m a side at 36 km/h (10 m/s, 100 s a side):
+/// A(0,0) → B(1000,0) one-way; B–C, C–D, D–A two-way.
+fn one_way_block() -> RoadNetwork {
+    net(
+        &[[0.0, 0.0], [1000.0, 0.0], [1000.0, 1000.0], [0.0, 1000.0]],
+        &[
+            (&[0, 1], Forward, 36.0),
+            (&[1, 2], Both, 36.0),
+            (&[2, 3, 0], Both, 36.0),
+        ],
+    )
+}
+
+#[test]
+fn one_way_street() {
+    let (g, rep) = build(&one_way_block());
+    // A→B directly: 100 s. B→A must go round by C and D: 300 s.
+    assert_eq!(both_ways(&g, &at(&g, 0), &at(&g, 1)), 100.0);
+    assert_eq!(both_ways(&g, &at(&g, 1), &at(&g, 0)), 300.0);
+    assert_eq!(rep.kept_km, 4.0);
+    assert_eq!(rep.discarded_components, 0);
+}
+
+#[test]
+fn same_edge_one_way_and_two_way() {
+    let (g, _) = build(&one_way_block());
+    let snapper = Snapper::new(&g, SnapOptions::default());
+    let p = |x, y| snapper.snap([x, y]).expect("near a road");
+    // On the one-way A→B (at y = 0): 300 m → 700 m is 40 s along it.
+    let (s, t) = (p(300.0, 0.0), p(700.0, 0.0));
+    assert_eq!(s.anchors.len(), 1, "one-way: one usable direction");
+    assert_eq!(both_ways(&g, &s, &t), 40.0);
+    // Backwards it must go on to B (30 s), round B→C→D→A (300 s), then 30 s.
+    assert_eq!(both_ways(&g, &t, &s), 360.0);
+    // On the two-way C–D (y = 1000): 40 s either way.
+    let (s, t) = (p(700.0, 1000.0), p(300.0, 1000.0));
+    assert_eq!(s.anchors.len(), 2, "two-way: both directions");
+    assert_eq!(both_ways(&g, &s, &t), 40.0);
+    assert_eq!(both_ways(&g, &t, &s), 40.0);
+    // The path follows the road: from (700,1000) to (300,1000), 400 m.
+    let path = Router::new(&g).path(&s, &t).expect("route");
+    assert!((path.metres - 400.0).abs() < 1e-9, "{}", path.metres);
+    assert_eq!(path.coords, vec![[700.0, 1000.0], [300.0, 1000.0]]);
+}
+
+#[test]
+fn roundabout() {
+    // A one-way ring R0(50,0) → R1(0,50) → R2(-50,0) → R3(0,-50) → R0
+    // (70.711 m a side, 7071 ms at 36 km/h) with two-way arms of 1000 m
+    // (100 s) to E(1050,0), N(0,1050), W(-1050,0), S(0,-1050).
+    let n = net(
+        &[
+            [50.0, 0.0],
+            [0.0, 50.0],
+            [-50.0, 0.0],
+            [0.0, -50.0],
+            [1050.0, 0.0],
+            [0.0, 1050.0],
+            [-1050.0, 0.0],
+            [0.0, -1050.0],
+        ],
+        &[
+            (&[0, 1, 2, 3, 0], Forward, 36.0),
+            (&[0, 4], Both, 36.0),
+            (&[1, 5], Both, 36.0),
+            (&[2, 6], Both, 36.0),
+            (&[3, 7], Both, 36.0),
+        ],
+    );
+    let (g, _) = build(&n);
+    // E → R0 → R1 → N: 100 + 7.071 + 100 s.
+    assert_eq!(both_ways(&g, &at(&g, 4), &at(&g, 5)), 207.071);
+    // N → R1 → R2 → R3 → R0 → E: 100 + 3 × 7.071 + 100 s.
+    assert_eq!(both_ways(&g, &at(&g, 5), &at(&g, 4)), 221.213);
+}
+
+#[test]
+fn ferry_fixed_seconds_and_unreachable_island() {
+    // A(0,0)–B(1000,0) road, 100 s; ferry B–M(3500,0)–C(6000,0) taking
+    // 600 s whatever its length (300 s per 2500 m segment); C–D(7000,0)
+    // road, 100 s. An island road E(0,90000)–F(1000,90000) has no link.
+    let mut n = net(
+        &[
+            [0.0, 0.0],
+            [1000.0, 0.0],
+            [3500.0, 0.0],
+            [6000.0, 0.0],
+            [7000.0, 0.0],
+            [0.0, 90000.0],
+            [1000.0, 90000.0],
+        ],
+        &[
+            (&[0, 1], Both, 36.0),
+            (&[1, 2, 3], Both, 5.0),
+            (&[3, 4], Both, 36.0),
+            (&[5, 6], Both, 36.0),
+        ],
+    );
+    n.ways[1].class = RoadClass::Ferry;
+    n.ways[1].fixed_seconds = Some(600.0);
+    let (g, rep) = build(&n);
+    assert_eq!(both_ways(&g, &at(&g, 0), &at(&g, 4)), 800.0);
+    // A point on the ferry 1250 m out of B: 150 s from B, 450 s to C.
+    let snapper = Snapper::new(&g, SnapOptions::default());
+    let on_ferry = snapper.snap([2250.0, 0.0]).expect("on the ferry");
+    assert_eq!(both_ways(&g, &at(&g, 0), &on_ferry), 250.0);
+    assert_eq!(both_ways(&g, &on_ferry, &at(&g, 4)), 550.0);
+    // The island is dropped and counted.
+    assert_eq!(rep.components, 2);
+    assert_eq!(rep.discarded_components, 1);
+    assert_eq!(rep.discarded_nodes, 2);
+    assert_eq!(rep.discarded_directed_segments, 2);
+    assert_eq!(rep.discarded_km, 1.0);
+    assert_eq!(rep.kept_km, 7.0);
+    assert_eq!(rep.kept_km_by_class["ferry"], 5.0);
+    assert!(
+        snapper.snap([500.0, 90000.0]).is_none(),
+        "island road is gone"
+    );
+}
+
+#[test]
+fn snap_mid_segment_with_off_road_leg() {
+    // A(0,0)–B(10000,0) two-way at 36 km/h: 1000 s. P(4000,300) snaps to
+    // (4000,0), 300 m off the road: 300 / (15 / 3.6) = 72 s on foot.
+    let n = net(&[[0.0, 0.0], [10000.0, 0.0]], &[(&[0, 1], Both, 36.0)]);
+    let (g, _) = build(&n);
+    let snapper = Snapper::new(&g, SnapOptions::default());
+    let p = snapper.snap([4000.0, 300.0]).expect("within 1000 m");
+    assert_eq!(p.on_road, [4000.0, 0.0]);
+    assert_eq!(p.snap_m, 300.0);
+    assert_eq!(p.off_road_s, 72.0);
+    // To B: 72 + 600 s; to A: 72 + 400 s.
+    assert_eq!(both_ways(&g, &p, &at(&g, 1)), 672.0);
+    assert_eq!(both_ways(&g, &p, &at(&g, 0)), 472.0);
+    assert_eq!(both_ways(&g, &at(&g, 0), &p), 472.0);
+    // 1500 m away: unroutable at the default threshold, snapped beyond it.
+    assert!(snapper.snap([4000.0, 1500.0]).is_none());
+    assert_eq!(
+        snapper.nearest([4000.0, 1500.0]).map(|s| s.snap_m),
+        Some(1500.0)
+    );
+    // A slower off-road speed is a parameter.
+    let slow = Snapper::new(
+        &g,
+        SnapOptions {
+            off_road_kph: 3.6,
+            max_snap_m: 2000.0,
+        },
+    );
+    assert_eq!(
+        slow.snap([4000.0, 1500.0]).map(|s| s.off_road_s),
+        Some(1500.0)
+    );
+}
+
+#[test]
+fn parallel_edges_keep_the_fastest() {
+    // Two ways over the same A(0,0)–B(1000,0) segment at 36 and 72 km/h:
+    // the 72 km/h one (50 s) is kept, in both directions.
+    let n = net(
+        &[[0.0, 0.0], [1000.0, 0.0]],
+        &[(&[0, 1], Both, 36.0), (&[0, 1], Both, 72.0)],
+    );
+    let (g, rep) = build(&n);
+    assert_eq!(rep.parallel_segments_dropped, 2);
+    assert_eq!(g.edge_count(), 2);
+    assert_eq!(both_ways(&g, &at(&g, 0), &at(&g, 1)), 50.0);
+    // A slower chain A–M(500,500)–B (1414.2 m at 36 km/h) beside a direct
+    // A–B (50 s) is split at M rather than lost, so it can still be snapped to.
+    // (Spurs to C(-1000,0) and D(2000,0) make A and B junctions; without
+    // them the triangle is a cycle of pass-through nodes.)
+    let n = net(
+        &[
+            [0.0, 0.0],
+            [1000.0, 0.0],
+            [500.0, 500.0],
+            [-1000.0, 0.0],
+            [2000.0, 0.0],
+        ],
+        &[
+            (&[0, 1], Both, 72.0),
+            (&[0, 2, 1], Both, 36.0),
+            (&[3, 0], Both, 36.0),
+            (&[1, 4], Both, 36.0),
+        ],
+    );
+    let (g, rep) = build(&n);
+    assert_eq!(rep.split_nodes, 1);
+    assert_eq!(g.node_count(), 5);
+    assert_eq!(both_ways(&g, &at(&g, 1), &at(&g, 0)), 50.0);
+    // The direct A–B at 36 km/h (100 s) beside a faster A–M–B at 72 km/h
+    // (70.711 s): the direct segment has no node to split at and stays as a
+    // parallel edge (so it can be snapped to); routes take the faster chain.
+    let n = net(
+        &[
+            [0.0, 0.0],
+            [1000.0, 0.0],
+            [500.0, 500.0],
+            [-1000.0, 0.0],
+            [2000.0, 0.0],
+        ],
+        &[
+            (&[0, 1], Both, 36.0),
+            (&[0, 2, 1], Both, 72.0),
+            (&[3, 0], Both, 36.0),
+            (&[1, 4], Both, 36.0),
+        ],
+    );
+    let (g, rep) = build(&n);
+    assert_eq!(rep.parallel_edges_kept, 2);
+    assert_eq!(rep.pass_through_nodes, 1);
+    assert_eq!(both_ways(&g, &at(&g, 0), &at(&g, 1)), 70.711);
+}
+
+#[test]
+fn one_way_dead_end_and_backward_way_dropped() {
+    // A(0,0)–B(1000,0) two-way; B → C(2000,0) one-way into a dead end
+    // (its own component, dropped); D(0,1000) → A one-way against node
+    // order (way D←A written A,D with Backward): D can leave but not be reached.
+    let n = net(
+        &[[0.0, 0.0], [1000.0, 0.0], [2000.0, 0.0], [0.0, 1000.0]],
+        &[
+            (&[0, 1], Both, 36.0),
+            (&[1, 2], Forward, 36.0),
+            (&[0, 3], Backward, 36.0),
+        ],
+    );
+    let (g, rep) = build(&n);
+    assert_eq!(g.node_count(), 2);
+    assert_eq!(rep.discarded_components, 2);
+    assert_eq!(rep.discarded_nodes, 2);
+    assert_eq!(rep.discarded_km, 2.0);
+}
+
+#[test]
+fn bad_ways_are_counted_not_fatal() {
+    let mut n = one_way_block();
+    n.ways.push(Way {
+        id: 77,
+        class: RoadClass::Other,
+        nodes: vec![0, 99],
+        direction: Both,
+        speed_kph: 30.0,
+        fixed_seconds: None,
+        name: String::new(),
+    });
+    n.ways.push(Way {
+        id: 78,
+        class: RoadClass::Other,
+        nodes: vec![0, 2],
+        direction: Both,
+        speed_kph: 0.0,
+        fixed_seconds: None,
+        name: String::new(),
+    });
+    let (_, rep) = build(&n);
+    assert_eq!(rep.invalid_ways, 2);
+    assert_eq!(rep.invalid_way_ids, vec![77, 78]);
+}
+
+/// A random network on a 100 m grid: random subset of grid links, random
+/// directions, speeds 18/36/72 km/h (so each segment is a whole 20/10/5 s
+/// and contracted chains have exact integer times), plus some diagonals.
+fn random_grid(seed: u64, k: usize) -> RoadNetwork {
+    let mut rng = Rng::new(seed);
+    let mut nodes = Vec::new();
+    for i in 0..k {
+        for j in 0..k {
+            nodes.push([i as f64 * 100.0, j as f64 * 100.0]);
+        }
+    }
+    let id = |i: usize, j: usize| (i * k + j) as u32;
+    let mut ways = Vec::new();
+    for i in 0..k {
+        for j in 0..k {
+            for (di, dj) in [(1, 0), (0, 1)] {
+                if i + di >= k || j + dj >= k || rng.f64() < 0.2 {
+                    continue;
+                }
+                let dir = match rng.below(6) {
+                    0 => Forward,
+                    1 => Backward,
+                    _ => Both,
+                };
+                let kph = [18.0, 36.0, 72.0][rng.below(3)];
+                ways.push(Way {
+                    id: ways.len() as i64,
+                    class: RoadClass::Residential,
+                    nodes: vec![id(i, j), id(i + di, j + dj)],
+                    direction: dir,
+                    speed_kph: kph,
+                    fixed_seconds: None,
+                    name: String::new(),
+                });
+            }
+        }
+    }
+    RoadNetwork { nodes, ways }
+}
+
+fn random_points(rng: &mut Rng, n: usize, extent: f64) -> Vec<[f64; 2]> {
+    (0..n)
+        .map(|_| [rng.f64() * extent, rng.f64() * extent])
+        .collect()
+}
+
+/// Every pair by the CH matrix equals the reference Dijkstra, bit for bit.
+fn check_matrix(g: &RoadGraph, pts: &[[f64; 2]]) {
+    let snapper = Snapper::new(g, SnapOptions::default());
+    let snaps: Vec<Snap> = pts.iter().filter_map(|&p| snapper.snap(p)).collect();
+    let router = Router::new(g);
+    let m = router.matrix(&snaps, &snaps);
+    for (i, s) in snaps.iter().enumerate() {
+        let all = dijkstra::one_to_all(g, s);
+        for (j, t) in snaps.iter().enumerate() {
+            let ms = dijkstra::network_ms_to(g, s, &all, t);
+            let want = s.total_s(ms, t);
+            assert_eq!(m.get(i, j).to_bits(), want.to_bits(), "pair {i} → {j}");
+            if ms != UNREACHED_MS {
+                let p = router.path(s, t).expect("reachable");
+                assert_eq!(p.seconds.to_bits(), want.to_bits());
+            }
+        }
+        // Bounded one-to-many agrees with the reference.
+        let limit = 120.0;
+        let fast = router.one_to_many(s, &snaps, limit);
+        let slow = dijkstra::one_to_many(g, s, &snaps, limit);
+        assert_eq!(fast, slow, "one-to-many from {i} within {limit} s");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn ch_equals_dijkstra_on_random_grids(seed in any::<u64>(), k in 3usize..12) {
+        let n = random_grid(seed, k);
+        let (g, _) = build(&n);
+        let mut rng = Rng::new(seed ^ 1);
+        let pts = random_points(&mut rng, 15, k as f64 * 100.0);
+        check_matrix(&g, &pts);
+    }
+
+    #[test]
+    fn ch_equals_dijkstra_on_small_synthetic(seed in any::<u64>()) {
+        let n = generate(&SyntheticOptions::small(seed, 5));
+        let (g, _) = build(&n);
+        let mut rng = Rng::new(seed ^ 2);
+        let pts: Vec<[f64; 2]> = random_points(&mut rng, 12, 5000.0)
+            .into_iter()
+            .map(|p| [p[0] + 100_000.0, p[1] + 50_000.0])
+            .collect();
+        check_matrix(&g, &pts);
+    }
+
+    #[test]
+    fn contraction_preserves_times(seed in any::<u64>(), k in 3usize..10) {
+        let n = random_grid(seed, k);
+        let (full, _) = RoadGraph::build(&n, &GraphOptions { contract_pass_through: false, ..GraphOptions::default() });
+        let (small, _) = build(&n);
+        prop_assert!(small.node_count() <= full.node_count());
+        let mut rng = Rng::new(seed ^ 3);
+        let pts = random_points(&mut rng, 10, k as f64 * 100.0);
+        let sf = Snapper::new(&full, SnapOptions::default());
+        let ss = Snapper::new(&small, SnapOptions::default());
+        for &p in &pts {
+            for &q in &pts {
+                let (Some(a), Some(b)) = (sf.snap(p), sf.snap(q)) else { continue };
+                let (Some(c), Some(d)) = (ss.snap(p), ss.snap(q)) else { continue };
+                // The same point, up to rounding (the nearest segment may be
+                // found in the other direction).
+                prop_assert!((a.on_road[0] - c.on_road[0]).abs() < 1e-6 && (a.on_road[1] - c.on_road[1]).abs() < 1e-6);
+                let t_full = dijkstra::point_to_point(&full, &a, &b);
+                let t_small = dijkstra::point_to_point(&small, &c, &d);
+                // Equal to the millisecond (off-road legs may differ in the
+                // last bits with the on-road point).
+                let close = match (t_full, t_small) {
+                    (Some(x), Some(y)) => (x - y).abs() < 1e-6,
+                    (x, y) => x == y,
+                };
+                prop_assert!(close, "{:?} → {:?}: {:?} vs {:?}", p, q, t_full, t_small);
+            }
+        }
+    }
+}
+
+#[test]
+fn same_bits_whatever_the_thread_count() {
+    let n = generate(&SyntheticOptions::small(7, 8));
+    let (g, rep) = build(&n);
+    let (g2, rep2) = build(&n);
+    assert_eq!(rep, rep2);
+    assert_eq!(g.weight_ms, g2.weight_ms);
+    assert_eq!(g.geom_xy, g2.geom_xy);
+    let snapper = Snapper::new(&g, SnapOptions::default());
+    let mut rng = Rng::new(9);
+    let snaps: Vec<Snap> = random_points(&mut rng, 60, 8000.0)
+        .into_iter()
+        .filter_map(|p| snapper.snap([p[0] + 100_000.0, p[1] + 50_000.0]))
+        .collect();
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("thread pool");
+        pool.install(|| {
+            let router = Router::new(&g);
+            router.matrix(&snaps, &snaps)
+        })
+    };
+    let one = run(1);
+    let two = run(2);
+    let bits = |m: &super::Matrix| m.seconds.iter().map(|s| s.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&one), bits(&two));
+}
