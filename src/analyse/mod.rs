@@ -4,6 +4,7 @@
 
 pub mod hub;
 pub mod network;
+pub mod road_times;
 pub mod run;
 pub mod stats;
 pub mod tour;
