@@ -56,6 +56,29 @@ enum Command {
     #[command(after_help = "Example:\n  pcn-atlas demo --out data/demo\n\n\
         The same seed always writes the same bytes; data/demo/README.md lists the planted problems.")]
     Demo(DemoArgs),
+    /// Load a road file (OSM .osm.pbf, Geofabrik roads .shp, GeoJSON) through the car profile and summarise it.
+    #[command(after_help = "Examples:\n  \
+        pcn-atlas roads --roads ../shared/data/rutland/rutland-2022-07.osm.pbf\n  \
+        # the Geofabrik shapefile layer, with a profile override, written out for a map viewer\n  \
+        pcn-atlas roads --roads gis_osm_roads_free_1.shp --profile slow.toml --out out/roads\n  \
+        pcn-atlas roads --roads data/demo/roads.geojson --out out/demo-roads\n\n\
+        Prints nodes, ways, km by class and ways excluded by reason. With --out writes\n\
+        roads.geojson (WGS84, one LineString per way) and roads_report.json.\n\
+        The profile file (TOML or JSON) is documented in docs/car-profile.md.")]
+    Roads(RoadsArgs),
+}
+
+#[derive(Args, Clone, Debug)]
+struct RoadsArgs {
+    /// Road file: .osm.pbf, .shp (Geofabrik gis_osm_roads_free_1) or .geojson.
+    #[arg(long, value_name = "FILE")]
+    roads: PathBuf,
+    /// Car profile overrides (TOML, or JSON by extension); defaults in docs/car-profile.md.
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
+    /// Output folder for roads.geojson and roads_report.json.
+    #[arg(long, short, value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 #[derive(Args, Clone, Debug)]
@@ -394,6 +417,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Roads(args) => run_roads(args, cli.quiet),
         Command::Import(args) => {
             let t = Instant::now();
             let src = args.sources()?;
@@ -419,6 +443,27 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `pcn-atlas roads`: load, summarise, optionally write.
+fn run_roads(args: &RoadsArgs, quiet: bool) -> Result<ExitCode> {
+    use pcn_atlas::roads::profile::CarProfile;
+    let profile = match &args.profile {
+        Some(p) => CarProfile::from_file(p)?,
+        None => CarProfile::default(),
+    };
+    let progress = Progress::new(quiet);
+    let (net, report) = progress.stage("load", || {
+        pcn_atlas::roads::load_roads(&args.roads, &profile)
+    })?;
+    print!("{}", pcn_atlas::output::roads::roads_summary(&report));
+    if let Some(out) = &args.out {
+        progress.stage("write", || {
+            pcn_atlas::output::roads::write_roads(out, &net, &report)
+        })?;
+        println!("\nwrote {}", out.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Stage timing on stderr (silenced by --quiet).

@@ -3,4 +3,5 @@
 pub mod atomic;
 pub mod check;
 pub mod geojson;
+pub mod roads;
 pub mod summary;

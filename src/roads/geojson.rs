@@ -1,0 +1,124 @@
+//! Roads from GeoJSON: LineString and MultiLineString features with OSM-style
+//! properties (`highway`, `maxspeed`, `oneway`, `junction`, access tags,
+//! `route=ferry` + `duration`, `name`, `ref`) and/or `speed_kph`, which when
+//! present overrides the class default (alone it makes a road of class
+//! `other`). Lines meet only where they share a vertex with identical input
+//! coordinates. WGS84 unless the legacy `crs` member says EPSG:27700.
+
+use super::profile::CarProfile;
+use super::{CoordNetworkBuilder, RoadsReport};
+use crate::coords::{check_bng, check_wgs84, wgs84_to_bng};
+use crate::load::geojson::{Crs, Geometry, read_feature_collection, value_text};
+use crate::load::text::sha256_hex;
+use crate::model::InputFile;
+use anyhow::{Context, Result, anyhow, bail};
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// Load a GeoJSON road file.
+pub fn load_geojson(
+    path: &Path,
+    profile: &CarProfile,
+) -> Result<(super::RoadNetwork, RoadsReport)> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let fc = read_feature_collection(path, &bytes)?;
+    let input = InputFile {
+        role: "roads".into(),
+        path: path.display().to_string(),
+        sha256: sha256_hex(&bytes),
+        rows: fc.features.len() as u64,
+    };
+    drop(bytes);
+    let mut report = RoadsReport::new(input, "geojson", profile);
+    let mut b = CoordNetworkBuilder::new();
+    let mut repeats = 0u64;
+    let mut quirks = Vec::new();
+    for (i, f) in fc.features.iter().enumerate() {
+        let parts: Vec<&Vec<crate::load::geojson::Position>> = match &f.geometry {
+            Some(Geometry::LineString { coordinates }) => vec![coordinates],
+            Some(Geometry::MultiLineString { coordinates }) => coordinates.iter().collect(),
+            Some(_) | None => {
+                report.count("features_not_lines", 1);
+                continue;
+            }
+        };
+        report.ways_read += 1;
+        let empty = Map::new();
+        let props = f.properties.as_ref().unwrap_or(&empty);
+        let at = || feature_label(path, i, props);
+        let tags: Vec<(String, String)> = props
+            .iter()
+            .filter_map(|(k, v)| value_text(v).map(|t| (k.to_ascii_lowercase(), t)))
+            .collect();
+        let speed = speed_kph(props).with_context(at)?;
+        let tag = |k: &str| tags.iter().find(|(kk, _)| kk == k).map(|(_, v)| v.as_str());
+        quirks.clear();
+        let attrs = match profile.classify(tag, speed, &mut quirks) {
+            Ok(a) => a,
+            Err(e) => {
+                report.exclude(e.as_str());
+                continue;
+            }
+        };
+        report.quirks(&quirks);
+        for part in parts {
+            let coords: Vec<[f64; 2]> = part.iter().map(|p| p.0).collect();
+            for c in &coords {
+                let problem = match fc.crs {
+                    Crs::Wgs84 => check_wgs84(c[0], c[1]),
+                    Crs::Bng => check_bng(c[0], c[1]),
+                };
+                if let Some(p) = problem {
+                    return Err(anyhow!("{p}")).with_context(at);
+                }
+            }
+            let project = |c: [f64; 2]| match fc.crs {
+                Crs::Wgs84 => {
+                    let p = wgs84_to_bng(c[0], c[1]);
+                    [p.x, p.y]
+                }
+                Crs::Bng => c,
+            };
+            if b.add_line(i as i64, &attrs, &coords, project, &mut repeats)
+                .is_err()
+            {
+                report.exclude("degenerate_geometry");
+            }
+        }
+    }
+    report.count("repeated_vertices", repeats);
+    let mut net = b.finish();
+    report.finish(&mut net);
+    Ok((net, report))
+}
+
+/// `file: feature N (name)` for error messages.
+fn feature_label(path: &Path, i: usize, props: &Map<String, Value>) -> String {
+    let name = props
+        .get("name")
+        .or_else(|| props.get("ref"))
+        .and_then(value_text)
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
+    format!("{}: feature {}{name}", path.display(), i)
+}
+
+/// An explicit `speed_kph`: a number (or numeric text) above 0, or absent.
+fn speed_kph(props: &Map<String, Value>) -> Result<Option<f64>> {
+    let Some((_, v)) = props
+        .iter()
+        .find(|(k, v)| k.eq_ignore_ascii_case("speed_kph") && !v.is_null())
+    else {
+        return Ok(None);
+    };
+    let n = match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) if s.trim().is_empty() => return Ok(None),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    match n {
+        Some(x) if x.is_finite() && x > 0.0 => Ok(Some(x)),
+        _ => bail!("speed_kph = {v} is not a speed in km/h above 0"),
+    }
+}

@@ -1,0 +1,281 @@
+//! Roads from OpenStreetMap `.osm.pbf`, in two passes so that memory follows
+//! the road network, not the file: pass 1 keeps the ways a car may use (tags
+//! through the car profile) with their node ids; pass 2 reads only the
+//! coordinates of the nodes those ways need. Both passes decode blobs in
+//! parallel (rayon); results are sorted by OSM id, so the network is the
+//! same whatever the thread count.
+//!
+//! Every node is kept (the routing graph contracts pass-through nodes).
+//! A way that references nodes absent from the file (clipped extracts) is
+//! split at them: each run of two or more present nodes becomes a way with
+//! the same OSM id, and the missing references are counted.
+
+use super::RoadsReport;
+use super::network::{RoadNetwork, Way};
+use super::profile::{CarProfile, Quirk, WayAttrs};
+use crate::coords::wgs84_to_bng;
+use crate::load::text::sha256_hex;
+use crate::model::InputFile;
+use anyhow::{Context, Result, anyhow};
+use osmpbf::{BlobDecode, BlobReader};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+/// A way kept by pass 1.
+struct KeptWay {
+    id: i64,
+    attrs: WayAttrs,
+    refs: Vec<i64>,
+}
+
+/// What one blob (or a merge of blobs) gave in pass 1.
+#[derive(Default)]
+struct Pass1 {
+    ways: Vec<KeptWay>,
+    ways_read: u64,
+    excluded: BTreeMap<String, u64>,
+    counts: BTreeMap<String, u64>,
+}
+
+impl Pass1 {
+    fn merge(mut self, mut o: Pass1) -> Pass1 {
+        if self.ways.len() < o.ways.len() {
+            std::mem::swap(&mut self.ways, &mut o.ways);
+        }
+        self.ways.append(&mut o.ways);
+        self.ways_read += o.ways_read;
+        for (k, v) in o.excluded {
+            *self.excluded.entry(k).or_insert(0) += v;
+        }
+        for (k, v) in o.counts {
+            *self.counts.entry(k).or_insert(0) += v;
+        }
+        self
+    }
+
+    fn way(&mut self, profile: &CarProfile, w: &osmpbf::Way<'_>) {
+        let tags: Vec<(&str, &str)> = w.tags().collect();
+        let tag = |k: &str| tags.iter().find(|(kk, _)| *kk == k).map(|(_, v)| *v);
+        let highway = tag("highway");
+        if highway.is_none() && tag("route") != Some("ferry") {
+            return;
+        }
+        self.ways_read += 1;
+        let mut quirks: Vec<Quirk> = Vec::new();
+        match profile.classify(tag, None, &mut quirks) {
+            Ok(attrs) => {
+                for q in quirks {
+                    *self.counts.entry(q.as_str().to_string()).or_insert(0) += 1;
+                }
+                self.ways.push(KeptWay {
+                    id: w.id(),
+                    attrs,
+                    refs: w.refs().collect(),
+                });
+            }
+            Err(e) => {
+                *self.excluded.entry(e.as_str().to_string()).or_insert(0) += 1;
+                if let (super::profile::Exclusion::NotCarClass, Some(h)) = (e, highway) {
+                    *self
+                        .counts
+                        .entry(format!("highway_not_for_cars:{h}"))
+                        .or_insert(0) += 1;
+                }
+            }
+        }
+    }
+}
+
+fn blobs(path: &Path) -> Result<BlobReader<std::io::BufReader<std::fs::File>>> {
+    BlobReader::from_path(path).map_err(|e| anyhow!("{}: cannot open: {e}", path.display()))
+}
+
+/// Run `f` on every data block of the file, in parallel, and reduce.
+fn par_blocks<T: Send + Default>(
+    path: &Path,
+    f: impl Fn(&osmpbf::PrimitiveBlock) -> T + Sync + Send,
+    merge: impl Fn(T, T) -> T + Sync + Send,
+) -> Result<T> {
+    blobs(path)?
+        .par_bridge()
+        .map(|blob| {
+            let blob = blob.map_err(|e| anyhow!("{}: {e}", path.display()))?;
+            match blob
+                .decode()
+                .map_err(|e| anyhow!("{}: cannot decode a block: {e}", path.display()))?
+            {
+                BlobDecode::OsmData(block) => Ok(f(&block)),
+                _ => Ok(T::default()),
+            }
+        })
+        .try_reduce(T::default, |a, b| Ok(merge(a, b)))
+}
+
+/// Load an `.osm.pbf` file.
+pub fn load_pbf(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, RoadsReport)> {
+    let sha256 = file_sha256(path)?;
+    // Pass 1: ways.
+    let p1 = par_blocks(
+        path,
+        |block| {
+            let mut p = Pass1::default();
+            for g in block.groups() {
+                for w in g.ways() {
+                    p.way(profile, &w);
+                }
+            }
+            p
+        },
+        Pass1::merge,
+    )?;
+    let mut ways = p1.ways;
+    ways.sort_by_key(|w| w.id);
+    let mut report = RoadsReport::new(
+        InputFile {
+            role: "roads".into(),
+            path: path.display().to_string(),
+            sha256,
+            rows: p1.ways_read,
+        },
+        "osm.pbf",
+        profile,
+    );
+    report.ways_read = p1.ways_read;
+    report.excluded = p1.excluded;
+    report.counts = p1.counts;
+
+    // Pass 2: the coordinates of the nodes those ways need.
+    let mut needed: Vec<i64> = ways.iter().flat_map(|w| w.refs.iter().copied()).collect();
+    needed.par_sort_unstable();
+    needed.dedup();
+    let found = par_blocks(
+        path,
+        |block| {
+            let mut out: Vec<(u32, [f64; 2])> = Vec::new();
+            let mut take = |id: i64, lon: f64, lat: f64| {
+                if let Ok(i) = needed.binary_search(&id) {
+                    let p = wgs84_to_bng(lon, lat);
+                    out.push((i as u32, [p.x, p.y]));
+                }
+            };
+            for g in block.groups() {
+                for n in g.dense_nodes() {
+                    take(n.id(), n.lon(), n.lat());
+                }
+                for n in g.nodes() {
+                    take(n.id(), n.lon(), n.lat());
+                }
+            }
+            out
+        },
+        |mut a, mut b| {
+            if a.len() < b.len() {
+                std::mem::swap(&mut a, &mut b);
+            }
+            a.append(&mut b);
+            a
+        },
+    )?;
+    let mut coords: Vec<Option<[f64; 2]>> = vec![None; needed.len()];
+    for (i, c) in found {
+        coords[i as usize] = Some(c);
+    }
+
+    // Ways as runs of present nodes; node indices into `needed` for now.
+    let mut net_ways: Vec<Way> = Vec::with_capacity(ways.len());
+    let (mut missing, mut split, mut dropped) = (0u64, 0u64, 0u64);
+    let mut repeats = 0u64;
+    for w in ways {
+        let mut pieces: Vec<Vec<u32>> = vec![Vec::new()];
+        let mut had_missing = false;
+        for r in &w.refs {
+            let i = needed.binary_search(r).map_err(|_| {
+                anyhow!(
+                    "{}: way {}: node {r} lost between passes",
+                    path.display(),
+                    w.id
+                )
+            })?;
+            if coords[i].is_none() {
+                missing += 1;
+                had_missing = true;
+                if !pieces.last().is_some_and(Vec::is_empty) {
+                    pieces.push(Vec::new());
+                }
+                continue;
+            }
+            let cur = pieces.last_mut().context("pieces is never empty")?;
+            if cur.last() == Some(&(i as u32)) {
+                repeats += 1;
+            } else {
+                cur.push(i as u32);
+            }
+        }
+        pieces.retain(|p| p.len() >= 2);
+        if pieces.is_empty() {
+            if had_missing {
+                dropped += 1;
+                report.exclude("all_nodes_missing");
+            } else {
+                report.exclude("degenerate_geometry");
+            }
+            continue;
+        }
+        if had_missing {
+            split += 1;
+        }
+        for nodes in pieces {
+            net_ways.push(Way {
+                id: w.id,
+                class: w.attrs.class,
+                nodes,
+                direction: w.attrs.direction,
+                speed_kph: w.attrs.speed_kph,
+                fixed_seconds: w.attrs.fixed_seconds,
+                name: w.attrs.name.clone(),
+            });
+        }
+    }
+    report.count("missing_node_refs", missing);
+    report.count("ways_clipped_at_missing_nodes", split);
+    report.count("ways_with_no_nodes_in_file", dropped);
+    report.count("repeated_node_refs", repeats);
+
+    // Keep only nodes some way uses, in OSM id order.
+    let mut remap = vec![u32::MAX; needed.len()];
+    for w in &net_ways {
+        for &v in &w.nodes {
+            remap[v as usize] = 0;
+        }
+    }
+    let mut nodes = Vec::new();
+    for (i, r) in remap.iter_mut().enumerate() {
+        if *r == 0 {
+            *r = nodes.len() as u32;
+            nodes.push(coords[i].context("a used node has coordinates")?);
+        }
+    }
+    for w in &mut net_ways {
+        for v in &mut w.nodes {
+            *v = remap[*v as usize];
+        }
+    }
+    let mut net = RoadNetwork {
+        nodes,
+        ways: net_ways,
+    };
+    report.finish(&mut net);
+    Ok((net, report))
+}
+
+/// SHA-256 of a file, streamed.
+fn file_sha256(path: &Path) -> Result<String> {
+    let mut f =
+        std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    let mut bytes = Vec::new();
+    f.read_to_end(&mut bytes)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    Ok(sha256_hex(&bytes))
+}
