@@ -56,12 +56,15 @@ pub fn run_drive(
     let mut findings: Vec<Finding> = pcns
         .iter()
         .flat_map(|d| {
-            d.flags.iter().zip(&d.details).map(|(code, detail)| Finding {
-                scope: Scope::Pcn,
-                code,
-                subject: ds.pcn(d.pcn).code.clone(),
-                detail: detail.clone(),
-            })
+            d.flags
+                .iter()
+                .zip(&d.details)
+                .map(|(code, detail)| Finding {
+                    scope: Scope::Pcn,
+                    code,
+                    subject: ds.pcn(d.pcn).code.clone(),
+                    detail: detail.clone(),
+                })
         })
         .collect();
     findings.sort();

@@ -1,0 +1,87 @@
+//! `pcn-atlas check` and `pcn-atlas validate`.
+
+use super::input::{CheckFlags, InputArgs};
+use super::progress::Progress;
+use anyhow::Result;
+use clap::Args;
+use pcn_atlas::check::run::run_check;
+use pcn_atlas::load::dataset::load_dataset;
+use pcn_atlas::output::check::{RunInfo, write_check};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args, Clone, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output folder (created if missing; files are replaced only when the whole run succeeds).
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub thresholds: CheckFlags,
+    /// Exit with code 1 when there is any finding.
+    #[arg(long)]
+    pub fail_on_findings: bool,
+    /// Worker threads (default: all cores). Output is identical whatever the number.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// `pcn-atlas validate`: load, validate, summarise.
+pub fn run_validate(args: &InputArgs, quiet: bool) -> Result<ExitCode> {
+    let t = std::time::Instant::now();
+    let ds = load_dataset(&args.paths())?;
+    if !quiet {
+        eprintln!("loaded in {:.2} s", t.elapsed().as_secs_f64());
+    }
+    println!(
+        "{} practices in {} PCNs, {} areas, {} registrations rows, footprints: {}",
+        ds.practices.len(),
+        ds.pcns.len(),
+        ds.areas.len(),
+        ds.registrations.len(),
+        ds.footprints
+            .as_ref()
+            .map_or("none".to_string(), |f| format!("{} rows", f.len()))
+    );
+    let mut counts = std::collections::BTreeMap::new();
+    for n in &ds.notices {
+        *counts.entry(n.code.as_str()).or_insert(0u64) += 1;
+    }
+    for (code, n) in counts {
+        println!("  {code}: {n}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pcn-atlas check`.
+pub fn run(args: &CheckArgs, quiet: bool) -> Result<ExitCode> {
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .map_err(|e| anyhow::anyhow!("--threads {n}: {e}"))?;
+    }
+    let opts = args.thresholds.options()?;
+    let progress = Progress::new(quiet);
+    let ds = progress.stage("load", || load_dataset(&args.input.paths()))?;
+    let res = progress.stage("check", || run_check(&ds, &opts));
+    let groups: Vec<_> = res.pcns.iter().map(|c| c.areas.clone()).collect();
+    let geoms: Vec<_> = ds.areas.iter().map(|a| a.geometry.clone()).collect();
+    let dissolved = progress.stage("dissolve", || {
+        pcn_atlas::check::dissolve::dissolve_groups(&geoms, &groups)
+    });
+    let info = RunInfo {
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+        version: env!("CARGO_PKG_VERSION").into(),
+    };
+    progress.stage("write", || {
+        write_check(&args.out, &ds, &res, &dissolved, &info)
+    })?;
+    print!("{}", pcn_atlas::output::summary::check_summary(&ds, &res));
+    println!("\nwrote {}", args.out.display());
+    if args.fail_on_findings && !res.findings.is_empty() {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,175 @@
+//! `pcn-atlas import` and `pcn-atlas demo`: writing dataset folders.
+
+use anyhow::Result;
+use clap::Args;
+use pcn_atlas::import::{ImportFilter, ImportSources, run_import};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Args, Clone, Debug)]
+pub struct ImportArgs {
+    /// Folder holding the national files under their published names (each can be overridden below).
+    #[arg(long, value_name = "DIR")]
+    pub from: Option<PathBuf>,
+    /// NHS Digital practice → PCN map (gp-reg-pat-prac-map-*.csv).
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// NHS Digital registered list sizes (gp-reg-pat-prac-all-*.csv).
+    #[arg(long, value_name = "FILE")]
+    pub list_sizes: Option<PathBuf>,
+    /// NHS ODS practice register (epraccur.csv), optional: practice status and a fallback postcode.
+    #[arg(long, value_name = "FILE")]
+    pub epraccur: Option<PathBuf>,
+    /// OS Code-Point Open folder (Data/CSV/*.csv).
+    #[arg(long, value_name = "DIR")]
+    pub postcodes: Option<PathBuf>,
+    /// ONS LSOA boundaries (GeoJSON or shapefile).
+    #[arg(long, value_name = "FILE")]
+    pub boundaries: Option<PathBuf>,
+    /// ONS population by LSOA (CSV).
+    #[arg(long, value_name = "FILE")]
+    pub population: Option<PathBuf>,
+    /// ONS Rural-Urban Classification by LSOA (CSV).
+    #[arg(long, value_name = "FILE")]
+    pub ruc: Option<PathBuf>,
+    /// ONS population-weighted centroids by LSOA (CSV).
+    #[arg(long, value_name = "FILE")]
+    pub centroids: Option<PathBuf>,
+    /// NHS Digital patients registered at each practice by LSOA (gp-reg-pat-prac-lsoa-*.csv).
+    #[arg(long, value_name = "FILE")]
+    pub registrations: Option<PathBuf>,
+    /// Keep only these local authority districts (codes, comma-separated or repeated).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub lad: Vec<String>,
+    /// Keep only these PCNs (codes) and the areas where they have the most registered patients.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub pcn: Vec<String>,
+    /// Keep areas whose centroid lies in this WGS84 box: MIN_LON,MIN_LAT,MAX_LON,MAX_LAT.
+    #[arg(
+        long,
+        value_name = "BOX",
+        value_delimiter = ',',
+        num_args = 4,
+        allow_negative_numbers = true
+    )]
+    pub bbox: Option<Vec<f64>>,
+    /// Output dataset folder.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+impl ImportArgs {
+    pub fn sources(&self) -> Result<ImportSources> {
+        let mut s = match &self.from {
+            Some(d) => ImportSources::discover(d)?,
+            None => {
+                let need = |v: &Option<PathBuf>, flag: &str| {
+                    v.clone()
+                        .ok_or_else(|| anyhow::anyhow!("give {flag} FILE, or --from DIR"))
+                };
+                ImportSources {
+                    map: need(&self.map, "--map")?,
+                    list_sizes: need(&self.list_sizes, "--list-sizes")?,
+                    postcodes: need(&self.postcodes, "--postcodes")?,
+                    boundaries: need(&self.boundaries, "--boundaries")?,
+                    ..ImportSources::default()
+                }
+            }
+        };
+        let set = |slot: &mut PathBuf, v: &Option<PathBuf>| {
+            if let Some(p) = v {
+                *slot = p.clone();
+            }
+        };
+        set(&mut s.map, &self.map);
+        set(&mut s.list_sizes, &self.list_sizes);
+        set(&mut s.postcodes, &self.postcodes);
+        set(&mut s.boundaries, &self.boundaries);
+        for (slot, v) in [
+            (&mut s.epraccur, &self.epraccur),
+            (&mut s.population, &self.population),
+            (&mut s.ruc, &self.ruc),
+            (&mut s.centroids, &self.centroids),
+            (&mut s.registrations, &self.registrations),
+        ] {
+            if v.is_some() {
+                *slot = v.clone();
+            }
+        }
+        Ok(s)
+    }
+
+    pub fn filter(&self) -> Result<ImportFilter> {
+        let bbox = match &self.bbox {
+            None => None,
+            Some(v) => {
+                let [x0, y0, x1, y1] = v[..] else {
+                    anyhow::bail!("--bbox needs four numbers: MIN_LON,MIN_LAT,MAX_LON,MAX_LAT");
+                };
+                if x0 >= x1 || y0 >= y1 {
+                    anyhow::bail!(
+                        "--bbox {x0},{y0},{x1},{y1}: the minimum must be below the maximum"
+                    );
+                }
+                Some([x0, y0, x1, y1])
+            }
+        };
+        Ok(ImportFilter {
+            lads: self.lad.clone(),
+            pcns: self.pcn.clone(),
+            bbox,
+        })
+    }
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct DemoArgs {
+    /// Output folder.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Random seed (moves vertices, populations and names; the planted problems stay).
+    #[arg(long, default_value_t = pcn_atlas::demo::DEFAULT_SEED)]
+    pub seed: u64,
+}
+
+/// `pcn-atlas import`.
+pub fn run(args: &ImportArgs, quiet: bool) -> Result<ExitCode> {
+    let t = Instant::now();
+    let src = args.sources()?;
+    let filter = args.filter()?;
+    let r = run_import(&src, &filter, &args.out)?;
+    if !quiet {
+        eprintln!("imported in {:.1} s", t.elapsed().as_secs_f64());
+    }
+    println!(
+        "wrote {}: {} practices ({} located) in {} PCNs, {} areas, {} registration rows ({} patients)",
+        args.out.display(),
+        r.practices_written,
+        r.practices_located,
+        r.pcns_written,
+        r.areas_written,
+        r.registrations_written,
+        r.registered_patients_written
+    );
+    for (code, n) in &r.counts {
+        println!("  {code}: {n}");
+    }
+    println!("details: {}", args.out.join("import_report.csv").display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pcn-atlas demo`.
+pub fn run_demo(args: &DemoArgs) -> Result<ExitCode> {
+    let s =
+        pcn_atlas::demo::generate(&args.out, &pcn_atlas::demo::DemoOptions { seed: args.seed })?;
+    println!(
+        "wrote {}: {} areas, {} practices in {} PCNs, {} road lines",
+        args.out.display(),
+        s.areas,
+        s.practices,
+        s.pcns,
+        s.road_segments
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,8 @@
+//! The command line's pieces: argument groups shared by subcommands
+//! ([`input`]), one module per subcommand, and progress on stderr.
+
+pub mod check;
+pub mod import;
+pub mod input;
+pub mod progress;
+pub mod roads;
