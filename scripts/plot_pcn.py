@@ -71,7 +71,7 @@ def plot(code, areas, pcns, outlines, practices, out_dir: Path, margin=0.25):
     w, h = maxx - minx, maxy - miny
     pad = max(w, h) * margin + 500
     view = box(minx - pad, miny - pad, maxx + pad, maxy + pad)
-    fig, ax = plt.subplots(figsize=(6.4, 6.4), dpi=90)
+    fig, ax = plt.subplots(figsize=(6.0, 6.0), dpi=80)
     # Neighbours in grey, outlined per PCN (thin white lines between LSOAs).
     for c, (p, g) in areas.items():
         if p["pcn_code"] != code and g.intersects(view):
@@ -112,7 +112,7 @@ def plot(code, areas, pcns, outlines, practices, out_dir: Path, margin=0.25):
     fig.tight_layout()
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{code}.png"
-    fig.savefig(path, dpi=90)
+    fig.savefig(path, dpi=80)
     plt.close(fig)
     print(f"wrote {path} ({path.stat().st_size // 1024} KB)")
 
