@@ -181,6 +181,65 @@ def worst_overlap_m2(report, areas, pcn_code):
     return sum(gs[i].intersection(gs[j]).area for i, j in zip(a, b) if i < j)
 
 
+def island_links(areas, tolerance_m=1.0):
+    """Connected components of the whole area graph (areas within
+    `tolerance_m` of each other touch, as queen with the default 1 m
+    tolerance), and for every component but the largest the closest pair
+    (its area, an area of the largest component): a candidate `links.csv`
+    row for the bridge or ferry that a planner should confirm."""
+    codes = list(areas)
+    geoms = [areas[c][1] for c in codes]
+    tree = shapely.STRtree(geoms)
+    parent = list(range(len(codes)))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    a, b = tree.query(geoms, predicate="dwithin", distance=tolerance_m)
+    for i, j in zip(a, b):
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[ri] = rj
+    comps = defaultdict(list)
+    for i in range(len(codes)):
+        comps[find(i)].append(i)
+    ordered = sorted(comps.values(), key=lambda m: (-len(m), codes[min(m)]))
+    main = set(ordered[0])
+    rows = []
+    for m in ordered[1:]:
+        best = None
+        for i in m:
+            # Nearest area of the main component: widen the search until found.
+            for radius in (1e3, 1e4, 1e5):
+                cand = [j for j in tree.query(geoms[i].buffer(radius)) if j in main]
+                if cand:
+                    break
+            for j in cand:
+                d = geoms[i].distance(geoms[j])
+                if best is None or d < best[0]:
+                    best = (d, i, j)
+        d, i, j = best
+        pa, pb = areas[codes[i]][0], areas[codes[j]][0]
+        rows.append(
+            {
+                "area_code_a": codes[i],
+                "area_code_b": codes[j],
+                "kind": "candidate",
+                "areas_in_component": len(m),
+                "component_pcns": " ".join(sorted({areas[codes[k]][0]["pcn_code"] or "" for k in m})),
+                "name_a": pa["area_name"],
+                "name_b": pb["area_name"],
+                "pcn_a": pa["pcn_code"],
+                "pcn_b": pb["pcn_code"],
+                "gap_m": round(d, 1),
+            }
+        )
+    return len(ordered), len(ordered[0]), pd.DataFrame(rows)
+
+
 def registration_share(dataset: Path):
     """f(pcn, areas) -> the PCN's share of patients registered from areas."""
     pr = pd.read_csv(dataset / "practices.csv", dtype=str, usecols=["practice_code", "pcn_code"])
@@ -358,6 +417,18 @@ def main():
     if len(near):
         w("Gaps wider than the 1 m snap tolerance but narrower than a road; candidates for digitising gaps.\n")
         w(md_table(near[["pcn_code", "pcn_name", "piece", "areas", "population", "gap_m", "land_share"]]) + "\n")
+
+    n_comp, n_main, links = island_links(areas)
+    links[["area_code_a", "area_code_b", "kind"]].to_csv(args.docs / "links-candidates.csv", index=False)
+    w(f"## Islands: components of the national adjacency graph: {n_comp}\n")
+    w(
+        f"The largest holds {n_main:,} LSOAs; each other is an island group the boundaries leave "
+        "unconnected. For each, the closest pair of LSOAs (island, mainland) is a candidate "
+        "`links.csv` row, written to [links-candidates.csv](links-candidates.csv) with `kind` "
+        "`candidate`: confirm the crossing (bridge, causeway, ferry) on a map before using it — "
+        "the closest pair is not always where the bridge lands.\n"
+    )
+    w(md_table(links.drop(columns=["kind"])) + "\n")
 
     share_s = pieces.pcn_share.dropna()
     w("## How strongly the detached pieces belong\n")
