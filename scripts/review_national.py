@@ -349,7 +349,7 @@ def main():
       f"pieces with no member practice: {int((pieces.practices == '').sum())}). "
       "Components per PCN: "
       + ", ".join(f"{k}: {v}" for k, v in sorted(comp_hist.items())) + ".")
-    w(f"- Detached pieces by kind (heuristic, see the script): "
+    w("- Detached pieces by kind (heuristic, see the script): "
       + ", ".join(f"{k}: {v}" for k, v in sorted(kinds.items())) + ".")
     worst = report["dissolve"]["worst_pcn"]
     overlap = worst_overlap_m2(report, areas, worst)
