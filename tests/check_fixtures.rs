@@ -265,3 +265,139 @@ fn a_failed_run_leaves_no_output() {
         "{left:?}"
     );
 }
+
+/// `practices.geojson` `inside_footprint`: true / false only for a practice
+/// with both a PCN and a location; null when either is missing (a practice
+/// without a location cannot be said to be outside). Answers by hand on the
+/// enclave fixture: P1 stands in Eouter (U1's) → true; P3 (U1) stands in
+/// Ehole (U2's) → false; P4 (U1) has no coordinates → null; P5 has no PCN
+/// → null.
+#[test]
+fn inside_footprint_is_null_for_a_practice_without_a_location() {
+    let areas = std::fs::read_to_string(fixture("enclave").join("areas.geojson")).unwrap();
+    let footprints = std::fs::read_to_string(fixture("enclave").join("footprints.csv")).unwrap();
+    let d = common::folder(&[
+        (
+            "practices.csv",
+            "practice_code,practice_name,pcn_code,pcn_name,list_size,postcode,easting,northing\n\
+             P1,RING SURGERY,U1,RING PCN,31000,,480500,300500\n\
+             P2,TOWN SURGERY,U2,TOWN PCN,35000,,481500,301500\n\
+             P3,TOWN BRANCH,U1,RING PCN,9000,,481600,301600\n\
+             P4,NOWHERE SURGERY,U1,RING PCN,100,ZZ1 1ZZ,,\n\
+             P5,LONE SURGERY,,,100,,480600,300600\n",
+        ),
+        ("areas.geojson", &areas),
+        ("footprints.csv", &footprints),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let r = pcn_atlas(
+        out.path(),
+        &["check", "-d", d.path().to_str().unwrap(), "-o", ".", "-q"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(out.path().join("practices.geojson")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let inside: BTreeMap<String, serde_json::Value> = v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            (
+                p["practice_code"].as_str().unwrap().to_string(),
+                p["inside_footprint"].clone(),
+            )
+        })
+        .collect();
+    use serde_json::Value::{Bool, Null};
+    assert_eq!(inside["P1"], Bool(true));
+    assert_eq!(inside["P2"], Bool(true));
+    assert_eq!(inside["P3"], Bool(false));
+    assert_eq!(inside["P4"], Null, "{text}");
+    assert_eq!(inside["P5"], Null);
+}
+
+/// The `PRACTICE_UNLOCATED` detail states the real reason: a row whose
+/// coordinate cells are empty was not geocoded where the file was written
+/// (not "no --postcodes lookup given"); in a dataset made by `import`, the
+/// import report's `POSTCODE_NOT_FOUND` reason is quoted.
+#[test]
+fn unlocated_practice_detail_states_the_real_reason() {
+    let areas = std::fs::read_to_string(fixture("enclave").join("areas.geojson")).unwrap();
+    let practices = "practice_code,practice_name,pcn_code,pcn_name,list_size,postcode,easting,northing\n\
+         P1,RING SURGERY,U1,RING PCN,31000,,480500,300500\n\
+         P4,NOWHERE SURGERY,U1,RING PCN,100,ZZ1 1ZZ,,\n";
+    let detail = |files: &[(&str, &str)]| -> String {
+        let d = common::folder(files);
+        let out = tempfile::tempdir().unwrap();
+        let r = pcn_atlas(
+            out.path(),
+            &["check", "-d", d.path().to_str().unwrap(), "-o", ".", "-q"],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let mut rdr = csv::Reader::from_path(out.path().join("findings.csv")).unwrap();
+        rdr.records()
+            .map(|r| r.unwrap())
+            .find(|r| &r[1] == "PRACTICE_UNLOCATED" && &r[2] == "P4")
+            .map(|r| r[3].to_string())
+            .unwrap()
+    };
+    let plain = detail(&[("practices.csv", practices), ("areas.geojson", &areas)]);
+    assert!(!plain.contains("no --postcodes lookup given"), "{plain}");
+    assert!(
+        plain.contains("practices.csv:3")
+            && plain.contains("easting/northing cells are empty")
+            && plain.contains("ZZ1 1ZZ"),
+        "{plain}"
+    );
+    let imported = detail(&[
+        ("practices.csv", practices),
+        ("areas.geojson", &areas),
+        (
+            "import_report.csv",
+            "code,subject,detail\n\
+             POSTCODE_NOT_FOUND,P4,postcode ZZ1 1ZZ of NOWHERE SURGERY (U1) is not in Code-Point Open (cpo): written without coordinates\n",
+        ),
+    ]);
+    assert!(
+        imported.contains("practices.csv:3")
+            && imported.contains("could not geocode")
+            && imported.contains("is not in Code-Point Open")
+            && imported.contains("import_report.csv"),
+        "{imported}"
+    );
+}
+
+/// The dissolve sliver check: `report.json` says what is measured and the
+/// limit; a dissolved footprint that lost area is named and warned about.
+#[test]
+fn dissolve_check_names_pcns_over_the_limit() {
+    use pcn_atlas::check::run::{CheckOptions, run_check};
+    use pcn_atlas::load::dataset::{DatasetPaths, load_dataset};
+    use pcn_atlas::output::check::{DISSOLVE_RELATIVE_LIMIT, DissolveCheck};
+    let ds = load_dataset(&DatasetPaths::dir(fixture("enclave"))).unwrap();
+    let res = run_check(&ds, &CheckOptions::default());
+    let groups: Vec<_> = res.pcns.iter().map(|c| c.areas.clone()).collect();
+    let geoms: Vec<_> = ds.areas.iter().map(|a| a.geometry.clone()).collect();
+    let mut dissolved = pcn_atlas::check::dissolve::dissolve_groups(&geoms, &groups);
+    let ok = DissolveCheck::measure(&ds, &res, &dissolved);
+    assert!(ok.max_relative_difference <= 1e-12, "{ok:?}");
+    assert!(ok.pcns_over_limit.is_empty() && ok.warning().is_none());
+    assert_eq!(ok.limit, DISSOLVE_RELATIVE_LIMIT);
+    // Drop U2's footprint (the 1 km² hole): all its area is missing.
+    dissolved[1] = geo::MultiPolygon(vec![]);
+    let bad = DissolveCheck::measure(&ds, &res, &dissolved);
+    assert_eq!(bad.pcns_over_limit, vec!["U2".to_string()]);
+    assert_eq!(bad.worst_pcn.as_deref(), Some("U2"));
+    assert!((bad.max_relative_difference - 1.0).abs() < 1e-12);
+    assert!(bad.warning().unwrap().contains("U2"));
+
+    let o = check("enclave", &[]);
+    let text = std::fs::read_to_string(o.out.path().join("report.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        v["dissolve"]["limit"].as_f64(),
+        Some(DISSOLVE_RELATIVE_LIMIT)
+    );
+    assert_eq!(v["dissolve"]["pcns_over_limit"], serde_json::json!([]));
+}

@@ -6,7 +6,7 @@ use anyhow::Result;
 use clap::Args;
 use pcn_atlas::check::run::run_check;
 use pcn_atlas::load::dataset::load_dataset;
-use pcn_atlas::output::check::{RunInfo, write_check};
+use pcn_atlas::output::check::{DissolveCheck, RunInfo, write_check};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -75,8 +75,12 @@ pub fn run(args: &CheckArgs, quiet: bool) -> Result<ExitCode> {
         command: std::env::args().collect::<Vec<_>>().join(" "),
         version: env!("CARGO_PKG_VERSION").into(),
     };
+    let dissolve_check = DissolveCheck::measure(&ds, &res, &dissolved);
+    if let Some(w) = dissolve_check.warning() {
+        eprintln!("{w}");
+    }
     progress.stage("write", || {
-        write_check(&args.out, &ds, &res, &dissolved, &info)
+        write_check(&args.out, &ds, &res, &dissolved, &dissolve_check, &info)
     })?;
     print!("{}", pcn_atlas::output::summary::check_summary(&ds, &res));
     println!("\nwrote {}", args.out.display());

@@ -133,7 +133,9 @@ pub fn load_resolved(r: &ResolvedPaths) -> Result<Dataset> {
         ds.inputs.push(input);
     }
     ds.inputs.extend(areas.inputs);
-    ds.notices.extend(practices.notices);
+    let mut practice_notices = practices.notices;
+    explain_unlocated_from_import(&r.practices, &mut practice_notices)?;
+    ds.notices.extend(practice_notices);
     ds.notices.extend(areas.notices);
     ds.practices = practices.practices;
     ds.pcns = practices.pcns;
@@ -163,6 +165,48 @@ pub fn load_resolved(r: &ResolvedPaths) -> Result<Dataset> {
         ds.inputs.push(input);
     }
     Ok(ds)
+}
+
+/// A dataset written by `pcn-atlas import` has `import_report.csv` beside
+/// `practices.csv`, naming each practice whose postcode did not geocode
+/// (`POSTCODE_NOT_FOUND`). Put that reason into the `PRACTICE_UNLOCATED`
+/// notice, which otherwise can only say the coordinates are empty.
+fn explain_unlocated_from_import(
+    practices: &Path,
+    notices: &mut [crate::model::Notice],
+) -> Result<()> {
+    let report = practices.with_file_name("import_report.csv");
+    if !notices.iter().any(|n| n.code == "PRACTICE_UNLOCATED") || !report.is_file() {
+        return Ok(());
+    }
+    let mut why: HashMap<String, String> = HashMap::new();
+    let mut rdr = csv::Reader::from_path(&report)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", report.display()))?;
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| anyhow::anyhow!("{}:{}: {e}", report.display(), i + 2))?;
+        if rec.get(0) == Some("POSTCODE_NOT_FOUND")
+            && let (Some(code), Some(detail)) = (rec.get(1), rec.get(2))
+        {
+            why.insert(code.to_string(), detail.to_string());
+        }
+    }
+    for n in notices
+        .iter_mut()
+        .filter(|n| n.code == "PRACTICE_UNLOCATED")
+    {
+        if let Some(reason) = why.get(&n.subject) {
+            let at = n
+                .detail
+                .split_once(": practice ")
+                .map_or(practices.display().to_string(), |(at, _)| at.to_string());
+            n.detail = format!(
+                "{at}: practice {} has no coordinates: `pcn-atlas import` could not geocode it: {reason} (from {})",
+                n.subject,
+                report.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Code → id for a `Vec` of records.

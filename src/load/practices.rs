@@ -245,11 +245,21 @@ fn locate(
         return Ok(None);
     };
     let Some(lookup) = postcodes else {
+        // Only reached when the file has coordinate columns (without them
+        // a lookup is required up front): the row leaves them empty, so
+        // whoever wrote the file could not geocode the postcode. A dataset
+        // made by `import` says why in its import report
+        // (see `load::dataset`).
+        let cols = if en.is_some() {
+            "easting/northing"
+        } else {
+            "lon/lat"
+        };
         notices.push(Notice {
             code: "PRACTICE_UNLOCATED".into(),
             subject: code.to_string(),
             detail: format!(
-                "{}: practice {code} has no coordinates; its postcode {pc} is not geocoded (no --postcodes lookup given)",
+                "{}: practice {code} has no coordinates: its {cols} cells are empty, so its postcode {pc} was not geocoded when the file was written (give --postcodes DIR, a Code-Point Open folder, to look it up here)",
                 row.at()
             ),
         });
