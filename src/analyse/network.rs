@@ -79,7 +79,8 @@ pub struct PcnInput {
     pub pcn: PcnId,
     /// Member practices, sorted by code.
     pub members: Vec<PracticeId>,
-    /// The PCN's footprint areas (used when there are no registrations).
+    /// The PCN's footprint areas, sorted (patients' areas when there are
+    /// no registrations; per-area times for every one).
     pub footprint: Vec<AreaId>,
     /// A hub given by the user, instead of choosing one.
     pub given_hub: Option<Site>,
@@ -119,6 +120,20 @@ pub struct PatientDrive {
     pub unroutable_patients: f64,
 }
 
+/// Drive times from one footprint area's centroid, seconds.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AreaTimes {
+    pub area: AreaId,
+    /// To the nearest routable member practice.
+    pub to_nearest_s: f64,
+    pub to_hub_s: Option<f64>,
+    /// Patient-weighted mean to the member practices its patients are
+    /// registered at (registrations basis; `None` without any).
+    pub mean_to_practice_s: Option<f64>,
+    /// Patients registered from this area at member practices.
+    pub patients: f64,
+}
+
 /// The drive-time results of one network.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PcnDrive {
@@ -145,6 +160,8 @@ pub struct PcnDrive {
     pub tour: Option<Tour>,
     pub tour_sites: Vec<Site>,
     pub patients: PatientDrive,
+    /// Times from each footprint area (sorted by id); unroutable areas left out.
+    pub area_times: Vec<AreaTimes>,
     /// Finding codes in a fixed order.
     pub flags: Vec<&'static str>,
     /// Human-readable details of each flag, same order.
@@ -206,6 +223,7 @@ pub fn analyse_pcn(
             hub_share_over_limit: None,
             unroutable_patients: 0.0,
         },
+        area_times: Vec::new(),
         flags: Vec::new(),
         details: Vec::new(),
     };
@@ -275,7 +293,7 @@ pub fn analyse_pcn(
         out.tour_sites = sites;
     }
 
-    out.patients = patients(ds, input, times, &members, hub, opts);
+    (out.patients, out.area_times) = patients(ds, input, times, &members, hub, opts);
     flags(ds, input, opts, &mut out);
     out
 }
@@ -287,7 +305,7 @@ fn patients(
     members: &[PracticeId],
     hub: Option<Site>,
     opts: &DriveOptions,
-) -> PatientDrive {
+) -> (PatientDrive, Vec<AreaTimes>) {
     // (area, practice or None for "nearest", patients)
     let member_set: std::collections::BTreeSet<PracticeId> =
         input.members.iter().copied().collect();
@@ -309,7 +327,10 @@ fn patients(
         PatientBasis::Registrations
     };
     pairs.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    // Every area with patients, and every footprint area (for its times).
     let mut areas: Vec<AreaId> = pairs.iter().map(|p| p.0).collect();
+    areas.extend(input.footprint.iter().copied());
+    areas.sort_unstable();
     areas.dedup();
     let area_sites: Vec<Site> = areas.iter().map(|&a| Site::Area(a)).collect();
     // Columns: the routable members, then the hub if it is not one of them.
@@ -329,6 +350,8 @@ fn patients(
         WeightedSample::new(),
     );
     let mut unroutable = 0.0;
+    // Per area: Σ w·t to the registered practice and Σ w.
+    let mut own_sum = vec![(0.0f64, 0.0f64); areas.len()];
     for (a, practice, w) in &pairs {
         let row = areas.binary_search(a).unwrap_or(0);
         let r = &t[row * m..(row + 1) * m];
@@ -348,6 +371,10 @@ fn patients(
             unroutable += w;
             continue;
         }
+        if practice.is_some() {
+            own_sum[row].0 += own * w;
+            own_sum[row].1 += w;
+        }
         // Values are finite and weights positive here, so pushes succeed.
         let _ = to_practice.push(minutes(own), *w);
         let _ = to_nearest.push(minutes(nearest), *w);
@@ -355,13 +382,30 @@ fn patients(
             let _ = to_hub.push(minutes(hub_t), *w);
         }
     }
+    let n_members = members.len();
+    let area_times: Vec<AreaTimes> = areas
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| input.footprint.binary_search(a).is_ok())
+        .filter_map(|(row, &area)| {
+            let r = &t[row * m..(row + 1) * m];
+            let nearest = r[..n_members].iter().copied().fold(f64::INFINITY, f64::min);
+            nearest.is_finite().then(|| AreaTimes {
+                area,
+                to_nearest_s: nearest,
+                to_hub_s: hub_col.map(|c| r[c]).filter(|t| t.is_finite()),
+                mean_to_practice_s: (own_sum[row].1 > 0.0).then(|| own_sum[row].0 / own_sum[row].1),
+                patients: own_sum[row].1,
+            })
+        })
+        .collect();
     let th = &opts.share_thresholds_min;
     let to_practice = to_practice.summary(th);
     let to_nearest = to_nearest.summary(th);
     let hub_share_over_limit = to_hub
         .summary(&[opts.patient_max_min])
         .map(|s| s.share_over[0]);
-    PatientDrive {
+    let drive = PatientDrive {
         basis,
         excess_mean_min: match (&to_practice, &to_nearest) {
             (Some(a), Some(b)) => Some(a.mean - b.mean),
@@ -372,7 +416,8 @@ fn patients(
         to_hub: to_hub.summary(th),
         hub_share_over_limit,
         unroutable_patients: unroutable,
-    }
+    };
+    (drive, area_times)
 }
 
 fn flags(ds: &Dataset, input: &PcnInput, opts: &DriveOptions, out: &mut PcnDrive) {
@@ -562,6 +607,20 @@ mod tests {
         assert_eq!(h.share_over, vec![0.1, 0.1, 0.0]);
         assert_eq!(pt.hub_share_over_limit, Some(0.1));
         assert_eq!(pt.unroutable_patients, 0.0);
+        // Per area: A2's 800 patients average (500·2 + 300·12)/800 = 5.75 min.
+        let at: Vec<(f64, Option<f64>, Option<f64>, f64)> = r
+            .area_times
+            .iter()
+            .map(|a| (a.to_nearest_s, a.to_hub_s, a.mean_to_practice_s, a.patients))
+            .collect();
+        assert_eq!(
+            at,
+            vec![
+                (120.0, Some(120.0), Some(120.0), 1000.0),
+                (120.0, Some(720.0), Some(345.0), 800.0),
+                (120.0, Some(2280.0), Some(120.0), 200.0),
+            ]
+        );
         // A member 40 min from the hub: HUB_IMPRACTICAL, and RURAL with it.
         assert_eq!(
             r.flags,
