@@ -226,3 +226,31 @@ fn bad_road_files_give_errors_naming_file_and_feature() {
     );
     assert!(e.contains("roads.txt"), "{e}");
 }
+
+#[test]
+fn the_documented_example_profile_is_the_default() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/car-profile.md"))
+            .unwrap();
+    let start = doc.find("```toml\n").unwrap() + 8;
+    let end = start + doc[start..].find("```").unwrap();
+    let p = CarProfile::from_toml_str(&doc[start..end]).unwrap();
+    let d = CarProfile::default();
+    assert_eq!(p.classes, d.classes);
+    assert_eq!(p.speeds_kph, d.speeds_kph);
+    assert_eq!(p.class_factors, d.class_factors);
+    for (a, b) in [
+        (p.maxspeed_factor, d.maxspeed_factor),
+        (p.speed_factor, d.speed_factor),
+        (p.nsl_single_kph, d.nsl_single_kph),
+        (p.nsl_dual_kph, d.nsl_dual_kph),
+        (p.motorway_limit_kph, d.motorway_limit_kph),
+        (p.nsl_restricted_kph, d.nsl_restricted_kph),
+        (p.walk_kph, d.walk_kph),
+        (p.ferry_speed_kph, d.ferry_speed_kph),
+        (p.off_road_kph, d.off_road_kph),
+        (p.max_snap_m, d.max_snap_m),
+    ] {
+        assert!(close(a, b), "{a} {b}");
+    }
+}
