@@ -74,6 +74,9 @@ fn blob(kind: &str, payload: &[u8]) -> Vec<u8> {
     out
 }
 
+/// (OSM id, tags, node refs).
+type TestWay = (i64, &'static [(&'static str, &'static str)], &'static [i64]);
+
 fn tiny_pbf() -> Vec<u8> {
     let mut st = Strings(vec![String::new()]);
     let mut group = Vec::new();
@@ -86,7 +89,7 @@ fn tiny_pbf() -> Vec<u8> {
     }
     let mut nodes_group = Vec::new();
     bytes_field(&mut nodes_group, 2, &group);
-    let ways: [(i64, &[(&str, &str)], &[i64]); 6] = [
+    let ways: [TestWay; 6] = [
         (10, &[("highway", "residential")], &[1, 2, 99, 3, 4]),
         (11, &[("highway", "primary")], &[98, 97]),
         (12, &[("highway", "footway")], &[4, 1]),
