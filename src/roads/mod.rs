@@ -35,7 +35,7 @@ pub struct RoadsReport {
     /// Nodes that are a way's end or are shared by two or more ways.
     pub junctions: u64,
     /// Ways left out, by reason (`not_car_class`, `access`, `reversible`,
-    /// `ferry_no_cars`, `degenerate_geometry`, `all_nodes_missing`).
+    /// `ferry_no_cars`, `area`, `degenerate_geometry`, `all_nodes_missing`).
     pub excluded: BTreeMap<String, u64>,
     /// Things carried on with, by kind (`maxspeed_unparsed`,
     /// `missing_node_refs`, `ways_split_at_missing_nodes`, ...).
