@@ -1,6 +1,8 @@
 //! Property tests: the CSV and GeoJSON loaders never panic, whatever bytes
 //! they are given — they return a dataset or an error.
 
+mod common;
+
 use pcn_atlas::load::areas::{AreaJoins, load_areas};
 use pcn_atlas::load::practices::load_practices;
 use proptest::prelude::*;
@@ -16,25 +18,11 @@ const AREAS: &str = r#"{"type":"FeatureCollection","features":[
  "geometry":{"type":"MultiPolygon","coordinates":[[[[-0.75,52.62],[-0.74,52.62],[-0.74,52.63],[-0.75,52.63],[-0.75,52.62]]]]}}
 ]}"#;
 
-/// Apply byte edits (position, replacement) to a valid file.
+/// Bytes the edits insert: CSV and JSON punctuation, a BOM, a Latin-1 byte.
+const ALPHABET: &[u8] = b",\"\n\r -.0123456789eE[]{}:nulltrue\xEF\xBB\xBF\xC9";
+
 fn mutate(base: &str, edits: &[(usize, u8, u8)]) -> Vec<u8> {
-    let mut b = base.as_bytes().to_vec();
-    const ALPHABET: &[u8] = b",\"\n\r -.0123456789eE[]{}:nulltrue\xEF\xBB\xBF\xC9";
-    for &(pos, op, ch) in edits {
-        if b.is_empty() {
-            break;
-        }
-        let i = pos % b.len();
-        let c = ALPHABET[ch as usize % ALPHABET.len()];
-        match op % 3 {
-            0 => b[i] = c,
-            1 => b.insert(i, c),
-            _ => {
-                b.remove(i);
-            }
-        }
-    }
-    b
+    common::mutate(base, edits, ALPHABET)
 }
 
 fn try_practices(bytes: &[u8]) {

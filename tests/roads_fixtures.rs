@@ -226,3 +226,143 @@ fn bad_road_files_give_errors_naming_file_and_feature() {
     );
     assert!(e.contains("roads.txt"), "{e}");
 }
+
+#[test]
+fn the_documented_example_profile_is_the_default() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/car-profile.md"))
+            .unwrap();
+    let start = doc.find("```toml\n").unwrap() + 8;
+    let end = start + doc[start..].find("```").unwrap();
+    let p = CarProfile::from_toml_str(&doc[start..end]).unwrap();
+    let d = CarProfile::default();
+    assert_eq!(p.classes, d.classes);
+    assert_eq!(p.speeds_kph, d.speeds_kph);
+    assert_eq!(p.class_factors, d.class_factors);
+    for (a, b) in [
+        (p.maxspeed_factor, d.maxspeed_factor),
+        (p.speed_factor, d.speed_factor),
+        (p.nsl_single_kph, d.nsl_single_kph),
+        (p.nsl_dual_kph, d.nsl_dual_kph),
+        (p.motorway_limit_kph, d.motorway_limit_kph),
+        (p.nsl_restricted_kph, d.nsl_restricted_kph),
+        (p.walk_kph, d.walk_kph),
+        (p.ferry_speed_kph, d.ferry_speed_kph),
+        (p.off_road_kph, d.off_road_kph),
+        (p.max_snap_m, d.max_snap_m),
+    ] {
+        assert!(close(a, b), "{a} {b}");
+    }
+}
+
+/// A Geofabrik-layout road shapefile in British National Grid, written here.
+/// Offsets from E 480000, N 300000: A (0,0) B (1000,0) C (1000,1000) D (0,500) E (0,1000).
+/// Answers by hand: 0 primary A–B `F`, maxspeed 0 → forward, class default 65;
+/// 1 residential B–C `T`, maxspeed 48 → backward, 48 × 0.85 = 40.8; 2 track_grade2 and
+/// 3 footway → not car classes; 4 unclassified `B` with two parts A–D and C–E → two ways,
+/// 40 km/h. 5 nodes, all way ends, so 5 junctions; 4 ways, 1 + 1 + 0.5 + 1 = 3.5 km.
+#[test]
+fn geofabrik_shapefile_in_bng() {
+    use shapefile::dbase::{FieldName, FieldValue, Record, TableWriterBuilder};
+    use shapefile::{Point, Polyline};
+    const BNG_WKT: &str = r#"PROJCS["British_National_Grid",GEOGCS["GCS_OSGB_1936",DATUM["D_OSGB_1936"]],PROJECTION["Transverse_Mercator"]]"#;
+    let d = tempfile::tempdir().unwrap();
+    let shp = d.path().join("gis_osm_roads_free_1.shp");
+    let field = |n: &str| FieldName::try_from(n).unwrap();
+    let table = TableWriterBuilder::new()
+        .add_character_field(field("osm_id"), 10)
+        .add_character_field(field("fclass"), 28)
+        .add_character_field(field("name"), 100)
+        .add_character_field(field("oneway"), 1)
+        .add_numeric_field(field("maxspeed"), 3, 0);
+    let mut w = shapefile::Writer::from_path(&shp, table).unwrap();
+    let pt = |x: f64, y: f64| Point::new(480_000.0 + x, 300_000.0 + y);
+    let lines: [(&str, &str, f64, Vec<Vec<Point>>); 5] = [
+        (
+            "primary",
+            "F",
+            0.0,
+            vec![vec![pt(0.0, 0.0), pt(1000.0, 0.0)]],
+        ),
+        (
+            "residential",
+            "T",
+            48.0,
+            vec![vec![pt(1000.0, 0.0), pt(1000.0, 1000.0)]],
+        ),
+        (
+            "track_grade2",
+            "B",
+            0.0,
+            vec![vec![pt(0.0, 0.0), pt(1000.0, 1000.0)]],
+        ),
+        (
+            "footway",
+            "B",
+            0.0,
+            vec![vec![pt(0.0, 0.0), pt(500.0, 500.0)]],
+        ),
+        (
+            "unclassified",
+            "B",
+            0.0,
+            vec![
+                vec![pt(0.0, 0.0), pt(0.0, 500.0)],
+                vec![pt(1000.0, 1000.0), pt(0.0, 1000.0)],
+            ],
+        ),
+    ];
+    for (i, (fclass, oneway, maxspeed, parts)) in lines.into_iter().enumerate() {
+        let mut rec = Record::default();
+        rec.insert(
+            "osm_id".into(),
+            FieldValue::Character(Some(format!("{}", 100 + i))),
+        );
+        rec.insert("fclass".into(), FieldValue::Character(Some(fclass.into())));
+        rec.insert(
+            "name".into(),
+            FieldValue::Character(Some(format!("Road {i}"))),
+        );
+        rec.insert("oneway".into(), FieldValue::Character(Some(oneway.into())));
+        rec.insert("maxspeed".into(), FieldValue::Numeric(Some(maxspeed)));
+        w.write_shape_and_record(&Polyline::with_parts(parts), &rec)
+            .unwrap();
+    }
+    drop(w);
+    std::fs::write(shp.with_extension("prj"), BNG_WKT).unwrap();
+    let (net, r) = load_roads(&shp, &CarProfile::default()).unwrap();
+    assert_eq!(
+        (r.ways_read, r.ways_kept, r.nodes, r.junctions),
+        (5, 4, 5, 5),
+        "{r:?}"
+    );
+    assert_eq!(r.excluded.get("not_car_class"), Some(&2));
+    assert_eq!(r.counts.get("fclass_not_for_cars:footway"), Some(&1));
+    assert!(close(r.total_km, 3.5));
+    let got: Vec<_> = net
+        .ways
+        .iter()
+        .map(|w| (w.id, w.class, w.direction))
+        .collect();
+    use Direction::*;
+    use RoadClass::*;
+    assert_eq!(
+        got,
+        vec![
+            (0, Primary, Forward),
+            (1, Residential, Backward),
+            (4, Unclassified, Both),
+            (4, Unclassified, Both)
+        ]
+    );
+    assert!(close(net.ways[0].speed_kph, 65.0));
+    assert!(close(net.ways[1].speed_kph, 40.8));
+    assert_eq!(net.nodes[0], [480_000.0, 300_000.0]);
+    // Without a .prj the CRS is not guessed.
+    std::fs::remove_file(shp.with_extension("prj")).unwrap();
+    let e = format!(
+        "{:#}",
+        load_roads(&shp, &CarProfile::default()).unwrap_err()
+    );
+    assert!(e.contains(".prj"), "{e}");
+}

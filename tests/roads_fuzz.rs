@@ -1,6 +1,8 @@
 //! Property tests: the road loaders and the profile's tag parsers never
 //! panic, whatever they are given — they return a network or an error.
 
+mod common;
+
 use pcn_atlas::roads::load_roads;
 use pcn_atlas::roads::profile::{CarProfile, parse_duration_s, parse_maxspeed, parse_oneway};
 use proptest::prelude::*;
@@ -15,23 +17,7 @@ const ROADS: &str = r#"{"type":"FeatureCollection","features":[
 ]}"#;
 
 fn mutate(base: &str, edits: &[(usize, u8, u8)]) -> Vec<u8> {
-    let mut b = base.as_bytes().to_vec();
-    const ALPHABET: &[u8] = b",\"\n -.0123456789eE[]{}:nulltrueTFB;PHM";
-    for &(pos, op, ch) in edits {
-        if b.is_empty() {
-            break;
-        }
-        let i = pos % b.len();
-        let c = ALPHABET[ch as usize % ALPHABET.len()];
-        match op % 3 {
-            0 => b[i] = c,
-            1 => b.insert(i, c),
-            _ => {
-                b.remove(i);
-            }
-        }
-    }
-    b
+    common::mutate(base, edits, b",\"\n -.0123456789eE[]{}:nulltrueTFB;PHM")
 }
 
 fn try_load(name: &str, bytes: &[u8]) {

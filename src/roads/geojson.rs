@@ -6,12 +6,11 @@
 //! coordinates. WGS84 unless the legacy `crs` member says EPSG:27700.
 
 use super::profile::CarProfile;
-use super::{CoordNetworkBuilder, RoadsReport};
-use crate::coords::{check_bng, check_wgs84, wgs84_to_bng};
-use crate::load::geojson::{Crs, Geometry, read_feature_collection, value_text};
+use super::{CoordNetworkBuilder, RoadsReport, classify_counted};
+use crate::load::geojson::{Geometry, read_feature_collection, value_text};
 use crate::load::text::sha256_hex;
 use crate::model::InputFile;
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -31,8 +30,6 @@ pub fn load_geojson(
     drop(bytes);
     let mut report = RoadsReport::new(input, "geojson", profile);
     let mut b = CoordNetworkBuilder::new();
-    let mut repeats = 0u64;
-    let mut quirks = Vec::new();
     for (i, f) in fc.features.iter().enumerate() {
         let parts: Vec<&Vec<crate::load::geojson::Position>> = match &f.geometry {
             Some(Geometry::LineString { coordinates }) => vec![coordinates],
@@ -52,41 +49,15 @@ pub fn load_geojson(
             .collect();
         let speed = speed_kph(props).with_context(at)?;
         let tag = |k: &str| tags.iter().find(|(kk, _)| kk == k).map(|(_, v)| v.as_str());
-        quirks.clear();
-        let attrs = match profile.classify(tag, speed, &mut quirks) {
-            Ok(a) => a,
-            Err(e) => {
-                report.exclude(e.as_str());
-                continue;
-            }
+        let Some(attrs) = classify_counted(profile, tag, speed, &mut report) else {
+            continue;
         };
-        report.quirks(&quirks);
         for part in parts {
             let coords: Vec<[f64; 2]> = part.iter().map(|p| p.0).collect();
-            for c in &coords {
-                let problem = match fc.crs {
-                    Crs::Wgs84 => check_wgs84(c[0], c[1]),
-                    Crs::Bng => check_bng(c[0], c[1]),
-                };
-                if let Some(p) = problem {
-                    return Err(anyhow!("{p}")).with_context(at);
-                }
-            }
-            let project = |c: [f64; 2]| match fc.crs {
-                Crs::Wgs84 => {
-                    let p = wgs84_to_bng(c[0], c[1]);
-                    [p.x, p.y]
-                }
-                Crs::Bng => c,
-            };
-            if b.add_line(i as i64, &attrs, &coords, project, &mut repeats)
-                .is_err()
-            {
-                report.exclude("degenerate_geometry");
-            }
+            b.add_checked(i as i64, &attrs, &coords, fc.crs, &mut report)
+                .with_context(at)?;
         }
     }
-    report.count("repeated_vertices", repeats);
     let mut net = b.finish();
     report.finish(&mut net);
     Ok((net, report))

@@ -10,6 +10,8 @@ pub mod pbf;
 pub mod profile;
 pub mod shp;
 
+use crate::coords::{check_bng, check_wgs84, wgs84_to_bng};
+use crate::load::geojson::Crs;
 use crate::model::InputFile;
 use anyhow::{Result, bail};
 use network::{RoadClass, RoadNetwork, Way};
@@ -33,7 +35,7 @@ pub struct RoadsReport {
     /// Nodes that are a way's end or are shared by two or more ways.
     pub junctions: u64,
     /// Ways left out, by reason (`not_car_class`, `access`, `reversible`,
-    /// `ferry_no_cars`, `degenerate_geometry`, `all_nodes_missing`).
+    /// `ferry_no_cars`, `area`, `degenerate_geometry`, `all_nodes_missing`).
     pub excluded: BTreeMap<String, u64>,
     /// Things carried on with, by kind (`maxspeed_unparsed`,
     /// `missing_node_refs`, `ways_split_at_missing_nodes`, ...).
@@ -164,6 +166,27 @@ pub fn load_roads(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, Roa
     }
 }
 
+/// Run the profile on one way's tags, counting an exclusion or the quirks
+/// in the report; `None` when the way is excluded.
+pub(crate) fn classify_counted<'t>(
+    profile: &CarProfile,
+    tag: impl Fn(&str) -> Option<&'t str>,
+    speed_kph: Option<f64>,
+    report: &mut RoadsReport,
+) -> Option<WayAttrs> {
+    let mut quirks = Vec::new();
+    match profile.classify(tag, speed_kph, &mut quirks) {
+        Ok(a) => {
+            report.quirks(&quirks);
+            Some(a)
+        }
+        Err(e) => {
+            report.exclude(e.as_str());
+            None
+        }
+    }
+}
+
 /// Builds a network from lines whose ways meet only where they share a
 /// vertex with exactly the same input coordinates (shapefile, GeoJSON).
 pub(crate) struct CoordNetworkBuilder {
@@ -183,6 +206,44 @@ impl CoordNetworkBuilder {
             net: RoadNetwork::default(),
             index: HashMap::new(),
         }
+    }
+
+    /// Add one line in `crs` after checking every coordinate is in Great
+    /// Britain (the error says which value is wrong; the caller names the
+    /// feature). A degenerate line is counted as excluded.
+    pub fn add_checked(
+        &mut self,
+        id: i64,
+        attrs: &WayAttrs,
+        coords: &[[f64; 2]],
+        crs: Crs,
+        report: &mut RoadsReport,
+    ) -> Result<()> {
+        for c in coords {
+            let problem = match crs {
+                Crs::Wgs84 => check_wgs84(c[0], c[1]),
+                Crs::Bng => check_bng(c[0], c[1]),
+            };
+            if let Some(p) = problem {
+                bail!("{p}");
+            }
+        }
+        let project = |c: [f64; 2]| match crs {
+            Crs::Wgs84 => {
+                let p = wgs84_to_bng(c[0], c[1]);
+                [p.x, p.y]
+            }
+            Crs::Bng => c,
+        };
+        let mut repeats = 0;
+        if self
+            .add_line(id, attrs, coords, project, &mut repeats)
+            .is_err()
+        {
+            report.exclude("degenerate_geometry");
+        }
+        report.count("repeated_vertices", repeats);
+        Ok(())
     }
 
     /// The finished network.

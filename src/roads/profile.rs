@@ -264,6 +264,8 @@ pub enum Exclusion {
     Reversible,
     /// A ferry that does not carry cars.
     FerryNoCars,
+    /// `area=yes`: the outline of a square, car park or pedestrian area, not a road line.
+    Area,
 }
 
 impl Exclusion {
@@ -273,6 +275,7 @@ impl Exclusion {
             Exclusion::Access => "access",
             Exclusion::Reversible => "reversible",
             Exclusion::FerryNoCars => "ferry_no_cars",
+            Exclusion::Area => "area",
         }
     }
 }
@@ -401,6 +404,9 @@ impl CarProfile {
         let Some(class) = class.filter(|&c| self.usable(c)) else {
             return Err(Exclusion::NotCarClass);
         };
+        if class != RoadClass::Ferry && tag("area").is_some_and(|a| a.trim() == "yes") {
+            return Err(Exclusion::Area);
+        }
         if access_forbids(&tag) {
             return Err(if class == RoadClass::Ferry {
                 Exclusion::FerryNoCars
@@ -753,6 +759,11 @@ mod tests {
             Ok(())
         );
         assert_eq!(r(&[("highway", "footway")]), Err(Exclusion::NotCarClass));
+        assert_eq!(
+            r(&[("highway", "service"), ("area", "yes")]),
+            Err(Exclusion::Area)
+        );
+        assert_eq!(r(&[("highway", "service"), ("area", "no")]), Ok(()));
         assert_eq!(r(&[("highway", "track")]), Err(Exclusion::NotCarClass));
         assert_eq!(
             r(&[("route", "ferry"), ("motorcar", "no")]),

@@ -7,9 +7,7 @@
 //! Lines meet only where they share a vertex with identical input coordinates.
 
 use super::profile::CarProfile;
-use super::{CoordNetworkBuilder, RoadNetwork, RoadsReport};
-use crate::coords::{check_bng, check_wgs84, wgs84_to_bng};
-use crate::load::geojson::Crs;
+use super::{CoordNetworkBuilder, RoadNetwork, RoadsReport, classify_counted};
 use crate::load::shp::read_prj;
 use crate::load::text::sha256_hex;
 use crate::model::InputFile;
@@ -65,8 +63,6 @@ pub fn load_shp(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, Roads
         profile,
     );
     let mut b = CoordNetworkBuilder::new();
-    let mut repeats = 0u64;
-    let mut quirks = Vec::new();
     let mut records = 0u64;
     for (i, item) in reader.iter_shapes_and_records().enumerate() {
         let at = || format!("{}: record {}", path.display(), i + 1);
@@ -107,41 +103,15 @@ pub fn load_shp(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, Roads
             "ref" => rf.as_deref(),
             _ => None,
         };
-        quirks.clear();
-        let attrs = match profile.classify(tag, None, &mut quirks) {
-            Ok(a) => a,
-            Err(e) => {
-                report.exclude(e.as_str());
-                continue;
-            }
+        let Some(attrs) = classify_counted(profile, tag, None, &mut report) else {
+            continue;
         };
-        report.quirks(&quirks);
         for part in parts {
-            for c in &part {
-                let problem = match crs {
-                    Crs::Wgs84 => check_wgs84(c[0], c[1]),
-                    Crs::Bng => check_bng(c[0], c[1]),
-                };
-                if let Some(p) = problem {
-                    return Err(anyhow!("{p}")).with_context(at);
-                }
-            }
-            let project = |c: [f64; 2]| match crs {
-                Crs::Wgs84 => {
-                    let p = wgs84_to_bng(c[0], c[1]);
-                    [p.x, p.y]
-                }
-                Crs::Bng => c,
-            };
-            if b.add_line(i as i64, &attrs, &part, project, &mut repeats)
-                .is_err()
-            {
-                report.exclude("degenerate_geometry");
-            }
+            b.add_checked(i as i64, &attrs, &part, crs, &mut report)
+                .with_context(at)?;
         }
     }
     report.input.rows = records;
-    report.count("repeated_vertices", repeats);
     let mut net = b.finish();
     report.finish(&mut net);
     Ok((net, report))

@@ -59,3 +59,24 @@ pub fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
     }
     d
 }
+
+/// Apply byte edits `(position, operation, character)` to a valid file:
+/// replace, insert or delete one byte, characters drawn from `alphabet`.
+pub fn mutate(base: &str, edits: &[(usize, u8, u8)], alphabet: &[u8]) -> Vec<u8> {
+    let mut b = base.as_bytes().to_vec();
+    for &(pos, op, ch) in edits {
+        if b.is_empty() {
+            break;
+        }
+        let i = pos % b.len();
+        let c = alphabet[ch as usize % alphabet.len()];
+        match op % 3 {
+            0 => b[i] = c,
+            1 => b.insert(i, c),
+            _ => {
+                b.remove(i);
+            }
+        }
+    }
+    b
+}
