@@ -159,6 +159,8 @@ pub struct PcnDrive {
     /// `tour_sites`.
     pub tour: Option<Tour>,
     pub tour_sites: Vec<Site>,
+    /// Seconds from the hub to each of `tour_sites` (0 for the hub itself).
+    pub from_hub_s: Vec<f64>,
     pub patients: PatientDrive,
     /// Times from each footprint area (sorted by id); unroutable areas left out.
     pub area_times: Vec<AreaTimes>,
@@ -214,6 +216,7 @@ pub fn analyse_pcn(
         staff_mean_min: None,
         tour: None,
         tour_sites: Vec::new(),
+        from_hub_s: Vec::new(),
         patients: PatientDrive {
             basis: PatientBasis::PopulationNearest,
             to_practice: None,
@@ -291,6 +294,7 @@ pub fn analyse_pcn(
         out.staff_mean_min = (wtot > 0.0).then(|| minutes(wsum / wtot));
         out.tour = Some(shortest_tour(&|i, j| d[i * k + j], k, day));
         out.tour_sites = sites;
+        out.from_hub_s = from_hub.to_vec();
     }
 
     (out.patients, out.area_times) = patients(ds, input, times, &members, hub, opts);

@@ -3,7 +3,8 @@
 //! `report.json`, all WGS84, all staged and moved into place together.
 
 use super::atomic::Staging;
-use super::geojson::{FeatureWriter, multipolygon_json, point_json};
+use super::drive::{AreaDriveProps, DriveIndex, DriveOutput, PcnDriveProps, PracticeDriveProps};
+use super::geojson::{FeatureWriter, linestring_json, multipolygon_json, point_json};
 use crate::check::run::{CheckResult, PcnCheck};
 use crate::findings::Finding;
 use crate::model::{Dataset, InputFile};
@@ -37,6 +38,15 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
     "patients_mean_min_to_practice",
     "patients_p90_min_to_hub",
     "patients_share_over_30_min_to_hub",
+    "centre_practice",
+    "staff_mean_min",
+    "visits_per_day",
+    "patients_p90_min_to_practice",
+    "patients_excess_mean_min",
+    "patients_mean_min_to_hub",
+    "staff_max_min_slow",
+    "staff_tour_min_slow",
+    "patients_p90_min_to_hub_slow",
     "flags",
 ];
 
@@ -70,7 +80,9 @@ struct PcnProps<'a> {
     area_km2: f64,
     components: usize,
     contiguous: bool,
-    flags: &'a [&'static str],
+    #[serde(flatten)]
+    drive: Option<PcnDriveProps>,
+    flags: Vec<&'static str>,
     findings: Vec<FindingOut<'a>>,
 }
 
@@ -89,6 +101,8 @@ struct AreaProps<'a> {
     component: Option<usize>,
     neighbours: usize,
     centroid_source: crate::model::CentroidSource,
+    #[serde(flatten)]
+    drive: Option<AreaDriveProps>,
 }
 
 #[derive(Serialize)]
@@ -101,6 +115,8 @@ struct PracticeProps<'a> {
     area_code: Option<&'a str>,
     inside_footprint: Option<bool>,
     component: Option<usize>,
+    #[serde(flatten)]
+    drive: Option<PracticeDriveProps>,
 }
 
 /// What the run was asked to do, for the report.
@@ -139,6 +155,8 @@ struct Report<'a> {
     counts: Counts,
     findings_by_code: BTreeMap<&'a str, usize>,
     dissolve: DissolveCheck,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    drive: Option<serde_json::Value>,
     pcns: Vec<PcnReport<'a>>,
     findings: &'a [Finding],
 }
@@ -220,7 +238,9 @@ impl DissolveCheck {
 }
 
 /// Write every output of `check` into `out`; `dissolve` is the sliver
-/// check of `dissolved` ([`DissolveCheck::measure`]).
+/// check of `dissolved` ([`DissolveCheck::measure`]). With `drive` (from
+/// `analyse`) the drive-time properties, columns, findings, report section
+/// and `routes.geojson` are written too.
 pub fn write_check(
     out: &Path,
     ds: &Dataset,
@@ -228,16 +248,24 @@ pub fn write_check(
     dissolved: &[MultiPolygon<f64>],
     dissolve: &DissolveCheck,
     info: &RunInfo,
+    drive: Option<&DriveOutput>,
 ) -> Result<Vec<PathBuf>> {
     use geo::Area as _;
     let mut staging = Staging::new(out)?;
     let component_of = component_index(ds, res);
+    let mut all_findings: Vec<Finding> = res.findings.clone();
+    if let Some(d) = drive {
+        all_findings.extend(d.findings.iter().cloned());
+        all_findings.sort();
+    }
+    let all_findings = &all_findings;
+    let index = drive.map(|d| DriveIndex::new(ds, d));
 
-    let by_pcn = findings_by_pcn(ds, &res.findings);
+    let by_pcn = findings_by_pcn(ds, all_findings);
     let geoms: Vec<String> = dissolved.par_iter().map(multipolygon_json).collect();
     staging.write("pcns.geojson", |w| {
         let mut fw = FeatureWriter::new(w, "pcns")?;
-        for (c, g) in res.pcns.iter().zip(&geoms) {
+        for (k, (c, g)) in res.pcns.iter().zip(&geoms).enumerate() {
             let pcn = ds.pcn(c.pcn);
             let empty = Vec::new();
             let fs = by_pcn.get(pcn.code.as_str()).unwrap_or(&empty);
@@ -260,7 +288,8 @@ pub fn write_check(
                 area_km2: km2(c.area_km2),
                 components: c.components.len(),
                 contiguous: c.contiguous(),
-                flags: &c.flags,
+                drive: drive.map(|d| PcnDriveProps::new(ds, d, k)),
+                flags: pcn_flags(c, drive.map(|d| &d.run.pcns[k])),
                 findings: fs
                     .iter()
                     .map(|f| FindingOut {
@@ -305,6 +334,9 @@ pub fn write_check(
                 component: component_of[i],
                 neighbours: res.adjacency.neighbours[i].len(),
                 centroid_source: a.centroid_source,
+                drive: index
+                    .as_ref()
+                    .and_then(|x| x.area.get(&crate::model::AreaId::from_idx(i)).cloned()),
             };
             fw.feature(&props, &area_geoms[i])?;
         }
@@ -340,6 +372,11 @@ pub fn write_check(
                 } else {
                     None
                 },
+                drive: index.as_ref().and_then(|x| {
+                    x.practice
+                        .get(&crate::model::PracticeId::from_idx(i))
+                        .cloned()
+                }),
             };
             let g = p.location.map_or("null".to_string(), point_json);
             fw.feature(&props, &g)?;
@@ -348,11 +385,34 @@ pub fn write_check(
         Ok(())
     })?;
 
-    staging.write("pcn_summary.csv", |w| write_summary(w, ds, &res.pcns))?;
+    staging.write("pcn_summary.csv", |w| write_summary(w, ds, &res.pcns, drive))?;
+    if let Some(d) = drive {
+        staging.write("routes.geojson", |w| {
+            let mut fw = FeatureWriter::new(w, "routes")?;
+            for r in &d.routes {
+                let props = RouteProps {
+                    pcn_code: &ds.pcn(r.pcn).code,
+                    from: super::drive::site_code(ds, d.candidates, r.from),
+                    to: super::drive::site_code(ds, d.candidates, r.to),
+                    minutes: super::drive::min2(r.seconds / 60.0),
+                    km: (r.metres / 10.0).round() / 100.0,
+                };
+                let line = geo::LineString::from(
+                    r.coords
+                        .iter()
+                        .map(|p| geo::Coord { x: p[0], y: p[1] })
+                        .collect::<Vec<_>>(),
+                );
+                fw.feature(&props, &linestring_json(&line))?;
+            }
+            fw.finish()?;
+            Ok(())
+        })?;
+    }
     staging.write("findings.csv", |w| {
         let mut cw = csv::Writer::from_writer(w);
         cw.write_record(["scope", "code", "subject", "detail"])?;
-        for f in &res.findings {
+        for f in all_findings {
             cw.write_record([f.scope.as_str(), f.code, &f.subject, &f.detail])?;
         }
         cw.flush()?;
@@ -360,7 +420,7 @@ pub fn write_check(
     })?;
 
     let mut findings_by_code = BTreeMap::new();
-    for f in &res.findings {
+    for f in all_findings {
         *findings_by_code.entry(f.code).or_insert(0) += 1;
     }
     let report = Report {
@@ -379,10 +439,11 @@ pub fn write_check(
             adjacency_pairs: res.adjacency.pairs().len(),
             adjacency_components: petgraph::algo::connected_components(&res.adjacency.to_graph()),
             islands: res.adjacency.islands().len(),
-            findings: res.findings.len(),
+            findings: all_findings.len(),
         },
         findings_by_code,
         dissolve: dissolve.clone(),
+        drive: drive.map(|d| d.report.clone()),
         pcns: res
             .pcns
             .iter()
@@ -408,7 +469,7 @@ pub fn write_check(
                 dissolved_area_km2: km2(d.unsigned_area() / 1e6),
             })
             .collect(),
-        findings: &res.findings,
+        findings: all_findings,
     };
     staging.write("report.json", |w| {
         serde_json::to_writer_pretty(&mut *w, &report)?;
@@ -448,12 +509,38 @@ fn findings_by_pcn<'a>(
     m
 }
 
-fn write_summary(w: &mut impl Write, ds: &Dataset, pcns: &[PcnCheck]) -> Result<()> {
+#[derive(Serialize)]
+struct RouteProps<'a> {
+    pcn_code: &'a str,
+    from: String,
+    to: String,
+    minutes: f64,
+    km: f64,
+}
+
+/// A PCN's flags: `check`'s, then the drive-time ones.
+fn pcn_flags(c: &PcnCheck, d: Option<&crate::analyse::network::PcnDrive>) -> Vec<&'static str> {
+    let mut f = c.flags.clone();
+    if let Some(d) = d {
+        f.extend(d.flags.iter().copied());
+    }
+    f
+}
+
+fn write_summary(
+    w: &mut impl Write,
+    ds: &Dataset,
+    pcns: &[PcnCheck],
+    drive: Option<&DriveOutput>,
+) -> Result<()> {
     let mut cw = csv::Writer::from_writer(w);
     cw.write_record(SUMMARY_COLUMNS)?;
     let opt = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x:.4}"));
-    for c in pcns {
+    let num = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x:.2}"));
+    for (k, c) in pcns.iter().enumerate() {
         let pcn = ds.pcn(c.pcn);
+        let d = drive.map(|d| PcnDriveProps::new(ds, d, k));
+        let dp = d.as_ref();
         cw.write_record([
             pcn.code.clone(),
             pcn.name.clone(),
@@ -471,13 +558,28 @@ fn write_summary(w: &mut impl Write, ds: &Dataset, pcns: &[PcnCheck]) -> Result<
             format!("{:.3}", c.area_km2),
             c.components.len().to_string(),
             c.contiguous().to_string(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            c.flags.join(";"),
+            dp.and_then(|d| d.hub_practice.clone()).unwrap_or_default(),
+            num(dp.and_then(|d| d.staff_max_min)),
+            num(dp.and_then(|d| d.staff_tour_min)),
+            num(dp.and_then(|d| d.patients_mean_min_to_practice)),
+            num(dp.and_then(|d| d.patients_p90_min_to_hub)),
+            opt(dp.and_then(|d| {
+                d.shares_to_hub
+                    .get("patients_share_over_30_min_to_hub")
+                    .copied()
+                    .flatten()
+            })),
+            dp.and_then(|d| d.centre_hub.clone()).unwrap_or_default(),
+            num(dp.and_then(|d| d.staff_mean_min)),
+            dp.and_then(|d| d.visits_per_day)
+                .map_or(String::new(), |v| v.to_string()),
+            num(dp.and_then(|d| d.patients_p90_min_to_practice)),
+            num(dp.and_then(|d| d.patients_excess_mean_min)),
+            num(dp.and_then(|d| d.patients_mean_min_to_hub)),
+            num(dp.and_then(|d| d.staff_max_min_slow)),
+            num(dp.and_then(|d| d.staff_tour_min_slow)),
+            num(dp.and_then(|d| d.patients_p90_min_to_hub_slow)),
+            pcn_flags(c, drive.map(|d| &d.run.pcns[k])).join(";"),
         ])?;
     }
     cw.flush()?;

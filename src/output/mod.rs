@@ -2,6 +2,7 @@
 
 pub mod atomic;
 pub mod check;
+pub mod drive;
 pub mod geojson;
 pub mod roads;
 pub mod summary;

@@ -1,0 +1,252 @@
+//! The drive-time half of the outputs of `analyse`: properties added to
+//! `pcns.geojson`, `areas.geojson`, `practices.geojson` and columns of
+//! `pcn_summary.csv`, `routes.geojson`, and the `drive` section of
+//! `report.json`. `check` writes the same files without them.
+
+use crate::analyse::network::{PcnDrive, Site};
+use crate::analyse::road_times::{CandidateSite, SiteSnaps};
+use crate::analyse::run::DriveRun;
+use crate::findings::Finding;
+use crate::model::{AreaId, Dataset, PcnId, PracticeId};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One hub-to-member route along the roads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteLine {
+    pub pcn: PcnId,
+    pub from: Site,
+    pub to: Site,
+    pub seconds: f64,
+    pub metres: f64,
+    /// BNG metres, from the hub along the roads to the member.
+    pub coords: Vec<[f64; 2]>,
+}
+
+/// Everything `analyse` adds to the outputs of `check`.
+pub struct DriveOutput<'a> {
+    pub run: &'a DriveRun,
+    /// The slower scenario: its speed factor and results.
+    pub slow: Option<(f64, &'a DriveRun)>,
+    pub snaps: &'a SiteSnaps,
+    pub candidates: &'a [CandidateSite],
+    /// Drive-time and unroutable findings (sorted), on top of `check`'s.
+    pub findings: Vec<Finding>,
+    pub routes: Vec<RouteLine>,
+    /// Roads, graph, preparation and road-link reports, as JSON.
+    pub report: serde_json::Value,
+}
+
+/// Minutes rounded to 0.01 for output.
+pub fn min2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+fn share4(v: f64) -> f64 {
+    (v * 1e4).round() / 1e4
+}
+
+/// The code of a site: practice code, area code or candidate site code.
+pub fn site_code(ds: &Dataset, candidates: &[CandidateSite], s: Site) -> String {
+    match s {
+        Site::Practice(p) => ds.practice(p).code.clone(),
+        Site::Area(a) => ds.area(a).code.clone(),
+        Site::Candidate(i) => candidates
+            .get(i as usize)
+            .map_or_else(|| format!("candidate-{i}"), |c| c.code.clone()),
+    }
+}
+
+/// Drive-time properties of one PCN (flattened into `pcns.geojson`).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct PcnDriveProps {
+    pub hub_practice: Option<String>,
+    pub hub_rule: &'static str,
+    pub median_hub: Option<String>,
+    pub centre_hub: Option<String>,
+    pub practices_routable: usize,
+    pub practices_unroutable: usize,
+    pub staff_max_min: Option<f64>,
+    pub staff_farthest_practice: Option<String>,
+    pub staff_mean_min: Option<f64>,
+    pub staff_tour_min: Option<f64>,
+    pub staff_tour_exact: Option<bool>,
+    pub staff_tour_gap: Option<f64>,
+    pub staff_tour_order: Vec<String>,
+    pub visits_per_day: Option<usize>,
+    pub patients_basis: &'static str,
+    pub patients: Option<f64>,
+    pub patients_unroutable: f64,
+    pub patients_mean_min_to_practice: Option<f64>,
+    pub patients_median_min_to_practice: Option<f64>,
+    pub patients_p90_min_to_practice: Option<f64>,
+    pub patients_max_min_to_practice: Option<f64>,
+    pub patients_mean_min_to_nearest: Option<f64>,
+    pub patients_excess_mean_min: Option<f64>,
+    pub patient_minutes_per_1000: Option<f64>,
+    pub patients_mean_min_to_hub: Option<f64>,
+    pub patients_median_min_to_hub: Option<f64>,
+    pub patients_p90_min_to_hub: Option<f64>,
+    pub patients_max_min_to_hub: Option<f64>,
+    /// `patients_share_over_{T}_min_to_hub` for each reporting threshold T.
+    #[serde(flatten)]
+    pub shares_to_hub: BTreeMap<String, Option<f64>>,
+    /// The same headline numbers under the slower scenario.
+    pub slow_speed_factor: Option<f64>,
+    pub staff_max_min_slow: Option<f64>,
+    pub staff_tour_min_slow: Option<f64>,
+    pub patients_p90_min_to_hub_slow: Option<f64>,
+    pub patients_share_over_limit_to_hub_slow: Option<f64>,
+}
+
+fn threshold_name(t: f64) -> String {
+    if t.fract() == 0.0 {
+        format!("{t:.0}")
+    } else {
+        format!("{t}").replace('.', "_")
+    }
+}
+
+impl PcnDriveProps {
+    pub fn new(ds: &Dataset, out: &DriveOutput, k: usize) -> PcnDriveProps {
+        let d: &PcnDrive = &out.run.pcns[k];
+        let code = |s: Site| site_code(ds, out.candidates, s);
+        let pt = &d.patients;
+        let opts = &out.run.options;
+        let mut shares = BTreeMap::new();
+        for (i, &t) in opts.share_thresholds_min.iter().enumerate() {
+            shares.insert(
+                format!("patients_share_over_{}_min_to_hub", threshold_name(t)),
+                pt.to_hub.as_ref().map(|s| share4(s.share_over[i])),
+            );
+        }
+        let slow = out.slow.map(|(f, r)| (f, &r.pcns[k]));
+        PcnDriveProps {
+            hub_practice: d.hub.map(code),
+            hub_rule: d.hub_rule,
+            median_hub: d.median.map(code),
+            centre_hub: d.centre.map(code),
+            practices_routable: d.members.len(),
+            practices_unroutable: d.unroutable_members.len(),
+            staff_max_min: d.staff_max_min.map(min2),
+            staff_farthest_practice: d.staff_farthest.map(|p| ds.practice(p).code.clone()),
+            staff_mean_min: d.staff_mean_min.map(min2),
+            staff_tour_min: d.tour.as_ref().map(|t| min2(t.seconds / 60.0)),
+            staff_tour_exact: d.tour.as_ref().map(|t| t.exact),
+            staff_tour_gap: d.tour.as_ref().map(|t| share4(t.gap())),
+            staff_tour_order: d
+                .tour
+                .as_ref()
+                .map(|t| t.order.iter().map(|&i| code(d.tour_sites[i])).collect())
+                .unwrap_or_default(),
+            visits_per_day: d.tour.as_ref().map(|t| t.visits_per_day),
+            patients_basis: match pt.basis {
+                crate::analyse::network::PatientBasis::Registrations => "registrations",
+                crate::analyse::network::PatientBasis::PopulationNearest => "population_nearest",
+            },
+            patients: pt.to_practice.as_ref().map(|s| s.weight),
+            patients_unroutable: pt.unroutable_patients,
+            patients_mean_min_to_practice: pt.to_practice.as_ref().map(|s| min2(s.mean)),
+            patients_median_min_to_practice: pt.to_practice.as_ref().map(|s| min2(s.median)),
+            patients_p90_min_to_practice: pt.to_practice.as_ref().map(|s| min2(s.p90)),
+            patients_max_min_to_practice: pt.to_practice.as_ref().map(|s| min2(s.max)),
+            patients_mean_min_to_nearest: pt.to_nearest.as_ref().map(|s| min2(s.mean)),
+            patients_excess_mean_min: pt.excess_mean_min.map(min2),
+            patient_minutes_per_1000: pt.to_practice.as_ref().map(|s| (s.mean * 1000.0).round()),
+            patients_mean_min_to_hub: pt.to_hub.as_ref().map(|s| min2(s.mean)),
+            patients_median_min_to_hub: pt.to_hub.as_ref().map(|s| min2(s.median)),
+            patients_p90_min_to_hub: pt.to_hub.as_ref().map(|s| min2(s.p90)),
+            patients_max_min_to_hub: pt.to_hub.as_ref().map(|s| min2(s.max)),
+            shares_to_hub: shares,
+            slow_speed_factor: slow.map(|(f, _)| f),
+            staff_max_min_slow: slow.and_then(|(_, s)| s.staff_max_min.map(min2)),
+            staff_tour_min_slow: slow
+                .and_then(|(_, s)| s.tour.as_ref().map(|t| min2(t.seconds / 60.0))),
+            patients_p90_min_to_hub_slow: slow
+                .and_then(|(_, s)| s.patients.to_hub.as_ref().map(|h| min2(h.p90))),
+            patients_share_over_limit_to_hub_slow: slow
+                .and_then(|(_, s)| s.patients.hub_share_over_limit.map(share4)),
+        }
+    }
+}
+
+/// Drive-time properties of one area (flattened into `areas.geojson`).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct AreaDriveProps {
+    pub snap_m: Option<f64>,
+    pub minutes_to_nearest_member: Option<f64>,
+    pub minutes_to_hub: Option<f64>,
+    pub mean_minutes_to_practice: Option<f64>,
+}
+
+/// Drive-time properties of one practice (flattened into `practices.geojson`).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct PracticeDriveProps {
+    pub routable: bool,
+    pub snap_m: Option<f64>,
+    pub is_hub: bool,
+    pub minutes_from_hub: Option<f64>,
+}
+
+/// Per-area and per-practice lookups built once for writing.
+pub struct DriveIndex {
+    pub area: BTreeMap<AreaId, AreaDriveProps>,
+    pub practice: BTreeMap<PracticeId, PracticeDriveProps>,
+}
+
+impl DriveIndex {
+    pub fn new(ds: &Dataset, out: &DriveOutput) -> DriveIndex {
+        let snap_m = |s: Site| {
+            out.snaps
+                .snaps
+                .get(&s)
+                .map(|x| (x.snap_m * 10.0).round() / 10.0)
+        };
+        let mut area = BTreeMap::new();
+        for a in ds.area_ids() {
+            area.insert(
+                a,
+                AreaDriveProps {
+                    snap_m: snap_m(Site::Area(a)),
+                    ..AreaDriveProps::default()
+                },
+            );
+        }
+        let mut practice = BTreeMap::new();
+        for p in ds.practice_ids() {
+            practice.insert(
+                p,
+                PracticeDriveProps {
+                    routable: out.snaps.snaps.contains_key(&Site::Practice(p)),
+                    snap_m: snap_m(Site::Practice(p)),
+                    is_hub: false,
+                    minutes_from_hub: None,
+                },
+            );
+        }
+        for d in &out.run.pcns {
+            for t in &d.area_times {
+                // An area in two footprints shows its first PCN's times.
+                let e = area.entry(t.area).or_default();
+                if e.minutes_to_nearest_member.is_none() {
+                    e.minutes_to_nearest_member = Some(min2(t.to_nearest_s / 60.0));
+                    e.minutes_to_hub = t.to_hub_s.map(|s| min2(s / 60.0));
+                    e.mean_minutes_to_practice = t.mean_to_practice_s.map(|s| min2(s / 60.0));
+                }
+            }
+            if let Some(Site::Practice(h)) = d.hub
+                && let Some(e) = practice.get_mut(&h)
+            {
+                e.is_hub = true;
+            }
+            for (s, &t) in d.tour_sites.iter().zip(&d.from_hub_s) {
+                if let Site::Practice(p) = s
+                    && let Some(e) = practice.get_mut(p)
+                {
+                    e.minutes_from_hub = Some(min2(t / 60.0));
+                }
+            }
+        }
+        DriveIndex { area, practice }
+    }
+}
