@@ -26,8 +26,10 @@ use super::graph::RoadGraph;
 use super::snap::Snap;
 
 /// Witness searches stop after settling this many nodes (a missed witness
-/// only adds a needless shortcut, never a wrong time).
+/// only adds a needless shortcut, never a wrong time): fewer when only
+/// estimating a priority, more when contracting.
 const WITNESS_SETTLE_LIMIT: usize = 500;
+const PRIORITY_SETTLE_LIMIT: usize = 40;
 const NO_MID: u32 = u32::MAX;
 
 /// A drive-time matrix in seconds, row-major (`sources × targets`),
@@ -144,7 +146,7 @@ impl Contraction {
     }
 
     /// Shortcuts needed if `v` were contracted now.
-    fn shortcuts(&mut self, v: u32) -> Vec<(u32, u32, u32)> {
+    fn shortcuts(&mut self, v: u32, settle_limit: usize) -> Vec<(u32, u32, u32)> {
         let mut found = Vec::new();
         let ins = self.inn[v as usize].clone();
         let outs = &self.out[v as usize].clone();
@@ -155,7 +157,7 @@ impl Contraction {
                 .map(|o| wu as u64 + o.1 as u64)
                 .max();
             let Some(max) = max else { continue };
-            self.witness(u, v, max);
+            self.witness(u, v, max, settle_limit);
             for &(x, wx, _) in outs {
                 let d = wu as u64 + wx as u64;
                 if x != u && self.scratch.dist[x as usize] > d {
@@ -168,7 +170,7 @@ impl Contraction {
     }
 
     /// Dijkstra from `s` avoiding `skip`, up to `max` ms or the settle limit.
-    fn witness(&mut self, s: u32, skip: u32, max: u64) {
+    fn witness(&mut self, s: u32, skip: u32, max: u64, settle_limit: usize) {
         let sc = &mut self.scratch;
         sc.dist[s as usize] = 0;
         sc.touched.push(s);
@@ -178,7 +180,7 @@ impl Contraction {
             if d > sc.dist[v as usize] {
                 continue;
             }
-            if d > max || self.settled >= WITNESS_SETTLE_LIMIT {
+            if d > max || self.settled >= settle_limit {
                 break;
             }
             self.settled += 1;
@@ -218,7 +220,7 @@ impl<'g> Router<'g> {
         let mut deleted = vec![0i64; n];
         let mut prio = vec![0i64; n];
         let priority = |c: &mut Contraction, deleted: &[i64], v: u32| -> i64 {
-            let sc = c.shortcuts(v).len() as i64;
+            let sc = c.shortcuts(v, PRIORITY_SETTLE_LIMIT).len() as i64;
             let degree = (c.inn[v as usize].len() + c.out[v as usize].len()) as i64;
             sc - degree + deleted[v as usize]
         };
@@ -236,7 +238,7 @@ impl<'g> Router<'g> {
             if rank[v as usize] != u32::MAX || p != prio[v as usize] {
                 continue;
             }
-            let sc = c.shortcuts(v);
+            let sc = c.shortcuts(v, PRIORITY_SETTLE_LIMIT);
             let degree = (c.inn[v as usize].len() + c.out[v as usize].len()) as i64;
             let np = sc.len() as i64 - degree + deleted[v as usize];
             if let Some(Reverse((top, _))) = heap.peek()
@@ -246,6 +248,7 @@ impl<'g> Router<'g> {
                 heap.push(Reverse((np, v)));
                 continue;
             }
+            let sc = c.shortcuts(v, WITNESS_SETTLE_LIMIT);
             rank[v as usize] = next_rank;
             next_rank += 1;
             let outs = std::mem::take(&mut c.out[v as usize]);

@@ -190,6 +190,9 @@ pub fn generate(opts: &SyntheticOptions) -> RoadNetwork {
     }
     // Towns.
     for _ in 0..opts.towns {
+        if side < 3 {
+            break;
+        }
         let r = rng.f64();
         let k = 10 + (r * r * 50.0) as usize;
         let ci = 1 + rng.below(side.saturating_sub(2).max(1));
