@@ -277,11 +277,10 @@ impl RoadGraph {
 
         // 4. Contract pass-through nodes.
         let first = csr_offsets(n_in, segs.iter().map(|s| s.u));
-        let mut in_nb: Vec<Vec<u32>> = vec![Vec::new(); 0];
-        in_nb.resize(n_in, Vec::new());
-        for s in &segs {
-            in_nb[s.v as usize].push(s.u);
-        }
+        // In-neighbours in CSR form, sorted: (v, u) pairs.
+        let mut rev: Vec<(u32, u32)> = segs.iter().map(|s| (s.v, s.u)).collect();
+        rev.sort_unstable();
+        let in_first = csr_offsets(n_in, rev.iter().map(|p| p.0));
         let out_of = |v: u32| &segs[first[v as usize] as usize..first[v as usize + 1] as usize];
         let mut junction = vec![false; n_in];
         let mut pass_count = 0usize;
@@ -290,12 +289,11 @@ impl RoadGraph {
                 continue;
             }
             let outs = out_of(v as u32);
-            let ins = &mut in_nb[v];
-            ins.sort_unstable();
+            let ins = &rev[in_first[v] as usize..in_first[v + 1] as usize];
             let pass = opts.contract_pass_through
                 && match (outs.len(), ins.len()) {
-                    (2, 2) => outs[0].v == ins[0] && outs[1].v == ins[1],
-                    (1, 1) => outs[0].v != ins[0],
+                    (2, 2) => outs[0].v == ins[0].1 && outs[1].v == ins[1].1,
+                    (1, 1) => outs[0].v != ins[0].1,
                     _ => false,
                 };
             junction[v] = !pass;
