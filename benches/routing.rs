@@ -30,11 +30,37 @@ fn peak_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|kb| kb.parse::<f64>().ok())
+            })
         })
         .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// CPU seconds used by this process so far (user + system, all threads),
+/// from `/proc/self/stat`: the machine is shared, so wall time alone
+/// overstates our cost when other jobs run.
+fn cpu_s() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+            Some(ticks / 100.0)
+        })
+        .unwrap_or(f64::NAN)
+}
+
+/// Wall and CPU seconds since `(t, c)`.
+fn since(t: Instant, c: f64) -> String {
+    format!(
+        "{:.2} s wall, {:.2} s CPU",
+        t.elapsed().as_secs_f64(),
+        cpu_s() - c
+    )
 }
 
 fn env_usize(name: &str, default: usize) -> usize {
@@ -64,23 +90,23 @@ fn main() -> anyhow::Result<()> {
     let one_to_all_sources = env_usize("ROUTING_BENCH_ONE_TO_ALL", 10);
     println!("threads {}", rayon::current_num_threads());
 
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu_s());
     let net = generate(&opts);
     let ways_nodes: usize = net.ways.iter().map(|w| w.nodes.len()).sum();
     println!(
-        "generate: {} nodes, {} ways ({} way-node refs) in {:.2} s; peak {:.0} MB",
+        "generate: {} nodes, {} ways ({} way-node refs) in {}; peak {:.0} MB",
         net.nodes.len(),
         net.ways.len(),
         ways_nodes,
-        t.elapsed().as_secs_f64(),
+        since(t, c),
         peak_mb()
     );
 
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu_s());
     let (g, rep) = RoadGraph::build(&net, &GraphOptions::default());
     println!(
-        "graph build: {:.2} s; {} nodes, {} edges ({} pass-through contracted, {} components, {} discarded nodes, {:.1} km kept); peak {:.0} MB",
-        t.elapsed().as_secs_f64(),
+        "graph build: {}; {} nodes, {} edges ({} pass-through contracted, {} components, {} discarded nodes, {:.1} km kept); peak {:.0} MB",
+        since(t, c),
         g.node_count(),
         g.edge_count(),
         rep.pass_through_nodes,
@@ -107,30 +133,33 @@ fn main() -> anyhow::Result<()> {
     assert_eq!(snaps.len(), nodes.len(), "every kept node has an out-edge");
 
     // One-to-all: the plain Dijkstra (the reference) from the first nodes.
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu_s());
     let mut rows = Vec::new();
     for s in snaps.iter().take(one_to_all_sources) {
         rows.push(dijkstra::one_to_all(&g, s));
     }
     let per = t.elapsed().as_secs_f64() / one_to_all_sources.max(1) as f64;
-    println!("one-to-all (binary-heap Dijkstra, u32 ms): {:.3} s per source over {} sources", per, one_to_all_sources);
+    let per_cpu = (cpu_s() - c) / one_to_all_sources.max(1) as f64;
+    println!(
+        "one-to-all (binary-heap Dijkstra, u32 ms): {per:.3} s wall, {per_cpu:.3} s CPU per source over {one_to_all_sources} sources"
+    );
 
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu_s());
     let router = Router::new(&g);
     println!(
-        "CH preparation: {:.2} s, {} shortcuts; peak {:.0} MB",
-        t.elapsed().as_secs_f64(),
+        "CH preparation: {}, {} shortcuts; peak {:.0} MB",
+        since(t, c),
         router.report.shortcuts,
         peak_mb()
     );
 
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu_s());
     let m = router.matrix_ms(&snaps, &snaps, UNREACHED_MS - 1);
     let secs = t.elapsed().as_secs_f64();
     let reached = m.iter().filter(|&&d| d != UNREACHED_MS).count();
     println!(
-        "matrix {k} x {k}: {:.2} s ({:.1} µs per cell); {} of {} reachable; peak {:.0} MB",
-        secs,
+        "matrix {k} x {k}: {} ({:.1} µs wall per cell); {} of {} reachable; peak {:.0} MB",
+        since(t, c),
         secs * 1e6 / (k * k) as f64,
         reached,
         k * k,
@@ -149,9 +178,15 @@ fn main() -> anyhow::Result<()> {
     st.write("edges.npy", |w| write_edges_npy(&g, w))?;
     st.write("nodes.npy", |w| write_u32_npy(&nodes, w))?;
     let flat: Vec<u64> = rows.concat();
-    st.write("one_to_all.npy", |w| write_u64_npy(&flat, rows.len(), n as usize, w))?;
+    st.write("one_to_all.npy", |w| {
+        write_u64_npy(&flat, rows.len(), n as usize, w)
+    })?;
     st.write("matrix.npy", |w| write_u64_npy(&m, k, k, w))?;
     st.commit()?;
-    println!("wrote {} in {:.1} s", out.display(), t.elapsed().as_secs_f64());
+    println!(
+        "wrote {} in {:.1} s",
+        out.display(),
+        t.elapsed().as_secs_f64()
+    );
     Ok(())
 }
