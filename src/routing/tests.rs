@@ -135,6 +135,21 @@ fn roundabout() {
     assert_eq!(both_ways(&g, &at(&g, 4), &at(&g, 5)), 207.071);
     // N → R1 → R2 → R3 → R0 → E: 100 + 3 × 7.071 + 100 s.
     assert_eq!(both_ways(&g, &at(&g, 5), &at(&g, 4)), 221.213);
+    // The CH path unpacks its shortcuts to the road geometry: N, R1, R2,
+    // R3, R0, E; 2000 m of arms plus 3 × 70.711 m of ring.
+    let p = Router::new(&g).path(&at(&g, 5), &at(&g, 4)).expect("route");
+    assert_eq!(
+        p.coords,
+        vec![
+            [0.0, 1050.0],
+            [0.0, 50.0],
+            [-50.0, 0.0],
+            [0.0, -50.0],
+            [50.0, 0.0],
+            [1050.0, 0.0]
+        ]
+    );
+    assert!((p.metres - (2000.0 + 3.0 * 50.0 * 2f64.sqrt())).abs() < 1e-9);
 }
 
 #[test]
@@ -367,6 +382,10 @@ fn check_matrix(g: &RoadGraph, pts: &[[f64; 2]]) {
             if ms != UNREACHED_MS {
                 let p = router.path(s, t).expect("reachable");
                 assert_eq!(p.seconds.to_bits(), want.to_bits());
+                assert_eq!(p.coords.first(), Some(&s.point));
+                assert_eq!(p.coords.last(), Some(&t.point));
+                let reference = super::ch::path(g, s, t).expect("reachable");
+                assert_eq!(reference.seconds.to_bits(), want.to_bits());
             }
         }
         // Bounded one-to-many agrees with the reference.
