@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use pcn_atlas::output::atomic::Staging;
 use pcn_atlas::routing::export::{write_edges_npy, write_u32_npy, write_u64_npy};
-use pcn_atlas::routing::snap::snap_at_node;
+use pcn_atlas::routing::snap::{SnapOptions, Snapper, snap_at_node};
 use pcn_atlas::routing::synthetic::{Rng, SyntheticOptions, generate};
 use pcn_atlas::routing::{GraphOptions, RoadGraph, Router, Snap, UNREACHED_MS, dijkstra};
 
@@ -172,6 +172,51 @@ fn main() -> anyhow::Result<()> {
         }
     }
     println!("CH matrix rows == Dijkstra for {} sources", rows.len());
+
+    // Paths with geometry (CH search + unpacking) between the first pairs.
+    let (t, c) = (Instant::now(), cpu_s());
+    let pairs = 20.min(snaps.len() / 2);
+    let mut points = 0usize;
+    for i in 0..pairs {
+        let p = router.path(&snaps[i], &snaps[pairs + i]);
+        let want = m[i * k + pairs + i];
+        assert_eq!(
+            p.as_ref().map(|p| p.seconds),
+            (want != UNREACHED_MS).then(|| want as f64 / 1000.0)
+        );
+        points += p.map_or(0, |p| p.coords.len());
+    }
+    println!(
+        "path (CH, unpacked): {} for {pairs} paths ({points} points)",
+        since(t, c)
+    );
+
+    // Snapping: R-tree over every edge segment, then 5,000 random points.
+    let (t, c) = (Instant::now(), cpu_s());
+    let snapper = Snapper::new(&g, SnapOptions::default());
+    println!("snapper build: {}", since(t, c));
+    let (t, c) = (Instant::now(), cpu_s());
+    let (lo, hi) = g
+        .node_xy
+        .iter()
+        .fold(([f64::MAX; 2], [f64::MIN; 2]), |(lo, hi), p| {
+            (
+                [lo[0].min(p[0]), lo[1].min(p[1])],
+                [hi[0].max(p[0]), hi[1].max(p[1])],
+            )
+        });
+    let snapped = (0..5000)
+        .filter_map(|_| {
+            snapper.snap([
+                lo[0] + rng.f64() * (hi[0] - lo[0]),
+                lo[1] + rng.f64() * (hi[1] - lo[1]),
+            ])
+        })
+        .count();
+    println!(
+        "snap 5000 random points: {} ({snapped} within 1000 m)",
+        since(t, c)
+    );
 
     let t = Instant::now();
     let mut st = Staging::new(&out)?;

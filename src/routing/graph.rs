@@ -540,8 +540,8 @@ fn tarjan_scc(first: &[u32], heads: &[u32], used: &[bool]) -> (Vec<u32>, usize) 
     };
     let mut comp = vec![UNSEEN; n];
     let mut comps = 0usize;
-    for s in 0..n {
-        if !used[s] || st.index[s] != UNSEEN {
+    for (s, &is_used) in used.iter().enumerate() {
+        if !is_used || st.index[s] != UNSEEN {
             continue;
         }
         st.enter(s, first);
