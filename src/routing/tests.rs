@@ -480,3 +480,14 @@ fn same_bits_whatever_the_thread_count() {
     let bits = |m: &super::Matrix| m.seconds.iter().map(|s| s.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(&one), bits(&two));
 }
+
+#[test]
+fn empty_network_is_not_an_error() {
+    let (g, rep) = build(&RoadNetwork::default());
+    assert_eq!((g.node_count(), g.edge_count(), rep.components), (0, 0, 0));
+    let snapper = Snapper::new(&g, SnapOptions::default());
+    assert!(snapper.snap([0.0, 0.0]).is_none());
+    assert!(snapper.nearest([f64::NAN, 0.0]).is_none());
+    let router = Router::new(&g);
+    assert_eq!(router.matrix(&[], &[]).seconds, Vec::<f64>::new());
+}
