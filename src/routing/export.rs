@@ -85,6 +85,9 @@ mod tests {
         let header = std::str::from_utf8(&buf[10..10 + header_len]).expect("ascii");
         assert!(header.starts_with("{'descr': '<u4', 'fortran_order': False, 'shape': (3,), }"));
         assert_eq!(buf.len(), 10 + header_len + 12);
-        assert_eq!(&buf[10 + header_len..10 + header_len + 4], &1u32.to_le_bytes());
+        assert_eq!(
+            &buf[10 + header_len..10 + header_len + 4],
+            &1u32.to_le_bytes()
+        );
     }
 }
