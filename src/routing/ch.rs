@@ -26,8 +26,10 @@ use super::graph::RoadGraph;
 use super::snap::Snap;
 
 /// Witness searches stop after settling this many nodes (a missed witness
-/// only adds a needless shortcut, never a wrong time).
+/// only adds a needless shortcut, never a wrong time): fewer when only
+/// estimating a priority, more when contracting.
 const WITNESS_SETTLE_LIMIT: usize = 500;
+const PRIORITY_SETTLE_LIMIT: usize = 40;
 const NO_MID: u32 = u32::MAX;
 
 /// A drive-time matrix in seconds, row-major (`sources × targets`),
@@ -63,6 +65,8 @@ struct UpGraph {
     first: Vec<u32>,
     other: Vec<u32>,
     weight_ms: Vec<u32>,
+    /// The contracted node a shortcut bridges (graph id), or `NO_MID`.
+    mid: Vec<u32>,
 }
 
 impl UpGraph {
@@ -72,6 +76,13 @@ impl UpGraph {
             .iter()
             .copied()
             .zip(self.weight_ms[r].iter().copied())
+    }
+
+    /// Weight and middle node of the edge between `v` and `other` (rank ids).
+    fn find(&self, v: u32, other: u32) -> Option<(u32, u32)> {
+        let r = self.first[v as usize] as usize..self.first[v as usize + 1] as usize;
+        let i = r.start + self.other[r].binary_search(&other).ok()?;
+        Some((self.weight_ms[i], self.mid[i]))
     }
 }
 
@@ -86,8 +97,9 @@ pub struct PrepareReport {
 /// A prepared router over a [`RoadGraph`].
 pub struct Router<'g> {
     graph: &'g RoadGraph,
-    /// Rank (contraction order) of each graph node.
+    /// Rank (contraction order) of each graph node, and the inverse.
     rank: Vec<u32>,
+    node_of_rank: Vec<u32>,
     /// Forward upward edges `v → x` (rank x > rank v), indexed by rank.
     up: UpGraph,
     /// Backward upward edges: at `v`, the edges `u → v` with rank u > rank v.
@@ -144,7 +156,7 @@ impl Contraction {
     }
 
     /// Shortcuts needed if `v` were contracted now.
-    fn shortcuts(&mut self, v: u32) -> Vec<(u32, u32, u32)> {
+    fn shortcuts(&mut self, v: u32, settle_limit: usize) -> Vec<(u32, u32, u32)> {
         let mut found = Vec::new();
         let ins = self.inn[v as usize].clone();
         let outs = &self.out[v as usize].clone();
@@ -155,7 +167,7 @@ impl Contraction {
                 .map(|o| wu as u64 + o.1 as u64)
                 .max();
             let Some(max) = max else { continue };
-            self.witness(u, v, max);
+            self.witness(u, v, max, settle_limit);
             for &(x, wx, _) in outs {
                 let d = wu as u64 + wx as u64;
                 if x != u && self.scratch.dist[x as usize] > d {
@@ -168,7 +180,7 @@ impl Contraction {
     }
 
     /// Dijkstra from `s` avoiding `skip`, up to `max` ms or the settle limit.
-    fn witness(&mut self, s: u32, skip: u32, max: u64) {
+    fn witness(&mut self, s: u32, skip: u32, max: u64, settle_limit: usize) {
         let sc = &mut self.scratch;
         sc.dist[s as usize] = 0;
         sc.touched.push(s);
@@ -178,7 +190,7 @@ impl Contraction {
             if d > sc.dist[v as usize] {
                 continue;
             }
-            if d > max || self.settled >= WITNESS_SETTLE_LIMIT {
+            if d > max || self.settled >= settle_limit {
                 break;
             }
             self.settled += 1;
@@ -218,7 +230,7 @@ impl<'g> Router<'g> {
         let mut deleted = vec![0i64; n];
         let mut prio = vec![0i64; n];
         let priority = |c: &mut Contraction, deleted: &[i64], v: u32| -> i64 {
-            let sc = c.shortcuts(v).len() as i64;
+            let sc = c.shortcuts(v, PRIORITY_SETTLE_LIMIT).len() as i64;
             let degree = (c.inn[v as usize].len() + c.out[v as usize].len()) as i64;
             sc - degree + deleted[v as usize]
         };
@@ -229,14 +241,14 @@ impl<'g> Router<'g> {
         }
         let mut rank = vec![u32::MAX; n];
         let mut next_rank = 0u32;
-        let mut up_lists: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
-        let mut down_lists: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
+        let mut up_lists: Vec<Vec<(u32, u32, u32)>> = vec![Vec::new(); n];
+        let mut down_lists: Vec<Vec<(u32, u32, u32)>> = vec![Vec::new(); n];
         let mut shortcuts_added = 0usize;
         while let Some(Reverse((p, v))) = heap.pop() {
             if rank[v as usize] != u32::MAX || p != prio[v as usize] {
                 continue;
             }
-            let sc = c.shortcuts(v);
+            let sc = c.shortcuts(v, PRIORITY_SETTLE_LIMIT);
             let degree = (c.inn[v as usize].len() + c.out[v as usize].len()) as i64;
             let np = sc.len() as i64 - degree + deleted[v as usize];
             if let Some(Reverse((top, _))) = heap.peek()
@@ -246,16 +258,17 @@ impl<'g> Router<'g> {
                 heap.push(Reverse((np, v)));
                 continue;
             }
+            let sc = c.shortcuts(v, WITNESS_SETTLE_LIMIT);
             rank[v as usize] = next_rank;
             next_rank += 1;
             let outs = std::mem::take(&mut c.out[v as usize]);
             let ins = std::mem::take(&mut c.inn[v as usize]);
-            for &(x, w, _) in &outs {
-                up_lists[v as usize].push((x, w));
+            for &(x, w, mid) in &outs {
+                up_lists[v as usize].push((x, w, mid));
                 c.inn[x as usize].retain(|f| f.0 != v);
             }
-            for &(u, w, _) in &ins {
-                down_lists[v as usize].push((u, w));
+            for &(u, w, mid) in &ins {
+                down_lists[v as usize].push((u, w, mid));
                 c.out[u as usize].retain(|f| f.0 != v);
             }
             shortcuts_added += sc.len();
@@ -271,25 +284,26 @@ impl<'g> Router<'g> {
                 heap.push(Reverse((prio[nb as usize], nb)));
             }
         }
-        let to_csr = |lists: &[Vec<(u32, u32)>]| {
+        let mut node_of_rank: Vec<u32> = vec![0; n];
+        for v in 0..n {
+            node_of_rank[rank[v] as usize] = v as u32;
+        }
+        let to_csr = |lists: &[Vec<(u32, u32, u32)>]| {
             let mut g = UpGraph {
                 first: vec![0; n + 1],
                 ..UpGraph::default()
             };
-            // Rank order, edges sorted by head rank for a stable layout.
-            let mut by_rank: Vec<u32> = vec![0; n];
-            for v in 0..n {
-                by_rank[rank[v] as usize] = v as u32;
-            }
-            for (r, &v) in by_rank.iter().enumerate() {
-                let mut es: Vec<(u32, u32)> = lists[v as usize]
+            // Rank order, edges sorted by the other end's rank (binary search).
+            for (r, &v) in node_of_rank.iter().enumerate() {
+                let mut es: Vec<(u32, u32, u32)> = lists[v as usize]
                     .iter()
-                    .map(|&(x, w)| (rank[x as usize], w))
+                    .map(|&(x, w, mid)| (rank[x as usize], w, mid))
                     .collect();
                 es.sort_unstable();
-                for (x, w) in es {
+                for (x, w, mid) in es {
                     g.other.push(x);
                     g.weight_ms.push(w);
+                    g.mid.push(mid);
                 }
                 g.first[r + 1] = g.other.len() as u32;
             }
@@ -300,6 +314,7 @@ impl<'g> Router<'g> {
         Router {
             graph,
             rank,
+            node_of_rank,
             report: PrepareReport {
                 nodes: n,
                 edges: graph.edge_count(),
@@ -478,38 +493,173 @@ impl<'g> Router<'g> {
     }
 
     /// The fastest route from `s` to `t` with its geometry along the roads,
-    /// or `None` if unreachable. Found by the reference Dijkstra (a single
-    /// route is a debug query; its time equals the matrix entry).
+    /// or `None` if unreachable: a bidirectional upward search, its
+    /// shortcuts unpacked to the original edges. Its time equals the matrix
+    /// entry.
     pub fn path(&self, s: &Snap, t: &Snap) -> Option<Path> {
-        path(self.graph, s, t)
+        let g = self.graph;
+        let fwd = self.search_with_parents(true, &s.source_seeds(g));
+        let bwd = self.search_with_parents(false, &t.target_seeds(g));
+        let meet = fwd
+            .iter()
+            .filter_map(|(&v, f)| bwd.get(&v).map(|b| (f.0 + b.0, v)))
+            .min();
+        let route = meet.map(|(ms, m)| {
+            // Hops in graph direction, as (from, to, ms, mid) in graph ids.
+            let mut hops = Vec::new();
+            let mut v = m;
+            while let Some(&(_, p, w, mid)) = fwd.get(&v).filter(|e| e.1 != NO_MID) {
+                hops.push((
+                    self.node_of_rank[p as usize],
+                    self.node_of_rank[v as usize],
+                    w,
+                    mid,
+                ));
+                v = p;
+            }
+            let start = v;
+            hops.reverse();
+            let mut v = m;
+            while let Some(&(_, p, w, mid)) = bwd.get(&v).filter(|e| e.1 != NO_MID) {
+                hops.push((
+                    self.node_of_rank[v as usize],
+                    self.node_of_rank[p as usize],
+                    w,
+                    mid,
+                ));
+                v = p;
+            }
+            let end = v;
+            Route {
+                ms,
+                start: self.node_of_rank[start as usize],
+                start_ms: fwd[&start].0,
+                edges: self.unpack(&hops),
+                end: self.node_of_rank[end as usize],
+                end_ms: bwd[&end].0,
+            }
+        });
+        assemble(g, s, t, route)
+    }
+
+    /// A full upward search (no stalling) keeping parents: rank id →
+    /// (ms, parent rank or `NO_MID` for a seed, hop ms, hop mid).
+    fn search_with_parents(
+        &self,
+        forward: bool,
+        seeds: &[(u32, u64)],
+    ) -> std::collections::HashMap<u32, (u64, u32, u32, u32)> {
+        let own = if forward { &self.up } else { &self.down };
+        let mut best: std::collections::HashMap<u32, (u64, u32, u32, u32)> = Default::default();
+        let mut heap = BinaryHeap::new();
+        for &(v, d) in seeds {
+            let r = self.rank[v as usize];
+            if best.get(&r).is_none_or(|e| d < e.0) {
+                best.insert(r, (d, NO_MID, 0, NO_MID));
+                heap.push(Reverse((d, r)));
+            }
+        }
+        while let Some(Reverse((d, v))) = heap.pop() {
+            if best.get(&v).is_some_and(|e| d > e.0) {
+                continue;
+            }
+            let r = own.first[v as usize] as usize..own.first[v as usize + 1] as usize;
+            for i in r {
+                let (x, w) = (own.other[i], own.weight_ms[i]);
+                let nd = d + w as u64;
+                if best.get(&x).is_none_or(|e| nd < e.0) {
+                    best.insert(x, (nd, v, w, own.mid[i]));
+                    heap.push(Reverse((nd, x)));
+                }
+            }
+        }
+        best
+    }
+
+    /// Original edges of a list of hierarchy hops `(from, to, ms, mid)`.
+    fn unpack(&self, hops: &[(u32, u32, u32, u32)]) -> Vec<u32> {
+        let g = self.graph;
+        let mut edges = Vec::new();
+        let mut stack: Vec<(u32, u32, u32, u32)> = hops.iter().rev().copied().collect();
+        while let Some((a, b, w, mid)) = stack.pop() {
+            if mid == NO_MID {
+                // The fastest original edge a → b (parallel edges may exist).
+                if let Some(e) = g
+                    .out_edges(a)
+                    .filter(|&e| g.head[e] == b)
+                    .min_by_key(|&e| (g.weight_ms[e], e))
+                {
+                    debug_assert_eq!(g.weight_ms[e], w);
+                    edges.push(e as u32);
+                }
+                continue;
+            }
+            let rm = self.rank[mid as usize];
+            let (ra, rb) = (self.rank[a as usize], self.rank[b as usize]);
+            if let (Some((w1, m1)), Some((w2, m2))) = (self.down.find(rm, ra), self.up.find(rm, rb))
+            {
+                debug_assert_eq!(w1 as u64 + w2 as u64, w as u64);
+                stack.push((mid, b, w2, m2));
+                stack.push((a, mid, w1, m1));
+            }
+        }
+        edges
     }
 }
 
-/// The fastest route by plain Dijkstra, with geometry.
+/// A route through the network between two snaps' seeds.
+struct Route {
+    ms: u64,
+    /// The source seed node it leaves from and that seed's ms.
+    start: u32,
+    start_ms: u64,
+    edges: Vec<u32>,
+    /// The target seed node it arrives at and that seed's ms.
+    end: u32,
+    end_ms: u64,
+}
+
+/// The fastest route by plain Dijkstra, with geometry (the reference for
+/// [`Router::path`]).
 pub fn path(g: &RoadGraph, s: &Snap, t: &Snap) -> Option<Path> {
-    let seeds = s.source_seeds(g);
-    let (dist, pred) = dijkstra::node_times(g, &seeds, UNREACHED_MS);
-    let direct = s.same_edge_ms(t);
-    // Target seeds with their anchor: (node, ms, anchor, reached at the head).
-    let mut tseeds = Vec::new();
-    for (i, a) in t.anchors.iter().enumerate() {
-        tseeds.push((g.tail[a.edge as usize], a.from_tail_ms as u64, i, false));
-        if a.to_head_ms == 0 {
-            tseeds.push((g.head[a.edge as usize], 0, i, true));
-        }
-    }
-    let mut best: Option<(u64, usize)> = None;
-    for (i, &(v, d, _, _)) in tseeds.iter().enumerate() {
+    let (dist, pred) = dijkstra::node_times(g, &s.source_seeds(g), UNREACHED_MS);
+    let mut best: Option<(u64, u32, u64)> = None;
+    for (v, d) in t.target_seeds(g) {
         let dv = dist[v as usize];
-        if dv != UNREACHED_MS && best.is_none_or(|(b, _)| dv + d < b) {
-            best = Some((dv + d, i));
+        if dv != UNREACHED_MS && best.is_none_or(|(b, _, _)| dv + d < b) {
+            best = Some((dv + d, v, d));
         }
     }
+    let route = best.map(|(ms, end, end_ms)| {
+        let mut edges = Vec::new();
+        let mut v = end;
+        while pred[v as usize] != u32::MAX {
+            let e = pred[v as usize];
+            edges.push(e);
+            v = g.tail[e as usize];
+        }
+        edges.reverse();
+        Route {
+            ms,
+            start: v,
+            start_ms: dist[v as usize],
+            edges,
+            end,
+            end_ms,
+        }
+    });
+    assemble(g, s, t, route)
+}
+
+/// The path geometry: the same-edge route if it is at least as fast, else
+/// the route through the network with its partial first and last edges.
+fn assemble(g: &RoadGraph, s: &Snap, t: &Snap, route: Option<Route>) -> Option<Path> {
+    let direct = s.same_edge_ms(t);
     let mut coords = vec![s.point, s.on_road];
     let mut metres = 0.0;
     let network_ms;
-    match (direct, best) {
-        (Some(dm), b) if b.is_none_or(|(bm, _)| dm <= bm) => {
+    match (direct, route) {
+        (Some(dm), r) if r.as_ref().is_none_or(|r| dm <= r.ms) => {
             network_ms = dm;
             let (a, b) = s
                 .anchors
@@ -523,37 +673,28 @@ pub fn path(g: &RoadGraph, s: &Snap, t: &Snap) -> Option<Path> {
             );
             metres += b.from_tail_m - a.from_tail_m;
         }
-        (_, Some((bm, ti))) => {
-            network_ms = bm;
-            let (tv, _, ti, at_head) = tseeds[ti];
-            // Edges back from the target node to a seed.
-            let mut edges = Vec::new();
-            let mut v = tv;
-            while pred[v as usize] != u32::MAX {
-                let e = pred[v as usize];
-                edges.push(e);
-                v = g.tail[e as usize];
-            }
-            edges.reverse();
-            // Which source seed started it: a head seed draws the rest of its edge.
-            let start_d = dist[v as usize];
-            if let Some(a) = s
-                .anchors
-                .iter()
-                .find(|a| g.head[a.edge as usize] == v && a.to_head_ms as u64 == start_d)
-            {
+        (_, Some(route)) => {
+            network_ms = route.ms;
+            let mut check_ms = route.start_ms + route.end_ms;
+            // A source seed at an anchor's head draws the rest of that edge.
+            if let Some(a) = s.anchors.iter().find(|a| {
+                g.head[a.edge as usize] == route.start && a.to_head_ms as u64 == route.start_ms
+            }) {
                 let r = g.geom_range(a.edge);
                 coords.extend_from_slice(&g.geom_xy[r.start + a.segment as usize + 1..r.end]);
                 metres += g.length_m[a.edge as usize] - a.from_tail_m;
             }
-            for &e in &edges {
+            for &e in &route.edges {
                 let r = g.geom_range(e);
                 coords.extend_from_slice(&g.geom_xy[r.start + 1..r.end]);
                 metres += g.length_m[e as usize];
+                check_ms += g.weight_ms[e as usize] as u64;
             }
-            // The target's anchor: a tail seed draws its edge up to the point.
-            if !at_head {
-                let a = &t.anchors[ti];
+            debug_assert_eq!(check_ms, route.ms, "path edges add up to the route time");
+            // A target seed at an anchor's tail draws that edge up to the point.
+            if let Some(a) = t.anchors.iter().find(|a| {
+                g.tail[a.edge as usize] == route.end && a.from_tail_ms as u64 == route.end_ms
+            }) {
                 let r = g.geom_range(a.edge);
                 coords.extend_from_slice(&g.geom_xy[r.start + 1..=r.start + a.segment as usize]);
                 metres += a.from_tail_m;

@@ -56,3 +56,38 @@ pub fn write_u32_npy(values: &[u32], w: &mut impl Write) -> Result<()> {
     }
     Ok(())
 }
+
+/// The edges as CSV for networkx and friends: `tail,head,weight_ms,length_m`
+/// (graph node ids, integer ms, metres to the millimetre), one row per
+/// directed edge in edge order.
+pub fn write_edges_csv(g: &RoadGraph, w: &mut impl Write) -> Result<()> {
+    writeln!(w, "tail,head,weight_ms,length_m")?;
+    for e in 0..g.edge_count() {
+        writeln!(
+            w,
+            "{},{},{},{:.3}",
+            g.tail[e], g.head[e], g.weight_ms[e], g.length_m[e]
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn npy_header_is_aligned_and_describes_the_array() {
+        let mut buf = Vec::new();
+        write_u32_npy(&[1, 2, 3], &mut buf).expect("in memory");
+        let header_len = u16::from_le_bytes([buf[8], buf[9]]) as usize;
+        assert_eq!((10 + header_len) % 64, 0);
+        let header = std::str::from_utf8(&buf[10..10 + header_len]).expect("ascii");
+        assert!(header.starts_with("{'descr': '<u4', 'fortran_order': False, 'shape': (3,), }"));
+        assert_eq!(buf.len(), 10 + header_len + 12);
+        assert_eq!(
+            &buf[10 + header_len..10 + header_len + 4],
+            &1u32.to_le_bytes()
+        );
+    }
+}

@@ -277,11 +277,10 @@ impl RoadGraph {
 
         // 4. Contract pass-through nodes.
         let first = csr_offsets(n_in, segs.iter().map(|s| s.u));
-        let mut in_nb: Vec<Vec<u32>> = vec![Vec::new(); 0];
-        in_nb.resize(n_in, Vec::new());
-        for s in &segs {
-            in_nb[s.v as usize].push(s.u);
-        }
+        // In-neighbours in CSR form, sorted: (v, u) pairs.
+        let mut rev: Vec<(u32, u32)> = segs.iter().map(|s| (s.v, s.u)).collect();
+        rev.sort_unstable();
+        let in_first = csr_offsets(n_in, rev.iter().map(|p| p.0));
         let out_of = |v: u32| &segs[first[v as usize] as usize..first[v as usize + 1] as usize];
         let mut junction = vec![false; n_in];
         let mut pass_count = 0usize;
@@ -290,12 +289,11 @@ impl RoadGraph {
                 continue;
             }
             let outs = out_of(v as u32);
-            let ins = &mut in_nb[v];
-            ins.sort_unstable();
+            let ins = &rev[in_first[v] as usize..in_first[v + 1] as usize];
             let pass = opts.contract_pass_through
                 && match (outs.len(), ins.len()) {
-                    (2, 2) => outs[0].v == ins[0] && outs[1].v == ins[1],
-                    (1, 1) => outs[0].v != ins[0],
+                    (2, 2) => outs[0].v == ins[0].1 && outs[1].v == ins[1].1,
+                    (1, 1) => outs[0].v != ins[0].1,
                     _ => false,
                 };
             junction[v] = !pass;
@@ -508,51 +506,65 @@ fn csr_offsets(n: usize, keys: impl Iterator<Item = u32>) -> Vec<u32> {
 }
 
 /// Strongly connected components of the nodes marked `used`, by an
-/// iterative Tarjan. Returns each node's component and the count.
+/// iterative Tarjan (an explicit call stack of `(node, next edge)`).
+/// Returns each node's component and the count.
 fn tarjan_scc(first: &[u32], heads: &[u32], used: &[bool]) -> (Vec<u32>, usize) {
     const UNSEEN: u32 = u32::MAX;
+    struct State {
+        index: Vec<u32>,
+        low: Vec<u32>,
+        on_stack: Vec<bool>,
+        stack: Vec<u32>,
+        calls: Vec<(u32, u32)>,
+        counter: u32,
+    }
+    impl State {
+        /// Number `w`, put it on the stack and "call" it.
+        fn enter(&mut self, w: usize, first: &[u32]) {
+            self.index[w] = self.counter;
+            self.low[w] = self.counter;
+            self.counter += 1;
+            self.stack.push(w as u32);
+            self.on_stack[w] = true;
+            self.calls.push((w as u32, first[w]));
+        }
+    }
     let n = used.len();
-    let mut index = vec![UNSEEN; n];
-    let mut low = vec![0u32; n];
-    let mut on_stack = vec![false; n];
+    let mut st = State {
+        index: vec![UNSEEN; n],
+        low: vec![0; n],
+        on_stack: vec![false; n],
+        stack: Vec::new(),
+        calls: Vec::new(),
+        counter: 0,
+    };
     let mut comp = vec![UNSEEN; n];
-    let mut stack: Vec<u32> = Vec::new();
-    let mut calls: Vec<(u32, u32)> = Vec::new();
-    let mut counter = 0u32;
     let mut comps = 0usize;
-    for s in 0..n {
-        if !used[s] || index[s] != UNSEEN {
+    for (s, &is_used) in used.iter().enumerate() {
+        if !is_used || st.index[s] != UNSEEN {
             continue;
         }
-        index[s] = counter;
-        low[s] = counter;
-        counter += 1;
-        stack.push(s as u32);
-        on_stack[s] = true;
-        calls.push((s as u32, first[s]));
-        while let Some(&mut (v, ref mut pos)) = calls.last_mut() {
+        st.enter(s, first);
+        while let Some(&(v, pos)) = st.calls.last() {
             let vu = v as usize;
-            if *pos < first[vu + 1] {
-                let w = heads[*pos as usize] as usize;
-                *pos += 1;
-                if index[w] == UNSEEN {
-                    index[w] = counter;
-                    low[w] = counter;
-                    counter += 1;
-                    stack.push(w as u32);
-                    on_stack[w] = true;
-                    calls.push((w as u32, first[w]));
-                } else if on_stack[w] {
-                    low[vu] = low[vu].min(index[w]);
+            if pos < first[vu + 1] {
+                if let Some(top) = st.calls.last_mut() {
+                    top.1 += 1;
+                }
+                let w = heads[pos as usize] as usize;
+                if st.index[w] == UNSEEN {
+                    st.enter(w, first);
+                } else if st.on_stack[w] {
+                    st.low[vu] = st.low[vu].min(st.index[w]);
                 }
             } else {
-                calls.pop();
-                if let Some(&(p, _)) = calls.last() {
-                    low[p as usize] = low[p as usize].min(low[vu]);
+                st.calls.pop();
+                if let Some(&(p, _)) = st.calls.last() {
+                    st.low[p as usize] = st.low[p as usize].min(st.low[vu]);
                 }
-                if low[vu] == index[vu] {
-                    while let Some(w) = stack.pop() {
-                        on_stack[w as usize] = false;
+                if st.low[vu] == st.index[vu] {
+                    while let Some(w) = st.stack.pop() {
+                        st.on_stack[w as usize] = false;
                         comp[w as usize] = comps as u32;
                         if w == v {
                             break;

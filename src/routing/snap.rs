@@ -208,24 +208,28 @@ impl Snap {
     /// Where a search from this point starts: `(node, ms)` for each anchor's
     /// head, and its tail too when the point is at the tail (0 ms along).
     pub fn source_seeds(&self, g: &RoadGraph) -> Vec<(u32, u64)> {
-        let mut seeds = Vec::with_capacity(4);
-        for a in &self.anchors {
-            seeds.push((g.head[a.edge as usize], a.to_head_ms as u64));
-            if a.from_tail_ms == 0 {
-                seeds.push((g.tail[a.edge as usize], 0));
-            }
-        }
-        seeds
+        self.seeds(g, true)
     }
 
     /// How a search reaches this point: `(node, ms)` from each anchor's
     /// tail, and from its head too when the point is at the head.
     pub fn target_seeds(&self, g: &RoadGraph) -> Vec<(u32, u64)> {
+        self.seeds(g, false)
+    }
+
+    fn seeds(&self, g: &RoadGraph, source: bool) -> Vec<(u32, u64)> {
         let mut seeds = Vec::with_capacity(4);
         for a in &self.anchors {
-            seeds.push((g.tail[a.edge as usize], a.from_tail_ms as u64));
-            if a.to_head_ms == 0 {
-                seeds.push((g.head[a.edge as usize], 0));
+            let (tail, head) = (g.tail[a.edge as usize], g.head[a.edge as usize]);
+            // (the end the point travels via, time to it, the end it sits at if any)
+            let (via, ms, at) = if source {
+                (head, a.to_head_ms, (a.from_tail_ms == 0).then_some(tail))
+            } else {
+                (tail, a.from_tail_ms, (a.to_head_ms == 0).then_some(head))
+            };
+            seeds.push((via, ms as u64));
+            if let Some(v) = at {
+                seeds.push((v, 0));
             }
         }
         seeds

@@ -9,7 +9,7 @@
 //!   (80 km/h), both through the lattice junctions;
 //! - every 40th lattice line a motorway (112 km/h = 70 mph) of two one-way
 //!   carriageways with junctions only every 10 km;
-//! - 600 towns: square street grids at 100 m spacing (10 to 60 streets a
+//! - 650 towns: square street grids at 100 m spacing (10 to 60 streets a
 //!   side, most small) at 48 km/h (30 mph), every 4th street one-way
 //!   (alternating), joined at their corners to the nearest rural junction;
 //! - a few small islands of streets with no link (dropped by the SCC step).
@@ -33,7 +33,7 @@ impl Default for SyntheticOptions {
         SyntheticOptions {
             seed: 2026,
             side_km: 360,
-            towns: 600,
+            towns: 650,
             lane_shape_points: 6,
             islands: 5,
         }
@@ -190,6 +190,9 @@ pub fn generate(opts: &SyntheticOptions) -> RoadNetwork {
     }
     // Towns.
     for _ in 0..opts.towns {
+        if side < 3 {
+            break;
+        }
         let r = rng.f64();
         let k = 10 + (r * r * 50.0) as usize;
         let ci = 1 + rng.below(side.saturating_sub(2).max(1));

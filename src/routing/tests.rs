@@ -135,6 +135,21 @@ fn roundabout() {
     assert_eq!(both_ways(&g, &at(&g, 4), &at(&g, 5)), 207.071);
     // N → R1 → R2 → R3 → R0 → E: 100 + 3 × 7.071 + 100 s.
     assert_eq!(both_ways(&g, &at(&g, 5), &at(&g, 4)), 221.213);
+    // The CH path unpacks its shortcuts to the road geometry: N, R1, R2,
+    // R3, R0, E; 2000 m of arms plus 3 × 70.711 m of ring.
+    let p = Router::new(&g).path(&at(&g, 5), &at(&g, 4)).expect("route");
+    assert_eq!(
+        p.coords,
+        vec![
+            [0.0, 1050.0],
+            [0.0, 50.0],
+            [-50.0, 0.0],
+            [0.0, -50.0],
+            [50.0, 0.0],
+            [1050.0, 0.0]
+        ]
+    );
+    assert!((p.metres - (2000.0 + 3.0 * 50.0 * 2f64.sqrt())).abs() < 1e-9);
 }
 
 #[test]
@@ -231,31 +246,25 @@ fn parallel_edges_keep_the_fastest() {
     assert_eq!(both_ways(&g, &at(&g, 0), &at(&g, 1)), 50.0);
     // A slower chain A–M(500,500)–B (1414.2 m at 36 km/h) beside a direct
     // A–B (50 s) is split at M rather than lost, so it can still be snapped to.
-    // (Spurs to C(-1000,0) and D(2000,0) make A and B junctions; without
-    // them the triangle is a cycle of pass-through nodes.)
-    let n = net(
-        &[
-            [0.0, 0.0],
-            [1000.0, 0.0],
-            [500.0, 500.0],
-            [-1000.0, 0.0],
-            [2000.0, 0.0],
-        ],
-        &[
-            (&[0, 1], Both, 72.0),
-            (&[0, 2, 1], Both, 36.0),
-            (&[3, 0], Both, 36.0),
-            (&[1, 4], Both, 36.0),
-        ],
-    );
-    let (g, rep) = build(&n);
+    let (g, rep) = build(&triangle(72.0, 36.0));
     assert_eq!(rep.split_nodes, 1);
     assert_eq!(g.node_count(), 5);
     assert_eq!(both_ways(&g, &at(&g, 1), &at(&g, 0)), 50.0);
     // The direct A–B at 36 km/h (100 s) beside a faster A–M–B at 72 km/h
     // (70.711 s): the direct segment has no node to split at and stays as a
     // parallel edge (so it can be snapped to); routes take the faster chain.
-    let n = net(
+    let (g, rep) = build(&triangle(36.0, 72.0));
+    assert_eq!(rep.parallel_edges_kept, 2);
+    assert_eq!(rep.pass_through_nodes, 1);
+    assert_eq!(both_ways(&g, &at(&g, 0), &at(&g, 1)), 70.711);
+}
+
+/// A direct A(0,0)–B(1000,0) road and a chain A–M(500,500)–B beside it,
+/// at the given speeds. (Spurs to C(-1000,0) and D(2000,0) at 36 km/h make
+/// A and B junctions; without them the triangle is a cycle of pass-through
+/// nodes.)
+fn triangle(direct_kph: f64, chain_kph: f64) -> RoadNetwork {
+    net(
         &[
             [0.0, 0.0],
             [1000.0, 0.0],
@@ -264,16 +273,12 @@ fn parallel_edges_keep_the_fastest() {
             [2000.0, 0.0],
         ],
         &[
-            (&[0, 1], Both, 36.0),
-            (&[0, 2, 1], Both, 72.0),
+            (&[0, 1], Both, direct_kph),
+            (&[0, 2, 1], Both, chain_kph),
             (&[3, 0], Both, 36.0),
             (&[1, 4], Both, 36.0),
         ],
-    );
-    let (g, rep) = build(&n);
-    assert_eq!(rep.parallel_edges_kept, 2);
-    assert_eq!(rep.pass_through_nodes, 1);
-    assert_eq!(both_ways(&g, &at(&g, 0), &at(&g, 1)), 70.711);
+    )
 }
 
 #[test]
@@ -299,24 +304,18 @@ fn one_way_dead_end_and_backward_way_dropped() {
 #[test]
 fn bad_ways_are_counted_not_fatal() {
     let mut n = one_way_block();
-    n.ways.push(Way {
-        id: 77,
-        class: RoadClass::Other,
-        nodes: vec![0, 99],
-        direction: Both,
-        speed_kph: 30.0,
-        fixed_seconds: None,
-        name: String::new(),
-    });
-    n.ways.push(Way {
-        id: 78,
-        class: RoadClass::Other,
-        nodes: vec![0, 2],
-        direction: Both,
-        speed_kph: 0.0,
-        fixed_seconds: None,
-        name: String::new(),
-    });
+    // Way 77 points at node 99 (there are 4); way 78 has speed 0 and no fixed time.
+    for (id, nodes, kph) in [(77, vec![0, 99], 30.0), (78, vec![0, 2], 0.0)] {
+        n.ways.push(Way {
+            id,
+            class: RoadClass::Other,
+            nodes,
+            direction: Both,
+            speed_kph: kph,
+            fixed_seconds: None,
+            name: String::new(),
+        });
+    }
     let (_, rep) = build(&n);
     assert_eq!(rep.invalid_ways, 2);
     assert_eq!(rep.invalid_way_ids, vec![77, 78]);
@@ -383,6 +382,10 @@ fn check_matrix(g: &RoadGraph, pts: &[[f64; 2]]) {
             if ms != UNREACHED_MS {
                 let p = router.path(s, t).expect("reachable");
                 assert_eq!(p.seconds.to_bits(), want.to_bits());
+                assert_eq!(p.coords.first(), Some(&s.point));
+                assert_eq!(p.coords.last(), Some(&t.point));
+                let reference = super::ch::path(g, s, t).expect("reachable");
+                assert_eq!(reference.seconds.to_bits(), want.to_bits());
             }
         }
         // Bounded one-to-many agrees with the reference.
@@ -476,4 +479,15 @@ fn same_bits_whatever_the_thread_count() {
     let two = run(2);
     let bits = |m: &super::Matrix| m.seconds.iter().map(|s| s.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(&one), bits(&two));
+}
+
+#[test]
+fn empty_network_is_not_an_error() {
+    let (g, rep) = build(&RoadNetwork::default());
+    assert_eq!((g.node_count(), g.edge_count(), rep.components), (0, 0, 0));
+    let snapper = Snapper::new(&g, SnapOptions::default());
+    assert!(snapper.snap([0.0, 0.0]).is_none());
+    assert!(snapper.nearest([f64::NAN, 0.0]).is_none());
+    let router = Router::new(&g);
+    assert_eq!(router.matrix(&[], &[]).seconds, Vec::<f64>::new());
 }
