@@ -469,13 +469,7 @@ fn finish(
     let invalid: Vec<(usize, String)> = areas
         .par_iter()
         .enumerate()
-        .filter_map(|(i, a)| {
-            use geo::Validation;
-            a.geometry
-                .check_validation()
-                .err()
-                .map(|e| (i, e.to_string()))
-        })
+        .filter_map(|(i, a)| super::validity::invalid_reason(&a.geometry).map(|why| (i, why)))
         .collect();
     for (i, why) in invalid {
         notices.push(Notice {
