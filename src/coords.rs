@@ -199,13 +199,13 @@ pub fn wgs84_to_bng(lon_deg: f64, lat_deg: f64) -> Bng {
     let (a, b) = (AIRY_1830.a, AIRY_1830.b);
     let e2 = 1.0 - (b * b) / (a * a);
     let ep2 = (a * a - b * b) / (b * b);
-    let pxy = x.hypot(y);
+    let pxy = (x * x + y * y).sqrt();
     let t = (z * a) / (pxy * b);
     let c_theta = 1.0 / (1.0 + t * t).sqrt();
     let s_theta = t * c_theta;
     let num = z + ep2 * b * s_theta * s_theta * s_theta;
     let den = pxy - e2 * a * c_theta * c_theta * c_theta;
-    let r = num.hypot(den);
+    let r = (num * num + den * den).sqrt();
     let (slat, clat) = (num / r, den / r);
     let lat = num.atan2(den);
     let lon = y.atan2(x);
