@@ -550,6 +550,42 @@ fn scan_collection(b: &[u8]) -> Option<TopLevel> {
     (s.pos == b.len()).then_some(top)
 }
 
+/// Is `c` one of the bytes that matter inside a JSON array or object
+/// (outside strings): a quote or a bracket?
+fn is_structural(c: u8) -> bool {
+    matches!(c, b'"' | b'[' | b']' | b'{' | b'}')
+}
+
+/// The index of the first quote or bracket in `b`. Eight bytes at a time:
+/// `[`, `]`, `{` and `}` (0x5B 0x5D 0x7B 0x7D) are exactly the bytes with
+/// `c & 0xD9 == 0x59` apart from `Y _ y DEL`, so one masked compare and one
+/// for `"` find candidates with the usual zero-byte test; the lowest flagged
+/// byte of a word is always a true match of the masked compare, and is
+/// checked against the five.
+fn next_structural(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut i = 0;
+    while i + 8 <= b.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&b[i..i + 8]);
+        let w = u64::from_le_bytes(word);
+        let hits = zero_bytes((w & (ONES * 0xD9)) ^ (ONES * 0x59)) | zero_bytes(w ^ (ONES * 0x22));
+        if hits != 0 {
+            let k = i + (hits.trailing_zeros() / 8) as usize;
+            if is_structural(b[k]) {
+                return Some(k);
+            }
+            // `Y`, `_`, `y` or DEL: go on after it.
+            i = k + 1;
+            continue;
+        }
+        i += 8;
+    }
+    b[i..].iter().position(|&c| is_structural(c)).map(|k| i + k)
+}
+
 /// A cursor that locates JSON values without parsing them.
 struct Scanner<'a> {
     b: &'a [u8],
@@ -603,20 +639,21 @@ impl Scanner<'_> {
             b'{' | b'[' => {
                 let mut depth = 0usize;
                 loop {
-                    match self.peek()? {
+                    self.pos += next_structural(&self.b[self.pos..])?;
+                    match self.b[self.pos] {
                         b'"' => {
                             self.string()?;
                             continue;
                         }
                         b'{' | b'[' => depth += 1,
-                        b'}' | b']' => {
+                        // `next_structural` stops only at these five bytes.
+                        _ => {
                             depth -= 1;
                             if depth == 0 {
                                 self.pos += 1;
                                 break;
                             }
                         }
-                        _ => {}
                     }
                     self.pos += 1;
                 }
@@ -702,6 +739,54 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(fc.features[1].geometry.is_none());
+    }
+
+    #[test]
+    fn next_structural_agrees_with_a_byte_loop() {
+        // Random bytes drawn mostly from JSON's alphabet plus the four
+        // look-alikes of the masked compare (Y _ y DEL).
+        let alphabet = b"0123456789.,-e []{}\"Y_y\x7fZ:";
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for len in 0..300 {
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    alphabet[(x % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            for start in 0..bytes.len().min(9) {
+                let b = &bytes[start..];
+                let want = b.iter().position(|&c| is_structural(c));
+                assert_eq!(next_structural(b), want, "{:?}", String::from_utf8_lossy(b));
+            }
+        }
+    }
+
+    #[test]
+    fn split_handles_escapes_nesting_and_other_members() {
+        let src = br#"{"name":"a \"quoted\" [name]","type":"FeatureCollection","bbox":[0,1,2,3],
+          "features":[
+            {"type":"Feature","properties":{"k":"}{]["},"geometry":{"coordinates":[[1,2],[3,4]],"type":"LineString"}},
+            {"type":"Feature","properties":{"Yy_":[{"x":[]}]},"geometry":null}
+          ]}"#;
+        let fc = read_feature_collection(Path::new("x.geojson"), src).unwrap();
+        assert_eq!(fc.crs, Crs::Wgs84);
+        assert_eq!(fc.features.len(), 2);
+        match &fc.features[0].geometry {
+            Some(Geometry::LineString { coordinates }) => {
+                assert_eq!(coordinates, &[Position([1.0, 2.0]), Position([3.0, 4.0])])
+            }
+            other => panic!("{other:?}"),
+        }
+        // A feature that is not valid JSON names its feature and line.
+        let bad = b"{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\"},\n{\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,]}}]}";
+        let err = read_feature_collection(Path::new("b.geojson"), bad)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("feature 2") && err.contains("line 3"), "{err}");
     }
 
     #[test]
