@@ -231,7 +231,7 @@ mod tests {
             })
             .collect();
         // Sometimes repeat a point, to make zero-length segments.
-        if n > 2 && rng.next() % 4 == 0 {
+        if n > 2 && rng.next().is_multiple_of(4) {
             let k = (rng.next() as usize) % (n - 1);
             pts.insert(k + 1, pts[k]);
         }
