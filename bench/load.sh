@@ -20,7 +20,9 @@
 #   cargo build --release --example load_england
 # Run:
 #   bench/load.sh [DATA_DIR] [RUNS]     # DATA_DIR defaults to $PCN_ATLAS_DATA or ../shared/data
-# Set STAGES=1 to also print our per-stage breakdown once.
+# Set STAGES=1 to also print our per-stage breakdown once, and BEFORE=PATH
+# to time another build of load_england too (e.g. one built from an older
+# commit, to show a change).
 #
 # The machine is shared: quote figures with `lscpu` and the load average
 # printed at the start and end, and prefer a quiet machine.
@@ -47,6 +49,7 @@ measure() { # name command...: append "wall_s rss_mb" to $tmp/name
 }
 for i in $(seq "$runs"); do
   measure ours "$ours" "$data/england"
+  [ -n "${BEFORE:-}" ] && measure before "$BEFORE" "$data/england"
   measure geopandas python3 bench/load_geopandas.py "$data/england"
   echo "run $i/$runs: ours $(tail -1 "$tmp/ours"), geopandas $(tail -1 "$tmp/geopandas") (wall s, peak RSS MB)" >&2
 done
@@ -55,6 +58,9 @@ median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2
 ow=$(cut -d' ' -f1 "$tmp/ours" | median); om=$(cut -d' ' -f2 "$tmp/ours" | median)
 gw=$(cut -d' ' -f1 "$tmp/geopandas" | median); gm=$(cut -d' ' -f2 "$tmp/geopandas" | median)
 printf '\n| loader (median of %s runs) | wall s | peak RSS MB |\n|---|---:|---:|\n' "$runs"
+if [ -n "${BEFORE:-}" ]; then
+  printf '| before (%s) | %s | %s |\n' "$BEFORE" "$(cut -d' ' -f1 "$tmp/before" | median)" "$(cut -d' ' -f2 "$tmp/before" | median)"
+fi
 printf '| pcn-atlas load_areas | %s | %s |\n' "$ow" "$om"
 printf '| geopandas + pandas joins | %s | %s |\n' "$gw" "$gm"
 awk -v ow="$ow" -v gw="$gw" -v om="$om" -v gm="$gm" \
