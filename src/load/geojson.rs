@@ -356,8 +356,8 @@ impl SplitCollection<'_> {
         self.spans.is_empty()
     }
 
-    /// Parse feature `i` (0-based); errors name the file, the feature
-    /// (1-based) and the line and column in the file.
+    /// Parse feature `i` (0-based, below [`Self::len`]); errors name the
+    /// file, the feature (1-based) and the line and column in the file.
     pub fn parse(&self, path: &Path, i: usize) -> Result<Feature> {
         let (start, end) = self.spans[i];
         serde_json::from_slice(&self.body[start..end]).map_err(|e| {
