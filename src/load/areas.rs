@@ -3,7 +3,9 @@
 //! separate CSVs on the area code.
 
 use super::columns as c;
-use super::geojson::{Crs, Geometry, Position, prop, read_feature_collection, value_text};
+use super::geojson::{
+    Crs, Geometry, Position, SplitCollection, prop, split_feature_collection, value_text,
+};
 use super::table::{ColumnSpec, Table, parse_count, parse_f64};
 use crate::coords::{check_bng, check_wgs84, wgs84_to_bng};
 use crate::model::{Area, CentroidSource, InputFile, Notice, Ruc};
@@ -63,34 +65,23 @@ pub fn load_areas(path: &Path, joins: &AreaJoins<'_>) -> Result<LoadedAreas> {
 
 fn read_geojson_areas(path: &Path) -> Result<(Crs, Vec<RawArea>, InputFile)> {
     let bytes = std::fs::read(path).map_err(|e| anyhow!("{}: cannot read: {e}", path.display()))?;
-    let sha256 = super::text::sha256_hex(&bytes);
-    let fc = read_feature_collection(path, &bytes)?;
+    // Hash the file while its features are parsed.
+    let (sha256, parsed) = rayon::join(
+        || super::text::sha256_hex(&bytes),
+        || -> Result<(Crs, Vec<Result<RawArea>>)> {
+            let split = split_feature_collection(path, &bytes)?;
+            let crs = split.crs;
+            let raw = (0..split.len())
+                .into_par_iter()
+                .map(|i| geojson_area(path, &split, i))
+                .collect();
+            Ok((crs, raw))
+        },
+    );
+    let (crs, raw) = parsed?;
     drop(bytes);
-    let crs = fc.crs;
-    let raw: Vec<RawArea> = fc
-        .features
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let feature = i + 1;
-            let props = f.properties.unwrap_or_default();
-            let code = area_code(path, feature, &props)?;
-            let at = || format!("{}: feature {feature} ({code})", path.display());
-            let polys: Vec<Vec<Vec<Position>>> = match f.geometry {
-                Some(Geometry::Polygon { coordinates }) => vec![coordinates],
-                Some(Geometry::MultiPolygon { coordinates }) => coordinates,
-                Some(other) => bail!(
-                    "{}: geometry is a {}, expected Polygon or MultiPolygon",
-                    at(),
-                    other.type_name()
-                ),
-                None => bail!("{}: has no geometry", at()),
-            };
-            let geometry =
-                to_multipolygon(&polys, crs).map_err(|why| anyhow!("{}: {why}", at()))?;
-            raw_area(path, feature, code, &props, crs, geometry)
-        })
-        .collect::<Result<_>>()?;
+    // The first error in file order, whatever the thread count.
+    let raw: Vec<RawArea> = raw.into_iter().collect::<Result<_>>()?;
     let input = InputFile {
         role: "areas".into(),
         path: path.display().to_string(),
@@ -98,6 +89,28 @@ fn read_geojson_areas(path: &Path) -> Result<(Crs, Vec<RawArea>, InputFile)> {
         rows: raw.len() as u64,
     };
     Ok((crs, raw, input))
+}
+
+/// Parse feature `i` and turn it into an area in BNG.
+fn geojson_area(path: &Path, split: &SplitCollection<'_>, i: usize) -> Result<RawArea> {
+    let crs = split.crs;
+    let f = split.parse(path, i)?;
+    let feature = i + 1;
+    let props = f.properties.unwrap_or_default();
+    let code = area_code(path, feature, &props)?;
+    let at = || format!("{}: feature {feature} ({code})", path.display());
+    let polys: Vec<Vec<Vec<Position>>> = match f.geometry {
+        Some(Geometry::Polygon { coordinates }) => vec![coordinates],
+        Some(Geometry::MultiPolygon { coordinates }) => coordinates,
+        Some(other) => bail!(
+            "{}: geometry is a {}, expected Polygon or MultiPolygon",
+            at(),
+            other.type_name()
+        ),
+        None => bail!("{}: has no geometry", at()),
+    };
+    let geometry = to_multipolygon(&polys, crs).map_err(|why| anyhow!("{}: {why}", at()))?;
+    raw_area(path, feature, code, &props, crs, geometry)
 }
 
 fn read_shp_areas(path: &Path) -> Result<(Crs, Vec<RawArea>, InputFile)> {
@@ -469,13 +482,7 @@ fn finish(
     let invalid: Vec<(usize, String)> = areas
         .par_iter()
         .enumerate()
-        .filter_map(|(i, a)| {
-            use geo::Validation;
-            a.geometry
-                .check_validation()
-                .err()
-                .map(|e| (i, e.to_string()))
-        })
+        .filter_map(|(i, a)| super::validity::invalid_reason(&a.geometry).map(|why| (i, why)))
         .collect();
     for (i, why) in invalid {
         notices.push(Notice {

@@ -45,8 +45,14 @@ impl<'de> Deserialize<'de> for Position {
 }
 
 /// The geometries pcn-atlas reads.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "type")]
+///
+/// Deserialised by hand rather than with `#[serde(tag = "type")]`: serde's
+/// internally tagged enums buffer the whole geometry in a generic tree first,
+/// which for the national LSOA file cost more than the parsing itself. When
+/// `type` comes before `coordinates` (as every writer we know puts it) the
+/// coordinates go straight into their typed vectors; otherwise they are read
+/// into a generic nested list and converted once the type is known.
+#[derive(Debug)]
 pub enum Geometry {
     Point {
         coordinates: Position,
@@ -71,6 +77,221 @@ pub enum Geometry {
     },
 }
 
+const GEOMETRY_TYPES: &[&str] = &[
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+];
+
+/// Coordinates read before the geometry's `type`: numbers or nested lists.
+enum Nested {
+    Number(f64),
+    List(Vec<Nested>),
+}
+
+impl<'de> Deserialize<'de> for Nested {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Nested;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number or a list of coordinates")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Nested, E> {
+                Ok(Nested::Number(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Nested, E> {
+                Ok(Nested::Number(v as f64))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Nested, E> {
+                Ok(Nested::Number(v as f64))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Nested, A::Error> {
+                let mut items = Vec::new();
+                while let Some(x) = seq.next_element()? {
+                    items.push(x);
+                }
+                Ok(Nested::List(items))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Nested {
+    fn list<E: de::Error>(self, what: &str) -> std::result::Result<Vec<Nested>, E> {
+        match self {
+            Nested::List(v) => Ok(v),
+            Nested::Number(n) => Err(E::custom(format!("expected {what}, found the number {n}"))),
+        }
+    }
+
+    fn position<E: de::Error>(self) -> std::result::Result<Position, E> {
+        let items = self.list("a position [x, y]")?;
+        let mut nums = items.into_iter().map(|x| match x {
+            Nested::Number(n) => Ok(n),
+            Nested::List(_) => Err(E::custom("expected a number in a position, found a list")),
+        });
+        match (nums.next(), nums.next()) {
+            (Some(x), Some(y)) => {
+                for z in nums {
+                    z?;
+                }
+                Ok(Position([x?, y?]))
+            }
+            _ => Err(E::custom("a position needs at least 2 numbers")),
+        }
+    }
+
+    fn positions<E: de::Error>(self) -> std::result::Result<Vec<Position>, E> {
+        self.list("a list of positions")?
+            .into_iter()
+            .map(Nested::position)
+            .collect()
+    }
+
+    fn rings<E: de::Error>(self) -> std::result::Result<Vec<Vec<Position>>, E> {
+        self.list("a list of rings or lines")?
+            .into_iter()
+            .map(Nested::positions)
+            .collect()
+    }
+
+    fn polygons<E: de::Error>(self) -> std::result::Result<Vec<Vec<Vec<Position>>>, E> {
+        self.list("a list of polygons")?
+            .into_iter()
+            .map(Nested::rings)
+            .collect()
+    }
+}
+
+/// The members of a geometry object that we read.
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "lowercase")]
+enum GeometryKey {
+    Type,
+    Coordinates,
+    Geometries,
+    #[serde(other)]
+    Other,
+}
+
+/// Coordinates of a geometry, typed or still generic.
+enum Coordinates {
+    Typed(Geometry),
+    Nested(Nested),
+}
+
+impl<'de> Deserialize<'de> for Geometry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Geometry;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a GeoJSON geometry object")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Geometry, A::Error> {
+                let mut kind: Option<String> = None;
+                let mut coords: Option<Coordinates> = None;
+                let mut geometries: Option<Vec<Geometry>> = None;
+                while let Some(key) = map.next_key::<GeometryKey>()? {
+                    match key {
+                        GeometryKey::Type => {
+                            if kind.is_some() {
+                                return Err(de::Error::duplicate_field("type"));
+                            }
+                            let k: String = map.next_value()?;
+                            if !GEOMETRY_TYPES.contains(&k.as_str()) {
+                                return Err(de::Error::unknown_variant(&k, GEOMETRY_TYPES));
+                            }
+                            kind = Some(k);
+                        }
+                        GeometryKey::Coordinates => {
+                            if coords.is_some() {
+                                return Err(de::Error::duplicate_field("coordinates"));
+                            }
+                            coords = Some(match kind.as_deref() {
+                                Some("Point") => Coordinates::Typed(Geometry::Point {
+                                    coordinates: map.next_value()?,
+                                }),
+                                Some("MultiPoint") => Coordinates::Typed(Geometry::MultiPoint {
+                                    coordinates: map.next_value()?,
+                                }),
+                                Some("LineString") => Coordinates::Typed(Geometry::LineString {
+                                    coordinates: map.next_value()?,
+                                }),
+                                Some("MultiLineString") => {
+                                    Coordinates::Typed(Geometry::MultiLineString {
+                                        coordinates: map.next_value()?,
+                                    })
+                                }
+                                Some("Polygon") => Coordinates::Typed(Geometry::Polygon {
+                                    coordinates: map.next_value()?,
+                                }),
+                                Some("MultiPolygon") => {
+                                    Coordinates::Typed(Geometry::MultiPolygon {
+                                        coordinates: map.next_value()?,
+                                    })
+                                }
+                                _ => Coordinates::Nested(map.next_value()?),
+                            });
+                        }
+                        GeometryKey::Geometries => {
+                            if geometries.is_some() {
+                                return Err(de::Error::duplicate_field("geometries"));
+                            }
+                            geometries = Some(map.next_value()?);
+                        }
+                        GeometryKey::Other => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let kind = kind.ok_or_else(|| de::Error::missing_field("type"))?;
+                if kind == "GeometryCollection" {
+                    let geometries =
+                        geometries.ok_or_else(|| de::Error::missing_field("geometries"))?;
+                    return Ok(Geometry::GeometryCollection { geometries });
+                }
+                match coords.ok_or_else(|| de::Error::missing_field("coordinates"))? {
+                    Coordinates::Typed(g) => Ok(g),
+                    Coordinates::Nested(n) => Ok(match kind.as_str() {
+                        "Point" => Geometry::Point {
+                            coordinates: n.position()?,
+                        },
+                        "MultiPoint" => Geometry::MultiPoint {
+                            coordinates: n.positions()?,
+                        },
+                        "LineString" => Geometry::LineString {
+                            coordinates: n.positions()?,
+                        },
+                        "MultiLineString" => Geometry::MultiLineString {
+                            coordinates: n.rings()?,
+                        },
+                        "Polygon" => Geometry::Polygon {
+                            coordinates: n.rings()?,
+                        },
+                        _ => Geometry::MultiPolygon {
+                            coordinates: n.polygons()?,
+                        },
+                    }),
+                }
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
 impl Geometry {
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -93,16 +314,6 @@ pub struct Feature {
     pub geometry: Option<Geometry>,
 }
 
-#[derive(Deserialize)]
-struct Collection {
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(default)]
-    crs: Option<Value>,
-    #[serde(default)]
-    features: Vec<Feature>,
-}
-
 /// The coordinate reference system of a file's coordinates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Crs {
@@ -118,32 +329,349 @@ pub struct FeatureCollection {
     pub features: Vec<Feature>,
 }
 
-/// Read a GeoJSON FeatureCollection from a file.
-pub fn read_feature_collection(path: &Path, bytes: &[u8]) -> Result<FeatureCollection> {
+/// A FeatureCollection whose features have been found but not yet parsed,
+/// so that they can be parsed in parallel (and each turned into its final
+/// form straight away, without holding every parsed feature at once).
+///
+/// A byte scanner walks the top-level object and the `features` array,
+/// skipping strings (with their escapes) and counting brackets; it only
+/// locates values. Each feature is then parsed strictly by serde_json, and
+/// anything the scanner cannot follow is handed to serde_json whole, so a
+/// malformed file gets serde_json's own error with its line and column.
+pub struct SplitCollection<'a> {
+    pub crs: Crs,
+    body: &'a [u8],
+    /// Byte ranges of the features within `body`, in file order.
+    spans: Vec<(usize, usize)>,
+}
+
+impl SplitCollection<'_> {
+    /// How many features there are.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether there are no features.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Parse feature `i` (0-based, below [`Self::len`]); errors name the
+    /// file, the feature (1-based) and the line and column in the file.
+    pub fn parse(&self, path: &Path, i: usize) -> Result<Feature> {
+        let (start, end) = self.spans[i];
+        serde_json::from_slice(&self.body[start..end]).map_err(|e| {
+            let (line, column) = line_column(self.body, start, &e);
+            anyhow!(
+                "{}: feature {}: not valid GeoJSON (line {line}, column {column}): {e}",
+                path.display(),
+                i + 1
+            )
+        })
+    }
+}
+
+/// The line and column in `body` of serde_json's error `e` in the value
+/// that starts at byte `start`.
+fn line_column(body: &[u8], start: usize, e: &serde_json::Error) -> (usize, usize) {
+    let before = &body[..start];
+    let line0 = memchr::memchr_iter(b'\n', before).count();
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |k| k + 1);
+    if e.line() <= 1 {
+        (line0 + 1, start - line_start + e.column())
+    } else {
+        (line0 + e.line(), e.column())
+    }
+}
+
+/// Locate a FeatureCollection's features (see [`SplitCollection`]).
+pub fn split_feature_collection<'a>(path: &Path, bytes: &'a [u8]) -> Result<SplitCollection<'a>> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let c: Collection = serde_json::from_slice(body).map_err(|e| {
+    let not_json = |e: serde_json::Error| {
         anyhow!(
             "{}: not valid GeoJSON (line {}, column {}): {e}",
             path.display(),
             e.line(),
             e.column()
         )
-    })?;
-    if c.kind != "FeatureCollection" {
+    };
+    let Some(top) = scan_collection(body) else {
+        // serde_json says what is wrong, with its line and column.
+        serde_json::from_slice::<de::IgnoredAny>(body).map_err(not_json)?;
         bail!(
-            "{}: expected a GeoJSON FeatureCollection, found type `{}`",
-            path.display(),
-            c.kind
+            "{}: expected a GeoJSON FeatureCollection: an object with `type` and a `features` array",
+            path.display()
+        );
+    };
+    if let Some(key) = top.duplicate {
+        bail!(
+            "{}: not valid GeoJSON: the member `{key}` appears twice",
+            path.display()
         );
     }
-    let crs = match &c.crs {
-        None | Some(Value::Null) => Crs::Wgs84,
-        Some(v) => parse_crs(v).with_context(|| format!("{}: `crs` member", path.display()))?,
+    let kind: String = match top.kind {
+        None => bail!(
+            "{}: not valid GeoJSON: no `type` member (expected \"FeatureCollection\")",
+            path.display()
+        ),
+        Some((a, b)) => serde_json::from_slice(&body[a..b]).map_err(|e| {
+            let (line, column) = line_column(body, a, &e);
+            anyhow!(
+                "{}: not valid GeoJSON (line {line}, column {column}): `type`: {e}",
+                path.display()
+            )
+        })?,
     };
-    Ok(FeatureCollection {
+    if kind != "FeatureCollection" {
+        bail!(
+            "{}: expected a GeoJSON FeatureCollection, found type `{kind}`",
+            path.display()
+        );
+    }
+    let crs = match top.crs {
+        None => Crs::Wgs84,
+        Some((a, b)) => {
+            let v: Value = serde_json::from_slice(&body[a..b]).map_err(not_json)?;
+            if v.is_null() {
+                Crs::Wgs84
+            } else {
+                parse_crs(&v).with_context(|| format!("{}: `crs` member", path.display()))?
+            }
+        }
+    };
+    Ok(SplitCollection {
         crs,
-        features: c.features,
+        body,
+        spans: top.features,
     })
+}
+
+/// Read a GeoJSON FeatureCollection from a file's bytes, parsing the
+/// features in parallel. The first error in file order is returned.
+pub fn read_feature_collection(path: &Path, bytes: &[u8]) -> Result<FeatureCollection> {
+    use rayon::prelude::*;
+    let split = split_feature_collection(path, bytes)?;
+    let parsed: Vec<Result<Feature>> = (0..split.len())
+        .into_par_iter()
+        .map(|i| split.parse(path, i))
+        .collect();
+    Ok(FeatureCollection {
+        crs: split.crs,
+        features: parsed.into_iter().collect::<Result<_>>()?,
+    })
+}
+
+/// What the scanner found in the top-level object.
+struct TopLevel {
+    kind: Option<(usize, usize)>,
+    crs: Option<(usize, usize)>,
+    features: Vec<(usize, usize)>,
+    duplicate: Option<&'static str>,
+}
+
+/// Walk the top-level object; `None` when the bytes are not shaped like a
+/// JSON object (serde_json then explains).
+fn scan_collection(b: &[u8]) -> Option<TopLevel> {
+    let mut s = Scanner { b, pos: 0 };
+    let mut top = TopLevel {
+        kind: None,
+        crs: None,
+        features: Vec::new(),
+        duplicate: None,
+    };
+    let mut seen_features = false;
+    s.ws();
+    s.expect(b'{')?;
+    s.ws();
+    if s.peek()? == b'}' {
+        s.pos += 1;
+    } else {
+        loop {
+            s.ws();
+            let (ks, ke) = s.string()?;
+            let raw_key = &b[ks + 1..ke - 1];
+            let key: std::borrow::Cow<[u8]> = if raw_key.contains(&b'\\') {
+                let k: String = serde_json::from_slice(&b[ks..ke]).ok()?;
+                k.into_bytes().into()
+            } else {
+                raw_key.into()
+            };
+            s.ws();
+            s.expect(b':')?;
+            s.ws();
+            match &key[..] {
+                b"features" => {
+                    if seen_features {
+                        top.duplicate.get_or_insert("features");
+                    }
+                    seen_features = true;
+                    top.features.clear();
+                    s.expect(b'[')?;
+                    s.ws();
+                    if s.peek()? == b']' {
+                        s.pos += 1;
+                    } else {
+                        loop {
+                            top.features.push(s.value()?);
+                            s.ws();
+                            match s.next()? {
+                                b',' => s.ws(),
+                                b']' => break,
+                                _ => return None,
+                            }
+                        }
+                    }
+                }
+                b"type" => {
+                    let v = s.value()?;
+                    if top.kind.replace(v).is_some() {
+                        top.duplicate.get_or_insert("type");
+                    }
+                }
+                b"crs" => {
+                    let v = s.value()?;
+                    if top.crs.replace(v).is_some() {
+                        top.duplicate.get_or_insert("crs");
+                    }
+                }
+                _ => {
+                    s.value()?;
+                }
+            }
+            s.ws();
+            match s.next()? {
+                b',' => continue,
+                b'}' => break,
+                _ => return None,
+            }
+        }
+    }
+    s.ws();
+    (s.pos == b.len()).then_some(top)
+}
+
+/// Is `c` one of the bytes that matter inside a JSON array or object
+/// (outside strings): a quote or a bracket?
+fn is_structural(c: u8) -> bool {
+    matches!(c, b'"' | b'[' | b']' | b'{' | b'}')
+}
+
+/// The index of the first quote or bracket in `b`. Eight bytes at a time:
+/// `[`, `]`, `{` and `}` (0x5B 0x5D 0x7B 0x7D) are exactly the bytes with
+/// `c & 0xD9 == 0x59` apart from `Y _ y DEL`, so one masked compare and one
+/// for `"` find candidates with the usual zero-byte test; the lowest flagged
+/// byte of a word is always a true match of the masked compare, and is
+/// checked against the five.
+fn next_structural(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut i = 0;
+    while i + 8 <= b.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&b[i..i + 8]);
+        let w = u64::from_le_bytes(word);
+        let hits = zero_bytes((w & (ONES * 0xD9)) ^ (ONES * 0x59)) | zero_bytes(w ^ (ONES * 0x22));
+        if hits != 0 {
+            let k = i + (hits.trailing_zeros() / 8) as usize;
+            if is_structural(b[k]) {
+                return Some(k);
+            }
+            // `Y`, `_`, `y` or DEL: go on after it.
+            i = k + 1;
+            continue;
+        }
+        i += 8;
+    }
+    b[i..].iter().position(|&c| is_structural(c)).map(|k| i + k)
+}
+
+/// A cursor that locates JSON values without parsing them.
+struct Scanner<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+impl Scanner<'_> {
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.pos).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let c = self.peek()?;
+        self.pos += 1;
+        Some(c)
+    }
+
+    fn expect(&mut self, c: u8) -> Option<()> {
+        (self.next()? == c).then_some(())
+    }
+
+    /// A string starting here; its span including the quotes.
+    fn string(&mut self) -> Option<(usize, usize)> {
+        let start = self.pos;
+        self.expect(b'"')?;
+        loop {
+            let k = memchr::memchr2(b'"', b'\\', &self.b[self.pos..])?;
+            self.pos += k;
+            if self.b[self.pos] == b'\\' {
+                self.pos += 2;
+            } else {
+                self.pos += 1;
+                return Some((start, self.pos));
+            }
+        }
+    }
+
+    /// Any value starting here; its span.
+    fn value(&mut self) -> Option<(usize, usize)> {
+        let start = self.pos;
+        match self.peek()? {
+            b'"' => {
+                self.string()?;
+            }
+            b'{' | b'[' => {
+                let mut depth = 0usize;
+                loop {
+                    self.pos += next_structural(&self.b[self.pos..])?;
+                    match self.b[self.pos] {
+                        b'"' => {
+                            self.string()?;
+                            continue;
+                        }
+                        b'{' | b'[' => depth += 1,
+                        // `next_structural` stops only at these five bytes.
+                        _ => {
+                            depth -= 1;
+                            if depth == 0 {
+                                self.pos += 1;
+                                break;
+                            }
+                        }
+                    }
+                    self.pos += 1;
+                }
+            }
+            _ => {
+                while let Some(c) = self.peek() {
+                    if matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+                if self.pos == start {
+                    return None;
+                }
+            }
+        }
+        Some((start, self.pos))
+    }
 }
 
 /// Interpret a legacy GeoJSON `crs` member (2008 spec).
@@ -211,6 +739,54 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(fc.features[1].geometry.is_none());
+    }
+
+    #[test]
+    fn next_structural_agrees_with_a_byte_loop() {
+        // Random bytes drawn mostly from JSON's alphabet plus the four
+        // look-alikes of the masked compare (Y _ y DEL).
+        let alphabet = b"0123456789.,-e []{}\"Y_y\x7fZ:";
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for len in 0..300 {
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    alphabet[(x % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            for start in 0..bytes.len().min(9) {
+                let b = &bytes[start..];
+                let want = b.iter().position(|&c| is_structural(c));
+                assert_eq!(next_structural(b), want, "{:?}", String::from_utf8_lossy(b));
+            }
+        }
+    }
+
+    #[test]
+    fn split_handles_escapes_nesting_and_other_members() {
+        let src = br#"{"name":"a \"quoted\" [name]","type":"FeatureCollection","bbox":[0,1,2,3],
+          "features":[
+            {"type":"Feature","properties":{"k":"}{]["},"geometry":{"coordinates":[[1,2],[3,4]],"type":"LineString"}},
+            {"type":"Feature","properties":{"Yy_":[{"x":[]}]},"geometry":null}
+          ]}"#;
+        let fc = read_feature_collection(Path::new("x.geojson"), src).unwrap();
+        assert_eq!(fc.crs, Crs::Wgs84);
+        assert_eq!(fc.features.len(), 2);
+        match &fc.features[0].geometry {
+            Some(Geometry::LineString { coordinates }) => {
+                assert_eq!(coordinates, &[Position([1.0, 2.0]), Position([3.0, 4.0])])
+            }
+            other => panic!("{other:?}"),
+        }
+        // A feature that is not valid JSON names its feature and line.
+        let bad = b"{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\"},\n{\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,]}}]}";
+        let err = read_feature_collection(Path::new("b.geojson"), bad)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("feature 2") && err.contains("line 3"), "{err}");
     }
 
     #[test]

@@ -10,3 +10,4 @@ pub mod registrations;
 pub mod shp;
 pub mod table;
 pub mod text;
+pub mod validity;
