@@ -6,6 +6,7 @@ mod cli;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
+use cli::analyse::AnalyseArgs;
 use cli::check::CheckArgs;
 use cli::import::{DemoArgs, ImportArgs};
 use cli::input::InputArgs;
@@ -65,6 +66,20 @@ enum Command {
         roads.geojson (WGS84, one LineString per way) and roads_report.json.\n\
         The profile file (TOML or JSON) is documented in docs/car-profile.md.")]
     Roads(RoadsArgs),
+    /// Check, then drive times on the roads: hubs, staff tours, patients' drive times, rural access findings.
+    #[command(after_help = "Examples:\n  \
+        pcn-atlas analyse --dataset data/demo --out out/demo-analyse\n  \
+        # Rutland from the national files, with the Rutland OpenStreetMap extract\n  \
+        pcn-atlas import --from ../shared/data/england --lad E06000017 --out rutland\n  \
+        pcn-atlas analyse --dataset rutland --roads ../shared/data/rutland/rutland-2022-07.osm.pbf --out out/rutland\n  \
+        # stricter thresholds, the 1-centre as hub, a community hospital as a candidate hub\n  \
+        pcn-atlas analyse --dataset rutland --roads rutland.osm.pbf --hub-rule centre --hub-max-min 20 \\\n      \
+        --candidates hospitals.csv --out out/rutland-strict\n\n\
+        Writes everything `check` writes, with drive-time properties and columns, plus routes.geojson\n\
+        (hub-to-member routes along the roads). Free-flow times are reported beside a slower scenario\n\
+        (--slow-factor, default 0.8 of every road speed). Exit code: 0 ran; 1 findings with\n\
+        --fail-on-findings; 2 bad input or error.")]
+    Analyse(AnalyseArgs),
 }
 
 fn main() -> ExitCode {
@@ -86,5 +101,6 @@ fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Check(args) => cli::check::run(args, quiet),
         Command::Demo(args) => cli::import::run_demo(args),
         Command::Roads(args) => cli::roads::run_roads(args, quiet),
+        Command::Analyse(args) => cli::analyse::run(args, quiet),
     }
 }

@@ -6,5 +6,6 @@ pub mod hub;
 pub mod network;
 pub mod road_times;
 pub mod run;
+pub mod sites;
 pub mod stats;
 pub mod tour;

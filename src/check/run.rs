@@ -150,6 +150,32 @@ pub fn run_check(ds: &Dataset, opts: &CheckOptions) -> CheckResult {
     check_with_adjacency(ds, opts, adjacency)
 }
 
+/// Run every check, joining areas across water where a road network's
+/// bridges and ferries link them ([`super::road_links`]). Returns the links
+/// added.
+pub fn run_check_with_roads(
+    ds: &Dataset,
+    opts: &CheckOptions,
+    net: &crate::roads::network::RoadNetwork,
+) -> (CheckResult, Vec<super::road_links::RoadLink>) {
+    let geoms: Vec<MultiPolygon<f64>> = ds.areas.iter().map(|a| a.geometry.clone()).collect();
+    let mut adjacency = build_adjacency(&geoms, &opts.adjacency);
+    drop(geoms);
+    for l in &ds.links {
+        adjacency.add_link(l.a, l.b);
+    }
+    let links = super::road_links::road_links(
+        net,
+        &ds.areas,
+        &adjacency,
+        &super::road_links::RoadLinkOptions::default(),
+    );
+    for l in &links {
+        adjacency.add_link(l.a, l.b);
+    }
+    (check_with_adjacency(ds, opts, adjacency), links)
+}
+
 /// Run the checks given a ready adjacency (tests, benches, ferry links).
 pub fn check_with_adjacency(
     ds: &Dataset,

@@ -80,7 +80,15 @@ pub fn run(args: &CheckArgs, quiet: bool) -> Result<ExitCode> {
         eprintln!("{w}");
     }
     progress.stage("write", || {
-        write_check(&args.out, &ds, &res, &dissolved, &dissolve_check, &info, None)
+        write_check(
+            &args.out,
+            &ds,
+            &res,
+            &dissolved,
+            &dissolve_check,
+            &info,
+            None,
+        )
     })?;
     print!("{}", pcn_atlas::output::summary::check_summary(&ds, &res));
     println!("\nwrote {}", args.out.display());

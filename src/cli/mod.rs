@@ -1,6 +1,7 @@
 //! The command line's pieces: argument groups shared by subcommands
 //! ([`input`]), one module per subcommand, and progress on stderr.
 
+pub mod analyse;
 pub mod check;
 pub mod import;
 pub mod input;

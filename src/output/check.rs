@@ -385,7 +385,9 @@ pub fn write_check(
         Ok(())
     })?;
 
-    staging.write("pcn_summary.csv", |w| write_summary(w, ds, &res.pcns, drive))?;
+    staging.write("pcn_summary.csv", |w| {
+        write_summary(w, ds, &res.pcns, drive)
+    })?;
     if let Some(d) = drive {
         staging.write("routes.geojson", |w| {
             let mut fw = FeatureWriter::new(w, "routes")?;

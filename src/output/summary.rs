@@ -91,3 +91,62 @@ fn truncate(s: &str, n: usize) -> String {
         t
     }
 }
+
+/// The drive-time part of the summary: routability, findings by code and
+/// the networks with the longest staff tours.
+pub fn drive_summary(
+    ds: &Dataset,
+    run: &crate::analyse::run::DriveRun,
+    findings: &[crate::findings::Finding],
+    snaps: &crate::analyse::road_times::SnapSummary,
+) -> String {
+    let mut s = String::new();
+    let with_hub = run.pcns.iter().filter(|d| d.hub.is_some()).count();
+    let _ = writeln!(
+        s,
+        "\ndrive times: {} of {} PCNs have a hub; {} practices and {} areas snapped to the roads ({} and {} unroutable, mean snap {:.0} m)",
+        with_hub,
+        run.pcns.len(),
+        snaps.practices_snapped,
+        snaps.areas_snapped,
+        snaps.practices_unroutable,
+        snaps.areas_unroutable,
+        snaps.mean_snap_m
+    );
+    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in findings {
+        *by_code.entry(f.code).or_insert(0) += 1;
+    }
+    for (code, n) in &by_code {
+        let _ = writeln!(s, "  {code:<26} {n}");
+    }
+    let mut worst: Vec<(&crate::analyse::network::PcnDrive, f64)> = run
+        .pcns
+        .iter()
+        .filter_map(|d| d.tour.as_ref().map(|t| (d, t.seconds / 60.0)))
+        .filter(|(_, m)| m.is_finite())
+        .collect();
+    worst.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.pcn.cmp(&b.0.pcn)));
+    if !worst.is_empty() {
+        let _ = writeln!(s, "longest staff tours:");
+    }
+    for (d, m) in worst.iter().take(5) {
+        let pcn = ds.pcn(d.pcn);
+        let p90 = d
+            .patients
+            .to_hub
+            .as_ref()
+            .map_or("-".to_string(), |h| format!("{:.1}", h.p90));
+        let _ = writeln!(
+            s,
+            "  {:<8} {:<40} tour {:>6.1} min, hub to farthest {:>5.1} min, patients p90 to hub {} min  {}",
+            pcn.code,
+            pcn.name,
+            m,
+            d.staff_max_min.unwrap_or(f64::NAN),
+            p90,
+            d.flags.join(" ")
+        );
+    }
+    s
+}
