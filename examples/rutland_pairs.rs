@@ -6,6 +6,8 @@
 //! Run:
 //!   cargo run --release --example rutland_pairs -- ../shared/data target/rutland_pairs
 //!   python3 scripts/route_networkx.py target/rutland_pairs
+//!   # the same from the Geofabrik shapefile layer
+//!   cargo run --release --example rutland_pairs -- ../shared/data target/rutland_pairs_shp shp
 //!
 //! Writes into the output folder:
 //! - `edges.npy`   (edges, 3) uint32: tail, head, weight in ms (`routing::export`);
@@ -15,9 +17,10 @@
 //!   (contraction-hierarchy matrix; u64::MAX when unreachable);
 //! - `summary.txt` counts and timings.
 //!
-//! Points: 1,000 uniform in the bounding box of the graph's nodes (seed 4),
-//! snapped with the default profile (max 1,000 m); pairs: 1,000 random
-//! pairs of the snapped points (seed 44).
+//! Points: uniform in the bounding box of the graph's nodes (seed 4),
+//! snapped with the default profile (max 1,000 m), drawn until 1,000 have
+//! snapped (the rest are counted); pairs: 1,000 random pairs of the snapped
+//! points (seed 44).
 
 #[path = "../tests/support/route_rutland.rs"]
 mod route_rutland;
@@ -43,8 +46,12 @@ fn main() -> Result<()> {
     let out = PathBuf::from(args.next().unwrap_or_else(|| "target/rutland_pairs".into()));
     std::fs::create_dir_all(&out).with_context(|| format!("{}", out.display()))?;
 
+    let file = match args.next().as_deref() {
+        Some("shp") => rutland_shp(&data),
+        _ => rutland_pbf(&data),
+    };
     let t = Instant::now();
-    let (g, rep, profile) = graph(&rutland_pbf(&data))?;
+    let (g, rep, profile) = graph(&file)?;
     let load_s = t.elapsed().as_secs_f64();
     let (snaps, unroutable) = random_snaps(&g, snap_options(&profile), 1000, 4);
     let pairs = random_pairs(snaps.len(), 1000, 44);
@@ -94,15 +101,17 @@ fn main() -> Result<()> {
     w.flush()?;
 
     let summary = format!(
-        "graph: {} nodes, {} edges, {:.1} km kept ({} components, {} nodes discarded)\n\
-         points: 1000 drawn, {} snapped, {} beyond {} m\n\
+        "{}\ngraph: {} nodes, {} edges, {:.1} km kept ({} components, {} nodes discarded)\n\
+         points: {} drawn, {} snapped, {} beyond {} m\n\
          pairs: {n}, {} unreachable\n\
          load+build {load_s:.2} s, CH preparation {prep_s:.2} s, {n}x{n} matrix {matrix_s:.3} s\n",
+        file.display(),
         g.node_count(),
         g.edge_count(),
         rep.kept_km,
         rep.components,
         rep.discarded_nodes,
+        snaps.len() + unroutable,
         snaps.len(),
         unroutable,
         profile.max_snap_m,

@@ -78,15 +78,16 @@ pub fn bbox(g: &RoadGraph) -> ([f64; 2], [f64; 2]) {
     (lo, hi)
 }
 
-/// `n` uniform random points in the graph's bounding box (fixed `seed`),
-/// snapped; those beyond `max_snap_m` are counted, not returned.
+/// Uniform random points in the graph's bounding box (fixed `seed`),
+/// snapped, until `n` have snapped (or `20 n` were drawn); those beyond
+/// `max_snap_m` are counted (the second value), not returned.
 pub fn random_snaps(g: &RoadGraph, opts: SnapOptions, n: usize, seed: u64) -> (Vec<Snap>, usize) {
     let snapper = Snapper::new(g, opts);
     let (lo, hi) = bbox(g);
     let mut rng = Rng::new(seed);
     let mut snaps = Vec::with_capacity(n);
     let mut unroutable = 0;
-    for _ in 0..n {
+    while snaps.len() < n && snaps.len() + unroutable < 20 * n {
         let p = [
             lo[0] + rng.unit() * (hi[0] - lo[0]),
             lo[1] + rng.unit() * (hi[1] - lo[1]),
