@@ -28,7 +28,7 @@ fn route_on_a_hand_made_road() {
         "road.geojson",
         "--bng",
         "--from",
-        "480100,300050",
+        "480100,299950",
         "--to",
         "480900,299980",
         "--out",
@@ -36,9 +36,9 @@ fn route_on_a_hand_made_road() {
     ];
     let run = common::pcn_atlas(d.path(), &args);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    // By hand: snaps 50 m and 20 m off the road at 15 km/h: 12 s and 4.8 s;
-    // 800 m of road at 10 m/s: 80 s; total 96.8 s = 1.61 min; straight line
-    // between the points hypot(800, 70) = 803.06 m.
+    // By hand: snaps 50 m (south of the road) and 20 m off the road at
+    // 15 km/h: 12 s and 4.8 s; 800 m of road at 10 m/s: 80 s; total 96.8 s
+    // = 1.61 min; straight line between the points hypot(800, 30) = 800.56 m.
     assert!(run.stdout.contains("snapped 50.0 m"), "{}", run.stdout);
     assert!(run.stdout.contains("snapped 20.0 m"), "{}", run.stdout);
     assert!(
@@ -68,7 +68,7 @@ fn route_on_a_hand_made_road() {
         "--from",
         "480900,299980",
         "--to",
-        "480100,300050",
+        "480100,299950",
     ];
     let run = common::pcn_atlas(d.path(), &back);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -93,12 +93,13 @@ fn route_errors_name_the_point_and_the_distance() {
         a.extend_from_slice(extra);
         common::pcn_atlas(d.path(), &a)
     };
-    // 5 km north of the road.
+    // North of everything: the nearest road point is the spur's top
+    // (481000, 300300), hypot(500, 4700) = 4726.5 m away.
     let r = run("480500,305000", &[]);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("--from \"480500,305000\" is unroutable")
-            && r.stderr.contains("4700 m away")
+            && r.stderr.contains("4727 m away")
             && r.stderr.contains("max_snap_m = 1000"),
         "{}",
         r.stderr
