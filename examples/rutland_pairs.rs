@@ -35,9 +35,9 @@ use std::time::Instant;
 
 fn create(dir: &std::path::Path, name: &str) -> Result<BufWriter<File>> {
     let p = dir.join(name);
-    Ok(BufWriter::new(
-        File::create(&p).with_context(|| format!("{}: cannot create", p.display()))?,
-    ))
+    Ok(BufWriter::new(File::create(&p).with_context(|| {
+        format!("{}: cannot create", p.display())
+    })?))
 }
 
 fn main() -> Result<()> {

@@ -30,7 +30,13 @@ fn rutland_ch_matrix_equals_reference_dijkstra_on_200_random_pairs() {
         // The reference: plain Dijkstra from the source's seeds.
         let dist = dijkstra::one_to_all(&g, s);
         let want = dijkstra::network_ms_to(&g, s, &dist, t);
-        assert_eq!(ms[k * n + k], want, "pair {k}: {:?} -> {:?}", s.point, t.point);
+        assert_eq!(
+            ms[k * n + k],
+            want,
+            "pair {k}: {:?} -> {:?}",
+            s.point,
+            t.point
+        );
         // And the whole row agrees too (every target, not only the pair's).
         for (c, tc) in targets.iter().enumerate() {
             assert_eq!(ms[k * n + c], dijkstra::network_ms_to(&g, s, &dist, tc));

@@ -43,7 +43,8 @@ pub fn run_roads(args: &RoadsArgs, quiet: bool) -> Result<ExitCode> {
         pcn_atlas::roads::load_roads(&args.roads, &profile)
     })?;
     print!("{}", pcn_atlas::output::roads::roads_summary(&report));
-    let (graph, graph_report) = progress.stage("graph", || RoadGraph::build(&net, &GraphOptions::default()));
+    let (graph, graph_report) =
+        progress.stage("graph", || RoadGraph::build(&net, &GraphOptions::default()));
     print!("{}", pcn_atlas::output::roads::graph_summary(&graph_report));
     if let Some(out) = &args.out {
         progress.stage("write", || {
@@ -97,7 +98,10 @@ pub fn parse_point(
         let num = |s: &str| {
             s.trim().parse::<f64>().map_err(|_| {
                 let want = if bng { "easting,northing" } else { "lon,lat" };
-                anyhow!("{flag} {text:?}: {:?} is not a number (expected {want})", s.trim())
+                anyhow!(
+                    "{flag} {text:?}: {:?} is not a number (expected {want})",
+                    s.trim()
+                )
             })
         };
         let (x, y) = (num(a)?, num(b)?);
@@ -122,9 +126,9 @@ pub fn run_route(args: &RouteArgs, quiet: bool) -> Result<ExitCode> {
     let progress = Progress::new(quiet);
     let needs_dataset = |s: &str| !s.contains(',');
     let dataset = match &args.dataset {
-        Some(dir) if needs_dataset(&args.from) || needs_dataset(&args.to) => Some(
-            progress.stage("dataset", || load_dataset(&DatasetPaths::dir(dir.clone())))?,
-        ),
+        Some(dir) if needs_dataset(&args.from) || needs_dataset(&args.to) => {
+            Some(progress.stage("dataset", || load_dataset(&DatasetPaths::dir(dir.clone())))?)
+        }
         _ => None,
     };
     let lookup = |code: &str| -> Result<[f64; 2]> {

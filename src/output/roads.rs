@@ -5,8 +5,8 @@
 //! JSON, and one route with its snap legs.
 
 use super::atomic::Staging;
-use super::geojson::{FeatureWriter, linestring_json};
 use super::geojson::point_json;
+use super::geojson::{FeatureWriter, linestring_json};
 use crate::coords::bng_to_wgs84;
 use crate::roads::RoadsReport;
 use crate::roads::network::{Direction, RoadClass, RoadNetwork};
@@ -155,7 +155,10 @@ pub fn graph_summary(r: &GraphReport) -> String {
     let _ = writeln!(
         s,
         "  kept {:.1} km; discarded {} components, {} nodes, {} directed segments, {:.1} km",
-        r.kept_km, r.discarded_components, r.discarded_nodes, r.discarded_directed_segments,
+        r.kept_km,
+        r.discarded_components,
+        r.discarded_nodes,
+        r.discarded_directed_segments,
         r.discarded_km
     );
     if r.parallel_edges_kept > 0 {
@@ -210,10 +213,7 @@ impl RouteResult {
 pub fn route_summary(r: &RouteResult) -> String {
     use std::fmt::Write as _;
     let mut s = String::new();
-    for (role, label, snap) in [
-        ("from", &r.from_label, &r.from),
-        ("to", &r.to_label, &r.to),
-    ] {
+    for (role, label, snap) in [("from", &r.from_label, &r.from), ("to", &r.to_label, &r.to)] {
         let (lon, lat) = bng_to_wgs84(xy(snap.on_road));
         let _ = writeln!(
             s,
@@ -288,10 +288,7 @@ pub fn write_route_geojson<W: Write>(w: &mut W, r: &RouteResult) -> Result<usize
             &linestring_json(&leg),
         )?;
     }
-    for (kind, label, snap) in [
-        ("from", &r.from_label, &r.from),
-        ("to", &r.to_label, &r.to),
-    ] {
+    for (kind, label, snap) in [("from", &r.from_label, &r.from), ("to", &r.to_label, &r.to)] {
         fw.feature(
             &RouteProps {
                 kind,
@@ -318,7 +315,10 @@ pub fn write_route(file: &Path, r: &RouteResult) -> Result<PathBuf> {
     let mut s = Staging::new(dir)?;
     s.write(name, |w| write_route_geojson(w, r).map(|_| ()))?;
     let done = s.commit()?;
-    Ok(done.into_iter().next().unwrap_or_else(|| file.to_path_buf()))
+    Ok(done
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| file.to_path_buf()))
 }
 
 /// The summary `pcn-atlas roads` prints.
