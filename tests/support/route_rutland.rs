@@ -9,6 +9,7 @@ use anyhow::Result;
 use pcn_atlas::coords::wgs84_to_bng;
 use pcn_atlas::roads::load_roads;
 use pcn_atlas::roads::profile::CarProfile;
+use pcn_atlas::routing::synthetic::Rng;
 use pcn_atlas::routing::{GraphOptions, GraphReport, RoadGraph, Snap, SnapOptions, Snapper};
 use std::path::Path;
 
@@ -40,31 +41,6 @@ pub fn snap_options(p: &CarProfile) -> SnapOptions {
     }
 }
 
-/// splitmix64: a fixed, dependency-free stream of numbers, so the sample
-/// never changes with a crate upgrade.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    /// Uniform in 0..n (n > 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.unit() * n as f64) as usize
-    }
-}
-
 /// The bounding box of the graph's nodes (BNG metres): min, max.
 pub fn bbox(g: &RoadGraph) -> ([f64; 2], [f64; 2]) {
     let mut lo = [f64::INFINITY; 2];
@@ -89,8 +65,8 @@ pub fn random_snaps(g: &RoadGraph, opts: SnapOptions, n: usize, seed: u64) -> (V
     let mut unroutable = 0;
     while snaps.len() < n && snaps.len() + unroutable < 20 * n {
         let p = [
-            lo[0] + rng.unit() * (hi[0] - lo[0]),
-            lo[1] + rng.unit() * (hi[1] - lo[1]),
+            lo[0] + rng.f64() * (hi[0] - lo[0]),
+            lo[1] + rng.f64() * (hi[1] - lo[1]),
         ];
         match snapper.snap(p) {
             Some(s) => snaps.push(s),
