@@ -207,3 +207,60 @@ fn route_between_two_points_a_millisecond_apart_across_a_vertex() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+#[test]
+fn route_between_practices_located_from_a_dataset() {
+    // A one-area dataset whose two practices sit 50 m south and 20 m north
+    // of the hand-made road: the same answer as the coordinate route above.
+    let areas = r#"{"type":"FeatureCollection",
+"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},
+"features":[{"type":"Feature","properties":{"area_code":"E01000001","population":1500,"ruc":"E1"},
+ "geometry":{"type":"Polygon","coordinates":[[[479000,299000],[482000,299000],[482000,301000],[479000,301000],[479000,299000]]]}}]}"#;
+    let practices = "practice_code,practice_name,pcn_code,pcn_name,list_size,easting,northing\n\
+        A00001,West Surgery,U00001,Test PCN,5000,480100,299950\n\
+        A00002,East Surgery,U00001,Test PCN,6000,480900,299980\n\
+        A00003,Nowhere Surgery,U00001,Test PCN,100,480500,305000\n";
+    let d = common::folder(&[
+        ("road.geojson", ROAD),
+        ("ds/areas.geojson", areas),
+        ("ds/practices.csv", practices),
+    ]);
+    let run = |from: &str, to: &str| {
+        common::pcn_atlas(
+            d.path(),
+            &[
+                "route",
+                "--roads",
+                "road.geojson",
+                "--dataset",
+                "ds",
+                "--from",
+                from,
+                "--to",
+                to,
+            ],
+        )
+    };
+    let r = run("A00001", "a00002");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("drive time 1.61 min; road 0.80 km; straight line 0.80 km"),
+        "{}",
+        r.stdout
+    );
+    let r = run("A00001", "A00009");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("A00009 is not in the dataset"),
+        "{}",
+        r.stderr
+    );
+    let r = run("A00003", "A00001");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("\"A00003\" is unroutable") && r.stderr.contains("4727 m"),
+        "{}",
+        r.stderr
+    );
+}
