@@ -19,22 +19,26 @@ const ROAD: &str = r#"{"type":"FeatureCollection",
  "geometry":{"type":"LineString","coordinates":[[481000,300300],[480000,300000]]}}
 ]}"#;
 
-#[test]
-fn route_on_a_hand_made_road() {
-    let d = common::folder(&[("road.geojson", ROAD)]);
-    let args = [
+/// Run `pcn-atlas route --roads road.geojson --from FROM --to TO EXTRA...` in `dir`.
+fn route(dir: &std::path::Path, from: &str, to: &str, extra: &[&str]) -> common::Run {
+    let mut a = vec![
         "route",
         "--roads",
         "road.geojson",
-        "--bng",
         "--from",
-        "480100,299950",
+        from,
         "--to",
-        "480900,299980",
-        "--out",
-        "out/route.geojson",
+        to,
     ];
-    let run = common::pcn_atlas(d.path(), &args);
+    a.extend_from_slice(extra);
+    common::pcn_atlas(dir, &a)
+}
+
+#[test]
+fn route_on_a_hand_made_road() {
+    let d = common::folder(&[("road.geojson", ROAD)]);
+    let args = ["--bng", "--out", "out/route.geojson"];
+    let run = route(d.path(), "480100,299950", "480900,299980", &args);
     assert_eq!(run.code, 0, "{}", run.stderr);
     // By hand: snaps 50 m (south of the road) and 20 m off the road at
     // 15 km/h: 12 s and 4.8 s; 800 m of road at 10 m/s: 80 s; total 96.8 s
@@ -60,23 +64,13 @@ fn route_on_a_hand_made_road() {
     assert!(c[0].as_f64().unwrap() < 0.0 && c[1].as_f64().unwrap() > 52.0);
     assert_eq!(f[1]["properties"]["snap_m"], 50.0);
 
-    let back = [
-        "route",
-        "--roads",
-        "road.geojson",
-        "--bng",
-        "--from",
-        "480900,299980",
-        "--to",
-        "480100,299950",
-    ];
-    let run = common::pcn_atlas(d.path(), &back);
+    let run = route(d.path(), "480900,299980", "480100,299950", &["--bng"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     // Two-way main road: straight back along it, 0.80 km, same time.
     assert!(run.stdout.contains("road 0.80 km"), "{}", run.stdout);
 
     // Same bytes on a second run.
-    let run = common::pcn_atlas(d.path(), &args);
+    let run = route(d.path(), "480100,299950", "480900,299980", &args);
     assert_eq!(run.code, 0);
     assert_eq!(
         std::fs::read(d.path().join("out/route.geojson")).unwrap(),
@@ -87,15 +81,10 @@ fn route_on_a_hand_made_road() {
 #[test]
 fn route_errors_name_the_point_and_the_distance() {
     let d = common::folder(&[("road.geojson", ROAD)]);
-    let run = |from: &str, extra: &[&str]| {
-        let mut a = vec!["route", "--roads", "road.geojson", "--from", from];
-        a.extend_from_slice(&["--to", "480900,299980", "--bng"]);
-        a.extend_from_slice(extra);
-        common::pcn_atlas(d.path(), &a)
-    };
+    let run = |from: &str, extra: &[&str]| route(d.path(), from, "480900,299980", extra);
     // North of everything: the nearest road point is the spur's top
     // (481000, 300300), hypot(500, 4700) = 4726.5 m away.
-    let r = run("480500,305000", &[]);
+    let r = run("480500,305000", &["--bng"]);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("--from \"480500,305000\" is unroutable")
@@ -104,29 +93,18 @@ fn route_errors_name_the_point_and_the_distance() {
         "{}",
         r.stderr
     );
-    let r = run("C82010", &[]);
+    let r = run("C82010", &["--bng"]);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("C82010") && r.stderr.contains("--dataset"),
         "{}",
         r.stderr
     );
-    let r = run("480500,abc", &[]);
+    let r = run("480500,abc", &["--bng"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("\"abc\" is not a number"), "{}", r.stderr);
     // lat,lon given as lon,lat (without --bng).
-    let r = common::pcn_atlas(
-        d.path(),
-        &[
-            "route",
-            "--roads",
-            "road.geojson",
-            "--from",
-            "52.6708,-0.7306",
-            "--to",
-            "-0.72,52.58",
-        ],
-    );
+    let r = route(d.path(), "52.6708,-0.7306", "-0.72,52.58", &[]);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("--from") && r.stderr.contains("look swapped"),
@@ -192,18 +170,11 @@ fn roads_prints_graph_statistics_and_writes_the_graph() {
 #[ignore = "bug in routing::ch::path, reported to the routing owner"]
 fn route_between_two_points_a_millisecond_apart_across_a_vertex() {
     let d = common::folder(&[("road.geojson", ROAD)]);
-    let run = common::pcn_atlas(
+    let run = route(
         d.path(),
-        &[
-            "route",
-            "--roads",
-            "road.geojson",
-            "--bng",
-            "--from",
-            "480500.004,300010",
-            "--to",
-            "480499.997,300010",
-        ],
+        "480500.004,300010",
+        "480499.997,300010",
+        &["--bng"],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
@@ -225,22 +196,7 @@ fn route_between_practices_located_from_a_dataset() {
         ("ds/areas.geojson", areas),
         ("ds/practices.csv", practices),
     ]);
-    let run = |from: &str, to: &str| {
-        common::pcn_atlas(
-            d.path(),
-            &[
-                "route",
-                "--roads",
-                "road.geojson",
-                "--dataset",
-                "ds",
-                "--from",
-                from,
-                "--to",
-                to,
-            ],
-        )
-    };
+    let run = |from: &str, to: &str| route(d.path(), from, to, &["--dataset", "ds"]);
     let r = run("A00001", "a00002");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
