@@ -10,7 +10,7 @@ use cli::analyse::AnalyseArgs;
 use cli::check::CheckArgs;
 use cli::import::{DemoArgs, ImportArgs};
 use cli::input::InputArgs;
-use cli::roads::RoadsArgs;
+use cli::roads::{RoadsArgs, RouteArgs};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -62,8 +62,11 @@ enum Command {
         # the Geofabrik shapefile layer, with a profile override, written out for a map viewer\n  \
         pcn-atlas roads --roads gis_osm_roads_free_1.shp --profile slow.toml --out out/roads\n  \
         pcn-atlas roads --roads data/demo/roads.geojson --out out/demo-roads\n\n\
-        Prints nodes, ways, km by class and ways excluded by reason. With --out writes\n\
-        roads.geojson (WGS84, one LineString per way) and roads_report.json.\n\
+        Prints nodes, ways, km by class and ways excluded by reason, then the routing graph:\n\
+        nodes and edges after contraction, strongly connected components, kept and discarded\n\
+        nodes and km. With --out writes roads.geojson (WGS84, one LineString per way) and\n\
+        roads_report.json (load and graph reports); --graph adds graph.geojson (one LineString\n\
+        per contracted edge with seconds and metres).\n\
         The profile file (TOML or JSON) is documented in docs/car-profile.md.")]
     Roads(RoadsArgs),
     /// Check, then drive times on the roads: hubs, staff tours, patients' drive times, rural access findings.
@@ -80,6 +83,19 @@ enum Command {
         (--slow-factor, default 0.8 of every road speed). Exit code: 0 ran; 1 findings with\n\
         --fail-on-findings; 2 bad input or error.")]
     Analyse(AnalyseArgs),
+    /// Route one origin–destination pair by car and write the path as GeoJSON (a debug command).
+    #[command(after_help = "Examples:\n  \
+        # Oakham to Uppingham, lon,lat (WGS84)\n  \
+        pcn-atlas route --roads ../shared/data/rutland/rutland-2022-07.osm.pbf \\\n    \
+        --from -0.7306,52.6708 --to -0.7229,52.5878 --out route.geojson\n  \
+        # British National Grid easting,northing\n  \
+        pcn-atlas route --roads roads.shp --bng --from 486000,308700 --to 486800,299500\n  \
+        # two practices by code, located from a dataset's practices.csv\n  \
+        pcn-atlas route --roads rutland-2022-07.osm.pbf --dataset rutland --from C82010 --to C82044\n\n\
+        Prints each snap distance, the drive time (minutes, off-road legs included), the road km\n\
+        and the straight-line km. A point further than max_snap_m (profile, default 1000 m) from\n\
+        every usable road is an error naming the distance (exit 2).")]
+    Route(RouteArgs),
 }
 
 fn main() -> ExitCode {
@@ -102,5 +118,6 @@ fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Demo(args) => cli::import::run_demo(args),
         Command::Roads(args) => cli::roads::run_roads(args, quiet),
         Command::Analyse(args) => cli::analyse::run(args, quiet),
+        Command::Route(args) => cli::roads::run_route(args, quiet),
     }
 }
