@@ -157,17 +157,12 @@ fn roads_prints_graph_statistics_and_writes_the_graph() {
     assert!(rep["ways_read"].is_number());
 }
 
-/// BUG in `routing::ch::path` (src/routing/ch.rs, the same-edge branch; not
-/// ours to edit): two points on one edge either side of a geometry vertex,
-/// within a millisecond of travel of each other (here 0.7 cm at 10 m/s),
-/// get equal `from_tail_ms`, so `Snap::same_edge_ms` says 0 ms with the
-/// source on segment 1 and the target on segment 0; the geometry slice
-/// `geom_xy[start + 2..=start + 0]` then panics ("slice index starts at 2
-/// but ends at 1"), exit 101 instead of a route. Fix: take the geometry
-/// between the two anchors only when `a.segment <= b.segment` (else empty),
-/// or compare (segment, fraction) as well as ms in the same-edge test.
+/// Regression: two points on one edge either side of a geometry vertex,
+/// within a millisecond of travel of each other (0.7 cm at 10 m/s), get
+/// equal `from_tail_ms`, so the same-edge route is 0 ms with the source on
+/// segment 1 and the target on segment 0. `routing::ch::path` used to slice
+/// the geometry between them backwards and panic (exit 101).
 #[test]
-#[ignore = "bug in routing::ch::path, reported to the routing owner"]
 fn route_between_two_points_a_millisecond_apart_across_a_vertex() {
     let d = common::folder(&[("road.geojson", ROAD)]);
     let run = route(

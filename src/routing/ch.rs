@@ -667,11 +667,18 @@ fn assemble(g: &RoadGraph, s: &Snap, t: &Snap, route: Option<Route>) -> Option<P
                 .flat_map(|a| t.anchors.iter().map(move |b| (a, b)))
                 .filter(|(a, b)| a.edge == b.edge && a.from_tail_ms <= b.from_tail_ms)
                 .min_by_key(|(a, b)| b.from_tail_ms - a.from_tail_ms)?;
+            // Times are whole milliseconds, so two points less than 1 ms
+            // apart tie even when the target lies a little behind the
+            // source: then there is no vertex between them to draw.
             let r = g.geom_range(a.edge);
-            coords.extend_from_slice(
-                &g.geom_xy[r.start + a.segment as usize + 1..=r.start + b.segment as usize],
+            let (lo, hi) = (
+                r.start + a.segment as usize + 1,
+                r.start + b.segment as usize,
             );
-            metres += b.from_tail_m - a.from_tail_m;
+            if lo <= hi {
+                coords.extend_from_slice(&g.geom_xy[lo..=hi]);
+            }
+            metres += (b.from_tail_m - a.from_tail_m).max(0.0);
         }
         (_, Some(route)) => {
             network_ms = route.ms;
