@@ -178,7 +178,8 @@ impl DriveTimes for RoadTimes<'_, '_> {
         let m = self.router.matrix(&fs, &ts);
         for (r, &i) in fi.iter().enumerate() {
             for (c, &j) in ti.iter().enumerate() {
-                out[i * to.len() + j] = m.get(r, c);
+                // A site to itself is 0, not two off-road legs.
+                out[i * to.len() + j] = if from[i] == to[j] { 0.0 } else { m.get(r, c) };
             }
         }
         out

@@ -77,7 +77,8 @@ impl WeightedSample {
             .fold(f64::NEG_INFINITY, f64::max);
         let share_over = thresholds
             .iter()
-            .map(|&t| pairs.iter().filter(|p| p.0 > t).map(|p| p.1).sum::<f64>() / weight)
+            // `+ 0.0` turns the empty sum's -0.0 into 0.0.
+            .map(|&t| (pairs.iter().filter(|p| p.0 > t).map(|p| p.1).sum::<f64>() + 0.0) / weight)
             .collect();
         Some(WeightedSummary {
             weight,
@@ -165,6 +166,9 @@ mod tests {
         let r = s.summary(&[30.0]).unwrap();
         assert_eq!(r.share_over, vec![0.5]);
         assert_eq!(r.max, 31.0);
+        // Nobody over 40: a positive zero, written as 0 not -0.
+        let none = s.summary(&[40.0]).unwrap().share_over[0];
+        assert!(none == 0.0 && none.is_sign_positive());
     }
 
     #[test]
