@@ -33,6 +33,19 @@ pub fn run_drive(
     opts: &DriveOptions,
     hubs: &HubInputs,
 ) -> DriveRun {
+    run_drive_with_progress(ds, check, times, opts, hubs, &|| {})
+}
+
+/// [`run_drive`], calling `on_pcn_done` once per network as it finishes
+/// (from any thread), for a progress bar.
+pub fn run_drive_with_progress(
+    ds: &Dataset,
+    check: &CheckResult,
+    times: &dyn DriveTimes,
+    opts: &DriveOptions,
+    hubs: &HubInputs,
+    on_pcn_done: &(dyn Fn() + Sync),
+) -> DriveRun {
     let inputs: Vec<PcnInput> = check
         .pcns
         .iter()
@@ -51,7 +64,11 @@ pub fn run_drive(
         .collect();
     let pcns: Vec<PcnDrive> = inputs
         .par_iter()
-        .map(|i| analyse_pcn(ds, i, times, opts))
+        .map(|i| {
+            let d = analyse_pcn(ds, i, times, opts);
+            on_pcn_done();
+            d
+        })
         .collect();
     let mut findings: Vec<Finding> = pcns
         .iter()

@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use pcn_atlas::analyse::network::{DriveOptions, HubRule, Site};
 use pcn_atlas::analyse::road_times::{CandidateSite, RoadTimes, SiteSnaps};
-use pcn_atlas::analyse::run::{DriveRun, HubInputs, run_drive};
+use pcn_atlas::analyse::run::{DriveRun, HubInputs, run_drive_with_progress};
 use pcn_atlas::check::run::run_check_with_roads;
 use pcn_atlas::load::dataset::load_dataset;
 use pcn_atlas::output::check::{DissolveCheck, RunInfo, write_check};
@@ -246,7 +246,10 @@ pub fn run(args: &AnalyseArgs, quiet: bool) -> Result<ExitCode> {
         router: &router,
         snaps: &snaps,
     };
-    let run = progress.stage("drive", || run_drive(&ds, &res, &times, &drive_opts, &hubs));
+    let n_pcns = res.pcns.len() as u64;
+    let run = progress.counted("drive", n_pcns, "PCNs", |tick| {
+        run_drive_with_progress(&ds, &res, &times, &drive_opts, &hubs, tick)
+    });
 
     // The slower scenario: the same analysis with slower roads.
     let slow_net;
@@ -261,7 +264,9 @@ pub fn run(args: &AnalyseArgs, quiet: bool) -> Result<ExitCode> {
             router: &r2,
             snaps: &snaps2,
         };
-        Some(progress.stage("slow", || run_drive(&ds, &res, &t2, &drive_opts, &hubs)))
+        Some(progress.counted("slow", n_pcns, "PCNs", |tick| {
+            run_drive_with_progress(&ds, &res, &t2, &drive_opts, &hubs, tick)
+        }))
     } else {
         None
     };

@@ -1,23 +1,80 @@
-//! Progress on stderr.
+//! Progress on stderr: a spinner (or a bar, for counted work) while a
+//! stage runs, when stderr is a terminal; then one line with the stage's
+//! time. `--quiet` silences both; results go to stdout and files only.
 
-use std::time::Instant;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
 
-/// Stage timing on stderr (silenced by --quiet).
+/// Stage timing and progress on stderr.
 pub struct Progress {
     pub quiet: bool,
+    /// Draw spinners and bars (stderr is a terminal and not quiet).
+    pub live: bool,
 }
 
 impl Progress {
     pub fn new(quiet: bool) -> Self {
-        Self { quiet }
+        Self {
+            quiet,
+            live: !quiet && std::io::stderr().is_terminal(),
+        }
     }
 
+    fn bar(&self, bar: ProgressBar) -> ProgressBar {
+        if self.live {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            // Quick stages finish before the first tick and never show.
+            bar.enable_steady_tick(Duration::from_millis(150));
+        } else {
+            bar.set_draw_target(ProgressDrawTarget::hidden());
+        }
+        bar
+    }
+
+    /// Run a stage with a spinner, then print its time.
     pub fn stage<T>(&self, name: &str, f: impl FnOnce() -> T) -> T {
         let t = Instant::now();
+        let spinner = self.bar(ProgressBar::new_spinner());
+        spinner.set_style(
+            ProgressStyle::with_template("{spinner} {msg:>9} {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        spinner.set_message(name.to_string());
         let out = f();
+        spinner.finish_and_clear();
+        self.done(name, t);
+        out
+    }
+
+    /// Run a stage of `len` counted steps with a bar; `f` gets a callback
+    /// to call once per step (from any thread).
+    pub fn counted<T>(
+        &self,
+        name: &str,
+        len: u64,
+        unit: &str,
+        f: impl FnOnce(&(dyn Fn() + Sync)) -> T,
+    ) -> T {
+        let t = Instant::now();
+        let bar = self.bar(ProgressBar::new(len));
+        bar.set_style(
+            ProgressStyle::with_template(&format!(
+                "{{msg:>9}} [{{bar:30}}] {{pos}}/{{len}} {unit} {{elapsed}} (eta {{eta}})"
+            ))
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_message(name.to_string());
+        let tick = || bar.inc(1);
+        let out = f(&tick);
+        bar.finish_and_clear();
+        self.done(name, t);
+        out
+    }
+
+    fn done(&self, name: &str, t: Instant) {
         if !self.quiet {
             eprintln!("{name:>9}: {:.2} s", t.elapsed().as_secs_f64());
         }
-        out
     }
 }
