@@ -145,3 +145,37 @@ fn analyse_without_roads_is_a_clear_error() {
     assert!(r.stderr.contains("analyse needs roads"), "{}", r.stderr);
     assert!(!out.path().join("o").exists());
 }
+
+#[test]
+fn without_footprints_or_registrations_areas_go_to_the_nearest_practice_by_road() {
+    let out = tempfile::tempdir().unwrap();
+    let d = demo();
+    let r = pcn_atlas(
+        out.path(),
+        &[
+            "analyse",
+            "--practices",
+            &format!("{d}/practices.csv"),
+            "--areas",
+            &format!("{d}/areas.geojson"),
+            "--roads",
+            &format!("{d}/roads.geojson"),
+            "-o",
+            "o",
+            "-q",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.path().join("o/report.json")).unwrap(),
+    )
+    .unwrap();
+    let rule = report["footprint_rule"].as_str().unwrap();
+    assert!(rule.starts_with("nearest practice by drive time"), "{rule}");
+    let by = &report["areas_by_assignment"];
+    // Every one of the 258 areas is routable in Demoshire.
+    assert_eq!(by["nearest_practice_by_drive"], 258, "{by}");
+    // Residents at their nearest member: the basis says so.
+    let pcns = std::fs::read_to_string(out.path().join("o/pcns.geojson")).unwrap();
+    assert!(pcns.contains("\"patients_basis\":\"population_nearest\""));
+}

@@ -3,6 +3,7 @@
 //! computation: the routing layer supplies the times.
 
 pub mod hub;
+pub mod nearest;
 pub mod network;
 pub mod road_times;
 pub mod run;

@@ -7,7 +7,7 @@
 //! located practice in a straight line from the area's centroid. The
 //! drive-time variant of the last rule belongs to the routing stage.
 
-use crate::model::{AreaId, Dataset, PcnId};
+use crate::model::{AreaId, Dataset, PcnId, PracticeId};
 use geo::Coord;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
@@ -24,6 +24,9 @@ pub enum AssignRule {
     Registrations,
     /// The PCN of the nearest practice (straight line).
     NearestPractice,
+    /// The PCN of the practice nearest by drive time (`analyse`, no
+    /// footprints and no registrations).
+    NearestPracticeByDrive,
     /// Not assigned.
     Unassigned,
 }
@@ -61,9 +64,34 @@ impl Footprints {
             "footprints.csv: each area belongs to the PCN(s) it is listed under".into()
         } else if !ds.registrations.is_empty() {
             "registrations: each area belongs to the PCN with the most patients registered from it (ties: lowest PCN code); areas with no registrations go to the PCN of the nearest practice in a straight line".into()
+        } else if self.area_rule.contains(&AssignRule::NearestPracticeByDrive) {
+            "nearest practice by drive time: each area belongs to the PCN of the practice with the shortest drive from its centroid (areas that cannot be routed: the nearest in a straight line)".into()
         } else {
             "nearest practice: each area belongs to the PCN of the practice nearest its centroid in a straight line".into()
         }
+    }
+
+    /// Reassign the areas placed by the straight-line rule to the PCN of
+    /// the practice nearest by drive time: `nearest[i]` is area i's
+    /// drive-nearest practice and the drive in seconds (`None`: keep the
+    /// straight-line choice).
+    pub fn reassign_by_drive(&mut self, ds: &Dataset, nearest: &[Option<(PracticeId, f64)>]) {
+        for (i, n) in nearest.iter().enumerate() {
+            if self.area_rule[i] != AssignRule::NearestPractice {
+                continue;
+            }
+            if let Some(pcn) = n.and_then(|(p, _)| ds.practice(p).pcn) {
+                self.area_pcns[i] = vec![pcn];
+                self.area_rule[i] = AssignRule::NearestPracticeByDrive;
+            }
+        }
+        let mut pcn_areas: Vec<Vec<AreaId>> = vec![Vec::new(); ds.pcns.len()];
+        for (i, pcns) in self.area_pcns.iter().enumerate() {
+            for p in pcns {
+                pcn_areas[p.idx()].push(AreaId::from_idx(i));
+            }
+        }
+        self.pcn_areas = pcn_areas;
     }
 
     /// Count areas by rule.

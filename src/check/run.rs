@@ -158,6 +158,16 @@ pub fn run_check_with_roads(
     opts: &CheckOptions,
     net: &crate::roads::network::RoadNetwork,
 ) -> (CheckResult, Vec<super::road_links::RoadLink>) {
+    run_check_with_roads_and_footprints(ds, opts, net, assign(ds))
+}
+
+/// [`run_check_with_roads`] with footprints made by the caller.
+pub fn run_check_with_roads_and_footprints(
+    ds: &Dataset,
+    opts: &CheckOptions,
+    net: &crate::roads::network::RoadNetwork,
+    footprints: Footprints,
+) -> (CheckResult, Vec<super::road_links::RoadLink>) {
     let geoms: Vec<MultiPolygon<f64>> = ds.areas.iter().map(|a| a.geometry.clone()).collect();
     let mut adjacency = build_adjacency(&geoms, &opts.adjacency);
     drop(geoms);
@@ -173,7 +183,10 @@ pub fn run_check_with_roads(
     for l in &links {
         adjacency.add_link(l.a, l.b);
     }
-    (check_with_adjacency(ds, opts, adjacency), links)
+    (
+        check_with_footprints(ds, opts, adjacency, footprints),
+        links,
+    )
 }
 
 /// Run the checks given a ready adjacency (tests, benches, ferry links).
@@ -182,7 +195,17 @@ pub fn check_with_adjacency(
     opts: &CheckOptions,
     adjacency: Adjacency,
 ) -> CheckResult {
-    let footprints = assign(ds);
+    check_with_footprints(ds, opts, adjacency, assign(ds))
+}
+
+/// Run the checks given a ready adjacency and footprints (`analyse`
+/// assigns by drive time when it has nothing better).
+pub fn check_with_footprints(
+    ds: &Dataset,
+    opts: &CheckOptions,
+    adjacency: Adjacency,
+    footprints: Footprints,
+) -> CheckResult {
     let index = AreaIndex::new(&ds.areas);
     let practice_area: Vec<Option<AreaId>> = ds
         .practices

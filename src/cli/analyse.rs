@@ -8,7 +8,9 @@ use clap::Args;
 use pcn_atlas::analyse::network::{DriveOptions, HubRule, Site};
 use pcn_atlas::analyse::road_times::{CandidateSite, RoadTimes, SiteSnaps};
 use pcn_atlas::analyse::run::{DriveRun, HubInputs, run_drive_with_progress};
-use pcn_atlas::check::run::run_check_with_roads;
+use pcn_atlas::analyse::nearest::nearest_practice_by_drive;
+use pcn_atlas::check::footprint::assign;
+use pcn_atlas::check::run::run_check_with_roads_and_footprints;
 use pcn_atlas::load::dataset::load_dataset;
 use pcn_atlas::output::check::{DissolveCheck, RunInfo, write_check};
 use pcn_atlas::output::drive::{DriveOutput, RouteLine, site_code};
@@ -196,8 +198,42 @@ pub fn run(args: &AnalyseArgs, quiet: bool) -> Result<ExitCode> {
         pcn_atlas::roads::load_roads(&roads_path, &profile)
     })?;
     ds.inputs.push(roads_report.input.clone());
-    let (res, road_links) =
-        progress.stage("check", || run_check_with_roads(&ds, &check_opts, &net));
+    let snap_opts = SnapOptions {
+        off_road_kph: profile.off_road_kph,
+        max_snap_m: profile.max_snap_m,
+    };
+    let build = |net: &RoadNetwork| {
+        let (graph, graph_report) = RoadGraph::build(net, &GraphOptions::default());
+        Scenario {
+            graph,
+            graph_report,
+        }
+    };
+    let free = progress.stage("graph", || build(&net));
+    if free.graph.node_count() == 0 {
+        bail!(
+            "{}: no usable roads for a car (see roads_report in `pcn-atlas roads --roads {}`)",
+            roads_path.display(),
+            roads_path.display()
+        );
+    }
+    let router = progress.stage("prepare", || Router::new(&free.graph));
+    let snapper = Snapper::new(&free.graph, snap_opts.clone());
+    // Footprints: footprints.csv, else registrations, else the nearest
+    // practice — by drive time here, where the roads are at hand.
+    let mut footprints = assign(&ds);
+    if ds.footprints.is_none() && ds.registrations.is_empty() {
+        let plain = SiteSnaps::snap_all(&ds, &snapper, &[]);
+        let t0 = RoadTimes {
+            router: &router,
+            snaps: &plain,
+        };
+        let nearest = progress.stage("nearest", || nearest_practice_by_drive(&ds, &t0, 8));
+        footprints.reassign_by_drive(&ds, &nearest);
+    }
+    let (res, road_links) = progress.stage("check", || {
+        run_check_with_roads_and_footprints(&ds, &check_opts, &net, footprints)
+    });
     let groups: Vec<_> = res.pcns.iter().map(|c| c.areas.clone()).collect();
     let geoms: Vec<_> = ds.areas.iter().map(|a| a.geometry.clone()).collect();
     let dissolved = progress.stage("dissolve", || {
@@ -220,27 +256,6 @@ pub fn run(args: &AnalyseArgs, quiet: bool) -> Result<ExitCode> {
         ds.inputs.push(input);
     }
 
-    let snap_opts = SnapOptions {
-        off_road_kph: profile.off_road_kph,
-        max_snap_m: profile.max_snap_m,
-    };
-    let build = |net: &RoadNetwork| {
-        let (graph, graph_report) = RoadGraph::build(net, &GraphOptions::default());
-        Scenario {
-            graph,
-            graph_report,
-        }
-    };
-    let free = progress.stage("graph", || build(&net));
-    if free.graph.node_count() == 0 {
-        bail!(
-            "{}: no usable roads for a car (see roads_report in `pcn-atlas roads --roads {}`)",
-            roads_path.display(),
-            roads_path.display()
-        );
-    }
-    let router = progress.stage("prepare", || Router::new(&free.graph));
-    let snapper = Snapper::new(&free.graph, snap_opts.clone());
     let snaps = progress.stage("snap", || SiteSnaps::snap_all(&ds, &snapper, &candidates));
     let times = RoadTimes {
         router: &router,
