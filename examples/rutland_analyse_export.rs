@@ -6,7 +6,7 @@
 //!   cargo build --release --example rutland_analyse_export
 //!   target/release/pcn-atlas import --from ../shared/data/england --lad E06000017 --out /tmp/py-rut
 //!   target/release/examples/rutland_analyse_export /tmp/py-rut \
-//!       ../shared/data/rutland/rutland-2022-07.osm.pbf target/analyse_export
+//!       ../shared/data/rutland/rutland-2022-07.osm.pbf target/analyse_export [SLOW_FACTOR]
 //!   python3 scripts/analyse_reference.py /tmp/py-rut target/analyse_export /tmp/py-rut-an
 //!
 //! The graph and snaps come from the same calls as `analyse`: the default
@@ -18,7 +18,9 @@
 //! - `snaps.csv`   snap, kind (practice|area), code, off_road_s, snap_m, easting, northing
 //!   (`off_road_s` printed with Rust's shortest round-trip form, so Python reads
 //!   the same f64); unroutable sites are listed with an empty snap;
-//! - `summary.txt` counts.
+//! - `summary.txt` counts;
+//! - `slow/` the same files for `analyse`'s slower scenario (every road
+//!   speed times SLOW_FACTOR, default 0.8 like `--slow-factor`).
 //!
 //! The first three columns of `anchors.npy` and `snaps.csv` have the layout
 //! of `examples/rutland_pairs.rs`, so `scripts/nx_snapgraph.py` reads both.
@@ -27,7 +29,9 @@ use anyhow::{Context, Result};
 use pcn_atlas::analyse::network::Site;
 use pcn_atlas::analyse::road_times::SiteSnaps;
 use pcn_atlas::load::dataset::{DatasetPaths, load_dataset};
+use pcn_atlas::model::Dataset;
 use pcn_atlas::roads::load_roads;
+use pcn_atlas::roads::network::{RoadClass, RoadNetwork};
 use pcn_atlas::roads::profile::CarProfile;
 use pcn_atlas::routing::{GraphOptions, RoadGraph, SnapOptions, Snapper, export};
 use std::fs::File;
@@ -41,21 +45,28 @@ fn create(dir: &Path, name: &str) -> Result<BufWriter<File>> {
     })?))
 }
 
-fn main() -> Result<()> {
-    let mut args = std::env::args().skip(1);
-    let usage = "usage: rutland_analyse_export DATASET_DIR ROADS_FILE OUT_DIR";
-    let dataset = PathBuf::from(args.next().context(usage)?);
-    let roads = PathBuf::from(args.next().context(usage)?);
-    let out = PathBuf::from(args.next().context(usage)?);
-    std::fs::create_dir_all(&out).with_context(|| format!("{}", out.display()))?;
+/// `analyse`'s slower scenario: every road (not ferry) speed times
+/// `factor` (the same as the private `slower` in src/cli/analyse.rs; the
+/// Python check compares the `*_slow` outputs, so a drift would show).
+fn slower(net: &RoadNetwork, factor: f64) -> RoadNetwork {
+    let mut n = net.clone();
+    for w in &mut n.ways {
+        if w.class != RoadClass::Ferry {
+            w.speed_kph *= factor;
+        }
+    }
+    n
+}
 
-    let ds = load_dataset(&DatasetPaths {
-        dir: Some(dataset),
-        ..DatasetPaths::default()
-    })?;
-    let profile = CarProfile::default();
-    let (net, _) = load_roads(&roads, &profile)?;
-    let (g, rep) = RoadGraph::build(&net, &GraphOptions::default());
+/// Build the graph of `net`, snap every site and write the files into `out`.
+fn export_scenario(
+    ds: &Dataset,
+    net: &RoadNetwork,
+    profile: &CarProfile,
+    out: &Path,
+) -> Result<()> {
+    std::fs::create_dir_all(out).with_context(|| format!("{}", out.display()))?;
+    let (g, rep) = RoadGraph::build(net, &GraphOptions::default());
     let snapper = Snapper::new(
         &g,
         SnapOptions {
@@ -63,9 +74,9 @@ fn main() -> Result<()> {
             max_snap_m: profile.max_snap_m,
         },
     );
-    let snaps = SiteSnaps::snap_all(&ds, &snapper, &[]);
+    let snaps = SiteSnaps::snap_all(ds, &snapper, &[]);
 
-    let mut w = create(&out, "edges.npy")?;
+    let mut w = create(out, "edges.npy")?;
     export::write_edges_npy(&g, &mut w)?;
     w.flush()?;
 
@@ -79,7 +90,7 @@ fn main() -> Result<()> {
             .map(|a| (Site::Area(a), "area", ds.area(a).code.as_str())),
     );
     let mut anchors = Vec::new();
-    let mut w = create(&out, "snaps.csv")?;
+    let mut w = create(out, "snaps.csv")?;
     writeln!(w, "snap,kind,code,off_road_s,snap_m,easting,northing")?;
     let mut snapped = 0;
     for &(site, kind, code) in &sites {
@@ -100,7 +111,7 @@ fn main() -> Result<()> {
         }
     }
     w.flush()?;
-    let mut w = create(&out, "anchors.npy")?;
+    let mut w = create(out, "anchors.npy")?;
     export::write_u32_npy(&anchors, &mut w)?;
     w.flush()?;
 
@@ -118,4 +129,27 @@ fn main() -> Result<()> {
     std::fs::write(out.join("summary.txt"), &summary)?;
     println!("wrote {}", out.display());
     Ok(())
+}
+
+fn main() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    let usage = "usage: rutland_analyse_export DATASET_DIR ROADS_FILE OUT_DIR [SLOW_FACTOR]";
+    let dataset = PathBuf::from(args.next().context(usage)?);
+    let roads = PathBuf::from(args.next().context(usage)?);
+    let out = PathBuf::from(args.next().context(usage)?);
+    let factor: f64 = match args.next() {
+        Some(f) => f
+            .parse()
+            .with_context(|| format!("SLOW_FACTOR {f:?}: not a number"))?,
+        None => 0.8,
+    };
+
+    let ds = load_dataset(&DatasetPaths {
+        dir: Some(dataset),
+        ..DatasetPaths::default()
+    })?;
+    let profile = CarProfile::default();
+    let (net, _) = load_roads(&roads, &profile)?;
+    export_scenario(&ds, &net, &profile, &out)?;
+    export_scenario(&ds, &slower(&net, factor), &profile, &out.join("slow"))
 }
