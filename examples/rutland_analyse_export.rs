@@ -22,8 +22,9 @@
 //! - `slow/` the same files for `analyse`'s slower scenario (every road
 //!   speed times SLOW_FACTOR, default 0.8 like `--slow-factor`).
 //!
-//! The first three columns of `anchors.npy` and `snaps.csv` have the layout
-//! of `examples/rutland_pairs.rs`, so `scripts/nx_snapgraph.py` reads both.
+//! `anchors.npy` has the layout of `examples/rutland_pairs.rs` and
+//! `snaps.csv` shares its `snap` and `off_road_s` columns, so
+//! `scripts/nx_snapgraph.py` reads both exports.
 
 use anyhow::{Context, Result};
 use pcn_atlas::analyse::network::Site;
