@@ -38,7 +38,11 @@ Definitions (docs/methods.md), recomputed independently here:
   15/30/45 min (pandas); excess = mean to practice - mean to nearest;
   patient-minutes per 1,000 = mean to practice x 1000;
 - per area: minutes to the nearest member, to the hub, and the patient
-  weighted mean to the registered practice.
+  weighted mean to the registered practice;
+- drive findings with the default limits: HUB_IMPRACTICAL (worst hub time
+  over 30 min), SHARED_ROLE_IMPRACTICAL (tour over 120 min),
+  PATIENT_ACCESS_BURDEN (over 20 % of patients over 30 min from the hub),
+  RURAL_ACCESS_RISK (our check's RURAL and any of those).
 
 Numbers are compared after our output rounding (minutes to 2 decimals,
 shares and gap to 4, patient-minutes to 0, Rust's round half away from
@@ -63,6 +67,11 @@ from nx_snapgraph import SnapGraph
 
 THRESHOLDS_MIN = [15.0, 30.0, 45.0]
 PATIENT_MAX_MIN = 30.0  # --patient-max-min, one of THRESHOLDS_MIN
+PATIENT_SHARE_MAX = 0.2  # --patient-share-max
+HUB_MAX_MIN = 30.0  # --hub-max-min
+TOUR_MAX_MIN = 120.0  # --tour-max-min
+DRIVE_FLAGS = ["HUB_IMPRACTICAL", "SHARED_ROLE_IMPRACTICAL", "PATIENT_ACCESS_BURDEN",
+               "RURAL_ACCESS_RISK"]
 DAY_S = 7.5 * 3600.0
 ON_SITE_S = 60.0 * 60.0
 
@@ -201,6 +210,10 @@ def reference(dataset, times):
             "staff_tour_min": min2(tour_s / 60.0),
             "staff_tour_order": [sites[i] for i in order],
             "visits_per_day": visits_per_day(d, len(sites)),
+            "staff_tour_exact": True,
+            "staff_tour_gap": 0.0,
+            "practices_unroutable": len(grp) - n,
+            "hub_rule": "median",
             "minutes_from_hub": {s: min2(t / 60.0) for s, t in zip(sites, from_hub)},
         }
 
@@ -223,7 +236,10 @@ def reference(dataset, times):
         sp = weighted_summary(r, "to_practice")
         sn = weighted_summary(r, "to_nearest")
         sh = weighted_summary(r, "to_hub")
+        p["_raw"] = {"staff_max_min": worst / 60.0, "tour_min": tour_s / 60.0,
+                     "share_over_limit": sh[f"over_{PATIENT_MAX_MIN:.0f}"]}
         p.update({
+            "patients_basis": "registrations",
             "patients": sp["weight"],
             "patients_unroutable": unroutable,
             "patients_mean_min_to_practice": min2(sp["mean"]),
@@ -276,9 +292,21 @@ def compare(ref, out_dir):
                 rows.append((f"{pcn} minutes {a}->{b}", ours, p["matrix_min"][i][j]))
         props = pcns.get(pcn, {})
         for k, v in p.items():
-            if k in ("matrix_min", "matrix_practices", "areas", "minutes_from_hub"):
+            if k in ("matrix_min", "matrix_practices", "areas", "minutes_from_hub", "_raw"):
                 continue
             rows.append((f"{pcn} {k}", props.get(k), v))
+        # Drive findings from the unrounded numbers; RURAL is check's, taken from ours.
+        raw, flags = p["_raw"], []
+        if raw["staff_max_min"] > HUB_MAX_MIN:
+            flags.append("HUB_IMPRACTICAL")
+        if raw["tour_min"] > TOUR_MAX_MIN:
+            flags.append("SHARED_ROLE_IMPRACTICAL")
+        if raw["share_over_limit"] > PATIENT_SHARE_MAX:
+            flags.append("PATIENT_ACCESS_BURDEN")
+        if flags and "RURAL" in props.get("flags", []):
+            flags.append("RURAL_ACCESS_RISK")
+        ours = [f for f in props.get("flags", []) if f in DRIVE_FLAGS]
+        rows.append((f"{pcn} drive flags", ours, flags))
         for code, v in p["minutes_from_hub"].items():
             rows.append((f"{pcn} {code} minutes_from_hub", pracs.get(code, {}).get("minutes_from_hub"), v))
         for a, vals in p["areas"].items():
