@@ -7,8 +7,8 @@ Run:      cargo run --release --example rutland_pairs -- ../shared/data target/r
 
 Reads what examples/rutland_pairs.rs exported (edges.npy, anchors.npy,
 snaps.csv, pairs.npy), builds a networkx DiGraph from the edges (integer
-millisecond weights; of parallel edges the lightest), and for each pair
-inserts the two snapped points as virtual nodes:
+millisecond weights; of parallel edges the lightest; scripts/nx_snapgraph.py),
+and for each pair inserts the two snapped points as virtual nodes:
   source S:  S -> head(e) with to_head_ms for each anchor edge e,
              and S -> tail(e) at 0 when the point is at the tail (from_tail_ms == 0);
   target T:  tail(e) -> T with from_tail_ms for each anchor edge e,
@@ -20,72 +20,31 @@ milliseconds exactly (integers), and the total seconds (off-road legs added)
 equal ours. Exit code 1 on any mismatch.
 """
 
-import csv
 import sys
 import time
-from collections import defaultdict
 
 import networkx as nx
 import numpy as np
+
+from nx_snapgraph import SnapGraph
 
 U64_MAX = np.iinfo(np.uint64).max
 
 
 def main(folder):
-    edges = np.load(f"{folder}/edges.npy")
-    anchors = np.load(f"{folder}/anchors.npy").reshape(-1, 4)
-    pairs = np.load(f"{folder}/pairs.npy")
-    with open(f"{folder}/snaps.csv", newline="") as f:
-        off_road_s = [float(r["off_road_s"]) for r in csv.DictReader(f)]
-
     t0 = time.perf_counter()
-    best = {}
-    for tail, head, w in edges.tolist():
-        k = (tail, head)
-        if k not in best or w < best[k]:
-            best[k] = w
-    g = nx.DiGraph()
-    g.add_weighted_edges_from(((u, v, w) for (u, v), w in best.items()), weight="w")
+    sg = SnapGraph(folder)
     build_s = time.perf_counter() - t0
-
-    tail = edges[:, 0].tolist()
-    head = edges[:, 1].tolist()
-    by_snap = defaultdict(list)  # snap -> [(edge, from_tail_ms, to_head_ms)]
-    for s, e, ft, th in anchors.tolist():
-        by_snap[s].append((e, ft, th))
+    g, edges, anchors = sg.g, sg.edges, sg.anchors
+    pairs = np.load(f"{folder}/pairs.npy")
+    off_road_s = [float(r["off_road_s"]) for r in sg.snaps]
 
     equal = 0
     mismatches = []
     max_total_diff = 0.0
     t0 = time.perf_counter()
     for i, j, ours in pairs.tolist():
-        src, dst = ("S",), ("T",)
-        g.add_node(src)
-        g.add_node(dst)
-
-        def add(u, v, w):
-            if not g.has_edge(u, v) or w < g[u][v]["w"]:
-                g.add_edge(u, v, w=w)
-
-        for e, ft, th in by_snap[i]:
-            add(src, head[e], th)
-            if ft == 0:
-                add(src, tail[e], 0)
-        for e, ft, th in by_snap[j]:
-            add(tail[e], dst, ft)
-            if th == 0:
-                add(head[e], dst, 0)
-        for ea, fa, _ in by_snap[i]:
-            for eb, fb, _ in by_snap[j]:
-                if ea == eb and fa <= fb:
-                    add(src, dst, fb - fa)
-        try:
-            theirs = nx.shortest_path_length(g, src, dst, weight="w")
-        except nx.NetworkXNoPath:
-            theirs = None
-        g.remove_node(src)
-        g.remove_node(dst)
-
+        theirs = sg.network_ms(i, j)
         ours_v = None if ours == U64_MAX else int(ours)
         if ours_v == theirs:
             equal += 1
