@@ -32,7 +32,7 @@ use pcn_atlas::analyse::road_times::SiteSnaps;
 use pcn_atlas::load::dataset::{DatasetPaths, load_dataset};
 use pcn_atlas::model::Dataset;
 use pcn_atlas::roads::load_roads;
-use pcn_atlas::roads::network::{RoadClass, RoadNetwork};
+use pcn_atlas::roads::network::RoadNetwork;
 use pcn_atlas::roads::profile::CarProfile;
 use pcn_atlas::routing::{GraphOptions, RoadGraph, SnapOptions, Snapper, export};
 use std::fs::File;
@@ -44,19 +44,6 @@ fn create(dir: &Path, name: &str) -> Result<BufWriter<File>> {
     Ok(BufWriter::new(File::create(&p).with_context(|| {
         format!("{}: cannot create", p.display())
     })?))
-}
-
-/// `analyse`'s slower scenario: every road (not ferry) speed times
-/// `factor` (the same as the private `slower` in src/cli/analyse.rs; the
-/// Python check compares the `*_slow` outputs, so a drift would show).
-fn slower(net: &RoadNetwork, factor: f64) -> RoadNetwork {
-    let mut n = net.clone();
-    for w in &mut n.ways {
-        if w.class != RoadClass::Ferry {
-            w.speed_kph *= factor;
-        }
-    }
-    n
 }
 
 /// Build the graph of `net`, snap every site and write the files into `out`.
@@ -152,5 +139,10 @@ fn main() -> Result<()> {
     let profile = CarProfile::default();
     let (net, _) = load_roads(&roads, &profile)?;
     export_scenario(&ds, &net, &profile, &out)?;
-    export_scenario(&ds, &slower(&net, factor), &profile, &out.join("slow"))
+    export_scenario(
+        &ds,
+        &net.with_speed_factor(factor),
+        &profile,
+        &out.join("slow"),
+    )
 }

@@ -166,10 +166,9 @@ fn without_footprints_or_registrations_areas_go_to_the_nearest_practice_by_road(
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let report: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(out.path().join("o/report.json")).unwrap(),
-    )
-    .unwrap();
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("o/report.json")).unwrap())
+            .unwrap();
     let rule = report["footprint_rule"].as_str().unwrap();
     assert!(rule.starts_with("nearest practice by drive time"), "{rule}");
     let by = &report["areas_by_assignment"];

@@ -5,16 +5,16 @@ use super::input::{CheckFlags, InputArgs};
 use super::progress::Progress;
 use anyhow::{Context, Result, bail};
 use clap::Args;
+use pcn_atlas::analyse::nearest::nearest_practice_by_drive;
 use pcn_atlas::analyse::network::{DriveOptions, HubRule, Site};
 use pcn_atlas::analyse::road_times::{CandidateSite, RoadTimes, SiteSnaps};
 use pcn_atlas::analyse::run::{DriveRun, HubInputs, run_drive_with_progress};
-use pcn_atlas::analyse::nearest::nearest_practice_by_drive;
 use pcn_atlas::check::footprint::assign;
 use pcn_atlas::check::run::run_check_with_roads_and_footprints;
 use pcn_atlas::load::dataset::load_dataset;
 use pcn_atlas::output::check::{DissolveCheck, RunInfo, write_check};
 use pcn_atlas::output::drive::{DriveOutput, RouteLine, site_code};
-use pcn_atlas::roads::network::{RoadClass, RoadNetwork};
+use pcn_atlas::roads::network::RoadNetwork;
 use pcn_atlas::roads::profile::CarProfile;
 use pcn_atlas::routing::{GraphOptions, RoadGraph, Router, SnapOptions, Snapper};
 use rayon::prelude::*;
@@ -145,17 +145,6 @@ pub fn dataset_roads(dir: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// A copy of the network with every road (not ferry) speed times `factor`.
-fn slower(net: &RoadNetwork, factor: f64) -> RoadNetwork {
-    let mut n = net.clone();
-    for w in &mut n.ways {
-        if w.class != RoadClass::Ferry {
-            w.speed_kph *= factor;
-        }
-    }
-    n
-}
-
 /// Graph, router and snaps of one speed scenario, and its analysis.
 struct Scenario {
     graph: RoadGraph,
@@ -270,7 +259,7 @@ pub fn run(args: &AnalyseArgs, quiet: bool) -> Result<ExitCode> {
     let slow_net;
     let slow_scenario;
     let slow_run: Option<DriveRun> = if args.drive.slow_factor < 1.0 {
-        slow_net = slower(&net, args.drive.slow_factor);
+        slow_net = net.with_speed_factor(args.drive.slow_factor);
         slow_scenario = build(&slow_net);
         let r2 = Router::new(&slow_scenario.graph);
         let sn2 = Snapper::new(&slow_scenario.graph, snap_opts.clone());
