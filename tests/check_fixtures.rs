@@ -157,6 +157,36 @@ fn island_is_broken_until_a_ferry_links_it() {
     assert_eq!(o.summary["U1"]["contiguous"], "true");
 }
 
+/// `fixtures/island/ferry.geojson` (BNG): a road to the harbour at
+/// (480990, 300500) just inside Imain, a car ferry (25 min) over 5 km of
+/// water to (486020, 300500) just inside Iisle, and a road on the island.
+/// With `--roads` the ferry joins the two areas: the same answer as the
+/// hand-written links.csv of `island-linked`.
+#[test]
+fn island_is_joined_by_a_ferry_from_the_road_network() {
+    let roads = fixture("island").join("ferry.geojson");
+    let o = check("island", &["--roads", roads.to_str().unwrap()]);
+    assert_eq!(o.findings, Vec::<String>::new());
+    assert_eq!(o.summary["U1"]["components"], "1");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(o.out.path().join("report.json")).unwrap())
+            .unwrap();
+    let links = report["road_links"].as_array().unwrap();
+    assert_eq!(links.len(), 1, "{links:?}");
+    assert_eq!(links[0]["kind"], "ferry");
+    let pair = [
+        links[0]["area_code_a"].as_str().unwrap(),
+        links[0]["area_code_b"].as_str().unwrap(),
+    ];
+    assert!(
+        pair == ["Imain", "Iisle"] || pair == ["Iisle", "Imain"],
+        "{pair:?}"
+    );
+    // Without roads: broken, as before.
+    let o = check("island", &[]);
+    assert!(o.findings.contains(&"pcn NON_CONTIGUOUS U1".to_string()));
+}
+
 #[test]
 fn enclave_touches_its_ring_and_a_practice_in_it_is_outside() {
     for rule in ["queen", "rook"] {

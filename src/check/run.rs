@@ -131,6 +131,9 @@ pub struct CheckResult {
     pub adjacency: Adjacency,
     /// The area each practice lies in.
     pub practice_area: Vec<Option<AreaId>>,
+    /// Areas joined across water by a road network's bridges and ferries
+    /// (empty without roads).
+    pub road_links: Vec<super::road_links::RoadLink>,
     pub pcns: Vec<PcnCheck>,
     /// Sorted by scope, code, subject.
     pub findings: Vec<Finding>,
@@ -183,10 +186,9 @@ pub fn run_check_with_roads_and_footprints(
     for l in &links {
         adjacency.add_link(l.a, l.b);
     }
-    (
-        check_with_footprints(ds, opts, adjacency, footprints),
-        links,
-    )
+    let mut res = check_with_footprints(ds, opts, adjacency, footprints);
+    res.road_links = links.clone();
+    (res, links)
 }
 
 /// Run the checks given a ready adjacency (tests, benches, ferry links).
@@ -374,6 +376,7 @@ pub fn check_with_footprints(
         footprints,
         adjacency,
         practice_area,
+        road_links: Vec::new(),
         pcns,
         findings,
     }

@@ -220,7 +220,7 @@ pub fn run(args: &AnalyseArgs, quiet: bool) -> Result<ExitCode> {
         let nearest = progress.stage("nearest", || nearest_practice_by_drive(&ds, &t0, 8));
         footprints.reassign_by_drive(&ds, &nearest);
     }
-    let (res, road_links) = progress.stage("check", || {
+    let (res, _road_links) = progress.stage("check", || {
         run_check_with_roads_and_footprints(&ds, &check_opts, &net, footprints)
     });
     let groups: Vec<_> = res.pcns.iter().map(|c| c.areas.clone()).collect();
@@ -293,12 +293,6 @@ pub fn run(args: &AnalyseArgs, quiet: bool) -> Result<ExitCode> {
         "graph": &free.graph_report,
         "prepare": &router.report,
         "snapping": &snaps.summary,
-        "road_links": road_links.iter().map(|l| serde_json::json!({
-            "area_code_a": ds.area(l.a).code,
-            "area_code_b": ds.area(l.b).code,
-            "kind": l.kind,
-            "way_id": l.way_id,
-        })).collect::<Vec<_>>(),
         "matrices": run.pcns.iter().map(|d| {
             let n = d.members.len();
             serde_json::json!({

@@ -19,6 +19,13 @@ pub struct CheckArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub thresholds: CheckFlags,
+    /// A road file (.osm.pbf, .shp, .geojson): areas joined across water by its bridges and ferries
+    /// count as adjacent (listed in report.json as road_links). No drive times: see `analyse`.
+    #[arg(long, value_name = "FILE")]
+    pub roads: Option<PathBuf>,
+    /// Car profile overrides for --roads (which roads and ferries a car may use).
+    #[arg(long, value_name = "FILE", requires = "roads")]
+    pub profile: Option<PathBuf>,
     /// Exit with code 1 when there is any finding.
     #[arg(long)]
     pub fail_on_findings: bool,
@@ -64,8 +71,31 @@ pub fn run(args: &CheckArgs, quiet: bool) -> Result<ExitCode> {
     }
     let opts = args.thresholds.options()?;
     let progress = Progress::new(quiet);
-    let ds = progress.stage("load", || load_dataset(&args.input.paths()))?;
-    let res = progress.stage("check", || run_check(&ds, &opts));
+    let mut ds = progress.stage("load", || load_dataset(&args.input.paths()))?;
+    let mut road_links = Vec::new();
+    let res = match &args.roads {
+        None => progress.stage("check", || run_check(&ds, &opts)),
+        Some(path) => {
+            let profile = match &args.profile {
+                Some(p) => pcn_atlas::roads::profile::CarProfile::from_file(p)?,
+                None => pcn_atlas::roads::profile::CarProfile::default(),
+            };
+            let (net, report) =
+                progress.stage("roads", || pcn_atlas::roads::load_roads(path, &profile))?;
+            ds.inputs.push(report.input.clone());
+            let (res, links) = progress.stage("check", || {
+                pcn_atlas::check::run::run_check_with_roads(&ds, &opts, &net)
+            });
+            road_links = links;
+            res
+        }
+    };
+    if !road_links.is_empty() && !quiet {
+        eprintln!(
+            "{} pairs of areas joined across water by the road network's bridges and ferries",
+            road_links.len()
+        );
+    }
     let groups: Vec<_> = res.pcns.iter().map(|c| c.areas.clone()).collect();
     let geoms: Vec<_> = ds.areas.iter().map(|a| a.geometry.clone()).collect();
     let dissolved = progress.stage("dissolve", || {

@@ -155,10 +155,20 @@ struct Report<'a> {
     counts: Counts,
     findings_by_code: BTreeMap<&'a str, usize>,
     dissolve: DissolveCheck,
+    /// Areas joined across water by the road network (`--roads`).
+    road_links: Vec<RoadLinkOut<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     drive: Option<serde_json::Value>,
     pcns: Vec<PcnReport<'a>>,
     findings: &'a [Finding],
+}
+
+#[derive(Serialize)]
+struct RoadLinkOut<'a> {
+    area_code_a: &'a str,
+    area_code_b: &'a str,
+    kind: &'static str,
+    way_id: i64,
 }
 
 #[derive(Serialize)]
@@ -445,6 +455,16 @@ pub fn write_check(
         },
         findings_by_code,
         dissolve: dissolve.clone(),
+        road_links: res
+            .road_links
+            .iter()
+            .map(|l| RoadLinkOut {
+                area_code_a: &ds.area(l.a).code,
+                area_code_b: &ds.area(l.b).code,
+                kind: l.kind,
+                way_id: l.way_id,
+            })
+            .collect(),
         drive: drive.map(|d| d.report.clone()),
         pcns: res
             .pcns
