@@ -4,6 +4,7 @@
 
 pub mod hub;
 pub mod network;
+pub mod pipeline;
 pub mod road_times;
 pub mod run;
 pub mod sites;

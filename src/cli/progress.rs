@@ -21,3 +21,9 @@ impl Progress {
         out
     }
 }
+
+impl pcn_atlas::analyse::pipeline::Stages for Progress {
+    fn stage<T>(&self, name: &str, f: impl FnOnce() -> T) -> T {
+        Progress::stage(self, name, f)
+    }
+}
