@@ -5,6 +5,7 @@
 pub mod hub;
 pub mod nearest;
 pub mod network;
+pub mod pipeline;
 pub mod road_times;
 pub mod run;
 pub mod sites;

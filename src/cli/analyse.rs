@@ -5,19 +5,12 @@ use super::input::{CheckFlags, InputArgs};
 use super::progress::Progress;
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use pcn_atlas::analyse::nearest::nearest_practice_by_drive;
-use pcn_atlas::analyse::network::{DriveOptions, HubRule, Site};
-use pcn_atlas::analyse::road_times::{CandidateSite, RoadTimes, SiteSnaps};
-use pcn_atlas::analyse::run::{DriveRun, HubInputs, run_drive_with_progress};
-use pcn_atlas::check::footprint::assign;
-use pcn_atlas::check::run::run_check_with_roads_and_footprints;
+use pcn_atlas::analyse::network::{DriveOptions, HubRule};
+use pcn_atlas::analyse::pipeline::{AnalyseOptions, run_analyse};
 use pcn_atlas::load::dataset::load_dataset;
-use pcn_atlas::output::check::{DissolveCheck, RunInfo, write_check};
-use pcn_atlas::output::drive::{DriveOutput, RouteLine, site_code};
-use pcn_atlas::roads::network::RoadNetwork;
+use pcn_atlas::output::check::RunInfo;
 use pcn_atlas::roads::profile::CarProfile;
-use pcn_atlas::routing::{GraphOptions, RoadGraph, Router, SnapOptions, Snapper};
-use rayon::prelude::*;
+use pcn_atlas::routing::SnapOptions;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -145,12 +138,6 @@ pub fn dataset_roads(dir: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// Graph, router and snaps of one speed scenario, and its analysis.
-struct Scenario {
-    graph: RoadGraph,
-    graph_report: pcn_atlas::routing::GraphReport,
-}
-
 /// `pcn-atlas analyse`.
 pub fn run(args: &AnalyseArgs, quiet: bool) -> Result<ExitCode> {
     if let Some(n) = args.threads {
@@ -187,191 +174,34 @@ pub fn run(args: &AnalyseArgs, quiet: bool) -> Result<ExitCode> {
         pcn_atlas::roads::load_roads(&roads_path, &profile)
     })?;
     ds.inputs.push(roads_report.input.clone());
-    let snap_opts = SnapOptions {
-        off_road_kph: profile.off_road_kph,
-        max_snap_m: profile.max_snap_m,
+    let opts = AnalyseOptions {
+        check: check_opts,
+        drive: drive_opts,
+        snap: SnapOptions {
+            off_road_kph: profile.off_road_kph,
+            max_snap_m: profile.max_snap_m,
+        },
+        slow_factor: args.drive.slow_factor,
+        routes: !args.no_routes,
+        candidates: args.candidates.clone(),
+        hubs: args.hubs.clone(),
+        profile: serde_json::to_value(&profile)?,
+        roads_report: serde_json::to_value(&roads_report)?,
+        roads_name: roads_path.display().to_string(),
     };
-    let build = |net: &RoadNetwork| {
-        let (graph, graph_report) = RoadGraph::build(net, &GraphOptions::default());
-        Scenario {
-            graph,
-            graph_report,
-        }
-    };
-    let free = progress.stage("graph", || build(&net));
-    if free.graph.node_count() == 0 {
-        bail!(
-            "{}: no usable roads for a car (see roads_report in `pcn-atlas roads --roads {}`)",
-            roads_path.display(),
-            roads_path.display()
-        );
-    }
-    let router = progress.stage("prepare", || Router::new(&free.graph));
-    let snapper = Snapper::new(&free.graph, snap_opts.clone());
-    // Footprints: footprints.csv, else registrations, else the nearest
-    // practice — by drive time here, where the roads are at hand.
-    let mut footprints = assign(&ds);
-    if ds.footprints.is_none() && ds.registrations.is_empty() {
-        let plain = SiteSnaps::snap_all(&ds, &snapper, &[]);
-        let t0 = RoadTimes {
-            router: &router,
-            snaps: &plain,
-        };
-        let nearest = progress.stage("nearest", || nearest_practice_by_drive(&ds, &t0, 8));
-        footprints.reassign_by_drive(&ds, &nearest);
-    }
-    let (res, _road_links) = progress.stage("check", || {
-        run_check_with_roads_and_footprints(&ds, &check_opts, &net, footprints)
-    });
-    let groups: Vec<_> = res.pcns.iter().map(|c| c.areas.clone()).collect();
-    let geoms: Vec<_> = ds.areas.iter().map(|a| a.geometry.clone()).collect();
-    let dissolved = progress.stage("dissolve", || {
-        pcn_atlas::check::dissolve::dissolve_groups(&geoms, &groups)
-    });
-    drop(geoms);
-
-    // Candidate and given hubs.
-    let mut hubs = HubInputs::default();
-    let mut candidates: Vec<CandidateSite> = Vec::new();
-    if let Some(p) = &args.candidates {
-        let (sites, by_pcn, input) =
-            pcn_atlas::analyse::sites::load_candidates(p, &ds, &res.footprints.area_pcns)?;
-        candidates = sites;
-        hubs.candidates = by_pcn;
-        ds.inputs.push(input);
-    }
-    if let Some(p) = &args.hubs {
-        let input = pcn_atlas::analyse::sites::load_hubs(p, &ds, &candidates, &mut hubs)?;
-        ds.inputs.push(input);
-    }
-
-    let snaps = progress.stage("snap", || SiteSnaps::snap_all(&ds, &snapper, &candidates));
-    let times = RoadTimes {
-        router: &router,
-        snaps: &snaps,
-    };
-    let n_pcns = res.pcns.len() as u64;
-    let run = progress.counted("drive", n_pcns, "PCNs", |tick| {
-        run_drive_with_progress(&ds, &res, &times, &drive_opts, &hubs, tick)
-    });
-
-    // The slower scenario: the same analysis with slower roads.
-    let slow_net;
-    let slow_scenario;
-    let slow_run: Option<DriveRun> = if args.drive.slow_factor < 1.0 {
-        slow_net = net.with_speed_factor(args.drive.slow_factor);
-        slow_scenario = build(&slow_net);
-        let r2 = Router::new(&slow_scenario.graph);
-        let sn2 = Snapper::new(&slow_scenario.graph, snap_opts.clone());
-        let snaps2 = SiteSnaps::snap_all(&ds, &sn2, &candidates);
-        let t2 = RoadTimes {
-            router: &r2,
-            snaps: &snaps2,
-        };
-        Some(progress.counted("slow", n_pcns, "PCNs", |tick| {
-            run_drive_with_progress(&ds, &res, &t2, &drive_opts, &hubs, tick)
-        }))
-    } else {
-        None
-    };
-
-    let routes: Vec<RouteLine> = if args.no_routes {
-        Vec::new()
-    } else {
-        progress.stage("routes", || hub_routes(&run, &snaps, &router))
-    };
-
-    let mut findings = run.findings.clone();
-    findings.extend(snaps.findings(&ds, &candidates));
-    findings.sort();
-    let code = |s: Site| site_code(&ds, &candidates, s);
-    let report = serde_json::json!({
-        "options": &run.options,
-        "slow_speed_factor": slow_run.as_ref().map(|_| args.drive.slow_factor),
-        "profile": &profile,
-        "roads": &roads_report,
-        "graph": &free.graph_report,
-        "prepare": &router.report,
-        "snapping": &snaps.summary,
-        "matrices": run.pcns.iter().map(|d| {
-            let n = d.members.len();
-            serde_json::json!({
-                "pcn_code": ds.pcn(d.pcn).code,
-                "practices": d.members.iter().map(|&p| code(Site::Practice(p))).collect::<Vec<_>>(),
-                "minutes": (0..n).map(|i| (0..n).map(|j| {
-                    let t = d.matrix_s[i * n + j];
-                    t.is_finite().then(|| pcn_atlas::output::drive::min2(t / 60.0))
-                }).collect::<Vec<_>>()).collect::<Vec<_>>(),
-            })
-        }).collect::<Vec<_>>(),
-    });
-    let drive_out = DriveOutput {
-        run: &run,
-        slow: slow_run.as_ref().map(|r| (args.drive.slow_factor, r)),
-        snaps: &snaps,
-        candidates: &candidates,
-        findings,
-        routes,
-        report,
-    };
-    let dissolve_check = DissolveCheck::measure(&ds, &res, &dissolved);
-    if let Some(w) = dissolve_check.warning() {
-        eprintln!("{w}");
-    }
     let info = RunInfo {
         command: std::env::args().collect::<Vec<_>>().join(" "),
         version: env!("CARGO_PKG_VERSION").into(),
     };
-    progress.stage("write", || {
-        write_check(
-            &args.out,
-            &ds,
-            &res,
-            &dissolved,
-            &dissolve_check,
-            &info,
-            Some(&drive_out),
-        )
-    })?;
-    print!("{}", pcn_atlas::output::summary::check_summary(&ds, &res));
-    print!(
-        "{}",
-        pcn_atlas::output::summary::drive_summary(&ds, &run, &drive_out.findings, &snaps.summary)
-    );
+    let summary = run_analyse(ds, &net, &opts, &args.out, &info, &progress)?;
+    if let Some(w) = &summary.dissolve_warning {
+        eprintln!("{w}");
+    }
+    print!("{}", summary.text);
     println!("\nwrote {}", args.out.display());
-    let any = !res.findings.is_empty() || !drive_out.findings.is_empty();
+    let any = summary.check_findings + summary.drive_findings > 0;
     if args.fail_on_findings && any {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Hub-to-member routes along the roads, for `routes.geojson`.
-fn hub_routes(run: &DriveRun, snaps: &SiteSnaps, router: &Router) -> Vec<RouteLine> {
-    run.pcns
-        .par_iter()
-        .flat_map_iter(|d| {
-            let mut out = Vec::new();
-            let Some(hub) = d.hub else { return out };
-            let Some(hs) = snaps.snaps.get(&hub) else {
-                return out;
-            };
-            for &to in d.tour_sites.iter().skip(1) {
-                let Some(ts) = snaps.snaps.get(&to) else {
-                    continue;
-                };
-                if let Some(p) = router.path(hs, ts) {
-                    out.push(RouteLine {
-                        pcn: d.pcn,
-                        from: hub,
-                        to,
-                        seconds: p.seconds,
-                        metres: p.metres,
-                        coords: p.coords,
-                    });
-                }
-            }
-            out
-        })
-        .collect()
 }

@@ -78,3 +78,19 @@ impl Progress {
         }
     }
 }
+
+impl pcn_atlas::analyse::pipeline::Stages for Progress {
+    fn stage<T>(&self, name: &str, f: impl FnOnce() -> T) -> T {
+        Progress::stage(self, name, f)
+    }
+
+    fn counted<T>(
+        &self,
+        name: &str,
+        len: u64,
+        unit: &str,
+        f: impl FnOnce(&(dyn Fn() + Sync)) -> T,
+    ) -> T {
+        Progress::counted(self, name, len, unit, f)
+    }
+}

@@ -1,0 +1,276 @@
+//! The whole `analyse` run as one library call: check with the roads,
+//! dissolve the footprints, build and prepare the road graph, snap every
+//! site, analyse drive times at free flow and in the slower scenario, trace
+//! the hub routes and write every output. Used by `pcn-atlas analyse` and
+//! by `examples/analyse_england.rs`, so the benchmark times exactly what
+//! the command does.
+
+use crate::analyse::nearest::nearest_practice_by_drive;
+use crate::analyse::network::{DriveOptions, Site};
+use crate::analyse::road_times::{CandidateSite, RoadTimes, SiteSnaps};
+use crate::analyse::run::{DriveRun, HubInputs, run_drive_with_progress};
+use crate::check::footprint::assign;
+use crate::check::run::{CheckOptions, run_check_with_roads_and_footprints};
+use crate::findings::Finding;
+use crate::model::Dataset;
+use crate::output::check::{DissolveCheck, RunInfo, write_check};
+use crate::output::drive::{DriveOutput, RouteLine, site_code};
+use crate::roads::network::RoadNetwork;
+use crate::routing::{GraphOptions, RoadGraph, Router, SnapOptions, Snapper};
+use anyhow::{Result, bail};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Runs and names the stages of a pipeline (timing, progress).
+pub trait Stages {
+    fn stage<T>(&self, name: &str, f: impl FnOnce() -> T) -> T;
+
+    /// A stage of `len` counted steps; `f` gets a callback to call once per
+    /// step, from any thread (a progress bar). By default just a stage.
+    fn counted<T>(
+        &self,
+        name: &str,
+        len: u64,
+        unit: &str,
+        f: impl FnOnce(&(dyn Fn() + Sync)) -> T,
+    ) -> T {
+        let _ = (len, unit);
+        self.stage(name, || f(&|| {}))
+    }
+}
+
+/// Runs stages without reporting anything.
+pub struct Silent;
+
+impl Stages for Silent {
+    fn stage<T>(&self, _name: &str, f: impl FnOnce() -> T) -> T {
+        f()
+    }
+}
+
+/// Everything `analyse` needs besides the dataset and the roads.
+pub struct AnalyseOptions {
+    pub check: CheckOptions,
+    pub drive: DriveOptions,
+    pub snap: SnapOptions,
+    /// Speed factor of the slower scenario; 1 (or more) turns it off.
+    pub slow_factor: f64,
+    /// Trace the hub-to-member routes for `routes.geojson`.
+    pub routes: bool,
+    /// Candidate hub sites file (`--candidates`).
+    pub candidates: Option<PathBuf>,
+    /// Given hubs file (`--hubs`).
+    pub hubs: Option<PathBuf>,
+    /// Echoed in the report: the car profile and the road loader's report.
+    pub profile: serde_json::Value,
+    pub roads_report: serde_json::Value,
+    /// Named in error messages about the roads.
+    pub roads_name: String,
+}
+
+/// What a run found, for the caller to print or tabulate.
+pub struct AnalyseSummary {
+    /// The plain-text check and drive-time summaries.
+    pub text: String,
+    /// The dissolve self-check's warning, if any.
+    pub dissolve_warning: Option<String>,
+    pub check_findings: usize,
+    pub drive_findings: usize,
+    /// Check and drive findings by code.
+    pub findings_by_code: BTreeMap<&'static str, usize>,
+    pub pcns: usize,
+    pub pcns_with_hub: usize,
+    pub snapping: crate::analyse::road_times::SnapSummary,
+    pub graph_nodes: usize,
+}
+
+/// Run `analyse` on `ds` with the roads `net` and write every output to `out`.
+pub fn run_analyse<S: Stages>(
+    mut ds: Dataset,
+    net: &RoadNetwork,
+    opts: &AnalyseOptions,
+    out: &Path,
+    info: &RunInfo,
+    stages: &S,
+) -> Result<AnalyseSummary> {
+    let build = |net: &RoadNetwork| RoadGraph::build(net, &GraphOptions::default());
+    let (graph, graph_report) = stages.stage("graph", || build(net));
+    if graph.node_count() == 0 {
+        bail!(
+            "{}: no usable roads for a car (see roads_report in `pcn-atlas roads --roads {}`)",
+            opts.roads_name,
+            opts.roads_name
+        );
+    }
+    let router = stages.stage("prepare", || Router::new(&graph));
+    let snapper = Snapper::new(&graph, opts.snap.clone());
+    // Footprints: footprints.csv, else registrations, else the nearest
+    // practice — by drive time here, where the roads are at hand.
+    let mut footprints = assign(&ds);
+    if ds.footprints.is_none() && ds.registrations.is_empty() {
+        let plain = SiteSnaps::snap_all(&ds, &snapper, &[]);
+        let t0 = RoadTimes {
+            router: &router,
+            snaps: &plain,
+        };
+        let nearest = stages.stage("nearest", || nearest_practice_by_drive(&ds, &t0, 8));
+        footprints.reassign_by_drive(&ds, &nearest);
+    }
+    let res = stages.stage("check", || {
+        run_check_with_roads_and_footprints(&ds, &opts.check, net, footprints).0
+    });
+    let groups: Vec<_> = res.pcns.iter().map(|c| c.areas.clone()).collect();
+    let geoms: Vec<_> = ds.areas.iter().map(|a| a.geometry.clone()).collect();
+    let dissolved = stages.stage("dissolve", || {
+        crate::check::dissolve::dissolve_groups(&geoms, &groups)
+    });
+    drop(geoms);
+
+    // Candidate and given hubs.
+    let mut hubs = HubInputs::default();
+    let mut candidates: Vec<CandidateSite> = Vec::new();
+    if let Some(p) = &opts.candidates {
+        let (sites, by_pcn, input) =
+            crate::analyse::sites::load_candidates(p, &ds, &res.footprints.area_pcns)?;
+        candidates = sites;
+        hubs.candidates = by_pcn;
+        ds.inputs.push(input);
+    }
+    if let Some(p) = &opts.hubs {
+        let input = crate::analyse::sites::load_hubs(p, &ds, &candidates, &mut hubs)?;
+        ds.inputs.push(input);
+    }
+
+    let snaps = stages.stage("snap", || SiteSnaps::snap_all(&ds, &snapper, &candidates));
+    let times = RoadTimes {
+        router: &router,
+        snaps: &snaps,
+    };
+    let n_pcns = res.pcns.len() as u64;
+    let run = stages.counted("drive", n_pcns, "PCNs", |tick| {
+        run_drive_with_progress(&ds, &res, &times, &opts.drive, &hubs, tick)
+    });
+
+    // The slower scenario: the same analysis with slower roads.
+    let slow_run: Option<DriveRun> = if opts.slow_factor < 1.0 {
+        let slow_net = stages.stage("slow-net", || net.with_speed_factor(opts.slow_factor));
+        let (g2, _) = stages.stage("slow-graph", || build(&slow_net));
+        drop(slow_net);
+        let r2 = stages.stage("slow-prepare", || Router::new(&g2));
+        let sn2 = Snapper::new(&g2, opts.snap.clone());
+        let snaps2 = stages.stage("slow-snap", || SiteSnaps::snap_all(&ds, &sn2, &candidates));
+        let t2 = RoadTimes {
+            router: &r2,
+            snaps: &snaps2,
+        };
+        Some(stages.counted("slow", n_pcns, "PCNs", |tick| {
+            run_drive_with_progress(&ds, &res, &t2, &opts.drive, &hubs, tick)
+        }))
+    } else {
+        None
+    };
+
+    let routes: Vec<RouteLine> = if opts.routes {
+        stages.stage("routes", || hub_routes(&run, &snaps, &router))
+    } else {
+        Vec::new()
+    };
+
+    let mut findings = run.findings.clone();
+    findings.extend(snaps.findings(&ds, &candidates));
+    findings.sort();
+    let code = |s: Site| site_code(&ds, &candidates, s);
+    let report = serde_json::json!({
+        "options": &run.options,
+        "slow_speed_factor": slow_run.as_ref().map(|_| opts.slow_factor),
+        "profile": &opts.profile,
+        "roads": &opts.roads_report,
+        "graph": &graph_report,
+        "prepare": &router.report,
+        "snapping": &snaps.summary,
+        "matrices": run.pcns.iter().map(|d| {
+            let n = d.members.len();
+            serde_json::json!({
+                "pcn_code": ds.pcn(d.pcn).code,
+                "practices": d.members.iter().map(|&p| code(Site::Practice(p))).collect::<Vec<_>>(),
+                "minutes": (0..n).map(|i| (0..n).map(|j| {
+                    let t = d.matrix_s[i * n + j];
+                    t.is_finite().then(|| crate::output::drive::min2(t / 60.0))
+                }).collect::<Vec<_>>()).collect::<Vec<_>>(),
+            })
+        }).collect::<Vec<_>>(),
+    });
+    let drive_out = DriveOutput {
+        run: &run,
+        slow: slow_run.as_ref().map(|r| (opts.slow_factor, r)),
+        snaps: &snaps,
+        candidates: &candidates,
+        findings,
+        routes,
+        report,
+    };
+    let dissolve_check = DissolveCheck::measure(&ds, &res, &dissolved);
+    stages.stage("write", || {
+        write_check(
+            out,
+            &ds,
+            &res,
+            &dissolved,
+            &dissolve_check,
+            info,
+            Some(&drive_out),
+        )
+    })?;
+    let mut findings_by_code = BTreeMap::new();
+    let all: Vec<&Finding> = res.findings.iter().chain(&drive_out.findings).collect();
+    for f in &all {
+        *findings_by_code.entry(f.code).or_insert(0) += 1;
+    }
+    let text = format!(
+        "{}{}",
+        crate::output::summary::check_summary(&ds, &res),
+        crate::output::summary::drive_summary(&ds, &run, &drive_out.findings, &snaps.summary)
+    );
+    Ok(AnalyseSummary {
+        text,
+        dissolve_warning: dissolve_check.warning(),
+        check_findings: res.findings.len(),
+        drive_findings: drive_out.findings.len(),
+        findings_by_code,
+        pcns: run.pcns.len(),
+        pcns_with_hub: run.pcns.iter().filter(|d| d.hub.is_some()).count(),
+        snapping: snaps.summary.clone(),
+        graph_nodes: graph.node_count(),
+    })
+}
+
+/// Hub-to-member routes along the roads, for `routes.geojson`.
+fn hub_routes(run: &DriveRun, snaps: &SiteSnaps, router: &Router) -> Vec<RouteLine> {
+    run.pcns
+        .par_iter()
+        .flat_map_iter(|d| {
+            let mut out = Vec::new();
+            let Some(hub) = d.hub else { return out };
+            let Some(hs) = snaps.snaps.get(&hub) else {
+                return out;
+            };
+            for &to in d.tour_sites.iter().skip(1) {
+                let Some(ts) = snaps.snaps.get(&to) else {
+                    continue;
+                };
+                if let Some(p) = router.path(hs, ts) {
+                    out.push(RouteLine {
+                        pcn: d.pcn,
+                        from: hub,
+                        to,
+                        seconds: p.seconds,
+                        metres: p.metres,
+                        coords: p.coords,
+                    });
+                }
+            }
+            out
+        })
+        .collect()
+}
