@@ -17,7 +17,7 @@
 
 use anyhow::{Context, Result};
 use geo::BoundingRect;
-use pcn_atlas::analyse::network::{DriveOptions, HubRule};
+use pcn_atlas::analyse::network::DriveOptions;
 use pcn_atlas::analyse::pipeline::{AnalyseOptions, Stages, run_analyse};
 use pcn_atlas::check::run::CheckOptions;
 use pcn_atlas::load::dataset::{DatasetPaths, load_dataset};
@@ -115,16 +115,8 @@ fn main() -> Result<()> {
         net.nodes.len(),
         net.ways.len()
     );
-    let d = DriveOptions {
-        hub_rule: HubRule::Median,
-        hub_max_min: 30.0,
-        tour_max_min: 120.0,
-        patient_max_min: 30.0,
-        patient_share_max: 0.2,
-        share_thresholds_min: vec![15.0, 30.0, 45.0],
-        day_hours: 7.5,
-        on_site_min: 60.0,
-    };
+    // The command's defaults (the same values as `pcn-atlas analyse`'s flags).
+    let d = DriveOptions::default();
     let opts = AnalyseOptions {
         check: CheckOptions::default(),
         drive: d,
