@@ -1,0 +1,233 @@
+//! `map.html`: one self-contained page — the footprints as SVG paths, the
+//! run's numbers as JSON, and a small script of our own for pan, zoom,
+//! hover, search and colouring by finding or metric. It makes no network
+//! request and needs no third-party code.
+
+use super::style::{finding_colour, finding_label, legend_classes};
+use super::svg::{Prepared, esc};
+use super::{MapInput, MapPcn};
+use serde::Serialize;
+use std::fmt::Write;
+
+const CSS: &str = include_str!("assets/map.css");
+const JS: &str = include_str!("assets/map.js");
+
+#[derive(Serialize)]
+struct Class {
+    code: &'static str,
+    label: &'static str,
+    colour: &'static str,
+    count: usize,
+}
+
+/// A metric the footprints can be coloured by.
+#[derive(Serialize)]
+struct Metric {
+    key: &'static str,
+    label: &'static str,
+    format: &'static str,
+    /// Fixed class breaks; quantiles of the values when absent.
+    breaks: Option<Vec<f64>>,
+    ramp: &'static [&'static str],
+    note: Option<String>,
+    available: bool,
+}
+
+#[derive(Serialize)]
+struct FrameOut {
+    x0: f64,
+    y1: f64,
+    width: f64,
+    height: f64,
+}
+
+#[derive(Serialize)]
+struct Data<'a> {
+    title: &'a str,
+    drive: bool,
+    frame: FrameOut,
+    tolerance_m: f64,
+    nodata: &'static str,
+    classes: Vec<Class>,
+    metrics: Vec<Metric>,
+    pcns: &'a [MapPcn],
+    points: &'a [super::MapPoint],
+}
+
+/// Oranges, light to dark, for metrics where more is worse.
+const SEQUENTIAL: &[&str] = &[
+    "#fff1d6", "#fdd49e", "#fdae6b", "#f16913", "#c4410c", "#7f2704",
+];
+/// Population: reds below the band, greens within, purples above.
+const BAND_RAMP: &[&str] = &[
+    "#b2182b", "#ef8a62", "#a6dba0", "#1b7837", "#c2a5cf", "#762a83",
+];
+
+fn metrics(input: &MapInput, band: (u64, u64)) -> Vec<Metric> {
+    let has = |f: fn(&MapPcn) -> Option<f64>| input.pcns.iter().any(|p| f(p).is_some());
+    let (lo, hi) = (band.0 as f64, band.1 as f64);
+    vec![
+        Metric {
+            key: "list_size",
+            label: "Registered patients",
+            format: "count",
+            breaks: Some(vec![
+                (lo * 2.0 / 3.0).round(),
+                lo,
+                ((lo + hi) / 2.0).round(),
+                hi,
+                (hi * 1.2).round(),
+            ]),
+            ramp: BAND_RAMP,
+            note: Some(format!(
+                "The band is {}–{} registered patients.",
+                band.0, band.1
+            )),
+            available: !input.pcns.is_empty(),
+        },
+        Metric {
+            key: "rural_share",
+            label: "Rural share",
+            format: "share",
+            breaks: Some(vec![0.05, 0.2, 0.4, 0.6, 0.8]),
+            ramp: SEQUENTIAL,
+            note: Some("Share of patients (or residents) in rural small areas (ONS 2011 rural–urban classification).".into()),
+            available: has(|p| p.rural_share),
+        },
+        Metric {
+            key: "staff_max_min",
+            label: "Hub to farthest member (min)",
+            format: "min",
+            breaks: Some(vec![5.0, 10.0, 15.0, 20.0, 30.0]),
+            ramp: SEQUENTIAL,
+            note: Some("Free-flow drive from the network hub to its farthest member practice.".into()),
+            available: has(|p| p.staff_max_min),
+        },
+        Metric {
+            key: "patients_p90_min_to_hub",
+            label: "Patients' 90th percentile to hub (min)",
+            format: "min",
+            breaks: Some(vec![5.0, 10.0, 15.0, 20.0, 30.0]),
+            ramp: SEQUENTIAL,
+            note: Some("90% of the network's patients live within this drive of its hub.".into()),
+            available: has(|p| p.patients_p90_min_to_hub),
+        },
+        Metric {
+            key: "staff_tour_min",
+            label: "Staff tour of all members (min)",
+            format: "min",
+            breaks: None,
+            ramp: SEQUENTIAL,
+            note: Some("Classes are sextiles of the networks shown.".into()),
+            available: has(|p| p.staff_tour_min),
+        },
+    ]
+}
+
+/// Write `map.html`; `band` is the population band of the run.
+pub fn html(input: &MapInput, prep: &Prepared, band: (u64, u64)) -> String {
+    let f = &prep.frame;
+    let classes = legend_classes(input.pcns.iter().map(|p| p.worst()))
+        .into_iter()
+        .map(|(code, count)| Class {
+            code,
+            label: finding_label(code),
+            colour: finding_colour(code),
+            count,
+        })
+        .collect();
+    let data = Data {
+        title: &input.title,
+        drive: input.drive,
+        frame: FrameOut {
+            x0: f.x0,
+            y1: f.y1,
+            width: f.width,
+            height: f.height,
+        },
+        tolerance_m: (prep.tolerance * 100.0).round() / 100.0,
+        nodata: "#d9dde1",
+        classes,
+        metrics: metrics(input, band),
+        pcns: &input.pcns,
+        points: &input.points,
+    };
+    // `</` inside a script element would end it early.
+    let json = serde_json::to_string(&data)
+        .unwrap_or_else(|_| "{}".into())
+        .replace("</", "<\\/");
+
+    let mut o = String::with_capacity(json.len() * 2);
+    let title = esc(&input.title);
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"pcn-atlas {}\">\n<title>{title}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    let _ = write!(
+        o,
+        "<header><h1>{title}</h1>\
+         <label>Find <input id=\"search\" list=\"codes\" placeholder=\"PCN or practice code or name\" autocomplete=\"off\"></label>\
+         <datalist id=\"codes\"></datalist>\
+         <label>Colour by <select id=\"mode\"><option value=\"finding\">Worst finding</option></select></label>\
+         <span id=\"status\"></span></header>\n"
+    );
+    let _ = write!(
+        o,
+        "<main id=\"map\">\n<svg id=\"svg\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" preserveAspectRatio=\"xMidYMid meet\">\n<g id=\"pcns\">\n",
+        f.width, f.height
+    );
+    for (k, (p, d)) in input.pcns.iter().zip(&prep.pcn_d).enumerate() {
+        let _ = writeln!(
+            o,
+            "<path data-k=\"{k}\" id=\"pcn-{}\" fill=\"{}\" d=\"{d}\"/>",
+            esc(&p.code),
+            finding_colour(p.worst().unwrap_or(""))
+        );
+    }
+    o.push_str("</g>\n<g id=\"routes\">\n");
+    for (k, d) in prep.route_d.iter().enumerate() {
+        if !d.is_empty() {
+            let _ = writeln!(o, "<path data-r=\"{k}\" d=\"{d}\"/>");
+        }
+    }
+    o.push_str("</g>\n<g id=\"points\">\n");
+    let dot = |p: &super::MapPoint| {
+        let (x, y) = f.at(p.location);
+        format!("M{x} {y}l0 0")
+    };
+    for p in input.points.iter().filter(|p| p.hub) {
+        let _ = writeln!(o, "<path class=\"hub-edge\" d=\"{}\"/>", dot(p));
+    }
+    for (i, p) in input.points.iter().enumerate() {
+        let class = if p.hub { " class=\"hub\"" } else { "" };
+        let _ = writeln!(o, "<path data-i=\"{i}\"{class} d=\"{}\"/>", dot(p));
+    }
+    o.push_str("</g>\n<g id=\"sel\"></g>\n</svg>\n");
+    o.push_str(
+        "<svg id=\"north\" viewBox=\"-14 -2 28 56\" aria-label=\"north arrow (grid north)\">\
+         <path d=\"M0 0 L12 34 L0 26 L-12 34 Z\" fill=\"#1f2933\"/>\
+         <path d=\"M0 0 L0 26 L-12 34 Z\" fill=\"#fff\" stroke=\"#1f2933\"/>\
+         <text x=\"0\" y=\"51\" font-size=\"15\" font-weight=\"bold\" text-anchor=\"middle\">N</text></svg>\n\
+         <div id=\"scale\"></div>\n\
+         <div id=\"zoom\"><button id=\"zin\" title=\"zoom in (+)\">+</button><button id=\"zout\" title=\"zoom out (−)\">−</button><button id=\"zhome\" title=\"whole map (0)\">⌂</button></div>\n\
+         <div id=\"tip\"></div>\n",
+    );
+    let _ = writeln!(
+        o,
+        "<div id=\"attr\">{}</div>\n</main>\n<aside><div id=\"legend\"></div><div id=\"info\"></div></aside>",
+        input
+            .attribution
+            .iter()
+            .map(|a| esc(a))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let _ = write!(
+        o,
+        "<script type=\"application/json\" id=\"data\">{json}</script>\n<script>\n{JS}</script>\n</body>\n</html>\n"
+    );
+    o
+}

@@ -1,0 +1,107 @@
+//! Maps of a run: `map.html` (an offline, interactive SVG map with its own
+//! small script) and `map.svg` / `map.png` (static maps for a paper or a
+//! slide). Both draw footprints simplified along shared boundaries
+//! ([`topology`]), so neighbours never gap or overlap.
+
+pub mod build;
+pub mod html;
+pub mod png;
+pub mod style;
+pub mod svg;
+pub mod topology;
+
+use serde::Serialize;
+
+/// One network on the map: footprint (BNG), worst finding and metrics.
+#[derive(Clone, Debug, Serialize)]
+pub struct MapPcn {
+    pub code: String,
+    pub name: String,
+    /// Stable finding codes of this PCN, most severe first.
+    pub findings: Vec<(String, String)>,
+    pub band: &'static str,
+    pub practices: usize,
+    pub list_size: u64,
+    pub resident_population: u64,
+    pub rural_share: Option<f64>,
+    pub area_km2: f64,
+    pub components: usize,
+    pub hub: Option<String>,
+    pub staff_max_min: Option<f64>,
+    pub staff_tour_min: Option<f64>,
+    pub patients_p90_min_to_hub: Option<f64>,
+    pub patients_mean_min_to_practice: Option<f64>,
+    #[serde(skip)]
+    pub geometry: geo::MultiPolygon<f64>,
+}
+
+impl MapPcn {
+    /// The most severe finding code, if any.
+    pub fn worst(&self) -> Option<&str> {
+        self.findings.first().map(|(c, _)| c.as_str())
+    }
+}
+
+/// A point on the map: a practice or a hub site that is not a practice.
+#[derive(Clone, Debug, Serialize)]
+pub struct MapPoint {
+    pub code: String,
+    pub name: String,
+    pub pcn: Option<String>,
+    pub list_size: Option<u64>,
+    pub hub: bool,
+    /// A candidate hub site rather than a practice.
+    pub site: bool,
+    #[serde(skip)]
+    pub location: [f64; 2],
+}
+
+/// A hub-to-member route (BNG polyline).
+#[derive(Clone, Debug)]
+pub struct MapRoute {
+    pub pcn: String,
+    pub coords: Vec<[f64; 2]>,
+}
+
+/// Everything drawn on a map.
+#[derive(Clone, Debug, Default)]
+pub struct MapInput {
+    pub title: String,
+    pub pcns: Vec<MapPcn>,
+    pub points: Vec<MapPoint>,
+    pub routes: Vec<MapRoute>,
+    /// Drive-time metrics present (`analyse`), not only `check`.
+    pub drive: bool,
+    /// Attribution lines for the data sources.
+    pub attribution: Vec<String>,
+}
+
+/// The map's extent in BNG: min x, min y, max x, max y (footprints and
+/// points), or `None` for an empty map.
+pub fn extent(input: &MapInput) -> Option<[f64; 4]> {
+    let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    let mut add = |x: f64, y: f64| {
+        b[0] = b[0].min(x);
+        b[1] = b[1].min(y);
+        b[2] = b[2].max(x);
+        b[3] = b[3].max(y);
+    };
+    for p in &input.pcns {
+        for poly in &p.geometry.0 {
+            for c in &poly.exterior().0 {
+                add(c.x, c.y);
+            }
+        }
+    }
+    for p in &input.points {
+        add(p.location[0], p.location[1]);
+    }
+    (b[0] <= b[2] && b[1] <= b[3]).then_some(b)
+}
+
+/// The simplification tolerance for a map of this extent: a 1/12,000th of
+/// its larger side (about 55 m for England, 3 m for a county of 40 km),
+/// at least 1 m — under a pixel until the map is zoomed in ten times.
+pub fn tolerance(ext: [f64; 4]) -> f64 {
+    ((ext[2] - ext[0]).max(ext[3] - ext[1]) / 12_000.0).max(1.0)
+}

@@ -1,0 +1,59 @@
+//! `map.png`: the static map rendered by resvg (pure Rust) at twice the
+//! SVG's size, for slides and documents that take no SVG.
+
+use anyhow::{Context, Result};
+use resvg::{tiny_skia, usvg};
+use std::sync::{Arc, OnceLock};
+
+/// The system fonts, loaded once per process (text is drawn with the
+/// first of DejaVu Sans, Helvetica, Arial or any sans-serif face found).
+fn fonts() -> Arc<usvg::fontdb::Database> {
+    static DB: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
+    DB.get_or_init(|| {
+        let mut db = usvg::fontdb::Database::new();
+        db.load_system_fonts();
+        Arc::new(db)
+    })
+    .clone()
+}
+
+/// Whether any font was found for the map's text.
+pub fn has_fonts() -> bool {
+    fonts().len() > 0
+}
+
+/// Render an SVG document to PNG bytes at `scale` × its size.
+pub fn render_png(svg: &str, scale: f32) -> Result<Vec<u8>> {
+    let opt = usvg::Options {
+        fontdb: fonts(),
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_str(svg, &opt).context("parsing the map's own SVG")?;
+    let size = tree.size();
+    let w = (size.width() * scale).ceil().max(1.0) as u32;
+    let h = (size.height() * scale).ceil().max(1.0) as u32;
+    let mut pixmap =
+        tiny_skia::Pixmap::new(w, h).with_context(|| format!("a {w}×{h} image is too large"))?;
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    pixmap.encode_png().context("encoding map.png")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A red square on white: the pixel in the middle is red, a corner white.
+    #[test]
+    fn renders_pixels_where_drawn() {
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20"><rect width="20" height="20" fill="#ffffff"/><rect x="5" y="5" width="10" height="10" fill="#ff0000"/></svg>"##;
+        let png = render_png(svg, 1.0).unwrap();
+        let img = tiny_skia::Pixmap::decode_png(&png).unwrap();
+        let px = |x: u32, y: u32| img.pixel(x, y).unwrap();
+        assert_eq!((px(10, 10).red(), px(10, 10).green()), (255, 0));
+        assert_eq!((px(1, 1).red(), px(1, 1).green()), (255, 255));
+    }
+}

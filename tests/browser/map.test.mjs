@@ -1,0 +1,245 @@
+// Opens each output folder's map.html in headless Chromium and checks what
+// a person would see: footprints drawn in the colour of their worst finding
+// at places worked out from pcns.geojson (not from the page), the
+// background where there is no footprint, hover and search showing the
+// right network, colouring by a metric, no console error and no network
+// request. Prints load and pan timings (measured, never asserted).
+//
+// Usage: node tests/browser/map.test.mjs OUT_DIR [OUT_DIR ...]
+//   env CHROMIUM (default /usr/bin/chromium), SCREENSHOT_DIR (optional:
+//   where to save a screenshot of each map, named after its folder).
+// Exit codes: 0 passed, 1 a check failed, 77 no browser (skipped).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+const exe = process.env.CHROMIUM || '/usr/bin/chromium';
+if (!fs.existsSync(exe)) {
+  console.log(`SKIP map browser test: no Chromium at ${exe} (install Debian's chromium, or set CHROMIUM)`);
+  process.exit(77);
+}
+const dirs = process.argv.slice(2);
+if (!dirs.length) {
+  console.error('usage: node map.test.mjs OUT_DIR [OUT_DIR ...]');
+  process.exit(2);
+}
+
+// The order of severity the map promises (docs/output.md, src/map/style.rs).
+const SEVERITY = ['NO_FOOTPRINT', 'NON_CONTIGUOUS', 'POPULATION_BELOW_BAND', 'POPULATION_ABOVE_BAND',
+  'PRACTICE_OUTSIDE_FOOTPRINT', 'HUB_IMPRACTICAL', 'SHARED_ROLE_IMPRACTICAL', 'PATIENT_ACCESS_BURDEN',
+  'RURAL_ACCESS_RISK', 'RURAL_WAIVER_CANDIDATE', 'RURAL'];
+const BACKGROUND = [0xd8, 0xe3, 0xea];
+
+let failures = 0;
+function check(ok, what) {
+  if (ok) console.log(`  ok   ${what}`);
+  else { failures++; console.log(`  FAIL ${what}`); }
+}
+
+// ---- a small PNG decoder (8-bit RGB/RGBA, not interlaced: what Chromium writes) ----
+function decodePng(buf) {
+  let pos = 8, width = 0, height = 0, type = 0;
+  const idat = [];
+  while (pos < buf.length) {
+    const len = buf.readUInt32BE(pos);
+    const kind = buf.toString('ascii', pos + 4, pos + 8);
+    const data = buf.subarray(pos + 8, pos + 8 + len);
+    if (kind === 'IHDR') {
+      width = data.readUInt32BE(0); height = data.readUInt32BE(4); type = data[9];
+      if (data[8] !== 8 || data[12] !== 0 || (type !== 2 && type !== 6)) throw new Error('unsupported PNG');
+    } else if (kind === 'IDAT') idat.push(data);
+    pos += 12 + len;
+  }
+  const bpp = type === 6 ? 4 : 3;
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const stride = width * bpp;
+  const px = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; y++) {
+    const f = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let x = 0; x < stride; x++) {
+      const a = x >= bpp ? px[y * stride + x - bpp] : 0;
+      const b = y ? px[(y - 1) * stride + x] : 0;
+      const c = x >= bpp && y ? px[(y - 1) * stride + x - bpp] : 0;
+      let v = line[x];
+      if (f === 1) v += a;
+      else if (f === 2) v += b;
+      else if (f === 3) v += (a + b) >> 1;
+      else if (f === 4) { const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c); v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c; }
+      px[y * stride + x] = v & 255;
+    }
+  }
+  return { width, height, at: (x, y) => { const i = Math.round(y) * stride + Math.round(x) * bpp; return [px[i], px[i + 1], px[i + 2]]; } };
+}
+const hex = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+const near = (p, q, tol = 12) => Math.abs(p[0] - q[0]) <= tol && Math.abs(p[1] - q[1]) <= tol && Math.abs(p[2] - q[2]) <= tol;
+// Share of pixels of a (2r+1)² square around (x, y) close to `want`.
+function shareNear(img, x, y, want, r = 3) {
+  let n = 0, k = 0;
+  for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) { n++; if (near(img.at(x + dx, y + dy), want)) k++; }
+  return k / n;
+}
+
+// ---- geometry from pcns.geojson -------------------------------------------
+function inRing(pt, ring) {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i], [xj, yj] = ring[j];
+    if (yi > pt[1] !== yj > pt[1] && pt[0] < ((xj - xi) * (pt[1] - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+function segDist(p, a, b, kx) {
+  const ax = a[0] * kx, ay = a[1], bx = b[0] * kx, by = b[1], px = p[0] * kx, py = p[1];
+  const dx = bx - ax, dy = by - ay, l2 = dx * dx + dy * dy;
+  const t = l2 ? Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / l2)) : 0;
+  return Math.hypot(ax + t * dx - px, ay + t * dy - py);
+}
+// A point well inside the largest polygon, and its distance to the
+// boundary in metres (a grid search for the pole of inaccessibility).
+function interiorPoint(geom) {
+  const polys = geom.type === 'Polygon' ? [geom.coordinates] : geom.coordinates;
+  let best = null;
+  for (const poly of polys) {
+    const xs = poly[0].map((c) => c[0]), ys = poly[0].map((c) => c[1]);
+    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const kx = Math.cos(((y0 + y1) / 2) * Math.PI / 180);
+    const N = 30;
+    for (let i = 1; i < N; i++) for (let j = 1; j < N; j++) {
+      const p = [x0 + ((x1 - x0) * i) / N, y0 + ((y1 - y0) * j) / N];
+      if (!inRing(p, poly[0]) || poly.slice(1).some((h) => inRing(p, h))) continue;
+      let d = Infinity;
+      for (const ring of poly) for (let k = 1; k < ring.length; k++) d = Math.min(d, segDist(p, ring[k - 1], ring[k], kx));
+      if (!best || d > best.d) best = { p, d };
+    }
+  }
+  return best && { lon: best.p[0], lat: best.p[1], metres: best.d * 111320 };
+}
+function worst(findings) {
+  let w = null;
+  for (const f of findings) {
+    const r = SEVERITY.indexOf(f.code);
+    if (r >= 0 && (w === null || r < SEVERITY.indexOf(w))) w = f.code;
+  }
+  return w || 'NONE';
+}
+
+async function testDir(browser, dir) {
+  const file = path.resolve(dir, 'map.html');
+  console.log(`map: ${file} (${(fs.statSync(file).size / 1e6).toFixed(2)} MB)`);
+  const pcns = JSON.parse(fs.readFileSync(path.resolve(dir, 'pcns.geojson'), 'utf8')).features;
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = [];
+  const requests = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('request', (r) => { if (r.url() !== `file://${file}`) requests.push(r.url()); });
+  const t0 = Date.now();
+  await page.goto(`file://${file}`);
+  await page.waitForFunction(() => window.pcnAtlas && window.pcnAtlas.ready, null, { timeout: 120000 });
+  const loadMs = Date.now() - t0;
+
+  // Footprints at known places.
+  const mpp = await page.evaluate(() => { const v = window.pcnAtlas.view(); return v.w / document.getElementById('svg').clientWidth; });
+  const samples = pcns
+    .filter((f) => f.geometry)
+    .sort((a, b) => b.properties.area_km2 - a.properties.area_km2 || (a.properties.pcn_code < b.properties.pcn_code ? -1 : 1))
+    .slice(0, 40)
+    .map((f) => ({ code: f.properties.pcn_code, worst: worst(f.properties.findings), list: f.properties.list_size, ip: interiorPoint(f.geometry) }))
+    .filter((s) => s.ip && s.ip.metres / mpp >= 6)
+    .slice(0, 8);
+  check(samples.length >= Math.min(3, pcns.length), `${samples.length} networks large enough on screen to sample`);
+  for (const s of samples) s.at = await page.evaluate(([lon, lat]) => window.pcnAtlas.toScreen(lon, lat), [s.ip.lon, s.ip.lat]);
+  await page.mouse.move(1, 1);
+  const shot = await page.screenshot();
+  if (process.env.SCREENSHOT_DIR) fs.writeFileSync(path.join(process.env.SCREENSHOT_DIR, `${path.basename(path.resolve(dir))}-map.png`), shot);
+  const img = decodePng(shot);
+  for (const s of samples) {
+    const want = hex(await page.evaluate((c) => window.pcnAtlas.classColour(c), s.worst));
+    const share = shareNear(img, s.at.x, s.at.y, want);
+    check(share >= 0.6, `${s.code} drawn in the colour of ${s.worst} at (${s.at.x.toFixed(0)}, ${s.at.y.toFixed(0)}) (${(share * 100).toFixed(0)}% of pixels)`);
+  }
+  // Background beside the map's extent: left of every footprint, mid-height.
+  const box = await page.evaluate(() => { const b = document.getElementById('pcns').getBoundingClientRect(); const m = document.getElementById('map').getBoundingClientRect(); return { b: [b.left, b.top, b.right, b.bottom], m: [m.left, m.top, m.right, m.bottom] }; });
+  if (box.b[0] - box.m[0] > 20) {
+    const x = (box.m[0] + box.b[0]) / 2, y = (box.b[1] + box.b[3]) / 2;
+    check(shareNear(img, x, y, BACKGROUND) >= 0.9, `background where there is no footprint (${x.toFixed(0)}, ${y.toFixed(0)})`);
+  }
+
+  // Hover shows the right network.
+  for (const s of samples.slice(0, 4)) {
+    await page.mouse.move(s.at.x, s.at.y);
+    await page.waitForTimeout(50);
+    const tip = await page.evaluate(() => document.getElementById('tip').textContent);
+    const hit = await page.evaluate(([x, y]) => { const e = document.elementFromPoint(x, y); return e && e.closest('#points') ? 'point' : 'pcn'; }, [s.at.x, s.at.y]);
+    check(hit === 'point' ? tip.includes(s.code) || tip.includes('practice') : tip.startsWith(s.code), `hover over ${s.code} shows “${tip.slice(0, 60)}”`);
+  }
+  // Search for a practice code: the details panel shows it and its network.
+  const practices = JSON.parse(fs.readFileSync(path.resolve(dir, 'practices.geojson'), 'utf8')).features.filter((f) => f.geometry && f.properties.pcn_code);
+  if (practices.length) {
+    const p = practices[Math.floor(practices.length / 2)].properties;
+    await page.fill('#search', p.practice_code.toLowerCase());
+    await page.press('#search', 'Enter');
+    await page.waitForTimeout(100);
+    const text = await page.evaluate(() => document.getElementById('info').textContent);
+    check(text.includes(p.practice_code) && text.includes(p.pcn_code), `search “${p.practice_code.toLowerCase()}” shows the practice and ${p.pcn_code}`);
+    await page.fill('#search', 'no such network anywhere');
+    await page.press('#search', 'Enter');
+    check((await page.textContent('#status')).includes('no network or practice'), 'a search that matches nothing says so');
+    await page.click('#zhome');
+    await page.waitForTimeout(100);
+  }
+  // Colour by population: the band ramp, classes worked out here.
+  const band = await page.evaluate(() => JSON.parse(document.getElementById('data').textContent).metrics[0].breaks);
+  await page.selectOption('#mode', 'list_size');
+  await page.mouse.move(1, 1);
+  await page.waitForTimeout(100);
+  const img2 = decodePng(await page.screenshot());
+  const ramp = ['#b2182b', '#ef8a62', '#a6dba0', '#1b7837', '#c2a5cf', '#762a83'];
+  for (const s of samples.slice(0, 4)) {
+    let c = band.findIndex((b) => s.list < b);
+    if (c < 0) c = band.length;
+    const share = shareNear(img2, s.at.x, s.at.y, hex(ramp[c]));
+    check(share >= 0.6, `${s.code} (${s.list} patients) in population class ${c} when coloured by population`);
+  }
+  await page.selectOption('#mode', 'finding');
+
+  // Pan: a 400-pixel drag in 40 steps; frames counted by the page.
+  const m = box.m;
+  const cx = (m[0] + m[2]) / 2, cy = (m[1] + m[3]) / 2;
+  await page.evaluate(() => { window.__frames = []; const f = (t) => { window.__frames.push(t); if (window.__frames.length < 100000) requestAnimationFrame(f); }; requestAnimationFrame(f); });
+  const p0 = Date.now();
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  for (let i = 1; i <= 40; i++) await page.mouse.move(cx + i * 10, cy + i * 5);
+  await page.mouse.up();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const panMs = Date.now() - p0;
+  const frames = await page.evaluate(() => window.__frames);
+  const gaps = frames.slice(1).map((t, i) => t - frames[i]).sort((a, b) => a - b);
+  const median = gaps.length ? gaps[Math.floor(gaps.length / 2)] : NaN;
+  const worstGap = gaps.length ? gaps[gaps.length - 1] : NaN;
+  const moved = await page.evaluate(() => window.pcnAtlas.view().x);
+
+  check(errors.length === 0, `no console errors${errors.length ? ': ' + errors.slice(0, 3).join(' | ') : ''}`);
+  check(requests.length === 0, `no network requests${requests.length ? ': ' + requests.slice(0, 3).join(' ') : ''}`);
+  check(Number.isFinite(moved), 'the map pans');
+  console.log(`  timing: load ${loadMs} ms; pan of 40 moves ${panMs} ms, ${frames.length} frames, median frame ${median.toFixed(1)} ms, worst ${worstGap.toFixed(1)} ms`);
+  await page.close();
+}
+
+const browser = await chromium.launch({
+  executablePath: exe,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+try {
+  for (const d of dirs) await testDir(browser, d);
+} finally {
+  await browser.close();
+}
+console.log(failures ? `${failures} check(s) failed` : 'all map checks passed');
+process.exit(failures ? 1 : 0);
