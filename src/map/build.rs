@@ -26,6 +26,15 @@ pub fn attribution(roads: bool) -> Vec<String> {
     a
 }
 
+/// [`attribution`] in one line.
+pub fn attribution_short(roads: bool) -> String {
+    let mut a = "ONS, NHS England: OGL v3 · contains OS data © Crown copyright and database right".to_string();
+    if roads {
+        a.push_str(" · roads © OpenStreetMap contributors");
+    }
+    a
+}
+
 /// The map of a `check` (or, with `drive`, an `analyse`) run. `findings`
 /// is every finding of the run; `dissolved` the footprints in PCN order.
 pub fn from_run(
@@ -135,5 +144,6 @@ pub fn from_run(
         routes,
         drive: drive.is_some(),
         attribution: attribution(drive.is_some()),
+        attribution_short: attribution_short(drive.is_some()),
     }
 }

@@ -218,12 +218,7 @@ pub fn html(input: &MapInput, prep: &Prepared, band: (u64, u64)) -> String {
     let _ = writeln!(
         o,
         "<div id=\"attr\">{}</div>\n</main>\n<aside><div id=\"legend\"></div><div id=\"info\"></div></aside>",
-        input
-            .attribution
-            .iter()
-            .map(|a| esc(a))
-            .collect::<Vec<_>>()
-            .join(" ")
+        esc(&input.attribution_short)
     );
     let _ = write!(
         o,

@@ -74,6 +74,8 @@ pub struct MapInput {
     pub drive: bool,
     /// Attribution lines for the data sources.
     pub attribution: Vec<String>,
+    /// The same in one short line, for the corner of `map.html`.
+    pub attribution_short: String,
 }
 
 /// The map's extent in BNG: min x, min y, max x, max y (footprints and

@@ -30,31 +30,44 @@
     view = { x: cx - (W * s) / 2, y: cy - (H * s) / 2, w: W * s, h: H * s };
     apply();
   }
-  let frame = 0;
-  function apply() {
-    if (frame) return;
-    frame = requestAnimationFrame(() => {
-      frame = 0;
-      svg.setAttribute('viewBox', `${view.x} ${view.y} ${view.w} ${view.h}`);
+  // While the user drags or turns the wheel, the last drawn SVG is moved
+  // and scaled by a CSS transform (composited, so smooth at any size); the
+  // viewBox is redrawn when the gesture ends.
+  let drawn = null;
+  let idle = 0;
+  function apply(live) {
+    if (live && drawn) {
+      const W = map.clientWidth || 1, H = map.clientHeight || 1;
+      const s = drawn.w / view.w;
+      const tx = ((drawn.x - view.x) / view.w) * W, ty = ((drawn.y - view.y) / view.h) * H;
+      svg.style.transform = `translate(${tx}px, ${ty}px) scale(${s})`;
       drawScale();
-    });
+      clearTimeout(idle);
+      if (live === 'wheel') idle = setTimeout(() => apply(false), 180);
+      return;
+    }
+    clearTimeout(idle);
+    drawn = { ...view };
+    svg.setAttribute('viewBox', `${view.x} ${view.y} ${view.w} ${view.h}`);
+    svg.style.transform = '';
+    drawScale();
   }
   const home = () => fit({ x: 0, y: 0, w: F.width, h: F.height }, 0.02);
   // Client pixel -> map units.
   function toMap(cx, cy) {
-    const r = svg.getBoundingClientRect();
+    const r = map.getBoundingClientRect();
     return { x: view.x + ((cx - r.left) / r.width) * view.w, y: view.y + ((cy - r.top) / r.height) * view.h };
   }
-  function zoomAt(cx, cy, f) {
+  function zoomAt(cx, cy, f, live) {
     const m = toMap(cx, cy);
     const minW = 200; // metres across at the closest
     const maxW = Math.max(F.width, F.height) * 8;
     f = Math.min(Math.max(f, minW / view.w), maxW / view.w);
     view = { x: m.x - (m.x - view.x) * f, y: m.y - (m.y - view.y) * f, w: view.w * f, h: view.h * f };
-    apply();
+    apply(live);
   }
   function zoomCentre(f) {
-    const r = svg.getBoundingClientRect();
+    const r = map.getBoundingClientRect();
     zoomAt(r.left + r.width / 2, r.top + r.height / 2, f);
   }
 
@@ -89,7 +102,7 @@
     if (!moved) { moved = true; map.classList.add('dragging'); hideTip(); }
     const k = drag.v.w / (map.clientWidth || 1);
     view = { ...drag.v, x: drag.v.x - dx * k, y: drag.v.y - dy * k };
-    apply();
+    apply('drag');
   });
   const endDrag = (e) => {
     if (!drag) return;
@@ -97,14 +110,15 @@
     map.classList.remove('dragging');
     const wasMoved = moved;
     drag = null;
-    if (!wasMoved) click(e);
+    if (wasMoved) apply(false);
+    else click(e);
   };
   map.addEventListener('pointerup', endDrag);
   map.addEventListener('pointercancel', endDrag);
   map.addEventListener('wheel', (e) => {
     e.preventDefault();
     const step = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaY;
-    zoomAt(e.clientX, e.clientY, Math.exp(step * 0.0015));
+    zoomAt(e.clientX, e.clientY, Math.exp(step * 0.0015), 'wheel');
   }, { passive: false });
   map.addEventListener('dblclick', (e) => zoomAt(e.clientX, e.clientY, 0.5));
   document.getElementById('zin').addEventListener('click', () => zoomCentre(0.5));
@@ -340,7 +354,7 @@
     return [400000 + IV * dl + V * dl ** 3 + VI * dl ** 5, I + II * dl * dl + III * dl ** 4 + IIIA * dl ** 6];
   }
   function bngToScreen(e, n) {
-    const r = svg.getBoundingClientRect();
+    const r = map.getBoundingClientRect();
     const mx = e - F.x0, my = F.y1 - n;
     return { x: r.left + ((mx - view.x) / view.w) * r.width, y: r.top + ((my - view.y) / view.h) * r.height };
   }
