@@ -5,9 +5,10 @@
 mod cli;
 
 use anyhow::Result;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use cli::analyse::AnalyseArgs;
 use cli::check::CheckArgs;
+use cli::config_cmd::ConfigArgs;
 use cli::import::{DemoArgs, ImportArgs};
 use cli::input::InputArgs;
 use cli::roads::{RoadsArgs, RouteArgs};
@@ -20,9 +21,12 @@ use std::process::ExitCode;
     about = "Check NHS England primary care network footprints and their drive-time burden"
 )]
 struct Cli {
-    /// Print nothing on stderr but errors.
+    /// Print nothing on stderr but errors (no progress bars, no timings).
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// Settings file (default: $PCN_ATLAS_CONFIG, else ./pcn-atlas.toml if present). See `pcn-atlas config`.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -96,6 +100,26 @@ enum Command {
         and the straight-line km. A point further than max_snap_m (profile, default 1000 m) from\n\
         every usable road is an error naming the distance (exit 2).")]
     Route(RouteArgs),
+    /// Print the effective settings (flags over pcn-atlas.toml over defaults) as a config file.
+    #[command(after_help = "Examples:\n  \
+        # the defaults, as a file to start from\n  \
+        pcn-atlas config > pcn-atlas.toml\n  \
+        # what `analyse` would use with this file and a flag\n  \
+        pcn-atlas --config rural.toml config --hub-max-min 40\n\n\
+        Every value is commented with where it came from: flag, config file or default.\n\
+        Sections: [check] thresholds, [drive] drive-time settings, [profile] car profile\n\
+        (the keys of a --profile file, docs/car-profile.md, or profile = \"file.toml\").")]
+    Config(ConfigArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:\n  \
+        pcn-atlas completions bash > ~/.local/share/bash-completion/completions/pcn-atlas\n  \
+        pcn-atlas completions zsh > ~/.zfunc/_pcn-atlas\n  \
+        pcn-atlas completions fish > ~/.config/fish/completions/pcn-atlas.fish")]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 fn main() -> ExitCode {
@@ -111,13 +135,21 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<ExitCode> {
     let quiet = cli.quiet;
+    if let Command::Completions { shell } = &cli.command {
+        let mut cmd = Cli::command();
+        clap_complete::generate(*shell, &mut cmd, "pcn-atlas", &mut std::io::stdout());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let cfg = cli::config::Config::load(cli.config.as_deref())?;
     match &cli.command {
         Command::Validate(args) => cli::check::run_validate(args, quiet),
         Command::Import(args) => cli::import::run(args, quiet),
-        Command::Check(args) => cli::check::run(args, quiet),
+        Command::Check(args) => cli::check::run(args, &cfg, quiet),
         Command::Demo(args) => cli::import::run_demo(args),
-        Command::Roads(args) => cli::roads::run_roads(args, quiet),
-        Command::Analyse(args) => cli::analyse::run(args, quiet),
-        Command::Route(args) => cli::roads::run_route(args, quiet),
+        Command::Roads(args) => cli::roads::run_roads(args, &cfg, quiet),
+        Command::Analyse(args) => cli::analyse::run(args, &cfg, quiet),
+        Command::Route(args) => cli::roads::run_route(args, &cfg, quiet),
+        Command::Config(args) => cli::config_cmd::run(args, &cfg),
+        Command::Completions { .. } => Ok(ExitCode::SUCCESS),
     }
 }

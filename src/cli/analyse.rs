@@ -1,7 +1,8 @@
 //! `pcn-atlas analyse`: check, then drive times on the roads — hubs, staff
 //! tours, patients' drive times — and every finding.
 
-use super::input::{CheckFlags, InputArgs};
+use super::config::{Config, pick};
+use super::input::{CheckFlags, InputArgs, in_config};
 use super::progress::Progress;
 use anyhow::{Context, Result, bail};
 use clap::Args;
@@ -48,85 +49,135 @@ pub struct AnalyseArgs {
     pub threads: Option<usize>,
 }
 
-/// Drive-time thresholds and settings (defaults from PRODUCT.md).
-#[derive(Args, Clone, Debug)]
+/// Drive-time thresholds and settings (defaults from PRODUCT.md). Each
+/// flag overrides the `[drive]` section of `pcn-atlas.toml`.
+#[derive(Args, Clone, Debug, Default)]
 pub struct DriveFlags {
-    /// Hub: 1-median (least list-weighted drive time to members) or 1-centre (least worst).
-    #[arg(long, value_enum, default_value = "median")]
-    pub hub_rule: HubRuleArg,
-    /// HUB_IMPRACTICAL when a member is more than this many minutes from the hub.
-    #[arg(long, value_name = "MIN", default_value_t = 30.0)]
-    pub hub_max_min: f64,
-    /// SHARED_ROLE_IMPRACTICAL when the staff tour takes more than this many minutes.
-    #[arg(long, value_name = "MIN", default_value_t = 120.0)]
-    pub tour_max_min: f64,
-    /// PATIENT_ACCESS_BURDEN: patients more than this many minutes from the hub ...
-    #[arg(long, value_name = "MIN", default_value_t = 30.0)]
-    pub patient_max_min: f64,
-    /// ... make up more than this share of the patients.
-    #[arg(long, value_name = "SHARE", default_value_t = 0.2)]
-    pub patient_share_max: f64,
-    /// Length of a rotating role's working day, hours.
-    #[arg(long, value_name = "H", default_value_t = 7.5)]
-    pub day_hours: f64,
-    /// Time on site per visit of a rotating role, minutes.
-    #[arg(long, value_name = "MIN", default_value_t = 60.0)]
-    pub on_site_min: f64,
-    /// Speed factor of the slower scenario reported beside free flow (1 turns it off).
-    #[arg(long, value_name = "F", default_value_t = 0.8)]
-    pub slow_factor: f64,
-    /// Points further than this from a usable road are unroutable (default: the profile's, 1000 m).
+    /// Hub: 1-median (least list-weighted drive time to members) or 1-centre (least worst) [default: median].
+    #[arg(long, value_enum)]
+    pub hub_rule: Option<HubRuleArg>,
+    /// HUB_IMPRACTICAL when a member is more than this many minutes from the hub [default: 30].
+    #[arg(long, value_name = "MIN")]
+    pub hub_max_min: Option<f64>,
+    /// SHARED_ROLE_IMPRACTICAL when the staff tour takes more than this many minutes [default: 120].
+    #[arg(long, value_name = "MIN")]
+    pub tour_max_min: Option<f64>,
+    /// PATIENT_ACCESS_BURDEN: patients more than this many minutes from the hub ... [default: 30]
+    #[arg(long, value_name = "MIN")]
+    pub patient_max_min: Option<f64>,
+    /// ... make up more than this share of the patients [default: 0.2].
+    #[arg(long, value_name = "SHARE")]
+    pub patient_share_max: Option<f64>,
+    /// Length of a rotating role's working day, hours [default: 7.5].
+    #[arg(long, value_name = "H")]
+    pub day_hours: Option<f64>,
+    /// Time on site per visit of a rotating role, minutes [default: 60].
+    #[arg(long, value_name = "MIN")]
+    pub on_site_min: Option<f64>,
+    /// Speed factor of the slower scenario reported beside free flow (1 turns it off) [default: 0.8].
+    #[arg(long, value_name = "F")]
+    pub slow_factor: Option<f64>,
+    /// Points further than this from a usable road are unroutable [default: the profile's, 1000 m].
     #[arg(long, value_name = "M")]
     pub max_snap_m: Option<f64>,
-    /// Speed of the leg between a point and its road (default: the profile's, 15 km/h).
+    /// Speed of the leg between a point and its road [default: the profile's, 15 km/h].
     #[arg(long, value_name = "KPH")]
     pub off_road_kph: Option<f64>,
 }
 
-#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HubRuleArg {
     Median,
     Centre,
 }
 
+/// The default speed factor of the slower scenario.
+pub const SLOW_FACTOR: f64 = 0.8;
+
 impl DriveFlags {
-    pub fn options(&self) -> Result<DriveOptions> {
+    /// The slower scenario's speed factor: flag, config file, default.
+    pub fn slow_factor(&self, cfg: &Config) -> f64 {
+        pick(&self.slow_factor, &cfg.file.drive.slow_factor, SLOW_FACTOR)
+    }
+
+    /// The drive-time options: flags, else the config file, else the defaults.
+    pub fn options(&self, cfg: &Config) -> Result<DriveOptions> {
+        let c = &cfg.file.drive;
+        let d = DriveOptions::default();
+        let file_rule = match c
+            .hub_rule
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None => None,
+            Some("median") => Some(HubRuleArg::Median),
+            Some("centre" | "center") => Some(HubRuleArg::Centre),
+            Some(other) => {
+                return Err(in_config(
+                    cfg,
+                    anyhow::anyhow!(
+                        "[drive] hub_rule = {other:?}: expected \"median\" or \"centre\""
+                    ),
+                ));
+            }
+        };
+        let hub_max_min = pick(&self.hub_max_min, &c.hub_max_min, d.hub_max_min);
+        let tour_max_min = pick(&self.tour_max_min, &c.tour_max_min, d.tour_max_min);
+        let patient_max_min = pick(&self.patient_max_min, &c.patient_max_min, d.patient_max_min);
+        let patient_share_max = pick(
+            &self.patient_share_max,
+            &c.patient_share_max,
+            d.patient_share_max,
+        );
+        let day_hours = pick(&self.day_hours, &c.day_hours, d.day_hours);
+        let on_site_min = pick(&self.on_site_min, &c.on_site_min, d.on_site_min);
+        let slow_factor = self.slow_factor(cfg);
         let positive = [
-            ("--hub-max-min", self.hub_max_min),
-            ("--tour-max-min", self.tour_max_min),
-            ("--patient-max-min", self.patient_max_min),
-            ("--day-hours", self.day_hours),
+            ("--hub-max-min", hub_max_min),
+            ("--tour-max-min", tour_max_min),
+            ("--patient-max-min", patient_max_min),
+            ("--day-hours", day_hours),
         ];
         for (flag, v) in positive {
             if !(v.is_finite() && v > 0.0) {
                 bail!("{flag} {v}: must be a positive number");
             }
         }
-        if !(self.on_site_min.is_finite() && self.on_site_min >= 0.0) {
-            bail!("--on-site-min {}: must be ≥ 0", self.on_site_min);
+        if !(on_site_min.is_finite() && on_site_min >= 0.0) {
+            bail!("--on-site-min {on_site_min}: must be ≥ 0");
         }
-        if !(0.0..=1.0).contains(&self.patient_share_max) {
-            bail!(
-                "--patient-share-max {}: must be a share between 0 and 1",
-                self.patient_share_max
-            );
+        if !(0.0..=1.0).contains(&patient_share_max) {
+            bail!("--patient-share-max {patient_share_max}: must be a share between 0 and 1");
         }
-        if !(self.slow_factor > 0.0 && self.slow_factor <= 1.0) {
-            bail!("--slow-factor {}: must be in (0, 1]", self.slow_factor);
+        if !(slow_factor > 0.0 && slow_factor <= 1.0) {
+            bail!("--slow-factor {slow_factor}: must be in (0, 1]");
         }
         Ok(DriveOptions {
-            hub_rule: match self.hub_rule {
+            hub_rule: match pick(&self.hub_rule, &file_rule, HubRuleArg::Median) {
                 HubRuleArg::Median => HubRule::Median,
                 HubRuleArg::Centre => HubRule::Centre,
             },
-            hub_max_min: self.hub_max_min,
-            tour_max_min: self.tour_max_min,
-            patient_max_min: self.patient_max_min,
-            patient_share_max: self.patient_share_max,
-            share_thresholds_min: vec![15.0, 30.0, 45.0],
-            day_hours: self.day_hours,
-            on_site_min: self.on_site_min,
+            hub_max_min,
+            tour_max_min,
+            patient_max_min,
+            patient_share_max,
+            share_thresholds_min: d.share_thresholds_min,
+            day_hours,
+            on_site_min,
         })
+    }
+
+    /// The car profile with the snapping flags (and config) applied.
+    pub fn profile(&self, cfg: &Config, file: Option<&Path>) -> Result<CarProfile> {
+        let mut profile = cfg.profile(file)?;
+        if let Some(m) = self.max_snap_m.or(cfg.file.drive.max_snap_m) {
+            profile.max_snap_m = m;
+        }
+        if let Some(k) = self.off_road_kph.or(cfg.file.drive.off_road_kph) {
+            profile.off_road_kph = k;
+        }
+        Ok(profile)
     }
 }
 
@@ -139,25 +190,11 @@ pub fn dataset_roads(dir: &Path) -> Option<PathBuf> {
 }
 
 /// `pcn-atlas analyse`.
-pub fn run(args: &AnalyseArgs, quiet: bool) -> Result<ExitCode> {
-    if let Some(n) = args.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build_global()
-            .map_err(|e| anyhow::anyhow!("--threads {n}: {e}"))?;
-    }
-    let check_opts = args.thresholds.options()?;
-    let drive_opts = args.drive.options()?;
-    let mut profile = match &args.profile {
-        Some(p) => CarProfile::from_file(p)?,
-        None => CarProfile::default(),
-    };
-    if let Some(m) = args.drive.max_snap_m {
-        profile.max_snap_m = m;
-    }
-    if let Some(k) = args.drive.off_road_kph {
-        profile.off_road_kph = k;
-    }
+pub fn run(args: &AnalyseArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
+    super::config::threads(args.threads, cfg)?;
+    let check_opts = args.thresholds.options(cfg)?;
+    let drive_opts = args.drive.options(cfg)?;
+    let profile = args.drive.profile(cfg, args.profile.as_deref())?;
     let roads_path = match (&args.roads, &args.input.dataset) {
         (Some(p), _) => p.clone(),
         (None, Some(d)) => dataset_roads(d).with_context(|| {
@@ -181,7 +218,7 @@ pub fn run(args: &AnalyseArgs, quiet: bool) -> Result<ExitCode> {
             off_road_kph: profile.off_road_kph,
             max_snap_m: profile.max_snap_m,
         },
-        slow_factor: args.drive.slow_factor,
+        slow_factor: args.drive.slow_factor(cfg),
         routes: !args.no_routes,
         candidates: args.candidates.clone(),
         hubs: args.hubs.clone(),

@@ -1,5 +1,6 @@
 //! `pcn-atlas check` and `pcn-atlas validate`.
 
+use super::config::Config;
 use super::input::{CheckFlags, InputArgs};
 use super::progress::Progress;
 use anyhow::Result;
@@ -62,24 +63,16 @@ pub fn run_validate(args: &InputArgs, quiet: bool) -> Result<ExitCode> {
 }
 
 /// `pcn-atlas check`.
-pub fn run(args: &CheckArgs, quiet: bool) -> Result<ExitCode> {
-    if let Some(n) = args.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build_global()
-            .map_err(|e| anyhow::anyhow!("--threads {n}: {e}"))?;
-    }
-    let opts = args.thresholds.options()?;
+pub fn run(args: &CheckArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
+    super::config::threads(args.threads, cfg)?;
+    let opts = args.thresholds.options(cfg)?;
     let progress = Progress::new(quiet);
     let mut ds = progress.stage("load", || load_dataset(&args.input.paths()))?;
     let mut road_links = Vec::new();
     let res = match &args.roads {
         None => progress.stage("check", || run_check(&ds, &opts)),
         Some(path) => {
-            let profile = match &args.profile {
-                Some(p) => pcn_atlas::roads::profile::CarProfile::from_file(p)?,
-                None => pcn_atlas::roads::profile::CarProfile::default(),
-            };
+            let profile = cfg.profile(args.profile.as_deref())?;
             let (net, report) =
                 progress.stage("roads", || pcn_atlas::roads::load_roads(path, &profile))?;
             ds.inputs.push(report.input.clone());

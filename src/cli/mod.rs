@@ -3,6 +3,8 @@
 
 pub mod analyse;
 pub mod check;
+pub mod config;
+pub mod config_cmd;
 pub mod import;
 pub mod input;
 pub mod progress;

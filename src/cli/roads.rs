@@ -1,14 +1,14 @@
 //! `pcn-atlas roads` and `pcn-atlas route`: the road network on its own.
 
+use super::config::Config;
 use super::progress::Progress;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
 use pcn_atlas::coords::{check_bng, check_wgs84, wgs84_to_bng};
 use pcn_atlas::load::dataset::{DatasetPaths, load_dataset};
 use pcn_atlas::output::roads::RouteResult;
-use pcn_atlas::roads::profile::CarProfile;
 use pcn_atlas::routing::{GraphOptions, RoadGraph, SnapOptions, Snapper};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Args, Clone, Debug)]
@@ -28,16 +28,9 @@ pub struct RoadsArgs {
     pub graph: bool,
 }
 
-fn load_profile(path: Option<&Path>) -> Result<CarProfile> {
-    match path {
-        Some(p) => CarProfile::from_file(p),
-        None => Ok(CarProfile::default()),
-    }
-}
-
 /// `pcn-atlas roads`: load, build the graph, summarise, optionally write.
-pub fn run_roads(args: &RoadsArgs, quiet: bool) -> Result<ExitCode> {
-    let profile = load_profile(args.profile.as_deref())?;
+pub fn run_roads(args: &RoadsArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
+    let profile = cfg.profile(args.profile.as_deref())?;
     let progress = Progress::new(quiet);
     let (net, report) = progress.stage("load", || {
         pcn_atlas::roads::load_roads(&args.roads, &profile)
@@ -121,8 +114,8 @@ pub fn parse_point(
 }
 
 /// `pcn-atlas route`: one origin–destination pair with its path.
-pub fn run_route(args: &RouteArgs, quiet: bool) -> Result<ExitCode> {
-    let profile = load_profile(args.profile.as_deref())?;
+pub fn run_route(args: &RouteArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
+    let profile = cfg.profile(args.profile.as_deref())?;
     let progress = Progress::new(quiet);
     let needs_dataset = |s: &str| !s.contains(',');
     let dataset = match &args.dataset {

@@ -28,7 +28,8 @@ pub fn attribution(roads: bool) -> Vec<String> {
 
 /// [`attribution`] in one line.
 pub fn attribution_short(roads: bool) -> String {
-    let mut a = "ONS, NHS England: OGL v3 · contains OS data © Crown copyright and database right".to_string();
+    let mut a = "ONS, NHS England: OGL v3 · contains OS data © Crown copyright and database right"
+        .to_string();
     if roads {
         a.push_str(" · roads © OpenStreetMap contributors");
     }
@@ -82,9 +83,7 @@ pub fn from_run(
             staff_max_min: d.as_ref().and_then(|d| d.staff_max_min),
             staff_tour_min: d.as_ref().and_then(|d| d.staff_tour_min),
             patients_p90_min_to_hub: d.as_ref().and_then(|d| d.patients_p90_min_to_hub),
-            patients_mean_min_to_practice: d
-                .as_ref()
-                .and_then(|d| d.patients_mean_min_to_practice),
+            patients_mean_min_to_practice: d.as_ref().and_then(|d| d.patients_mean_min_to_practice),
             geometry: if c.areas.is_empty() {
                 MultiPolygon(vec![])
             } else {

@@ -166,13 +166,13 @@ pub fn html(input: &MapInput, prep: &Prepared, band: (u64, u64)) -> String {
          <meta name=\"generator\" content=\"pcn-atlas {}\">\n<title>{title}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n",
         env!("CARGO_PKG_VERSION")
     );
-    let _ = write!(
+    let _ = writeln!(
         o,
         "<header><h1>{title}</h1>\
          <label>Find <input id=\"search\" list=\"codes\" placeholder=\"PCN or practice code or name\" autocomplete=\"off\"></label>\
          <datalist id=\"codes\"></datalist>\
          <label>Colour by <select id=\"mode\"><option value=\"finding\">Worst finding</option></select></label>\
-         <span id=\"status\"></span></header>\n"
+         <span id=\"status\"></span></header>"
     );
     let _ = write!(
         o,

@@ -81,7 +81,12 @@ pub struct MapInput {
 /// The map's extent in BNG: min x, min y, max x, max y (footprints and
 /// points), or `None` for an empty map.
 pub fn extent(input: &MapInput) -> Option<[f64; 4]> {
-    let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
     let mut add = |x: f64, y: f64| {
         b[0] = b[0].min(x);
         b[1] = b[1].min(y);

@@ -17,11 +17,6 @@ fn fonts() -> Arc<usvg::fontdb::Database> {
     .clone()
 }
 
-/// Whether any font was found for the map's text.
-pub fn has_fonts() -> bool {
-    fonts().len() > 0
-}
-
 /// Render an SVG document to PNG bytes at `scale` × its size.
 pub fn render_png(svg: &str, scale: f32) -> Result<Vec<u8>> {
     let opt = usvg::Options {

@@ -73,7 +73,9 @@ pub fn severity_rank(code: &str) -> usize {
 
 /// The classes a legend shows for these PCNs' worst findings, in severity
 /// order, with how many PCNs are in each.
-pub fn legend_classes<'a>(worst: impl Iterator<Item = Option<&'a str>>) -> Vec<(&'static str, usize)> {
+pub fn legend_classes<'a>(
+    worst: impl Iterator<Item = Option<&'a str>>,
+) -> Vec<(&'static str, usize)> {
     let mut counts = vec![0usize; SEVERITY.len() + 1];
     for w in worst {
         let k = w.map_or(SEVERITY.len(), severity_rank).min(SEVERITY.len());
@@ -104,7 +106,14 @@ mod tests {
 
     #[test]
     fn legend_counts_in_severity_order() {
-        let w = [Some("RURAL"), None, Some("NON_CONTIGUOUS"), Some("RURAL"), None, None];
+        let w = [
+            Some("RURAL"),
+            None,
+            Some("NON_CONTIGUOUS"),
+            Some("RURAL"),
+            None,
+            None,
+        ];
         let l = legend_classes(w.iter().copied());
         assert_eq!(l, vec![("NON_CONTIGUOUS", 1), ("RURAL", 2), ("NONE", 3)]);
     }

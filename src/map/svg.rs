@@ -32,7 +32,10 @@ impl Frame {
 
     /// A BNG point in map coordinates (whole metres).
     pub fn at(&self, p: [f64; 2]) -> (i64, i64) {
-        ((p[0] - self.x0).round() as i64, (self.y1 - p[1]).round() as i64)
+        (
+            (p[0] - self.x0).round() as i64,
+            (self.y1 - p[1]).round() as i64,
+        )
     }
 }
 
@@ -46,7 +49,11 @@ fn num(d: &mut String, v: i64) {
 
 /// An SVG path `d` for rings or lines: absolute first point, then
 /// relative steps (repeated points dropped). Rings are closed with `z`.
-pub fn path_d<'a>(lines: impl Iterator<Item = &'a [[f64; 2]]>, frame: &Frame, closed: bool) -> String {
+pub fn path_d<'a>(
+    lines: impl Iterator<Item = &'a [[f64; 2]]>,
+    frame: &Frame,
+    closed: bool,
+) -> String {
     let mut d = String::new();
     for line in lines {
         let mut last: Option<(i64, i64)> = None;
@@ -103,7 +110,9 @@ pub fn prepare(input: &MapInput) -> Prepared {
         .iter()
         .map(|polys| {
             path_d(
-                polys.iter().flat_map(|rings| rings.iter().map(Vec::as_slice)),
+                polys
+                    .iter()
+                    .flat_map(|rings| rings.iter().map(Vec::as_slice)),
                 &frame,
                 true,
             )
@@ -372,8 +381,16 @@ mod tests {
             width: 100.0,
             height: 100.0,
         };
-        let ring = [[100.0, 200.0], [110.0, 200.0], [110.0, 190.0], [110.0, 190.0]];
-        assert_eq!(path_d(std::iter::once(&ring[..]), &f, true), "M0 0l10 0 0 10z");
+        let ring = [
+            [100.0, 200.0],
+            [110.0, 200.0],
+            [110.0, 190.0],
+            [110.0, 190.0],
+        ];
+        assert_eq!(
+            path_d(std::iter::once(&ring[..]), &f, true),
+            "M0 0l10 0 0 10z"
+        );
         let dot = [[105.0, 195.0]];
         assert_eq!(path_d(std::iter::once(&dot[..]), &f, false), "M5 5l0 0");
     }

@@ -168,7 +168,10 @@ pub fn simplify_shared(shapes: &[MultiPolygon<f64>], tol: f64) -> Simplified {
         })
         .collect();
 
-    let mut out: Vec<Vec<SimplePolygon>> = shapes.iter().map(|mp| vec![Vec::new(); mp.0.len()]).collect();
+    let mut out: Vec<Vec<SimplePolygon>> = shapes
+        .iter()
+        .map(|mp| vec![Vec::new(); mp.0.len()])
+        .collect();
     let mut vertices_out = 0;
     for (pieces, &(s, p, r)) in ring_arcs.iter().zip(&owner) {
         let mut pts: Vec<[f64; 2]> = Vec::new();

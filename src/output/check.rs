@@ -512,14 +512,18 @@ fn write_maps(
     findings: &[Finding],
     drive: Option<&DriveOutput>,
 ) -> Result<()> {
-    let name = out
-        .file_name()
-        .map_or_else(|| out.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = out.file_name().map_or_else(
+        || out.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let title = format!("PCN footprints · {name}");
     let input = crate::map::build::from_run(ds, res, dissolved, findings, drive, &title);
     let prep = crate::map::svg::prepare(&input);
     let band = (res.options.band_min, res.options.band_max);
-    staging.write_bytes("map.html", crate::map::html::html(&input, &prep, band).as_bytes())?;
+    staging.write_bytes(
+        "map.html",
+        crate::map::html::html(&input, &prep, band).as_bytes(),
+    )?;
     let svg = crate::map::svg::static_svg(&input, &prep);
     staging.write_bytes("map.png", &crate::map::png::render_png(&svg, 2.0)?)?;
     staging.write_bytes("map.svg", svg.as_bytes())?;

@@ -176,6 +176,21 @@ async function testDir(browser, dir) {
     const hit = await page.evaluate(([x, y]) => { const e = document.elementFromPoint(x, y); return e && e.closest('#points') ? 'point' : 'pcn'; }, [s.at.x, s.at.y]);
     check(hit === 'point' ? tip.includes(s.code) || tip.includes('practice') : tip.startsWith(s.code), `hover over ${s.code} shows “${tip.slice(0, 60)}”`);
   }
+  // Practices are drawn where practices.geojson puts them: the page's own
+  // WGS84 -> BNG conversion and the Rust one agree to a pixel.
+  const pf = JSON.parse(fs.readFileSync(path.resolve(dir, 'practices.geojson'), 'utf8')).features.filter((f) => f.geometry);
+  let worstPx = 0;
+  for (const f of pf.filter((_, i) => i % Math.max(1, Math.floor(pf.length / 25)) === 0)) {
+    const got = await page.evaluate(([code, lon, lat]) => {
+      const i = JSON.parse(document.getElementById('data').textContent).points.findIndex((p) => p.code === code);
+      const r = document.querySelector(`#points path[data-i="${i}"]`).getBoundingClientRect();
+      const s = window.pcnAtlas.toScreen(lon, lat);
+      return Math.hypot(r.left + r.width / 2 - s.x, r.top + r.height / 2 - s.y);
+    }, [f.properties.practice_code, ...f.geometry.coordinates]);
+    worstPx = Math.max(worstPx, got);
+  }
+  check(worstPx <= 1.5, `practice dots where practices.geojson puts them (worst ${worstPx.toFixed(2)} px)`);
+
   // Search for a practice code: the details panel shows it and its network.
   const practices = JSON.parse(fs.readFileSync(path.resolve(dir, 'practices.geojson'), 'utf8')).features.filter((f) => f.geometry && f.properties.pcn_code);
   if (practices.length) {
