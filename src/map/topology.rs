@@ -14,6 +14,7 @@
 //! differences of a dissolve do not split a shared boundary.
 
 use geo::MultiPolygon;
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// A point on the 1 cm matching grid (BNG centimetres).
@@ -161,7 +162,7 @@ pub fn simplify_shared(shapes: &[MultiPolygon<f64>], tol: f64) -> Simplified {
     }
 
     let simple: Vec<Vec<[f64; 2]>> = arcs
-        .iter()
+        .par_iter()
         .map(|a| {
             let pts: Vec<[f64; 2]> = a.iter().map(|k| unkey(*k)).collect();
             douglas_peucker(&pts, tol)

@@ -18,7 +18,6 @@
   const ptByCode = new Map();
   D.points.forEach((p, i) => ptByCode.set(p.code.toUpperCase(), i));
   const classOf = new Map(D.classes.map((c) => [c.code, c]));
-  if (D.points.length > 2000) document.body.classList.add('small-points');
 
   // ---- view: the viewBox, kept at the element's aspect ratio ----------
   let view = { x: 0, y: 0, w: F.width, h: F.height };
@@ -80,6 +79,9 @@
   }
   function drawScale() {
     const mpp = view.w / (map.clientWidth || 1);
+    // Points shrink when zoomed out, so thousands of practices do not hide the footprints.
+    document.body.classList.toggle('far', mpp > 250);
+    document.body.classList.toggle('mid', mpp > 50 && mpp <= 250);
     const len = nice(120 * mpp);
     const px = len / mpp;
     const label = len >= 1000 ? `${len / 1000} km` : `${len} m`;
