@@ -57,7 +57,10 @@ fn main() -> anyhow::Result<()> {
     );
     println!("gather      {t_build:.3} s");
     println!("simplify    {t_prep:.3} s");
-    println!("map.html    {t_html:.3} s  {:.2} MB", html.len() as f64 / 1e6);
+    println!(
+        "map.html    {t_html:.3} s  {:.2} MB",
+        html.len() as f64 / 1e6
+    );
     println!("map.svg     {t_svg:.3} s  {:.2} MB", svg.len() as f64 / 1e6);
     println!("map.png     {t_png:.3} s  {:.2} MB", png.len() as f64 / 1e6);
     Ok(())

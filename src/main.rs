@@ -52,8 +52,10 @@ enum Command {
         pcn-atlas check --dataset england --out out/england --contiguity rook --fail-on-findings\n  \
         # a planner's proposal replacing the dataset's footprints\n  \
         pcn-atlas check --dataset england --footprints proposal.csv --out out/proposal\n\n\
-        Outputs (all WGS84, written atomically): pcns.geojson, areas.geojson, practices.geojson,\n\
-        pcn_summary.csv, findings.csv, report.json. Exit code: 0 ran; 1 findings with\n\
+        Outputs (all WGS84, written atomically): map.html (open it in a browser, works offline),\n\
+        map.svg, map.png, pcns.geojson, areas.geojson, practices.geojson, pcn_summary.csv,\n\
+        findings.csv, report.json. Thresholds can come from pcn-atlas.toml (see `pcn-atlas config`).\n\
+        Exit code: 0 ran; 1 findings with\n\
         --fail-on-findings; 2 bad input or error.")]
     Check(CheckArgs),
     /// Write the synthetic demo county (Demoshire) as a dataset folder.
@@ -82,8 +84,9 @@ enum Command {
         # stricter thresholds, the 1-centre as hub, a community hospital as a candidate hub\n  \
         pcn-atlas analyse --dataset rutland --roads rutland.osm.pbf --hub-rule centre --hub-max-min 20 \\\n      \
         --candidates hospitals.csv --out out/rutland-strict\n\n\
-        Writes everything `check` writes, with drive-time properties and columns, plus routes.geojson\n\
-        (hub-to-member routes along the roads). Free-flow times are reported beside a slower scenario\n\
+        Writes everything `check` writes (map.html with hubs and routes, map.svg, map.png, GeoJSON,\n\
+        CSV, report.json), with drive-time properties and columns, plus routes.geojson (hub-to-member\n\
+        routes along the roads). Settings can come from pcn-atlas.toml (see `pcn-atlas config`). Free-flow times are reported beside a slower scenario\n\
         (--slow-factor, default 0.8 of every road speed). Exit code: 0 ran; 1 findings with\n\
         --fail-on-findings; 2 bad input or error.")]
     Analyse(AnalyseArgs),
