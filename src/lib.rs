@@ -19,3 +19,4 @@ pub mod output;
 pub mod roads;
 pub mod routing;
 pub mod spatial;
+pub mod whatif;

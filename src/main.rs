@@ -11,6 +11,7 @@ use cli::check::CheckArgs;
 use cli::import::{DemoArgs, ImportArgs};
 use cli::input::InputArgs;
 use cli::roads::{RoadsArgs, RouteArgs};
+use cli::whatif::WhatIfArgs;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -96,6 +97,22 @@ enum Command {
         and the straight-line km. A point further than max_snap_m (profile, default 1000 m) from\n\
         every usable road is an error naming the distance (exit 2).")]
     Route(RouteArgs),
+    /// Apply edits (move a practice or an area, add or close a practice, merge PCNs) and compare with today.
+    #[command(after_help = "Examples:\n  \
+        # move the exclave practice of DEMCHESTER NORTH PCN to DEMCHESTER CENTRAL PCN (check metrics only)\n  \
+        pcn-atlas what-if --dataset data/demo --move-practice D80010=U00001 --out out/whatif\n  \
+        # merge two networks under a new code, with drive times on the demo's roads\n  \
+        pcn-atlas what-if --dataset data/demo --roads data/demo/roads.geojson \\\n      \
+        --merge U00009,U00005=U00010:DALES AND MOOR PCN --out out/whatif-merge\n  \
+        # several edits from a file (TOML; docs/what-if.md)\n  \
+        pcn-atlas what-if --dataset data/demo --dataset-roads --edits edits.toml --out out/whatif-file\n\n\
+        Writes diff.csv (one row per touched PCN: every pcn_summary.csv column before and after,\n\
+        findings added and removed), diff.geojson (their footprints before and after, same\n\
+        properties), diff_findings.csv (every finding that appeared or went), and the full outputs\n\
+        of both scenarios in before/ and after/ (the files check, or analyse with roads, writes).\n\
+        Only the PCNs an edit touches are checked and analysed again. A bad edit (an unknown code,\n\
+        a PCN that does not exist) is an error naming it and where it was given (exit 2).")]
+    WhatIf(WhatIfArgs),
 }
 
 fn main() -> ExitCode {
@@ -119,5 +136,6 @@ fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Roads(args) => cli::roads::run_roads(args, quiet),
         Command::Analyse(args) => cli::analyse::run(args, quiet),
         Command::Route(args) => cli::roads::run_route(args, quiet),
+        Command::WhatIf(args) => cli::whatif::run(args, quiet),
     }
 }
