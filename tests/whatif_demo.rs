@@ -119,7 +119,11 @@ fn merge(f: &mut Files, pcns: &[&str], code: &str, name: &str) {
 /// Close a practice: each of its registration rows goes to the remaining
 /// practice nearest the area's centroid by `nearest`; list sizes follow.
 fn close(f: &mut Files, ds: &Dataset, practice: &str, nearest: &dyn Fn(usize, &[usize]) -> usize) {
-    let pid = ds.practices.iter().position(|p| p.code == practice).unwrap();
+    let pid = ds
+        .practices
+        .iter()
+        .position(|p| p.code == practice)
+        .unwrap();
     let remaining: Vec<usize> = (0..ds.practices.len()).filter(|&i| i != pid).collect();
     // Registrations as (practice, area, patients) in file order.
     let mut rows: Vec<(String, String, u64)> = f
@@ -131,7 +135,8 @@ fn close(f: &mut Files, ds: &Dataset, practice: &str, nearest: &dyn Fn(usize, &[
             (c[0].to_string(), c[1].to_string(), c[2].parse().unwrap())
         })
         .collect();
-    let mine: Vec<(String, String, u64)> = rows.iter().filter(|r| r.0 == practice).cloned().collect();
+    let mine: Vec<(String, String, u64)> =
+        rows.iter().filter(|r| r.0 == practice).cloned().collect();
     rows.retain(|r| r.0 != practice);
     let mut gained: BTreeMap<String, u64> = BTreeMap::new();
     for (_, area, n) in mine {
@@ -206,7 +211,10 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "merge-new-code",
-            flags: vec!["--merge".into(), "U00001,U00002=U00000:DEMCHESTER PCN".into()],
+            flags: vec![
+                "--merge".into(),
+                "U00001,U00002=U00000:DEMCHESTER PCN".into(),
+            ],
             edit: Box::new(|f, _, _| merge(f, &["U00001", "U00002"], "U00000", "DEMCHESTER PCN")),
         },
         Case {
@@ -221,7 +229,9 @@ fn cases() -> Vec<Case> {
             name: "add-practice",
             flags: vec![
                 "--add-practice".into(),
-                format!("code=D89001,name=NEW DALES SURGERY,pcn=U00009,list_size=12000,lon={lon},lat={lat}"),
+                format!(
+                    "code=D89001,name=NEW DALES SURGERY,pcn=U00009,list_size=12000,lon={lon},lat={lat}"
+                ),
             ],
             edit: Box::new(move |f, _, _| {
                 f.practices.push_str(&format!(
@@ -286,7 +296,10 @@ fn run_case(case: &Case, roads: bool, base_run: &Path, work: &Path) {
         };
         near.sort_by(|&x, &y| d(x).total_cmp(&d(y)).then(x.cmp(&y)));
         near.truncate(8);
-        let to: Vec<_> = near.iter().map(|&i| ds.practices[i].location.unwrap()).collect();
+        let to: Vec<_> = near
+            .iter()
+            .map(|&i| ds.practices[i].location.unwrap())
+            .collect();
         let t = r.times_from(c, &to);
         let mut best = (f64::INFINITY, near[0]);
         for (k, &x) in t.iter().enumerate() {
@@ -302,7 +315,14 @@ fn run_case(case: &Case, roads: bool, base_run: &Path, work: &Path) {
 
     let wi = work.join(format!("{}-whatif", case.name));
     let full = work.join(format!("{}-full", case.name));
-    let mut args = vec!["what-if".to_string(), "--dataset".into(), s(&demo()), "--out".into(), s(&wi), "-q".into()];
+    let mut args = vec![
+        "what-if".to_string(),
+        "--dataset".into(),
+        s(&demo()),
+        "--out".into(),
+        s(&wi),
+        "-q".into(),
+    ];
     if roads {
         args.extend(["--roads".to_string(), roads_file.clone()]);
     }
@@ -311,27 +331,48 @@ fn run_case(case: &Case, roads: bool, base_run: &Path, work: &Path) {
     let out = pcn_atlas(work, &argv);
     assert_eq!(out.code, 0, "{}: {}", case.name, out.stderr);
 
-    let mut full_args = vec![if roads { "analyse" } else { "check" }, "--dataset", edited.to_str().unwrap(), "--out", full.to_str().unwrap(), "-q"];
+    let mut full_args = vec![
+        if roads { "analyse" } else { "check" },
+        "--dataset",
+        edited.to_str().unwrap(),
+        "--out",
+        full.to_str().unwrap(),
+        "-q",
+    ];
     if roads {
         full_args.extend(["--roads", roads_file.as_str()]);
     }
     let out = pcn_atlas(work, &full_args);
     assert_eq!(out.code, 0, "{}: {}", case.name, out.stderr);
 
-    let mut files_cmp = vec!["pcn_summary.csv", "findings.csv", "pcns.geojson", "areas.geojson", "practices.geojson"];
+    let mut files_cmp = vec![
+        "pcn_summary.csv",
+        "findings.csv",
+        "pcns.geojson",
+        "areas.geojson",
+        "practices.geojson",
+    ];
     if roads {
         files_cmp.push("routes.geojson");
     }
     for f in files_cmp {
         let a = std::fs::read_to_string(wi.join("after").join(f)).unwrap();
         let b = std::fs::read_to_string(full.join(f)).unwrap();
-        assert!(a == b, "{} (roads: {roads}): after/{f} differs from a full re-run", case.name);
+        assert!(
+            a == b,
+            "{} (roads: {roads}): after/{f} differs from a full re-run",
+            case.name
+        );
     }
     // The baseline: what-if's before/ is the full run on the demo.
     for f in ["pcn_summary.csv", "findings.csv"] {
         let a = std::fs::read_to_string(wi.join("before").join(f)).unwrap();
         let b = std::fs::read_to_string(base_run.join(f)).unwrap();
-        assert!(a == b, "{}: before/{f} differs from the baseline run", case.name);
+        assert!(
+            a == b,
+            "{}: before/{f} differs from the baseline run",
+            case.name
+        );
     }
 
     // diff.csv: every PCN whose full-run row changed is listed, with the
@@ -359,11 +400,24 @@ fn run_case(case: &Case, roads: bool, base_run: &Path, work: &Path) {
         let summary_head = read_header(&base_run.join("pcn_summary.csv"));
         for (k, col) in summary_head.iter().enumerate().skip(1) {
             let cell = |side: &str| {
-                let i = head.iter().position(|h| h == format!("{col}_{side}")).unwrap();
+                let i = head
+                    .iter()
+                    .position(|h| h == format!("{col}_{side}"))
+                    .unwrap();
                 rec[i].to_string()
             };
-            assert_eq!(cell("before"), b.map_or(String::new(), |r| r[k].clone()), "{} {code} {col}", case.name);
-            assert_eq!(cell("after"), a.map_or(String::new(), |r| r[k].clone()), "{} {code} {col}", case.name);
+            assert_eq!(
+                cell("before"),
+                b.map_or(String::new(), |r| r[k].clone()),
+                "{} {code} {col}",
+                case.name
+            );
+            assert_eq!(
+                cell("after"),
+                a.map_or(String::new(), |r| r[k].clone()),
+                "{} {code} {col}",
+                case.name
+            );
         }
     }
 }
@@ -377,7 +431,10 @@ fn read_header(p: &Path) -> Vec<String> {
 fn every_edit_equals_a_full_check_rerun() {
     let work = tempfile::tempdir().unwrap();
     let base = work.path().join("base");
-    let r = pcn_atlas(work.path(), &["check", "--dataset", &s(&demo()), "--out", &s(&base), "-q"]);
+    let r = pcn_atlas(
+        work.path(),
+        &["check", "--dataset", &s(&demo()), "--out", &s(&base), "-q"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     for case in cases() {
         run_case(&case, false, &base, work.path());
@@ -391,7 +448,16 @@ fn every_edit_equals_a_full_analyse_rerun() {
     let roads = s(&demo().join("roads.geojson"));
     let r = pcn_atlas(
         work.path(),
-        &["analyse", "--dataset", &s(&demo()), "--roads", &roads, "--out", &s(&base), "-q"],
+        &[
+            "analyse",
+            "--dataset",
+            &s(&demo()),
+            "--roads",
+            &roads,
+            "--out",
+            &s(&base),
+            "-q",
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     for case in cases() {
@@ -410,11 +476,26 @@ fn bad_edits_are_errors_naming_the_edit_and_value() {
     .unwrap();
     let d = s(&demo());
     for (args, want) in [
-        (vec!["--move-practice", "X00000=U00001"], vec!["--move-practice X00000=U00001", "no practice X00000"]),
-        (vec!["--move-area", "E01900132=U99999"], vec!["--move-area E01900132=U99999", "no PCN U99999"]),
-        (vec!["--close-practice", "Q12345"], vec!["--close-practice Q12345", "no practice Q12345"]),
-        (vec!["--merge", "U00001,U77777"], vec!["--merge U00001,U77777", "no PCN U77777"]),
-        (vec!["--edits", edits.to_str().unwrap()], vec!["edits.toml line 5", "no PCN U99999"]),
+        (
+            vec!["--move-practice", "X00000=U00001"],
+            vec!["--move-practice X00000=U00001", "no practice X00000"],
+        ),
+        (
+            vec!["--move-area", "E01900132=U99999"],
+            vec!["--move-area E01900132=U99999", "no PCN U99999"],
+        ),
+        (
+            vec!["--close-practice", "Q12345"],
+            vec!["--close-practice Q12345", "no practice Q12345"],
+        ),
+        (
+            vec!["--merge", "U00001,U77777"],
+            vec!["--merge U00001,U77777", "no PCN U77777"],
+        ),
+        (
+            vec!["--edits", edits.to_str().unwrap()],
+            vec!["edits.toml line 5", "no PCN U99999"],
+        ),
     ] {
         let mut argv = vec!["what-if", "--dataset", d.as_str(), "--out", "o", "-q"];
         argv.extend(args.iter().copied());

@@ -8,7 +8,6 @@
 use crate::analyse::nearest::nearest_practice_by_drive;
 use crate::analyse::network::{DriveOptions, Site};
 use crate::analyse::road_times::{CandidateSite, RoadTimes, SiteSnaps};
-use geo::MultiPolygon;
 use crate::analyse::run::{DriveRun, HubInputs, run_drive_with_progress};
 use crate::check::footprint::assign;
 use crate::check::run::{CheckOptions, CheckResult, run_check_with_roads_and_footprints};
@@ -19,6 +18,7 @@ use crate::output::drive::{DriveOutput, RouteLine, site_code};
 use crate::roads::network::RoadNetwork;
 use crate::routing::{GraphOptions, RoadGraph, Router, SnapOptions, Snapper};
 use anyhow::{Result, bail};
+use geo::MultiPolygon;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -166,7 +166,12 @@ pub fn run(args: &WhatIfArgs, quiet: bool) -> Result<ExitCode> {
         })?;
         let rows = diff_rows(&tb, &ta, &after.recomputed);
         write_diff(&args.out, &base, &after, &rows, &tb, &ta)?;
-        report(&edited.log, &rows, &args.out, tb.dissolve_warning.or(ta.dissolve_warning));
+        report(
+            &edited.log,
+            &rows,
+            &args.out,
+            tb.dissolve_warning.or(ta.dissolve_warning),
+        );
         return Ok(ExitCode::SUCCESS);
     };
 
@@ -238,7 +243,12 @@ pub fn run(args: &WhatIfArgs, quiet: bool) -> Result<ExitCode> {
     })?;
     let rows = diff_rows(&tb, &ta, &after.recomputed);
     write_diff(&args.out, &base, &after, &rows, &tb, &ta)?;
-    report(&edited.log, &rows, &args.out, tb.dissolve_warning.or(ta.dissolve_warning));
+    report(
+        &edited.log,
+        &rows,
+        &args.out,
+        tb.dissolve_warning.or(ta.dissolve_warning),
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -392,11 +392,7 @@ impl Work<'_> {
                     self.base.area(a).code
                 );
             };
-            match self
-                .registrations
-                .iter_mut()
-                .find(|r| r.0 == t && r.1 == a)
-            {
+            match self.registrations.iter_mut().find(|r| r.0 == t && r.1 == a) {
                 Some(r) => r.2 += n,
                 None => self.registrations.push((t, a, n)),
             }
@@ -622,5 +618,270 @@ impl Work<'_> {
             pcn_map,
             log: self.log,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Hand-made datasets; every expected value worked out by hand in the
+    //! comments.
+    use super::*;
+    use crate::check::footprint::assign;
+    use crate::model::Ruc;
+    use crate::model::testutil::{add_pcn, square_area};
+    use crate::whatif::edits::{
+        parse_add_practice, parse_close_practice, parse_merge, parse_move_area, parse_move_practice,
+    };
+
+    /// Areas A | B | C, 1 km squares at x = 0, 1000, 2000 (centroids at
+    /// x = 500, 1500, 2500). U1 has P1 (x 500, 100 patients) and P2 (x 1500,
+    /// 70); U2 has P3 (x 2500, 100).
+    fn row() -> Dataset {
+        let mut ds = Dataset::default();
+        for (i, code) in ["A", "B", "C"].iter().enumerate() {
+            ds.areas.push(square_area(
+                code,
+                i as f64 * 1000.0,
+                0.0,
+                1000.0,
+                1000,
+                Ruc::C1,
+            ));
+        }
+        add_pcn(
+            &mut ds,
+            "U1",
+            &[("P1", 100, 500.0, 500.0), ("P2", 70, 1500.0, 500.0)],
+        );
+        add_pcn(&mut ds, "U2", &[("P3", 100, 2500.0, 500.0)]);
+        ds
+    }
+
+    fn apply(ds: &Dataset, edits: &[EditAt]) -> Result<Edited> {
+        let fp = assign(ds);
+        let ctx = ApplyContext {
+            baseline_footprints: &fp,
+            drive: None,
+            postcodes: None,
+        };
+        apply_edits(ds, edits, &ctx)
+    }
+
+    fn codes(ds: &Dataset, q: PcnId) -> Vec<&str> {
+        ds.pcn(q)
+            .practices
+            .iter()
+            .map(|p| ds.practice(*p).code.as_str())
+            .collect()
+    }
+
+    fn reg(p: u32, a: u32, n: u64) -> Registration {
+        Registration {
+            practice: PracticeId(p),
+            area: AreaId(a),
+            patients: n,
+        }
+    }
+
+    #[test]
+    fn move_practice_rebuilds_members_in_practice_order() {
+        let ds = row();
+        let e = apply(&ds, &[parse_move_practice("P2=U2").unwrap()]).unwrap();
+        // P2 (id 1) comes before P3 (id 2) in U2, as a reload would list them.
+        assert_eq!(codes(&e.ds, PcnId(0)), vec!["P1"]);
+        assert_eq!(codes(&e.ds, PcnId(1)), vec!["P2", "P3"]);
+        assert_eq!(e.ds.practices[1].pcn, Some(PcnId(1)));
+        assert_eq!(
+            e.practice_map,
+            vec![
+                Some(PracticeId(0)),
+                Some(PracticeId(1)),
+                Some(PracticeId(2))
+            ]
+        );
+        assert_eq!(e.pcn_map, vec![Some(PcnId(0)), Some(PcnId(1))]);
+    }
+
+    #[test]
+    fn unknown_codes_are_errors_naming_edit_and_value() {
+        let ds = row();
+        for (edit, want) in [
+            (
+                parse_move_practice("P2=U9").unwrap(),
+                "--move-practice P2=U9: move-practice P2=U9: no PCN U9",
+            ),
+            (parse_move_practice("P7=U2").unwrap(), "no practice P7"),
+            (parse_move_area("Z=U2").unwrap(), "no area Z"),
+            (parse_close_practice("P8").unwrap(), "no practice P8"),
+            (parse_merge("U1,U7").unwrap(), "no PCN U7"),
+            (parse_merge("U1,U1").unwrap(), "listed twice"),
+            (parse_merge("U1,U2=U2").unwrap(), "merged into U2"),
+        ] {
+            match apply(&ds, std::slice::from_ref(&edit)) {
+                Err(err) => assert!(err.to_string().contains(want), "{err}"),
+                // Merging into the second's code is allowed.
+                Ok(e) => assert_eq!(want, "merged into U2", "{:?}", e.log),
+            }
+        }
+        let add = parse_add_practice("code=P1,name=X,pcn=U1,list_size=1,easting=500,northing=500")
+            .unwrap();
+        let err = apply(&ds, &[add]).err().unwrap().to_string();
+        assert!(
+            err.contains("practice code P1 is already in the dataset"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn close_practice_reallocates_registrations_to_the_nearest_remaining() {
+        let mut ds = row();
+        // P2 has A 10, B 20, C 30 (60 of its 70 patients); P1 has A 5.
+        ds.registrations = vec![reg(1, 0, 10), reg(1, 1, 20), reg(1, 2, 30), reg(0, 0, 5)];
+        let e = apply(&ds, &[parse_close_practice("P2").unwrap()]).unwrap();
+        // A (x 1500 → centroid 500): P1 at 0 m → P1's A row grows to 15.
+        // B (centroid 1500): P1 and P3 both 1000 m: the lower index, P1 → new row.
+        // C (centroid 2500): P3 at 0 m → new row.
+        // The 10 patients not in registrations go to the practice nearest P2
+        // itself (x 1500): P1 and P3 tie at 1000 m → P1.
+        let got: Vec<(&str, &str, u64)> =
+            e.ds.registrations
+                .iter()
+                .map(|r| {
+                    (
+                        e.ds.practice(r.practice).code.as_str(),
+                        e.ds.area(r.area).code.as_str(),
+                        r.patients,
+                    )
+                })
+                .collect();
+        assert_eq!(got, vec![("P1", "A", 15), ("P1", "B", 20), ("P3", "C", 30)]);
+        // P1: 100 + 10 + 20 + 10 = 140; P3: 100 + 30 = 130; total kept (270).
+        assert_eq!(e.ds.practices[0].list_size, Some(140));
+        assert_eq!(e.ds.practices[1].list_size, Some(130));
+        assert_eq!(
+            e.practice_map,
+            vec![Some(PracticeId(0)), None, Some(PracticeId(1))]
+        );
+        assert_eq!(codes(&e.ds, PcnId(0)), vec!["P1"]);
+        assert!(e.log[0].contains("P1 40, P3 30"), "{}", e.log[0]);
+    }
+
+    #[test]
+    fn close_practice_by_drive_time_uses_the_given_times() {
+        let mut ds = row();
+        ds.registrations = vec![reg(1, 1, 20)];
+        ds.practices[1].list_size = Some(20);
+        let fp = assign(&ds);
+        // A drive function that makes P3 (x 2500) the quicker from B.
+        let drive = |_: Coord<f64>, to: &[Coord<f64>]| -> Vec<f64> {
+            to.iter()
+                .map(|c| if c.x == 2500.0 { 60.0 } else { 600.0 })
+                .collect()
+        };
+        let ctx = ApplyContext {
+            baseline_footprints: &fp,
+            drive: Some(&drive),
+            postcodes: None,
+        };
+        let e = apply_edits(&ds, &[parse_close_practice("P2").unwrap()], &ctx).unwrap();
+        assert_eq!(e.ds.registrations[0].practice, PracticeId(1));
+        assert_eq!(e.ds.practices[1].code, "P3");
+        assert_eq!(e.ds.practices[1].list_size, Some(120));
+    }
+
+    #[test]
+    fn merge_under_a_new_code_renumbers_pcns_in_code_order() {
+        let mut ds = row();
+        add_pcn(&mut ds, "U3", &[("P4", 100, 2500.0, 500.0)]);
+        ds.footprints = Some(vec![
+            FootprintRow {
+                area: AreaId(0),
+                pcn: PcnId(0),
+                line: 2,
+            },
+            FootprintRow {
+                area: AreaId(0),
+                pcn: PcnId(1),
+                line: 3,
+            },
+            FootprintRow {
+                area: AreaId(2),
+                pcn: PcnId(2),
+                line: 4,
+            },
+        ]);
+        let e = apply(&ds, &[parse_merge("U1,U2=U0:NEW PCN").unwrap()]).unwrap();
+        // U0 sorts first; U3 becomes id 1.
+        assert_eq!(e.ds.pcns.len(), 2);
+        assert_eq!(
+            (e.ds.pcns[0].code.as_str(), e.ds.pcns[0].name.as_str()),
+            ("U0", "NEW PCN")
+        );
+        assert_eq!(codes(&e.ds, PcnId(0)), vec!["P1", "P2", "P3"]);
+        assert_eq!(
+            e.pcn_map,
+            vec![Some(PcnId(0)), Some(PcnId(0)), Some(PcnId(1))]
+        );
+        // Area A was listed under U1 and U2: one row for U0 now.
+        let rows: Vec<(u32, u32, u64)> =
+            e.ds.footprints
+                .unwrap()
+                .iter()
+                .map(|r| (r.area.0, r.pcn.0, r.line))
+                .collect();
+        assert_eq!(rows, vec![(0, 0, 2), (2, 1, 4)]);
+    }
+
+    #[test]
+    fn move_area_without_footprints_fixes_the_baseline_assignment() {
+        let ds = row();
+        // Baseline (nearest practice): A → U1 (P1), B → U1 (P2 at 0 m), C → U2.
+        let e = apply(&ds, &[parse_move_area("B=U2").unwrap()]).unwrap();
+        let rows: Vec<(u32, u32, u64)> =
+            e.ds.footprints
+                .unwrap()
+                .iter()
+                .map(|r| (r.area.0, r.pcn.0, r.line))
+                .collect();
+        assert_eq!(rows, vec![(0, 0, 2), (1, 1, 3), (2, 1, 4)]);
+        assert!(
+            e.log[0].contains("became the footprint table"),
+            "{}",
+            e.log[0]
+        );
+    }
+
+    #[test]
+    fn add_practice_appends_and_emptying_a_pcn_with_footprints_is_an_error() {
+        let mut ds = row();
+        let add = parse_add_practice(
+            "code=P9,name=NEW,pcn=U2,list_size=50,easting=451000,northing=300000",
+        )
+        .unwrap();
+        let e = apply(&ds, &[add]).unwrap();
+        assert_eq!(e.ds.practices[3].code, "P9");
+        assert_eq!(
+            e.ds.practices[3].location,
+            Some(Coord {
+                x: 451000.0,
+                y: 300000.0
+            })
+        );
+        assert_eq!(codes(&e.ds, PcnId(1)), vec!["P3", "P9"]);
+
+        ds.footprints = Some(vec![FootprintRow {
+            area: AreaId(2),
+            pcn: PcnId(1),
+            line: 2,
+        }]);
+        let err = apply(&ds, &[parse_move_practice("P3=U1").unwrap()])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains("PCN U2 has no practice (--move-practice P3=U1 left it with no practice)")
+                && err.contains("area C"),
+            "{err}"
+        );
     }
 }

@@ -212,7 +212,13 @@ impl AddPracticeT {
                 .map(|s| s.trim().to_string())
                 .with_context(|| format!("{origin}: add-practice needs `{k}`"))
         };
-        let location = match (self.lon, self.lat, self.easting, self.northing, self.postcode) {
+        let location = match (
+            self.lon,
+            self.lat,
+            self.easting,
+            self.northing,
+            self.postcode,
+        ) {
             (Some(lon), Some(lat), None, None, None) => NewLocation::LonLat { lon, lat },
             (None, None, Some(easting), Some(northing), None) => {
                 NewLocation::EastingNorthing { easting, northing }
@@ -286,7 +292,8 @@ fn line_of(text: &str, span: &Range<usize>) -> usize {
 }
 
 /// Read an edits file (TOML). Edits apply in the order they appear in the
-/// file, whatever their kind.
+/// file, whatever their kind; each is named by the line of its `[[...]]`
+/// header.
 pub fn load_edits_file(path: &Path) -> Result<Vec<EditAt>> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read the edits file", path.display()))?;
@@ -392,9 +399,8 @@ mod tests {
             }
         );
         assert!(parse_merge("U1").is_err());
-        let a =
-            parse_add_practice("code=X1,name=NEW,pcn=U1,list_size=100,easting=1,northing=2")
-                .unwrap();
+        let a = parse_add_practice("code=X1,name=NEW,pcn=U1,list_size=100,easting=1,northing=2")
+            .unwrap();
         assert_eq!(
             a.edit,
             Edit::AddPractice(NewPractice {
@@ -439,9 +445,12 @@ practice = \"P8\"
         assert_eq!(
             got,
             vec![
-                ("close-practice P9".to_string(), "e.toml line 2".to_string()),
-                ("move-practice P1=U2".to_string(), "e.toml line 5".to_string()),
-                ("close-practice P8".to_string(), "e.toml line 9".to_string()),
+                ("close-practice P9".to_string(), "e.toml line 1".to_string()),
+                (
+                    "move-practice P1=U2".to_string(),
+                    "e.toml line 4".to_string()
+                ),
+                ("close-practice P8".to_string(), "e.toml line 8".to_string()),
             ]
         );
         let err = parse_edits_toml("[[move_practice]]\npractice = \"P1\"\n", "e.toml")

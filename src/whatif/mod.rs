@@ -8,6 +8,6 @@
 //! `diff.geojson`. docs/what-if.md documents all of it.
 
 pub mod apply;
-pub mod edits;
 pub mod diff;
+pub mod edits;
 pub mod run;

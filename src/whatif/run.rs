@@ -120,9 +120,13 @@ pub fn run_baseline(ds: Dataset, roads: Option<&Roads>, opts: &WhatIfOptions) ->
         footprints.reassign_by_drive(&ds, &n);
         nearest = Some(n);
     }
-    let res =
-        crate::check::run::run_check_with_roads_and_footprints(&ds, &opts.check, roads.net, footprints)
-            .0;
+    let res = crate::check::run::run_check_with_roads_and_footprints(
+        &ds,
+        &opts.check,
+        roads.net,
+        footprints,
+    )
+    .0;
     let dissolved = dissolve_all(&ds, &res);
     let drive = drive_scenario(&ds, &res, roads, opts, nearest, None);
     let recomputed = ds.pcns.iter().map(|p| p.code.clone()).collect();
@@ -251,7 +255,12 @@ impl Reuse<'_> {
 /// A description of everything a PCN's check and drive-time analysis read,
 /// in codes (ids differ between the scenarios): equal descriptions give
 /// equal results.
-fn fingerprint(ds: &Dataset, fp: &Footprints, practice_area: &[Option<crate::model::AreaId>], q: PcnId) -> String {
+fn fingerprint(
+    ds: &Dataset,
+    fp: &Footprints,
+    practice_area: &[Option<crate::model::AreaId>],
+    q: PcnId,
+) -> String {
     use std::fmt::Write;
     let pcn = ds.pcn(q);
     let mut s = format!("{}\u{1f}{}\n", pcn.code, pcn.name);
@@ -259,7 +268,12 @@ fn fingerprint(ds: &Dataset, fp: &Footprints, practice_area: &[Option<crate::mod
     for &p in &pcn.practices {
         let x = ds.practice(p);
         let owners: Vec<&str> = practice_area[p.idx()]
-            .map(|a| fp.area_pcns[a.idx()].iter().map(|o| ds.pcn(*o).code.as_str()).collect())
+            .map(|a| {
+                fp.area_pcns[a.idx()]
+                    .iter()
+                    .map(|o| ds.pcn(*o).code.as_str())
+                    .collect()
+            })
             .unwrap_or_default();
         let _ = writeln!(
             s,
@@ -274,8 +288,18 @@ fn fingerprint(ds: &Dataset, fp: &Footprints, practice_area: &[Option<crate::mod
         );
     }
     let _ = writeln!(s, "a {:?}", fp.pcn_areas[q.idx()]);
-    for r in ds.registrations.iter().filter(|r| members.contains(&r.practice)) {
-        let _ = writeln!(s, "r {} {} {}", ds.practice(r.practice).code, r.area.0, r.patients);
+    for r in ds
+        .registrations
+        .iter()
+        .filter(|r| members.contains(&r.practice))
+    {
+        let _ = writeln!(
+            s,
+            "r {} {} {}",
+            ds.practice(r.practice).code,
+            r.area.0,
+            r.patients
+        );
     }
     s
 }
@@ -308,7 +332,12 @@ pub fn run_edited(
             d.practices
                 .iter()
                 .filter(|p| p.pcn.is_some())
-                .map(|p| (p.code.clone(), p.location.map(|c| (c.x.to_bits(), c.y.to_bits()))))
+                .map(|p| {
+                    (
+                        p.code.clone(),
+                        p.location.map(|c| (c.x.to_bits(), c.y.to_bits())),
+                    )
+                })
                 .collect()
         };
         let reused: Option<Vec<Option<(PracticeId, f64)>>> = match &bd.nearest {
@@ -327,9 +356,8 @@ pub fn run_edited(
                 edited,
                 same: HashMap::new(),
             };
-            let plain = SiteSnaps::snap_all_reusing(ds, roads.snapper, &[], &|s| {
-                reuse.snap(&bd.snaps, s)
-            });
+            let plain =
+                SiteSnaps::snap_all_reusing(ds, roads.snapper, &[], &|s| reuse.snap(&bd.snaps, s));
             let t = RoadTimes {
                 router: roads.router,
                 snaps: &plain,
@@ -366,11 +394,7 @@ pub fn run_edited(
             }
         }
     }
-    let reuse = Reuse {
-        base,
-        edited,
-        same,
-    };
+    let reuse = Reuse { base, edited, same };
 
     let mut res = check_reusing(
         ds,
@@ -387,11 +411,18 @@ pub fn run_edited(
         .pcn_ids()
         .filter(|q| !reuse.same.contains_key(q))
         .collect();
-    let groups: Vec<_> = touched.iter().map(|q| res.pcns[q.idx()].areas.clone()).collect();
+    let groups: Vec<_> = touched
+        .iter()
+        .map(|q| res.pcns[q.idx()].areas.clone())
+        .collect();
     let geoms: Vec<_> = ds.areas.iter().map(|a| a.geometry.clone()).collect();
     let fresh = crate::check::dissolve::dissolve_groups(&geoms, &groups);
     drop(geoms);
-    let mut fresh = touched.iter().copied().zip(fresh).collect::<HashMap<_, _>>();
+    let mut fresh = touched
+        .iter()
+        .copied()
+        .zip(fresh)
+        .collect::<HashMap<_, _>>();
     let dissolved: Vec<MultiPolygon<f64>> = ds
         .pcn_ids()
         .map(|q| match fresh.remove(&q) {
@@ -400,9 +431,7 @@ pub fn run_edited(
         })
         .collect();
 
-    let drive = roads.map(|roads| {
-        drive_scenario(ds, &res, roads, opts, nearest, Some(&reuse))
-    });
+    let drive = roads.map(|roads| drive_scenario(ds, &res, roads, opts, nearest, Some(&reuse)));
     Scenario {
         ds: edited.ds.clone(),
         res,
@@ -431,9 +460,9 @@ fn drive_scenario(
     let analyse = |router: &Router, snaps: &SiteSnaps, prior: Option<&DriveRun>| {
         let t = RoadTimes { router, snaps };
         match (reuse, prior) {
-            (Some(r), Some(p)) => run_drive_reusing(ds, res, &t, &opts.drive, &hubs, &|| {}, &|q| {
-                r.drive(p, q)
-            }),
+            (Some(r), Some(p)) => {
+                run_drive_reusing(ds, res, &t, &opts.drive, &hubs, &|| {}, &|q| r.drive(p, q))
+            }
             _ => run_drive_reusing(ds, res, &t, &opts.drive, &hubs, &|| {}, &|_| None),
         }
     };
@@ -465,16 +494,16 @@ fn drive_scenario(
                 let mut out = Vec::new();
                 for q in ds.pcn_ids() {
                     match r.same.get(&q) {
-                        Some(&bq) => out.extend(b.routes.iter().filter(|l| l.pcn == bq).filter_map(
-                            |l| {
+                        Some(&bq) => {
+                            out.extend(b.routes.iter().filter(|l| l.pcn == bq).filter_map(|l| {
                                 Some(RouteLine {
                                     pcn: q,
                                     from: r.site(l.from)?,
                                     to: r.site(l.to)?,
                                     ..l.clone()
                                 })
-                            },
-                        )),
+                            }))
+                        }
                         None => out.extend(fresh.iter().filter(|l| l.pcn == q).cloned()),
                     }
                 }
