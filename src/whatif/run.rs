@@ -520,3 +520,72 @@ fn drive_scenario(
         nearest,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::run::check_with_footprints;
+    use crate::model::Ruc;
+    use crate::model::testutil::{add_pcn, square_area};
+    use crate::whatif::apply::{ApplyContext, apply_edits};
+    use crate::whatif::edits::parse_move_practice;
+
+    /// Four 1 km squares in a row; U1 has P1 in A and P2 in B, U2 has P3 in
+    /// C, U3 has P4 in D (nearest-practice footprints: A, B → U1; C → U2;
+    /// D → U3).
+    fn row4() -> Dataset {
+        let mut ds = Dataset::default();
+        for (i, code) in ["A", "B", "C", "D"].iter().enumerate() {
+            ds.areas.push(square_area(
+                code,
+                i as f64 * 1000.0,
+                0.0,
+                1000.0,
+                1000,
+                Ruc::E1,
+            ));
+        }
+        add_pcn(
+            &mut ds,
+            "U1",
+            &[("P1", 100, 500.0, 500.0), ("P2", 100, 1500.0, 500.0)],
+        );
+        add_pcn(&mut ds, "U2", &[("P3", 100, 2500.0, 500.0)]);
+        add_pcn(&mut ds, "U3", &[("P4", 100, 3500.0, 500.0)]);
+        ds
+    }
+
+    #[test]
+    fn only_touched_pcns_are_recomputed_and_the_result_is_a_full_rerun() {
+        let opts = WhatIfOptions {
+            check: CheckOptions::default(),
+            drive: crate::analyse::network::DriveOptions::default(),
+            routes: false,
+        };
+        let base = run_baseline(row4(), None, &opts);
+        let ctx = ApplyContext {
+            baseline_footprints: &base.res.footprints,
+            drive: None,
+            postcodes: None,
+        };
+        let edited = apply_edits(&base.ds, &[parse_move_practice("P2=U2").unwrap()], &ctx).unwrap();
+        let after = run_edited(&base, &edited, None, &opts);
+        // P2 moves to U2, and area B (nearest P2) with it: U1 and U2 change,
+        // U3 is reused.
+        let got: Vec<&str> = after.recomputed.iter().map(String::as_str).collect();
+        assert_eq!(got, vec!["U1", "U2"]);
+        let full = check_with_footprints(
+            &edited.ds,
+            &opts.check,
+            base.res.adjacency.clone(),
+            assign(&edited.ds),
+        );
+        let json = |r: &CheckResult| serde_json::to_string(&(&r.pcns, &r.findings)).unwrap();
+        assert_eq!(json(&after.res), json(&full));
+        assert_eq!(
+            after.res.footprints.pcn_areas[1],
+            vec![crate::model::AreaId(1), crate::model::AreaId(2)]
+        );
+        assert_eq!(after.dissolved, dissolve_all(&edited.ds, &full));
+    }
+}
