@@ -118,7 +118,7 @@ fn merge(f: &mut Files, pcns: &[&str], code: &str, name: &str) {
 
 /// Close a practice: each of its registration rows goes to the remaining
 /// practice nearest the area's centroid by `nearest`; list sizes follow.
-fn close(f: &mut Files, ds: &Dataset, practice: &str, nearest: &dyn Fn(usize, &[usize]) -> usize) {
+fn close(f: &mut Files, ds: &Dataset, practice: &str, nearest: Nearest) {
     let pid = ds
         .practices
         .iter()
@@ -189,10 +189,16 @@ fn new_practice_lonlat() -> (String, String) {
     (format!("{lon:.6}"), format!("{lat:.6}"))
 }
 
+/// Picks the remaining practice (index) nearest an area (index).
+type Nearest<'a> = &'a dyn Fn(usize, &[usize]) -> usize;
+
+/// Edits the files; gets the drive-time nearest with roads.
+type EditFiles = Box<dyn Fn(&mut Files, &Dataset, Option<Nearest>)>;
+
 struct Case {
     name: &'static str,
     flags: Vec<String>,
-    edit: Box<dyn Fn(&mut Files, &Dataset, Option<&dyn Fn(usize, &[usize]) -> usize>)>,
+    edit: EditFiles,
 }
 
 fn cases() -> Vec<Case> {

@@ -584,8 +584,10 @@ impl Work<'_> {
             .notices
             .iter()
             .filter(|n| {
-                !self.closed_codes.contains(&n.subject)
-                    && !(n.code == "PRACTICE_WITHOUT_PCN" && self.moved_codes.contains(&n.subject))
+                let closed = self.closed_codes.contains(&n.subject);
+                let now_in_a_pcn =
+                    n.code == "PRACTICE_WITHOUT_PCN" && self.moved_codes.contains(&n.subject);
+                !(closed || now_in_a_pcn)
             })
             .cloned()
             .collect();
