@@ -103,7 +103,7 @@ enum Command {
         pcn-atlas what-if --dataset data/demo --move-practice D80010=U00001 --out out/whatif\n  \
         # merge two networks under a new code, with drive times on the demo's roads\n  \
         pcn-atlas what-if --dataset data/demo --roads data/demo/roads.geojson \\\n      \
-        --merge U00009,U00005=U00010:DALES AND MOOR PCN --out out/whatif-merge\n  \
+        --merge \"U00009,U00005=U00010:DALES AND MOOR PCN\" --out out/whatif-merge\n  \
         # several edits from a file (TOML; docs/what-if.md)\n  \
         pcn-atlas what-if --dataset data/demo --dataset-roads --edits edits.toml --out out/whatif-file\n\n\
         Writes diff.csv (one row per touched PCN: every pcn_summary.csv column before and after,\n\

@@ -151,9 +151,27 @@ struct Reuse<'a> {
     edited: &'a Edited,
     /// Edited PCN id → baseline PCN id, for untouched PCNs.
     same: HashMap<PcnId, PcnId>,
+    /// Baseline practice ids by code.
+    base_practice: HashMap<&'a str, PracticeId>,
 }
 
-impl Reuse<'_> {
+impl<'a> Reuse<'a> {
+    fn new(base: &'a Scenario, edited: &'a Edited, same: HashMap<PcnId, PcnId>) -> Self {
+        let base_practice = base
+            .ds
+            .practices
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.code.as_str(), PracticeId::from_idx(i)))
+            .collect();
+        Reuse {
+            base,
+            edited,
+            same,
+            base_practice,
+        }
+    }
+
     fn practice(&self, p: PracticeId) -> Option<PracticeId> {
         self.edited.practice_map[p.idx()]
     }
@@ -226,13 +244,8 @@ impl Reuse<'_> {
     fn snap(&self, snaps: &SiteSnaps, site: Site) -> Option<Result<Snap, Option<f64>>> {
         let base_site = match site {
             Site::Practice(p) => {
-                let code = &self.edited.ds.practice(p).code;
-                let b = self
-                    .base
-                    .ds
-                    .practices
-                    .iter()
-                    .position(|x| &x.code == code)?;
+                let code = self.edited.ds.practice(p).code.as_str();
+                let b = self.base_practice.get(code)?.idx();
                 // Only where it stands unchanged.
                 if self.base.ds.practices[b].location != self.edited.ds.practice(p).location {
                     return None;
@@ -259,12 +272,12 @@ fn fingerprint(
     ds: &Dataset,
     fp: &Footprints,
     practice_area: &[Option<crate::model::AreaId>],
+    rows_of: &[Vec<usize>],
     q: PcnId,
 ) -> String {
     use std::fmt::Write;
     let pcn = ds.pcn(q);
     let mut s = format!("{}\u{1f}{}\n", pcn.code, pcn.name);
-    let members: BTreeSet<PracticeId> = pcn.practices.iter().copied().collect();
     for &p in &pcn.practices {
         let x = ds.practice(p);
         let owners: Vec<&str> = practice_area[p.idx()]
@@ -288,11 +301,14 @@ fn fingerprint(
         );
     }
     let _ = writeln!(s, "a {:?}", fp.pcn_areas[q.idx()]);
-    for r in ds
-        .registrations
+    // Members' registration rows in dataset order (sums follow that order).
+    let mut rows: Vec<usize> = pcn
+        .practices
         .iter()
-        .filter(|r| members.contains(&r.practice))
-    {
+        .flat_map(|p| rows_of[p.idx()].iter().copied())
+        .collect();
+    rows.sort_unstable();
+    for r in rows.into_iter().map(|i| &ds.registrations[i]) {
         let _ = writeln!(
             s,
             "r {} {} {}",
@@ -302,6 +318,15 @@ fn fingerprint(
         );
     }
     s
+}
+
+/// Each practice's registration rows (indices into `ds.registrations`).
+fn rows_by_practice(ds: &Dataset) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); ds.practices.len()];
+    for (i, r) in ds.registrations.iter().enumerate() {
+        out[r.practice.idx()].push(i);
+    }
+    out
 }
 
 /// The area each practice stands in.
@@ -351,11 +376,7 @@ pub fn run_edited(
             _ => None,
         };
         let n = reused.unwrap_or_else(|| {
-            let reuse = Reuse {
-                base,
-                edited,
-                same: HashMap::new(),
-            };
+            let reuse = Reuse::new(base, edited, HashMap::new());
             let plain =
                 SiteSnaps::snap_all_reusing(ds, roads.snapper, &[], &|s| reuse.snap(&bd.snaps, s));
             let t = RoadTimes {
@@ -370,13 +391,18 @@ pub fn run_edited(
 
     // Touched PCNs: those whose fingerprint is new.
     let base_pa = &base.res.practice_area;
+    let base_rows = rows_by_practice(&base.ds);
+    let after_rows = rows_by_practice(ds);
     let before: HashMap<String, (PcnId, String)> = base
         .ds
         .pcn_ids()
         .map(|q| {
             (
                 base.ds.pcn(q).code.clone(),
-                (q, fingerprint(&base.ds, &base.res.footprints, base_pa, q)),
+                (
+                    q,
+                    fingerprint(&base.ds, &base.res.footprints, base_pa, &base_rows, q),
+                ),
             )
         })
         .collect();
@@ -386,7 +412,7 @@ pub fn run_edited(
     for q in ds.pcn_ids() {
         let code = &ds.pcn(q).code;
         match before.get(code) {
-            Some((b, f)) if *f == fingerprint(ds, &footprints, &after_pa, q) => {
+            Some((b, f)) if *f == fingerprint(ds, &footprints, &after_pa, &after_rows, q) => {
                 same.insert(q, *b);
             }
             _ => {
@@ -394,7 +420,7 @@ pub fn run_edited(
             }
         }
     }
-    let reuse = Reuse { base, edited, same };
+    let reuse = Reuse::new(base, edited, same);
 
     let mut res = check_reusing(
         ds,
