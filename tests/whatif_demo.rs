@@ -513,3 +513,90 @@ fn bad_edits_are_errors_naming_the_edit_and_value() {
         assert!(!work.path().join("o/diff.csv").exists());
     }
 }
+
+/// Without footprints.csv and registrations.csv, with roads, areas go to
+/// the PCN of the practice nearest by drive time: a practice move reuses
+/// the baseline's drive-nearest practices, an added practice re-routes
+/// them. Both equal a full `analyse` on the edited files.
+#[test]
+fn drive_nearest_footprints_equal_a_full_analyse_rerun() {
+    let work = tempfile::tempdir().unwrap();
+    let plain = work.path().join("plain");
+    std::fs::create_dir_all(&plain).unwrap();
+    for f in ["practices.csv", "areas.geojson"] {
+        std::fs::copy(demo().join(f), plain.join(f)).unwrap();
+    }
+    let roads = s(&demo().join("roads.geojson"));
+    let (lon, lat) = new_practice_lonlat();
+    let practices = std::fs::read_to_string(demo().join("practices.csv")).unwrap();
+    let cases: Vec<(&str, Vec<String>, String)> = vec![
+        (
+            "move",
+            vec!["--move-practice".into(), "D80010=U00001".into()],
+            Files::map_lines(&practices, |mut c| {
+                if c[0] == "D80010" {
+                    c[2] = "U00001".into();
+                    c[3] = "DEMCHESTER CENTRAL PCN".into();
+                }
+                Some(c)
+            }),
+        ),
+        (
+            "add",
+            vec![
+                "--add-practice".into(),
+                format!(
+                    "code=D89001,name=NEW DALES SURGERY,pcn=U00005,list_size=12000,lon={lon},lat={lat}"
+                ),
+            ],
+            format!("{practices}D89001,NEW DALES SURGERY,U00005,WESTMOOR PCN,12000,,{lon},{lat}\n"),
+        ),
+    ];
+    for (name, flags, edited_practices) in cases {
+        let edited = work.path().join(format!("{name}-data"));
+        std::fs::create_dir_all(&edited).unwrap();
+        std::fs::copy(demo().join("areas.geojson"), edited.join("areas.geojson")).unwrap();
+        std::fs::write(edited.join("practices.csv"), edited_practices).unwrap();
+        let wi = work.path().join(format!("{name}-whatif"));
+        let full = work.path().join(format!("{name}-full"));
+        let mut argv = vec![
+            "what-if",
+            "--dataset",
+            plain.to_str().unwrap(),
+            "--roads",
+            roads.as_str(),
+            "--out",
+            wi.to_str().unwrap(),
+            "-q",
+        ];
+        argv.extend(flags.iter().map(String::as_str));
+        let r = pcn_atlas(work.path(), &argv);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        let r = pcn_atlas(
+            work.path(),
+            &[
+                "analyse",
+                "--dataset",
+                edited.to_str().unwrap(),
+                "--roads",
+                roads.as_str(),
+                "--out",
+                full.to_str().unwrap(),
+                "-q",
+            ],
+        );
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        for f in [
+            "pcn_summary.csv",
+            "findings.csv",
+            "pcns.geojson",
+            "areas.geojson",
+            "practices.geojson",
+            "routes.geojson",
+        ] {
+            let a = std::fs::read_to_string(wi.join("after").join(f)).unwrap();
+            let b = std::fs::read_to_string(full.join(f)).unwrap();
+            assert!(a == b, "{name}: after/{f} differs from a full re-run");
+        }
+    }
+}
