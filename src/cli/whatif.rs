@@ -14,7 +14,7 @@ use pcn_atlas::routing::{GraphOptions, RoadGraph, Router, SnapOptions, Snapper};
 use pcn_atlas::whatif::apply::{ApplyContext, apply_edits};
 use pcn_atlas::whatif::diff::{DriveWrite, diff_rows, write_diff, write_scenario};
 use pcn_atlas::whatif::edits::{self, EditAt};
-use pcn_atlas::whatif::run::{Roads, WhatIfOptions, run_baseline, run_edited};
+use pcn_atlas::whatif::run::{Roads, Scenario, WhatIfOptions, run_baseline, run_edited};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -158,20 +158,7 @@ pub fn run(args: &WhatIfArgs, quiet: bool) -> Result<ExitCode> {
         };
         let edited = apply_edits(&base.ds, &edits, &ctx)?;
         let after = progress.stage("edited", || run_edited(&base, &edited, None, &opts));
-        let tb = progress.stage("write-before", || {
-            write_scenario(&args.out.join("before"), &base, &info, None)
-        })?;
-        let ta = progress.stage("write-after", || {
-            write_scenario(&args.out.join("after"), &after, &info, None)
-        })?;
-        let rows = diff_rows(&tb, &ta, &after.recomputed);
-        write_diff(&args.out, &base, &after, &rows, &tb, &ta)?;
-        report(
-            &edited.log,
-            &rows,
-            &args.out,
-            tb.dissolve_warning.or(ta.dissolve_warning),
-        );
+        write_all(args, &progress, &base, &after, &edited.log, &info, None)?;
         return Ok(ExitCode::SUCCESS);
     };
 
@@ -235,21 +222,43 @@ pub fn run(args: &WhatIfArgs, quiet: bool) -> Result<ExitCode> {
         graph_report: serde_json::to_value(&graph_report)?,
         prepare_report: serde_json::to_value(&router.report)?,
     };
+    write_all(
+        args,
+        &progress,
+        &base,
+        &after,
+        &edited.log,
+        &info,
+        Some(&dw),
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Write both scenarios, the diff, and the summary on stdout.
+fn write_all(
+    args: &WhatIfArgs,
+    progress: &Progress,
+    base: &Scenario,
+    after: &Scenario,
+    log: &[String],
+    info: &RunInfo,
+    dw: Option<&DriveWrite>,
+) -> Result<()> {
     let tb = progress.stage("write-before", || {
-        write_scenario(&args.out.join("before"), &base, &info, Some(&dw))
+        write_scenario(&args.out.join("before"), base, info, dw)
     })?;
     let ta = progress.stage("write-after", || {
-        write_scenario(&args.out.join("after"), &after, &info, Some(&dw))
+        write_scenario(&args.out.join("after"), after, info, dw)
     })?;
     let rows = diff_rows(&tb, &ta, &after.recomputed);
-    write_diff(&args.out, &base, &after, &rows, &tb, &ta)?;
+    write_diff(&args.out, base, after, &rows, &tb, &ta)?;
     report(
-        &edited.log,
+        log,
         &rows,
         &args.out,
         tb.dissolve_warning.or(ta.dissolve_warning),
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn report(

@@ -630,7 +630,7 @@ mod tests {
     use super::*;
     use crate::check::footprint::assign;
     use crate::model::Ruc;
-    use crate::model::testutil::{add_pcn, square_area};
+    use crate::model::testutil::{add_pcn, squares_in_a_row};
     use crate::whatif::edits::{
         parse_add_practice, parse_close_practice, parse_merge, parse_move_area, parse_move_practice,
     };
@@ -640,16 +640,7 @@ mod tests {
     /// 70); U2 has P3 (x 2500, 100).
     fn row() -> Dataset {
         let mut ds = Dataset::default();
-        for (i, code) in ["A", "B", "C"].iter().enumerate() {
-            ds.areas.push(square_area(
-                code,
-                i as f64 * 1000.0,
-                0.0,
-                1000.0,
-                1000,
-                Ruc::C1,
-            ));
-        }
+        squares_in_a_row(&mut ds, &["A", "B", "C"], Ruc::C1);
         add_pcn(
             &mut ds,
             "U1",

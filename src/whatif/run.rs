@@ -552,7 +552,7 @@ mod tests {
     use super::*;
     use crate::check::run::check_with_footprints;
     use crate::model::Ruc;
-    use crate::model::testutil::{add_pcn, square_area};
+    use crate::model::testutil::{add_pcn, squares_in_a_row};
     use crate::whatif::apply::{ApplyContext, apply_edits};
     use crate::whatif::edits::parse_move_practice;
 
@@ -561,16 +561,7 @@ mod tests {
     /// D → U3).
     fn row4() -> Dataset {
         let mut ds = Dataset::default();
-        for (i, code) in ["A", "B", "C", "D"].iter().enumerate() {
-            ds.areas.push(square_area(
-                code,
-                i as f64 * 1000.0,
-                0.0,
-                1000.0,
-                1000,
-                Ruc::E1,
-            ));
-        }
+        squares_in_a_row(&mut ds, &["A", "B", "C", "D"], Ruc::E1);
         add_pcn(
             &mut ds,
             "U1",
