@@ -304,6 +304,15 @@ pub mod testutil {
         }
     }
 
+    /// A registration row: `n` patients of practice `p` living in area `a`.
+    pub fn reg(p: u32, a: u32, n: u64) -> Registration {
+        Registration {
+            practice: PracticeId(p),
+            area: AreaId(a),
+            patients: n,
+        }
+    }
+
     /// Add a PCN with practices `(code, list_size, x, y)`; returns its id.
     pub fn add_pcn(ds: &mut Dataset, code: &str, practices: &[(&str, u64, f64, f64)]) -> PcnId {
         let id = PcnId::from_idx(ds.pcns.len());

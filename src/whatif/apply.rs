@@ -48,6 +48,15 @@ pub struct Edited {
     pub log: Vec<String>,
 }
 
+/// `items` joined with `sep`, or `none` when there are none.
+fn listed(items: &[String], sep: &str, none: &str) -> String {
+    if items.is_empty() {
+        none.to_string()
+    } else {
+        items.join(sep)
+    }
+}
+
 /// How many straight-line candidates the drive-time re-allocation looks at.
 const DRIVE_CANDIDATES: usize = 8;
 
@@ -269,11 +278,7 @@ impl Work<'_> {
         }
         Ok(format!(
             "area {area} moved from {} to {to}{note}",
-            if before.is_empty() {
-                "no PCN".to_string()
-            } else {
-                before.join(" and ")
-            }
+            listed(&before, " and ", "no PCN")
         ))
     }
 
@@ -424,11 +429,7 @@ impl Work<'_> {
         let parts: Vec<String> = to_whom.iter().map(|(c, n)| format!("{c} {n}")).collect();
         Ok(format!(
             "practice {practice} closed; its patients went to {}",
-            if parts.is_empty() {
-                "nobody (it had none)".to_string()
-            } else {
-                parts.join(", ")
-            }
+            listed(&parts, ", ", "nobody (it had none)")
         ))
     }
 
@@ -630,7 +631,7 @@ mod tests {
     use super::*;
     use crate::check::footprint::assign;
     use crate::model::Ruc;
-    use crate::model::testutil::{add_pcn, squares_in_a_row};
+    use crate::model::testutil::{add_pcn, reg, squares_in_a_row};
     use crate::whatif::edits::{
         parse_add_practice, parse_close_practice, parse_merge, parse_move_area, parse_move_practice,
     };
@@ -666,14 +667,6 @@ mod tests {
             .iter()
             .map(|p| ds.practice(*p).code.as_str())
             .collect()
-    }
-
-    fn reg(p: u32, a: u32, n: u64) -> Registration {
-        Registration {
-            practice: PracticeId(p),
-            area: AreaId(a),
-            patients: n,
-        }
     }
 
     #[test]
