@@ -600,3 +600,86 @@ fn drive_nearest_footprints_equal_a_full_analyse_rerun() {
         }
     }
 }
+
+/// The diff of moving D80010 (4,076 patients, practices.csv) from
+/// DEMCHESTER NORTH PCN (39,954) to DEMCHESTER CENTRAL PCN (56,674), by
+/// hand: U00001 60,750 with 7 practices and a new PRACTICE_OUTSIDE_FOOTPRINT
+/// (D80010 stands in U00002's exclave); U00002 35,878 with 3 practices, still
+/// NON_CONTIGUOUS (footprints.csv keeps its areas). Only those two rows; the
+/// same bytes whatever the thread count.
+#[test]
+fn move_practice_diff_by_hand_and_identical_across_threads() {
+    let work = tempfile::tempdir().unwrap();
+    let d = s(&demo());
+    let mut outs = Vec::new();
+    for threads in ["1", "2"] {
+        let o = format!("o{threads}");
+        let r = pcn_atlas(
+            work.path(),
+            &[
+                "what-if",
+                "--dataset",
+                &d,
+                "--move-practice",
+                "D80010=U00001",
+                "--threads",
+                threads,
+                "--out",
+                &o,
+                "-q",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        outs.push(work.path().join(o));
+    }
+    for f in [
+        "diff.csv",
+        "diff.geojson",
+        "diff_findings.csv",
+        "after/pcns.geojson",
+    ] {
+        assert_eq!(
+            std::fs::read(outs[0].join(f)).unwrap(),
+            std::fs::read(outs[1].join(f)).unwrap(),
+            "{f} differs between --threads 1 and 2"
+        );
+    }
+    let mut rdr = csv::Reader::from_path(outs[0].join("diff.csv")).unwrap();
+    let head = rdr.headers().unwrap().clone();
+    let col = |rec: &csv::StringRecord, name: &str| {
+        rec[head.iter().position(|h| h == name).unwrap()].to_string()
+    };
+    let recs: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert_eq!(recs.len(), 2);
+    let (u1, u2) = (&recs[0], &recs[1]);
+    assert_eq!(
+        (col(u1, "pcn_code"), col(u1, "change")),
+        ("U00001".into(), "changed".into())
+    );
+    assert_eq!(
+        (col(u1, "list_size_before"), col(u1, "list_size_after")),
+        ("56674".into(), "60750".into())
+    );
+    assert_eq!(
+        (col(u1, "practices_before"), col(u1, "practices_after")),
+        ("6".into(), "7".into())
+    );
+    assert_eq!(col(u1, "findings_added"), "PRACTICE_OUTSIDE_FOOTPRINT");
+    assert_eq!(col(u1, "findings_removed"), "");
+    assert_eq!(
+        (col(u2, "list_size_before"), col(u2, "list_size_after")),
+        ("39954".into(), "35878".into())
+    );
+    assert_eq!(col(u2, "flags_after"), "NON_CONTIGUOUS");
+    // diff.geojson: a before and an after feature per row, with the row's
+    // properties typed.
+    let g: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(outs[0].join("diff.geojson")).unwrap()).unwrap();
+    let feats = g["features"].as_array().unwrap();
+    assert_eq!(feats.len(), 4);
+    assert_eq!(feats[0]["properties"]["scenario"], "before");
+    assert_eq!(feats[1]["properties"]["scenario"], "after");
+    assert_eq!(feats[1]["properties"]["list_size_after"], 60750.0);
+    assert_eq!(feats[1]["properties"]["contiguous_after"], true);
+    assert_eq!(feats[1]["geometry"]["type"], "Polygon");
+}
