@@ -20,3 +20,4 @@ pub mod output;
 pub mod roads;
 pub mod routing;
 pub mod spatial;
+pub mod whatif;

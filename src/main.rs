@@ -12,6 +12,7 @@ use cli::config_cmd::ConfigArgs;
 use cli::import::{DemoArgs, ImportArgs};
 use cli::input::InputArgs;
 use cli::roads::{RoadsArgs, RouteArgs};
+use cli::whatif::WhatIfArgs;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -123,6 +124,22 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Apply edits (move a practice or an area, add or close a practice, merge PCNs) and compare with today.
+    #[command(after_help = "Examples:\n  \
+        # move the exclave practice of DEMCHESTER NORTH PCN to DEMCHESTER CENTRAL PCN (check metrics only)\n  \
+        pcn-atlas what-if --dataset data/demo --move-practice D80010=U00001 --out out/whatif\n  \
+        # merge two networks under a new code, with drive times on the demo's roads\n  \
+        pcn-atlas what-if --dataset data/demo --roads data/demo/roads.geojson \\\n      \
+        --merge \"U00009,U00005=U00010:DALES AND MOOR PCN\" --out out/whatif-merge\n  \
+        # several edits from a file (TOML; docs/what-if.md)\n  \
+        pcn-atlas what-if --dataset data/demo --dataset-roads --edits edits.toml --out out/whatif-file\n\n\
+        Writes diff.csv (one row per touched PCN: every pcn_summary.csv column before and after,\n\
+        findings added and removed), diff.geojson (their footprints before and after, same\n\
+        properties), diff_findings.csv (every finding that appeared or went), and the full outputs\n\
+        of both scenarios in before/ and after/ (the files check, or analyse with roads, writes).\n\
+        Only the PCNs an edit touches are checked and analysed again. A bad edit (an unknown code,\n\
+        a PCN that does not exist) is an error naming it and where it was given (exit 2).")]
+    WhatIf(WhatIfArgs),
 }
 
 fn main() -> ExitCode {
@@ -154,5 +171,6 @@ fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Route(args) => cli::roads::run_route(args, &cfg, quiet),
         Command::Config(args) => cli::config_cmd::run(args, &cfg),
         Command::Completions { .. } => Ok(ExitCode::SUCCESS),
+        Command::WhatIf(args) => cli::whatif::run(args, &cfg, quiet),
     }
 }

@@ -294,6 +294,25 @@ pub mod testutil {
         }
     }
 
+    /// Add 1 km squares of 1,000 residents in a row along y = 0, the first
+    /// with its south-west corner at the origin (centroids at x = 500,
+    /// 1500, ...).
+    pub fn squares_in_a_row(ds: &mut Dataset, codes: &[&str], ruc: Ruc) {
+        for (i, code) in codes.iter().enumerate() {
+            ds.areas
+                .push(square_area(code, i as f64 * 1000.0, 0.0, 1000.0, 1000, ruc));
+        }
+    }
+
+    /// A registration row: `n` patients of practice `p` living in area `a`.
+    pub fn reg(p: u32, a: u32, n: u64) -> Registration {
+        Registration {
+            practice: PracticeId(p),
+            area: AreaId(a),
+            patients: n,
+        }
+    }
+
     /// Add a PCN with practices `(code, list_size, x, y)`; returns its id.
     pub fn add_pcn(ds: &mut Dataset, code: &str, practices: &[(&str, u64, f64, f64)]) -> PcnId {
         let id = PcnId::from_idx(ds.pcns.len());

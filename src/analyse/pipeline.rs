@@ -10,7 +10,7 @@ use crate::analyse::network::{DriveOptions, Site};
 use crate::analyse::road_times::{CandidateSite, RoadTimes, SiteSnaps};
 use crate::analyse::run::{DriveRun, HubInputs, run_drive_with_progress};
 use crate::check::footprint::assign;
-use crate::check::run::{CheckOptions, run_check_with_roads_and_footprints};
+use crate::check::run::{CheckOptions, CheckResult, run_check_with_roads_and_footprints};
 use crate::findings::Finding;
 use crate::model::Dataset;
 use crate::output::check::{DissolveCheck, RunInfo, write_check};
@@ -18,6 +18,7 @@ use crate::output::drive::{DriveOutput, RouteLine, site_code};
 use crate::roads::network::RoadNetwork;
 use crate::routing::{GraphOptions, RoadGraph, Router, SnapOptions, Snapper};
 use anyhow::{Result, bail};
+use geo::MultiPolygon;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -177,50 +178,17 @@ pub fn run_analyse<S: Stages>(
         Vec::new()
     };
 
-    let mut findings = run.findings.clone();
-    findings.extend(snaps.findings(&ds, &candidates));
-    findings.sort();
-    let code = |s: Site| site_code(&ds, &candidates, s);
-    let report = serde_json::json!({
-        "options": &run.options,
-        "slow_speed_factor": slow_run.as_ref().map(|_| opts.slow_factor),
-        "profile": &opts.profile,
-        "roads": &opts.roads_report,
-        "graph": &graph_report,
-        "prepare": &router.report,
-        "snapping": &snaps.summary,
-        "matrices": run.pcns.iter().map(|d| {
-            let n = d.members.len();
-            serde_json::json!({
-                "pcn_code": ds.pcn(d.pcn).code,
-                "practices": d.members.iter().map(|&p| code(Site::Practice(p))).collect::<Vec<_>>(),
-                "minutes": (0..n).map(|i| (0..n).map(|j| {
-                    let t = d.matrix_s[i * n + j];
-                    t.is_finite().then(|| crate::output::drive::min2(t / 60.0))
-                }).collect::<Vec<_>>()).collect::<Vec<_>>(),
-            })
-        }).collect::<Vec<_>>(),
-    });
-    let drive_out = DriveOutput {
+    let parts = DriveParts {
         run: &run,
-        slow: slow_run.as_ref().map(|r| (opts.slow_factor, r)),
+        slow: slow_run.as_ref(),
         snaps: &snaps,
         candidates: &candidates,
-        findings,
         routes,
-        report,
+        graph_report: serde_json::to_value(&graph_report)?,
+        prepare_report: serde_json::to_value(&router.report)?,
     };
-    let dissolve_check = DissolveCheck::measure(&ds, &res, &dissolved);
-    stages.stage("write", || {
-        write_check(
-            out,
-            &ds,
-            &res,
-            &dissolved,
-            &dissolve_check,
-            info,
-            Some(&drive_out),
-        )
+    let (drive_out, dissolve_check) = stages.stage("write", || {
+        write_analysis(out, &ds, &res, &dissolved, info, opts, parts)
     })?;
     let mut findings_by_code = BTreeMap::new();
     let all: Vec<&Finding> = res.findings.iter().chain(&drive_out.findings).collect();
@@ -245,8 +213,86 @@ pub fn run_analyse<S: Stages>(
     })
 }
 
+/// The drive-time results of one scenario, to be written.
+pub struct DriveParts<'a> {
+    pub run: &'a DriveRun,
+    pub slow: Option<&'a DriveRun>,
+    pub snaps: &'a SiteSnaps,
+    pub candidates: &'a [CandidateSite],
+    pub routes: Vec<RouteLine>,
+    /// The road graph's and the preparation's reports, for report.json.
+    pub graph_report: serde_json::Value,
+    pub prepare_report: serde_json::Value,
+}
+
+/// Write every output of `analyse` for a checked and analysed scenario;
+/// returns what was written about the drive times and the dissolve check.
+pub fn write_analysis<'a>(
+    out: &Path,
+    ds: &Dataset,
+    res: &CheckResult,
+    dissolved: &[MultiPolygon<f64>],
+    info: &RunInfo,
+    opts: &AnalyseOptions,
+    parts: DriveParts<'a>,
+) -> Result<(DriveOutput<'a>, DissolveCheck)> {
+    let DriveParts {
+        run,
+        slow: slow_run,
+        snaps,
+        candidates,
+        routes,
+        graph_report,
+        prepare_report,
+    } = parts;
+    let mut findings = run.findings.clone();
+    findings.extend(snaps.findings(ds, candidates));
+    findings.sort();
+    let code = |s: Site| site_code(ds, candidates, s);
+    let report = serde_json::json!({
+        "options": &run.options,
+        "slow_speed_factor": slow_run.map(|_| opts.slow_factor),
+        "profile": &opts.profile,
+        "roads": &opts.roads_report,
+        "graph": &graph_report,
+        "prepare": &prepare_report,
+        "snapping": &snaps.summary,
+        "matrices": run.pcns.iter().map(|d| {
+            let n = d.members.len();
+            serde_json::json!({
+                "pcn_code": ds.pcn(d.pcn).code,
+                "practices": d.members.iter().map(|&p| code(Site::Practice(p))).collect::<Vec<_>>(),
+                "minutes": (0..n).map(|i| (0..n).map(|j| {
+                    let t = d.matrix_s[i * n + j];
+                    t.is_finite().then(|| crate::output::drive::min2(t / 60.0))
+                }).collect::<Vec<_>>()).collect::<Vec<_>>(),
+            })
+        }).collect::<Vec<_>>(),
+    });
+    let drive_out = DriveOutput {
+        run,
+        slow: slow_run.map(|r| (opts.slow_factor, r)),
+        snaps,
+        candidates,
+        findings,
+        routes,
+        report,
+    };
+    let dissolve_check = DissolveCheck::measure(ds, res, dissolved);
+    write_check(
+        out,
+        ds,
+        res,
+        dissolved,
+        &dissolve_check,
+        info,
+        Some(&drive_out),
+    )?;
+    Ok((drive_out, dissolve_check))
+}
+
 /// Hub-to-member routes along the roads, for `routes.geojson`.
-fn hub_routes(run: &DriveRun, snaps: &SiteSnaps, router: &Router) -> Vec<RouteLine> {
+pub fn hub_routes(run: &DriveRun, snaps: &SiteSnaps, router: &Router) -> Vec<RouteLine> {
     run.pcns
         .par_iter()
         .flat_map_iter(|d| {

@@ -40,6 +40,10 @@ pub struct SnapSummary {
     pub off_road_kph: f64,
 }
 
+/// A site's snap from an earlier run: the snap, or the distance to the
+/// nearest road of an unroutable site; `None` to snap it afresh.
+pub type PriorSnap<'a> = dyn Fn(Site) -> Option<Result<Snap, Option<f64>>> + Sync + 'a;
+
 /// Every site snapped onto the graph.
 pub struct SiteSnaps {
     pub snaps: HashMap<Site, Snap>,
@@ -51,6 +55,18 @@ pub struct SiteSnaps {
 impl SiteSnaps {
     /// Snap every located practice, every area centroid and every candidate.
     pub fn snap_all(ds: &Dataset, snapper: &Snapper, candidates: &[CandidateSite]) -> SiteSnaps {
+        Self::snap_all_reusing(ds, snapper, candidates, &|_| None)
+    }
+
+    /// [`Self::snap_all`], taking a site's snap (or its distance to the
+    /// nearest road when unroutable) from `prior` when it gives one: the
+    /// `what-if` scenario reuses the baseline's snaps.
+    pub fn snap_all_reusing(
+        ds: &Dataset,
+        snapper: &Snapper,
+        candidates: &[CandidateSite],
+        prior: &PriorSnap,
+    ) -> SiteSnaps {
         let mut points: Vec<(Site, [f64; 2])> = Vec::new();
         let mut unlocated = 0;
         for p in ds.practice_ids() {
@@ -69,6 +85,9 @@ impl SiteSnaps {
         let snapped: Vec<(Site, Result<Snap, Option<f64>>)> = points
             .par_iter()
             .map(|&(site, p)| {
+                if let Some(r) = prior(site) {
+                    return (site, r);
+                }
                 let r = snapper
                     .snap(p)
                     .ok_or_else(|| snapper.nearest(p).map(|s| s.snap_m));

@@ -46,6 +46,24 @@ pub fn run_drive_with_progress(
     hubs: &HubInputs,
     on_pcn_done: &(dyn Fn() + Sync),
 ) -> DriveRun {
+    run_drive_reusing(ds, check, times, opts, hubs, on_pcn_done, &|_| None)
+}
+
+/// A network's drive-time result from an earlier run, when nothing it
+/// depends on changed (`what-if`); `None` to analyse it afresh.
+pub type ReuseDrive<'a> = dyn Fn(PcnId) -> Option<PcnDrive> + Sync + 'a;
+
+/// [`run_drive_with_progress`], taking each network's result from `reuse`
+/// when it gives one.
+pub fn run_drive_reusing(
+    ds: &Dataset,
+    check: &CheckResult,
+    times: &dyn DriveTimes,
+    opts: &DriveOptions,
+    hubs: &HubInputs,
+    on_pcn_done: &(dyn Fn() + Sync),
+    reuse: &ReuseDrive,
+) -> DriveRun {
     let inputs: Vec<PcnInput> = check
         .pcns
         .iter()
@@ -65,7 +83,7 @@ pub fn run_drive_with_progress(
     let pcns: Vec<PcnDrive> = inputs
         .par_iter()
         .map(|i| {
-            let d = analyse_pcn(ds, i, times, opts);
+            let d = reuse(i.pcn).unwrap_or_else(|| analyse_pcn(ds, i, times, opts));
             on_pcn_done();
             d
         })

@@ -199,8 +199,8 @@ pub fn assign(ds: &Dataset) -> Footprints {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::testutil::{add_pcn, square_area};
-    use crate::model::{PracticeId, Registration, Ruc};
+    use crate::model::Ruc;
+    use crate::model::testutil::{add_pcn, reg, square_area};
 
     /// Three 1 km squares in a row, A | B | C (x = 0, 1000, 2000).
     /// PCN U1 has practice P1 in A; PCN U2 has practice P2 in C.
@@ -219,14 +219,6 @@ mod tests {
         add_pcn(&mut ds, "U1", &[("P1", 100, 500.0, 500.0)]);
         add_pcn(&mut ds, "U2", &[("P2", 100, 2500.0, 500.0)]);
         ds
-    }
-
-    fn reg(p: u32, a: u32, n: u64) -> Registration {
-        Registration {
-            practice: PracticeId(p),
-            area: AreaId(a),
-            patients: n,
-        }
     }
 
     #[test]

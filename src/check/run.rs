@@ -208,6 +208,22 @@ pub fn check_with_footprints(
     adjacency: Adjacency,
     footprints: Footprints,
 ) -> CheckResult {
+    check_reusing(ds, opts, adjacency, footprints, &|_| None)
+}
+
+/// A PCN's check and its findings from an earlier run, when nothing it
+/// depends on changed (`what-if`); `None` to check it afresh.
+pub type ReuseCheck<'a> = dyn Fn(PcnId) -> Option<(PcnCheck, Vec<Finding>)> + 'a;
+
+/// [`check_with_footprints`], taking each PCN's result from `reuse` when it
+/// gives one. Dataset-wide findings are always recomputed.
+pub fn check_reusing(
+    ds: &Dataset,
+    opts: &CheckOptions,
+    adjacency: Adjacency,
+    footprints: Footprints,
+    reuse: &ReuseCheck,
+) -> CheckResult {
     let index = AreaIndex::new(&ds.areas);
     let practice_area: Vec<Option<AreaId>> = ds
         .practices
@@ -236,6 +252,11 @@ pub fn check_with_footprints(
     let mut findings: Vec<Finding> = Vec::new();
     let mut pcns = Vec::with_capacity(ds.pcns.len());
     for pcn_id in ds.pcn_ids() {
+        if let Some((c, f)) = reuse(pcn_id) {
+            findings.extend(f);
+            pcns.push(c);
+            continue;
+        }
         let pcn = ds.pcn(pcn_id);
         let areas = footprints.pcn_areas[pcn_id.idx()].clone();
         let list_size: u64 = pcn

@@ -9,3 +9,4 @@ pub mod import;
 pub mod input;
 pub mod progress;
 pub mod roads;
+pub mod whatif;

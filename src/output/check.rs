@@ -586,13 +586,27 @@ fn write_summary(
 ) -> Result<()> {
     let mut cw = csv::Writer::from_writer(w);
     cw.write_record(SUMMARY_COLUMNS)?;
+    for row in summary_rows(ds, pcns, drive)? {
+        cw.write_record(row)?;
+    }
+    cw.flush()?;
+    Ok(())
+}
+
+/// The rows of `pcn_summary.csv` (columns [`SUMMARY_COLUMNS`]), as written.
+pub fn summary_rows(
+    ds: &Dataset,
+    pcns: &[PcnCheck],
+    drive: Option<&DriveOutput>,
+) -> Result<Vec<Vec<String>>> {
+    let mut rows = Vec::with_capacity(pcns.len());
     let opt = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x:.4}"));
     let num = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x:.2}"));
     for (k, c) in pcns.iter().enumerate() {
         let pcn = ds.pcn(c.pcn);
         let d = drive.map(|d| PcnDriveProps::new(ds, d, k));
         let dp = d.as_ref();
-        cw.write_record([
+        rows.push(vec![
             pcn.code.clone(),
             pcn.name.clone(),
             pcn.practices.len().to_string(),
@@ -631,8 +645,7 @@ fn write_summary(
             num(dp.and_then(|d| d.staff_tour_min_slow)),
             num(dp.and_then(|d| d.patients_p90_min_to_hub_slow)),
             pcn_flags(c, drive.map(|d| &d.run.pcns[k])).join(";"),
-        ])?;
+        ]);
     }
-    cw.flush()?;
-    Ok(())
+    Ok(rows)
 }

@@ -1,0 +1,275 @@
+//! `pcn-atlas what-if`: apply edits, re-run what they touch, write the
+//! before/after comparison and the edited scenario's full outputs.
+
+use super::analyse::{DriveFlags, dataset_roads};
+use super::config::Config;
+use super::input::{CheckFlags, InputArgs};
+use super::progress::Progress;
+use anyhow::{Result, bail};
+use clap::Args;
+use pcn_atlas::analyse::pipeline::AnalyseOptions;
+use pcn_atlas::load::dataset::load_dataset;
+use pcn_atlas::output::check::RunInfo;
+use pcn_atlas::routing::{GraphOptions, RoadGraph, Router, SnapOptions, Snapper};
+use pcn_atlas::whatif::apply::{ApplyContext, apply_edits};
+use pcn_atlas::whatif::diff::{DriveWrite, diff_rows, write_diff, write_scenario};
+use pcn_atlas::whatif::edits::{self, EditAt};
+use pcn_atlas::whatif::run::{Roads, Scenario, WhatIfOptions, run_baseline, run_edited};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args, Clone, Debug)]
+pub struct WhatIfArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Road file: with it, drive times are compared too (as `analyse`); without, check metrics only.
+    /// Unlike `analyse`, the dataset's own road file is used only with --dataset-roads.
+    #[arg(long, value_name = "FILE")]
+    pub roads: Option<PathBuf>,
+    /// Use the dataset folder's roads.osm.pbf, roads.geojson or roads.shp.
+    #[arg(long, conflicts_with = "roads")]
+    pub dataset_roads: bool,
+    /// Car profile overrides (TOML or JSON; see docs/car-profile.md).
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// Edits file (TOML; see docs/what-if.md). Its edits apply first, in file order.
+    #[arg(long, value_name = "FILE")]
+    pub edits: Option<PathBuf>,
+    /// Merge PCNs: PCN1,PCN2[=NEWCODE[:NEW NAME]] (the first's code and name unless given). Repeatable.
+    #[arg(long, value_name = "PCNS")]
+    pub merge: Vec<String>,
+    /// Move a practice to another PCN: PRACTICE=PCN. Repeatable.
+    #[arg(long, value_name = "PRACTICE=PCN")]
+    pub move_practice: Vec<String>,
+    /// Move an area to another PCN's footprint: AREA=PCN. Repeatable.
+    #[arg(long, value_name = "AREA=PCN")]
+    pub move_area: Vec<String>,
+    /// Add a practice: code=..,name=..,pcn=..,list_size=..,lon=..,lat=.. (or easting/northing, or postcode). Repeatable.
+    #[arg(long, value_name = "KEY=VALUE,...")]
+    pub add_practice: Vec<String>,
+    /// Close a practice; its patients go to the nearest remaining practices (docs/what-if.md). Repeatable.
+    #[arg(long, value_name = "PRACTICE")]
+    pub close_practice: Vec<String>,
+    /// Output folder: diff.csv, diff.geojson, diff_findings.csv, before/ and after/.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub thresholds: CheckFlags,
+    #[command(flatten)]
+    pub drive: DriveFlags,
+    /// Do not write routes.geojson.
+    #[arg(long)]
+    pub no_routes: bool,
+    /// Worker threads (default: all cores). Output is identical whatever the number.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+impl WhatIfArgs {
+    /// Every edit: the file's in file order, then the flags by kind
+    /// (merges, practice moves, area moves, additions, closures).
+    fn edits(&self) -> Result<Vec<EditAt>> {
+        let mut out = match &self.edits {
+            Some(p) => edits::load_edits_file(p)?,
+            None => Vec::new(),
+        };
+        for v in &self.merge {
+            out.push(edits::parse_merge(v)?);
+        }
+        for v in &self.move_practice {
+            out.push(edits::parse_move_practice(v)?);
+        }
+        for v in &self.move_area {
+            out.push(edits::parse_move_area(v)?);
+        }
+        for v in &self.add_practice {
+            out.push(edits::parse_add_practice(v)?);
+        }
+        for v in &self.close_practice {
+            out.push(edits::parse_close_practice(v)?);
+        }
+        if out.is_empty() {
+            bail!(
+                "what-if needs at least one edit: --edits FILE, --move-practice, --move-area, --add-practice, --close-practice or --merge"
+            );
+        }
+        Ok(out)
+    }
+}
+
+/// `pcn-atlas what-if`.
+pub fn run(args: &WhatIfArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
+    super::config::threads(args.threads, cfg)?;
+    let edits = args.edits()?;
+    let check = args.thresholds.options(cfg)?;
+    let drive = args.drive.options(cfg)?;
+    let roads_path = match (&args.roads, args.dataset_roads, &args.input.dataset) {
+        (Some(p), _, _) => Some(p.clone()),
+        (None, true, Some(d)) => Some(dataset_roads(d).ok_or_else(|| {
+            anyhow::anyhow!(
+                "--dataset-roads: no roads.osm.pbf, roads.geojson or roads.shp in {}",
+                d.display()
+            )
+        })?),
+        (None, true, None) => bail!("--dataset-roads needs --dataset DIR"),
+        (None, false, _) => None,
+    };
+    let profile = args.drive.profile(cfg, args.profile.as_deref())?;
+    let progress = Progress::new(quiet);
+    let mut ds = progress.stage("load", || load_dataset(&args.input.paths()))?;
+    let postcodes = match &args.input.postcodes {
+        Some(p) => Some(pcn_atlas::load::codepoint::PostcodeLookup::load(p)?),
+        None => None,
+    };
+    let opts = WhatIfOptions {
+        check: check.clone(),
+        drive: drive.clone(),
+        routes: !args.no_routes,
+    };
+    let info = RunInfo {
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+        version: env!("CARGO_PKG_VERSION").into(),
+    };
+    let snap = SnapOptions {
+        off_road_kph: profile.off_road_kph,
+        max_snap_m: profile.max_snap_m,
+    };
+
+    let Some(roads_path) = roads_path else {
+        let base = progress.stage("baseline", || run_baseline(ds, None, &opts));
+        let ctx = ApplyContext {
+            baseline_footprints: &base.res.footprints,
+            drive: None,
+            postcodes: postcodes.as_ref(),
+        };
+        let edited = apply_edits(&base.ds, &edits, &ctx)?;
+        let after = progress.stage("edited", || run_edited(&base, &edited, None, &opts));
+        write_all(args, &progress, &base, &after, &edited.log, &info, None)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+
+    let (net, roads_report) = progress.stage("roads", || {
+        pcn_atlas::roads::load_roads(&roads_path, &profile)
+    })?;
+    ds.inputs.push(roads_report.input.clone());
+    let (graph, graph_report) =
+        progress.stage("graph", || RoadGraph::build(&net, &GraphOptions::default()));
+    if graph.node_count() == 0 {
+        bail!(
+            "{}: no usable roads for a car (see `pcn-atlas roads --roads {}`)",
+            roads_path.display(),
+            roads_path.display()
+        );
+    }
+    let router = progress.stage("prepare", || Router::new(&graph));
+    let snapper = Snapper::new(&graph, snap.clone());
+    let slow_graph = if args.drive.slow_factor(cfg) < 1.0 {
+        let slow_net = net.with_speed_factor(args.drive.slow_factor(cfg));
+        Some(progress.stage("slow-graph", || {
+            RoadGraph::build(&slow_net, &GraphOptions::default()).0
+        }))
+    } else {
+        None
+    };
+    let slow_router = slow_graph
+        .as_ref()
+        .map(|g| progress.stage("slow-prepare", || Router::new(g)));
+    let slow_snapper = slow_graph.as_ref().map(|g| Snapper::new(g, snap.clone()));
+    let roads = Roads {
+        net: &net,
+        router: &router,
+        snapper: &snapper,
+        slow: slow_router.as_ref().zip(slow_snapper.as_ref()),
+    };
+    let base = progress.stage("baseline", || run_baseline(ds, Some(&roads), &opts));
+    // Closing a practice: its patients go to the nearest by drive time.
+    let drive_fn = |from: geo::Coord<f64>, to: &[geo::Coord<f64>]| roads.times_from(from, to);
+    let ctx = ApplyContext {
+        baseline_footprints: &base.res.footprints,
+        drive: Some(&drive_fn),
+        postcodes: postcodes.as_ref(),
+    };
+    let edited = apply_edits(&base.ds, &edits, &ctx)?;
+    let after = progress.stage("edited", || run_edited(&base, &edited, Some(&roads), &opts));
+    let aopts = AnalyseOptions {
+        check,
+        drive,
+        snap,
+        slow_factor: args.drive.slow_factor(cfg),
+        routes: !args.no_routes,
+        candidates: None,
+        hubs: None,
+        profile: serde_json::to_value(&profile)?,
+        roads_report: serde_json::to_value(&roads_report)?,
+        roads_name: roads_path.display().to_string(),
+    };
+    let dw = DriveWrite {
+        opts: &aopts,
+        graph_report: serde_json::to_value(&graph_report)?,
+        prepare_report: serde_json::to_value(&router.report)?,
+    };
+    write_all(
+        args,
+        &progress,
+        &base,
+        &after,
+        &edited.log,
+        &info,
+        Some(&dw),
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Write both scenarios, the diff, and the summary on stdout.
+fn write_all(
+    args: &WhatIfArgs,
+    progress: &Progress,
+    base: &Scenario,
+    after: &Scenario,
+    log: &[String],
+    info: &RunInfo,
+    dw: Option<&DriveWrite>,
+) -> Result<()> {
+    let tb = progress.stage("write-before", || {
+        write_scenario(&args.out.join("before"), base, info, dw)
+    })?;
+    let ta = progress.stage("write-after", || {
+        write_scenario(&args.out.join("after"), after, info, dw)
+    })?;
+    let rows = diff_rows(&tb, &ta, &after.recomputed);
+    write_diff(&args.out, base, after, &rows, &tb, &ta)?;
+    report(
+        log,
+        &rows,
+        &args.out,
+        tb.dissolve_warning.or(ta.dissolve_warning),
+    );
+    Ok(())
+}
+
+fn report(
+    log: &[String],
+    rows: &[pcn_atlas::whatif::diff::DiffRow],
+    out: &std::path::Path,
+    warning: Option<String>,
+) {
+    if let Some(w) = warning {
+        eprintln!("{w}");
+    }
+    println!("edits:");
+    for l in log {
+        println!("  {l}");
+    }
+    println!("\nPCNs touched: {}", rows.len());
+    for r in rows {
+        let mut s = format!("  {:<8} {:<9}", r.pcn_code, r.change);
+        if !r.findings_added.is_empty() {
+            s.push_str(&format!(" +{}", r.findings_added.join(" +")));
+        }
+        if !r.findings_removed.is_empty() {
+            s.push_str(&format!(" -{}", r.findings_removed.join(" -")));
+        }
+        println!("{s}");
+    }
+    println!("\nwrote {}", out.display());
+}
