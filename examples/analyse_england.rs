@@ -17,6 +17,7 @@
 
 use anyhow::{Context, Result};
 use geo::BoundingRect;
+use pcn_atlas::analyse::access::AccessOptions;
 use pcn_atlas::analyse::network::DriveOptions;
 use pcn_atlas::analyse::pipeline::{AnalyseOptions, Stages, run_analyse};
 use pcn_atlas::check::run::CheckOptions;
@@ -131,6 +132,9 @@ fn main() -> Result<()> {
         profile: serde_json::to_value(&profile)?,
         roads_report: serde_json::json!({"synthetic": format!("{synth:?}"), "stretch": [sx, sy]}),
         roads_name: "synthetic".into(),
+        access: Some(AccessOptions::default()),
+        supply: None,
+        access_export: false,
     };
     let info = RunInfo {
         command: std::env::args().collect::<Vec<_>>().join(" "),

@@ -28,23 +28,17 @@ pub fn area_practice_matrix(
     snaps: &SiteSnaps,
     catchment_min: f64,
 ) -> AccessMatrix {
-    let practices: Vec<PracticeId> = ds
+    let (practices, targets): (Vec<PracticeId>, Vec<Snap>) = ds
         .practice_ids()
-        .filter(|&p| snaps.snaps.contains_key(&Site::Practice(p)))
-        .collect();
-    let targets: Vec<Snap> = practices
-        .iter()
-        .filter_map(|&p| snaps.snaps.get(&Site::Practice(p)).cloned())
-        .collect();
+        .filter_map(|p| Some((p, snaps.snaps.get(&Site::Practice(p))?.clone())))
+        .unzip();
     let areas: Vec<AreaId> = ds.area_ids().collect();
-    let routable: Vec<bool> = areas
+    let snapped: Vec<Option<&Snap>> = areas
         .iter()
-        .map(|&a| snaps.snaps.contains_key(&Site::Area(a)))
+        .map(|&a| snaps.snaps.get(&Site::Area(a)))
         .collect();
-    let sources: Vec<Snap> = areas
-        .iter()
-        .filter_map(|&a| snaps.snaps.get(&Site::Area(a)).cloned())
-        .collect();
+    let routable: Vec<bool> = snapped.iter().map(Option::is_some).collect();
+    let sources: Vec<Snap> = snapped.into_iter().flatten().cloned().collect();
     let limit_s = catchment_min * 60.0;
     // The network part can be no longer than the whole drive.
     let limit_ms = crate::routing::dijkstra::limit_to_ms(limit_s);

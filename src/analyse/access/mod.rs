@@ -31,6 +31,7 @@
 pub mod matrix;
 pub mod run;
 pub mod supply;
+pub mod table;
 
 use crate::analyse::stats::WeightedSample;
 use anyhow::{Result, bail};
@@ -55,11 +56,10 @@ impl Decay {
     /// The weight of a drive of `minutes`.
     pub fn weight(&self, minutes: f64) -> f64 {
         match self {
-            Decay::Step(zones) => zones
-                .iter()
-                .find(|z| minutes <= z.0)
-                .map_or(0.0, |z| z.1),
-            Decay::Gaussian { sigma_min } => (-minutes * minutes / (2.0 * sigma_min * sigma_min)).exp(),
+            Decay::Step(zones) => zones.iter().find(|z| minutes <= z.0).map_or(0.0, |z| z.1),
+            Decay::Gaussian { sigma_min } => {
+                (-minutes * minutes / (2.0 * sigma_min * sigma_min)).exp()
+            }
         }
     }
 
@@ -106,16 +106,23 @@ impl Decay {
                         )));
                     }
                     if zones.last().is_some_and(|z| z.0 >= b) {
-                        return Err(bad(format!("zone bounds must increase ({b} after {})", zones.last().map_or(0.0, |z| z.0))));
+                        return Err(bad(format!(
+                            "zone bounds must increase ({b} after {})",
+                            zones.last().map_or(0.0, |z| z.0)
+                        )));
                     }
                     zones.push((b, w));
                 }
                 Ok(Decay::Step(zones))
             }
-            ("gaussian", None) => Ok(Decay::Gaussian { sigma_min: d0 / 2.0 }),
+            ("gaussian", None) => Ok(Decay::Gaussian {
+                sigma_min: d0 / 2.0,
+            }),
             ("gaussian", Some(a)) => match a.parse::<f64>() {
                 Ok(s) if s.is_finite() && s > 0.0 => Ok(Decay::Gaussian { sigma_min: s }),
-                _ => Err(bad(format!("sigma {a:?} must be a positive number of minutes"))),
+                _ => Err(bad(format!(
+                    "sigma {a:?} must be a positive number of minutes"
+                ))),
             },
             _ => Err(bad(
                 "expected `step`, `step:10=1,20=0.68,30=0.22`, `gaussian` or `gaussian:SIGMA_MIN`"
@@ -308,13 +315,19 @@ pub fn summarise(pairs: impl IntoIterator<Item = (f64, f64)>) -> Option<ScoreSum
 /// Check the options (flags) make sense.
 pub fn validate(o: &AccessOptions) -> Result<()> {
     if !(o.catchment_min.is_finite() && o.catchment_min > 0.0) {
-        bail!("--access-catchment-min {}: must be a positive number of minutes", o.catchment_min);
+        bail!(
+            "--access-catchment-min {}: must be a positive number of minutes",
+            o.catchment_min
+        );
     }
     if !(o.gravity_beta.is_finite() && o.gravity_beta >= 0.0) {
         bail!("--gravity-beta {}: must be a number ≥ 0", o.gravity_beta);
     }
     if !(o.gravity_floor_min.is_finite() && o.gravity_floor_min > 0.0) {
-        bail!("--gravity-floor-min {}: must be a positive number of minutes", o.gravity_floor_min);
+        bail!(
+            "--gravity-floor-min {}: must be a positive number of minutes",
+            o.gravity_floor_min
+        );
     }
     Ok(())
 }

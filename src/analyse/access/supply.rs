@@ -39,7 +39,11 @@ impl Supply {
             .collect();
         Supply {
             source: "list_size".into(),
-            practices_missing: ds.practices.iter().filter(|p| p.list_size.is_none()).count(),
+            practices_missing: ds
+                .practices
+                .iter()
+                .filter(|p| p.list_size.is_none())
+                .count(),
             by_practice,
             rows_unknown_practice: 0,
             unknown_examples: Vec::new(),

@@ -160,7 +160,13 @@ fn summaries_weight_by_population() {
     // 16000 + 3000)/100 = 200; cumulative 10, 90, 100: p10 = the first to
     // reach 10 = 100.
     let s = summarise([(300.0, 10.0), (100.0, 10.0), (200.0, 80.0)]).unwrap();
-    assert_eq!(s, ScoreSummary { mean: 200.0, p10: 100.0 });
+    assert_eq!(
+        s,
+        ScoreSummary {
+            mean: 200.0,
+            p10: 100.0
+        }
+    );
     assert!(summarise([(5.0, 0.0)]).is_none());
 }
 
