@@ -11,9 +11,11 @@
 //! ```text
 //! cargo build --release --bin pcn-atlas --example analyse_england
 //! target/release/pcn-atlas import --from /work/shared/data/england --out /tmp/nb-england
-//! /usr/bin/time -v target/release/examples/analyse_england /tmp/nb-england /tmp/nb-out [MAX_SNAP_M]
+//! /usr/bin/time -v target/release/examples/analyse_england /tmp/nb-england /tmp/nb-out [MAX_SNAP_M] [--access-export]
 //! ```
-//! MAX_SNAP_M defaults to the car profile's (1000 m).
+//! MAX_SNAP_M defaults to the car profile's (1000 m). `--access-export`
+//! also writes the accessibility matrix (as `analyse --access-export`), for
+//! timing PySAL `access` on it (`scripts/access_pysal.py --case`).
 
 use anyhow::{Context, Result};
 use geo::BoundingRect;
@@ -72,8 +74,11 @@ impl Stages for Timed {
 }
 
 fn main() -> Result<()> {
-    let mut args = std::env::args_os().skip(1);
-    let usage = "usage: analyse_england DATASET_DIR OUT_DIR [MAX_SNAP_M]";
+    let export = std::env::args().any(|a| a == "--access-export");
+    let mut args = std::env::args_os()
+        .skip(1)
+        .filter(|a| a.to_str() != Some("--access-export"));
+    let usage = "usage: analyse_england DATASET_DIR OUT_DIR [MAX_SNAP_M] [--access-export]";
     let dir = PathBuf::from(args.next().context(usage)?);
     let out = PathBuf::from(args.next().context(usage)?);
     let profile = CarProfile::default();
@@ -134,7 +139,7 @@ fn main() -> Result<()> {
         roads_name: "synthetic".into(),
         access: Some(AccessOptions::default()),
         supply: None,
-        access_export: false,
+        access_export: export,
     };
     let info = RunInfo {
         command: std::env::args().collect::<Vec<_>>().join(" "),

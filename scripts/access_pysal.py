@@ -9,6 +9,11 @@ Setup and run (from the repository root):
     cargo build --release --bin pcn-atlas --example access_matrix
     python3 scripts/access_pysal.py [WORK_DIR] [--data /work/shared/data]
     python3 scripts/access_pysal.py --bless-fixture   # rewrite fixtures/access/pysal_scores.csv
+    python3 scripts/access_pysal.py --case OUT_DIR     # only an existing export (defaults of analyse)
+
+`--case` compares and times one folder written with `--access-export`, e.g. the England-scale run
+`target/release/examples/analyse_england /tmp/england /tmp/england-out --access-export`
+(8.9 million pairs; PySAL needs several GB of memory and minutes there).
 
 WORK_DIR defaults to /tmp/access_pysal. The script runs three cases and exits 1
 if any score differs by more than 1e-9 relative:
@@ -143,7 +148,7 @@ def time_rust(case_dir, d0, decay, beta, floor, reps=3):
     return best, line
 
 
-def case(name, case_dir, d0, zones, decay, beta, floor, rust_scores_file, results):
+def case(name, case_dir, d0, zones, decay, beta, floor, rust_scores_file, results, reps=3):
     matrix = pd.read_csv(case_dir / "access_matrix.csv", dtype={"area_code": str, "practice_code": str})
     demand = pd.read_csv(case_dir / "access_demand.csv", dtype={"area_code": str})
     demand["population"] = demand["population"].fillna(0.0)
@@ -152,11 +157,11 @@ def case(name, case_dir, d0, zones, decay, beta, floor, rust_scores_file, result
     supply = pd.read_csv(case_dir / "access_supply.csv", dtype={"practice_code": str})
     py_times = []
     py = None
-    for _ in range(3):
+    for _ in range(reps):
         t0 = time.perf_counter()
         py, compute = pysal_scores(matrix, demand, supply, d0, zones, beta, floor)
         py_times.append((time.perf_counter() - t0, compute))
-    rust_wall, rust_line = time_rust(case_dir, d0, decay, beta, floor)
+    rust_wall, rust_line = time_rust(case_dir, d0, decay, beta, floor, reps)
     rust = pd.read_csv(rust_scores_file, dtype={"area_code": str})
     ok, worst, n, nan_zero = compare(name, rust, py)
     # The example on the same CSV must give the same numbers as analyse.
@@ -273,11 +278,17 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("work", nargs="?", default="/tmp/access_pysal")
     ap.add_argument("--data", default="/work/shared/data")
+    ap.add_argument("--case", metavar="OUT_DIR", help="only compare and time this --access-export folder")
     ap.add_argument("--bless-fixture", action="store_true", help="only rewrite fixtures/access/pysal_scores.csv")
     args = ap.parse_args()
     if args.bless_fixture:
         bless_fixture()
         return
+    if args.case:
+        results = []
+        d = Path(args.case)
+        case(d.name, d, 30, {10: 1, 20: 0.68, 30: 0.22}, "step", 1, 1, d / "access_scores.csv", results, reps=1)
+        sys.exit(0 if results[0]["agree_1e-9"] else 1)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     data = Path(args.data)

@@ -127,6 +127,7 @@ impl AccessFlags {
         };
         pcn_atlas::analyse::access::validate(&o)?;
         o.decay = Decay::parse(&self.access_decay, d0)?;
+        pcn_atlas::analyse::access::validate(&o)?;
         Ok(Some(o))
     }
 }

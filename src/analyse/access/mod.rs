@@ -301,9 +301,8 @@ pub fn summarise(pairs: impl IntoIterator<Item = (f64, f64)>) -> Option<ScoreSum
     let mut s = WeightedSample::new();
     for (v, w) in pairs {
         // Scores are finite and populations ≥ 0 by construction.
-        if s.push(v, w).is_err() {
-            continue;
-        }
+        let pushed = s.push(v, w);
+        debug_assert!(pushed.is_ok(), "{pushed:?}");
     }
     let sum = s.summary(&[])?;
     Some(ScoreSummary {
@@ -322,6 +321,27 @@ pub fn validate(o: &AccessOptions) -> Result<()> {
     }
     if !(o.gravity_beta.is_finite() && o.gravity_beta >= 0.0) {
         bail!("--gravity-beta {}: must be a number ≥ 0", o.gravity_beta);
+    }
+    match &o.decay {
+        Decay::Step(zones) => {
+            let increasing = zones.windows(2).all(|w| w[0].0 < w[1].0);
+            if !increasing
+                || zones
+                    .iter()
+                    .any(|z| !(z.0 > 0.0 && z.1 >= 0.0 && z.1.is_finite()))
+            {
+                bail!(
+                    "--access-decay: zone bounds must be positive and increasing, weights ≥ 0: {zones:?}"
+                );
+            }
+        }
+        Decay::Gaussian { sigma_min } => {
+            if !(sigma_min.is_finite() && *sigma_min > 0.0) {
+                bail!(
+                    "--access-decay: gaussian sigma {sigma_min} must be a positive number of minutes"
+                );
+            }
+        }
     }
     if !(o.gravity_floor_min.is_finite() && o.gravity_floor_min > 0.0) {
         bail!(
