@@ -33,6 +33,19 @@ fn area_scores(dir: &Path) -> BTreeMap<String, [Option<f64>; 3]> {
         .collect()
 }
 
+/// The same from `access_scores.csv` (`--access-export`), parsed by Rust's
+/// correctly rounded `str::parse` (serde_json's float parsing may be 1 ulp off).
+fn exported_scores(dir: &Path) -> BTreeMap<String, [f64; 3]> {
+    let mut r = csv::Reader::from_path(dir.join("access_scores.csv")).unwrap();
+    r.records()
+        .map(|x| {
+            let x = x.unwrap();
+            let f = |k: usize| x[k].parse::<f64>().unwrap();
+            (x[0].to_string(), [f(1), f(2), f(3)])
+        })
+        .collect()
+}
+
 fn summary(dir: &Path) -> Vec<BTreeMap<String, String>> {
     let mut r = csv::Reader::from_path(dir.join("pcn_summary.csv")).unwrap();
     r.deserialize().map(|x| x.unwrap()).collect()
@@ -51,7 +64,10 @@ fn supply_file_of_twice_the_list_sizes_doubles_every_score_exactly() {
     }
     text += "Z99999,5\n";
     std::fs::write(out.path().join("supply.csv"), text).unwrap();
-    let a = pcn_atlas(out.path(), &["analyse", "-d", &demo(), "-o", "a", "-q"]);
+    let a = pcn_atlas(
+        out.path(),
+        &["analyse", "-d", &demo(), "-o", "a", "-q", "--access-export"],
+    );
     assert_eq!(a.code, 0, "{}", a.stderr);
     let b = pcn_atlas(
         out.path(),
@@ -64,20 +80,23 @@ fn supply_file_of_twice_the_list_sizes_doubles_every_score_exactly() {
             "-q",
             "--supply",
             "supply.csv",
+            "--access-export",
         ],
     );
     assert_eq!(b.code, 0, "{}", b.stderr);
-    let (sa, sb) = (
-        area_scores(&out.path().join("a")),
-        area_scores(&out.path().join("b")),
-    );
+    let ga = area_scores(&out.path().join("a"));
+    let sa = exported_scores(&out.path().join("a"));
+    let sb = exported_scores(&out.path().join("b"));
     assert_eq!(sa.len(), 258);
     for (code, va) in &sa {
         for k in 0..3 {
-            let x = va[k].unwrap_or_else(|| panic!("{code}: no score"));
+            let x = va[k];
             assert!(x > 0.0, "{code}: every demo area reaches a practice");
             // Doubling is exact in floating point: the same sums, twice.
-            assert_eq!(sb[code][k], Some(2.0 * x), "{code} method {k}");
+            assert_eq!(sb[code][k], 2.0 * x, "{code} method {k}");
+            // areas.geojson carries the same number (to serde_json's parsing).
+            let g = ga[code][k].unwrap_or_else(|| panic!("{code}: no score"));
+            assert!((g - x).abs() <= 1e-12 * x, "{code}: geojson {g}, csv {x}");
         }
     }
     // The per-PCN columns are filled, p10 ≤ mean.
@@ -153,8 +172,9 @@ fn bad_access_flags_and_supply_files_are_clear_errors() {
         ),
         (&["--supply", "nocol.csv"], "supply"),
     ];
+    let demo = demo();
     for (flags, want) in cases {
-        let mut args = vec!["analyse", "-d", &demo(), "-o", "o", "-q"];
+        let mut args = vec!["analyse", "-d", &demo, "-o", "o", "-q"];
         args.extend_from_slice(flags);
         let r = pcn_atlas(out.path(), &args);
         assert_eq!(r.code, 2, "{flags:?}: {}", r.stderr);
