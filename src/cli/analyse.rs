@@ -33,7 +33,7 @@ pub struct AnalyseArgs {
     #[command(flatten)]
     pub drive: DriveFlags,
     #[command(flatten)]
-    pub access: AccessFlags,
+    pub access: Box<AccessFlags>,
     /// Hubs to use instead of choosing: CSV `pcn_code, hub_code` (a member practice or a candidate site).
     #[arg(long, value_name = "FILE")]
     pub hubs: Option<PathBuf>,

@@ -179,7 +179,7 @@ impl CostMatrix {
         };
         m.first.push(0);
         for mut row in rows {
-            row.sort_by(|a, b| a.0.cmp(&b.0));
+            row.sort_by_key(|a| a.0);
             for (j, d) in row {
                 m.practice.push(j);
                 m.minutes.push(d);

@@ -203,6 +203,9 @@ fn dense_reference(
         .collect()
 }
 
+/// A weight function of drive minutes.
+type Weight = Box<dyn Fn(f64) -> f64>;
+
 fn arb_case() -> impl Strategy<Value = (Vec<Vec<f64>>, Vec<f64>, Vec<f64>)> {
     (1usize..9, 1usize..7).prop_flat_map(|(n, m)| {
         (
@@ -245,7 +248,7 @@ proptest! {
         };
         let r = scores(&m, &demand, &supply, &o);
         let decay = o.decay.clone();
-        let cases: [(&str, &Vec<f64>, Box<dyn Fn(f64) -> f64>); 3] = [
+        let cases: [(&str, &Vec<f64>, Weight); 3] = [
             ("2sfca", &r.two_sfca, Box::new(|_| 1.0)),
             ("e2sfca", &r.e2sfca, Box::new(move |d| decay.weight(d))),
             ("gravity", &r.gravity, Box::new(|d: f64| 1.0 / d.max(1.0))),
