@@ -2,17 +2,9 @@
 //! a `--supply` file, `--no-access`, and bad flags and files.
 
 mod common;
-use common::pcn_atlas;
+use common::{demo, pcn_atlas};
 use std::collections::BTreeMap;
 use std::path::Path;
-
-fn demo() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data/demo")
-        .to_str()
-        .unwrap()
-        .to_string()
-}
 
 /// `area_code → [access_2sfca, access_e2sfca, access_gravity]` from areas.geojson.
 fn area_scores(dir: &Path) -> BTreeMap<String, [Option<f64>; 3]> {

@@ -4,16 +4,7 @@
 //! is byte-identical whatever the thread count.
 
 mod common;
-use common::pcn_atlas;
-use std::path::Path;
-
-fn demo() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data/demo")
-        .to_str()
-        .unwrap()
-        .to_string()
-}
+use common::{demo, pcn_atlas};
 
 #[test]
 fn demo_analyse_finds_exactly_the_planted_problems() {

@@ -80,3 +80,12 @@ pub fn mutate(base: &str, edits: &[(usize, u8, u8)], alphabet: &[u8]) -> Vec<u8>
     }
     b
 }
+
+/// The committed demo county (`data/demo`), as a path argument.
+pub fn demo() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data/demo")
+        .to_str()
+        .unwrap()
+        .to_string()
+}
