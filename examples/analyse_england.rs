@@ -11,12 +11,15 @@
 //! ```text
 //! cargo build --release --bin pcn-atlas --example analyse_england
 //! target/release/pcn-atlas import --from /work/shared/data/england --out /tmp/nb-england
-//! /usr/bin/time -v target/release/examples/analyse_england /tmp/nb-england /tmp/nb-out [MAX_SNAP_M]
+//! /usr/bin/time -v target/release/examples/analyse_england /tmp/nb-england /tmp/nb-out [MAX_SNAP_M] [--access-export]
 //! ```
-//! MAX_SNAP_M defaults to the car profile's (1000 m).
+//! MAX_SNAP_M defaults to the car profile's (1000 m). `--access-export`
+//! also writes the accessibility matrix (as `analyse --access-export`), for
+//! timing PySAL `access` on it (`scripts/access_pysal.py --case`).
 
 use anyhow::{Context, Result};
 use geo::BoundingRect;
+use pcn_atlas::analyse::access::AccessOptions;
 use pcn_atlas::analyse::network::DriveOptions;
 use pcn_atlas::analyse::pipeline::{AnalyseOptions, Stages, run_analyse};
 use pcn_atlas::check::run::CheckOptions;
@@ -71,8 +74,11 @@ impl Stages for Timed {
 }
 
 fn main() -> Result<()> {
-    let mut args = std::env::args_os().skip(1);
-    let usage = "usage: analyse_england DATASET_DIR OUT_DIR [MAX_SNAP_M]";
+    let export = std::env::args().any(|a| a == "--access-export");
+    let mut args = std::env::args_os()
+        .skip(1)
+        .filter(|a| a.to_str() != Some("--access-export"));
+    let usage = "usage: analyse_england DATASET_DIR OUT_DIR [MAX_SNAP_M] [--access-export]";
     let dir = PathBuf::from(args.next().context(usage)?);
     let out = PathBuf::from(args.next().context(usage)?);
     let profile = CarProfile::default();
@@ -131,6 +137,9 @@ fn main() -> Result<()> {
         profile: serde_json::to_value(&profile)?,
         roads_report: serde_json::json!({"synthetic": format!("{synth:?}"), "stretch": [sx, sy]}),
         roads_name: "synthetic".into(),
+        access: Some(AccessOptions::default()),
+        supply: None,
+        access_export: export,
     };
     let info = RunInfo {
         command: std::env::args().collect::<Vec<_>>().join(" "),

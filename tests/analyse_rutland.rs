@@ -86,4 +86,38 @@ fn rutland_import_then_analyse() {
     let over30 = p["patients_share_over_30_min_to_hub"].as_f64().unwrap();
     assert!(over30 < 0.2, "share over 30 min {over30}");
     assert_eq!(report["drive"]["snapping"]["practices_unroutable"], 0);
+
+    // Accessibility (docs/access.md). Every Rutland area reaches all four
+    // practices within 30 minutes (23 × 4 = 92 pairs), so each practice's
+    // 2SFCA catchment is the whole county and every area's score is the
+    // same: total list size / total residents × 1000 (39,862 / 39,927).
+    let acc = &report["drive"]["access"]["counts"];
+    assert_eq!(acc["pairs_within_catchment"], 92, "{acc}");
+    assert_eq!(acc["areas_without_practice"], 0);
+    let (list, residents) = (
+        p["list_size"].as_f64().unwrap(),
+        p["resident_population"].as_f64().unwrap(),
+    );
+    let want = list / residents * 1000.0;
+    let areas: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.path().join("an/areas.geojson")).unwrap(),
+    )
+    .unwrap();
+    for f in areas["features"].as_array().unwrap() {
+        let a = &f["properties"];
+        let got = a["access_2sfca"].as_f64().unwrap();
+        assert!(
+            (got - want).abs() <= 1e-9 * want,
+            "{}: {got} vs {want}",
+            a["area_code"]
+        );
+        // The decay methods move supply between areas but keep it: nearer
+        // areas score above the 2SFCA level, farther ones below.
+        assert!(a["access_e2sfca"].as_f64().unwrap() > 0.0);
+    }
+    // ... so the population-weighted mean of every method is that level too.
+    for m in ["2sfca", "e2sfca", "gravity"] {
+        let mean = p[format!("access_{m}_mean")].as_f64().unwrap();
+        assert!((mean - want).abs() < 1e-3, "{m} mean {mean} vs {want}");
+    }
 }

@@ -2,6 +2,7 @@
 //! patients' drive times, computed from drive-time matrices. Pure
 //! computation: the routing layer supplies the times.
 
+pub mod access;
 pub mod hub;
 pub mod nearest;
 pub mod network;

@@ -5,6 +5,9 @@
 //! by `examples/analyse_england.rs`, so the benchmark times exactly what
 //! the command does.
 
+use crate::analyse::access::AccessOptions;
+use crate::analyse::access::run::{AccessRun, run_access};
+use crate::analyse::access::supply::Supply;
 use crate::analyse::nearest::nearest_practice_by_drive;
 use crate::analyse::network::{DriveOptions, Site};
 use crate::analyse::road_times::{CandidateSite, RoadTimes, SiteSnaps};
@@ -68,6 +71,13 @@ pub struct AnalyseOptions {
     pub roads_report: serde_json::Value,
     /// Named in error messages about the roads.
     pub roads_name: String,
+    /// Accessibility scores (2SFCA, E2SFCA, gravity); `None` skips them.
+    pub access: Option<AccessOptions>,
+    /// Supply file for accessibility (`--supply`); default list sizes.
+    pub supply: Option<PathBuf>,
+    /// Also write the accessibility matrix and inputs (for
+    /// `scripts/access_pysal.py`).
+    pub access_export: bool,
 }
 
 /// What a run found, for the caller to print or tabulate.
@@ -143,6 +153,16 @@ pub fn run_analyse<S: Stages>(
         ds.inputs.push(input);
     }
 
+    let supply = match (&opts.access, &opts.supply) {
+        (Some(_), Some(p)) => {
+            let (s, input) = Supply::from_file(p, &ds)?;
+            ds.inputs.push(input);
+            Some(s)
+        }
+        (Some(_), None) => Some(Supply::list_sizes(&ds)),
+        (None, _) => None,
+    };
+
     let snaps = stages.stage("snap", || SiteSnaps::snap_all(&ds, &snapper, &candidates));
     let times = RoadTimes {
         router: &router,
@@ -152,6 +172,13 @@ pub fn run_analyse<S: Stages>(
     let run = stages.counted("drive", n_pcns, "PCNs", |tick| {
         run_drive_with_progress(&ds, &res, &times, &opts.drive, &hubs, tick)
     });
+
+    let access: Option<AccessRun> = match (&opts.access, supply) {
+        (Some(ao), Some(supply)) => Some(stages.stage("access", || {
+            run_access(&ds, &res, &router, &snaps, ao, supply, opts.access_export)
+        })),
+        _ => None,
+    };
 
     // The slower scenario: the same analysis with slower roads.
     let slow_run: Option<DriveRun> = if opts.slow_factor < 1.0 {
@@ -186,6 +213,7 @@ pub fn run_analyse<S: Stages>(
         routes,
         graph_report: serde_json::to_value(&graph_report)?,
         prepare_report: serde_json::to_value(&router.report)?,
+        access: access.as_ref(),
     };
     let (drive_out, dissolve_check) = stages.stage("write", || {
         write_analysis(out, &ds, &res, &dissolved, info, opts, parts)
@@ -223,6 +251,8 @@ pub struct DriveParts<'a> {
     /// The road graph's and the preparation's reports, for report.json.
     pub graph_report: serde_json::Value,
     pub prepare_report: serde_json::Value,
+    /// Accessibility scores, when computed.
+    pub access: Option<&'a AccessRun>,
 }
 
 /// Write every output of `analyse` for a checked and analysed scenario;
@@ -244,6 +274,7 @@ pub fn write_analysis<'a>(
         routes,
         graph_report,
         prepare_report,
+        access,
     } = parts;
     let mut findings = run.findings.clone();
     findings.extend(snaps.findings(ds, candidates));
@@ -257,6 +288,7 @@ pub fn write_analysis<'a>(
         "graph": &graph_report,
         "prepare": &prepare_report,
         "snapping": &snaps.summary,
+        "access": access.map(|a| a.report()),
         "matrices": run.pcns.iter().map(|d| {
             let n = d.members.len();
             serde_json::json!({
@@ -277,6 +309,7 @@ pub fn write_analysis<'a>(
         findings,
         routes,
         report,
+        access,
     };
     let dissolve_check = DissolveCheck::measure(ds, res, dissolved);
     write_check(

@@ -6,6 +6,7 @@ use super::input::{CheckFlags, InputArgs, in_config};
 use super::progress::Progress;
 use anyhow::{Context, Result, bail};
 use clap::Args;
+use pcn_atlas::analyse::access::{AccessOptions, Decay};
 use pcn_atlas::analyse::network::{DriveOptions, HubRule};
 use pcn_atlas::analyse::pipeline::{AnalyseOptions, run_analyse};
 use pcn_atlas::load::dataset::load_dataset;
@@ -32,6 +33,8 @@ pub struct AnalyseArgs {
     pub thresholds: CheckFlags,
     #[command(flatten)]
     pub drive: DriveFlags,
+    #[command(flatten)]
+    pub access: Box<AccessFlags>,
     /// Hubs to use instead of choosing: CSV `pcn_code, hub_code` (a member practice or a candidate site).
     #[arg(long, value_name = "FILE")]
     pub hubs: Option<PathBuf>,
@@ -83,6 +86,52 @@ pub struct DriveFlags {
     /// Speed of the leg between a point and its road [default: the profile's, 15 km/h].
     #[arg(long, value_name = "KPH")]
     pub off_road_kph: Option<f64>,
+}
+
+/// Accessibility scores (2SFCA, E2SFCA, gravity; see docs/access.md).
+#[derive(Args, Clone, Debug)]
+pub struct AccessFlags {
+    /// Catchment of the accessibility scores: practices further than this many minutes from an area are left out.
+    #[arg(long, value_name = "MIN", default_value_t = 30.0)]
+    pub access_catchment_min: f64,
+    /// E2SFCA distance decay: `step` (1/0.68/0.22 over thirds of the catchment, Luo & Qi 2009), `step:10=1,20=0.68,30=0.22`, `gaussian` (sigma = half the catchment) or `gaussian:SIGMA_MIN`.
+    #[arg(long, value_name = "SPEC", default_value = "step")]
+    pub access_decay: String,
+    /// Gravity model: power of the decay d^-beta.
+    #[arg(long, value_name = "BETA", default_value_t = 1.0)]
+    pub gravity_beta: f64,
+    /// Gravity model: drives shorter than this many minutes count as this long.
+    #[arg(long, value_name = "MIN", default_value_t = 1.0)]
+    pub gravity_floor_min: f64,
+    /// Supply per practice for accessibility: CSV `practice_code, supply` (e.g. GP FTE); default the list size.
+    #[arg(long, value_name = "FILE")]
+    pub supply: Option<PathBuf>,
+    /// Skip the accessibility scores.
+    #[arg(long)]
+    pub no_access: bool,
+    /// Also write access_matrix.csv, access_demand.csv, access_supply.csv and access_scores.csv (for scripts/access_pysal.py).
+    #[arg(long, hide = true)]
+    pub access_export: bool,
+}
+
+impl AccessFlags {
+    /// The options, or `None` with `--no-access`.
+    pub fn options(&self) -> Result<Option<AccessOptions>> {
+        if self.no_access {
+            return Ok(None);
+        }
+        let d0 = self.access_catchment_min;
+        let mut o = AccessOptions {
+            catchment_min: d0,
+            decay: Decay::luo_qi(d0),
+            gravity_beta: self.gravity_beta,
+            gravity_floor_min: self.gravity_floor_min,
+        };
+        pcn_atlas::analyse::access::validate(&o)?;
+        o.decay = Decay::parse(&self.access_decay, d0)?;
+        pcn_atlas::analyse::access::validate(&o)?;
+        Ok(Some(o))
+    }
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -195,6 +244,7 @@ pub fn run(args: &AnalyseArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
     let check_opts = args.thresholds.options(cfg)?;
     let drive_opts = args.drive.options(cfg)?;
     let profile = args.drive.profile(cfg, args.profile.as_deref())?;
+    let access_opts = args.access.options()?;
     let roads_path = match (&args.roads, &args.input.dataset) {
         (Some(p), _) => p.clone(),
         (None, Some(d)) => dataset_roads(d).with_context(|| {
@@ -225,6 +275,9 @@ pub fn run(args: &AnalyseArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         profile: serde_json::to_value(&profile)?,
         roads_report: serde_json::to_value(&roads_report)?,
         roads_name: roads_path.display().to_string(),
+        access: access_opts,
+        supply: args.access.supply.clone(),
+        access_export: args.access.access_export,
     };
     let info = RunInfo {
         command: std::env::args().collect::<Vec<_>>().join(" "),

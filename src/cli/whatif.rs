@@ -202,6 +202,10 @@ pub fn run(args: &WhatIfArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         profile: serde_json::to_value(&profile)?,
         roads_report: serde_json::to_value(&roads_report)?,
         roads_name: roads_path.display().to_string(),
+        // Accessibility scores are not recomputed by what-if.
+        access: None,
+        supply: None,
+        access_export: false,
     };
     let dw = DriveWrite {
         opts: &aopts,

@@ -48,6 +48,12 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
     "staff_tour_min_slow",
     "patients_p90_min_to_hub_slow",
     "flags",
+    "access_2sfca_mean",
+    "access_2sfca_p10",
+    "access_e2sfca_mean",
+    "access_e2sfca_p10",
+    "access_gravity_mean",
+    "access_gravity_p10",
 ];
 
 fn share(v: Option<f64>) -> Option<f64> {
@@ -421,6 +427,9 @@ pub fn write_check(
             Ok(())
         })?;
     }
+    if let Some(a) = drive.and_then(|d| d.access).filter(|a| a.export) {
+        super::access::write_export(&mut staging, ds, a)?;
+    }
     staging.write("findings.csv", |w| {
         let mut cw = csv::Writer::from_writer(w);
         cw.write_record(["scope", "code", "subject", "detail"])?;
@@ -645,6 +654,12 @@ pub fn summary_rows(
             num(dp.and_then(|d| d.staff_tour_min_slow)),
             num(dp.and_then(|d| d.patients_p90_min_to_hub_slow)),
             pcn_flags(c, drive.map(|d| &d.run.pcns[k])).join(";"),
+            opt(dp.and_then(|d| d.access_2sfca_mean)),
+            opt(dp.and_then(|d| d.access_2sfca_p10)),
+            opt(dp.and_then(|d| d.access_e2sfca_mean)),
+            opt(dp.and_then(|d| d.access_e2sfca_p10)),
+            opt(dp.and_then(|d| d.access_gravity_mean)),
+            opt(dp.and_then(|d| d.access_gravity_p10)),
         ]);
     }
     Ok(rows)

@@ -3,6 +3,8 @@
 //! `pcn_summary.csv`, `routes.geojson`, and the `drive` section of
 //! `report.json`. `check` writes the same files without them.
 
+use crate::analyse::access::ScoreSummary;
+use crate::analyse::access::run::AccessRun;
 use crate::analyse::network::{PcnDrive, Site};
 use crate::analyse::road_times::{CandidateSite, SiteSnaps};
 use crate::analyse::run::DriveRun;
@@ -35,6 +37,8 @@ pub struct DriveOutput<'a> {
     pub routes: Vec<RouteLine>,
     /// Roads, graph, preparation and road-link reports, as JSON.
     pub report: serde_json::Value,
+    /// Accessibility scores, unless turned off.
+    pub access: Option<&'a AccessRun>,
 }
 
 /// Minutes rounded to 0.01 for output.
@@ -97,6 +101,19 @@ pub struct PcnDriveProps {
     pub staff_tour_min_slow: Option<f64>,
     pub patients_p90_min_to_hub_slow: Option<f64>,
     pub patients_share_over_limit_to_hub_slow: Option<f64>,
+    /// Accessibility over the footprint's residents (per 1,000 residents):
+    /// population-weighted mean and 10th percentile of the area scores.
+    pub access_2sfca_mean: Option<f64>,
+    pub access_2sfca_p10: Option<f64>,
+    pub access_e2sfca_mean: Option<f64>,
+    pub access_e2sfca_p10: Option<f64>,
+    pub access_gravity_mean: Option<f64>,
+    pub access_gravity_p10: Option<f64>,
+}
+
+/// An accessibility score rounded to 0.0001 for per-PCN output.
+fn score4(v: f64) -> f64 {
+    (v * 1e4).round() / 1e4
 }
 
 fn threshold_name(t: f64) -> String {
@@ -121,6 +138,13 @@ impl PcnDriveProps {
             );
         }
         let slow = out.slow.map(|(f, r)| (f, &r.pcns[k]));
+        let acc = out.access.map(|a| &a.pcns[k]);
+        let mean = |f: fn(&crate::analyse::access::run::PcnAccess) -> Option<ScoreSummary>| {
+            acc.and_then(f).map(|s| score4(s.mean))
+        };
+        let p10 = |f: fn(&crate::analyse::access::run::PcnAccess) -> Option<ScoreSummary>| {
+            acc.and_then(f).map(|s| score4(s.p10))
+        };
         PcnDriveProps {
             hub_practice: d.hub.map(code),
             hub_rule: d.hub_rule,
@@ -166,6 +190,12 @@ impl PcnDriveProps {
                 .and_then(|(_, s)| s.patients.to_hub.as_ref().map(|h| min2(h.p90))),
             patients_share_over_limit_to_hub_slow: slow
                 .and_then(|(_, s)| s.patients.hub_share_over_limit.map(share4)),
+            access_2sfca_mean: mean(|a| a.two_sfca),
+            access_2sfca_p10: p10(|a| a.two_sfca),
+            access_e2sfca_mean: mean(|a| a.e2sfca),
+            access_e2sfca_p10: p10(|a| a.e2sfca),
+            access_gravity_mean: mean(|a| a.gravity),
+            access_gravity_p10: p10(|a| a.gravity),
         }
     }
 }
@@ -177,6 +207,11 @@ pub struct AreaDriveProps {
     pub minutes_to_nearest_member: Option<f64>,
     pub minutes_to_hub: Option<f64>,
     pub mean_minutes_to_practice: Option<f64>,
+    /// Accessibility per 1,000 residents (docs/access.md), full precision;
+    /// null when the area did not snap to the roads or access is off.
+    pub access_2sfca: Option<f64>,
+    pub access_e2sfca: Option<f64>,
+    pub access_gravity: Option<f64>,
 }
 
 /// Drive-time properties of one practice (flattened into `practices.geojson`).
@@ -204,10 +239,14 @@ impl DriveIndex {
         };
         let mut area = BTreeMap::new();
         for a in ds.area_ids() {
+            let acc = out.access.and_then(|x| x.area(a));
             area.insert(
                 a,
                 AreaDriveProps {
                     snap_m: snap_m(Site::Area(a)),
+                    access_2sfca: acc.map(|v| v[0]),
+                    access_e2sfca: acc.map(|v| v[1]),
+                    access_gravity: acc.map(|v| v[2]),
                     ..AreaDriveProps::default()
                 },
             );

@@ -1,5 +1,6 @@
 //! Writing results: atomic output folders, GeoJSON, CSV and JSON reports.
 
+pub mod access;
 pub mod atomic;
 pub mod check;
 pub mod drive;

@@ -132,6 +132,14 @@ impl Scratch {
     }
 }
 
+/// Backward search spaces of a many-to-many query: for each node (rank
+/// id) the `(target, ms)` pairs that reach it, CSR, and the targets by edge.
+struct Buckets {
+    first: Vec<u32>,
+    bucket: Vec<(u32, u64)>,
+    on_edge: Vec<(u32, u32)>,
+}
+
 /// The graph being contracted: adjacency lists of `(other, ms, mid)`.
 struct Contraction {
     out: Vec<Vec<(u32, u32, u32)>>,
@@ -386,6 +394,49 @@ impl<'g> Router<'g> {
     /// ([`UNREACHED_MS`] when unreachable or beyond `limit_ms`), off-road
     /// legs excluded.
     pub fn matrix_ms(&self, sources: &[Snap], targets: &[Snap], limit_ms: u64) -> Vec<u64> {
+        let b = self.buckets(targets, limit_ms);
+        let n = self.graph.node_count();
+        let rows: Vec<Vec<u64>> = sources
+            .par_iter()
+            .map_init(
+                || Scratch::new(n),
+                |sc, s| self.bucket_row(&b, s, targets, limit_ms, sc),
+            )
+            .collect();
+        rows.concat()
+    }
+
+    /// Sparse form of [`Router::matrix_ms`] for large matrices with a
+    /// cut-off: for each source, the `(target index, network ms)` pairs
+    /// within `limit_ms`, in target order. Memory grows with the pairs
+    /// found, not with `sources × targets`.
+    pub fn sparse_matrix_ms(
+        &self,
+        sources: &[Snap],
+        targets: &[Snap],
+        limit_ms: u64,
+    ) -> Vec<Vec<(u32, u64)>> {
+        let b = self.buckets(targets, limit_ms);
+        let n = self.graph.node_count();
+        sources
+            .par_iter()
+            .map_init(
+                || Scratch::new(n),
+                |sc, s| {
+                    let row = self.bucket_row(&b, s, targets, limit_ms, sc);
+                    row.iter()
+                        .enumerate()
+                        .filter(|&(_, &d)| d != UNREACHED_MS)
+                        .map(|(t, &d)| (t as u32, d))
+                        .collect()
+                },
+            )
+            .collect()
+    }
+
+    /// The backward half of a many-to-many query: one upward search per
+    /// target, what each settles stored in per-node buckets.
+    fn buckets(&self, targets: &[Snap], limit_ms: u64) -> Buckets {
         let g = self.graph;
         let n = g.node_count();
         let back: Vec<Vec<(u32, u64)>> = targets
@@ -421,41 +472,48 @@ impl<'g> Router<'g> {
             .collect();
         on_edge.sort_unstable();
         on_edge.dedup();
-        let cols = targets.len();
-        let rows: Vec<Vec<u64>> = sources
-            .par_iter()
-            .map_init(
-                || Scratch::new(n),
-                |sc, s| {
-                    let mut row = vec![UNREACHED_MS; cols];
-                    for (v, d) in self.upward(true, &s.source_seeds(g), limit_ms, sc) {
-                        let b = first[v as usize] as usize..first[v as usize + 1] as usize;
-                        for &(t, d2) in &bucket[b] {
-                            let cell = &mut row[t as usize];
-                            *cell = (*cell).min(d + d2);
-                        }
-                    }
-                    for a in &s.anchors {
-                        let lo = on_edge.partition_point(|&(e, _)| e < a.edge);
-                        for &(e, t) in &on_edge[lo..] {
-                            if e != a.edge {
-                                break;
-                            }
-                            if let Some(d) = s.same_edge_ms(&targets[t as usize]) {
-                                row[t as usize] = row[t as usize].min(d);
-                            }
-                        }
-                    }
-                    for cell in &mut row {
-                        if *cell > limit_ms {
-                            *cell = UNREACHED_MS;
-                        }
-                    }
-                    row
-                },
-            )
-            .collect();
-        rows.concat()
+        Buckets {
+            first,
+            bucket,
+            on_edge,
+        }
+    }
+
+    /// The forward half for one source: network ms to every target
+    /// ([`UNREACHED_MS`] beyond `limit_ms`).
+    fn bucket_row(
+        &self,
+        b: &Buckets,
+        s: &Snap,
+        targets: &[Snap],
+        limit_ms: u64,
+        sc: &mut Scratch,
+    ) -> Vec<u64> {
+        let mut row = vec![UNREACHED_MS; targets.len()];
+        for (v, d) in self.upward(true, &s.source_seeds(self.graph), limit_ms, sc) {
+            let r = b.first[v as usize] as usize..b.first[v as usize + 1] as usize;
+            for &(t, d2) in &b.bucket[r] {
+                let cell = &mut row[t as usize];
+                *cell = (*cell).min(d + d2);
+            }
+        }
+        for a in &s.anchors {
+            let lo = b.on_edge.partition_point(|&(e, _)| e < a.edge);
+            for &(e, t) in &b.on_edge[lo..] {
+                if e != a.edge {
+                    break;
+                }
+                if let Some(d) = s.same_edge_ms(&targets[t as usize]) {
+                    row[t as usize] = row[t as usize].min(d);
+                }
+            }
+        }
+        for cell in &mut row {
+            if *cell > limit_ms {
+                *cell = UNREACHED_MS;
+            }
+        }
+        row
     }
 
     /// Drive-time matrix in seconds (off-road legs included).

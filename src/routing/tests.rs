@@ -394,6 +394,20 @@ fn check_matrix(g: &RoadGraph, pts: &[[f64; 2]]) {
         let slow = dijkstra::one_to_many(g, s, &snaps, limit);
         assert_eq!(fast, slow, "one-to-many from {i} within {limit} s");
     }
+    // The sparse matrix with a cut-off holds exactly the dense entries
+    // within it.
+    let limit_ms = 90_000;
+    let dense = router.matrix_ms(&snaps, &snaps, limit_ms);
+    let sparse = router.sparse_matrix_ms(&snaps, &snaps, limit_ms);
+    let n = snaps.len();
+    for (i, row) in sparse.iter().enumerate() {
+        let want: Vec<(u32, u64)> = (0..n)
+            .filter(|&j| dense[i * n + j] != UNREACHED_MS)
+            .map(|j| (j as u32, dense[i * n + j]))
+            .collect();
+        assert_eq!(row, &want, "sparse row {i}");
+        assert!(row.iter().all(|&(_, d)| d <= limit_ms));
+    }
 }
 
 proptest! {

@@ -48,6 +48,8 @@ pub fn write_scenario(
                 routes: d.routes.clone(),
                 graph_report: w.graph_report.clone(),
                 prepare_report: w.prepare_report.clone(),
+                // Accessibility scores are not part of what-if (yet).
+                access: None,
             };
             let (drive_out, dc) =
                 write_analysis(out, &sc.ds, &sc.res, &sc.dissolved, info, w.opts, parts)?;
