@@ -16,6 +16,7 @@ pub mod import;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod propose;
 pub mod roads;
 pub mod routing;
 pub mod spatial;

@@ -10,6 +10,7 @@ use cli::analyse::AnalyseArgs;
 use cli::check::CheckArgs;
 use cli::import::{DemoArgs, ImportArgs};
 use cli::input::InputArgs;
+use cli::propose::ProposeArgs;
 use cli::roads::{RoadsArgs, RouteArgs};
 use std::process::ExitCode;
 
@@ -96,6 +97,20 @@ enum Command {
         and the straight-line km. A point further than max_snap_m (profile, default 1000 m) from\n\
         every usable road is an error naming the distance (exit 2).")]
     Route(RouteArgs),
+    /// Propose footprints that meet the rules with the least driving, or repair failing networks.
+    #[command(after_help = "Examples:\n  \
+        pcn-atlas propose --dataset data/demo --out out/demo-propose\n  \
+        # grow networks from today's hubs, let rural networks below the band, another seed\n  \
+        pcn-atlas propose --dataset data/demo --start scratch --rural-waiver --seed 7 --out out/p7\n  \
+        # the fewest area moves that repair each failing network\n  \
+        pcn-atlas propose --dataset data/demo --repair --out out/demo-repair\n  \
+        # verify a proposal with check\n  \
+        pcn-atlas check --dataset data/demo --practices out/demo-propose/practices.csv \\\n    \
+        --footprints out/demo-propose/footprints.csv --out out/verify\n\n\
+        Writes footprints.csv and practices.csv (the dataset layout), proposal.csv (each network\n\
+        today and proposed), moves.csv, proposal.geojson, proposal.json, and with --repair\n\
+        repairs.csv. Method and columns: docs/propose.md.")]
+    Propose(ProposeArgs),
 }
 
 fn main() -> ExitCode {
@@ -119,5 +134,6 @@ fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Roads(args) => cli::roads::run_roads(args, quiet),
         Command::Analyse(args) => cli::analyse::run(args, quiet),
         Command::Route(args) => cli::roads::run_route(args, quiet),
+        Command::Propose(args) => cli::propose::run(args, quiet),
     }
 }

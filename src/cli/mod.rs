@@ -6,4 +6,5 @@ pub mod check;
 pub mod import;
 pub mod input;
 pub mod progress;
+pub mod propose;
 pub mod roads;
