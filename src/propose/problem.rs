@@ -166,6 +166,10 @@ pub struct NetEval {
 /// above any possible band shortfall, so contiguity comes first.
 pub const PIECE_PENALTY: u64 = 1 << 40;
 
+/// While annealing, an extra piece weighs as this many patients outside
+/// the band, so the search may cross a briefly split footprint.
+pub const SOFT_PIECE_PATIENTS: u64 = 5_000;
+
 impl NetEval {
     /// Rural and sparse shares the way `check` measures them: registered
     /// patients when the practices have any, else residents.
@@ -190,22 +194,38 @@ impl NetEval {
     /// (and for areas without a practice), plus the patients below or above
     /// the band (below is waived for a rural network when asked). 0 = valid.
     pub fn violation(&self, o: &ProposeOptions) -> u64 {
+        let (pieces, band) = self.violation_parts(o);
+        pieces * PIECE_PENALTY + band
+    }
+
+    /// The violation in two parts: extra pieces (a footprint with areas but
+    /// no practice, or practices but no areas, counts as one), and patients
+    /// outside the band.
+    pub fn violation_parts(&self, o: &ProposeOptions) -> (u64, u64) {
         if self.areas == 0 {
             // A network with no areas: dissolved (no practices) or, with
             // practices that stand in no area, no footprint at all.
-            return if self.list_size > 0 { PIECE_PENALTY } else { 0 };
+            return (u64::from(self.list_size > 0), 0);
         }
-        let mut v = (self.components.saturating_sub(1) as u64) * PIECE_PENALTY;
+        let mut pieces = self.components.saturating_sub(1) as u64;
         if self.practices == 0 {
-            v += PIECE_PENALTY;
+            pieces += 1;
         }
+        let mut band = 0;
         if self.list_size < o.band_min && !(o.rural_waiver && self.waiver_candidate(o)) {
-            v += o.band_min - self.list_size;
+            band += o.band_min - self.list_size;
         }
         if self.list_size > o.band_max {
-            v += self.list_size - o.band_max;
+            band += self.list_size - o.band_max;
         }
-        v
+        (pieces, band)
+    }
+
+    /// The violation as the annealing weighs it: an extra piece as
+    /// [`SOFT_PIECE_PATIENTS`] patients outside the band.
+    pub fn soft_violation(&self, o: &ProposeOptions) -> f64 {
+        let (pieces, band) = self.violation_parts(o);
+        (pieces * SOFT_PIECE_PATIENTS + band) as f64
     }
 
     /// The objective: residents × minutes to the hub + λ × tour minutes,

@@ -45,6 +45,8 @@ struct Delta {
     from: NetEval,
     to: NetEval,
     violation: i128,
+    /// Change in [`NetEval::soft_violation`].
+    soft: f64,
     cost: f64,
 }
 
@@ -218,10 +220,14 @@ impl<'p> State<'p> {
             - i128::from(old_f.violation(o))
             - i128::from(old_t.violation(o));
         let cost = new_f.cost(o) + new_t.cost(o) - old_f.cost(o) - old_t.cost(o);
+        let soft = new_f.soft_violation(o) + new_t.soft_violation(o)
+            - old_f.soft_violation(o)
+            - old_t.soft_violation(o);
         Some(Delta {
             from: new_f,
             to: new_t,
             violation,
+            soft,
             cost,
         })
     }
@@ -287,36 +293,81 @@ impl<'p> State<'p> {
         } else {
             1.0
         };
-        let t_end = t0 * 1e-3;
-        let cool = if iterations > 1 {
-            (t_end / t0).powf(1.0 / iterations as f64)
-        } else {
-            1.0
-        };
-        let mut t = t0;
-        for _ in 0..iterations {
-            t *= cool;
-            let a = rng.below(n as usize) as u32;
-            let ls = self.neighbour_labels(a);
-            if ls.is_empty() {
-                continue;
-            }
-            let to = ls[rng.below(ls.len())];
-            let Some(d) = self.delta(a, to) else {
-                continue;
+        // With penalties (`weights`), a patient outside the band weighs
+        // from a thousandth of a typical move up to a thousand typical
+        // moves, so the early search may pass through invalid footprints;
+        // without, a move may never raise the violation.
+        let half = iterations / 2;
+        let mut phase = |st: &mut Self,
+                         best: &mut (u64, f64),
+                         best_label: &mut Vec<u32>,
+                         steps: u64,
+                         t_hi: f64,
+                         weights: Option<(f64, f64)>| {
+            let t_lo = t0 * 1e-3;
+            let per = |hi: f64, lo: f64| {
+                if steps > 1 {
+                    (lo / hi).powf(1.0 / steps as f64)
+                } else {
+                    1.0
+                }
             };
-            let accept = d.violation < 0
-                || (d.violation == 0 && (d.cost <= 0.0 || rng.unit() < (-d.cost / t).exp()));
-            if !accept {
-                continue;
+            let cool = per(t_hi, t_lo);
+            let (mut w, rise) = weights.map_or((0.0, 1.0), |(w0, w1)| (w0, per(w0, w1)));
+            let mut t = t_hi;
+            for _ in 0..steps {
+                t *= cool;
+                w *= rise;
+                let a = rng.below(n as usize) as u32;
+                let ls = st.neighbour_labels(a);
+                if ls.is_empty() {
+                    continue;
+                }
+                let to = ls[rng.below(ls.len())];
+                let Some(d) = st.delta(a, to) else {
+                    continue;
+                };
+                let accept = if weights.is_some() {
+                    let change = d.cost + w * d.soft;
+                    change <= 0.0 || rng.unit() < (-change / t).exp()
+                } else {
+                    d.violation < 0
+                        || (d.violation == 0 && (d.cost <= 0.0 || rng.unit() < (-d.cost / t).exp()))
+                };
+                if !accept {
+                    continue;
+                }
+                st.apply(a, to, d);
+                let s = st.score();
+                if better(s, *best) {
+                    *best = s;
+                    best_label.clone_from(&st.label);
+                }
             }
-            self.apply(a, to, d);
-            let s = self.score();
-            if better(s, best) {
-                best = s;
-                best_label.clone_from(&self.label);
-            }
-        }
+        };
+        // Run A: the violation may never rise, all the steps. Run B, from
+        // the same start: half the steps with rising penalties, half as A
+        // from the best found. The best of both is kept.
+        let start = self.label.clone();
+        phase(self, &mut best, &mut best_label, iterations, t0, None);
+        self.reset(start);
+        phase(
+            self,
+            &mut best,
+            &mut best_label,
+            half,
+            t0,
+            Some((t0 * 1e-3, t0 * 1e3)),
+        );
+        self.reset(best_label.clone());
+        phase(
+            self,
+            &mut best,
+            &mut best_label,
+            iterations - half,
+            t0 * 0.1,
+            None,
+        );
         self.reset(best_label);
         self.descend();
     }
