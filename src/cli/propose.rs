@@ -235,6 +235,12 @@ fn summary(w: &ProposalOutput) -> String {
         },
         w.outcome.proposed.len()
     ));
+    for (a, n) in w.crowded_areas() {
+        s.push_str(&format!(
+            "area {a} holds practices with {n} patients together, above the band's {}: its network cannot be brought into the band\n",
+            o.band_max
+        ));
+    }
     let moves = w.moves();
     s.push_str(&format!(
         "moves from today: {} areas, {} practices\n",

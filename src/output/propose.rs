@@ -124,6 +124,19 @@ impl ProposalOutput<'_> {
         rows
     }
 
+    /// Areas whose practices alone exceed `band_max`, by code.
+    pub fn crowded_areas(&self) -> Vec<(String, u64)> {
+        let mut v: Vec<(String, u64)> = self
+            .built
+            .problem
+            .crowded_areas(self.opts.band_max)
+            .into_iter()
+            .map(|(a, n)| (self.ds.areas[a as usize].code.clone(), n))
+            .collect();
+        v.sort();
+        v
+    }
+
     fn check_proposed_practices(&self, k: PcnId) -> usize {
         self.built
             .practices
@@ -209,6 +222,9 @@ struct Report<'a> {
     practices_kept_in_their_pcn_without_an_area: usize,
     practices_left_out: usize,
     straight_line_fallbacks: usize,
+    /// Areas whose practices alone exceed the band's maximum (no valid
+    /// proposal exists for their network), with those practices' patients.
+    crowded_areas: Vec<(String, u64)>,
 }
 
 /// Write every proposal output into `out`.
@@ -384,6 +400,7 @@ pub fn write_proposal(out: &Path, w: &ProposalOutput) -> Result<()> {
         practices_kept_in_their_pcn_without_an_area: w.built.fixed_practices,
         practices_left_out: w.built.dropped_practices,
         straight_line_fallbacks: w.built.straight_fallbacks,
+        crowded_areas: w.crowded_areas(),
     };
     st.write("proposal.json", |f| {
         serde_json::to_writer_pretty(&mut *f, &report)?;

@@ -20,6 +20,8 @@ pub mod build;
 pub mod problem;
 pub mod repair;
 pub mod search;
+#[cfg(test)]
+mod tests;
 
 use serde::Serialize;
 

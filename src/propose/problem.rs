@@ -59,6 +59,20 @@ impl Problem {
     pub fn practice_to_practice_s(&self, i: u32, j: u32) -> f64 {
         self.practice_practice_s[i as usize * self.n_practices() + j as usize]
     }
+    /// Areas whose practices together have more patients than `band_max`:
+    /// a practice must stand inside its network's footprint and an area is
+    /// in one network, so no proposal can bring that network into the band.
+    pub fn crowded_areas(&self, band_max: u64) -> Vec<(u32, u64)> {
+        let mut list = vec![0u64; self.n_areas()];
+        for (p, &a) in self.practice_area.iter().enumerate() {
+            list[a as usize] += self.practice_list[p];
+        }
+        (0..self.n_areas() as u32)
+            .filter(|&a| list[a as usize] > band_max)
+            .map(|a| (a, list[a as usize]))
+            .collect()
+    }
+
     /// Practices standing in each area, by practice number.
     pub fn area_practices(&self) -> Vec<Vec<u32>> {
         let mut v = vec![Vec::new(); self.n_areas()];

@@ -12,7 +12,8 @@
 //! Otherwise (no valid set within `depth`, or too many sets to try) a
 //! heuristic: the annealing search of [`super::search`] over the network
 //! and its neighbours, charged a large cost per area moved, so it finds a
-//! small repair but cannot prove it the smallest.
+//! small repair but cannot prove it the smallest. A repair it cannot
+//! complete is reported (`fixed` false) and not applied.
 
 use super::ProposeOptions;
 use super::problem::{HubCache, Problem, Scratch, evaluate_areas};
@@ -218,14 +219,18 @@ fn heuristic(pb: &Problem, opts: &ProposeOptions, label: &[u32], f: u32) -> Repa
     }
     let mut st = State::new(pb, &o, label.to_vec(), label.to_vec());
     st.closed = near.iter().map(|&n| !n).collect();
+    st.cap = st.evals.iter().map(|e| e.violation(&o)).collect();
+    st.cap[f as usize] = u64::MAX;
     st.anneal(o.iterations_for(label.len()), o.seed);
+    let fixed = st.evals[f as usize].violation(&o) == 0;
+    // A partial repair is not applied.
     let moves: Vec<(u32, u32)> = (0..label.len())
-        .filter(|&a| st.label[a] != label[a])
+        .filter(|&a| fixed && st.label[a] != label[a])
         .map(|a| (a as u32, st.label[a]))
         .collect();
     Repair {
         network: f,
-        fixed: st.evals[f as usize].violation(&o) == 0,
+        fixed,
         moves,
         exact: false,
         sets_tried: 0,

@@ -32,6 +32,9 @@ pub struct State<'p> {
     /// Networks that may neither give nor take areas (repair keeps the
     /// networks far from the one it repairs as they are).
     pub closed: Vec<bool>,
+    /// Most violation each network may have ([`NetEval::violation`]);
+    /// repair keeps valid networks valid and failing ones no worse.
+    pub cap: Vec<u64>,
     members: Vec<Vec<u32>>,
     pos: Vec<usize>,
     pub evals: Vec<NetEval>,
@@ -84,6 +87,7 @@ impl<'p> State<'p> {
             pb,
             opts,
             closed: vec![false; k],
+            cap: vec![u64::MAX; k],
             label,
             reference,
             members,
@@ -214,6 +218,11 @@ impl<'p> State<'p> {
             (nf, nt)
         };
         let o = self.opts;
+        if new_f.violation(o) > self.cap[from as usize]
+            || new_t.violation(o) > self.cap[to as usize]
+        {
+            return None;
+        }
         let old_t = &self.evals[to as usize];
         let old_f = &self.evals[from as usize];
         let violation = i128::from(new_f.violation(o)) + i128::from(new_t.violation(o))
@@ -381,8 +390,10 @@ impl<'p> State<'p> {
             std::mem::take(&mut self.reference),
         );
         let closed = std::mem::take(&mut self.closed);
+        let cap = std::mem::take(&mut self.cap);
         *self = fresh;
         self.closed = closed;
+        self.cap = cap;
     }
 
     /// Take every improving move (areas in id order, networks ascending)
