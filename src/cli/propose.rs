@@ -64,6 +64,10 @@ pub struct ProposeArgs {
     /// Repair: exact search up to this many moves per network, then a heuristic.
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub repair_depth: usize,
+    /// Also write problem.json (areas, adjacency, populations, practices, drive times) for
+    /// comparisons such as scripts/propose_spopt.py.
+    #[arg(long)]
+    pub export_problem: bool,
     /// Worker threads for the road matrices (default: all cores). Output is identical whatever the number.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -197,6 +201,7 @@ pub fn run(args: &ProposeArgs, quiet: bool) -> Result<ExitCode> {
         times: times.clone(),
         command: std::env::args().collect::<Vec<_>>().join(" "),
         version: env!("CARGO_PKG_VERSION").into(),
+        export_problem: args.export_problem,
     };
     progress.stage("write", || write_proposal(&args.out, &w))?;
     print!("{}", summary(&w));

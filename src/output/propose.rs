@@ -65,6 +65,28 @@ pub struct ProposalOutput<'a> {
     pub times: String,
     pub command: String,
     pub version: String,
+    /// Also write `problem.json` (areas, adjacency, populations, practices,
+    /// drive times) for comparisons such as scripts/propose_spopt.py.
+    pub export_problem: bool,
+}
+
+#[derive(Serialize)]
+struct ProblemExport<'a> {
+    areas: Vec<&'a str>,
+    population: &'a [u64],
+    /// Area centroids, British National Grid metres.
+    centroid_bng: Vec<[f64; 2]>,
+    neighbours: &'a [Vec<u32>],
+    practices: Vec<&'a str>,
+    practice_area: &'a [u32],
+    practice_list: &'a [u64],
+    /// Seconds, rows = areas, columns = practices.
+    area_practice_s: Vec<&'a [f64]>,
+    /// Seconds, rows and columns = practices.
+    practice_practice_s: Vec<&'a [f64]>,
+    lambda: f64,
+    band_min: u64,
+    band_max: u64,
 }
 
 impl ProposalOutput<'_> {
@@ -402,6 +424,38 @@ pub fn write_proposal(out: &Path, w: &ProposalOutput) -> Result<()> {
         straight_line_fallbacks: w.built.straight_fallbacks,
         crowded_areas: w.crowded_areas(),
     };
+    if w.export_problem {
+        let pb = &w.built.problem;
+        let np = pb.n_practices().max(1);
+        let e = ProblemExport {
+            areas: ds.areas.iter().map(|a| a.code.as_str()).collect(),
+            population: &pb.area_pop,
+            centroid_bng: ds
+                .areas
+                .iter()
+                .map(|a| [a.centroid.x, a.centroid.y])
+                .collect(),
+            neighbours: &pb.neighbours,
+            practices: w
+                .built
+                .practices
+                .iter()
+                .map(|&p| ds.practice(p).code.as_str())
+                .collect(),
+            practice_area: &pb.practice_area,
+            practice_list: &pb.practice_list,
+            area_practice_s: pb.area_practice_s.chunks(np).collect(),
+            practice_practice_s: pb.practice_practice_s.chunks(np).collect(),
+            lambda: o.lambda,
+            band_min: o.band_min,
+            band_max: o.band_max,
+        };
+        st.write("problem.json", |f| {
+            serde_json::to_writer(&mut *f, &e)?;
+            std::io::Write::write_all(f, b"\n")?;
+            Ok(())
+        })?;
+    }
     st.write("proposal.json", |f| {
         serde_json::to_writer_pretty(&mut *f, &report)?;
         std::io::Write::write_all(f, b"\n")?;
