@@ -24,7 +24,8 @@ Requirements (not a project dependency):
 
 Usage:
     pcn-atlas propose --dataset data/demo --rural-waiver --export-problem --out out/demo-propose
-    python3 scripts/propose_spopt.py out/demo-propose [--seed 1] [--json out/spopt.json]
+    python3 scripts/propose_spopt.py out/demo-propose [--seed 1] [--json out/spopt.json] \
+        [--construction 99] [--sa 10]
 
 It reads DIR/problem.json and DIR/footprints.csv (pcn-atlas's proposal), runs max-p (timed),
 and prints the objective, region count, regions in/below/above the band, and the run time of
@@ -154,6 +155,10 @@ def main():
     ap.add_argument("dir", help="a `pcn-atlas propose --export-problem` output folder")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", help="also write the comparison here")
+    ap.add_argument(
+        "--construction", type=int, default=99, help="max_iterations_construction (spopt default 99)"
+    )
+    ap.add_argument("--sa", type=int, default=10, help="max_iterations_sa (spopt default 10)")
     args = ap.parse_args()
     pb = json.load(open(f"{args.dir}/problem.json"))
     code_index = {c: i for i, c in enumerate(pb["areas"])}
@@ -187,7 +192,16 @@ def main():
 
     random.seed(args.seed)
     t = time.perf_counter()
-    model = MaxPHeuristic(gdf, w, ["x_km", "y_km"], "list_size", pb["band_min"], top_n=2)
+    model = MaxPHeuristic(
+        gdf,
+        w,
+        ["x_km", "y_km"],
+        "list_size",
+        pb["band_min"],
+        top_n=2,
+        max_iterations_construction=args.construction,
+        max_iterations_sa=args.sa,
+    )
     model.solve()
     spopt_s = time.perf_counter() - t
     rows = [
