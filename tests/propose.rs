@@ -52,6 +52,15 @@ fn propose_then_check(
     args.extend_from_slice(extra);
     let r = pcn_atlas(out, &args);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    check_proposal(out, dataset, name)
+}
+
+/// `check` the proposal in `out/name` into `out/name-check`; its summary.
+fn check_proposal(
+    out: &Path,
+    dataset: &Path,
+    name: &str,
+) -> BTreeMap<String, (String, u32, String)> {
     let check = format!("{name}-check");
     let prac = format!("{name}/practices.csv");
     let fp = format!("{name}/footprints.csv");
@@ -183,25 +192,7 @@ fn demo_repair_moves_the_fewest_areas() {
     // The exclave's two areas (E01900132, E01900133, ringed by U00001) and
     // one more: three moves.
     assert_eq!(rows[1][3], "3", "{text}");
-    let s = {
-        let r = pcn_atlas(
-            out.path(),
-            &[
-                "check",
-                "--dataset",
-                demo().to_str().unwrap(),
-                "--practices",
-                "r/practices.csv",
-                "--footprints",
-                "r/footprints.csv",
-                "--out",
-                "rc",
-                "-q",
-            ],
-        );
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        summary(&out.path().join("rc"))
-    };
+    let s = check_proposal(out.path(), &demo(), "r");
     for (code, (band, comps, flags)) in &s {
         assert_eq!(*comps, 1, "{code}");
         assert!(

@@ -115,7 +115,7 @@ pub fn run(args: &ProposeArgs, quiet: bool) -> Result<ExitCode> {
     };
     let progress = Progress::new(quiet);
     let mut ds = progress.stage("load", || load_dataset(&args.input.paths()))?;
-    if ds.pcns.len() < 1 || ds.areas.is_empty() {
+    if ds.pcns.is_empty() || ds.areas.is_empty() {
         bail!("propose needs at least one PCN and one area");
     }
     let roads_path = match (&args.roads, &args.input.dataset, args.no_roads) {

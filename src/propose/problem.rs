@@ -302,22 +302,6 @@ impl Scratch {
     }
 }
 
-/// Evaluate network `k` of labelling `label` from scratch.
-pub fn evaluate(
-    pb: &Problem,
-    label: &[u32],
-    reference: &[u32],
-    k: u32,
-    area_practices: &[Vec<u32>],
-    cache: &mut HubCache,
-    scratch: &mut Scratch,
-) -> NetEval {
-    let areas: Vec<u32> = (0..label.len() as u32)
-        .filter(|&a| label[a as usize] == k)
-        .collect();
-    evaluate_areas(pb, &areas, reference, k, area_practices, cache, scratch)
-}
-
 /// Evaluate network `k` holding exactly `areas`.
 pub fn evaluate_areas(
     pb: &Problem,
