@@ -249,3 +249,30 @@ fn herefordshire_proposal_passes_check() {
     }
     assert_eq!(above, 1, "{s:?}");
 }
+
+#[test]
+fn bad_flags_are_errors_naming_the_flag() {
+    let out = tempfile::tempdir().unwrap();
+    for (flag, value) in [
+        ("--lambda", "-1"),
+        ("--straight-kph", "0"),
+        ("--band-min", "60000"),
+    ] {
+        let arg = format!("{flag}={value}");
+        let r = pcn_atlas(
+            out.path(),
+            &[
+                "propose",
+                "--dataset",
+                demo().to_str().unwrap(),
+                "--out",
+                "x",
+                &arg,
+                "-q",
+            ],
+        );
+        assert_eq!(r.code, 2, "{flag} {value}: {}", r.stderr);
+        assert!(r.stderr.contains(flag), "{flag}: {}", r.stderr);
+    }
+    assert!(!out.path().join("x/footprints.csv").exists());
+}
