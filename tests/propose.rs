@@ -33,14 +33,8 @@ fn summary(dir: &Path) -> BTreeMap<String, (String, u32, String)> {
         .collect()
 }
 
-/// Propose into `out/name`, check it into `out/name-check`, return the
-/// check summary.
-fn propose_then_check(
-    out: &Path,
-    dataset: &Path,
-    name: &str,
-    extra: &[&str],
-) -> BTreeMap<String, (String, u32, String)> {
+/// Run `propose` on `dataset` into `out/name` with extra flags.
+fn run_propose(out: &Path, dataset: &Path, name: &str, extra: &[&str]) -> common::Run {
     let mut args = vec![
         "propose",
         "--dataset",
@@ -50,7 +44,18 @@ fn propose_then_check(
         "-q",
     ];
     args.extend_from_slice(extra);
-    let r = pcn_atlas(out, &args);
+    pcn_atlas(out, &args)
+}
+
+/// Propose into `out/name`, check it into `out/name-check`, return the
+/// check summary.
+fn propose_then_check(
+    out: &Path,
+    dataset: &Path,
+    name: &str,
+    extra: &[&str],
+) -> BTreeMap<String, (String, u32, String)> {
+    let r = run_propose(out, dataset, name, extra);
     assert_eq!(r.code, 0, "{}", r.stderr);
     check_proposal(out, dataset, name)
 }
@@ -123,20 +128,11 @@ fn demo_proposals_pass_check() {
 fn demo_proposal_is_byte_identical_whatever_the_threads() {
     let out = tempfile::tempdir().unwrap();
     for (dir, threads) in [("a", "1"), ("b", "2")] {
-        let r = pcn_atlas(
+        let r = run_propose(
             out.path(),
-            &[
-                "propose",
-                "--dataset",
-                demo().to_str().unwrap(),
-                "--out",
-                dir,
-                "--seed",
-                "11",
-                "--threads",
-                threads,
-                "-q",
-            ],
+            &demo(),
+            dir,
+            &["--seed", "11", "--threads", threads],
         );
         assert_eq!(r.code, 0, "{}", r.stderr);
     }
@@ -162,19 +158,7 @@ fn demo_repair_moves_the_fewest_areas() {
     // counts in U00001 until E01900154 goes to EASTWOLD — one of the two
     // moves that bring U00001 into the band.
     let out = tempfile::tempdir().unwrap();
-    let r = pcn_atlas(
-        out.path(),
-        &[
-            "propose",
-            "--dataset",
-            demo().to_str().unwrap(),
-            "--out",
-            "r",
-            "--repair",
-            "--rural-waiver",
-            "-q",
-        ],
-    );
+    let r = run_propose(out.path(), &demo(), "r", &["--repair", "--rural-waiver"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let text = std::fs::read_to_string(out.path().join("r/repairs.csv")).unwrap();
     let rows: Vec<Vec<String>> = csv::Reader::from_reader(text.as_bytes())
@@ -259,18 +243,7 @@ fn bad_flags_are_errors_naming_the_flag() {
         ("--band-min", "60000"),
     ] {
         let arg = format!("{flag}={value}");
-        let r = pcn_atlas(
-            out.path(),
-            &[
-                "propose",
-                "--dataset",
-                demo().to_str().unwrap(),
-                "--out",
-                "x",
-                &arg,
-                "-q",
-            ],
-        );
+        let r = run_propose(out.path(), &demo(), "x", &[&arg]);
         assert_eq!(r.code, 2, "{flag} {value}: {}", r.stderr);
         assert!(r.stderr.contains(flag), "{flag}: {}", r.stderr);
     }

@@ -140,12 +140,7 @@ pub fn dataset_roads(dir: &Path) -> Option<PathBuf> {
 
 /// `pcn-atlas analyse`.
 pub fn run(args: &AnalyseArgs, quiet: bool) -> Result<ExitCode> {
-    if let Some(n) = args.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build_global()
-            .map_err(|e| anyhow::anyhow!("--threads {n}: {e}"))?;
-    }
+    super::input::set_threads(args.threads)?;
     let check_opts = args.thresholds.options()?;
     let drive_opts = args.drive.options()?;
     let mut profile = match &args.profile {

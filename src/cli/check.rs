@@ -63,12 +63,7 @@ pub fn run_validate(args: &InputArgs, quiet: bool) -> Result<ExitCode> {
 
 /// `pcn-atlas check`.
 pub fn run(args: &CheckArgs, quiet: bool) -> Result<ExitCode> {
-    if let Some(n) = args.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build_global()
-            .map_err(|e| anyhow::anyhow!("--threads {n}: {e}"))?;
-    }
+    super::input::set_threads(args.threads)?;
     let opts = args.thresholds.options()?;
     let progress = Progress::new(quiet);
     let mut ds = progress.stage("load", || load_dataset(&args.input.paths()))?;

@@ -117,3 +117,14 @@ impl CheckFlags {
         })
     }
 }
+
+/// `--threads N`: size rayon's global pool (default: all cores).
+pub fn set_threads(threads: Option<usize>) -> Result<()> {
+    if let Some(n) = threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .map_err(|e| anyhow::anyhow!("--threads {n}: {e}"))?;
+    }
+    Ok(())
+}

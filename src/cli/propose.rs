@@ -81,12 +81,7 @@ pub enum StartArg {
 
 /// `pcn-atlas propose`.
 pub fn run(args: &ProposeArgs, quiet: bool) -> Result<ExitCode> {
-    if let Some(n) = args.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build_global()
-            .map_err(|e| anyhow::anyhow!("--threads {n}: {e}"))?;
-    }
+    super::input::set_threads(args.threads)?;
     let check_opts = args.thresholds.options()?;
     if !(args.lambda >= 0.0 && args.lambda.is_finite()) {
         bail!("--lambda {} must be 0 or more", args.lambda);
