@@ -14,7 +14,7 @@
 
 mod county;
 mod readme;
-mod rng;
+pub(crate) mod rng;
 mod roads;
 mod verify;
 

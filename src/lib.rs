@@ -17,6 +17,7 @@ pub mod load;
 pub mod map;
 pub mod model;
 pub mod output;
+pub mod propose;
 pub mod roads;
 pub mod routing;
 pub mod spatial;

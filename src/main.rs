@@ -11,6 +11,7 @@ use cli::check::CheckArgs;
 use cli::config_cmd::ConfigArgs;
 use cli::import::{DemoArgs, ImportArgs};
 use cli::input::InputArgs;
+use cli::propose::ProposeArgs;
 use cli::roads::{RoadsArgs, RouteArgs};
 use cli::whatif::WhatIfArgs;
 use std::process::ExitCode;
@@ -140,6 +141,20 @@ enum Command {
         Only the PCNs an edit touches are checked and analysed again. A bad edit (an unknown code,\n\
         a PCN that does not exist) is an error naming it and where it was given (exit 2).")]
     WhatIf(WhatIfArgs),
+    /// Propose footprints that meet the rules with the least driving, or repair failing networks.
+    #[command(after_help = "Examples:\n  \
+        pcn-atlas propose --dataset data/demo --out out/demo-propose\n  \
+        # grow networks from today's hubs, let rural networks below the band, another seed\n  \
+        pcn-atlas propose --dataset data/demo --start scratch --rural-waiver --seed 7 --out out/p7\n  \
+        # the fewest area moves that repair each failing network\n  \
+        pcn-atlas propose --dataset data/demo --repair --out out/demo-repair\n  \
+        # verify a proposal with check\n  \
+        pcn-atlas check --dataset data/demo --practices out/demo-propose/practices.csv \\\n    \
+        --footprints out/demo-propose/footprints.csv --out out/verify\n\n\
+        Writes footprints.csv and practices.csv (the dataset layout), proposal.csv (each network\n\
+        today and proposed), moves.csv, proposal.geojson, proposal.json, and with --repair\n\
+        repairs.csv. Method and columns: docs/propose.md.")]
+    Propose(ProposeArgs),
 }
 
 fn main() -> ExitCode {
@@ -172,5 +187,6 @@ fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Config(args) => cli::config_cmd::run(args, &cfg),
         Command::Completions { .. } => Ok(ExitCode::SUCCESS),
         Command::WhatIf(args) => cli::whatif::run(args, &cfg, quiet),
+        Command::Propose(args) => cli::propose::run(args, &cfg, quiet),
     }
 }

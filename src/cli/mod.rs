@@ -8,5 +8,6 @@ pub mod config_cmd;
 pub mod import;
 pub mod input;
 pub mod progress;
+pub mod propose;
 pub mod roads;
 pub mod whatif;

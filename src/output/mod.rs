@@ -5,5 +5,6 @@ pub mod atomic;
 pub mod check;
 pub mod drive;
 pub mod geojson;
+pub mod propose;
 pub mod roads;
 pub mod summary;

@@ -1,0 +1,457 @@
+//! Writing a proposal: `footprints.csv` and `practices.csv` (the dataset
+//! layout, so `pcn-atlas check --practices DIR/practices.csv --footprints
+//! DIR/footprints.csv` verifies them), `proposal.csv` (each network today
+//! and proposed), `moves.csv`, `repairs.csv` (with `--repair`),
+//! `proposal.geojson` and `proposal.json`, staged and moved into place
+//! together.
+
+use super::atomic::Staging;
+use super::geojson::{FeatureWriter, multipolygon_json};
+use crate::check::run::CheckResult;
+use crate::model::{Dataset, PcnId};
+use crate::propose::ProposeOptions;
+use crate::propose::build::{Built, Outcome};
+use crate::propose::problem::NetEval;
+use anyhow::Result;
+use geo::MultiPolygon;
+use serde::Serialize;
+use std::path::Path;
+
+/// Columns of `proposal.csv`, in order.
+pub const PROPOSAL_COLUMNS: &[&str] = &[
+    "pcn_code",
+    "pcn_name",
+    "practices_today",
+    "practices_proposed",
+    "list_size_today",
+    "list_size_proposed",
+    "band_today",
+    "band_proposed",
+    "waiver_candidate_proposed",
+    "areas_today",
+    "areas_proposed",
+    "components_today",
+    "components_proposed",
+    "residents_today",
+    "residents_proposed",
+    "hub_today",
+    "hub_proposed",
+    "residents_mean_min_to_hub_today",
+    "residents_mean_min_to_hub_proposed",
+    "tour_min_today",
+    "tour_min_proposed",
+    "objective_today",
+    "objective_proposed",
+    "areas_moved",
+    "flags_proposed",
+];
+
+fn r2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+/// Everything the writer needs.
+pub struct ProposalOutput<'a> {
+    pub ds: &'a Dataset,
+    pub built: &'a Built,
+    pub outcome: &'a Outcome,
+    pub opts: &'a ProposeOptions,
+    /// `check` on today's footprint and on the proposal.
+    pub check_today: &'a CheckResult,
+    pub check_proposed: &'a CheckResult,
+    /// Dissolved proposed footprint of each network.
+    pub dissolved: &'a [MultiPolygon<f64>],
+    /// How drive times were measured (roads file, or straight line).
+    pub times: String,
+    pub command: String,
+    pub version: String,
+    /// Also write `problem.json` (areas, adjacency, populations, practices,
+    /// drive times) for comparisons such as scripts/propose_spopt.py.
+    pub export_problem: bool,
+}
+
+#[derive(Serialize)]
+struct ProblemExport<'a> {
+    areas: Vec<&'a str>,
+    population: &'a [u64],
+    /// Area centroids, British National Grid metres.
+    centroid_bng: Vec<[f64; 2]>,
+    neighbours: &'a [Vec<u32>],
+    practices: Vec<&'a str>,
+    practice_area: &'a [u32],
+    practice_list: &'a [u64],
+    /// Seconds, rows = areas, columns = practices.
+    area_practice_s: Vec<&'a [f64]>,
+    /// Seconds, rows and columns = practices.
+    practice_practice_s: Vec<&'a [f64]>,
+    lambda: f64,
+    band_min: u64,
+    band_max: u64,
+}
+
+impl ProposalOutput<'_> {
+    fn hub_code(&self, e: &NetEval) -> String {
+        e.hub.map_or(String::new(), |h| {
+            self.ds
+                .practice(self.built.practices[h.hub as usize])
+                .code
+                .clone()
+        })
+    }
+
+    fn mean_min(e: &NetEval) -> Option<f64> {
+        (e.residents[0] > 0 && e.hub.is_some())
+            .then(|| r2(e.patient_s / 60.0 / e.residents[0] as f64))
+    }
+
+    /// One `proposal.csv` row per network, by code.
+    pub fn rows(&self) -> Vec<Vec<String>> {
+        let o = self.opts;
+        let mut rows = Vec::new();
+        for k in self.ds.pcn_ids() {
+            let t = &self.outcome.today[k.idx()];
+            let p = &self.outcome.proposed[k.idx()];
+            let ct = &self.check_today.pcns[k.idx()];
+            let cp = &self.check_proposed.pcns[k.idx()];
+            let pcn = self.ds.pcn(k);
+            let opt = |v: Option<f64>| v.map_or(String::new(), |x| x.to_string());
+            rows.push(vec![
+                pcn.code.clone(),
+                pcn.name.clone(),
+                self.ds.pcn(k).practices.len().to_string(),
+                self.check_proposed_practices(k).to_string(),
+                ct.list_size.to_string(),
+                cp.list_size.to_string(),
+                ct.band.as_str().into(),
+                cp.band.as_str().into(),
+                p.waiver_candidate(o).to_string(),
+                ct.areas.len().to_string(),
+                cp.areas.len().to_string(),
+                ct.components.len().to_string(),
+                cp.components.len().to_string(),
+                ct.resident_population.to_string(),
+                cp.resident_population.to_string(),
+                self.hub_code(t),
+                self.hub_code(p),
+                opt(Self::mean_min(t)),
+                opt(Self::mean_min(p)),
+                opt(t.hub.map(|h| r2(h.tour_s / 60.0))),
+                opt(p.hub.map(|h| r2(h.tour_s / 60.0))),
+                r2(t.cost(o) - o.move_cost * t.moved as f64).to_string(),
+                r2(p.cost(o)).to_string(),
+                p.moved.to_string(),
+                cp.flags.join(";"),
+            ]);
+        }
+        rows
+    }
+
+    /// Areas whose practices alone exceed `band_max`, by code.
+    pub fn crowded_areas(&self) -> Vec<(String, u64)> {
+        let mut v: Vec<(String, u64)> = self
+            .built
+            .problem
+            .crowded_areas(self.opts.band_max)
+            .into_iter()
+            .map(|(a, n)| (self.ds.areas[a as usize].code.clone(), n))
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn check_proposed_practices(&self, k: PcnId) -> usize {
+        self.built
+            .practices
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| {
+                let a = self.built.problem.practice_area[*i];
+                self.outcome.label[a as usize] == k.0
+            })
+            .count()
+    }
+
+    /// Moves from today: `(kind, code, name, from, to)` sorted by kind and code.
+    pub fn moves(&self) -> Vec<[String; 5]> {
+        let ds = self.ds;
+        let code = |k: Option<u32>| k.map_or(String::new(), |k| ds.pcn(PcnId(k)).code.clone());
+        let mut v = Vec::new();
+        for (a, &l) in self.outcome.label.iter().enumerate() {
+            if self.built.today[a] != Some(l) {
+                let area = &ds.areas[a];
+                v.push([
+                    "area".into(),
+                    area.code.clone(),
+                    area.name.clone().unwrap_or_default(),
+                    code(self.built.today[a]),
+                    code(Some(l)),
+                ]);
+            }
+        }
+        for (i, &p) in self.built.practices.iter().enumerate() {
+            let a = self.built.problem.practice_area[i];
+            let to = self.outcome.label[a as usize];
+            let pr = ds.practice(p);
+            if pr.pcn.map(|k| k.0) != Some(to) {
+                v.push([
+                    "practice".into(),
+                    pr.code.clone(),
+                    pr.name.clone(),
+                    code(pr.pcn.map(|k| k.0)),
+                    code(Some(to)),
+                ]);
+            }
+        }
+        v.sort();
+        v
+    }
+}
+
+#[derive(Serialize)]
+struct PolygonProps<'a> {
+    pcn_code: &'a str,
+    pcn_name: &'a str,
+    practices: usize,
+    list_size: u64,
+    band: &'a str,
+    waiver_candidate: bool,
+    areas: usize,
+    components: usize,
+    residents: u64,
+    hub: String,
+    residents_mean_min_to_hub: Option<f64>,
+    tour_min: Option<f64>,
+    objective: f64,
+    areas_moved: usize,
+    flags: String,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    command: &'a str,
+    version: &'a str,
+    options: &'a ProposeOptions,
+    times: &'a str,
+    method: &'a str,
+    iterations: u64,
+    objective_today: f64,
+    objective_proposed: f64,
+    violation_proposed: u64,
+    networks_valid: usize,
+    networks: usize,
+    area_moves: usize,
+    practice_moves: usize,
+    practices_kept_in_their_pcn_without_an_area: usize,
+    practices_left_out: usize,
+    straight_line_fallbacks: usize,
+    /// Areas whose practices alone exceed the band's maximum (no valid
+    /// proposal exists for their network), with those practices' patients.
+    crowded_areas: Vec<(String, u64)>,
+}
+
+/// Write every proposal output into `out`.
+pub fn write_proposal(out: &Path, w: &ProposalOutput) -> Result<()> {
+    let ds = w.ds;
+    let mut st = Staging::new(out)?;
+    let label = &w.outcome.label;
+    // footprints.csv, by area code.
+    let mut order: Vec<usize> = (0..ds.areas.len()).collect();
+    order.sort_by(|&a, &b| ds.areas[a].code.cmp(&ds.areas[b].code));
+    st.write("footprints.csv", |f| {
+        let mut cw = csv::Writer::from_writer(f);
+        cw.write_record(["area_code", "pcn_code"])?;
+        for &a in &order {
+            cw.write_record([&ds.areas[a].code, &ds.pcn(PcnId(label[a])).code])?;
+        }
+        cw.flush()?;
+        Ok(())
+    })?;
+    // practices.csv with the proposed membership; BNG coordinates written
+    // in full so every practice stands in the same area when read back.
+    let mut prac = vec![None; ds.practices.len()];
+    for (i, &p) in w.built.practices.iter().enumerate() {
+        prac[p.idx()] = Some(label[w.built.problem.practice_area[i] as usize]);
+    }
+    st.write("practices.csv", |f| {
+        let mut cw = csv::Writer::from_writer(f);
+        cw.write_record(crate::import::PRACTICES_HEADER)?;
+        for (i, p) in ds.practices.iter().enumerate() {
+            let pcn = prac[i].map(PcnId).or(p.pcn).map(|k| ds.pcn(k));
+            let (e, n) = p.location.map_or((String::new(), String::new()), |c| {
+                (c.x.to_string(), c.y.to_string())
+            });
+            cw.write_record([
+                p.code.clone(),
+                p.name.clone(),
+                pcn.map_or(String::new(), |x| x.code.clone()),
+                pcn.map_or(String::new(), |x| x.name.clone()),
+                p.list_size.map_or(String::new(), |x| x.to_string()),
+                p.postcode.clone().unwrap_or_default(),
+                e,
+                n,
+            ])?;
+        }
+        cw.flush()?;
+        Ok(())
+    })?;
+    let rows = w.rows();
+    st.write("proposal.csv", |f| {
+        let mut cw = csv::Writer::from_writer(f);
+        cw.write_record(PROPOSAL_COLUMNS)?;
+        for r in &rows {
+            cw.write_record(r)?;
+        }
+        cw.flush()?;
+        Ok(())
+    })?;
+    let moves = w.moves();
+    st.write("moves.csv", |f| {
+        let mut cw = csv::Writer::from_writer(f);
+        cw.write_record(["kind", "code", "name", "from_pcn", "to_pcn"])?;
+        for m in &moves {
+            cw.write_record(m)?;
+        }
+        cw.flush()?;
+        Ok(())
+    })?;
+    if !w.outcome.repairs.is_empty() {
+        st.write("repairs.csv", |f| {
+            let mut cw = csv::Writer::from_writer(f);
+            cw.write_record([
+                "pcn_code",
+                "method",
+                "fixed",
+                "moves",
+                "sets_tried",
+                "area_moves",
+            ])?;
+            for r in &w.outcome.repairs {
+                let list: Vec<String> = r
+                    .moves
+                    .iter()
+                    .map(|&(a, to)| {
+                        format!("{}>{}", ds.areas[a as usize].code, ds.pcn(PcnId(to)).code)
+                    })
+                    .collect();
+                cw.write_record([
+                    ds.pcn(PcnId(r.network)).code.clone(),
+                    if r.exact {
+                        format!("exact (fewest within {} moves)", w.opts.repair_depth)
+                    } else {
+                        "heuristic (annealing, a move costs 1e9)".into()
+                    },
+                    r.fixed.to_string(),
+                    r.moves.len().to_string(),
+                    r.sets_tried.to_string(),
+                    list.join(" "),
+                ])?;
+            }
+            cw.flush()?;
+            Ok(())
+        })?;
+    }
+    st.write("proposal.geojson", |f| {
+        let mut fw = FeatureWriter::new(f, "proposal")?;
+        for k in ds.pcn_ids() {
+            let p = &w.outcome.proposed[k.idx()];
+            let cp = &w.check_proposed.pcns[k.idx()];
+            if cp.areas.is_empty() {
+                continue;
+            }
+            let pcn = ds.pcn(k);
+            let props = PolygonProps {
+                pcn_code: &pcn.code,
+                pcn_name: &pcn.name,
+                practices: w.check_proposed_practices(k),
+                list_size: cp.list_size,
+                band: cp.band.as_str(),
+                waiver_candidate: p.waiver_candidate(w.opts),
+                areas: cp.areas.len(),
+                components: cp.components.len(),
+                residents: cp.resident_population,
+                hub: w.hub_code(p),
+                residents_mean_min_to_hub: ProposalOutput::mean_min(p),
+                tour_min: p.hub.map(|h| r2(h.tour_s / 60.0)),
+                objective: r2(p.cost(w.opts)),
+                areas_moved: p.moved,
+                flags: cp.flags.join(";"),
+            };
+            fw.feature(&props, &multipolygon_json(&w.dissolved[k.idx()]))?;
+        }
+        fw.finish()?;
+        Ok(())
+    })?;
+    let o = w.opts;
+    let report = Report {
+        command: &w.command,
+        version: &w.version,
+        options: o,
+        times: &w.times,
+        method: if w.outcome.repairs.is_empty() && w.outcome.iterations > 0 {
+            "seeded simulated annealing over single-area moves, then descent (docs/propose.md)"
+        } else {
+            "repair: exact search of the fewest area moves, heuristic where it says so (repairs.csv)"
+        },
+        iterations: w.outcome.iterations,
+        objective_today: r2(w
+            .outcome
+            .today
+            .iter()
+            .map(|e| e.cost(o) - o.move_cost * e.moved as f64)
+            .sum()),
+        objective_proposed: r2(w.outcome.proposed.iter().map(|e| e.cost(o)).sum()),
+        violation_proposed: w.outcome.proposed.iter().map(|e| e.violation(o)).sum(),
+        networks_valid: w
+            .outcome
+            .proposed
+            .iter()
+            .filter(|e| e.violation(o) == 0)
+            .count(),
+        networks: ds.pcns.len(),
+        area_moves: moves.iter().filter(|m| m[0] == "area").count(),
+        practice_moves: moves.iter().filter(|m| m[0] == "practice").count(),
+        practices_kept_in_their_pcn_without_an_area: w.built.fixed_practices,
+        practices_left_out: w.built.dropped_practices,
+        straight_line_fallbacks: w.built.straight_fallbacks,
+        crowded_areas: w.crowded_areas(),
+    };
+    if w.export_problem {
+        let pb = &w.built.problem;
+        let np = pb.n_practices().max(1);
+        let e = ProblemExport {
+            areas: ds.areas.iter().map(|a| a.code.as_str()).collect(),
+            population: &pb.area_pop,
+            centroid_bng: ds
+                .areas
+                .iter()
+                .map(|a| [a.centroid.x, a.centroid.y])
+                .collect(),
+            neighbours: &pb.neighbours,
+            practices: w
+                .built
+                .practices
+                .iter()
+                .map(|&p| ds.practice(p).code.as_str())
+                .collect(),
+            practice_area: &pb.practice_area,
+            practice_list: &pb.practice_list,
+            area_practice_s: pb.area_practice_s.chunks(np).collect(),
+            practice_practice_s: pb.practice_practice_s.chunks(np).collect(),
+            lambda: o.lambda,
+            band_min: o.band_min,
+            band_max: o.band_max,
+        };
+        st.write("problem.json", |f| {
+            serde_json::to_writer(&mut *f, &e)?;
+            std::io::Write::write_all(f, b"\n")?;
+            Ok(())
+        })?;
+    }
+    st.write("proposal.json", |f| {
+        serde_json::to_writer_pretty(&mut *f, &report)?;
+        std::io::Write::write_all(f, b"\n")?;
+        Ok(())
+    })?;
+    st.commit()?;
+    Ok(())
+}

@@ -1,0 +1,88 @@
+//! `propose`: footprints that satisfy the rules with the least driving, and
+//! the fewest area moves that repair a failing network.
+//!
+//! A proposed network is a set of areas and the practices that stand in
+//! them. Every network must be one piece under the adjacency `check` uses
+//! (queen, links, road links when roads are given), with a registered
+//! population (member list sizes) inside the band — or below it when
+//! `rural_waiver` is set and the network is a `RURAL_WAIVER_CANDIDATE`
+//! under `check`'s definition. Among those, the search minimises
+//!
+//! Σ over areas (residents × drive minutes from the area to its network's
+//! hub) + λ × Σ over networks (staff tour minutes)
+//!
+//! with the hub the 1-median member practice and the tour the shortest
+//! closed drive from it through every member ([`crate::analyse`]'s rules).
+//! Method: [`search`]; repair: [`repair`]; the problem in numbers:
+//! [`problem`]. See docs/propose.md.
+
+pub mod build;
+pub mod problem;
+pub mod repair;
+pub mod search;
+#[cfg(test)]
+mod tests;
+
+use serde::Serialize;
+
+/// Where the search starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Start {
+    /// Today's footprint (unassigned areas given to a neighbour).
+    Current,
+    /// Regions grown from today's hubs, ignoring today's footprint.
+    Scratch,
+}
+
+/// Settings of `propose`; every one is a flag.
+#[derive(Clone, Debug, Serialize)]
+pub struct ProposeOptions {
+    pub band_min: u64,
+    pub band_max: u64,
+    /// `check`'s rural threshold (share of patients in rural or sparse areas).
+    pub rural_threshold: f64,
+    /// Let rural networks fall below `band_min`.
+    pub rural_waiver: bool,
+    /// Weight of a staff-tour minute against a resident's minute to the hub.
+    pub lambda: f64,
+    /// Objective charged per area moved from today's footprint (0: none).
+    pub move_cost: f64,
+    pub seed: u64,
+    /// Annealing steps; 0 = 400 per area.
+    pub iterations: u64,
+    pub start: Start,
+    /// Without roads: straight-line distance at this speed.
+    pub straight_kph: f64,
+    /// Repair: exact search up to this many moves per network.
+    pub repair_depth: usize,
+}
+
+impl Default for ProposeOptions {
+    fn default() -> Self {
+        Self {
+            band_min: 30_000,
+            band_max: 50_000,
+            rural_threshold: 0.5,
+            rural_waiver: false,
+            lambda: 1000.0,
+            move_cost: 0.0,
+            seed: 1,
+            iterations: 0,
+            start: Start::Current,
+            straight_kph: 30.0,
+            repair_depth: 3,
+        }
+    }
+}
+
+impl ProposeOptions {
+    /// Annealing steps for `n` areas.
+    pub fn iterations_for(&self, n: usize) -> u64 {
+        if self.iterations > 0 {
+            self.iterations
+        } else {
+            400 * n as u64
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! Repair: the fewest area moves that make a failing network valid (one
+//! piece, in band or waived) while every other network stays as valid as
+//! it was (a valid one stays valid; a failing one gets no worse).
+//!
+//! Exact for small cases: every set of up to `depth` moves drawn from the
+//! network's own areas (to a neighbouring network) and its neighbours'
+//! areas that touch it (into it) is tried, smallest sets first; among the
+//! valid sets of the smallest size the one with the least objective wins
+//! (ties: the first in enumeration order). So the answer is the fewest
+//! moves *among moves of areas in or touching the network*: a repair
+//! needing a chain of moves further out is not seen at this stage.
+//! Otherwise (no valid set within `depth`, or too many sets to try) a
+//! heuristic: the annealing search of [`super::search`] over the network
+//! and its neighbours, charged a large cost per area moved, so it finds a
+//! small repair but cannot prove it the smallest. A repair it cannot
+//! complete is reported (`fixed` false) and not applied.
+
+use super::ProposeOptions;
+use super::problem::{HubCache, Problem, Scratch, evaluate_areas};
+use super::search::State;
+
+/// Sets of moves tried per network at most, before falling back to the
+/// heuristic.
+pub const EXACT_SET_LIMIT: u64 = 2_000_000;
+
+/// How one network was repaired.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Repair {
+    pub network: u32,
+    /// `(area, to network)` in area order.
+    pub moves: Vec<(u32, u32)>,
+    /// Proved the fewest (exact search) or found by the heuristic.
+    pub exact: bool,
+    /// The network is valid afterwards.
+    pub fixed: bool,
+    /// Sets of moves tried by the exact search.
+    pub sets_tried: u64,
+}
+
+fn n_choose_k(n: u64, k: u64) -> u64 {
+    (0..k).fold(1u64, |acc, i| acc.saturating_mul(n - i) / (i + 1))
+}
+
+/// Repair every failing network of `label` in network order; returns the
+/// new labelling and one [`Repair`] per network that was failing.
+pub fn repair_all(pb: &Problem, opts: &ProposeOptions, label: Vec<u32>) -> (Vec<u32>, Vec<Repair>) {
+    let mut label = label;
+    let mut out = Vec::new();
+    for f in 0..pb.n_networks() as u32 {
+        let st = State::new(pb, opts, label.clone(), label.clone());
+        if st.evals[f as usize].violation(opts) == 0 {
+            continue;
+        }
+        let r = repair_one(pb, opts, &label, f);
+        for &(a, to) in &r.moves {
+            label[a as usize] = to;
+        }
+        out.push(r);
+    }
+    (label, out)
+}
+
+/// Repair network `f` of `label`.
+pub fn repair_one(pb: &Problem, opts: &ProposeOptions, label: &[u32], f: u32) -> Repair {
+    if let Some(r) = exact(pb, opts, label, f) {
+        return r;
+    }
+    heuristic(pb, opts, label, f)
+}
+
+/// The candidate moves: `f`'s areas to each neighbouring network, and
+/// neighbouring areas into `f`.
+fn candidates(pb: &Problem, label: &[u32], f: u32) -> Vec<(u32, u32)> {
+    let mut c = Vec::new();
+    for a in 0..label.len() as u32 {
+        let own = label[a as usize];
+        for &b in &pb.neighbours[a as usize] {
+            let lb = label[b as usize];
+            if own == f && lb != f {
+                c.push((a, lb));
+            } else if own != f && lb == f {
+                c.push((a, f));
+            }
+        }
+    }
+    c.sort_unstable();
+    c.dedup();
+    c
+}
+
+fn exact(pb: &Problem, opts: &ProposeOptions, label: &[u32], f: u32) -> Option<Repair> {
+    let cands = candidates(pb, label, f);
+    let area_practices = pb.area_practices();
+    let mut cache = HubCache::default();
+    let mut scratch = Scratch::new(label.len());
+    let k = pb.n_networks();
+    let mut areas_of: Vec<Vec<u32>> = vec![Vec::new(); k];
+    for (a, &l) in label.iter().enumerate() {
+        areas_of[l as usize].push(a as u32);
+    }
+    let before: Vec<_> = (0..k as u32)
+        .map(|n| {
+            evaluate_areas(
+                pb,
+                &areas_of[n as usize],
+                label,
+                n,
+                &area_practices,
+                &mut cache,
+                &mut scratch,
+            )
+        })
+        .collect();
+    let mut tried = 0u64;
+    for depth in 1..=opts.repair_depth {
+        if n_choose_k(cands.len() as u64, depth as u64) > EXACT_SET_LIMIT {
+            return None;
+        }
+        let mut best: Option<(f64, Vec<(u32, u32)>)> = None;
+        let mut idx: Vec<usize> = (0..depth).collect();
+        if depth > cands.len() {
+            break;
+        }
+        loop {
+            let set: Vec<(u32, u32)> = idx.iter().map(|&i| cands[i]).collect();
+            // One move per area.
+            let distinct = set.windows(2).all(|w| w[0].0 != w[1].0);
+            if distinct {
+                tried += 1;
+                let mut touched: Vec<u32> = vec![f];
+                for &(a, to) in &set {
+                    touched.push(label[a as usize]);
+                    touched.push(to);
+                }
+                touched.sort_unstable();
+                touched.dedup();
+                let mut ok = true;
+                let mut dcost = 0.0;
+                for &g in &touched {
+                    let mut areas: Vec<u32> = areas_of[g as usize]
+                        .iter()
+                        .copied()
+                        .filter(|a| !set.iter().any(|m| m.0 == *a))
+                        .collect();
+                    areas.extend(set.iter().filter(|m| m.1 == g).map(|m| m.0));
+                    let e = evaluate_areas(
+                        pb,
+                        &areas,
+                        label,
+                        g,
+                        &area_practices,
+                        &mut cache,
+                        &mut scratch,
+                    );
+                    let v = e.violation(opts);
+                    let limit = if g == f {
+                        0
+                    } else {
+                        before[g as usize].violation(opts)
+                    };
+                    if v > limit
+                        || (e.areas > 0 && e.practices == 0 && before[g as usize].practices > 0)
+                    {
+                        ok = false;
+                        break;
+                    }
+                    dcost += e.cost(opts) - before[g as usize].cost(opts);
+                }
+                if ok && best.as_ref().is_none_or(|(c, _)| dcost < *c - 1e-9) {
+                    best = Some((dcost, set));
+                }
+            }
+            // Next combination in lexicographic order.
+            let mut i = depth;
+            loop {
+                if i == 0 {
+                    break;
+                }
+                i -= 1;
+                if idx[i] < cands.len() - depth + i {
+                    idx[i] += 1;
+                    for j in i + 1..depth {
+                        idx[j] = idx[j - 1] + 1;
+                    }
+                    i = usize::MAX;
+                    break;
+                }
+            }
+            if i != usize::MAX {
+                break;
+            }
+        }
+        if let Some((_, moves)) = best {
+            return Some(Repair {
+                network: f,
+                moves,
+                exact: true,
+                fixed: true,
+                sets_tried: tried,
+            });
+        }
+    }
+    None
+}
+
+fn heuristic(pb: &Problem, opts: &ProposeOptions, label: &[u32], f: u32) -> Repair {
+    // A move costs far more than any change in driving: fewest moves first.
+    let mut o = opts.clone();
+    o.move_cost = 1e9;
+    // Only the network and the networks it touches may change.
+    let mut near = vec![false; pb.n_networks()];
+    near[f as usize] = true;
+    for (a, &l) in label.iter().enumerate() {
+        if l == f {
+            for &b in &pb.neighbours[a] {
+                near[label[b as usize] as usize] = true;
+            }
+        }
+    }
+    let mut st = State::new(pb, &o, label.to_vec(), label.to_vec());
+    st.closed = near.iter().map(|&n| !n).collect();
+    st.cap = st.evals.iter().map(|e| e.violation(&o)).collect();
+    st.cap[f as usize] = u64::MAX;
+    st.anneal(o.iterations_for(label.len()), o.seed);
+    let fixed = st.evals[f as usize].violation(&o) == 0;
+    // A partial repair is not applied.
+    let moves: Vec<(u32, u32)> = (0..label.len())
+        .filter(|&a| fixed && st.label[a] != label[a])
+        .map(|a| (a as u32, st.label[a]))
+        .collect();
+    Repair {
+        network: f,
+        fixed,
+        moves,
+        exact: false,
+        sets_tried: 0,
+    }
+}
