@@ -158,6 +158,14 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Like other Unix tools, stop quietly when the reader of stdout goes
+    // away (`pcn-atlas config | head`) instead of panicking on the write.
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to its default before any
+    // other thread exists has no memory-safety conditions.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(&cli) {
         Ok(code) => code,

@@ -50,7 +50,12 @@ pub struct ProposeArgs {
     #[arg(long)]
     pub rural_waiver: bool,
     /// Weight of one staff-tour minute against one resident's minute to the hub.
-    #[arg(long, value_name = "X", default_value_t = 1000.0)]
+    #[arg(
+        long,
+        value_name = "X",
+        default_value_t = 1000.0,
+        allow_negative_numbers = true
+    )]
     pub lambda: f64,
     /// Objective added per area moved from today's footprint (resident-minutes).
     #[arg(long, value_name = "X", default_value_t = 0.0)]
