@@ -331,23 +331,7 @@ mod tests {
     /// simplified shared edge is the same in both, so no gap opens.
     #[test]
     fn shared_edge_simplified_once() {
-        let left = square(&[
-            (0.0, 0.0),
-            (10.0, 0.0),
-            (10.3, 3.0),
-            (9.8, 6.0),
-            (10.0, 10.0),
-            (0.0, 10.0),
-        ]);
-        let right = square(&[
-            (10.0, 0.0),
-            (20.0, 0.0),
-            (20.0, 10.0),
-            (10.0, 10.0),
-            (9.8, 6.0),
-            (10.3, 3.0),
-        ]);
-        let s = simplify_shared(&[left, right], 0.5);
+        let s = simplify_shared(&s_input(), 0.5);
         // Junctions at (10,0) and (10,10): the shared arc, the rest of
         // each ring: three arcs.
         assert_eq!(s.arcs, 3);
