@@ -93,6 +93,35 @@ fn bad_config_is_an_error_naming_file_and_key() {
         "{}",
         r.stderr
     );
+    // An out-of-range value names where it came from: the file and key, or the flag.
+    std::fs::write(
+        d.join("band.toml"),
+        "[check]\nband_min = 60000\n[drive]\nslow_factor = 1.5\n",
+    )
+    .unwrap();
+    let r = pcn_atlas(d, &["--config", "band.toml", "config"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("band.toml: [check] band_min = 60000")
+            && r.stderr.contains("--band-max (default) = 50000"),
+        "{}",
+        r.stderr
+    );
+    let r = pcn_atlas(
+        d,
+        &["--config", "band.toml", "config", "--band-min", "1000"],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("band.toml: [drive] slow_factor = 1.5"),
+        "{}",
+        r.stderr
+    );
+    let r = pcn_atlas(d, &["config", "--hub-max-min", "-3"]);
+    assert_eq!(r.code, 2);
+    let r = pcn_atlas(d, &["config", "--hub-max-min=0"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--hub-max-min = 0"), "{}", r.stderr);
     let r = pcn_atlas(d, &["--config", "missing.toml", "config"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("missing.toml"), "{}", r.stderr);

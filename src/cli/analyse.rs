@@ -182,25 +182,73 @@ impl DriveFlags {
         let day_hours = pick(&self.day_hours, &c.day_hours, d.day_hours);
         let on_site_min = pick(&self.on_site_min, &c.on_site_min, d.on_site_min);
         let slow_factor = self.slow_factor(cfg);
+        let name = |flag: &str, key: &str, f: Option<f64>, file: Option<f64>| {
+            cfg.name(flag, "drive", key, f.is_some(), file.is_some())
+        };
         let positive = [
-            ("--hub-max-min", hub_max_min),
-            ("--tour-max-min", tour_max_min),
-            ("--patient-max-min", patient_max_min),
-            ("--day-hours", day_hours),
+            (
+                "--hub-max-min",
+                "hub_max_min",
+                self.hub_max_min,
+                c.hub_max_min,
+                hub_max_min,
+            ),
+            (
+                "--tour-max-min",
+                "tour_max_min",
+                self.tour_max_min,
+                c.tour_max_min,
+                tour_max_min,
+            ),
+            (
+                "--patient-max-min",
+                "patient_max_min",
+                self.patient_max_min,
+                c.patient_max_min,
+                patient_max_min,
+            ),
+            (
+                "--day-hours",
+                "day_hours",
+                self.day_hours,
+                c.day_hours,
+                day_hours,
+            ),
         ];
-        for (flag, v) in positive {
+        for (flag, key, f, file, v) in positive {
             if !(v.is_finite() && v > 0.0) {
-                bail!("{flag} {v}: must be a positive number");
+                bail!(
+                    "{} = {v}: must be a positive number",
+                    name(flag, key, f, file)
+                );
             }
         }
         if !(on_site_min.is_finite() && on_site_min >= 0.0) {
-            bail!("--on-site-min {on_site_min}: must be ≥ 0");
+            let n = name(
+                "--on-site-min",
+                "on_site_min",
+                self.on_site_min,
+                c.on_site_min,
+            );
+            bail!("{n} = {on_site_min}: must be ≥ 0");
         }
         if !(0.0..=1.0).contains(&patient_share_max) {
-            bail!("--patient-share-max {patient_share_max}: must be a share between 0 and 1");
+            let n = name(
+                "--patient-share-max",
+                "patient_share_max",
+                self.patient_share_max,
+                c.patient_share_max,
+            );
+            bail!("{n} = {patient_share_max}: must be a share between 0 and 1");
         }
         if !(slow_factor > 0.0 && slow_factor <= 1.0) {
-            bail!("--slow-factor {slow_factor}: must be in (0, 1]");
+            let n = name(
+                "--slow-factor",
+                "slow_factor",
+                self.slow_factor,
+                c.slow_factor,
+            );
+            bail!("{n} = {slow_factor}: must be in (0, 1]");
         }
         Ok(DriveOptions {
             hub_rule: match pick(&self.hub_rule, &file_rule, HubRuleArg::Median) {

@@ -115,6 +115,23 @@ impl Config {
         }
     }
 
+    /// How to name a setting in an error: the flag when it was given, else
+    /// the config file and key when the file set it, else the default.
+    pub fn name(
+        &self,
+        flag: &str,
+        section: &str,
+        key: &str,
+        from_flag: bool,
+        in_file: bool,
+    ) -> String {
+        match (&self.path, from_flag, in_file) {
+            (_, true, _) => flag.to_string(),
+            (Some(p), false, true) => format!("{}: [{section}] {key}", p.display()),
+            _ => format!("{flag} (default)"),
+        }
+    }
+
     /// Where a value came from, for `pcn-atlas config`.
     pub fn source(&self, flag: bool, file: bool) -> &'static str {
         if flag {

@@ -117,15 +117,45 @@ impl CheckFlags {
             },
             tolerance_m: pick(&self.tolerance_m, &c.tolerance_m, d.adjacency.tolerance_m),
         };
-        adjacency.validate()?;
+        adjacency.validate().map_err(|e| {
+            let n = cfg.name(
+                "--tolerance-m",
+                "check",
+                "tolerance_m",
+                self.tolerance_m.is_some(),
+                c.tolerance_m.is_some(),
+            );
+            e.context(n)
+        })?;
         let band_min = pick(&self.band_min, &c.band_min, d.band_min);
         let band_max = pick(&self.band_max, &c.band_max, d.band_max);
         let rural_threshold = pick(&self.rural_threshold, &c.rural_threshold, d.rural_threshold);
         if band_min > band_max {
-            anyhow::bail!("--band-min {band_min} is above --band-max {band_max}");
+            let lo = cfg.name(
+                "--band-min",
+                "check",
+                "band_min",
+                self.band_min.is_some(),
+                c.band_min.is_some(),
+            );
+            let hi = cfg.name(
+                "--band-max",
+                "check",
+                "band_max",
+                self.band_max.is_some(),
+                c.band_max.is_some(),
+            );
+            anyhow::bail!("{lo} = {band_min} is above {hi} = {band_max}");
         }
         if !(0.0..=1.0).contains(&rural_threshold) {
-            anyhow::bail!("--rural-threshold {rural_threshold} must be a share between 0 and 1");
+            let n = cfg.name(
+                "--rural-threshold",
+                "check",
+                "rural_threshold",
+                self.rural_threshold.is_some(),
+                c.rural_threshold.is_some(),
+            );
+            anyhow::bail!("{n} = {rural_threshold}: must be a share between 0 and 1");
         }
         Ok(CheckOptions {
             adjacency,
