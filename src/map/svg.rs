@@ -305,7 +305,7 @@ pub fn static_svg(input: &MapInput, prep: &Prepared) -> String {
     ly += 24.0;
     let _ = writeln!(
         o,
-        r##"<text x="{lx}" y="{ly}" font-size="13" fill="#52606d">{} networks, {} practices · British National Grid</text>"##,
+        r##"<text x="{lx}" y="{ly}" font-size="13" fill="#52606d">{} networks, {} located practices · British National Grid</text>"##,
         input.pcns.len(),
         input.points.iter().filter(|p| !p.site).count()
     );
