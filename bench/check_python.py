@@ -382,6 +382,8 @@ def write(out: Path, d: dict, res: dict, dissolved: gpd.GeoDataFrame) -> None:
     # Formatted like pcn-atlas: the double's exact decimal expansion rounded (Python's format),
     # not numpy's round(), which scales first (0.24375 -> 0.2438 instead of 0.2437).
     fmt = lambda digits: (lambda x: "" if pd.isna(x) else f"{x:.{digits}f}")
+    num = summary.assign(rural_share=summary.rural_share.round(4),
+                         sparse_share=summary.sparse_share.round(4), area_km2=summary.area_km2.round(3))
     summary = summary.assign(rural_share=summary.rural_share.map(fmt(4)),
                              sparse_share=summary.sparse_share.map(fmt(4)),
                              area_km2=summary.area_km2.map(fmt(3)),
@@ -390,7 +392,7 @@ def write(out: Path, d: dict, res: dict, dissolved: gpd.GeoDataFrame) -> None:
     res["findings"].to_csv(out / "findings.csv", index=False, quoting=csv.QUOTE_MINIMAL)
     member_codes = (d["practices"][d["practices"].pcn_code.notna()]
                     .groupby("pcn_code").practice_code.agg(" ".join))
-    p = summary.set_index("pcn_code").assign(practice_codes=member_codes)
+    p = num.set_index("pcn_code").assign(practice_codes=member_codes)
     pg = gpd.GeoDataFrame(p, geometry=dissolved.geometry.reindex(p.index), crs=27700).reset_index()
     pg.to_crs(4326).to_file(out / "pcns.geojson", driver="GeoJSON", engine="pyogrio", RFC7946="YES")
     ag = gpd.GeoDataFrame(
@@ -423,7 +425,7 @@ def cmd_check(a: argparse.Namespace) -> int:
     st = Stages()
     d = st.run("load", load, Path(a.dataset))
     res = st.run("check", check, d, a.adjacency, a.band_min, a.band_max, a.rural_threshold)
-    print(f"   (adjacency {d['adjacency_s']:.2f} s of it)", file=sys.stderr)
+    print(f"adjacency: {d['adjacency_s']:.2f} s (part of check)", file=sys.stderr)
     dissolved = st.run("dissolve", dissolve, d["areas"])
     st.run("write", write, Path(a.out), d, res, dissolved)
     st.finish("check_python")
@@ -479,8 +481,14 @@ def compare(py_out: Path, rust_out: Path) -> int:
                 f"{r.pcn_code} {r[f'{col}_py']!r} vs {r[f'{col}_rs']!r}" for _, r in ex.iterrows()))
     if not diffs and only.empty:
         print("every pcn_summary.csv column compared is equal (shares to 5e-5, km² to 0.002)")
-    fp = pd.read_csv(py_out / "findings.csv").groupby("code").size()
-    fr = pd.read_csv(rust_out / "findings.csv").groupby("code").size()
+    fpy, frs = pd.read_csv(py_out / "findings.csv"), pd.read_csv(rust_out / "findings.csv")
+    fp, fr = fpy.groupby("code").size(), frs.groupby("code").size()
+    # The same findings about the same subjects (details are worded differently).
+    key = lambda f: set(zip(f.scope, f.code, f.subject.astype(str)))
+    kp, kr = key(fpy), key(frs)
+    print(f"findings (scope, code, subject): {len(kp & kr)} in both, {len(kp - kr)} only in Python"
+          f"{' ' + str(sorted(kp - kr)[:5]) if kp - kr else ''}, {len(kr - kp)} only in pcn-atlas"
+          f"{' ' + str(sorted(kr - kp)[:5]) if kr - kp else ''}")
     fc = pd.DataFrame({"Python": fp, "pcn-atlas": fr}).fillna(0).astype(int)
     fc = fc[fc.Python != fc["pcn-atlas"]]
     if len(fc):
