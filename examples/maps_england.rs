@@ -26,8 +26,7 @@ fn main() -> anyhow::Result<()> {
     })?;
     let res = run_check(&ds, &CheckOptions::default());
     let groups: Vec<_> = res.pcns.iter().map(|c| c.areas.clone()).collect();
-    let geoms: Vec<_> = ds.areas.iter().map(|a| a.geometry.clone()).collect();
-    let dissolved = pcn_atlas::check::dissolve::dissolve_groups(&geoms, &groups);
+    let dissolved = pcn_atlas::check::dissolve::dissolve_groups(&ds.areas, &groups);
 
     let t = Instant::now();
     let input = map::build::from_run(&ds, &res, &dissolved, &res.findings, None, "England");

@@ -1,7 +1,12 @@
 //! Findings: the stable codes a run reports, as data (a PCN out of band is
-//! a finding, not an error).
+//! a finding, not an error). [`Code`] is the one list of codes: each knows
+//! its string, what it is about, its severity, its label and, for the
+//! network findings a map colours by, its colour and rank. Checks, outputs
+//! and maps all read it; there is no other list to keep in step.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use std::cmp::Ordering;
+use std::fmt;
 
 /// What a finding is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -24,57 +29,268 @@ impl Scope {
     }
 }
 
+/// How much a finding matters: `Error` breaks a rule of the network
+/// specification or makes an input unusable, `Warning` is a drive-time or
+/// access burden, `Info` is context (rural, a waiver candidate, a tie).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// Everything known about one code.
+struct Spec {
+    code: Code,
+    name: &'static str,
+    severity: Severity,
+    label: &'static str,
+    /// Map fill for network findings, in [`Code::MAP_ORDER`].
+    colour: Option<&'static str>,
+}
+
+macro_rules! codes {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal, $sev:ident, $label:literal, $colour:expr;)*) => {
+        /// A stable finding code. Ordered (and so sorted in every output)
+        /// by its string.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $($(#[$doc])* $variant,)*
+        }
+
+        const SPECS: &[Spec] = &[
+            $(Spec {
+                code: Code::$variant,
+                name: $name,
+                severity: Severity::$sev,
+                label: $label,
+                colour: $colour,
+            },)*
+        ];
+    };
+}
+
+codes! {
+    // Per PCN: the network rules.
+    /// The network has no area in its footprint.
+    NoFootprint = "NO_FOOTPRINT", Error, "No footprint", Some("#8c8c8c");
+    /// The footprint is in more than one piece.
+    NonContiguous = "NON_CONTIGUOUS", Error, "Not contiguous", Some("#d7191c");
+    /// Registered patients below the band.
+    PopulationBelowBand = "POPULATION_BELOW_BAND", Error, "Population below band", Some("#f4793b");
+    /// Registered patients above the band.
+    PopulationAboveBand = "POPULATION_ABOVE_BAND", Error, "Population above band", Some("#a6216e");
+    /// A member practice stands outside the footprint.
+    PracticeOutsideFootprint = "PRACTICE_OUTSIDE_FOOTPRINT", Error, "Practice outside footprint", Some("#fdb863");
+    // Per PCN: drive times.
+    /// A member practice is too far from the hub.
+    HubImpractical = "HUB_IMPRACTICAL", Warning, "Hub impractical", Some("#5e3c99");
+    /// The staff tour is too long.
+    SharedRoleImpractical = "SHARED_ROLE_IMPRACTICAL", Warning, "Shared role impractical", Some("#9e8ac8");
+    /// Too many patients are far from the hub.
+    PatientAccessBurden = "PATIENT_ACCESS_BURDEN", Warning, "Patient access burden", Some("#2166ac");
+    /// Rural and any drive-time finding.
+    RuralAccessRisk = "RURAL_ACCESS_RISK", Warning, "Rural access risk", Some("#6fb1d6");
+    // Per PCN: context.
+    /// Below the band and rural or sparse.
+    RuralWaiverCandidate = "RURAL_WAIVER_CANDIDATE", Info, "Rural waiver candidate", Some("#f6e27f");
+    /// Most patients live in rural areas.
+    Rural = "RURAL", Info, "Rural (no problem found)", Some("#c3e3a2");
+    // Per dataset: footprints and coverage.
+    /// An area in no footprint.
+    AreaUnassigned = "AREA_UNASSIGNED", Error, "Area in no footprint", None;
+    /// An area in two footprints.
+    AreaInTwoPcns = "AREA_IN_TWO_PCNS", Error, "Area in two footprints", None;
+    /// An area with no neighbour.
+    AreaIsland = "AREA_ISLAND", Info, "Area with no neighbour", None;
+    /// An area's patients split evenly between PCNs.
+    FootprintTie = "FOOTPRINT_TIE", Info, "Footprint tie", None;
+    // Per dataset: records the tool could not use.
+    /// A practice with no PCN.
+    PracticeWithoutPcn = "PRACTICE_WITHOUT_PCN", Error, "Practice without PCN", None;
+    /// A practice off the road network.
+    PracticeUnroutable = "PRACTICE_UNROUTABLE", Warning, "Practice off the roads", None;
+    /// An area centroid off the road network.
+    AreaUnroutable = "AREA_UNROUTABLE", Warning, "Area off the roads", None;
+    /// A code given twice in one file.
+    DuplicateCode = "DUPLICATE_CODE", Error, "Duplicate code", None;
+    // Loader notices.
+    /// A practice that could not be located (a postcode that does not geocode).
+    PracticeUnlocated = "PRACTICE_UNLOCATED", Error, "Practice not located", None;
+    /// A practice with no list size.
+    PracticeWithoutListSize = "PRACTICE_WITHOUT_LIST_SIZE", Error, "Practice without list size", None;
+    /// One PCN code with two names.
+    PcnNameMismatch = "PCN_NAME_MISMATCH", Info, "PCN name differs", None;
+    /// An area polygon that had to be repaired or was unusable.
+    AreaInvalidGeometry = "AREA_INVALID_GEOMETRY", Warning, "Invalid area geometry", None;
+    /// An area with no resident population.
+    AreaWithoutPopulation = "AREA_WITHOUT_POPULATION", Warning, "Area without population", None;
+    /// An area with no Rural-Urban Classification.
+    AreaWithoutRuc = "AREA_WITHOUT_RUC", Warning, "Area without RUC", None;
+    /// Rows of a joined file that match no area.
+    JoinRowsUnmatched = "JOIN_ROWS_UNMATCHED", Info, "Joined rows unmatched", None;
+}
+
+impl Code {
+    /// Network findings from most to least severe: a footprint's map colour
+    /// is its first code in this list. Breaches of the network rules come
+    /// before the practicality findings of `analyse`, and those before the
+    /// informational rural flags.
+    pub const MAP_ORDER: [Code; 11] = [
+        Code::NoFootprint,
+        Code::NonContiguous,
+        Code::PopulationBelowBand,
+        Code::PopulationAboveBand,
+        Code::PracticeOutsideFootprint,
+        Code::HubImpractical,
+        Code::SharedRoleImpractical,
+        Code::PatientAccessBurden,
+        Code::RuralAccessRisk,
+        Code::RuralWaiverCandidate,
+        Code::Rural,
+    ];
+
+    fn spec(self) -> &'static Spec {
+        // SPECS lists the variants in declaration order.
+        &SPECS[self as usize]
+    }
+
+    /// Every code, in declaration order.
+    pub fn all() -> impl Iterator<Item = Code> {
+        SPECS.iter().map(|s| s.code)
+    }
+
+    /// The stable string, e.g. `NON_CONTIGUOUS`.
+    pub fn as_str(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// The code with this string, if any.
+    pub fn parse(s: &str) -> Option<Code> {
+        SPECS.iter().find(|x| x.name == s).map(|x| x.code)
+    }
+
+    pub fn severity(self) -> Severity {
+        self.spec().severity
+    }
+
+    /// A short human label.
+    pub fn label(self) -> &'static str {
+        self.spec().label
+    }
+
+    /// The map fill of a network whose worst finding this is.
+    pub fn colour(self) -> Option<&'static str> {
+        self.spec().colour
+    }
+
+    /// Rank in [`Code::MAP_ORDER`] (codes not drawn on maps last).
+    pub fn map_rank(self) -> usize {
+        Code::MAP_ORDER
+            .iter()
+            .position(|c| *c == self)
+            .unwrap_or(Code::MAP_ORDER.len())
+    }
+}
+
+impl Ord for Code {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for Code {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// Codes joined by `sep`, e.g. for a `flags` column.
+pub fn join_codes(codes: &[Code], sep: &str) -> String {
+    let names: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+    names.join(sep)
+}
+
 /// One finding: a stable code, its subject (a PCN, practice or area code)
 /// and a human-readable detail with the numbers behind it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Finding {
     pub scope: Scope,
-    pub code: &'static str,
+    pub code: Code,
     pub subject: String,
     pub detail: String,
 }
 
-/// The stable finding codes.
-pub mod codes {
-    // Per PCN.
-    pub const POPULATION_BELOW_BAND: &str = "POPULATION_BELOW_BAND";
-    pub const POPULATION_ABOVE_BAND: &str = "POPULATION_ABOVE_BAND";
-    pub const RURAL_WAIVER_CANDIDATE: &str = "RURAL_WAIVER_CANDIDATE";
-    pub const NON_CONTIGUOUS: &str = "NON_CONTIGUOUS";
-    pub const PRACTICE_OUTSIDE_FOOTPRINT: &str = "PRACTICE_OUTSIDE_FOOTPRINT";
-    pub const RURAL: &str = "RURAL";
-    pub const NO_FOOTPRINT: &str = "NO_FOOTPRINT";
-    pub const HUB_IMPRACTICAL: &str = "HUB_IMPRACTICAL";
-    pub const SHARED_ROLE_IMPRACTICAL: &str = "SHARED_ROLE_IMPRACTICAL";
-    pub const PATIENT_ACCESS_BURDEN: &str = "PATIENT_ACCESS_BURDEN";
-    pub const RURAL_ACCESS_RISK: &str = "RURAL_ACCESS_RISK";
-    // Per dataset (subjects are area or practice codes).
-    pub const AREA_UNASSIGNED: &str = "AREA_UNASSIGNED";
-    pub const AREA_IN_TWO_PCNS: &str = "AREA_IN_TWO_PCNS";
-    pub const AREA_ISLAND: &str = "AREA_ISLAND";
-    pub const FOOTPRINT_TIE: &str = "FOOTPRINT_TIE";
-    pub const PRACTICE_WITHOUT_PCN: &str = "PRACTICE_WITHOUT_PCN";
-    pub const PRACTICE_UNROUTABLE: &str = "PRACTICE_UNROUTABLE";
-    pub const AREA_UNROUTABLE: &str = "AREA_UNROUTABLE";
-    pub const DUPLICATE_CODE: &str = "DUPLICATE_CODE";
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Intern a notice code from the loaders as a `'static` finding code.
-pub fn intern(code: &str) -> &'static str {
-    const KNOWN: &[&str] = &[
-        codes::DUPLICATE_CODE,
-        codes::PRACTICE_WITHOUT_PCN,
-        "PRACTICE_UNLOCATED",
-        "PRACTICE_WITHOUT_LIST_SIZE",
-        "PCN_NAME_MISMATCH",
-        "AREA_INVALID_GEOMETRY",
-        "AREA_WITHOUT_POPULATION",
-        "AREA_WITHOUT_RUC",
-        "JOIN_ROWS_UNMATCHED",
-    ];
-    KNOWN
-        .iter()
-        .find(|k| **k == code)
-        .copied()
-        .unwrap_or("INPUT_NOTICE")
+    #[test]
+    fn specs_are_in_variant_order_and_names_unique() {
+        for (i, s) in SPECS.iter().enumerate() {
+            assert_eq!(s.code as usize, i, "{}", s.name);
+            assert_eq!(Code::parse(s.name), Some(s.code));
+        }
+        let mut names: Vec<&str> = Code::all().map(Code::as_str).collect();
+        let n = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), n);
+        assert_eq!(Code::parse("NOT_A_CODE"), None);
+    }
+
+    #[test]
+    fn every_map_class_has_its_own_colour() {
+        let mut colours: Vec<&str> = Code::MAP_ORDER
+            .iter()
+            .map(|c| c.colour().expect("a map class has a colour"))
+            .collect();
+        let n = colours.len();
+        colours.sort();
+        colours.dedup();
+        assert_eq!(colours.len(), n);
+        // And only the map classes have one.
+        for c in Code::all() {
+            assert_eq!(c.colour().is_some(), Code::MAP_ORDER.contains(&c), "{c}");
+        }
+    }
+
+    #[test]
+    fn codes_sort_by_their_string() {
+        let mut v = vec![Code::Rural, Code::AreaUnassigned, Code::NonContiguous];
+        v.sort();
+        assert_eq!(
+            v,
+            vec![Code::AreaUnassigned, Code::NonContiguous, Code::Rural]
+        );
+    }
 }

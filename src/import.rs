@@ -464,7 +464,7 @@ pub fn run_import(src: &ImportSources, filter: &ImportFilter, out: &Path) -> Res
     };
     for n in &area_notices {
         if area_ix.get(n.subject.as_str()).is_none_or(|&i| area_sel[i]) {
-            entry(&n.code, &n.subject, n.detail.clone());
+            entry(n.code.as_str(), &n.subject, n.detail.clone());
         }
     }
     let areas: Vec<&Area> = all_areas

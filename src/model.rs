@@ -4,6 +4,7 @@
 
 use geo::{Coord, MultiPolygon};
 use serde::Serialize;
+use std::sync::OnceLock;
 
 macro_rules! id_type {
     ($name:ident, $what:literal) => {
@@ -154,6 +155,30 @@ pub struct Area {
     pub centroid_source: CentroidSource,
 }
 
+/// Anything holding an area boundary in BNG metres, so that adjacency and
+/// dissolve borrow the dataset's geometry instead of copying it.
+pub trait Shape: Sync {
+    fn shape(&self) -> &MultiPolygon<f64>;
+}
+
+impl Shape for MultiPolygon<f64> {
+    fn shape(&self) -> &MultiPolygon<f64> {
+        self
+    }
+}
+
+impl Shape for Area {
+    fn shape(&self) -> &MultiPolygon<f64> {
+        &self.geometry
+    }
+}
+
+impl<T: Shape + ?Sized> Shape for &T {
+    fn shape(&self) -> &MultiPolygon<f64> {
+        (**self).shape()
+    }
+}
+
 /// A GP practice.
 #[derive(Clone, Debug)]
 pub struct Practice {
@@ -221,7 +246,7 @@ pub struct InputFile {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Notice {
     /// Stable code, e.g. `PRACTICE_WITHOUT_PCN`.
-    pub code: String,
+    pub code: crate::findings::Code,
     /// The practice, area or PCN code it is about.
     pub subject: String,
     /// Human-readable detail naming the file and the value.
@@ -234,7 +259,12 @@ pub struct Dataset {
     pub practices: Vec<Practice>,
     pub pcns: Vec<Pcn>,
     pub areas: Vec<Area>,
-    pub registrations: Vec<Registration>,
+    /// Patients registered by area of residence, in file order. Private so
+    /// that every change goes through [`Dataset::registrations_mut`], which
+    /// drops the index built from it.
+    registrations: Vec<Registration>,
+    /// Registration rows by practice and by area, built on first use.
+    registration_index: OnceLock<RegistrationIndex>,
     /// `None` when no footprints file was given.
     pub footprints: Option<Vec<FootprintRow>>,
     pub links: Vec<AreaLink>,
@@ -242,7 +272,108 @@ pub struct Dataset {
     pub notices: Vec<Notice>,
 }
 
+/// Registration rows grouped by practice and by area (CSR over row
+/// numbers, each group in file order), so that a stage reads a practice's
+/// or an area's rows without scanning the whole table.
+#[derive(Clone, Debug, Default)]
+struct RegistrationIndex {
+    by_practice_first: Vec<u32>,
+    by_practice: Vec<u32>,
+    by_area_first: Vec<u32>,
+    by_area: Vec<u32>,
+}
+
+impl RegistrationIndex {
+    fn build(regs: &[Registration], practices: usize, areas: usize) -> RegistrationIndex {
+        let (by_practice_first, by_practice) = group_rows(regs, practices, |r| r.practice.idx());
+        let (by_area_first, by_area) = group_rows(regs, areas, |r| r.area.idx());
+        RegistrationIndex {
+            by_practice_first,
+            by_practice,
+            by_area_first,
+            by_area,
+        }
+    }
+}
+
+/// A stable counting sort of row numbers by `key` (keys at or beyond `n`
+/// widen the table).
+fn group_rows(
+    regs: &[Registration],
+    n: usize,
+    key: impl Fn(&Registration) -> usize,
+) -> (Vec<u32>, Vec<u32>) {
+    let n = regs.iter().map(|r| key(r) + 1).max().unwrap_or(0).max(n);
+    let mut first = vec![0u32; n + 1];
+    for r in regs {
+        first[key(r) + 1] += 1;
+    }
+    for i in 0..n {
+        first[i + 1] += first[i];
+    }
+    let mut next = first.clone();
+    let mut rows = vec![0u32; regs.len()];
+    for (i, r) in regs.iter().enumerate() {
+        let k = key(r);
+        rows[next[k] as usize] = i as u32;
+        next[k] += 1;
+    }
+    (first, rows)
+}
+
 impl Dataset {
+    /// Every registration row, in file order.
+    pub fn registrations(&self) -> &[Registration] {
+        &self.registrations
+    }
+
+    /// The registration rows to change; drops the index built from them.
+    pub fn registrations_mut(&mut self) -> &mut Vec<Registration> {
+        self.registration_index = OnceLock::new();
+        &mut self.registrations
+    }
+
+    fn registration_index(&self) -> &RegistrationIndex {
+        self.registration_index.get_or_init(|| {
+            RegistrationIndex::build(&self.registrations, self.practices.len(), self.areas.len())
+        })
+    }
+
+    /// The rows of group `k` of a CSR grouping (empty beyond its end).
+    fn rows_of_group<'a>(
+        &'a self,
+        first: &'a [u32],
+        rows: &'a [u32],
+        k: usize,
+    ) -> impl Iterator<Item = &'a Registration> + 'a {
+        let group = match first.get(k..k + 2) {
+            Some(w) => &rows[w[0] as usize..w[1] as usize],
+            None => &[][..],
+        };
+        group.iter().map(|&i| &self.registrations[i as usize])
+    }
+
+    /// The registration rows of one practice, in file order.
+    pub fn registrations_of(&self, p: PracticeId) -> impl Iterator<Item = &Registration> + '_ {
+        let ix = self.registration_index();
+        self.rows_of_group(&ix.by_practice_first, &ix.by_practice, p.idx())
+    }
+
+    /// The registration rows of the practices `members`, practice by
+    /// practice in the order given, each practice's rows in file order.
+    pub fn registrations_of_all<'a>(
+        &'a self,
+        members: &'a [PracticeId],
+    ) -> impl Iterator<Item = &'a Registration> + 'a {
+        members.iter().flat_map(|&p| self.registrations_of(p))
+    }
+
+    /// The registration rows of patients living in one area, in file order.
+    pub fn registrations_in(&self, a: AreaId) -> impl Iterator<Item = &Registration> + '_ {
+        let ix = self.registration_index();
+        self.rows_of_group(&ix.by_area_first, &ix.by_area, a.idx())
+    }
+
     pub fn practice(&self, id: PracticeId) -> &Practice {
         &self.practices[id.idx()]
     }
@@ -334,5 +465,61 @@ pub mod testutil {
             practices: members,
         });
         id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::reg;
+    use super::*;
+
+    /// The index gives each practice's and each area's rows in file order,
+    /// as a scan of the whole table does, and a change drops it.
+    #[test]
+    fn registration_index_equals_a_scan() {
+        let mut ds = Dataset::default();
+        *ds.registrations_mut() = vec![
+            reg(2, 0, 5),
+            reg(0, 1, 7),
+            reg(2, 1, 3),
+            reg(0, 0, 1),
+            reg(1, 2, 9),
+            reg(2, 0, 4),
+        ];
+        let scan_p = |ds: &Dataset, p: u32| -> Vec<Registration> {
+            ds.registrations()
+                .iter()
+                .filter(|r| r.practice.0 == p)
+                .copied()
+                .collect()
+        };
+        let scan_a = |ds: &Dataset, a: u32| -> Vec<Registration> {
+            ds.registrations()
+                .iter()
+                .filter(|r| r.area.0 == a)
+                .copied()
+                .collect()
+        };
+        for p in 0..4 {
+            let got: Vec<Registration> = ds.registrations_of(PracticeId(p)).copied().collect();
+            assert_eq!(got, scan_p(&ds, p), "practice {p}");
+        }
+        for a in 0..4 {
+            let got: Vec<Registration> = ds.registrations_in(AreaId(a)).copied().collect();
+            assert_eq!(got, scan_a(&ds, a), "area {a}");
+        }
+        let both: Vec<u64> = ds
+            .registrations_of_all(&[PracticeId(2), PracticeId(0)])
+            .map(|r| r.patients)
+            .collect();
+        assert_eq!(both, vec![5, 3, 4, 7, 1]);
+        ds.registrations_mut().push(reg(3, 3, 11));
+        assert_eq!(
+            ds.registrations_of(PracticeId(3))
+                .copied()
+                .collect::<Vec<_>>(),
+            vec![reg(3, 3, 11)]
+        );
+        assert_eq!(ds.registrations_in(AreaId(3)).count(), 1);
     }
 }

@@ -408,8 +408,7 @@ fn dissolve_check_names_pcns_over_the_limit() {
     let ds = load_dataset(&DatasetPaths::dir(fixture("enclave"))).unwrap();
     let res = run_check(&ds, &CheckOptions::default());
     let groups: Vec<_> = res.pcns.iter().map(|c| c.areas.clone()).collect();
-    let geoms: Vec<_> = ds.areas.iter().map(|a| a.geometry.clone()).collect();
-    let mut dissolved = pcn_atlas::check::dissolve::dissolve_groups(&geoms, &groups);
+    let mut dissolved = pcn_atlas::check::dissolve::dissolve_groups(&ds.areas, &groups);
     let ok = DissolveCheck::measure(&ds, &res, &dissolved);
     assert!(ok.max_relative_difference <= 1e-12, "{ok:?}");
     assert!(ok.pcns_over_limit.is_empty() && ok.warning().is_none());

@@ -207,7 +207,7 @@ fn rutland_import_has_its_one_network() {
     );
     assert!(ds.notices.is_empty(), "{:?}", ds.notices);
     // Every registration joins a Rutland practice and a Rutland area.
-    assert!(!ds.registrations.is_empty());
+    assert!(!ds.registrations().is_empty());
 
     // Same inputs, same bytes.
     let r = pcn_atlas(

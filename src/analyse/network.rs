@@ -6,7 +6,7 @@
 use super::hub::{HubCandidates, choose_hub};
 use super::stats::{WeightedSample, WeightedSummary};
 use super::tour::{Day, Tour, shortest_tour};
-use crate::findings::codes;
+use crate::findings::Code;
 use crate::model::{AreaId, Dataset, PcnId, PracticeId};
 use serde::Serialize;
 
@@ -165,17 +165,17 @@ pub struct PcnDrive {
     /// Times from each footprint area (sorted by id); unroutable areas left out.
     pub area_times: Vec<AreaTimes>,
     /// Finding codes in a fixed order.
-    pub flags: Vec<&'static str>,
+    pub flags: Vec<Code>,
     /// Human-readable details of each flag, same order.
     pub details: Vec<String>,
 }
 
 /// The order drive-time flags are listed in.
-pub const DRIVE_FLAG_ORDER: &[&str] = &[
-    codes::HUB_IMPRACTICAL,
-    codes::SHARED_ROLE_IMPRACTICAL,
-    codes::PATIENT_ACCESS_BURDEN,
-    codes::RURAL_ACCESS_RISK,
+pub const DRIVE_FLAG_ORDER: &[Code] = &[
+    Code::HubImpractical,
+    Code::SharedRoleImpractical,
+    Code::PatientAccessBurden,
+    Code::RuralAccessRisk,
 ];
 
 fn minutes(s: f64) -> f64 {
@@ -313,10 +313,12 @@ fn patients(
     // (area, practice or None for "nearest", patients)
     let member_set: std::collections::BTreeSet<PracticeId> =
         input.members.iter().copied().collect();
-    let mut pairs: Vec<(AreaId, Option<PracticeId>, f64)> = ds
-        .registrations
+    // Practice by practice, each in file order; the stable sort below puts
+    // them in (area, practice) order, as a scan of the whole table would.
+    let mut pairs: Vec<(AreaId, Option<PracticeId>, f64)> = member_set
         .iter()
-        .filter(|r| member_set.contains(&r.practice) && r.patients > 0)
+        .flat_map(|&p| ds.registrations_of(p))
+        .filter(|r| r.patients > 0)
         .map(|r| (r.area, Some(r.practice), r.patients as f64))
         .collect();
     let basis = if pairs.is_empty() {
@@ -435,19 +437,19 @@ fn flags(ds: &Dataset, input: &PcnInput, opts: &DriveOptions, out: &mut PcnDrive
     if let (Some(max), Some(far), Some(hub)) = (out.staff_max_min, out.staff_farthest, out.hub)
         && max > opts.hub_max_min
     {
-        out.flags.push(codes::HUB_IMPRACTICAL);
+        out.flags.push(Code::HubImpractical);
         out.details.push(format!(
             "member {} is {max:.1} min from hub {} (limit {} min)",
             code(far),
             site(hub),
             opts.hub_max_min
         ));
-        any.push(codes::HUB_IMPRACTICAL);
+        any.push(Code::HubImpractical);
     }
     if let Some(t) = &out.tour
         && minutes(t.seconds) > opts.tour_max_min
     {
-        out.flags.push(codes::SHARED_ROLE_IMPRACTICAL);
+        out.flags.push(Code::SharedRoleImpractical);
         out.details.push(format!(
             "staff tour through {} sites takes {:.1} min{} (limit {} min); {} visits fit in a {} h day with {} min on site",
             out.tour_sites.len(),
@@ -458,23 +460,26 @@ fn flags(ds: &Dataset, input: &PcnInput, opts: &DriveOptions, out: &mut PcnDrive
             opts.day_hours,
             opts.on_site_min
         ));
-        any.push(codes::SHARED_ROLE_IMPRACTICAL);
+        any.push(Code::SharedRoleImpractical);
     }
     if let Some(share) = out.patients.hub_share_over_limit
         && share > opts.patient_share_max
     {
-        out.flags.push(codes::PATIENT_ACCESS_BURDEN);
+        out.flags.push(Code::PatientAccessBurden);
         out.details.push(format!(
             "{:.1}% of patients are more than {} min from the hub (limit {:.1}%)",
             share * 100.0,
             opts.patient_max_min,
             opts.patient_share_max * 100.0
         ));
-        any.push(codes::PATIENT_ACCESS_BURDEN);
+        any.push(Code::PatientAccessBurden);
     }
     if input.rural && !any.is_empty() {
-        out.flags.push(codes::RURAL_ACCESS_RISK);
-        out.details.push(format!("RURAL and {}", any.join(", ")));
+        out.flags.push(Code::RuralAccessRisk);
+        out.details.push(format!(
+            "RURAL and {}",
+            crate::findings::join_codes(&any, ", ")
+        ));
     }
 }
 
@@ -540,7 +545,7 @@ mod tests {
             area: AreaId(a),
             patients: n,
         };
-        ds.registrations = vec![
+        *ds.registrations_mut() = vec![
             reg(0, 0, 1000),
             reg(1, 1, 500),
             reg(1, 0, 300),
@@ -626,10 +631,7 @@ mod tests {
             ]
         );
         // A member 40 min from the hub: HUB_IMPRACTICAL, and RURAL with it.
-        assert_eq!(
-            r.flags,
-            vec![codes::HUB_IMPRACTICAL, codes::RURAL_ACCESS_RISK]
-        );
+        assert_eq!(r.flags, vec![Code::HubImpractical, Code::RuralAccessRisk]);
         assert_eq!(
             r.details[0],
             "member P3 is 40.0 min from hub P1 (limit 30 min)"
@@ -652,7 +654,7 @@ mod tests {
         // A1 10 (1000), A2 2 (800), A3 28 (200): over 10 min only A3's 200 = 10%.
         assert_eq!(r.hub, Some(Site::Practice(PracticeId(1))));
         assert_eq!(r.hub_rule, "centre");
-        assert_eq!(r.flags, vec![codes::SHARED_ROLE_IMPRACTICAL]);
+        assert_eq!(r.flags, vec![Code::SharedRoleImpractical]);
         assert_eq!(r.patients.hub_share_over_limit, Some(0.1));
     }
 
@@ -685,7 +687,7 @@ mod tests {
     #[test]
     fn without_registrations_residents_go_to_the_nearest_member() {
         let (mut ds, input, line) = fixture();
-        ds.registrations.clear();
+        ds.registrations_mut().clear();
         let r = analyse_pcn(&ds, &input, &line, &DriveOptions::default());
         // 1,500 residents in each area, each 2 min from its nearest member.
         let pt = &r.patients;
@@ -695,6 +697,6 @@ mod tests {
         assert!(close(pt.excess_mean_min.unwrap(), 0.0));
         // To hub P1: 2, 12, 38 min, 1,500 each: one third over 30 min.
         assert!(close(pt.hub_share_over_limit.unwrap(), 1.0 / 3.0));
-        assert!(r.flags.contains(&codes::PATIENT_ACCESS_BURDEN));
+        assert!(r.flags.contains(&Code::PatientAccessBurden));
     }
 }

@@ -119,7 +119,7 @@ pub fn run_analyse<S: Stages>(
     // Footprints: footprints.csv, else registrations, else the nearest
     // practice — by drive time here, where the roads are at hand.
     let mut footprints = assign(&ds);
-    if ds.footprints.is_none() && ds.registrations.is_empty() {
+    if ds.footprints.is_none() && ds.registrations().is_empty() {
         let plain = SiteSnaps::snap_all(&ds, &snapper, &[]);
         let t0 = RoadTimes {
             router: &router,
@@ -132,11 +132,9 @@ pub fn run_analyse<S: Stages>(
         run_check_with_roads_and_footprints(&ds, &opts.check, net, footprints).0
     });
     let groups: Vec<_> = res.pcns.iter().map(|c| c.areas.clone()).collect();
-    let geoms: Vec<_> = ds.areas.iter().map(|a| a.geometry.clone()).collect();
     let dissolved = stages.stage("dissolve", || {
-        crate::check::dissolve::dissolve_groups(&geoms, &groups)
+        crate::check::dissolve::dissolve_groups(&ds.areas, &groups)
     });
-    drop(geoms);
 
     // Candidate and given hubs.
     let mut hubs = HubInputs::default();
@@ -221,7 +219,7 @@ pub fn run_analyse<S: Stages>(
     let mut findings_by_code = BTreeMap::new();
     let all: Vec<&Finding> = res.findings.iter().chain(&drive_out.findings).collect();
     for f in &all {
-        *findings_by_code.entry(f.code).or_insert(0) += 1;
+        *findings_by_code.entry(f.code.as_str()).or_insert(0) += 1;
     }
     let text = format!(
         "{}{}",

@@ -5,7 +5,7 @@
 //! distance to the nearest road, never a silently long time.
 
 use super::network::{DriveTimes, Site};
-use crate::findings::{Finding, Scope, codes};
+use crate::findings::{Code, Finding, Scope};
 use crate::model::Dataset;
 use crate::routing::{Router, Snap, Snapper};
 use rayon::prelude::*;
@@ -145,13 +145,13 @@ impl SiteSnaps {
             .map(|(site, d)| match *site {
                 Site::Practice(p) => Finding {
                     scope: Scope::Dataset,
-                    code: codes::PRACTICE_UNROUTABLE,
+                    code: Code::PracticeUnroutable,
                     subject: ds.practice(p).code.clone(),
                     detail: format!("practice {}: {}", ds.practice(p).code, far(d)),
                 },
                 Site::Area(a) => Finding {
                     scope: Scope::Dataset,
-                    code: codes::AREA_UNROUTABLE,
+                    code: Code::AreaUnroutable,
                     subject: ds.area(a).code.clone(),
                     detail: format!("centroid of area {}: {}", ds.area(a).code, far(d)),
                 },
@@ -159,7 +159,7 @@ impl SiteSnaps {
                     let c = &candidates[i as usize];
                     Finding {
                         scope: Scope::Dataset,
-                        code: codes::PRACTICE_UNROUTABLE,
+                        code: Code::PracticeUnroutable,
                         subject: c.code.clone(),
                         detail: format!("candidate hub site {} ({}): {}", c.code, c.name, far(d)),
                     }

@@ -3,7 +3,7 @@
 
 use super::network::{DriveOptions, DriveTimes, PcnDrive, PcnInput, Site, analyse_pcn};
 use crate::check::run::CheckResult;
-use crate::findings::{Finding, Scope, codes};
+use crate::findings::{Code, Finding, Scope};
 use crate::model::{Dataset, PcnId};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -76,7 +76,7 @@ pub fn run_drive_reusing(
                 footprint: c.areas.clone(),
                 given_hub: hubs.given.get(&c.pcn).copied(),
                 candidates: hubs.candidates.get(&c.pcn).cloned().unwrap_or_default(),
-                rural: c.flags.contains(&codes::RURAL),
+                rural: c.flags.contains(&Code::Rural),
             }
         })
         .collect();
@@ -96,7 +96,7 @@ pub fn run_drive_reusing(
                 .zip(&d.details)
                 .map(|(code, detail)| Finding {
                     scope: Scope::Pcn,
-                    code,
+                    code: *code,
                     subject: ds.pcn(d.pcn).code.clone(),
                     detail: detail.clone(),
                 })

@@ -67,7 +67,7 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 use serde::Serialize;
 
-use crate::model::AreaId;
+use crate::model::{AreaId, Shape};
 
 /// Contiguity rule: any shared point (queen) or a shared stretch of boundary
 /// (rook). See the module documentation for the exact definitions.
@@ -241,7 +241,7 @@ impl Adjacency {
 
 /// Build the adjacency of `geoms` (BNG metres; area `i` is `geoms[i]`) under
 /// `opts`. See the module documentation for the rules and the method.
-pub fn build_adjacency(geoms: &[MultiPolygon<f64>], opts: &AdjacencyOptions) -> Adjacency {
+pub fn build_adjacency(geoms: &[impl Shape], opts: &AdjacencyOptions) -> Adjacency {
     let tol_m = opts.effective_tolerance_m();
     let bounds = Boundaries::new(geoms);
     let n = geoms.len();
@@ -453,14 +453,14 @@ struct Covered {
 }
 
 impl Boundaries {
-    fn new(geoms: &[MultiPolygon<f64>]) -> Self {
+    fn new(geoms: &[impl Shape]) -> Self {
         // Count, then fill one preallocated vector in parallel (one slice
         // per area): no per-area vectors to allocate and copy.
         let counts: Vec<usize> = geoms
             .par_iter()
             .map(|g| {
                 let mut n = 0;
-                for_each_segment(g, |_| n += 1);
+                for_each_segment(g.shape(), |_| n += 1);
                 n
             })
             .collect();
@@ -486,7 +486,7 @@ impl Boundaries {
             .map(|(slice, g)| {
                 let mut k = 0;
                 let mut bbox: Option<Bbox> = None;
-                for_each_segment(g, |s| {
+                for_each_segment(g.shape(), |s| {
                     // Same segments as counted above, so k stays in bounds.
                     if let Some(slot) = slice.get_mut(k) {
                         *slot = s;
@@ -1076,7 +1076,7 @@ mod tests {
         let g = vec![MultiPolygon::new(vec![]), mp(square(0.0, 0.0, 1.0))];
         let adj = build_adjacency(&g, &Q1);
         assert_eq!(adj.islands(), ids(&[0, 1]));
-        assert!(build_adjacency(&[], &Q1).is_empty());
+        assert!(build_adjacency(&[] as &[MultiPolygon<f64>], &Q1).is_empty());
         let nan = AdjacencyOptions {
             rule: Contiguity::Queen,
             tolerance_m: f64::NAN,

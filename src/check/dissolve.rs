@@ -54,7 +54,7 @@ use geo::bool_ops::{FillRule, OpType};
 use geo::{BooleanOps, Coord, LineString, MultiPolygon, Polygon, unary_union};
 use rayon::prelude::*;
 
-use crate::model::AreaId;
+use crate::model::{AreaId, Shape};
 
 /// Default for [`DissolveOptions::min_hole_area_m2`]: 0.1 m².
 ///
@@ -188,23 +188,21 @@ fn prepare_part(mp: &MultiPolygon<f64>, snap_m: Option<f64>) -> Vec<Polygon<f64>
 /// If a group holds an id that is not an index into `geoms`: ids come from
 /// the same dataset as the geometries, so that is a bug in the caller, not
 /// bad input.
-pub fn dissolve_groups(
-    geoms: &[MultiPolygon<f64>],
-    groups: &[Vec<AreaId>],
-) -> Vec<MultiPolygon<f64>> {
+pub fn dissolve_groups(geoms: &[impl Shape], groups: &[Vec<AreaId>]) -> Vec<MultiPolygon<f64>> {
     dissolve_groups_with(geoms, groups, &DissolveOptions::default())
 }
 
 /// [`dissolve_groups`] with explicit options.
 pub fn dissolve_groups_with(
-    geoms: &[MultiPolygon<f64>],
+    geoms: &[impl Shape],
     groups: &[Vec<AreaId>],
     opts: &DissolveOptions,
 ) -> Vec<MultiPolygon<f64>> {
     groups
         .par_iter()
         .map(|group| {
-            let parts: Vec<&MultiPolygon<f64>> = group.iter().map(|id| &geoms[id.idx()]).collect();
+            let parts: Vec<&MultiPolygon<f64>> =
+                group.iter().map(|id| geoms[id.idx()].shape()).collect();
             dissolve_with(&parts, opts)
         })
         .collect()

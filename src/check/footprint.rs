@@ -62,7 +62,7 @@ impl Footprints {
     pub fn rule_description(&self, ds: &Dataset) -> String {
         if ds.footprints.is_some() {
             "footprints.csv: each area belongs to the PCN(s) it is listed under".into()
-        } else if !ds.registrations.is_empty() {
+        } else if !ds.registrations().is_empty() {
             "registrations: each area belongs to the PCN with the most patients registered from it (ties: lowest PCN code); areas with no registrations go to the PCN of the nearest practice in a straight line".into()
         } else if self.area_rule.contains(&AssignRule::NearestPracticeByDrive) {
             "nearest practice by drive time: each area belongs to the PCN of the practice with the shortest drive from its centroid (areas that cannot be routed: the nearest in a straight line)".into()
@@ -120,7 +120,7 @@ pub fn assign(ds: &Dataset) -> Footprints {
     } else {
         // Patients per (area, PCN).
         let mut counts: Vec<BTreeMap<PcnId, u64>> = vec![BTreeMap::new(); n];
-        for r in &ds.registrations {
+        for r in ds.registrations() {
             if let Some(pcn) = ds.practice(r.practice).pcn.filter(|_| r.patients > 0) {
                 *counts[r.area.idx()].entry(pcn).or_insert(0) += r.patients;
             }
@@ -248,7 +248,7 @@ mod tests {
         let mut ds = row();
         // A: 30 at P1, 10 at P2 → U1. B: 20 and 20 → tie, U1 (lower code).
         // C: 5 at P1, 50 at P2 → U2.
-        ds.registrations = vec![
+        *ds.registrations_mut() = vec![
             reg(0, 0, 30),
             reg(1, 0, 10),
             reg(0, 1, 20),
@@ -271,7 +271,7 @@ mod tests {
     #[test]
     fn areas_without_registrations_fall_back_to_nearest() {
         let mut ds = row();
-        ds.registrations = vec![reg(1, 0, 10)];
+        *ds.registrations_mut() = vec![reg(1, 0, 10)];
         let f = assign(&ds);
         // A → U2 by registrations even though P1 is nearer; B, C by distance.
         assert_eq!(f.area_pcns[0], vec![PcnId(1)]);
@@ -282,7 +282,7 @@ mod tests {
     #[test]
     fn footprints_file_overrides_and_can_list_an_area_twice() {
         let mut ds = row();
-        ds.registrations = vec![reg(0, 2, 100)];
+        *ds.registrations_mut() = vec![reg(0, 2, 100)];
         ds.footprints = Some(vec![
             crate::model::FootprintRow {
                 area: AreaId(0),

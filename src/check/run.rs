@@ -4,10 +4,10 @@
 use super::adjacency::{Adjacency, AdjacencyOptions, build_adjacency};
 use super::contiguity::components;
 use super::footprint::{AssignRule, Footprints, assign};
-use crate::findings::{Finding, Scope, codes, intern};
+use crate::findings::{Code, Finding, Scope};
 use crate::model::{AreaId, Dataset, PcnId, PracticeId};
 use crate::spatial::AreaIndex;
-use geo::{Area as _, MultiPolygon};
+use geo::Area as _;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -104,7 +104,7 @@ pub struct PcnCheck {
     pub components: Vec<Component>,
     pub outside: Vec<OutsidePractice>,
     /// Finding codes, in the fixed order of [`PCN_FLAG_ORDER`].
-    pub flags: Vec<&'static str>,
+    pub flags: Vec<Code>,
 }
 
 impl PcnCheck {
@@ -114,14 +114,14 @@ impl PcnCheck {
 }
 
 /// The order PCN flags are listed in.
-pub const PCN_FLAG_ORDER: &[&str] = &[
-    codes::POPULATION_BELOW_BAND,
-    codes::POPULATION_ABOVE_BAND,
-    codes::RURAL_WAIVER_CANDIDATE,
-    codes::NON_CONTIGUOUS,
-    codes::PRACTICE_OUTSIDE_FOOTPRINT,
-    codes::NO_FOOTPRINT,
-    codes::RURAL,
+pub const PCN_FLAG_ORDER: &[Code] = &[
+    Code::PopulationBelowBand,
+    Code::PopulationAboveBand,
+    Code::RuralWaiverCandidate,
+    Code::NonContiguous,
+    Code::PracticeOutsideFootprint,
+    Code::NoFootprint,
+    Code::Rural,
 ];
 
 /// The result of `check`.
@@ -145,8 +145,7 @@ fn km2(m2: f64) -> f64 {
 
 /// Run every check on a dataset.
 pub fn run_check(ds: &Dataset, opts: &CheckOptions) -> CheckResult {
-    let geoms: Vec<MultiPolygon<f64>> = ds.areas.iter().map(|a| a.geometry.clone()).collect();
-    let mut adjacency = build_adjacency(&geoms, &opts.adjacency);
+    let mut adjacency = build_adjacency(&ds.areas, &opts.adjacency);
     for l in &ds.links {
         adjacency.add_link(l.a, l.b);
     }
@@ -171,9 +170,7 @@ pub fn run_check_with_roads_and_footprints(
     net: &crate::roads::network::RoadNetwork,
     footprints: Footprints,
 ) -> (CheckResult, Vec<super::road_links::RoadLink>) {
-    let geoms: Vec<MultiPolygon<f64>> = ds.areas.iter().map(|a| a.geometry.clone()).collect();
-    let mut adjacency = build_adjacency(&geoms, &opts.adjacency);
-    drop(geoms);
+    let mut adjacency = build_adjacency(&ds.areas, &opts.adjacency);
     for l in &ds.links {
         adjacency.add_link(l.a, l.b);
     }
@@ -282,11 +279,7 @@ pub fn check_reusing(
         // when the PCN's practices have registrations, else residents.
         let members: BTreeSet<PracticeId> = pcn.practices.iter().copied().collect();
         let (mut tot, mut rural, mut sparse) = (0u64, 0u64, 0u64);
-        for r in ds
-            .registrations
-            .iter()
-            .filter(|r| members.contains(&r.practice))
-        {
+        for r in members.iter().flat_map(|&p| ds.registrations_of(p)) {
             tot += r.patients;
             let ruc = ds.area(r.area).ruc;
             rural += if ruc.is_some_and(|c| c.is_rural()) {
@@ -409,7 +402,7 @@ fn pct(x: f64) -> String {
 
 fn pcn_findings(ds: &Dataset, opts: &CheckOptions, c: &mut PcnCheck, out: &mut Vec<Finding>) {
     let pcn = ds.pcn(c.pcn);
-    let mut add = |code: &'static str, detail: String| {
+    let mut add = |code: Code, detail: String| {
         out.push(Finding {
             scope: Scope::Pcn,
             code,
@@ -430,9 +423,9 @@ fn pcn_findings(ds: &Dataset, opts: &CheckOptions, c: &mut PcnCheck, out: &mut V
     let mut flags = Vec::new();
     match c.band {
         Band::Below => {
-            flags.push(codes::POPULATION_BELOW_BAND);
+            flags.push(Code::PopulationBelowBand);
             add(
-                codes::POPULATION_BELOW_BAND,
+                Code::PopulationBelowBand,
                 format!(
                     "{} registered patients across {} practice(s), below the {} minimum by {}{missing}",
                     c.list_size,
@@ -442,9 +435,9 @@ fn pcn_findings(ds: &Dataset, opts: &CheckOptions, c: &mut PcnCheck, out: &mut V
                 ),
             );
             if rural || sparse {
-                flags.push(codes::RURAL_WAIVER_CANDIDATE);
+                flags.push(Code::RuralWaiverCandidate);
                 add(
-                    codes::RURAL_WAIVER_CANDIDATE,
+                    Code::RuralWaiverCandidate,
                     format!(
                         "below the band ({} < {}) with rural share {} and sparse share {} (threshold {}): the minimum may be waived for a natural community in a sparse rural area",
                         c.list_size,
@@ -457,9 +450,9 @@ fn pcn_findings(ds: &Dataset, opts: &CheckOptions, c: &mut PcnCheck, out: &mut V
             }
         }
         Band::Above => {
-            flags.push(codes::POPULATION_ABOVE_BAND);
+            flags.push(Code::PopulationAboveBand);
             add(
-                codes::POPULATION_ABOVE_BAND,
+                Code::PopulationAboveBand,
                 format!(
                     "{} registered patients across {} practice(s), above the {} maximum by {}{missing}",
                     c.list_size,
@@ -472,7 +465,7 @@ fn pcn_findings(ds: &Dataset, opts: &CheckOptions, c: &mut PcnCheck, out: &mut V
         Band::Within => {}
     }
     if c.components.len() > 1 {
-        flags.push(codes::NON_CONTIGUOUS);
+        flags.push(Code::NonContiguous);
         let parts: Vec<String> = c
             .components
             .iter()
@@ -497,7 +490,7 @@ fn pcn_findings(ds: &Dataset, opts: &CheckOptions, c: &mut PcnCheck, out: &mut V
             })
             .collect();
         add(
-            codes::NON_CONTIGUOUS,
+            Code::NonContiguous,
             format!(
                 "footprint is in {} pieces: {}",
                 c.components.len(),
@@ -506,7 +499,7 @@ fn pcn_findings(ds: &Dataset, opts: &CheckOptions, c: &mut PcnCheck, out: &mut V
         );
     }
     if !c.outside.is_empty() {
-        flags.push(codes::PRACTICE_OUTSIDE_FOOTPRINT);
+        flags.push(Code::PracticeOutsideFootprint);
         for o in &c.outside {
             let p = ds.practice(o.practice);
             let where_ = match o.area {
@@ -532,22 +525,19 @@ fn pcn_findings(ds: &Dataset, opts: &CheckOptions, c: &mut PcnCheck, out: &mut V
                 }
             };
             add(
-                codes::PRACTICE_OUTSIDE_FOOTPRINT,
+                Code::PracticeOutsideFootprint,
                 format!("member practice {} ({}) lies {where_}", p.code, p.name),
             );
         }
     }
     if c.areas.is_empty() {
-        flags.push(codes::NO_FOOTPRINT);
-        add(
-            codes::NO_FOOTPRINT,
-            "no area is assigned to this PCN".into(),
-        );
+        flags.push(Code::NoFootprint);
+        add(Code::NoFootprint, "no area is assigned to this PCN".into());
     }
     if rural {
-        flags.push(codes::RURAL);
+        flags.push(Code::Rural);
         add(
-            codes::RURAL,
+            Code::Rural,
             format!(
                 "rural share {} of {} (threshold {}); sparse share {}",
                 c.rural_share.map_or("n/a".into(), pct),
@@ -579,7 +569,7 @@ fn dataset_findings(ds: &Dataset, fp: &Footprints, adj: &Adjacency, out: &mut Ve
     for n in &ds.notices {
         out.push(Finding {
             scope: Scope::Dataset,
-            code: intern(&n.code),
+            code: n.code,
             subject: n.subject.clone(),
             detail: n.detail.clone(),
         });
@@ -595,7 +585,7 @@ fn dataset_findings(ds: &Dataset, fp: &Footprints, adj: &Adjacency, out: &mut Ve
             }
             out.push(Finding {
                 scope: Scope::Dataset,
-                code: codes::AREA_UNASSIGNED,
+                code: Code::AreaUnassigned,
                 subject: a.code.clone(),
                 detail: format!(
                     "area {} ({} residents) is in no PCN's footprint; neighbouring PCNs: {}",
@@ -613,7 +603,7 @@ fn dataset_findings(ds: &Dataset, fp: &Footprints, adj: &Adjacency, out: &mut Ve
             let names: Vec<&str> = pcns.iter().map(|p| ds.pcn(*p).code.as_str()).collect();
             out.push(Finding {
                 scope: Scope::Dataset,
-                code: codes::AREA_IN_TWO_PCNS,
+                code: Code::AreaInTwoPcns,
                 subject: a.code.clone(),
                 detail: format!(
                     "area {} is in the footprints of {}",
@@ -627,7 +617,7 @@ fn dataset_findings(ds: &Dataset, fp: &Footprints, adj: &Adjacency, out: &mut Ve
         let names: Vec<&str> = t.pcns.iter().map(|p| ds.pcn(*p).code.as_str()).collect();
         out.push(Finding {
             scope: Scope::Area,
-            code: codes::FOOTPRINT_TIE,
+            code: Code::FootprintTie,
             subject: ds.area(t.area).code.clone(),
             detail: format!(
                 "{} patients each registered with {}: assigned to {} (lowest code)",
@@ -640,7 +630,7 @@ fn dataset_findings(ds: &Dataset, fp: &Footprints, adj: &Adjacency, out: &mut Ve
     for a in adj.islands() {
         out.push(Finding {
             scope: Scope::Area,
-            code: codes::AREA_ISLAND,
+            code: Code::AreaIsland,
             subject: ds.area(a).code.clone(),
             detail: format!(
                 "area {} touches no other area (within the tolerance) and has no link: give a links.csv row for a bridge or ferry",

@@ -47,7 +47,7 @@ pub fn run_validate(args: &InputArgs, quiet: bool) -> Result<ExitCode> {
         ds.practices.len(),
         ds.pcns.len(),
         ds.areas.len(),
-        ds.registrations.len(),
+        ds.registrations().len(),
         ds.footprints
             .as_ref()
             .map_or("none".to_string(), |f| format!("{} rows", f.len()))
@@ -90,9 +90,8 @@ pub fn run(args: &CheckArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         );
     }
     let groups: Vec<_> = res.pcns.iter().map(|c| c.areas.clone()).collect();
-    let geoms: Vec<_> = ds.areas.iter().map(|a| a.geometry.clone()).collect();
     let dissolved = progress.stage("dissolve", || {
-        pcn_atlas::check::dissolve::dissolve_groups(&geoms, &groups)
+        pcn_atlas::check::dissolve::dissolve_groups(&ds.areas, &groups)
     });
     let info = RunInfo {
         command: std::env::args().collect::<Vec<_>>().join(" "),

@@ -183,9 +183,8 @@ pub fn run(args: &ProposeArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         .iter()
         .map(|c| c.areas.clone())
         .collect();
-    let geoms: Vec<_> = ds.areas.iter().map(|a| a.geometry.clone()).collect();
     let dissolved = progress.stage("dissolve", || {
-        pcn_atlas::check::dissolve::dissolve_groups(&geoms, &groups)
+        pcn_atlas::check::dissolve::dissolve_groups(&ds.areas, &groups)
     });
     let w = ProposalOutput {
         ds: &ds,

@@ -355,7 +355,7 @@ fn finish(
                 && first.ruc == r.ruc
             {
                 notices.push(Notice {
-                    code: "DUPLICATE_CODE".into(),
+                    code: crate::findings::Code::DuplicateCode,
                     subject: r.code.clone(),
                     detail: format!(
                         "{}: feature {} repeats area {} (feature {}) exactly; the repeat is ignored",
@@ -486,7 +486,7 @@ fn finish(
         .collect();
     for (i, why) in invalid {
         notices.push(Notice {
-            code: "AREA_INVALID_GEOMETRY".into(),
+            code: crate::findings::Code::AreaInvalidGeometry,
             subject: areas[i].code.clone(),
             detail: format!(
                 "{}: area {} is not a valid OGC polygon ({why}); it is used as it is",
@@ -498,14 +498,14 @@ fn finish(
     for a in &areas {
         if a.population.is_none() {
             notices.push(Notice {
-                code: "AREA_WITHOUT_POPULATION".into(),
+                code: crate::findings::Code::AreaWithoutPopulation,
                 subject: a.code.clone(),
                 detail: format!("area {} has no resident population; it counts as 0", a.code),
             });
         }
         if a.ruc.is_none() {
             notices.push(Notice {
-                code: "AREA_WITHOUT_RUC".into(),
+                code: crate::findings::Code::AreaWithoutRuc,
                 subject: a.code.clone(),
                 detail: format!(
                     "area {} has no Rural-Urban Classification; it counts as urban in rural shares",
@@ -569,7 +569,7 @@ fn join(
     }
     if unmatched > 0 {
         notices.push(Notice {
-            code: "JOIN_ROWS_UNMATCHED".into(),
+            code: crate::findings::Code::JoinRowsUnmatched,
             subject: t.display(),
             detail: format!(
                 "{}: {unmatched} of {rows} rows name areas not in the areas file (e.g. {}); they are ignored",

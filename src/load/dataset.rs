@@ -151,7 +151,7 @@ pub fn load_resolved(r: &ResolvedPaths) -> Result<Dataset> {
     };
     if let Some(p) = &r.registrations {
         let (regs, input) = load_registrations(p, &ix)?;
-        ds.registrations = regs;
+        *ds.registrations_mut() = regs;
         ds.inputs.push(input);
     }
     if let Some(p) = &r.footprints {
@@ -176,7 +176,11 @@ fn explain_unlocated_from_import(
     notices: &mut [crate::model::Notice],
 ) -> Result<()> {
     let report = practices.with_file_name("import_report.csv");
-    if !notices.iter().any(|n| n.code == "PRACTICE_UNLOCATED") || !report.is_file() {
+    if !notices
+        .iter()
+        .any(|n| n.code == crate::findings::Code::PracticeUnlocated)
+        || !report.is_file()
+    {
         return Ok(());
     }
     let mut why: HashMap<String, String> = HashMap::new();
@@ -192,7 +196,7 @@ fn explain_unlocated_from_import(
     }
     for n in notices
         .iter_mut()
-        .filter(|n| n.code == "PRACTICE_UNLOCATED")
+        .filter(|n| n.code == crate::findings::Code::PracticeUnlocated)
     {
         if let Some(reason) = why.get(&n.subject) {
             let at = n

@@ -95,7 +95,7 @@ pub fn load_practices(path: &Path, postcodes: Option<&PostcodeLookup>) -> Result
                 && practice_pcn[prev] == pcn_code;
             if same {
                 notices.push(Notice {
-                    code: "DUPLICATE_CODE".into(),
+                    code: crate::findings::Code::DuplicateCode,
                     subject: code.clone(),
                     detail: format!(
                         "{}: practice {code} repeats line {prev_line} exactly; the repeat is ignored",
@@ -118,7 +118,7 @@ pub fn load_practices(path: &Path, postcodes: Option<&PostcodeLookup>) -> Result
                 }
                 Some((existing, first_line)) if *existing != pname => {
                     notices.push(Notice {
-                        code: "PCN_NAME_MISMATCH".into(),
+                        code: crate::findings::Code::PcnNameMismatch,
                         subject: pc.clone(),
                         detail: format!(
                             "{}: PCN {pc} is named `{pname}` here but `{existing}` on line {first_line}; the first is used",
@@ -130,14 +130,14 @@ pub fn load_practices(path: &Path, postcodes: Option<&PostcodeLookup>) -> Result
             }
         } else {
             notices.push(Notice {
-                code: "PRACTICE_WITHOUT_PCN".into(),
+                code: crate::findings::Code::PracticeWithoutPcn,
                 subject: code.clone(),
                 detail: format!("{}: practice {code} has no pcn_code", row.at()),
             });
         }
         if list_size.is_none() {
             notices.push(Notice {
-                code: "PRACTICE_WITHOUT_LIST_SIZE".into(),
+                code: crate::findings::Code::PracticeWithoutListSize,
                 subject: code.clone(),
                 detail: format!(
                     "{}: practice {code} has no list_size; it counts as 0 towards its PCN's population",
@@ -235,7 +235,7 @@ fn locate(
     }
     let Some(pc) = postcode else {
         notices.push(Notice {
-            code: "PRACTICE_UNLOCATED".into(),
+            code: crate::findings::Code::PracticeUnlocated,
             subject: code.to_string(),
             detail: format!(
                 "{}: practice {code} has no coordinates and no postcode",
@@ -256,7 +256,7 @@ fn locate(
             "lon/lat"
         };
         notices.push(Notice {
-            code: "PRACTICE_UNLOCATED".into(),
+            code: crate::findings::Code::PracticeUnlocated,
             subject: code.to_string(),
             detail: format!(
                 "{}: practice {code} has no coordinates: its {cols} cells are empty, so its postcode {pc} was not geocoded when the file was written (give --postcodes DIR, a Code-Point Open folder, to look it up here)",
@@ -269,7 +269,7 @@ fn locate(
         Some(p) => Ok(Some(p)),
         None => {
             notices.push(Notice {
-                code: "PRACTICE_UNLOCATED".into(),
+                code: crate::findings::Code::PracticeUnlocated,
                 subject: code.to_string(),
                 detail: format!(
                     "{}: practice {code}: postcode {pc} is not in the Code-Point Open lookup",

@@ -91,7 +91,7 @@ pub fn load_footprints(
         };
         if let Some(first) = seen.insert((area, pcn), row.line) {
             notices.push(Notice {
-                code: "DUPLICATE_CODE".into(),
+                code: crate::findings::Code::DuplicateCode,
                 subject: a.to_string(),
                 detail: format!("{}: area {a} → {p} repeats line {first}; ignored", row.at()),
             });

@@ -1,6 +1,5 @@
 //! Gathering what a map draws from a run's results.
 
-use super::style::severity_rank;
 use super::{MapInput, MapPcn, MapPoint, MapRoute};
 use crate::analyse::network::Site;
 use crate::check::run::CheckResult;
@@ -54,16 +53,12 @@ pub fn from_run(
     let mut pcns = Vec::with_capacity(res.pcns.len());
     for (k, (c, g)) in res.pcns.iter().zip(dissolved).enumerate() {
         let pcn = ds.pcn(c.pcn);
-        let mut fs: Vec<(String, String)> = by_pcn
+        let mut fs: Vec<(crate::findings::Code, String)> = by_pcn
             .get(pcn.code.as_str())
-            .map(|v| {
-                v.iter()
-                    .map(|f| (f.code.to_string(), f.detail.clone()))
-                    .collect()
-            })
+            .map(|v| v.iter().map(|f| (f.code, f.detail.clone())).collect())
             .unwrap_or_default();
         // Severity first, then the run's own order (stable sort).
-        fs.sort_by_key(|(code, _)| severity_rank(code));
+        fs.sort_by_key(|(code, _)| code.map_rank());
         let d = drive.map(|d| PcnDriveProps::new(ds, d, k));
         if let Some(h) = drive.and_then(|d| d.run.pcns[k].hub) {
             hubs.insert(h);

@@ -3,7 +3,7 @@
 //! hover, search and colouring by finding or metric. It makes no network
 //! request and needs no third-party code.
 
-use super::style::{finding_colour, finding_label, legend_classes};
+use super::style::{class_code, finding_colour, finding_label, legend_classes};
 use super::svg::{Prepared, esc};
 use super::{MapInput, MapPcn};
 use serde::Serialize;
@@ -129,10 +129,10 @@ pub fn html(input: &MapInput, prep: &Prepared, band: (u64, u64)) -> String {
     let f = &prep.frame;
     let classes = legend_classes(input.pcns.iter().map(|p| p.worst()))
         .into_iter()
-        .map(|(code, count)| Class {
-            code,
-            label: finding_label(code),
-            colour: finding_colour(code),
+        .map(|(class, count)| Class {
+            code: class_code(class),
+            label: finding_label(class),
+            colour: finding_colour(class),
             count,
         })
         .collect();
@@ -184,7 +184,7 @@ pub fn html(input: &MapInput, prep: &Prepared, band: (u64, u64)) -> String {
             o,
             "<path data-k=\"{k}\" id=\"pcn-{}\" fill=\"{}\" d=\"{d}\"/>",
             esc(&p.code),
-            finding_colour(p.worst().unwrap_or(""))
+            finding_colour(p.worst())
         );
     }
     o.push_str("</g>\n<g id=\"routes\">\n");

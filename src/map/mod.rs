@@ -18,7 +18,7 @@ pub struct MapPcn {
     pub code: String,
     pub name: String,
     /// Stable finding codes of this PCN, most severe first.
-    pub findings: Vec<(String, String)>,
+    pub findings: Vec<(crate::findings::Code, String)>,
     pub band: &'static str,
     pub practices: usize,
     pub list_size: u64,
@@ -37,8 +37,8 @@ pub struct MapPcn {
 
 impl MapPcn {
     /// The most severe finding code, if any.
-    pub fn worst(&self) -> Option<&str> {
-        self.findings.first().map(|(c, _)| c.as_str())
+    pub fn worst(&self) -> Option<crate::findings::Code> {
+        self.findings.first().map(|(c, _)| *c)
     }
 }
 

@@ -227,7 +227,7 @@ pub fn static_svg(input: &MapInput, prep: &Prepared) -> String {
         if d.is_empty() {
             continue;
         }
-        let fill = finding_colour(p.worst().unwrap_or(""));
+        let fill = finding_colour(p.worst());
         let _ = writeln!(
             o,
             r#"<path fill="{fill}" fill-rule="evenodd" d="{d}"><title>{}</title></path>"#,

@@ -5,8 +5,9 @@
 use super::atomic::Staging;
 use super::drive::{AreaDriveProps, DriveIndex, DriveOutput, PcnDriveProps, PracticeDriveProps};
 use super::geojson::{FeatureWriter, linestring_json, multipolygon_json, point_json};
-use crate::check::run::{CheckResult, PcnCheck};
-use crate::findings::Finding;
+use super::pcn_summary::{pcn_flags, summary_rows, write_summary};
+use crate::check::run::CheckResult;
+use crate::findings::{Code, Finding};
 use crate::model::{Dataset, InputFile};
 use anyhow::Result;
 use geo::MultiPolygon;
@@ -15,46 +16,6 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-/// Columns of `pcn_summary.csv`, in order. Drive-time columns are empty
-/// until `analyse` fills them.
-pub const SUMMARY_COLUMNS: &[&str] = &[
-    "pcn_code",
-    "pcn_name",
-    "practices",
-    "list_size",
-    "resident_population",
-    "band",
-    "rural_share",
-    "sparse_share",
-    "share_basis",
-    "areas",
-    "area_km2",
-    "components",
-    "contiguous",
-    "hub_practice",
-    "staff_max_min",
-    "staff_tour_min",
-    "patients_mean_min_to_practice",
-    "patients_p90_min_to_hub",
-    "patients_share_over_30_min_to_hub",
-    "centre_practice",
-    "staff_mean_min",
-    "visits_per_day",
-    "patients_p90_min_to_practice",
-    "patients_excess_mean_min",
-    "patients_mean_min_to_hub",
-    "staff_max_min_slow",
-    "staff_tour_min_slow",
-    "patients_p90_min_to_hub_slow",
-    "flags",
-    "access_2sfca_mean",
-    "access_2sfca_p10",
-    "access_e2sfca_mean",
-    "access_e2sfca_p10",
-    "access_gravity_mean",
-    "access_gravity_p10",
-];
 
 fn share(v: Option<f64>) -> Option<f64> {
     v.map(|x| (x * 1e4).round() / 1e4)
@@ -66,7 +27,7 @@ fn km2(v: f64) -> f64 {
 
 #[derive(Serialize)]
 struct FindingOut<'a> {
-    code: &'a str,
+    code: Code,
     detail: &'a str,
 }
 
@@ -88,7 +49,7 @@ struct PcnProps<'a> {
     contiguous: bool,
     #[serde(flatten)]
     drive: Option<PcnDriveProps>,
-    flags: Vec<&'static str>,
+    flags: Vec<Code>,
     findings: Vec<FindingOut<'a>>,
 }
 
@@ -402,7 +363,7 @@ pub fn write_check(
     })?;
 
     staging.write("pcn_summary.csv", |w| {
-        write_summary(w, ds, &res.pcns, drive)
+        write_summary(w, &summary_rows(ds, &res.pcns, drive))
     })?;
     if let Some(d) = drive {
         staging.write("routes.geojson", |w| {
@@ -434,7 +395,7 @@ pub fn write_check(
         let mut cw = csv::Writer::from_writer(w);
         cw.write_record(["scope", "code", "subject", "detail"])?;
         for f in all_findings {
-            cw.write_record([f.scope.as_str(), f.code, &f.subject, &f.detail])?;
+            cw.write_record([f.scope.as_str(), f.code.as_str(), &f.subject, &f.detail])?;
         }
         cw.flush()?;
         Ok(())
@@ -442,7 +403,7 @@ pub fn write_check(
 
     let mut findings_by_code = BTreeMap::new();
     for f in all_findings {
-        *findings_by_code.entry(f.code).or_insert(0) += 1;
+        *findings_by_code.entry(f.code.as_str()).or_insert(0) += 1;
     }
     let report = Report {
         tool: "pcn-atlas",
@@ -456,7 +417,7 @@ pub fn write_check(
             pcns: ds.pcns.len(),
             practices: ds.practices.len(),
             areas: ds.areas.len(),
-            registrations: ds.registrations.len(),
+            registrations: ds.registrations().len(),
             adjacency_pairs: res.adjacency.pairs().len(),
             adjacency_components: petgraph::algo::connected_components(&res.adjacency.to_graph()),
             islands: res.adjacency.islands().len(),
@@ -576,91 +537,4 @@ struct RouteProps<'a> {
     to: String,
     minutes: f64,
     km: f64,
-}
-
-/// A PCN's flags: `check`'s, then the drive-time ones.
-fn pcn_flags(c: &PcnCheck, d: Option<&crate::analyse::network::PcnDrive>) -> Vec<&'static str> {
-    let mut f = c.flags.clone();
-    if let Some(d) = d {
-        f.extend(d.flags.iter().copied());
-    }
-    f
-}
-
-fn write_summary(
-    w: &mut impl Write,
-    ds: &Dataset,
-    pcns: &[PcnCheck],
-    drive: Option<&DriveOutput>,
-) -> Result<()> {
-    let mut cw = csv::Writer::from_writer(w);
-    cw.write_record(SUMMARY_COLUMNS)?;
-    for row in summary_rows(ds, pcns, drive)? {
-        cw.write_record(row)?;
-    }
-    cw.flush()?;
-    Ok(())
-}
-
-/// The rows of `pcn_summary.csv` (columns [`SUMMARY_COLUMNS`]), as written.
-pub fn summary_rows(
-    ds: &Dataset,
-    pcns: &[PcnCheck],
-    drive: Option<&DriveOutput>,
-) -> Result<Vec<Vec<String>>> {
-    let mut rows = Vec::with_capacity(pcns.len());
-    let opt = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x:.4}"));
-    let num = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x:.2}"));
-    for (k, c) in pcns.iter().enumerate() {
-        let pcn = ds.pcn(c.pcn);
-        let d = drive.map(|d| PcnDriveProps::new(ds, d, k));
-        let dp = d.as_ref();
-        rows.push(vec![
-            pcn.code.clone(),
-            pcn.name.clone(),
-            pcn.practices.len().to_string(),
-            c.list_size.to_string(),
-            c.resident_population.to_string(),
-            c.band.as_str().to_string(),
-            opt(c.rural_share),
-            opt(c.sparse_share),
-            serde_json::to_value(c.share_basis)?
-                .as_str()
-                .unwrap_or("")
-                .to_string(),
-            c.areas.len().to_string(),
-            format!("{:.3}", c.area_km2),
-            c.components.len().to_string(),
-            c.contiguous().to_string(),
-            dp.and_then(|d| d.hub_practice.clone()).unwrap_or_default(),
-            num(dp.and_then(|d| d.staff_max_min)),
-            num(dp.and_then(|d| d.staff_tour_min)),
-            num(dp.and_then(|d| d.patients_mean_min_to_practice)),
-            num(dp.and_then(|d| d.patients_p90_min_to_hub)),
-            opt(dp.and_then(|d| {
-                d.shares_to_hub
-                    .get("patients_share_over_30_min_to_hub")
-                    .copied()
-                    .flatten()
-            })),
-            dp.and_then(|d| d.centre_hub.clone()).unwrap_or_default(),
-            num(dp.and_then(|d| d.staff_mean_min)),
-            dp.and_then(|d| d.visits_per_day)
-                .map_or(String::new(), |v| v.to_string()),
-            num(dp.and_then(|d| d.patients_p90_min_to_practice)),
-            num(dp.and_then(|d| d.patients_excess_mean_min)),
-            num(dp.and_then(|d| d.patients_mean_min_to_hub)),
-            num(dp.and_then(|d| d.staff_max_min_slow)),
-            num(dp.and_then(|d| d.staff_tour_min_slow)),
-            num(dp.and_then(|d| d.patients_p90_min_to_hub_slow)),
-            pcn_flags(c, drive.map(|d| &d.run.pcns[k])).join(";"),
-            opt(dp.and_then(|d| d.access_2sfca_mean)),
-            opt(dp.and_then(|d| d.access_2sfca_p10)),
-            opt(dp.and_then(|d| d.access_e2sfca_mean)),
-            opt(dp.and_then(|d| d.access_e2sfca_p10)),
-            opt(dp.and_then(|d| d.access_gravity_mean)),
-            opt(dp.and_then(|d| d.access_gravity_p10)),
-        ]);
-    }
-    Ok(rows)
 }

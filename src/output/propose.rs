@@ -140,7 +140,7 @@ impl ProposalOutput<'_> {
                 r2(t.cost(o) - o.move_cost * t.moved as f64).to_string(),
                 r2(p.cost(o)).to_string(),
                 p.moved.to_string(),
-                cp.flags.join(";"),
+                crate::findings::join_codes(&cp.flags, ";"),
             ]);
         }
         rows
@@ -374,7 +374,7 @@ pub fn write_proposal(out: &Path, w: &ProposalOutput) -> Result<()> {
                 tour_min: p.hub.map(|h| r2(h.tour_s / 60.0)),
                 objective: r2(p.cost(w.opts)),
                 areas_moved: p.moved,
-                flags: cp.flags.join(";"),
+                flags: crate::findings::join_codes(&cp.flags, ";"),
             };
             fw.feature(&props, &multipolygon_json(&w.dissolved[k.idx()]))?;
         }

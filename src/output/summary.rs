@@ -1,7 +1,7 @@
 //! The short summary table printed on stdout at the end of a run.
 
 use crate::check::run::{Band, CheckResult};
-use crate::findings::Scope;
+use crate::findings::{Code, Scope, join_codes};
 use crate::model::Dataset;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -21,7 +21,7 @@ pub fn check_summary(ds: &Dataset, res: &CheckResult) -> String {
         ds.areas.len(),
         if ds.footprints.is_some() {
             "footprints.csv"
-        } else if !ds.registrations.is_empty() {
+        } else if !ds.registrations().is_empty() {
             "most registered patients"
         } else {
             "nearest practice"
@@ -37,16 +37,16 @@ pub fn check_summary(ds: &Dataset, res: &CheckResult) -> String {
         count(Band::Within),
         count(Band::Above)
     );
-    let flagged = |code: &str| res.pcns.iter().filter(|c| c.flags.contains(&code)).count();
+    let flagged = |code: Code| res.pcns.iter().filter(|c| c.flags.contains(&code)).count();
     let _ = writeln!(
         s,
         "contiguous: {}, non-contiguous: {}; rural: {}; rural waiver candidates: {}",
         n - non_contig,
         non_contig,
-        flagged("RURAL"),
-        flagged("RURAL_WAIVER_CANDIDATE")
+        flagged(Code::Rural),
+        flagged(Code::RuralWaiverCandidate)
     );
-    let mut by_code: BTreeMap<(Scope, &str), usize> = BTreeMap::new();
+    let mut by_code: BTreeMap<(Scope, Code), usize> = BTreeMap::new();
     for f in &res.findings {
         *by_code.entry((f.scope, f.code)).or_insert(0) += 1;
     }
@@ -75,7 +75,7 @@ pub fn check_summary(ds: &Dataset, res: &CheckResult) -> String {
                 p.code,
                 truncate(&p.name, 40),
                 c.list_size,
-                c.flags.join(" ")
+                join_codes(&c.flags, " ")
             );
         }
     }
@@ -113,7 +113,7 @@ pub fn drive_summary(
         snaps.areas_unroutable,
         snaps.mean_snap_m
     );
-    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_code: BTreeMap<Code, usize> = BTreeMap::new();
     for f in findings {
         *by_code.entry(f.code).or_insert(0) += 1;
     }
@@ -145,7 +145,7 @@ pub fn drive_summary(
             m,
             d.staff_max_min.unwrap_or(f64::NAN),
             p90,
-            d.flags.join(" ")
+            join_codes(&d.flags, " ")
         );
     }
     s

@@ -76,7 +76,7 @@ pub fn build(ds: &Dataset, res: &CheckResult, times: &dyn DriveTimes, straight_k
     let (mut fixed_practices, mut dropped_practices) = (0, 0);
     // Registered patients by practice: total, rural, sparse.
     let mut reg: Vec<Reg> = vec![[0; 3]; ds.practices.len()];
-    for r in &ds.registrations {
+    for r in ds.registrations() {
         let ruc = ds.area(r.area).ruc;
         let x = &mut reg[r.practice.idx()];
         x[0] += r.patients;

@@ -120,7 +120,7 @@ pub fn apply_edits(base: &Dataset, edits: &[EditAt], ctx: &ApplyContext) -> Resu
             .map(|p| (p.code.clone(), p.name.clone()))
             .collect(),
         registrations: base
-            .registrations
+            .registrations()
             .iter()
             .map(|r| (r.practice.idx(), r.area, r.patients))
             .collect(),
@@ -606,17 +606,17 @@ impl Work<'_> {
                 pcn_id.get(c).copied()
             })
             .collect();
+        let mut ds = Dataset::default();
+        ds.practices = practices;
+        ds.pcns = pcns;
+        ds.areas = base.areas.clone();
+        *ds.registrations_mut() = registrations;
+        ds.footprints = footprints;
+        ds.links = base.links.clone();
+        ds.inputs = base.inputs.clone();
+        ds.notices = notices;
         Ok(Edited {
-            ds: Dataset {
-                practices,
-                pcns,
-                areas: base.areas.clone(),
-                registrations,
-                footprints,
-                links: base.links.clone(),
-                inputs: base.inputs.clone(),
-                notices,
-            },
+            ds,
             practice_map,
             pcn_map,
             log: self.log,
@@ -722,7 +722,7 @@ mod tests {
     fn close_practice_reallocates_registrations_to_the_nearest_remaining() {
         let mut ds = row();
         // P2 has A 10, B 20, C 30 (60 of its 70 patients); P1 has A 5.
-        ds.registrations = vec![reg(1, 0, 10), reg(1, 1, 20), reg(1, 2, 30), reg(0, 0, 5)];
+        *ds.registrations_mut() = vec![reg(1, 0, 10), reg(1, 1, 20), reg(1, 2, 30), reg(0, 0, 5)];
         let e = apply(&ds, &[parse_close_practice("P2").unwrap()]).unwrap();
         // A (x 1500 → centroid 500): P1 at 0 m → P1's A row grows to 15.
         // B (centroid 1500): P1 and P3 both 1000 m: the lower index, P1 → new row.
@@ -730,7 +730,7 @@ mod tests {
         // The 10 patients not in registrations go to the practice nearest P2
         // itself (x 1500): P1 and P3 tie at 1000 m → P1.
         let got: Vec<(&str, &str, u64)> =
-            e.ds.registrations
+            e.ds.registrations()
                 .iter()
                 .map(|r| {
                     (
@@ -755,7 +755,7 @@ mod tests {
     #[test]
     fn close_practice_by_drive_time_uses_the_given_times() {
         let mut ds = row();
-        ds.registrations = vec![reg(1, 1, 20)];
+        *ds.registrations_mut() = vec![reg(1, 1, 20)];
         ds.practices[1].list_size = Some(20);
         let fp = assign(&ds);
         // A drive function that makes P3 (x 2500) the quicker from B.
@@ -770,7 +770,7 @@ mod tests {
             postcodes: None,
         };
         let e = apply_edits(&ds, &[parse_close_practice("P2").unwrap()], &ctx).unwrap();
-        assert_eq!(e.ds.registrations[0].practice, PracticeId(1));
+        assert_eq!(e.ds.registrations()[0].practice, PracticeId(1));
         assert_eq!(e.ds.practices[1].code, "P3");
         assert_eq!(e.ds.practices[1].list_size, Some(120));
     }

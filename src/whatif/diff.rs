@@ -6,8 +6,10 @@ use super::run::Scenario;
 use crate::analyse::pipeline::{AnalyseOptions, DriveParts, write_analysis};
 use crate::findings::{Finding, Scope};
 use crate::output::atomic::Staging;
-use crate::output::check::{DissolveCheck, RunInfo, SUMMARY_COLUMNS, summary_rows, write_check};
+use crate::output::check::{DissolveCheck, RunInfo, write_check};
 use crate::output::geojson::{FeatureWriter, multipolygon_json};
+use crate::output::pcn_summary::{summary_columns, summary_rows};
+use crate::output::table;
 use anyhow::Result;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::collections::{BTreeMap, BTreeSet};
@@ -53,13 +55,14 @@ pub fn write_scenario(
             };
             let (drive_out, dc) =
                 write_analysis(out, &sc.ds, &sc.res, &sc.dissolved, info, w.opts, parts)?;
-            let rows = summary_rows(&sc.ds, &sc.res.pcns, Some(&drive_out))?;
+            let rows = table::cells(&summary_rows(&sc.ds, &sc.res.pcns, Some(&drive_out)))?;
             (rows, drive_out.findings, dc)
         }
         _ => {
             let dc = DissolveCheck::measure(&sc.ds, &sc.res, &sc.dissolved);
             write_check(out, &sc.ds, &sc.res, &sc.dissolved, &dc, info, None)?;
-            (summary_rows(&sc.ds, &sc.res.pcns, None)?, Vec::new(), dc)
+            let rows = table::cells(&summary_rows(&sc.ds, &sc.res.pcns, None))?;
+            (rows, Vec::new(), dc)
         }
     };
     findings.extend(sc.res.findings.iter().cloned());
@@ -71,21 +74,17 @@ pub fn write_scenario(
     })
 }
 
-/// The metric columns compared: every `pcn_summary.csv` column but the code.
-fn metric_columns() -> &'static [&'static str] {
-    &SUMMARY_COLUMNS[1..]
-}
-
-/// Columns of `diff.csv`, in order.
-pub fn diff_columns() -> Vec<String> {
+/// Columns of `diff.csv`, in order: every `pcn_summary.csv` column but the
+/// code, before and after.
+pub fn diff_columns() -> Result<Vec<String>> {
     let mut c = vec!["pcn_code".to_string(), "change".into(), "recomputed".into()];
-    for m in metric_columns() {
+    for m in summary_columns()?.iter().skip(1) {
         c.push(format!("{m}_before"));
         c.push(format!("{m}_after"));
     }
     c.push("findings_added".into());
     c.push("findings_removed".into());
-    c
+    Ok(c)
 }
 
 /// One row of `diff.csv`: a touched PCN.
@@ -108,7 +107,11 @@ impl DiffRow {
             self.change.to_string(),
             self.recomputed.to_string(),
         ];
-        for k in 1..SUMMARY_COLUMNS.len() {
+        let columns = [&self.before, &self.after]
+            .iter()
+            .find_map(|r| r.as_ref().map(Vec::len))
+            .unwrap_or(0);
+        for k in 1..columns {
             for side in [&self.before, &self.after] {
                 out.push(side.as_ref().map_or(String::new(), |r| r[k].clone()));
             }
@@ -123,7 +126,7 @@ fn pcn_codes(findings: &[Finding], pcn: &str) -> BTreeSet<&'static str> {
     findings
         .iter()
         .filter(|f| f.scope == Scope::Pcn && f.subject == pcn)
-        .map(|f| f.code)
+        .map(|f| f.code.as_str())
         .collect()
 }
 
@@ -198,7 +201,7 @@ pub fn write_diff(
     after: &Table,
 ) -> Result<()> {
     let mut st = Staging::new(out)?;
-    let columns = diff_columns();
+    let columns = diff_columns()?;
     st.write("diff.csv", |w| {
         let mut cw = csv::Writer::from_writer(w);
         cw.write_record(&columns)?;
@@ -241,7 +244,13 @@ pub fn write_diff(
         all.extend(a.difference(&b).map(|f| (*f, "added")));
         all.sort();
         for (f, change) in all {
-            cw.write_record([change, f.scope.as_str(), f.code, &f.subject, &f.detail])?;
+            cw.write_record([
+                change,
+                f.scope.as_str(),
+                f.code.as_str(),
+                &f.subject,
+                &f.detail,
+            ])?;
         }
         cw.flush()?;
         Ok(())

@@ -110,7 +110,7 @@ pub fn run_baseline(ds: Dataset, roads: Option<&Roads>, opts: &WhatIfOptions) ->
     };
     let mut footprints = assign(&ds);
     let mut nearest = None;
-    if ds.footprints.is_none() && ds.registrations.is_empty() {
+    if ds.footprints.is_none() && ds.registrations().is_empty() {
         let plain = SiteSnaps::snap_all(&ds, roads.snapper, &[]);
         let t = RoadTimes {
             router: roads.router,
@@ -141,8 +141,7 @@ pub fn run_baseline(ds: Dataset, roads: Option<&Roads>, opts: &WhatIfOptions) ->
 
 fn dissolve_all(ds: &Dataset, res: &CheckResult) -> Vec<MultiPolygon<f64>> {
     let groups: Vec<_> = res.pcns.iter().map(|c| c.areas.clone()).collect();
-    let geoms: Vec<_> = ds.areas.iter().map(|a| a.geometry.clone()).collect();
-    crate::check::dissolve::dissolve_groups(&geoms, &groups)
+    crate::check::dissolve::dissolve_groups(&ds.areas, &groups)
 }
 
 /// What the edited scenario takes from the baseline.
@@ -308,7 +307,7 @@ fn fingerprint(
         .flat_map(|p| rows_of[p.idx()].iter().copied())
         .collect();
     rows.sort_unstable();
-    for r in rows.into_iter().map(|i| &ds.registrations[i]) {
+    for r in rows.into_iter().map(|i| &ds.registrations()[i]) {
         let _ = writeln!(
             s,
             "r {} {} {}",
@@ -323,7 +322,7 @@ fn fingerprint(
 /// Each practice's registration rows (indices into `ds.registrations`).
 fn rows_by_practice(ds: &Dataset) -> Vec<Vec<usize>> {
     let mut out = vec![Vec::new(); ds.practices.len()];
-    for (i, r) in ds.registrations.iter().enumerate() {
+    for (i, r) in ds.registrations().iter().enumerate() {
         out[r.practice.idx()].push(i);
     }
     out
@@ -351,7 +350,7 @@ pub fn run_edited(
     let mut nearest = None;
     if let (Some(roads), Some(bd)) = (roads, &base.drive)
         && ds.footprints.is_none()
-        && ds.registrations.is_empty()
+        && ds.registrations().is_empty()
     {
         let located = |d: &Dataset| -> BTreeSet<(String, Option<(u64, u64)>)> {
             d.practices
@@ -441,9 +440,7 @@ pub fn run_edited(
         .iter()
         .map(|q| res.pcns[q.idx()].areas.clone())
         .collect();
-    let geoms: Vec<_> = ds.areas.iter().map(|a| a.geometry.clone()).collect();
-    let fresh = crate::check::dissolve::dissolve_groups(&geoms, &groups);
-    drop(geoms);
+    let fresh = crate::check::dissolve::dissolve_groups(&ds.areas, &groups);
     let mut fresh = touched
         .iter()
         .copied()

@@ -1,0 +1,143 @@
+//! `pcn_summary.csv`: one row per PCN. The row is a typed struct, so the
+//! header and the values come from one place; drive-time columns are empty
+//! until `analyse` fills them. Every column: docs/output.md.
+
+use super::drive::{DriveOutput, PcnDriveProps};
+use super::table::{self, Fixed};
+use crate::check::run::{Band, PcnCheck, ShareBasis};
+use crate::findings::{Code, join_codes};
+use crate::model::Dataset;
+use anyhow::Result;
+use serde::Serialize;
+use std::io::Write;
+
+/// One row of `pcn_summary.csv`. Shares have 4 decimals, minutes 2.
+#[derive(Debug, Default, Serialize)]
+pub struct SummaryRow {
+    pub pcn_code: String,
+    pub pcn_name: String,
+    pub practices: usize,
+    pub list_size: u64,
+    pub resident_population: u64,
+    pub band: Option<Band>,
+    pub rural_share: Fixed<4>,
+    pub sparse_share: Fixed<4>,
+    pub share_basis: Option<ShareBasis>,
+    pub areas: usize,
+    pub area_km2: Fixed<3>,
+    pub components: usize,
+    pub contiguous: bool,
+    pub hub_practice: Option<String>,
+    pub staff_max_min: Fixed<2>,
+    pub staff_tour_min: Fixed<2>,
+    pub patients_mean_min_to_practice: Fixed<2>,
+    pub patients_p90_min_to_hub: Fixed<2>,
+    pub patients_share_over_30_min_to_hub: Fixed<4>,
+    pub centre_practice: Option<String>,
+    pub staff_mean_min: Fixed<2>,
+    pub visits_per_day: Option<usize>,
+    pub patients_p90_min_to_practice: Fixed<2>,
+    pub patients_excess_mean_min: Fixed<2>,
+    pub patients_mean_min_to_hub: Fixed<2>,
+    pub staff_max_min_slow: Fixed<2>,
+    pub staff_tour_min_slow: Fixed<2>,
+    pub patients_p90_min_to_hub_slow: Fixed<2>,
+    pub flags: String,
+    pub access_2sfca_mean: Fixed<4>,
+    pub access_2sfca_p10: Fixed<4>,
+    pub access_e2sfca_mean: Fixed<4>,
+    pub access_e2sfca_p10: Fixed<4>,
+    pub access_gravity_mean: Fixed<4>,
+    pub access_gravity_p10: Fixed<4>,
+}
+
+impl SummaryRow {
+    fn new(ds: &Dataset, c: &PcnCheck, d: Option<&PcnDriveProps>, flags: &[Code]) -> SummaryRow {
+        let pcn = ds.pcn(c.pcn);
+        SummaryRow {
+            pcn_code: pcn.code.clone(),
+            pcn_name: pcn.name.clone(),
+            practices: pcn.practices.len(),
+            list_size: c.list_size,
+            resident_population: c.resident_population,
+            band: Some(c.band),
+            rural_share: Fixed(c.rural_share),
+            sparse_share: Fixed(c.sparse_share),
+            share_basis: Some(c.share_basis),
+            areas: c.areas.len(),
+            area_km2: Fixed(Some(c.area_km2)),
+            components: c.components.len(),
+            contiguous: c.contiguous(),
+            hub_practice: d.and_then(|d| d.hub_practice.clone()),
+            staff_max_min: m(d, |d| d.staff_max_min),
+            staff_tour_min: m(d, |d| d.staff_tour_min),
+            patients_mean_min_to_practice: m(d, |d| d.patients_mean_min_to_practice),
+            patients_p90_min_to_hub: m(d, |d| d.patients_p90_min_to_hub),
+            patients_share_over_30_min_to_hub: m(d, |d| {
+                d.shares_to_hub
+                    .get("patients_share_over_30_min_to_hub")
+                    .copied()
+                    .flatten()
+            }),
+            centre_practice: d.and_then(|d| d.centre_hub.clone()),
+            staff_mean_min: m(d, |d| d.staff_mean_min),
+            visits_per_day: d.and_then(|d| d.visits_per_day),
+            patients_p90_min_to_practice: m(d, |d| d.patients_p90_min_to_practice),
+            patients_excess_mean_min: m(d, |d| d.patients_excess_mean_min),
+            patients_mean_min_to_hub: m(d, |d| d.patients_mean_min_to_hub),
+            staff_max_min_slow: m(d, |d| d.staff_max_min_slow),
+            staff_tour_min_slow: m(d, |d| d.staff_tour_min_slow),
+            patients_p90_min_to_hub_slow: m(d, |d| d.patients_p90_min_to_hub_slow),
+            flags: join_codes(flags, ";"),
+            access_2sfca_mean: m(d, |d| d.access_2sfca_mean),
+            access_2sfca_p10: m(d, |d| d.access_2sfca_p10),
+            access_e2sfca_mean: m(d, |d| d.access_e2sfca_mean),
+            access_e2sfca_p10: m(d, |d| d.access_e2sfca_p10),
+            access_gravity_mean: m(d, |d| d.access_gravity_mean),
+            access_gravity_p10: m(d, |d| d.access_gravity_p10),
+        }
+    }
+}
+
+/// A drive-time metric of the PCN, when there are drive times.
+fn m<const N: usize>(
+    d: Option<&PcnDriveProps>,
+    f: impl Fn(&PcnDriveProps) -> Option<f64>,
+) -> Fixed<N> {
+    Fixed(d.and_then(f))
+}
+
+/// A PCN's flags: `check`'s, then the drive-time ones.
+pub fn pcn_flags(c: &PcnCheck, d: Option<&crate::analyse::network::PcnDrive>) -> Vec<Code> {
+    let mut f = c.flags.clone();
+    if let Some(d) = d {
+        f.extend(d.flags.iter().copied());
+    }
+    f
+}
+
+/// The rows of `pcn_summary.csv`, one per PCN in `pcns` order.
+pub fn summary_rows(
+    ds: &Dataset,
+    pcns: &[PcnCheck],
+    drive: Option<&DriveOutput>,
+) -> Vec<SummaryRow> {
+    pcns.iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let d = drive.map(|d| PcnDriveProps::new(ds, d, k));
+            let flags = pcn_flags(c, drive.map(|d| &d.run.pcns[k]));
+            SummaryRow::new(ds, c, d.as_ref(), &flags)
+        })
+        .collect()
+}
+
+/// The columns of `pcn_summary.csv`, in order.
+pub fn summary_columns() -> Result<Vec<String>> {
+    table::header::<SummaryRow>()
+}
+
+/// Write `pcn_summary.csv`.
+pub fn write_summary(w: impl Write, rows: &[SummaryRow]) -> Result<()> {
+    table::write_csv(w, rows)
+}

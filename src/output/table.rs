@@ -1,0 +1,101 @@
+//! CSV tables written from typed rows: a row is a `Serialize` struct, so
+//! the header (its field names) and the values come from one place.
+
+use anyhow::{Context, Result};
+use serde::{Serialize, Serializer};
+use std::io::Write;
+
+/// A number written with `N` decimals (`format!("{:.N}")`), or an empty
+/// cell when absent.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Fixed<const N: usize>(pub Option<f64>);
+
+impl<const N: usize> Serialize for Fixed<N> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Some(x) => s.collect_str(&format_args!("{x:.N$}")),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+/// The header of a row type: its field names, in order.
+pub fn header<T: Serialize + Default>() -> Result<Vec<String>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.serialize(T::default())?;
+    let bytes = w.into_inner().context("writing a CSV header")?;
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes.as_slice());
+    let first = r
+        .records()
+        .next()
+        .context("no header written")?
+        .context("reading back a CSV header")?;
+    Ok(first.iter().map(str::to_string).collect())
+}
+
+/// Write `rows` as CSV to `w`, header first (also when there are no rows).
+pub fn write_csv<T: Serialize + Default>(w: impl Write, rows: &[T]) -> Result<()> {
+    let mut cw = csv::WriterBuilder::new().has_headers(false).from_writer(w);
+    cw.write_record(header::<T>()?)?;
+    for row in rows {
+        cw.serialize(row)?;
+    }
+    cw.flush()?;
+    Ok(())
+}
+
+/// Each row's cells exactly as [`write_csv`] writes them (before quoting),
+/// for comparisons such as what-if's `diff.csv`.
+pub fn cells<T: Serialize + Default>(rows: &[T]) -> Result<Vec<Vec<String>>> {
+    let mut bytes = Vec::new();
+    write_csv(&mut bytes, rows)?;
+    let mut r = csv::Reader::from_reader(bytes.as_slice());
+    let mut out = Vec::with_capacity(rows.len());
+    for rec in r.records() {
+        out.push(rec?.iter().map(str::to_string).collect());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default, Serialize)]
+    struct Row {
+        code: String,
+        n: u64,
+        share: Fixed<4>,
+        minutes: Fixed<2>,
+        ok: bool,
+    }
+
+    #[test]
+    fn header_and_values_from_the_struct() {
+        let rows = vec![Row {
+            code: "A, \"quoted\"".into(),
+            n: 3,
+            share: Fixed(Some(0.25)),
+            minutes: Fixed(None),
+            ok: true,
+        }];
+        let mut out = Vec::new();
+        write_csv(&mut out, &rows).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "code,n,share,minutes,ok\n\"A, \"\"quoted\"\"\",3,0.2500,,true\n"
+        );
+        let mut empty = Vec::new();
+        write_csv::<Row>(&mut empty, &[]).unwrap();
+        assert_eq!(
+            String::from_utf8(empty).unwrap(),
+            "code,n,share,minutes,ok\n"
+        );
+        assert_eq!(
+            cells(&rows).unwrap(),
+            vec![vec!["A, \"quoted\"", "3", "0.2500", "", "true"]]
+        );
+    }
+}
