@@ -208,8 +208,8 @@ fn main() -> anyhow::Result<()> {
     let snapped = (0..5000)
         .filter_map(|_| {
             snapper.snap([
-                lo[0] + rng.f64() * (hi[0] - lo[0]),
-                lo[1] + rng.f64() * (hi[1] - lo[1]),
+                lo[0] + rng.unit() * (hi[0] - lo[0]),
+                lo[1] + rng.unit() * (hi[1] - lo[1]),
             ])
         })
         .count();

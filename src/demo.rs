@@ -14,7 +14,6 @@
 
 mod county;
 mod readme;
-pub(crate) mod rng;
 mod roads;
 mod verify;
 

@@ -18,6 +18,7 @@ pub mod map;
 pub mod model;
 pub mod output;
 pub mod propose;
+pub mod rng;
 pub mod roads;
 pub mod routing;
 pub mod spatial;

@@ -14,8 +14,8 @@
 use anyhow::Context;
 use geo::Coord;
 
-use super::rng::SplitMix64;
 use crate::coords::bng_to_wgs84;
+use crate::rng::SplitMix64;
 
 /// Lattice spacing.
 pub(crate) const CELL_M: f64 = 500.0;

@@ -28,7 +28,7 @@ use anyhow::{Context, Result, bail};
 use geo::Coord;
 
 use super::county::{BLOCK_CELLS, County, Kind, ORIGIN_E, ORIGIN_N, to_wgs, vid};
-use super::rng::SplitMix64;
+use crate::rng::SplitMix64;
 
 /// One road line as written to roads.geojson.
 #[derive(Clone, Debug)]

@@ -17,7 +17,7 @@
 
 use super::ProposeOptions;
 use super::problem::{HubCache, NetEval, Problem, Scratch, evaluate_areas};
-use crate::demo::rng::SplitMix64;
+use crate::rng::SplitMix64;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 

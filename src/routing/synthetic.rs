@@ -53,32 +53,8 @@ impl SyntheticOptions {
     }
 }
 
-/// SplitMix64: a tiny deterministic generator (no dependency).
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    pub fn f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Uniform in `0..n` (n > 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-}
+/// The generator the synthetic graphs draw from (the crate's one RNG).
+pub use crate::rng::SplitMix64 as Rng;
 
 struct Builder {
     net: RoadNetwork,
@@ -113,7 +89,7 @@ impl Builder {
         let mut nodes = vec![a];
         for i in 1..=k {
             let t = i as f64 / (k + 1) as f64;
-            let off = (rng.f64() * 2.0 - 1.0) * wiggle;
+            let off = (rng.unit() * 2.0 - 1.0) * wiggle;
             nodes.push(self.node([pa[0] + t * dx + off * nx, pa[1] + t * dy + off * ny]));
         }
         nodes.push(b);
@@ -132,8 +108,8 @@ pub fn generate(opts: &SyntheticOptions) -> RoadNetwork {
     let lat = |i: usize, j: usize| (i * (side + 1) + j) as u32;
     for i in 0..=side {
         for j in 0..=side {
-            let jx = (rng.f64() - 0.5) * 600.0;
-            let jy = (rng.f64() - 0.5) * 600.0;
+            let jx = (rng.unit() - 0.5) * 600.0;
+            let jy = (rng.unit() - 0.5) * 600.0;
             b.node([x0 + i as f64 * 1000.0 + jx, y0 + j as f64 * 1000.0 + jy]);
         }
     }
@@ -151,7 +127,7 @@ pub fn generate(opts: &SyntheticOptions) -> RoadNetwork {
                 } else if line % 5 == 0 {
                     (RoadClass::Secondary, 65.0, 3)
                 } else {
-                    if rng.f64() < 0.07 {
+                    if rng.unit() < 0.07 {
                         continue;
                     }
                     let speed = 40.0 + 5.0 * rng.below(5) as f64;
@@ -193,7 +169,7 @@ pub fn generate(opts: &SyntheticOptions) -> RoadNetwork {
         if side < 3 {
             break;
         }
-        let r = rng.f64();
+        let r = rng.unit();
         let k = 10 + (r * r * 50.0) as usize;
         let ci = 1 + rng.below(side.saturating_sub(2).max(1));
         let cj = 1 + rng.below(side.saturating_sub(2).max(1));

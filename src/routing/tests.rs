@@ -337,7 +337,7 @@ fn random_grid(seed: u64, k: usize) -> RoadNetwork {
     for i in 0..k {
         for j in 0..k {
             for (di, dj) in [(1, 0), (0, 1)] {
-                if i + di >= k || j + dj >= k || rng.f64() < 0.2 {
+                if i + di >= k || j + dj >= k || rng.unit() < 0.2 {
                     continue;
                 }
                 let dir = match rng.below(6) {
@@ -363,7 +363,7 @@ fn random_grid(seed: u64, k: usize) -> RoadNetwork {
 
 fn random_points(rng: &mut Rng, n: usize, extent: f64) -> Vec<[f64; 2]> {
     (0..n)
-        .map(|_| [rng.f64() * extent, rng.f64() * extent])
+        .map(|_| [rng.unit() * extent, rng.unit() * extent])
         .collect()
 }
 

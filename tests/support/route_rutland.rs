@@ -65,8 +65,8 @@ pub fn random_snaps(g: &RoadGraph, opts: SnapOptions, n: usize, seed: u64) -> (V
     let mut unroutable = 0;
     while snaps.len() < n && snaps.len() + unroutable < 20 * n {
         let p = [
-            lo[0] + rng.f64() * (hi[0] - lo[0]),
-            lo[1] + rng.f64() * (hi[1] - lo[1]),
+            lo[0] + rng.unit() * (hi[0] - lo[0]),
+            lo[1] + rng.unit() * (hi[1] - lo[1]),
         ];
         match snapper.snap(p) {
             Some(s) => snaps.push(s),

@@ -1,23 +1,24 @@
-//! A tiny self-contained PRNG (splitmix64) so the demo county never changes
-//! with a crate upgrade. Each part of the generator draws from its own stream
-//! ([`SplitMix64::stream`]) so that changing one part (say, road wiggles)
-//! does not shift the numbers every other part sees.
+//! The one random number generator of the crate: splitmix64, self-contained
+//! so that the demo county, `propose`'s seeded search and the synthetic road
+//! graphs never change with a crate upgrade. Each user draws from its own
+//! stream ([`SplitMix64::stream`]) so that changing one part (say, the demo's
+//! road wiggles) does not shift the numbers every other part sees.
 
 /// splitmix64 (Steele, Lea and Flood, 2014): 64-bit state, one add and two
 /// xor-shift-multiply rounds per draw. Plenty for jitter and names.
 #[derive(Clone, Debug)]
-pub(crate) struct SplitMix64 {
+pub struct SplitMix64 {
     state: u64,
 }
 
 impl SplitMix64 {
-    pub(crate) fn new(seed: u64) -> Self {
+    pub fn new(seed: u64) -> Self {
         Self { state: seed }
     }
 
     /// An independent stream for one part of the generator, keyed by a
     /// fixed label so streams do not overlap in practice.
-    pub(crate) fn stream(seed: u64, label: &str) -> Self {
+    pub fn stream(seed: u64, label: &str) -> Self {
         // FNV-1a of the label, mixed with the seed.
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         for b in label.bytes() {
@@ -29,7 +30,7 @@ impl SplitMix64 {
         s
     }
 
-    pub(crate) fn next_u64(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -38,17 +39,17 @@ impl SplitMix64 {
     }
 
     /// Uniform in [0, 1), 53 bits.
-    pub(crate) fn unit(&mut self) -> f64 {
+    pub fn unit(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
     /// Uniform in [lo, hi).
-    pub(crate) fn range(&mut self, lo: f64, hi: f64) -> f64 {
+    pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
         lo + (hi - lo) * self.unit()
     }
 
     /// Uniform integer in [0, n); `n` must be > 0 (callers pass constants).
-    pub(crate) fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         // Modulo bias is irrelevant at these sizes.
         (self.next_u64() % (n.max(1) as u64)) as usize
     }
@@ -56,7 +57,7 @@ impl SplitMix64 {
     /// A unit vector in a uniformly random direction, without trigonometry
     /// (rejection sampling in the unit square), so results do not depend on
     /// the platform's `sin`/`cos`.
-    pub(crate) fn direction(&mut self) -> (f64, f64) {
+    pub fn direction(&mut self) -> (f64, f64) {
         loop {
             let x = self.range(-1.0, 1.0);
             let y = self.range(-1.0, 1.0);
