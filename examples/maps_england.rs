@@ -11,7 +11,7 @@
 use anyhow::Context;
 use pcn_atlas::check::run::{CheckOptions, run_check};
 use pcn_atlas::load::dataset::{DatasetPaths, load_dataset};
-use pcn_atlas::map;
+use pcn_atlas::output::map;
 use std::path::PathBuf;
 use std::time::Instant;
 

@@ -14,7 +14,6 @@ pub mod demo;
 pub mod findings;
 pub mod import;
 pub mod load;
-pub mod map;
 pub mod model;
 pub mod output;
 pub mod propose;

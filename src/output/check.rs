@@ -487,15 +487,15 @@ fn write_maps(
         |n| n.to_string_lossy().into_owned(),
     );
     let title = format!("PCN footprints · {name}");
-    let input = crate::map::build::from_run(ds, res, dissolved, findings, drive, &title);
-    let prep = crate::map::svg::prepare(&input);
+    let input = crate::output::map::build::from_run(ds, res, dissolved, findings, drive, &title);
+    let prep = crate::output::map::svg::prepare(&input);
     let band = (res.options.band_min, res.options.band_max);
     staging.write_bytes(
         "map.html",
-        crate::map::html::html(&input, &prep, band).as_bytes(),
+        crate::output::map::html::html(&input, &prep, band).as_bytes(),
     )?;
-    let svg = crate::map::svg::static_svg(&input, &prep);
-    staging.write_bytes("map.png", &crate::map::png::render_png(&svg, 2.0)?)?;
+    let svg = crate::output::map::svg::static_svg(&input, &prep);
+    staging.write_bytes("map.png", &crate::output::map::png::render_png(&svg, 2.0)?)?;
     staging.write_bytes("map.svg", svg.as_bytes())?;
     Ok(())
 }

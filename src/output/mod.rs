@@ -1,10 +1,13 @@
-//! Writing results: atomic output folders, GeoJSON, CSV and JSON reports.
+//! Writing results: atomic output folders, GeoJSON, CSV and JSON reports,
+//! and the maps (`map.html`, `map.svg`, `map.png`). Output reads the
+//! results of the stages; no stage imports it.
 
 pub mod access;
 pub mod atomic;
 pub mod check;
 pub mod drive;
 pub mod geojson;
+pub mod map;
 pub mod pcn_summary;
 pub mod propose;
 pub mod roads;

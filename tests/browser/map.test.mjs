@@ -26,7 +26,7 @@ if (!dirs.length) {
   process.exit(2);
 }
 
-// The order of severity the map promises (docs/output.md, src/map/style.rs).
+// The order of severity the map promises (docs/output.md, src/findings.rs Code::MAP_ORDER).
 const SEVERITY = ['NO_FOOTPRINT', 'NON_CONTIGUOUS', 'POPULATION_BELOW_BAND', 'POPULATION_ABOVE_BAND',
   'PRACTICE_OUTSIDE_FOOTPRINT', 'HUB_IMPRACTICAL', 'SHARED_ROLE_IMPRACTICAL', 'PATIENT_ACCESS_BURDEN',
   'RURAL_ACCESS_RISK', 'RURAL_WAIVER_CANDIDATE', 'RURAL'];
