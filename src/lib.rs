@@ -1,11 +1,24 @@
 //! pcn-atlas: check NHS England primary care network footprints and measure
 //! the drive-time burden they put on staff and patients.
 //!
-//! The modules follow the pipeline: [`load`] reads a dataset into the
-//! [`model`]; [`check`] computes adjacency, footprints, contiguity and
-//! population bands and their [`findings`]; [`output`] writes GeoJSON, CSV
-//! and the JSON report. [`import`] builds a dataset folder from the national
-//! NHS/ONS/OS files and [`demo`] generates the synthetic demo county.
+//! The modules follow the pipeline (docs/architecture.md has the picture and
+//! the import rules):
+//!
+//! - [`coords`] — WGS84 ↔ British National Grid, once at load and once at write.
+//! - [`rng`] — the one seeded random generator (demo, propose, synthetic graphs).
+//! - [`findings`] — every finding code with its severity, label and map colour.
+//! - [`model`] — the in-memory dataset: ids indexing `Vec`s, registrations indexed once.
+//! - [`spatial`] — point-in-area lookup on an R-tree.
+//! - [`load`] — a dataset folder (CSV, GeoJSON, shapefile) into the [`model`].
+//! - [`roads`] — road files (OSM PBF, shapefile, GeoJSON) through the car profile.
+//! - [`routing`] — road graph, contraction hierarchy, snapping, prepared roads and their cache.
+//! - [`check`] — adjacency, footprints, contiguity, dissolve, bands and their findings.
+//! - [`analyse`] — hubs, staff tours, patients' drive times, accessibility.
+//! - [`output`] — every file written (GeoJSON, CSV, report.json, maps), atomically.
+//! - [`whatif`] — edited scenarios re-run incrementally, with a before/after diff.
+//! - [`propose`] — proposed footprints: seeded annealing and the fewest-moves repair.
+//! - [`import`] — the national NHS/ONS/OS files into a dataset folder.
+//! - [`demo`] — the synthetic demo county, Demoshire.
 
 pub mod analyse;
 pub mod check;
