@@ -227,145 +227,195 @@ pub fn write_check(
     info: &RunInfo,
     drive: Option<&DriveOutput>,
 ) -> Result<Vec<PathBuf>> {
-    use geo::Area as _;
     let mut staging = Staging::new(out)?;
-    let component_of = component_index(ds, res);
-    let mut all_findings: Vec<Finding> = res.findings.clone();
+    let mut findings: Vec<Finding> = res.findings.clone();
     if let Some(d) = drive {
-        all_findings.extend(d.findings.iter().cloned());
-        all_findings.sort();
+        findings.extend(d.findings.iter().cloned());
+        findings.sort();
     }
-    let all_findings = &all_findings;
-    let index = drive.map(|d| DriveIndex::new(ds, d));
-
-    let by_pcn = findings_by_pcn(ds, all_findings);
-    let geoms: Vec<String> = dissolved.par_iter().map(multipolygon_json).collect();
-    staging.write("pcns.geojson", |w| {
-        let mut fw = FeatureWriter::new(w, "pcns")?;
-        for (k, (c, g)) in res.pcns.iter().zip(&geoms).enumerate() {
-            let pcn = ds.pcn(c.pcn);
-            let empty = Vec::new();
-            let fs = by_pcn.get(pcn.code.as_str()).unwrap_or(&empty);
-            let props = PcnProps {
-                pcn_code: &pcn.code,
-                pcn_name: &pcn.name,
-                practices: pcn.practices.len(),
-                practice_codes: pcn
-                    .practices
-                    .iter()
-                    .map(|p| ds.practice(*p).code.as_str())
-                    .collect(),
-                list_size: c.list_size,
-                resident_population: c.resident_population,
-                band: c.band.as_str(),
-                rural_share: share(c.rural_share),
-                sparse_share: share(c.sparse_share),
-                share_basis: c.share_basis,
-                areas: c.areas.len(),
-                area_km2: km2(c.area_km2),
-                components: c.components.len(),
-                contiguous: c.contiguous(),
-                drive: drive.map(|d| PcnDriveProps::new(ds, d, k)),
-                flags: pcn_flags(c, drive.map(|d| &d.run.pcns[k])),
-                findings: fs
-                    .iter()
-                    .map(|f| FindingOut {
-                        code: f.code,
-                        detail: &f.detail,
-                    })
-                    .collect(),
-            };
-            let geometry = if c.areas.is_empty() {
-                "null"
-            } else {
-                g.as_str()
-            };
-            fw.feature(&props, geometry)?;
-        }
-        fw.finish()?;
-        Ok(())
-    })?;
-
-    let area_geoms: Vec<String> = ds
-        .areas
-        .par_iter()
-        .map(|a| multipolygon_json(&a.geometry))
-        .collect();
-    let mut area_order: Vec<usize> = (0..ds.areas.len()).collect();
-    area_order.sort_by(|&a, &b| ds.areas[a].code.cmp(&ds.areas[b].code));
-    staging.write("areas.geojson", |w| {
-        let mut fw = FeatureWriter::new(w, "areas")?;
-        for &i in &area_order {
-            let a = &ds.areas[i];
-            let pcns = &res.footprints.area_pcns[i];
-            let props = AreaProps {
-                area_code: &a.code,
-                area_name: a.name.as_deref(),
-                lad_code: a.lad_code.as_deref(),
-                population: a.population,
-                ruc: a.ruc.map(|r| r.code()),
-                rural: a.ruc.is_some_and(|r| r.is_rural()),
-                pcn_code: pcns.first().map(|p| ds.pcn(*p).code.as_str()),
-                pcn_codes: pcns.iter().map(|p| ds.pcn(*p).code.as_str()).collect(),
-                assigned_by: res.footprints.area_rule[i],
-                component: component_of[i],
-                neighbours: res.adjacency.neighbours[i].len(),
-                centroid_source: a.centroid_source,
-                drive: index
-                    .as_ref()
-                    .and_then(|x| x.area.get(&crate::model::AreaId::from_idx(i)).cloned()),
-            };
-            fw.feature(&props, &area_geoms[i])?;
-        }
-        fw.finish()?;
-        Ok(())
-    })?;
-
-    let mut practice_order: Vec<usize> = (0..ds.practices.len()).collect();
-    practice_order.sort_by(|&a, &b| ds.practices[a].code.cmp(&ds.practices[b].code));
-    staging.write("practices.geojson", |w| {
-        let mut fw = FeatureWriter::new(w, "practices")?;
-        for &i in &practice_order {
-            let p = &ds.practices[i];
-            let area = res.practice_area[i];
-            // Null without a PCN or without a location: an unlocated
-            // practice is not known to be outside.
-            let inside = match (p.pcn, p.location) {
-                (Some(pcn), Some(_)) => {
-                    Some(area.is_some_and(|a| res.footprints.area_pcns[a.idx()].contains(&pcn)))
-                }
-                _ => None,
-            };
-            let props = PracticeProps {
-                practice_code: &p.code,
-                practice_name: &p.name,
-                pcn_code: p.pcn.map(|q| ds.pcn(q).code.as_str()),
-                list_size: p.list_size,
-                postcode: p.postcode.as_deref(),
-                area_code: area.map(|a| ds.area(a).code.as_str()),
-                inside_footprint: inside,
-                component: if inside == Some(true) {
-                    area.and_then(|a| component_of[a.idx()])
-                } else {
-                    None
-                },
-                drive: index.as_ref().and_then(|x| {
-                    x.practice
-                        .get(&crate::model::PracticeId::from_idx(i))
-                        .cloned()
-                }),
-            };
-            let g = p.location.map_or("null".to_string(), point_json);
-            fw.feature(&props, &g)?;
-        }
-        fw.finish()?;
-        Ok(())
-    })?;
-
-    staging.write("pcn_summary.csv", |w| {
-        write_summary(w, &summary_rows(ds, &res.pcns, drive))
+    let w = CheckWrite {
+        ds,
+        res,
+        dissolved,
+        drive,
+        findings: &findings,
+        component_of: component_index(ds, res),
+        index: drive.map(|d| DriveIndex::new(ds, d)),
+    };
+    w.pcns(&mut staging)?;
+    w.areas(&mut staging)?;
+    w.practices(&mut staging)?;
+    staging.write("pcn_summary.csv", |f| {
+        write_summary(f, &summary_rows(ds, &res.pcns, drive))
     })?;
     if let Some(d) = drive {
+        w.routes(&mut staging, d)?;
+    }
+    if let Some(a) = drive.and_then(|d| d.access).filter(|a| a.export) {
+        super::access::write_export(&mut staging, ds, a)?;
+    }
+    w.findings_csv(&mut staging)?;
+    w.report(&mut staging, dissolve, info)?;
+    write_maps(&mut staging, out, ds, res, dissolved, &findings, drive)?;
+    staging.commit()
+}
+
+/// What every file of a `check` (or `analyse`) run is written from.
+struct CheckWrite<'a> {
+    ds: &'a Dataset,
+    res: &'a CheckResult,
+    dissolved: &'a [MultiPolygon<f64>],
+    drive: Option<&'a DriveOutput<'a>>,
+    /// Check and drive findings, sorted.
+    findings: &'a [Finding],
+    /// Each area's component rank within its first PCN.
+    component_of: Vec<Option<usize>>,
+    /// Drive-time properties by area and practice.
+    index: Option<DriveIndex>,
+}
+
+impl CheckWrite<'_> {
+    /// `pcns.geojson`: one dissolved footprint per PCN with its metrics.
+    fn pcns(&self, staging: &mut Staging) -> Result<()> {
+        let (ds, res, drive) = (self.ds, self.res, self.drive);
+        let by_pcn = findings_by_pcn(ds, self.findings);
+        let geoms: Vec<String> = self.dissolved.par_iter().map(multipolygon_json).collect();
+        staging.write("pcns.geojson", |w| {
+            let mut fw = FeatureWriter::new(w, "pcns")?;
+            for (k, (c, g)) in res.pcns.iter().zip(&geoms).enumerate() {
+                let pcn = ds.pcn(c.pcn);
+                let empty = Vec::new();
+                let fs = by_pcn.get(pcn.code.as_str()).unwrap_or(&empty);
+                let props = PcnProps {
+                    pcn_code: &pcn.code,
+                    pcn_name: &pcn.name,
+                    practices: pcn.practices.len(),
+                    practice_codes: pcn
+                        .practices
+                        .iter()
+                        .map(|p| ds.practice(*p).code.as_str())
+                        .collect(),
+                    list_size: c.list_size,
+                    resident_population: c.resident_population,
+                    band: c.band.as_str(),
+                    rural_share: share(c.rural_share),
+                    sparse_share: share(c.sparse_share),
+                    share_basis: c.share_basis,
+                    areas: c.areas.len(),
+                    area_km2: km2(c.area_km2),
+                    components: c.components.len(),
+                    contiguous: c.contiguous(),
+                    drive: drive.map(|d| PcnDriveProps::new(ds, d, k)),
+                    flags: pcn_flags(c, drive.map(|d| &d.run.pcns[k])),
+                    findings: fs
+                        .iter()
+                        .map(|f| FindingOut {
+                            code: f.code,
+                            detail: &f.detail,
+                        })
+                        .collect(),
+                };
+                let geometry = if c.areas.is_empty() {
+                    "null"
+                } else {
+                    g.as_str()
+                };
+                fw.feature(&props, geometry)?;
+            }
+            fw.finish()?;
+            Ok(())
+        })
+    }
+
+    /// `areas.geojson`: every area with its PCN, component and times.
+    fn areas(&self, staging: &mut Staging) -> Result<()> {
+        let (ds, res) = (self.ds, self.res);
+        let area_geoms: Vec<String> = ds
+            .areas
+            .par_iter()
+            .map(|a| multipolygon_json(&a.geometry))
+            .collect();
+        let mut area_order: Vec<usize> = (0..ds.areas.len()).collect();
+        area_order.sort_by(|&a, &b| ds.areas[a].code.cmp(&ds.areas[b].code));
+        staging.write("areas.geojson", |w| {
+            let mut fw = FeatureWriter::new(w, "areas")?;
+            for &i in &area_order {
+                let a = &ds.areas[i];
+                let pcns = &res.footprints.area_pcns[i];
+                let props = AreaProps {
+                    area_code: &a.code,
+                    area_name: a.name.as_deref(),
+                    lad_code: a.lad_code.as_deref(),
+                    population: a.population,
+                    ruc: a.ruc.map(|r| r.code()),
+                    rural: a.ruc.is_some_and(|r| r.is_rural()),
+                    pcn_code: pcns.first().map(|p| ds.pcn(*p).code.as_str()),
+                    pcn_codes: pcns.iter().map(|p| ds.pcn(*p).code.as_str()).collect(),
+                    assigned_by: res.footprints.area_rule[i],
+                    component: self.component_of[i],
+                    neighbours: res.adjacency.neighbours[i].len(),
+                    centroid_source: a.centroid_source,
+                    drive: self
+                        .index
+                        .as_ref()
+                        .and_then(|x| x.area.get(&crate::model::AreaId::from_idx(i)).cloned()),
+                };
+                fw.feature(&props, &area_geoms[i])?;
+            }
+            fw.finish()?;
+            Ok(())
+        })
+    }
+
+    /// `practices.geojson`: every practice, whether it stands in its own
+    /// footprint, and its times.
+    fn practices(&self, staging: &mut Staging) -> Result<()> {
+        let (ds, res) = (self.ds, self.res);
+        let mut practice_order: Vec<usize> = (0..ds.practices.len()).collect();
+        practice_order.sort_by(|&a, &b| ds.practices[a].code.cmp(&ds.practices[b].code));
+        staging.write("practices.geojson", |w| {
+            let mut fw = FeatureWriter::new(w, "practices")?;
+            for &i in &practice_order {
+                let p = &ds.practices[i];
+                let area = res.practice_area[i];
+                // Null without a PCN or without a location: an unlocated
+                // practice is not known to be outside.
+                let inside = match (p.pcn, p.location) {
+                    (Some(pcn), Some(_)) => {
+                        Some(area.is_some_and(|a| res.footprints.area_pcns[a.idx()].contains(&pcn)))
+                    }
+                    _ => None,
+                };
+                let props = PracticeProps {
+                    practice_code: &p.code,
+                    practice_name: &p.name,
+                    pcn_code: p.pcn.map(|q| ds.pcn(q).code.as_str()),
+                    list_size: p.list_size,
+                    postcode: p.postcode.as_deref(),
+                    area_code: area.map(|a| ds.area(a).code.as_str()),
+                    inside_footprint: inside,
+                    component: if inside == Some(true) {
+                        area.and_then(|a| self.component_of[a.idx()])
+                    } else {
+                        None
+                    },
+                    drive: self.index.as_ref().and_then(|x| {
+                        x.practice
+                            .get(&crate::model::PracticeId::from_idx(i))
+                            .cloned()
+                    }),
+                };
+                let g = p.location.map_or("null".to_string(), point_json);
+                fw.feature(&props, &g)?;
+            }
+            fw.finish()?;
+            Ok(())
+        })
+    }
+
+    /// `routes.geojson`: hub-to-member routes along the roads.
+    fn routes(&self, staging: &mut Staging, d: &DriveOutput) -> Result<()> {
+        let ds = self.ds;
         staging.write("routes.geojson", |w| {
             let mut fw = FeatureWriter::new(w, "routes")?;
             for r in &d.routes {
@@ -386,90 +436,101 @@ pub fn write_check(
             }
             fw.finish()?;
             Ok(())
-        })?;
+        })
     }
-    if let Some(a) = drive.and_then(|d| d.access).filter(|a| a.export) {
-        super::access::write_export(&mut staging, ds, a)?;
-    }
-    staging.write("findings.csv", |w| {
-        let mut cw = csv::Writer::from_writer(w);
-        cw.write_record(["scope", "code", "subject", "detail"])?;
-        for f in all_findings {
-            cw.write_record([f.scope.as_str(), f.code.as_str(), &f.subject, &f.detail])?;
-        }
-        cw.flush()?;
-        Ok(())
-    })?;
 
-    let mut findings_by_code = BTreeMap::new();
-    for f in all_findings {
-        *findings_by_code.entry(f.code.as_str()).or_insert(0) += 1;
+    /// `findings.csv`: one row per finding.
+    fn findings_csv(&self, staging: &mut Staging) -> Result<()> {
+        staging.write("findings.csv", |w| {
+            let mut cw = csv::Writer::from_writer(w);
+            cw.write_record(["scope", "code", "subject", "detail"])?;
+            for f in self.findings {
+                cw.write_record([f.scope.as_str(), f.code.as_str(), &f.subject, &f.detail])?;
+            }
+            cw.flush()?;
+            Ok(())
+        })
     }
-    let report = Report {
-        tool: "pcn-atlas",
-        version: &info.version,
-        command: &info.command,
-        parameters: &res.options,
-        inputs: &ds.inputs,
-        footprint_rule: res.footprints.rule_description(ds),
-        areas_by_assignment: res.footprints.rule_counts(),
-        counts: Counts {
-            pcns: ds.pcns.len(),
-            practices: ds.practices.len(),
-            areas: ds.areas.len(),
-            registrations: ds.registrations().len(),
-            adjacency_pairs: res.adjacency.pairs().len(),
-            adjacency_components: petgraph::algo::connected_components(&res.adjacency.to_graph()),
-            islands: res.adjacency.islands().len(),
-            findings: all_findings.len(),
-        },
-        findings_by_code,
-        dissolve: dissolve.clone(),
-        road_links: res
-            .road_links
-            .iter()
-            .map(|l| RoadLinkOut {
-                area_code_a: &ds.area(l.a).code,
-                area_code_b: &ds.area(l.b).code,
-                kind: l.kind,
-                way_id: l.way_id,
-            })
-            .collect(),
-        drive: drive.map(|d| d.report.clone()),
-        pcns: res
-            .pcns
-            .iter()
-            .zip(dissolved)
-            .map(|(c, d)| PcnReport {
-                pcn_code: &ds.pcn(c.pcn).code,
-                list_size: c.list_size,
-                band: c.band.as_str(),
-                components: c
-                    .components
-                    .iter()
-                    .map(|k| ComponentOut {
-                        areas: k.areas.iter().map(|a| ds.area(*a).code.as_str()).collect(),
-                        population: k.population,
-                        area_km2: km2(k.area_km2),
-                        practices: k
-                            .practices
-                            .iter()
-                            .map(|p| ds.practice(*p).code.as_str())
-                            .collect(),
-                    })
-                    .collect(),
-                dissolved_area_km2: km2(d.unsigned_area() / 1e6),
-            })
-            .collect(),
-        findings: all_findings,
-    };
-    staging.write("report.json", |w| {
-        serde_json::to_writer_pretty(&mut *w, &report)?;
-        w.write_all(b"\n")?;
-        Ok(())
-    })?;
-    write_maps(&mut staging, out, ds, res, dissolved, all_findings, drive)?;
-    staging.commit()
+
+    /// `report.json`: inputs, parameters, counts, components and findings.
+    fn report(
+        &self,
+        staging: &mut Staging,
+        dissolve: &DissolveCheck,
+        info: &RunInfo,
+    ) -> Result<()> {
+        use geo::Area as _;
+        let (ds, res) = (self.ds, self.res);
+        let mut findings_by_code = BTreeMap::new();
+        for f in self.findings {
+            *findings_by_code.entry(f.code.as_str()).or_insert(0) += 1;
+        }
+        let report = Report {
+            tool: "pcn-atlas",
+            version: &info.version,
+            command: &info.command,
+            parameters: &res.options,
+            inputs: &ds.inputs,
+            footprint_rule: res.footprints.rule_description(ds),
+            areas_by_assignment: res.footprints.rule_counts(),
+            counts: Counts {
+                pcns: ds.pcns.len(),
+                practices: ds.practices.len(),
+                areas: ds.areas.len(),
+                registrations: ds.registrations().len(),
+                adjacency_pairs: res.adjacency.pairs().len(),
+                adjacency_components: petgraph::algo::connected_components(
+                    &res.adjacency.to_graph(),
+                ),
+                islands: res.adjacency.islands().len(),
+                findings: self.findings.len(),
+            },
+            findings_by_code,
+            dissolve: dissolve.clone(),
+            road_links: res
+                .road_links
+                .iter()
+                .map(|l| RoadLinkOut {
+                    area_code_a: &ds.area(l.a).code,
+                    area_code_b: &ds.area(l.b).code,
+                    kind: l.kind,
+                    way_id: l.way_id,
+                })
+                .collect(),
+            drive: self.drive.map(|d| d.report.clone()),
+            pcns: res
+                .pcns
+                .iter()
+                .zip(self.dissolved)
+                .map(|(c, d)| PcnReport {
+                    pcn_code: &ds.pcn(c.pcn).code,
+                    list_size: c.list_size,
+                    band: c.band.as_str(),
+                    components: c
+                        .components
+                        .iter()
+                        .map(|k| ComponentOut {
+                            areas: k.areas.iter().map(|a| ds.area(*a).code.as_str()).collect(),
+                            population: k.population,
+                            area_km2: km2(k.area_km2),
+                            practices: k
+                                .practices
+                                .iter()
+                                .map(|p| ds.practice(*p).code.as_str())
+                                .collect(),
+                        })
+                        .collect(),
+                    dissolved_area_km2: km2(d.unsigned_area() / 1e6),
+                })
+                .collect(),
+            findings: self.findings,
+        };
+        staging.write("report.json", |w| {
+            serde_json::to_writer_pretty(&mut *w, &report)?;
+            w.write_all(b"\n")?;
+            Ok(())
+        })
+    }
 }
 
 /// `map.html`, `map.svg` and `map.png` (see [`crate::map`]).
