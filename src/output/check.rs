@@ -242,21 +242,31 @@ pub fn write_check(
         component_of: component_index(ds, res),
         index: drive.map(|d| DriveIndex::new(ds, d)),
     };
-    w.pcns(&mut staging)?;
-    w.areas(&mut staging)?;
-    w.practices(&mut staging)?;
-    staging.write("pcn_summary.csv", |f| {
-        write_summary(f, &summary_rows(ds, &res.pcns, drive))
-    })?;
-    if let Some(d) = drive {
-        w.routes(&mut staging, d)?;
+    // The maps (simplification, then the PNG: single-threaded) are drawn
+    // while the other files are written.
+    let (maps, written) = rayon::join(
+        || render_maps(out, ds, res, dissolved, &findings, drive),
+        || -> Result<()> {
+            w.pcns(&mut staging)?;
+            w.areas(&mut staging)?;
+            w.practices(&mut staging)?;
+            staging.write("pcn_summary.csv", |f| {
+                write_summary(f, &summary_rows(ds, &res.pcns, drive))
+            })?;
+            if let Some(d) = drive {
+                w.routes(&mut staging, d)?;
+            }
+            if let Some(a) = drive.and_then(|d| d.access).filter(|a| a.export) {
+                super::access::write_export(&mut staging, ds, a)?;
+            }
+            w.findings_csv(&mut staging)?;
+            w.report(&mut staging, dissolve, info)
+        },
+    );
+    written?;
+    for (name, bytes) in maps? {
+        staging.write_bytes(name, &bytes)?;
     }
-    if let Some(a) = drive.and_then(|d| d.access).filter(|a| a.export) {
-        super::access::write_export(&mut staging, ds, a)?;
-    }
-    w.findings_csv(&mut staging)?;
-    w.report(&mut staging, dissolve, info)?;
-    write_maps(&mut staging, out, ds, res, dissolved, &findings, drive)?;
     staging.commit()
 }
 
@@ -533,16 +543,15 @@ impl CheckWrite<'_> {
     }
 }
 
-/// `map.html`, `map.svg` and `map.png` (see [`crate::map`]).
-fn write_maps(
-    staging: &mut Staging,
+/// `map.html`, `map.svg` and `map.png` (see [`crate::output::map`]), as bytes.
+fn render_maps(
     out: &Path,
     ds: &Dataset,
     res: &CheckResult,
     dissolved: &[MultiPolygon<f64>],
     findings: &[Finding],
     drive: Option<&DriveOutput>,
-) -> Result<()> {
+) -> Result<Vec<(&'static str, Vec<u8>)>> {
     let name = out.file_name().map_or_else(
         || out.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -551,14 +560,14 @@ fn write_maps(
     let input = crate::output::map::build::from_run(ds, res, dissolved, findings, drive, &title);
     let prep = crate::output::map::svg::prepare(&input);
     let band = (res.options.band_min, res.options.band_max);
-    staging.write_bytes(
-        "map.html",
-        crate::output::map::html::html(&input, &prep, band).as_bytes(),
-    )?;
+    let html = crate::output::map::html::html(&input, &prep, band);
     let svg = crate::output::map::svg::static_svg(&input, &prep);
-    staging.write_bytes("map.png", &crate::output::map::png::render_png(&svg, 2.0)?)?;
-    staging.write_bytes("map.svg", svg.as_bytes())?;
-    Ok(())
+    let png = crate::output::map::png::render_png(&svg, 2.0)?;
+    Ok(vec![
+        ("map.html", html.into_bytes()),
+        ("map.png", png),
+        ("map.svg", svg.into_bytes()),
+    ])
 }
 
 /// Each area's component rank (1-based) within its first PCN.
