@@ -21,4 +21,5 @@ pub mod propose;
 pub mod roads;
 pub mod routing;
 pub mod spatial;
+pub mod stages;
 pub mod whatif;

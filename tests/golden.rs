@@ -208,10 +208,8 @@ fn run_case(case: &Case, out_root: &Path, data: Option<&Path>) -> Vec<String> {
     };
     let produced = out_root.join(case.name);
     let golden = manifest().join("tests/golden").join(case.name);
-    let mut files: Vec<(PathBuf, Vec<u8>)> = vec![(
-        PathBuf::from("stdout.txt"),
-        normalise(&stdout).into_bytes(),
-    )];
+    let mut files: Vec<(PathBuf, Vec<u8>)> =
+        vec![(PathBuf::from("stdout.txt"), normalise(&stdout).into_bytes())];
     for rel in walk(&produced) {
         let bytes = std::fs::read(produced.join(&rel)).expect("read output");
         match String::from_utf8(bytes) {
@@ -277,7 +275,10 @@ fn compare(name: &str, golden: &Path, files: &[(PathBuf, Vec<u8>)]) -> Vec<Strin
     let expected: BTreeSet<PathBuf> = walk(golden).into_iter().collect();
     let got: BTreeSet<PathBuf> = files.iter().map(|(r, _)| r.clone()).collect();
     for missing in expected.difference(&got) {
-        diffs.push(format!("{name}: {} is no longer written", missing.display()));
+        diffs.push(format!(
+            "{name}: {} is no longer written",
+            missing.display()
+        ));
     }
     for extra in got.difference(&expected) {
         diffs.push(format!("{name}: {} is new", extra.display()));

@@ -137,6 +137,30 @@ impl RoadGraph {
         self.first_out[v as usize] as usize..self.first_out[v as usize + 1] as usize
     }
 
+    /// Whether `other` has the same nodes and the same edges, each with the
+    /// same tail and head (weights aside): then a contraction order of one
+    /// suits the other.
+    pub fn same_edges(&self, other: &RoadGraph) -> bool {
+        self.node_count() == other.node_count()
+            && self.tail == other.tail
+            && self.head == other.head
+    }
+
+    /// Whether `other` is the same graph but for its times (`weight_ms`
+    /// and `geom_s`): the same nodes, edges, lengths and geometry, as when
+    /// the same roads are built at other speeds. Then a snap index built on
+    /// one serves the other.
+    pub fn same_layout(&self, other: &RoadGraph) -> bool {
+        self.same_edges(other)
+            && self.node_xy == other.node_xy
+            && self.node_input == other.node_input
+            && self.first_out == other.first_out
+            && self.length_m == other.length_m
+            && self.reverse == other.reverse
+            && self.geom_first == other.geom_first
+            && self.geom_xy == other.geom_xy
+    }
+
     /// Geometry point range of edge `e`.
     pub fn geom_range(&self, e: u32) -> std::ops::Range<usize> {
         self.geom_first[e as usize] as usize..self.geom_first[e as usize + 1] as usize
