@@ -44,13 +44,23 @@ fn cpu_s() -> f64 {
     (tick(11) + tick(12)) / 100.0
 }
 
-/// Peak resident set so far, MB (VmHWM).
-fn peak_mb() -> f64 {
+/// A memory figure of this process from `/proc/self/status`, MB.
+fn status_mb(key: &str) -> f64 {
     let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     s.lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(key))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Peak resident set so far, MB.
+fn peak_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
+/// Resident set now, MB.
+fn rss_mb() -> f64 {
+    status_mb("VmRSS:")
 }
 
 struct Timed;
@@ -60,10 +70,11 @@ impl Timed {
         let (t, c) = (Instant::now(), cpu_s());
         let out = f();
         eprintln!(
-            "{name:>13}: wall {:7.2} s  cpu {:7.2} s  peak RSS {:6.0} MB",
+            "{name:>15}: wall {:7.2} s  cpu {:7.2} s  peak RSS {:6.0} MB  RSS after {:6.0} MB",
             t.elapsed().as_secs_f64(),
             cpu_s() - c,
-            peak_mb()
+            peak_mb(),
+            rss_mb()
         );
         out
     }
@@ -175,7 +186,7 @@ fn main() -> Result<()> {
     };
     let s = run_analyse(ds, &net, &opts, &out, &info, &Timed)?;
     eprintln!(
-        "{:>13}: wall {:7.2} s  cpu {:7.2} s  peak RSS {:6.0} MB",
+        "{:>15}: wall {:7.2} s  cpu {:7.2} s  peak RSS {:6.0} MB",
         "total",
         t0.elapsed().as_secs_f64(),
         cpu_s(),

@@ -340,6 +340,9 @@ impl RoadGraph {
         };
         rep.pass_through_nodes = pass_count - split;
         rep.split_nodes = split;
+        // The chains hold all that is left to lay out: free the segments
+        // and the search arrays before the graph's arrays are allocated.
+        drop((segs, first, rev, in_first, comp, heads, used));
 
         // 5. Number the kept junctions and lay out the CSR.
         let mut id = vec![u32::MAX; n_in];
@@ -352,7 +355,9 @@ impl RoadGraph {
             }
         }
         let mut chains = chains;
-        chains.sort_by(|a, b| {
+        // A total order (no two chains have the same nodes), so unstable
+        // sorting gives the same order without a buffer.
+        chains.sort_unstable_by(|a, b| {
             (
                 id[a.nodes[0] as usize],
                 id[*a.nodes.last().unwrap_or(&0) as usize],
@@ -377,6 +382,15 @@ impl RoadGraph {
         let n = g.node_xy.len();
         g.first_out = csr_offsets(n, kept_chains.iter().map(|c| id[c.nodes[0] as usize]));
         let mut by_start: HashMap<(u32, u32), u32> = HashMap::with_capacity(kept_chains.len());
+        let points: usize = kept_chains.iter().map(|c| c.nodes.len()).sum();
+        let m = kept_chains.len();
+        for v in [&mut g.tail, &mut g.head, &mut g.weight_ms] {
+            v.reserve_exact(m);
+        }
+        g.length_m.reserve_exact(m);
+        g.geom_first.reserve_exact(m + 1);
+        g.geom_xy.reserve_exact(points);
+        g.geom_s.reserve_exact(points);
         g.geom_first.push(0);
         for (e, c) in kept_chains.iter().enumerate() {
             let last = c.nodes[c.nodes.len() - 1];
