@@ -286,6 +286,7 @@ fn run_case(case: &Case, roads: bool, base_run: &Path, work: &Path) {
             max_snap_m: prof.max_snap_m,
         },
         None,
+        None,
         &pcn_atlas::stages::Silent,
     );
     let r = pcn_atlas::whatif::run::Roads {

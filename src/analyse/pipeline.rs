@@ -83,7 +83,9 @@ pub fn run_analyse<S: Stages>(
     stages: &S,
 ) -> Result<AnalyseSummary> {
     let cache = opts.cache.as_ref();
-    let roads = PreparedRoads::build(net, &GraphOptions::default(), opts.snap, cache, stages);
+    let slow_factor = (opts.slow_factor < 1.0).then_some(opts.slow_factor);
+    let graph_options = GraphOptions::default();
+    let roads = PreparedRoads::build(net, &graph_options, opts.snap, slow_factor, cache, stages);
     if roads.graph.node_count() == 0 {
         bail!(
             "{}: no usable roads for a car (see roads_report in `pcn-atlas roads --roads {}`)",

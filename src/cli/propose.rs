@@ -158,6 +158,7 @@ pub fn run(args: &ProposeArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
                 &net,
                 &GraphOptions::default(),
                 snap,
+                None,
                 cache.as_ref(),
                 &progress,
             );

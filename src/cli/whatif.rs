@@ -157,10 +157,12 @@ pub fn run(args: &WhatIfArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         .drive
         .cache_dir(cfg)
         .map(|dir| RoadCache::new(&dir, &roads_report.input.sha256, &profile_json, &net));
+    let slow_factor = args.drive.slow_factor(cfg);
     let prepared = PreparedRoads::build(
         &net,
         &GraphOptions::default(),
         snap,
+        (slow_factor < 1.0).then_some(slow_factor),
         cache.as_ref(),
         &progress,
     );
@@ -171,8 +173,8 @@ pub fn run(args: &WhatIfArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
             roads_path.display()
         );
     }
-    let slow = (args.drive.slow_factor(cfg) < 1.0)
-        .then(|| prepared.slower(&net, args.drive.slow_factor(cfg), cache.as_ref(), &progress));
+    let slow =
+        (slow_factor < 1.0).then(|| prepared.slower(&net, slow_factor, cache.as_ref(), &progress));
     let roads = Roads {
         net: &net,
         prepared: &prepared,

@@ -37,7 +37,7 @@ use anyhow::{Context, Result, bail, ensure};
 use sha2::{Digest, Sha256};
 
 use super::ch::{Hierarchy, NO_MID, PrepareReport, UpGraph};
-use super::graph::{GraphOptions, GraphReport, NO_EDGE, RoadGraph};
+use super::graph::{GraphLayout, GraphOptions, GraphReport, NO_EDGE, RoadGraph};
 use super::prepared::{Preparation, PreparedRoads};
 use super::snap::{SnapIndex, SnapOptions};
 use crate::roads::network::{Direction, RoadNetwork};
@@ -128,6 +128,7 @@ impl RoadCache {
                     snap_options,
                     graph_options: graph_options.clone(),
                     how: Preparation::Cached,
+                    pending_slower: Default::default(),
                 })
             }
             Err(e) => {
@@ -165,6 +166,7 @@ impl RoadCache {
                     snap_options: free.snap_options,
                     graph_options: free.graph_options.clone(),
                     how: Preparation::Cached,
+                    pending_slower: Default::default(),
                 })
             }
             Err(e) => {
@@ -603,24 +605,26 @@ fn read_file(
     ensure!(r.str()? == key, "made for other roads or settings");
     let graph_report = read_graph_report(&mut r)?;
     let graph = match (file_kind, base) {
-        (KIND_TIMES, Some(b)) => RoadGraph {
-            weight_ms: r.u32s()?,
-            geom_s: r.f64s()?,
-            ..b.clone()
-        },
-        _ => RoadGraph {
-            node_xy: r.xys()?,
-            node_input: r.u32s()?,
-            first_out: r.u32s()?,
-            tail: r.u32s()?,
-            head: r.u32s()?,
-            weight_ms: r.u32s()?,
-            length_m: r.f64s()?,
-            reverse: r.u32s()?,
-            geom_first: r.u32s()?,
-            geom_xy: r.xys()?,
-            geom_s: r.f64s()?,
-        },
+        (KIND_TIMES, Some(b)) => {
+            let weight_ms = r.u32s()?;
+            b.with_times(weight_ms, r.f64s()?)
+        }
+        _ => {
+            let mut layout = GraphLayout {
+                node_xy: r.xys()?,
+                node_input: r.u32s()?,
+                first_out: r.u32s()?,
+                tail: r.u32s()?,
+                head: r.u32s()?,
+                ..GraphLayout::default()
+            };
+            let weight_ms = r.u32s()?;
+            layout.length_m = r.f64s()?;
+            layout.reverse = r.u32s()?;
+            layout.geom_first = r.u32s()?;
+            layout.geom_xy = r.xys()?;
+            RoadGraph::from_parts(layout, weight_ms, r.f64s()?)
+        }
     };
     let report = PrepareReport {
         nodes: r.usize()?,
@@ -829,6 +833,7 @@ mod tests {
             &GraphOptions::default(),
             SnapOptions::default(),
             None,
+            None,
             &Silent,
         )
     }
@@ -952,7 +957,14 @@ mod tests {
         }
         // The one function rebuilds and rewrites it.
         let notes = Notes(Default::default());
-        let again = PreparedRoads::build(&net, &opts, SnapOptions::default(), Some(&cache), &notes);
+        let again = PreparedRoads::build(
+            &net,
+            &opts,
+            SnapOptions::default(),
+            None,
+            Some(&cache),
+            &notes,
+        );
         assert_eq!(again.how, Preparation::Contracted);
         assert_eq!(notes.0.into_inner().len(), 1);
         assert_eq!(std::fs::read(&path).unwrap(), good);

@@ -4,15 +4,17 @@
 //! them from the on-disk [`cache`](super::cache)). Queries go through two
 //! cheap borrowed views, [`Router`] and [`Snapper`].
 //!
-//! The slower scenario is the same roads with every road speed scaled:
-//! [`PreparedRoads::slower`] builds its graph as [`RoadGraph::build`] does
-//! (so every weight is exactly what a fresh build gives), and when its
-//! edges are the free-flow graph's (they are unless the scaling changes
-//! which of two parallel roads is faster) contracts it in the free-flow
-//! hierarchy's order instead of searching for an order again, and shares
-//! the snap index when the geometry is the same.
+//! The slower scenario is the same roads with every road speed scaled.
+//! Asked for at build time, its times are computed in the same pass as the
+//! free-flow graph's ([`RoadGraph::build_with_slower`]: exactly the times a
+//! fresh [`RoadGraph::build`] of the scaled network gives) and its graph
+//! shares the free-flow layout; otherwise, or when the scaling lays the
+//! graph out differently, [`PreparedRoads::slower`] builds it on its own.
+//! When its edges are the free-flow graph's it is contracted in the
+//! free-flow hierarchy's order instead of searching for an order again, and
+//! it shares the snap index when the geometry is the same.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -49,23 +51,29 @@ pub struct PreparedRoads {
     pub snap_options: SnapOptions,
     pub graph_options: GraphOptions,
     pub how: Preparation,
+    /// The slower scenario's graph from the same build pass, and its
+    /// factor, until [`PreparedRoads::slower`] takes it.
+    pub(super) pending_slower: Mutex<Option<(f64, RoadGraph)>>,
 }
 
 impl PreparedRoads {
     /// Build the graph from `net`, prepare its hierarchy and index it for
     /// snapping (stages `graph`, `prepare`, `snap-index`) — or read them
     /// from `cache` when it holds them, and write them there when not.
+    /// With `slow_factor`, the slower scenario's times are computed in the
+    /// same pass, for [`PreparedRoads::slower`].
     pub fn build(
         net: &RoadNetwork,
         graph_options: &GraphOptions,
         snap_options: SnapOptions,
+        slow_factor: Option<f64>,
         cache: Option<&RoadCache>,
         stages: &impl Stages,
     ) -> PreparedRoads {
         if let Some(roads) = cache.and_then(|c| c.load(graph_options, snap_options, stages)) {
             return roads;
         }
-        let roads = Self::prepare(net, graph_options, snap_options, stages);
+        let roads = Self::prepare(net, graph_options, snap_options, slow_factor, stages);
         if let Some(c) = cache {
             c.save(&roads, stages);
         }
@@ -76,9 +84,16 @@ impl PreparedRoads {
         net: &RoadNetwork,
         graph_options: &GraphOptions,
         snap_options: SnapOptions,
+        slow_factor: Option<f64>,
         stages: &impl Stages,
     ) -> PreparedRoads {
-        let (graph, graph_report) = stages.stage("graph", || RoadGraph::build(net, graph_options));
+        let (graph, graph_report, slower) = stages.stage("graph", || match slow_factor {
+            Some(f) => RoadGraph::build_with_slower(net, graph_options, f),
+            None => {
+                let (g, r) = RoadGraph::build(net, graph_options);
+                (g, r, None)
+            }
+        });
         let hierarchy = stages.stage("prepare", || Hierarchy::prepare(&graph));
         let snap_index = Arc::new(stages.stage("snap-index", || SnapIndex::new(&graph)));
         PreparedRoads {
@@ -89,16 +104,18 @@ impl PreparedRoads {
             snap_options,
             graph_options: graph_options.clone(),
             how: Preparation::Contracted,
+            pending_slower: Mutex::new(slow_factor.zip(slower)),
         }
     }
 
     /// The slower scenario: `net` (the network these roads were built
-    /// from) with every road speed times `factor`, built as
-    /// [`RoadGraph::build`] builds it and contracted in this hierarchy's
-    /// order when the edges are the same (stages `slow-net`, `slow-graph`,
-    /// `slow-prepare`). When they differ it is prepared from scratch and
-    /// a notice says so. Read from `cache` when it holds it, and written
-    /// there when not.
+    /// from) with every road speed times `factor` — the graph from the
+    /// build pass when it was asked for there, else built as
+    /// [`RoadGraph::build`] builds it (stages `slow-net`, `slow-graph`) —
+    /// contracted in this hierarchy's order when the edges are the same
+    /// (stage `slow-prepare`). When they differ it is prepared from scratch
+    /// and a notice says so. Read from `cache` when it holds it, and
+    /// written there when not.
     pub fn slower(
         &self,
         net: &RoadNetwork,
@@ -109,11 +126,22 @@ impl PreparedRoads {
         if let Some(slow) = cache.and_then(|c| c.load_slower(self, factor, stages)) {
             return slow;
         }
-        let slow_net = stages.stage("slow-net", || net.with_speed_factor(factor));
-        let (graph, graph_report) = stages.stage("slow-graph", || {
-            RoadGraph::build(&slow_net, &self.graph_options)
-        });
-        drop(slow_net);
+        let pending = self
+            .pending_slower
+            .lock()
+            .ok()
+            .and_then(|mut p| p.take())
+            .filter(|(f, _)| f.to_bits() == factor.to_bits());
+        let (graph, graph_report) = match pending {
+            // The same layout, so the same report.
+            Some((_, g)) => (g, self.graph_report.clone()),
+            None => {
+                let slow_net = stages.stage("slow-net", || net.with_speed_factor(factor));
+                stages.stage("slow-graph", || {
+                    RoadGraph::build(&slow_net, &self.graph_options)
+                })
+            }
+        };
         let slow = self.reweighted(graph, graph_report, stages);
         if slow.how == Preparation::ContractedEdgesDiffer {
             stages.notice(&format!(
@@ -161,6 +189,7 @@ impl PreparedRoads {
             snap_options: self.snap_options,
             graph_options: self.graph_options.clone(),
             how,
+            pending_slower: Mutex::new(None),
         }
     }
 

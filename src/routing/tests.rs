@@ -537,18 +537,23 @@ proptest! {
         factor_pct in 20u32..100,
     ) {
         let n = random_grid(seed, k);
-        let free = PreparedRoads::build(&n, &GraphOptions::default(), SnapOptions::default(), None, &Silent);
         let factor = factor_pct as f64 / 100.0;
-        let slow = free.slower(&n, factor, None, &Silent);
         let (fresh, _) = build(&n.with_speed_factor(factor));
-        prop_assert_eq!(&slow.graph.weight_ms, &fresh.weight_ms);
-        prop_assert_eq!(&slow.graph.geom_s, &fresh.geom_s);
-        prop_assert_eq!(slow.how, Preparation::ReusedOrder);
-        prop_assert!(slow.shares_snap_index(&free));
-        prop_assert_eq!(slow.hierarchy.order(), free.hierarchy.order());
-        let mut rng = Rng::new(seed ^ 6);
-        let pts = random_points(&mut rng, 10, k as f64 * 100.0);
-        check_router(&slow.router(), &pts, true, &describe(&slow.graph));
+        // Its times from the free-flow build pass, or built on their own.
+        for same_pass in [Some(factor), None] {
+            let free = PreparedRoads::build(&n, &GraphOptions::default(), SnapOptions::default(), same_pass, None, &Silent);
+            let slow = free.slower(&n, factor, None, &Silent);
+            prop_assert_eq!(&slow.graph.weight_ms, &fresh.weight_ms);
+            prop_assert_eq!(&slow.graph.geom_s, &fresh.geom_s);
+            prop_assert!(slow.graph.same_layout(&fresh));
+            prop_assert_eq!(slow.graph.shares_layout(&free.graph), same_pass.is_some());
+            prop_assert_eq!(slow.how, Preparation::ReusedOrder);
+            prop_assert!(slow.shares_snap_index(&free));
+            prop_assert_eq!(slow.hierarchy.order(), free.hierarchy.order());
+            let mut rng = Rng::new(seed ^ 6);
+            let pts = random_points(&mut rng, 10, k as f64 * 100.0);
+            check_router(&slow.router(), &pts, true, &describe(&slow.graph));
+        }
     }
 
     #[test]
@@ -643,10 +648,13 @@ fn slower_scenario_whose_edges_differ_is_prepared_afresh() {
         &n,
         &GraphOptions::default(),
         SnapOptions::default(),
+        Some(0.5),
         None,
         &Silent,
     );
     assert_eq!(free.graph_report.split_nodes, 1);
+    let (_, _, same_pass) = RoadGraph::build_with_slower(&n, &GraphOptions::default(), 0.5);
+    assert!(same_pass.is_none(), "another layout: built on its own");
     let slow = free.slower(&n, 0.5, None, &Silent);
     assert_eq!(slow.how, Preparation::ContractedEdgesDiffer);
     assert!(!slow.shares_snap_index(&free));
@@ -677,4 +685,109 @@ fn contraction_order_must_be_a_permutation() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("nodes"), "{e}");
+}
+
+/// Random roads to try the slower build on: a grid of links in random
+/// directions at speeds that do not divide evenly, some of them ferries
+/// (at a speed, or with a fixed time), some doubled by a parallel way of
+/// another speed or class, diagonals beside two-link corners (parallel
+/// chains), and longer ways over several links.
+fn random_roads(seed: u64, k: usize) -> RoadNetwork {
+    let mut rng = Rng::new(seed);
+    let nodes: Vec<[f64; 2]> = (0..k * k)
+        .map(|i| [(i / k) as f64 * 100.0, (i % k) as f64 * 100.0])
+        .collect();
+    let id = |i: usize, j: usize| (i * k + j) as u32;
+    let mut ways: Vec<Way> = Vec::new();
+    let mut add = |rng: &mut Rng, nodes: Vec<u32>| {
+        let direction = match rng.below(6) {
+            0 => Forward,
+            1 => Backward,
+            _ => Both,
+        };
+        let speed_kph = [18.0, 31.0, 36.0, 47.5, 72.0, 96.5, 113.0][rng.below(7)];
+        let ferry = rng.below(10) == 0;
+        let fixed_seconds = (ferry && rng.below(2) == 0).then(|| 5.0 + rng.f64() * 60.0);
+        ways.push(Way {
+            id: ways.len() as i64,
+            class: if ferry {
+                RoadClass::Ferry
+            } else {
+                RoadClass::Residential
+            },
+            nodes,
+            direction,
+            speed_kph,
+            fixed_seconds,
+            name: String::new(),
+        });
+    };
+    for i in 0..k {
+        for j in 0..k {
+            for (di, dj) in [(1, 0), (0, 1), (1, 1)] {
+                let diagonal = di + dj == 2;
+                if i + di >= k || j + dj >= k || rng.f64() < if diagonal { 0.85 } else { 0.15 } {
+                    continue;
+                }
+                let link = vec![id(i, j), id(i + di, j + dj)];
+                if !diagonal && rng.below(7) == 0 {
+                    add(&mut rng, link.clone());
+                }
+                add(&mut rng, link);
+            }
+            if i + 3 < k && rng.below(9) == 0 {
+                add(
+                    &mut rng,
+                    vec![id(i, j), id(i + 1, j), id(i + 2, j), id(i + 3, j)],
+                );
+            }
+        }
+    }
+    RoadNetwork { nodes, ways }
+}
+
+/// The slower graph built in the free-flow pass is, bit for bit, the graph
+/// a build of the scaled network gives — layout, times and report — and
+/// shares the free-flow layout; when the pass declines, the scaled build's
+/// layout is indeed another. Both happen among these networks.
+#[test]
+fn slower_times_from_the_same_pass_equal_a_fresh_build() {
+    let (mut same, mut other) = (0, 0);
+    for seed in 0..400u64 {
+        let k = 3 + (seed % 6) as usize;
+        let n = random_roads(seed, k);
+        let factor = [0.8, 0.5, 0.3, 0.91, 0.1][seed as usize % 5];
+        let opts = GraphOptions::default();
+        let (free, rep, slower) = RoadGraph::build_with_slower(&n, &opts, factor);
+        let (plain, plain_rep) = RoadGraph::build(&n, &opts);
+        assert!(
+            free.same_layout(&plain) && free.weight_ms == plain.weight_ms,
+            "seed {seed}"
+        );
+        assert_eq!(rep, plain_rep, "seed {seed}");
+        let (fresh, fresh_rep) = RoadGraph::build(&n.with_speed_factor(factor), &opts);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        match slower {
+            Some(slow) => {
+                same += 1;
+                let what = || format!("seed {seed}, factor {factor}: {}", describe(&fresh));
+                assert!(slow.shares_layout(&free), "{}", what());
+                assert!(slow.same_layout(&fresh), "{}", what());
+                assert_eq!(slow.weight_ms, fresh.weight_ms, "{}", what());
+                assert_eq!(bits(&slow.geom_s), bits(&fresh.geom_s), "{}", what());
+                assert_eq!(rep, fresh_rep, "{}", what());
+            }
+            None => {
+                other += 1;
+                assert!(
+                    !fresh.same_layout(&free),
+                    "seed {seed}: declined, yet the same layout"
+                );
+            }
+        }
+    }
+    assert!(
+        same > 300 && other > 0,
+        "same layout {same}, another {other}"
+    );
 }
