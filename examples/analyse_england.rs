@@ -11,11 +11,13 @@
 //! ```text
 //! cargo build --release --bin pcn-atlas --example analyse_england
 //! target/release/pcn-atlas import --from /work/shared/data/england --out /tmp/nb-england
-//! /usr/bin/time -v target/release/examples/analyse_england /tmp/nb-england /tmp/nb-out [MAX_SNAP_M] [--access-export]
+//! /usr/bin/time -v target/release/examples/analyse_england /tmp/nb-england /tmp/nb-out [MAX_SNAP_M] [--access-export] [--cache DIR]
 //! ```
 //! MAX_SNAP_M defaults to the car profile's (1000 m). `--access-export`
 //! also writes the accessibility matrix (as `analyse --access-export`), for
 //! timing PySAL `access` on it (`scripts/access_pysal.py --case`).
+//! `--cache DIR` keeps the prepared roads in DIR (as `analyse --cache`):
+//! run twice to time a run that reads them.
 
 use anyhow::{Context, Result};
 use geo::BoundingRect;
@@ -26,8 +28,8 @@ use pcn_atlas::check::run::CheckOptions;
 use pcn_atlas::load::dataset::{DatasetPaths, load_dataset};
 use pcn_atlas::output::check::RunInfo;
 use pcn_atlas::roads::profile::CarProfile;
-use pcn_atlas::routing::SnapOptions;
 use pcn_atlas::routing::synthetic::{SyntheticOptions, generate};
+use pcn_atlas::routing::{RoadCache, SnapOptions};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -42,13 +44,23 @@ fn cpu_s() -> f64 {
     (tick(11) + tick(12)) / 100.0
 }
 
-/// Peak resident set so far, MB (VmHWM).
-fn peak_mb() -> f64 {
+/// A memory figure of this process from `/proc/self/status`, MB.
+fn status_mb(key: &str) -> f64 {
     let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     s.lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(key))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Peak resident set so far, MB.
+fn peak_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
+/// Resident set now, MB.
+fn rss_mb() -> f64 {
+    status_mb("VmRSS:")
 }
 
 struct Timed;
@@ -58,10 +70,11 @@ impl Timed {
         let (t, c) = (Instant::now(), cpu_s());
         let out = f();
         eprintln!(
-            "{name:>13}: wall {:7.2} s  cpu {:7.2} s  peak RSS {:6.0} MB",
+            "{name:>15}: wall {:7.2} s  cpu {:7.2} s  peak RSS {:6.0} MB  RSS after {:6.0} MB",
             t.elapsed().as_secs_f64(),
             cpu_s() - c,
-            peak_mb()
+            peak_mb(),
+            rss_mb()
         );
         out
     }
@@ -71,14 +84,27 @@ impl Stages for Timed {
     fn stage<T>(&self, name: &str, f: impl FnOnce() -> T) -> T {
         Timed::run(name, f)
     }
+
+    fn notice(&self, message: &str) {
+        eprintln!("{message}");
+    }
 }
 
 fn main() -> Result<()> {
-    let export = std::env::args().any(|a| a == "--access-export");
-    let mut args = std::env::args_os()
-        .skip(1)
-        .filter(|a| a.to_str() != Some("--access-export"));
-    let usage = "usage: analyse_england DATASET_DIR OUT_DIR [MAX_SNAP_M] [--access-export]";
+    let usage =
+        "usage: analyse_england DATASET_DIR OUT_DIR [MAX_SNAP_M] [--access-export] [--cache DIR]";
+    let mut export = false;
+    let mut cache_dir: Option<PathBuf> = None;
+    let mut positional = Vec::new();
+    let mut all = std::env::args_os().skip(1);
+    while let Some(a) = all.next() {
+        match a.to_str() {
+            Some("--access-export") => export = true,
+            Some("--cache") => cache_dir = Some(PathBuf::from(all.next().context(usage)?)),
+            _ => positional.push(a),
+        }
+    }
+    let mut args = positional.into_iter();
     let dir = PathBuf::from(args.next().context(usage)?);
     let out = PathBuf::from(args.next().context(usage)?);
     let profile = CarProfile::default();
@@ -121,6 +147,18 @@ fn main() -> Result<()> {
         net.nodes.len(),
         net.ways.len()
     );
+    // The generated roads have no file: the cache key names the generator
+    // and the stretch instead (and fingerprints the network itself).
+    let roads_id = format!("synthetic {synth:?} stretch {sx} {sy}");
+    let cache = cache_dir.map(|dir| {
+        let id = pcn_atlas::load::text::sha256_hex(roads_id.as_bytes());
+        RoadCache::new(
+            &dir,
+            &id,
+            &serde_json::to_value(&profile).unwrap_or_default(),
+            &net,
+        )
+    });
     // The command's defaults (the same values as `pcn-atlas analyse`'s flags).
     let d = DriveOptions::default();
     let opts = AnalyseOptions {
@@ -137,6 +175,7 @@ fn main() -> Result<()> {
         profile: serde_json::to_value(&profile)?,
         roads_report: serde_json::json!({"synthetic": format!("{synth:?}"), "stretch": [sx, sy]}),
         roads_name: "synthetic".into(),
+        cache,
         access: Some(AccessOptions::default()),
         supply: None,
         access_export: export,
@@ -147,7 +186,7 @@ fn main() -> Result<()> {
     };
     let s = run_analyse(ds, &net, &opts, &out, &info, &Timed)?;
     eprintln!(
-        "{:>13}: wall {:7.2} s  cpu {:7.2} s  peak RSS {:6.0} MB",
+        "{:>15}: wall {:7.2} s  cpu {:7.2} s  peak RSS {:6.0} MB",
         "total",
         t0.elapsed().as_secs_f64(),
         cpu_s(),

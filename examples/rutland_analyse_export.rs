@@ -34,7 +34,7 @@ use pcn_atlas::model::Dataset;
 use pcn_atlas::roads::load_roads;
 use pcn_atlas::roads::network::RoadNetwork;
 use pcn_atlas::roads::profile::CarProfile;
-use pcn_atlas::routing::{GraphOptions, RoadGraph, SnapOptions, Snapper, export};
+use pcn_atlas::routing::{GraphOptions, RoadGraph, SnapIndex, SnapOptions, Snapper, export};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -55,8 +55,10 @@ fn export_scenario(
 ) -> Result<()> {
     std::fs::create_dir_all(out).with_context(|| format!("{}", out.display()))?;
     let (g, rep) = RoadGraph::build(net, &GraphOptions::default());
+    let index = SnapIndex::new(&g);
     let snapper = Snapper::new(
         &g,
+        &index,
         SnapOptions {
             off_road_kph: profile.off_road_kph,
             max_snap_m: profile.max_snap_m,

@@ -26,7 +26,7 @@
 mod route_rutland;
 
 use anyhow::{Context, Result};
-use pcn_atlas::routing::{Router, UNREACHED_MS, export};
+use pcn_atlas::routing::{Hierarchy, Router, UNREACHED_MS, export};
 use route_rutland::*;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -57,7 +57,8 @@ fn main() -> Result<()> {
     let pairs = random_pairs(snaps.len(), 1000, 44);
 
     let t = Instant::now();
-    let router = Router::new(&g);
+    let ch = Hierarchy::prepare(&g);
+    let router = Router::new(&g, &ch);
     let prep_s = t.elapsed().as_secs_f64();
     let sources: Vec<_> = pairs.iter().map(|&(i, _)| snaps[i].clone()).collect();
     let targets: Vec<_> = pairs.iter().map(|&(_, j)| snaps[j].clone()).collect();

@@ -34,4 +34,5 @@ pub mod rng;
 pub mod roads;
 pub mod routing;
 pub mod spatial;
+pub mod stages;
 pub mod whatif;

@@ -8,7 +8,7 @@ mod common;
 mod route_rutland;
 
 use pcn_atlas::routing::dijkstra::point_to_point;
-use pcn_atlas::routing::{Router, UNREACHED_MS, dijkstra};
+use pcn_atlas::routing::{Hierarchy, Router, UNREACHED_MS, dijkstra};
 use route_rutland::*;
 
 #[test]
@@ -22,7 +22,8 @@ fn rutland_ch_matrix_equals_reference_dijkstra_on_200_random_pairs() {
     let pairs = random_pairs(snaps.len(), 200, 77);
     let sources: Vec<_> = pairs.iter().map(|&(i, _)| snaps[i].clone()).collect();
     let targets: Vec<_> = pairs.iter().map(|&(_, j)| snaps[j].clone()).collect();
-    let router = Router::new(&g);
+    let ch = Hierarchy::prepare(&g);
+    let router = Router::new(&g, &ch);
     let ms = router.matrix_ms(&sources, &targets, UNREACHED_MS - 1);
     let n = pairs.len();
     let mut reached = 0;
@@ -57,9 +58,10 @@ fn oakham_to_uppingham_is_about_six_miles() {
     for file in [rutland_pbf(&data), rutland_shp(&data)] {
         let (g, _, profile) = graph(&file).unwrap();
         let opts = snap_options(&profile);
-        let s = snap_lonlat(&g, opts.clone(), OAKHAM).unwrap();
+        let s = snap_lonlat(&g, opts, OAKHAM).unwrap();
         let t = snap_lonlat(&g, opts, UPPINGHAM).unwrap();
-        let path = Router::new(&g).path(&s, &t).unwrap();
+        let ch = Hierarchy::prepare(&g);
+        let path = Router::new(&g, &ch).path(&s, &t).unwrap();
         let km = path.metres / 1000.0;
         eprintln!(
             "{}: {km:.2} km, {:.2} min, snaps {:.1} m and {:.1} m",

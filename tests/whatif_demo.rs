@@ -277,20 +277,21 @@ fn run_case(case: &Case, roads: bool, base_run: &Path, work: &Path) {
         &pcn_atlas::roads::profile::CarProfile::default(),
     )
     .unwrap();
-    let (graph, _) = pcn_atlas::routing::RoadGraph::build(&net, &Default::default());
-    let router = pcn_atlas::routing::Router::new(&graph);
     let prof = pcn_atlas::roads::profile::CarProfile::default();
-    let snapper = pcn_atlas::routing::Snapper::new(
-        &graph,
+    let prepared = pcn_atlas::routing::PreparedRoads::build(
+        &net,
+        &Default::default(),
         pcn_atlas::routing::SnapOptions {
             off_road_kph: prof.off_road_kph,
             max_snap_m: prof.max_snap_m,
         },
+        None,
+        None,
+        &pcn_atlas::stages::Silent,
     );
     let r = pcn_atlas::whatif::run::Roads {
         net: &net,
-        router: &router,
-        snapper: &snapper,
+        prepared: &prepared,
         slow: None,
     };
     let by_drive = |a: usize, cands: &[usize]| -> usize {

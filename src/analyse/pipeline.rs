@@ -19,39 +19,14 @@ use crate::model::Dataset;
 use crate::output::check::{DissolveCheck, RunInfo, write_check};
 use crate::output::drive::{DriveOutput, RouteLine, site_code};
 use crate::roads::network::RoadNetwork;
-use crate::routing::{GraphOptions, RoadGraph, Router, SnapOptions, Snapper};
+use crate::routing::{GraphOptions, PreparedRoads, RoadCache, Router, SnapOptions};
 use anyhow::{Result, bail};
 use geo::MultiPolygon;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Runs and names the stages of a pipeline (timing, progress).
-pub trait Stages {
-    fn stage<T>(&self, name: &str, f: impl FnOnce() -> T) -> T;
-
-    /// A stage of `len` counted steps; `f` gets a callback to call once per
-    /// step, from any thread (a progress bar). By default just a stage.
-    fn counted<T>(
-        &self,
-        name: &str,
-        len: u64,
-        unit: &str,
-        f: impl FnOnce(&(dyn Fn() + Sync)) -> T,
-    ) -> T {
-        let _ = (len, unit);
-        self.stage(name, || f(&|| {}))
-    }
-}
-
-/// Runs stages without reporting anything.
-pub struct Silent;
-
-impl Stages for Silent {
-    fn stage<T>(&self, _name: &str, f: impl FnOnce() -> T) -> T {
-        f()
-    }
-}
+pub use crate::stages::{Silent, Stages};
 
 /// Everything `analyse` needs besides the dataset and the roads.
 pub struct AnalyseOptions {
@@ -71,6 +46,8 @@ pub struct AnalyseOptions {
     pub roads_report: serde_json::Value,
     /// Named in error messages about the roads.
     pub roads_name: String,
+    /// Where prepared roads are cached (`--cache`); `None`: prepared afresh.
+    pub cache: Option<RoadCache>,
     /// Accessibility scores (2SFCA, E2SFCA, gravity); `None` skips them.
     pub access: Option<AccessOptions>,
     /// Supply file for accessibility (`--supply`); default list sizes.
@@ -105,17 +82,18 @@ pub fn run_analyse<S: Stages>(
     info: &RunInfo,
     stages: &S,
 ) -> Result<AnalyseSummary> {
-    let build = |net: &RoadNetwork| RoadGraph::build(net, &GraphOptions::default());
-    let (graph, graph_report) = stages.stage("graph", || build(net));
-    if graph.node_count() == 0 {
+    let cache = opts.cache.as_ref();
+    let slow_factor = (opts.slow_factor < 1.0).then_some(opts.slow_factor);
+    let graph_options = GraphOptions::default();
+    let roads = PreparedRoads::build(net, &graph_options, opts.snap, slow_factor, cache, stages);
+    if roads.graph.node_count() == 0 {
         bail!(
             "{}: no usable roads for a car (see roads_report in `pcn-atlas roads --roads {}`)",
             opts.roads_name,
             opts.roads_name
         );
     }
-    let router = stages.stage("prepare", || Router::new(&graph));
-    let snapper = Snapper::new(&graph, opts.snap.clone());
+    let (router, snapper) = (roads.router(), roads.snapper());
     // Footprints: footprints.csv, else registrations, else the nearest
     // practice — by drive time here, where the roads are at hand.
     let mut footprints = assign(&ds);
@@ -180,11 +158,8 @@ pub fn run_analyse<S: Stages>(
 
     // The slower scenario: the same analysis with slower roads.
     let slow_run: Option<DriveRun> = if opts.slow_factor < 1.0 {
-        let slow_net = stages.stage("slow-net", || net.with_speed_factor(opts.slow_factor));
-        let (g2, _) = stages.stage("slow-graph", || build(&slow_net));
-        drop(slow_net);
-        let r2 = stages.stage("slow-prepare", || Router::new(&g2));
-        let sn2 = Snapper::new(&g2, opts.snap.clone());
+        let slow = roads.slower(net, opts.slow_factor, cache, stages);
+        let (r2, sn2) = (slow.router(), slow.snapper());
         let snaps2 = stages.stage("slow-snap", || SiteSnaps::snap_all(&ds, &sn2, &candidates));
         let t2 = RoadTimes {
             router: &r2,
@@ -209,8 +184,8 @@ pub fn run_analyse<S: Stages>(
         snaps: &snaps,
         candidates: &candidates,
         routes,
-        graph_report: serde_json::to_value(&graph_report)?,
-        prepare_report: serde_json::to_value(&router.report)?,
+        graph_report: serde_json::to_value(&roads.graph_report)?,
+        prepare_report: serde_json::to_value(router.report())?,
         access: access.as_ref(),
     };
     let (drive_out, dissolve_check) = stages.stage("write", || {
@@ -235,7 +210,7 @@ pub fn run_analyse<S: Stages>(
         pcns: run.pcns.len(),
         pcns_with_hub: run.pcns.iter().filter(|d| d.hub.is_some()).count(),
         snapping: snaps.summary.clone(),
-        graph_nodes: graph.node_count(),
+        graph_nodes: roads.graph.node_count(),
     })
 }
 

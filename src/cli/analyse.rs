@@ -12,7 +12,7 @@ use pcn_atlas::analyse::pipeline::{AnalyseOptions, run_analyse};
 use pcn_atlas::load::dataset::load_dataset;
 use pcn_atlas::output::check::RunInfo;
 use pcn_atlas::roads::profile::CarProfile;
-use pcn_atlas::routing::SnapOptions;
+use pcn_atlas::routing::{RoadCache, SnapOptions};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -86,6 +86,9 @@ pub struct DriveFlags {
     /// Speed of the leg between a point and its road [default: the profile's, 15 km/h].
     #[arg(long, value_name = "KPH")]
     pub off_road_kph: Option<f64>,
+    /// Keep the prepared roads (graph and contraction hierarchy, free flow and slower) in this folder, keyed by the roads, profile and version: the next run on the same roads reads them instead of preparing them.
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
 }
 
 /// Accessibility scores (2SFCA, E2SFCA, gravity; see docs/access.md).
@@ -265,6 +268,11 @@ impl DriveFlags {
         })
     }
 
+    /// The prepared-roads cache folder: flag, config file, none.
+    pub fn cache_dir(&self, cfg: &Config) -> Option<PathBuf> {
+        super::config::cache_dir(&self.cache, cfg)
+    }
+
     /// The car profile with the snapping flags (and config) applied.
     pub fn profile(&self, cfg: &Config, file: Option<&Path>) -> Result<CarProfile> {
         let mut profile = cfg.profile(file)?;
@@ -309,6 +317,7 @@ pub fn run(args: &AnalyseArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         pcn_atlas::roads::load_roads(&roads_path, &profile)
     })?;
     ds.inputs.push(roads_report.input.clone());
+    let profile_json = serde_json::to_value(&profile)?;
     let opts = AnalyseOptions {
         check: check_opts,
         drive: drive_opts,
@@ -320,9 +329,13 @@ pub fn run(args: &AnalyseArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         routes: !args.no_routes,
         candidates: args.candidates.clone(),
         hubs: args.hubs.clone(),
-        profile: serde_json::to_value(&profile)?,
+        profile: profile_json.clone(),
         roads_report: serde_json::to_value(&roads_report)?,
         roads_name: roads_path.display().to_string(),
+        cache: args
+            .drive
+            .cache_dir(cfg)
+            .map(|dir| RoadCache::new(&dir, &roads_report.input.sha256, &profile_json, &net)),
         access: access_opts,
         supply: args.access.supply.clone(),
         access_export: args.access.access_export,

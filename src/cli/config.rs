@@ -35,6 +35,8 @@ pub struct DriveSection {
     pub slow_factor: Option<f64>,
     pub max_snap_m: Option<f64>,
     pub off_road_kph: Option<f64>,
+    /// Folder for prepared roads, relative to the config file's folder.
+    pub cache: Option<PathBuf>,
 }
 
 /// The whole file.
@@ -154,6 +156,17 @@ pub fn threads(flag: Option<usize>, cfg: &Config) -> Result<()> {
             .map_err(|e| anyhow!("--threads {n}: {e}"))?;
     }
     Ok(())
+}
+
+/// The prepared-roads cache folder: the `--cache` flag, else the config
+/// file's `[drive] cache` (relative to the config file's folder), else none.
+pub fn cache_dir(flag: &Option<PathBuf>, cfg: &Config) -> Option<PathBuf> {
+    if let Some(d) = flag {
+        return Some(d.clone());
+    }
+    let d = cfg.file.drive.cache.as_ref()?;
+    let base = cfg.path.as_deref().and_then(Path::parent);
+    Some(base.map_or_else(|| d.clone(), |b| b.join(d)))
 }
 
 /// A flag's value, else the config file's, else the default.

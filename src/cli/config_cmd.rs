@@ -167,6 +167,20 @@ pub fn render(args: &ConfigArgs, cfg: &Config) -> Result<String> {
     for (k, v, flag, file) in floats {
         line(&mut o, k, float(v), src(flag.is_some(), file.is_some()));
     }
+    match args.drive.cache_dir(cfg) {
+        Some(dir) => line(
+            &mut o,
+            "cache",
+            toml::Value::String(dir.display().to_string()).to_string(),
+            src(f.cache.is_some(), d.cache.is_some()),
+        ),
+        None => {
+            let _ = writeln!(
+                o,
+                "# cache = \"DIR\"              # none: roads are prepared afresh"
+            );
+        }
+    }
 
     let profile_src = if args.profile.is_some() {
         "from --profile"

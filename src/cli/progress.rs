@@ -93,4 +93,10 @@ impl pcn_atlas::analyse::pipeline::Stages for Progress {
     ) -> T {
         Progress::counted(self, name, len, unit, f)
     }
+
+    /// Shown even with `--quiet`: it says the run did something other than
+    /// asked (e.g. prepared the roads again instead of reading the cache).
+    fn notice(&self, message: &str) {
+        eprintln!("{message}");
+    }
 }

@@ -14,7 +14,7 @@ use pcn_atlas::load::dataset::load_dataset;
 use pcn_atlas::output::propose::{ProposalOutput, write_proposal};
 use pcn_atlas::propose::build::{StraightLine, build, propose, proposed_dataset};
 use pcn_atlas::propose::{ProposeOptions, Start};
-use pcn_atlas::routing::{GraphOptions, RoadGraph, Router, SnapOptions, Snapper};
+use pcn_atlas::routing::{GraphOptions, PreparedRoads, RoadCache, SnapOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -73,6 +73,9 @@ pub struct ProposeArgs {
     /// comparisons such as scripts/propose_spopt.py.
     #[arg(long)]
     pub export_problem: bool,
+    /// Keep the prepared roads (graph and contraction hierarchy) in this folder, keyed by the roads, profile and version: the next run on the same roads reads them instead of preparing them.
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
     /// Worker threads for the road matrices (default: all cores). Output is identical whatever the number.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -144,19 +147,25 @@ pub fn run(args: &ProposeArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
             ds.inputs.push(report.input.clone());
             let (res, _links) =
                 progress.stage("check", || run_check_with_roads(&ds, &check_opts, &net));
-            let (graph, _) =
-                progress.stage("graph", || RoadGraph::build(&net, &GraphOptions::default()));
-            if graph.node_count() == 0 {
+            let snap = SnapOptions {
+                off_road_kph: profile.off_road_kph,
+                max_snap_m: profile.max_snap_m,
+            };
+            let profile_json = serde_json::to_value(&profile)?;
+            let cache = super::config::cache_dir(&args.cache, cfg)
+                .map(|dir| RoadCache::new(&dir, &report.input.sha256, &profile_json, &net));
+            let roads = PreparedRoads::build(
+                &net,
+                &GraphOptions::default(),
+                snap,
+                None,
+                cache.as_ref(),
+                &progress,
+            );
+            if roads.graph.node_count() == 0 {
                 bail!("{}: no usable roads for a car", path.display());
             }
-            let router = progress.stage("prepare", || Router::new(&graph));
-            let snapper = Snapper::new(
-                &graph,
-                SnapOptions {
-                    off_road_kph: profile.off_road_kph,
-                    max_snap_m: profile.max_snap_m,
-                },
-            );
+            let (router, snapper) = (roads.router(), roads.snapper());
             let snaps = progress.stage("snap", || SiteSnaps::snap_all(&ds, &snapper, &[]));
             let t = RoadTimes {
                 router: &router,

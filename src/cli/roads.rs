@@ -7,7 +7,7 @@ use clap::Args;
 use pcn_atlas::coords::{check_bng, check_wgs84, wgs84_to_bng};
 use pcn_atlas::load::dataset::{DatasetPaths, load_dataset};
 use pcn_atlas::output::roads::RouteResult;
-use pcn_atlas::routing::{GraphOptions, RoadGraph, SnapOptions, Snapper};
+use pcn_atlas::routing::{GraphOptions, RoadGraph, SnapIndex, SnapOptions, Snapper};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -144,8 +144,10 @@ pub fn run_route(args: &RouteArgs, cfg: &Config, quiet: bool) -> Result<ExitCode
         pcn_atlas::roads::load_roads(&args.roads, &profile)
     })?;
     let (graph, _) = progress.stage("graph", || RoadGraph::build(&net, &GraphOptions::default()));
+    let index = progress.stage("snap-index", || SnapIndex::new(&graph));
     let snapper = Snapper::new(
         &graph,
+        &index,
         SnapOptions {
             off_road_kph: profile.off_road_kph,
             max_snap_m: profile.max_snap_m,

@@ -10,7 +10,7 @@ use clap::Args;
 use pcn_atlas::analyse::pipeline::AnalyseOptions;
 use pcn_atlas::load::dataset::load_dataset;
 use pcn_atlas::output::check::RunInfo;
-use pcn_atlas::routing::{GraphOptions, RoadGraph, Router, SnapOptions, Snapper};
+use pcn_atlas::routing::{GraphOptions, PreparedRoads, RoadCache, SnapOptions};
 use pcn_atlas::whatif::apply::{ApplyContext, apply_edits};
 use pcn_atlas::whatif::diff::{DriveWrite, diff_rows, write_diff, write_scenario};
 use pcn_atlas::whatif::edits::{self, EditAt};
@@ -152,34 +152,33 @@ pub fn run(args: &WhatIfArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         pcn_atlas::roads::load_roads(&roads_path, &profile)
     })?;
     ds.inputs.push(roads_report.input.clone());
-    let (graph, graph_report) =
-        progress.stage("graph", || RoadGraph::build(&net, &GraphOptions::default()));
-    if graph.node_count() == 0 {
+    let profile_json = serde_json::to_value(&profile)?;
+    let cache = args
+        .drive
+        .cache_dir(cfg)
+        .map(|dir| RoadCache::new(&dir, &roads_report.input.sha256, &profile_json, &net));
+    let slow_factor = args.drive.slow_factor(cfg);
+    let prepared = PreparedRoads::build(
+        &net,
+        &GraphOptions::default(),
+        snap,
+        (slow_factor < 1.0).then_some(slow_factor),
+        cache.as_ref(),
+        &progress,
+    );
+    if prepared.graph.node_count() == 0 {
         bail!(
             "{}: no usable roads for a car (see `pcn-atlas roads --roads {}`)",
             roads_path.display(),
             roads_path.display()
         );
     }
-    let router = progress.stage("prepare", || Router::new(&graph));
-    let snapper = Snapper::new(&graph, snap.clone());
-    let slow_graph = if args.drive.slow_factor(cfg) < 1.0 {
-        let slow_net = net.with_speed_factor(args.drive.slow_factor(cfg));
-        Some(progress.stage("slow-graph", || {
-            RoadGraph::build(&slow_net, &GraphOptions::default()).0
-        }))
-    } else {
-        None
-    };
-    let slow_router = slow_graph
-        .as_ref()
-        .map(|g| progress.stage("slow-prepare", || Router::new(g)));
-    let slow_snapper = slow_graph.as_ref().map(|g| Snapper::new(g, snap.clone()));
+    let slow =
+        (slow_factor < 1.0).then(|| prepared.slower(&net, slow_factor, cache.as_ref(), &progress));
     let roads = Roads {
         net: &net,
-        router: &router,
-        snapper: &snapper,
-        slow: slow_router.as_ref().zip(slow_snapper.as_ref()),
+        prepared: &prepared,
+        slow: slow.as_ref(),
     };
     let base = progress.stage("baseline", || run_baseline(ds, Some(&roads), &opts));
     // Closing a practice: its patients go to the nearest by drive time.
@@ -199,9 +198,10 @@ pub fn run(args: &WhatIfArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         routes: !args.no_routes,
         candidates: None,
         hubs: None,
-        profile: serde_json::to_value(&profile)?,
+        profile: profile_json,
         roads_report: serde_json::to_value(&roads_report)?,
         roads_name: roads_path.display().to_string(),
+        cache: None,
         // Accessibility scores are not recomputed by what-if.
         access: None,
         supply: None,
@@ -209,8 +209,8 @@ pub fn run(args: &WhatIfArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
     };
     let dw = DriveWrite {
         opts: &aopts,
-        graph_report: serde_json::to_value(&graph_report)?,
-        prepare_report: serde_json::to_value(&router.report)?,
+        graph_report: serde_json::to_value(&prepared.graph_report)?,
+        prepare_report: serde_json::to_value(&prepared.hierarchy.report)?,
     };
     write_all(
         args,

@@ -18,6 +18,8 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use anyhow::{Result, bail};
+
 use rayon::prelude::*;
 
 use super::UNREACHED_MS;
@@ -30,7 +32,7 @@ use super::snap::Snap;
 /// estimating a priority, more when contracting.
 const WITNESS_SETTLE_LIMIT: usize = 500;
 const PRIORITY_SETTLE_LIMIT: usize = 40;
-const NO_MID: u32 = u32::MAX;
+pub(super) const NO_MID: u32 = u32::MAX;
 
 /// A drive-time matrix in seconds, row-major (`sources × targets`),
 /// `f64::INFINITY` where unreachable.
@@ -60,13 +62,13 @@ pub struct Path {
 
 /// One direction of the hierarchy in CSR form over rank ids: edges from
 /// each node to higher-ranked nodes.
-#[derive(Clone, Debug, Default)]
-struct UpGraph {
-    first: Vec<u32>,
-    other: Vec<u32>,
-    weight_ms: Vec<u32>,
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct UpGraph {
+    pub(super) first: Vec<u32>,
+    pub(super) other: Vec<u32>,
+    pub(super) weight_ms: Vec<u32>,
     /// The contracted node a shortcut bridges (graph id), or `NO_MID`.
-    mid: Vec<u32>,
+    pub(super) mid: Vec<u32>,
 }
 
 impl UpGraph {
@@ -94,17 +96,27 @@ pub struct PrepareReport {
     pub shortcuts: usize,
 }
 
-/// A prepared router over a [`RoadGraph`].
-pub struct Router<'g> {
-    graph: &'g RoadGraph,
+/// A contraction hierarchy prepared on one [`RoadGraph`]: owned, it keeps
+/// no borrow of the graph (queries go through a [`Router`], a view of the
+/// two together), so it can be built once, kept, reused and cached.
+#[derive(Clone, Debug, Default)]
+pub struct Hierarchy {
     /// Rank (contraction order) of each graph node, and the inverse.
-    rank: Vec<u32>,
-    node_of_rank: Vec<u32>,
+    pub(super) rank: Vec<u32>,
+    pub(super) node_of_rank: Vec<u32>,
     /// Forward upward edges `v → x` (rank x > rank v), indexed by rank.
-    up: UpGraph,
+    pub(super) up: UpGraph,
     /// Backward upward edges: at `v`, the edges `u → v` with rank u > rank v.
-    down: UpGraph,
+    pub(super) down: UpGraph,
     pub report: PrepareReport,
+}
+
+/// A prepared router: a graph and the hierarchy prepared on it, borrowed
+/// together (two references, cheap to copy).
+#[derive(Clone, Copy)]
+pub struct Router<'a> {
+    graph: &'a RoadGraph,
+    ch: &'a Hierarchy,
 }
 
 /// Per-search scratch reused across searches on one thread.
@@ -140,15 +152,41 @@ struct Buckets {
     on_edge: Vec<(u32, u32)>,
 }
 
-/// The graph being contracted: adjacency lists of `(other, ms, mid)`.
+/// The graph being contracted: adjacency lists of `(other, ms, mid)`, and
+/// the upward edges of the nodes contracted so far.
 struct Contraction {
     out: Vec<Vec<(u32, u32, u32)>>,
     inn: Vec<Vec<(u32, u32, u32)>>,
     scratch: Scratch,
     settled: usize,
+    /// A contracted node's out- and in-edges at the time it was contracted
+    /// (all to nodes contracted later), by graph id.
+    up_lists: Vec<Vec<(u32, u32, u32)>>,
+    down_lists: Vec<Vec<(u32, u32, u32)>>,
+    shortcuts_added: usize,
 }
 
 impl Contraction {
+    fn new(graph: &RoadGraph) -> Contraction {
+        let n = graph.node_count();
+        let mut c = Contraction {
+            out: vec![Vec::new(); n],
+            inn: vec![Vec::new(); n],
+            scratch: Scratch::new(n),
+            settled: 0,
+            up_lists: vec![Vec::new(); n],
+            down_lists: vec![Vec::new(); n],
+            shortcuts_added: 0,
+        };
+        for e in 0..graph.edge_count() {
+            let (u, x) = (graph.tail[e], graph.head[e]);
+            if u != x {
+                c.add_edge(u, x, graph.weight_ms[e], NO_MID);
+            }
+        }
+        c
+    }
+
     fn add_edge(&mut self, u: u32, x: u32, w: u32, mid: u32) {
         if let Some(e) = self.out[u as usize].iter_mut().find(|e| e.0 == x) {
             if w < e.1 {
@@ -161,6 +199,75 @@ impl Contraction {
         }
         self.out[u as usize].push((x, w, mid));
         self.inn[x as usize].push((u, w, mid));
+    }
+
+    /// Contract `v`: its remaining edges become its upward edges, and a
+    /// shortcut joins each in-neighbour to each out-neighbour through `v`
+    /// unless a witness search finds a path no longer. Returns the
+    /// neighbours, sorted and without repeats.
+    fn contract(&mut self, v: u32) -> Vec<u32> {
+        let sc = self.shortcuts(v, WITNESS_SETTLE_LIMIT);
+        let outs = std::mem::take(&mut self.out[v as usize]);
+        let ins = std::mem::take(&mut self.inn[v as usize]);
+        for &(x, _, _) in &outs {
+            self.inn[x as usize].retain(|f| f.0 != v);
+        }
+        for &(u, _, _) in &ins {
+            self.out[u as usize].retain(|f| f.0 != v);
+        }
+        self.shortcuts_added += sc.len();
+        for (u, x, w) in sc {
+            self.add_edge(u, x, w, v);
+        }
+        let mut nbs: Vec<u32> = outs.iter().chain(ins.iter()).map(|e| e.0).collect();
+        nbs.sort_unstable();
+        nbs.dedup();
+        self.up_lists[v as usize] = outs;
+        self.down_lists[v as usize] = ins;
+        nbs
+    }
+
+    /// The hierarchy in CSR form over rank ids, once every node is contracted.
+    fn finish(self, graph: &RoadGraph, rank: Vec<u32>) -> Hierarchy {
+        let n = rank.len();
+        let mut node_of_rank: Vec<u32> = vec![0; n];
+        for v in 0..n {
+            node_of_rank[rank[v] as usize] = v as u32;
+        }
+        let to_csr = |lists: &[Vec<(u32, u32, u32)>]| {
+            let mut g = UpGraph {
+                first: vec![0; n + 1],
+                ..UpGraph::default()
+            };
+            // Rank order, edges sorted by the other end's rank (binary search).
+            for (r, &v) in node_of_rank.iter().enumerate() {
+                let mut es: Vec<(u32, u32, u32)> = lists[v as usize]
+                    .iter()
+                    .map(|&(x, w, mid)| (rank[x as usize], w, mid))
+                    .collect();
+                es.sort_unstable();
+                for (x, w, mid) in es {
+                    g.other.push(x);
+                    g.weight_ms.push(w);
+                    g.mid.push(mid);
+                }
+                g.first[r + 1] = g.other.len() as u32;
+            }
+            g
+        };
+        let up = to_csr(&self.up_lists);
+        let down = to_csr(&self.down_lists);
+        Hierarchy {
+            report: PrepareReport {
+                nodes: n,
+                edges: graph.edge_count(),
+                shortcuts: self.shortcuts_added,
+            },
+            rank,
+            node_of_rank,
+            up,
+            down,
+        }
     }
 
     /// Shortcuts needed if `v` were contracted now.
@@ -219,22 +326,13 @@ impl Contraction {
     }
 }
 
-impl<'g> Router<'g> {
-    /// Prepare the hierarchy (single-threaded, deterministic).
-    pub fn new(graph: &'g RoadGraph) -> Router<'g> {
+impl Hierarchy {
+    /// Prepare by priority (single-threaded, deterministic): the node with
+    /// the least `edge difference + deleted neighbours` goes next, ties to
+    /// the lower id, priorities updated lazily.
+    pub fn prepare(graph: &RoadGraph) -> Hierarchy {
         let n = graph.node_count();
-        let mut c = Contraction {
-            out: vec![Vec::new(); n],
-            inn: vec![Vec::new(); n],
-            scratch: Scratch::new(n),
-            settled: 0,
-        };
-        for e in 0..graph.edge_count() {
-            let (u, x) = (graph.tail[e], graph.head[e]);
-            if u != x {
-                c.add_edge(u, x, graph.weight_ms[e], NO_MID);
-            }
-        }
+        let mut c = Contraction::new(graph);
         let mut deleted = vec![0i64; n];
         let mut prio = vec![0i64; n];
         let priority = |c: &mut Contraction, deleted: &[i64], v: u32| -> i64 {
@@ -249,16 +347,11 @@ impl<'g> Router<'g> {
         }
         let mut rank = vec![u32::MAX; n];
         let mut next_rank = 0u32;
-        let mut up_lists: Vec<Vec<(u32, u32, u32)>> = vec![Vec::new(); n];
-        let mut down_lists: Vec<Vec<(u32, u32, u32)>> = vec![Vec::new(); n];
-        let mut shortcuts_added = 0usize;
         while let Some(Reverse((p, v))) = heap.pop() {
             if rank[v as usize] != u32::MAX || p != prio[v as usize] {
                 continue;
             }
-            let sc = c.shortcuts(v, PRIORITY_SETTLE_LIMIT);
-            let degree = (c.inn[v as usize].len() + c.out[v as usize].len()) as i64;
-            let np = sc.len() as i64 - degree + deleted[v as usize];
+            let np = priority(&mut c, &deleted, v);
             if let Some(Reverse((top, _))) = heap.peek()
                 && np > *top
             {
@@ -266,75 +359,73 @@ impl<'g> Router<'g> {
                 heap.push(Reverse((np, v)));
                 continue;
             }
-            let sc = c.shortcuts(v, WITNESS_SETTLE_LIMIT);
             rank[v as usize] = next_rank;
             next_rank += 1;
-            let outs = std::mem::take(&mut c.out[v as usize]);
-            let ins = std::mem::take(&mut c.inn[v as usize]);
-            for &(x, w, mid) in &outs {
-                up_lists[v as usize].push((x, w, mid));
-                c.inn[x as usize].retain(|f| f.0 != v);
-            }
-            for &(u, w, mid) in &ins {
-                down_lists[v as usize].push((u, w, mid));
-                c.out[u as usize].retain(|f| f.0 != v);
-            }
-            shortcuts_added += sc.len();
-            for (u, x, w) in sc {
-                c.add_edge(u, x, w, v);
-            }
-            let mut nbs: Vec<u32> = outs.iter().chain(ins.iter()).map(|e| e.0).collect();
-            nbs.sort_unstable();
-            nbs.dedup();
-            for nb in nbs {
+            for nb in c.contract(v) {
                 deleted[nb as usize] += 1;
                 prio[nb as usize] = priority(&mut c, &deleted, nb);
                 heap.push(Reverse((prio[nb as usize], nb)));
             }
         }
-        let mut node_of_rank: Vec<u32> = vec![0; n];
-        for v in 0..n {
-            node_of_rank[rank[v] as usize] = v as u32;
-        }
-        let to_csr = |lists: &[Vec<(u32, u32, u32)>]| {
-            let mut g = UpGraph {
-                first: vec![0; n + 1],
-                ..UpGraph::default()
-            };
-            // Rank order, edges sorted by the other end's rank (binary search).
-            for (r, &v) in node_of_rank.iter().enumerate() {
-                let mut es: Vec<(u32, u32, u32)> = lists[v as usize]
-                    .iter()
-                    .map(|&(x, w, mid)| (rank[x as usize], w, mid))
-                    .collect();
-                es.sort_unstable();
-                for (x, w, mid) in es {
-                    g.other.push(x);
-                    g.weight_ms.push(w);
-                    g.mid.push(mid);
-                }
-                g.first[r + 1] = g.other.len() as u32;
-            }
-            g
-        };
-        let up = to_csr(&up_lists);
-        let down = to_csr(&down_lists);
-        Router {
-            graph,
-            rank,
-            node_of_rank,
-            report: PrepareReport {
-                nodes: n,
-                edges: graph.edge_count(),
-                shortcuts: shortcuts_added,
-            },
-            up,
-            down,
-        }
+        c.finish(graph, rank)
     }
 
-    pub fn graph(&self) -> &RoadGraph {
+    /// Prepare by contracting the nodes in a given `order` (graph node ids,
+    /// first contracted first), as fast_paths' `prepare_with_order` does:
+    /// no priorities, only the witness searches, on this graph's weights.
+    /// Meant for the order of a hierarchy on the same roads at other speeds
+    /// (the slower scenario). Any order gives exact times — a witness search
+    /// only ever saves a shortcut that a path no longer makes needless — and
+    /// a good one keeps the hierarchy small. Fails unless `order` is a
+    /// permutation of the graph's nodes.
+    pub fn prepare_with_order(graph: &RoadGraph, order: &[u32]) -> Result<Hierarchy> {
+        let n = graph.node_count();
+        if order.len() != n {
+            bail!("contraction order has {} nodes, the graph {n}", order.len());
+        }
+        let mut rank = vec![u32::MAX; n];
+        for (r, &v) in order.iter().enumerate() {
+            match rank.get_mut(v as usize) {
+                Some(slot) if *slot == u32::MAX => *slot = r as u32,
+                Some(_) => bail!("contraction order names node {v} twice"),
+                None => bail!("contraction order names node {v}, beyond the graph's {n}"),
+            }
+        }
+        let mut c = Contraction::new(graph);
+        for &v in order {
+            c.contract(v);
+        }
+        Ok(c.finish(graph, rank))
+    }
+
+    /// The contraction order: graph node ids, first contracted first.
+    pub fn order(&self) -> &[u32] {
+        &self.node_of_rank
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.rank.len()
+    }
+}
+
+impl<'a> Router<'a> {
+    /// The view of `graph` and the hierarchy prepared on it.
+    pub fn new(graph: &'a RoadGraph, ch: &'a Hierarchy) -> Router<'a> {
+        debug_assert_eq!(
+            graph.node_count(),
+            ch.node_count(),
+            "hierarchy of another graph"
+        );
+        Router { graph, ch }
+    }
+
+    pub fn graph(&self) -> &'a RoadGraph {
         self.graph
+    }
+
+    /// The preparation's statistics.
+    pub fn report(&self) -> &'a PrepareReport {
+        &self.ch.report
     }
 
     /// Upward search from `seeds` (graph node ids) in the forward (`up`) or
@@ -347,13 +438,13 @@ impl<'g> Router<'g> {
         sc: &mut Scratch,
     ) -> Vec<(u32, u64)> {
         let (own, other) = if forward {
-            (&self.up, &self.down)
+            (&self.ch.up, &self.ch.down)
         } else {
-            (&self.down, &self.up)
+            (&self.ch.down, &self.ch.up)
         };
         let mut settled = Vec::new();
         for &(v, d) in seeds {
-            let r = self.rank[v as usize];
+            let r = self.ch.rank[v as usize];
             if d <= limit_ms && d < sc.dist[r as usize] {
                 if sc.dist[r as usize] == UNREACHED_MS {
                     sc.touched.push(r);
@@ -568,8 +659,8 @@ impl<'g> Router<'g> {
             let mut v = m;
             while let Some(&(_, p, w, mid)) = fwd.get(&v).filter(|e| e.1 != NO_MID) {
                 hops.push((
-                    self.node_of_rank[p as usize],
-                    self.node_of_rank[v as usize],
+                    self.ch.node_of_rank[p as usize],
+                    self.ch.node_of_rank[v as usize],
                     w,
                     mid,
                 ));
@@ -580,8 +671,8 @@ impl<'g> Router<'g> {
             let mut v = m;
             while let Some(&(_, p, w, mid)) = bwd.get(&v).filter(|e| e.1 != NO_MID) {
                 hops.push((
-                    self.node_of_rank[v as usize],
-                    self.node_of_rank[p as usize],
+                    self.ch.node_of_rank[v as usize],
+                    self.ch.node_of_rank[p as usize],
                     w,
                     mid,
                 ));
@@ -590,10 +681,10 @@ impl<'g> Router<'g> {
             let end = v;
             Route {
                 ms,
-                start: self.node_of_rank[start as usize],
+                start: self.ch.node_of_rank[start as usize],
                 start_ms: fwd[&start].0,
                 edges: self.unpack(&hops),
-                end: self.node_of_rank[end as usize],
+                end: self.ch.node_of_rank[end as usize],
                 end_ms: bwd[&end].0,
             }
         });
@@ -607,11 +698,11 @@ impl<'g> Router<'g> {
         forward: bool,
         seeds: &[(u32, u64)],
     ) -> std::collections::HashMap<u32, (u64, u32, u32, u32)> {
-        let own = if forward { &self.up } else { &self.down };
+        let own = if forward { &self.ch.up } else { &self.ch.down };
         let mut best: std::collections::HashMap<u32, (u64, u32, u32, u32)> = Default::default();
         let mut heap = BinaryHeap::new();
         for &(v, d) in seeds {
-            let r = self.rank[v as usize];
+            let r = self.ch.rank[v as usize];
             if best.get(&r).is_none_or(|e| d < e.0) {
                 best.insert(r, (d, NO_MID, 0, NO_MID));
                 heap.push(Reverse((d, r)));
@@ -652,9 +743,10 @@ impl<'g> Router<'g> {
                 }
                 continue;
             }
-            let rm = self.rank[mid as usize];
-            let (ra, rb) = (self.rank[a as usize], self.rank[b as usize]);
-            if let (Some((w1, m1)), Some((w2, m2))) = (self.down.find(rm, ra), self.up.find(rm, rb))
+            let rm = self.ch.rank[mid as usize];
+            let (ra, rb) = (self.ch.rank[a as usize], self.ch.rank[b as usize]);
+            if let (Some((w1, m1)), Some((w2, m2))) =
+                (self.ch.down.find(rm, ra), self.ch.up.find(rm, rb))
             {
                 debug_assert_eq!(w1 as u64 + w2 as u64, w as u64);
                 stack.push((mid, b, w2, m2));

@@ -25,10 +25,12 @@
 //! 4 bytes per edge keep the arrays small. Lengths are `f64` metres.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::roads::network::{Direction, RoadNetwork};
+use crate::roads::network::{Direction, RoadClass, RoadNetwork};
 
 /// How to build the graph.
 #[derive(Clone, Debug)]
@@ -89,8 +91,26 @@ pub struct GraphReport {
 /// A directed road graph in CSR form. Node ids are `0..node_count()`,
 /// edge ids `0..edge_count()`; the out-edges of node `v` are
 /// `first_out[v]..first_out[v + 1]`, sorted by head then weight.
+///
+/// Its [`GraphLayout`] — nodes, edges, lengths and geometry, all that does
+/// not depend on speeds — is shared behind an `Arc`, and read through the
+/// graph (`g.tail[e]`, by `Deref`); its times are its own. So the same roads
+/// at other speeds (the slower scenario) cost only their times
+/// ([`RoadGraph::with_times`]). Writing to the layout through `DerefMut`
+/// copies it first if it is shared.
 #[derive(Clone, Debug, Default)]
 pub struct RoadGraph {
+    layout: Arc<GraphLayout>,
+    /// Milliseconds along each edge.
+    pub weight_ms: Vec<u32>,
+    /// Seconds from the edge's tail to each geometry point (speeds can change
+    /// along a contracted edge, so time is not proportional to length).
+    pub geom_s: Vec<f64>,
+}
+
+/// What a [`RoadGraph`] is made of besides its times.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GraphLayout {
     /// BNG metres of each node.
     pub node_xy: Vec<[f64; 2]>,
     /// Index of each node in the input [`RoadNetwork::nodes`].
@@ -98,7 +118,6 @@ pub struct RoadGraph {
     pub first_out: Vec<u32>,
     pub tail: Vec<u32>,
     pub head: Vec<u32>,
-    pub weight_ms: Vec<u32>,
     pub length_m: Vec<f64>,
     /// The edge along the same geometry in the other direction, or [`NO_EDGE`].
     pub reverse: Vec<u32>,
@@ -106,10 +125,24 @@ pub struct RoadGraph {
     /// from tail to head inclusive.
     pub geom_first: Vec<u32>,
     pub geom_xy: Vec<[f64; 2]>,
-    /// Seconds from the edge's tail to each geometry point (speeds can change
-    /// along a contracted edge, so time is not proportional to length).
-    pub geom_s: Vec<f64>,
 }
+
+impl Deref for RoadGraph {
+    type Target = GraphLayout;
+
+    fn deref(&self) -> &GraphLayout {
+        &self.layout
+    }
+}
+
+impl DerefMut for RoadGraph {
+    fn deref_mut(&mut self) -> &mut GraphLayout {
+        Arc::make_mut(&mut self.layout)
+    }
+}
+
+/// A graph's times: `weight_ms` and `geom_s`.
+type Times = (Vec<u32>, Vec<f64>);
 
 /// "No edge" in [`RoadGraph::reverse`].
 pub const NO_EDGE: u32 = u32::MAX;
@@ -120,10 +153,35 @@ struct Seg {
     u: u32,
     v: u32,
     s: f64,
+    /// Seconds at the slower speeds (when asked for).
+    s2: f64,
     m: f64,
 }
 
 impl RoadGraph {
+    /// A graph from its layout and times.
+    pub fn from_parts(layout: GraphLayout, weight_ms: Vec<u32>, geom_s: Vec<f64>) -> RoadGraph {
+        RoadGraph {
+            layout: Arc::new(layout),
+            weight_ms,
+            geom_s,
+        }
+    }
+
+    /// This graph's layout (shared, not copied) with other times.
+    pub fn with_times(&self, weight_ms: Vec<u32>, geom_s: Vec<f64>) -> RoadGraph {
+        RoadGraph {
+            layout: Arc::clone(&self.layout),
+            weight_ms,
+            geom_s,
+        }
+    }
+
+    /// Whether `other` shares this graph's layout (not a copy of it).
+    pub fn shares_layout(&self, other: &RoadGraph) -> bool {
+        Arc::ptr_eq(&self.layout, &other.layout)
+    }
+
     pub fn node_count(&self) -> usize {
         self.node_xy.len()
     }
@@ -137,6 +195,23 @@ impl RoadGraph {
         self.first_out[v as usize] as usize..self.first_out[v as usize + 1] as usize
     }
 
+    /// Whether `other` has the same nodes and the same edges, each with the
+    /// same tail and head (weights aside): then a contraction order of one
+    /// suits the other.
+    pub fn same_edges(&self, other: &RoadGraph) -> bool {
+        self.node_count() == other.node_count()
+            && self.tail == other.tail
+            && self.head == other.head
+    }
+
+    /// Whether `other` is the same graph but for its times (`weight_ms`
+    /// and `geom_s`): the same nodes, edges, lengths and geometry, as when
+    /// the same roads are built at other speeds. Then a snap index built on
+    /// one serves the other.
+    pub fn same_layout(&self, other: &RoadGraph) -> bool {
+        self.shares_layout(other) || (self.same_edges(other) && self.layout == other.layout)
+    }
+
     /// Geometry point range of edge `e`.
     pub fn geom_range(&self, e: u32) -> std::ops::Range<usize> {
         self.geom_first[e as usize] as usize..self.geom_first[e as usize + 1] as usize
@@ -145,12 +220,43 @@ impl RoadGraph {
     /// Build the graph. Never panics on user data: bad ways are counted in
     /// the report and skipped.
     pub fn build(net: &RoadNetwork, opts: &GraphOptions) -> (RoadGraph, GraphReport) {
+        let (g, rep, _) = Self::build_inner(net, opts, None);
+        (g, rep)
+    }
+
+    /// Build the graph, and in the same pass the graph of the same roads
+    /// with every road speed (not ferries) times `factor`: exactly what
+    /// `RoadGraph::build(&net.with_speed_factor(factor), opts)` gives — the
+    /// same seconds per segment, summed in the same order, rounded the same
+    /// way — sharing this graph's layout. `None` when the scaled speeds
+    /// would lay the graph out differently (a way valid at one speed and not
+    /// the other, a chain split at one speed and not the other, parallel
+    /// edges in another order): then build that graph on its own.
+    pub fn build_with_slower(
+        net: &RoadNetwork,
+        opts: &GraphOptions,
+        factor: f64,
+    ) -> (RoadGraph, GraphReport, Option<RoadGraph>) {
+        let (g, rep, slower) = Self::build_inner(net, opts, Some(factor));
+        let slower = slower.map(|(w, s)| g.with_times(w, s));
+        (g, rep, slower)
+    }
+
+    /// [`RoadGraph::build`], with the times at `slower` times the road
+    /// speeds when given and the layout is the same.
+    fn build_inner(
+        net: &RoadNetwork,
+        opts: &GraphOptions,
+        slower: Option<f64>,
+    ) -> (RoadGraph, GraphReport, Option<Times>) {
         let n_in = net.nodes.len();
         let mut rep = GraphReport {
             input_nodes: n_in,
             input_ways: net.ways.len(),
             ..GraphReport::default()
         };
+        // Whether the slower graph keeps this layout, so far.
+        let mut same = slower.is_some();
 
         // 1. Directed segments.
         let mut segs: Vec<Seg> = Vec::new();
@@ -158,12 +264,21 @@ impl RoadGraph {
         for (wi, way) in net.ways.iter().enumerate() {
             let in_range = way.nodes.len() >= 2 && way.nodes.iter().all(|&i| (i as usize) < n_in);
             let speed_ok = way.speed_kph.is_finite() && way.speed_kph > 0.0;
+            // The slower speed as `RoadNetwork::with_speed_factor` sets it.
+            let speed2 = match slower {
+                Some(f) if way.class != RoadClass::Ferry => way.speed_kph * f,
+                _ => way.speed_kph,
+            };
+            let speed2_ok = speed2.is_finite() && speed2 > 0.0;
             let fixed_ok = way.fixed_seconds.is_some_and(|s| s.is_finite() && s >= 0.0);
             let coords_ok = in_range
                 && way
                     .nodes
                     .iter()
                     .all(|&i| net.nodes[i as usize].iter().all(|c| c.is_finite()));
+            if coords_ok && (speed_ok || fixed_ok) != (speed2_ok || fixed_ok) {
+                same = false;
+            }
             if !coords_ok || !(speed_ok || fixed_ok) {
                 rep.invalid_ways += 1;
                 if rep.invalid_way_ids.len() < 100 {
@@ -181,33 +296,59 @@ impl RoadGraph {
                     continue;
                 }
                 let m = net.segment_metres(way, i);
-                let s = match way.fixed_seconds {
+                let (s, s2) = match way.fixed_seconds {
                     Some(fs) if fixed_ok => {
-                        if total_m > 0.0 {
+                        let s = if total_m > 0.0 {
                             fs * m / total_m
                         } else {
                             fs / nseg as f64
-                        }
+                        };
+                        (s, s)
                     }
-                    _ => m / (way.speed_kph / 3.6),
+                    _ => (m / (way.speed_kph / 3.6), m / (speed2 / 3.6)),
                 };
                 if way.direction != Direction::Backward {
-                    segs.push(Seg { u: a, v: b, s, m });
+                    segs.push(Seg {
+                        u: a,
+                        v: b,
+                        s,
+                        s2,
+                        m,
+                    });
                 }
                 if way.direction != Direction::Forward {
-                    segs.push(Seg { u: b, v: a, s, m });
+                    segs.push(Seg {
+                        u: b,
+                        v: a,
+                        s,
+                        s2,
+                        m,
+                    });
                 }
             }
         }
         rep.directed_segments = segs.len();
 
-        // 2. Parallel segments keep the fastest (then shortest).
+        // 2. Parallel segments keep the fastest (then shortest). All have
+        // the same length (the same two nodes), so at the slower speeds
+        // the one kept is the fastest there: its time is the least.
         segs.sort_by(|x, y| {
             (x.u, x.v)
                 .cmp(&(y.u, y.v))
                 .then(x.s.total_cmp(&y.s))
                 .then(x.m.total_cmp(&y.m))
         });
+        let mut i = 0;
+        while i < segs.len() {
+            let mut j = i + 1;
+            while j < segs.len() && (segs[j].u, segs[j].v) == (segs[i].u, segs[i].v) {
+                if segs[j].s2.total_cmp(&segs[i].s2).is_lt() {
+                    segs[i].s2 = segs[j].s2;
+                }
+                j += 1;
+            }
+            i = j;
+        }
         segs.dedup_by(|later, first| later.u == first.u && later.v == first.v);
         rep.parallel_segments_dropped = rep.directed_segments - segs.len();
 
@@ -303,7 +444,12 @@ impl RoadGraph {
         }
         let mut split = 0usize;
         let chains = loop {
-            let (chains, promote) = walk_chains(&segs, &first, &keep_node, &junction);
+            let (chains, promote, promote2) =
+                walk_chains(&segs, &first, &keep_node, &junction, same);
+            // The slower build would promote other nodes: another layout.
+            if promote2.is_some_and(|p2| p2 != promote) {
+                same = false;
+            }
             if promote.is_empty() {
                 break chains;
             }
@@ -316,10 +462,13 @@ impl RoadGraph {
         };
         rep.pass_through_nodes = pass_count - split;
         rep.split_nodes = split;
+        // The chains hold all that is left to lay out: free the segments
+        // and the search arrays before the graph's arrays are allocated.
+        drop((segs, first, rev, in_first, comp, heads, used));
 
         // 5. Number the kept junctions and lay out the CSR.
         let mut id = vec![u32::MAX; n_in];
-        let mut g = RoadGraph::default();
+        let mut g = GraphLayout::default();
         for v in 0..n_in {
             if keep_node[v] && junction[v] {
                 id[v] = g.node_xy.len() as u32;
@@ -328,7 +477,9 @@ impl RoadGraph {
             }
         }
         let mut chains = chains;
-        chains.sort_by(|a, b| {
+        // A total order (no two chains have the same nodes), so unstable
+        // sorting gives the same order without a buffer.
+        chains.sort_unstable_by(|a, b| {
             (
                 id[a.nodes[0] as usize],
                 id[*a.nodes.last().unwrap_or(&0) as usize],
@@ -341,6 +492,25 @@ impl RoadGraph {
                 .then(a.m.total_cmp(&b.m))
                 .then(a.nodes.cmp(&b.nodes))
         });
+        // The slower build sorts parallel edges by their slower times: the
+        // same order, or another layout.
+        if same {
+            let ends = |c: &Chain| {
+                (
+                    id[c.nodes[0] as usize],
+                    id[c.nodes[c.nodes.len() - 1] as usize],
+                )
+            };
+            same = chains.windows(2).all(|w| {
+                ends(&w[0]) != ends(&w[1])
+                    || w[0]
+                        .s2
+                        .total_cmp(&w[1].s2)
+                        .then(w[0].m.total_cmp(&w[1].m))
+                        .then(w[0].nodes.cmp(&w[1].nodes))
+                        .is_lt()
+            });
+        }
         // Parallel chains left here are slower direct segments beside a
         // faster chain (the others were split): they stay as parallel edges
         // so points near them still snap onto them; searches take the faster.
@@ -353,16 +523,39 @@ impl RoadGraph {
         let n = g.node_xy.len();
         g.first_out = csr_offsets(n, kept_chains.iter().map(|c| id[c.nodes[0] as usize]));
         let mut by_start: HashMap<(u32, u32), u32> = HashMap::with_capacity(kept_chains.len());
+        let (mut weight_ms, mut geom_s) = (Vec::new(), Vec::new());
+        let (mut weight2, mut geom_s2) = (Vec::new(), Vec::new());
+        let points: usize = kept_chains.iter().map(|c| c.nodes.len()).sum();
+        let m = kept_chains.len();
+        let (m2, points2) = if same { (m, points) } else { (0, 0) };
+        for (v, len) in [
+            (&mut g.tail, m),
+            (&mut g.head, m),
+            (&mut weight_ms, m),
+            (&mut weight2, m2),
+        ] {
+            v.reserve_exact(len);
+        }
+        g.length_m.reserve_exact(m);
+        g.geom_first.reserve_exact(m + 1);
+        g.geom_xy.reserve_exact(points);
+        for (v, len) in [(&mut geom_s, points), (&mut geom_s2, points2)] {
+            v.reserve_exact(len);
+        }
         g.geom_first.push(0);
         for (e, c) in kept_chains.iter().enumerate() {
             let last = c.nodes[c.nodes.len() - 1];
             g.tail.push(id[c.nodes[0] as usize]);
             g.head.push(id[last as usize]);
-            g.weight_ms.push(seconds_to_ms(c.s));
+            weight_ms.push(seconds_to_ms(c.s));
             g.length_m.push(c.m);
             for (k, &v) in c.nodes.iter().enumerate() {
                 g.geom_xy.push(net.nodes[v as usize]);
-                g.geom_s.push(c.cum_s[k]);
+                geom_s.push(c.cum_s[k]);
+            }
+            if same {
+                weight2.push(seconds_to_ms(c.s2));
+                geom_s2.extend_from_slice(&c.cum_s2);
             }
             g.geom_first.push(g.geom_xy.len() as u32);
             by_start.insert((c.nodes[0], c.nodes[1]), e as u32);
@@ -379,7 +572,12 @@ impl RoadGraph {
             .collect();
         rep.nodes = n;
         rep.edges = g.head.len();
-        (g, rep)
+        let slower_times = same.then_some((weight2, geom_s2));
+        (
+            RoadGraph::from_parts(g, weight_ms, geom_s),
+            rep,
+            slower_times,
+        )
     }
 }
 
@@ -399,39 +597,50 @@ struct Chain {
     nodes: Vec<u32>,
     cum_s: Vec<f64>,
     s: f64,
+    /// The same at the slower speeds (`cum_s2` empty when not asked for).
+    cum_s2: Vec<f64>,
+    s2: f64,
     m: f64,
 }
 
 /// Follow every chain out of every junction. Returns the chains and the
 /// pass-through nodes to promote to junctions: the middle node of a chain
 /// that comes back to its start, of a slower chain parallel to a faster one,
-/// and one node of each cycle with no junction at all.
+/// and one node of each cycle with no junction at all; with `slower`, also
+/// the nodes the slower times would promote.
 fn walk_chains(
     segs: &[Seg],
     first: &[u32],
     keep: &[bool],
     junction: &[bool],
-) -> (Vec<Chain>, Vec<u32>) {
+    slower: bool,
+) -> (Vec<Chain>, Vec<u32>, Option<Vec<u32>>) {
     let n = keep.len();
     let out_of = |v: u32| &segs[first[v as usize] as usize..first[v as usize + 1] as usize];
     let mut visited = vec![false; n];
     let mut chains = Vec::new();
-    let mut promote = Vec::new();
+    let mut cycles = Vec::new();
     let walk_from = |u: u32, visited: &mut Vec<bool>, chains: &mut Vec<Chain>| {
         for s0 in out_of(u) {
             let mut c = Chain {
                 nodes: vec![u],
                 cum_s: vec![0.0],
                 s: 0.0,
+                cum_s2: if slower { vec![0.0] } else { Vec::new() },
+                s2: 0.0,
                 m: 0.0,
             };
             let mut seg = *s0;
             let mut steps = 0usize;
             loop {
                 c.s += seg.s;
+                c.s2 += seg.s2;
                 c.m += seg.m;
                 c.nodes.push(seg.v);
                 c.cum_s.push(c.s);
+                if slower {
+                    c.cum_s2.push(c.s2);
+                }
                 let cur = seg.v;
                 if junction[cur as usize] || steps > n {
                     break;
@@ -456,7 +665,7 @@ fn walk_chains(
     // Cycles without a junction: promote their lowest node.
     for u in 0..n as u32 {
         if keep[u as usize] && !junction[u as usize] && !visited[u as usize] {
-            promote.push(u);
+            cycles.push(u);
             // Mark the whole cycle (all its nodes are pass-through).
             let mut todo = vec![u];
             visited[u as usize] = true;
@@ -470,15 +679,25 @@ fn walk_chains(
             }
         }
     }
-    // Self-loops, and slower parallel chains with interior nodes.
+    let promote = promotions(&chains, &cycles, |c| c.s);
+    let promote2 = slower.then(|| promotions(&chains, &cycles, |c| c.s2));
+    (chains, promote, promote2)
+}
+
+/// The `cycles`' nodes, and the middle node of each self-loop and of each
+/// slower parallel chain with interior nodes, slower by `time`; sorted.
+fn promotions(chains: &[Chain], cycles: &[u32], time: impl Fn(&Chain) -> f64) -> Vec<u32> {
+    let mut promote = cycles.to_vec();
     let mut order: Vec<usize> = (0..chains.len()).collect();
     let ends = |c: &Chain| (c.nodes[0], c.nodes[c.nodes.len() - 1]);
-    order.sort_by(|&a, &b| {
-        ends(&chains[a])
-            .cmp(&ends(&chains[b]))
-            .then(chains[a].s.total_cmp(&chains[b].s))
-            .then(chains[a].m.total_cmp(&chains[b].m))
-            .then(chains[a].nodes.cmp(&chains[b].nodes))
+    // A total order (no two chains have the same nodes).
+    order.sort_unstable_by(|&a, &b| {
+        let (x, y) = (&chains[a], &chains[b]);
+        ends(x)
+            .cmp(&ends(y))
+            .then(time(x).total_cmp(&time(y)))
+            .then(x.m.total_cmp(&y.m))
+            .then(x.nodes.cmp(&y.nodes))
     });
     for (k, &i) in order.iter().enumerate() {
         let c = &chains[i];
@@ -490,7 +709,7 @@ fn walk_chains(
     }
     promote.sort_unstable();
     promote.dedup();
-    (chains, promote)
+    promote
 }
 
 /// CSR offsets for items sorted by `key`.

@@ -13,7 +13,7 @@ use rstar::{PointDistance, RTree};
 use super::graph::{NO_EDGE, RoadGraph};
 
 /// Snapping parameters.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SnapOptions {
     /// Speed of the leg between the point and the road (default 15 km/h).
     pub off_road_kph: f64,
@@ -64,15 +64,15 @@ pub struct Snap {
 type SegItem = GeomWithData<Line<[f64; 2]>, (u32, u32)>;
 
 /// An R-tree over every geometry segment of a graph's edges (a two-way
-/// road's segments once, for both directions).
-pub struct Snapper<'g> {
-    graph: &'g RoadGraph,
+/// road's segments once, for both directions). Owned: it holds edge ids,
+/// not a borrow of the graph, so it is built once and can serve any graph
+/// with the same geometry (the same roads at other speeds).
+pub struct SnapIndex {
     tree: RTree<SegItem>,
-    pub options: SnapOptions,
 }
 
-impl<'g> Snapper<'g> {
-    pub fn new(graph: &'g RoadGraph, options: SnapOptions) -> Snapper<'g> {
+impl SnapIndex {
+    pub fn new(graph: &RoadGraph) -> SnapIndex {
         let mut items = Vec::with_capacity(graph.geom_xy.len());
         for e in 0..graph.edge_count() as u32 {
             let r = graph.reverse[e as usize];
@@ -85,9 +85,27 @@ impl<'g> Snapper<'g> {
                 items.push(GeomWithData::new(Line::new(a, b), (e, k as u32)));
             }
         }
+        SnapIndex {
+            tree: RTree::bulk_load(items),
+        }
+    }
+}
+
+/// Snapping onto a graph: the graph, its [`SnapIndex`] and the options,
+/// borrowed together (cheap to make and to copy).
+#[derive(Clone, Copy)]
+pub struct Snapper<'a> {
+    graph: &'a RoadGraph,
+    index: &'a SnapIndex,
+    pub options: SnapOptions,
+}
+
+impl<'a> Snapper<'a> {
+    /// `index` must be built on `graph`, or on a graph with the same geometry.
+    pub fn new(graph: &'a RoadGraph, index: &'a SnapIndex, options: SnapOptions) -> Snapper<'a> {
         Snapper {
             graph,
-            tree: RTree::bulk_load(items),
+            index,
             options,
         }
     }
@@ -107,7 +125,7 @@ impl<'g> Snapper<'g> {
         // Among equally near segments take the lowest (edge, segment), so
         // the answer does not depend on the tree's internal order.
         let mut best: Option<(f64, (u32, u32))> = None;
-        for (item, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&p) {
+        for (item, d2) in self.index.tree.nearest_neighbor_iter_with_distance_2(&p) {
             if let Some((bd, bid)) = best {
                 if d2 > bd {
                     break;
@@ -155,7 +173,10 @@ impl<'g> Snapper<'g> {
 
     /// Distance squared from `p` to the nearest segment (for tests).
     pub fn nearest_distance_2(&self, p: [f64; 2]) -> Option<f64> {
-        self.tree.nearest_neighbor(&p).map(|i| i.distance_2(&p))
+        self.index
+            .tree
+            .nearest_neighbor(&p)
+            .map(|i| i.distance_2(&p))
     }
 }
 

@@ -6,10 +6,11 @@ use proptest::prelude::*;
 
 use super::dijkstra;
 use super::graph::{GraphOptions, RoadGraph};
-use super::snap::{SnapOptions, Snapper, snap_at_node};
+use super::snap::{SnapIndex, SnapOptions, Snapper, snap_at_node};
 use super::synthetic::{Rng, SyntheticOptions, generate};
-use super::{Router, Snap, UNREACHED_MS};
+use super::{Hierarchy, Preparation, PreparedRoads, Router, Snap, UNREACHED_MS};
 use crate::roads::network::{Direction, RoadClass, RoadNetwork, Way};
+use crate::stages::Silent;
 
 use Direction::{Backward, Both, Forward};
 
@@ -51,8 +52,13 @@ fn at(g: &RoadGraph, i: u32) -> Snap {
 
 /// Seconds by the reference and by the router, asserted equal.
 fn both_ways(g: &RoadGraph, s: &Snap, t: &Snap) -> f64 {
+    both_ways_with(g, &Hierarchy::prepare(g), s, t)
+}
+
+/// [`both_ways`] with a given hierarchy on `g`.
+fn both_ways_with(g: &RoadGraph, ch: &Hierarchy, s: &Snap, t: &Snap) -> f64 {
     let reference = dijkstra::point_to_point(g, s, t).unwrap_or(f64::INFINITY);
-    let router = Router::new(g);
+    let router = Router::new(g, ch);
     let m = router.matrix(std::slice::from_ref(s), std::slice::from_ref(t));
     assert_eq!(m.get(0, 0).to_bits(), reference.to_bits(), "CH vs Dijkstra");
     if let Some(p) = router.path(s, t) {
@@ -87,7 +93,8 @@ fn one_way_street() {
 #[test]
 fn same_edge_one_way_and_two_way() {
     let (g, _) = build(&one_way_block());
-    let snapper = Snapper::new(&g, SnapOptions::default());
+    let snapper_index = SnapIndex::new(&g);
+    let snapper = Snapper::new(&g, &snapper_index, SnapOptions::default());
     let p = |x, y| snapper.snap([x, y]).expect("near a road");
     // On the one-way A→B (at y = 0): 300 m → 700 m is 40 s along it.
     let (s, t) = (p(300.0, 0.0), p(700.0, 0.0));
@@ -101,7 +108,9 @@ fn same_edge_one_way_and_two_way() {
     assert_eq!(both_ways(&g, &s, &t), 40.0);
     assert_eq!(both_ways(&g, &t, &s), 40.0);
     // The path follows the road: from (700,1000) to (300,1000), 400 m.
-    let path = Router::new(&g).path(&s, &t).expect("route");
+    let path = Router::new(&g, &Hierarchy::prepare(&g))
+        .path(&s, &t)
+        .expect("route");
     assert!((path.metres - 400.0).abs() < 1e-9, "{}", path.metres);
     assert_eq!(path.coords, vec![[700.0, 1000.0], [300.0, 1000.0]]);
 }
@@ -137,7 +146,9 @@ fn roundabout() {
     assert_eq!(both_ways(&g, &at(&g, 5), &at(&g, 4)), 221.213);
     // The CH path unpacks its shortcuts to the road geometry: N, R1, R2,
     // R3, R0, E; 2000 m of arms plus 3 × 70.711 m of ring.
-    let p = Router::new(&g).path(&at(&g, 5), &at(&g, 4)).expect("route");
+    let p = Router::new(&g, &Hierarchy::prepare(&g))
+        .path(&at(&g, 5), &at(&g, 4))
+        .expect("route");
     assert_eq!(
         p.coords,
         vec![
@@ -179,7 +190,8 @@ fn ferry_fixed_seconds_and_unreachable_island() {
     let (g, rep) = build(&n);
     assert_eq!(both_ways(&g, &at(&g, 0), &at(&g, 4)), 800.0);
     // A point on the ferry 1250 m out of B: 150 s from B, 450 s to C.
-    let snapper = Snapper::new(&g, SnapOptions::default());
+    let snapper_index = SnapIndex::new(&g);
+    let snapper = Snapper::new(&g, &snapper_index, SnapOptions::default());
     let on_ferry = snapper.snap([2250.0, 0.0]).expect("on the ferry");
     assert_eq!(both_ways(&g, &at(&g, 0), &on_ferry), 250.0);
     assert_eq!(both_ways(&g, &on_ferry, &at(&g, 4)), 550.0);
@@ -203,7 +215,8 @@ fn snap_mid_segment_with_off_road_leg() {
     // (4000,0), 300 m off the road: 300 / (15 / 3.6) = 72 s on foot.
     let n = net(&[[0.0, 0.0], [10000.0, 0.0]], &[(&[0, 1], Both, 36.0)]);
     let (g, _) = build(&n);
-    let snapper = Snapper::new(&g, SnapOptions::default());
+    let snapper_index = SnapIndex::new(&g);
+    let snapper = Snapper::new(&g, &snapper_index, SnapOptions::default());
     let p = snapper.snap([4000.0, 300.0]).expect("within 1000 m");
     assert_eq!(p.on_road, [4000.0, 0.0]);
     assert_eq!(p.snap_m, 300.0);
@@ -219,8 +232,10 @@ fn snap_mid_segment_with_off_road_leg() {
         Some(1500.0)
     );
     // A slower off-road speed is a parameter.
+    let slow_index = SnapIndex::new(&g);
     let slow = Snapper::new(
         &g,
+        &slow_index,
         SnapOptions {
             off_road_kph: 3.6,
             max_snap_m: 2000.0,
@@ -369,19 +384,42 @@ fn random_points(rng: &mut Rng, n: usize, extent: f64) -> Vec<[f64; 2]> {
 
 /// Every pair by the CH matrix equals the reference Dijkstra, bit for bit.
 fn check_matrix(g: &RoadGraph, pts: &[[f64; 2]]) {
-    let snapper = Snapper::new(g, SnapOptions::default());
-    let snaps: Vec<Snap> = pts.iter().filter_map(|&p| snapper.snap(p)).collect();
-    let router = Router::new(g);
+    let ch = Hierarchy::prepare(g);
+    check_router(&Router::new(g, &ch), pts, false, "");
+}
+
+/// Every pair of the snapped `pts` (and of every graph node too with
+/// `all_nodes`), by `router`'s matrix, paths, bounded one-to-many and
+/// sparse matrix, equals the reference Dijkstra bit for bit. `what` (the
+/// failing graph) is printed with any difference.
+fn check_router(router: &Router, pts: &[[f64; 2]], all_nodes: bool, what: &str) {
+    let g = router.graph();
+    let snapper_index = SnapIndex::new(g);
+    let snapper = Snapper::new(g, &snapper_index, SnapOptions::default());
+    let mut snaps: Vec<Snap> = pts.iter().filter_map(|&p| snapper.snap(p)).collect();
+    if all_nodes {
+        snaps.extend((0..g.node_count() as u32).filter_map(|v| snap_at_node(g, v)));
+    }
     let m = router.matrix(&snaps, &snaps);
     for (i, s) in snaps.iter().enumerate() {
         let all = dijkstra::one_to_all(g, s);
         for (j, t) in snaps.iter().enumerate() {
             let ms = dijkstra::network_ms_to(g, s, &all, t);
             let want = s.total_s(ms, t);
-            assert_eq!(m.get(i, j).to_bits(), want.to_bits(), "pair {i} → {j}");
+            assert_eq!(
+                m.get(i, j).to_bits(),
+                want.to_bits(),
+                "pair {i} → {j} ({:?} → {:?}) on {what}",
+                s.point,
+                t.point
+            );
             if ms != UNREACHED_MS {
                 let p = router.path(s, t).expect("reachable");
-                assert_eq!(p.seconds.to_bits(), want.to_bits());
+                assert_eq!(
+                    p.seconds.to_bits(),
+                    want.to_bits(),
+                    "path {i} → {j} on {what}"
+                );
                 assert_eq!(p.coords.first(), Some(&s.point));
                 assert_eq!(p.coords.last(), Some(&t.point));
                 let reference = super::ch::path(g, s, t).expect("reachable");
@@ -392,7 +430,10 @@ fn check_matrix(g: &RoadGraph, pts: &[[f64; 2]]) {
         let limit = 120.0;
         let fast = router.one_to_many(s, &snaps, limit);
         let slow = dijkstra::one_to_many(g, s, &snaps, limit);
-        assert_eq!(fast, slow, "one-to-many from {i} within {limit} s");
+        assert_eq!(
+            fast, slow,
+            "one-to-many from {i} within {limit} s on {what}"
+        );
     }
     // The sparse matrix with a cut-off holds exactly the dense entries
     // within it.
@@ -405,9 +446,46 @@ fn check_matrix(g: &RoadGraph, pts: &[[f64; 2]]) {
             .filter(|&j| dense[i * n + j] != UNREACHED_MS)
             .map(|j| (j as u32, dense[i * n + j]))
             .collect();
-        assert_eq!(row, &want, "sparse row {i}");
+        assert_eq!(row, &want, "sparse row {i} on {what}");
         assert!(row.iter().all(|&(_, d)| d <= limit_ms));
     }
+}
+
+/// A graph as text — its nodes' coordinates and its edges `tail → head
+/// ms` — printed when a property test fails, to draw and replay it.
+fn describe(g: &RoadGraph) -> String {
+    let mut s = format!("graph of {} nodes:\n", g.node_count());
+    for (v, p) in g.node_xy.iter().enumerate() {
+        s.push_str(&format!("  node {v} at {p:?}\n"));
+    }
+    for e in 0..g.edge_count() {
+        s.push_str(&format!(
+            "  edge {e}: {} → {} {} ms\n",
+            g.tail[e], g.head[e], g.weight_ms[e]
+        ));
+    }
+    s
+}
+
+/// The same edges with new weights: each edge's time times a random factor
+/// in [0, 3] (so some become 0 ms and the fastest roads change), geometry
+/// times scaled to match.
+fn reweigh(g: &RoadGraph, seed: u64) -> RoadGraph {
+    let mut rng = Rng::new(seed);
+    let mut h = g.clone();
+    for e in 0..h.edge_count() {
+        let f = if rng.below(8) == 0 {
+            0.0
+        } else {
+            rng.unit() * 3.0
+        };
+        h.weight_ms[e] = (h.weight_ms[e] as f64 * f).round() as u32;
+        let r = h.geom_range(e as u32);
+        for s in &mut h.geom_s[r] {
+            *s *= f;
+        }
+    }
+    h
 }
 
 proptest! {
@@ -434,6 +512,50 @@ proptest! {
         check_matrix(&g, &pts);
     }
 
+    /// A hierarchy contracted in the order of another — prepared on the
+    /// same edges with unrelated weights — answers every pair exactly.
+    #[test]
+    fn reused_order_on_new_weights_equals_dijkstra(seed in any::<u64>(), k in 3usize..10) {
+        let (g, _) = build(&random_grid(seed, k));
+        let order = Hierarchy::prepare(&g).order().to_vec();
+        let h = reweigh(&g, seed ^ 4);
+        prop_assert!(h.same_edges(&g));
+        let ch = Hierarchy::prepare_with_order(&h, &order).expect("same nodes");
+        prop_assert_eq!(ch.order(), &order[..]);
+        let mut rng = Rng::new(seed ^ 5);
+        let pts = random_points(&mut rng, 10, k as f64 * 100.0);
+        check_router(&Router::new(&h, &ch), &pts, true, &describe(&h));
+    }
+
+    /// The slower scenario as `analyse` prepares it: the network with its
+    /// speeds scaled, built afresh (the same weights as a fresh build, bit
+    /// for bit), contracted in the free-flow order, equals Dijkstra.
+    #[test]
+    fn slower_scenario_reuses_the_order_and_equals_dijkstra(
+        seed in any::<u64>(),
+        k in 3usize..10,
+        factor_pct in 20u32..100,
+    ) {
+        let n = random_grid(seed, k);
+        let factor = factor_pct as f64 / 100.0;
+        let (fresh, _) = build(&n.with_speed_factor(factor));
+        // Its times from the free-flow build pass, or built on their own.
+        for same_pass in [Some(factor), None] {
+            let free = PreparedRoads::build(&n, &GraphOptions::default(), SnapOptions::default(), same_pass, None, &Silent);
+            let slow = free.slower(&n, factor, None, &Silent);
+            prop_assert_eq!(&slow.graph.weight_ms, &fresh.weight_ms);
+            prop_assert_eq!(&slow.graph.geom_s, &fresh.geom_s);
+            prop_assert!(slow.graph.same_layout(&fresh));
+            prop_assert_eq!(slow.graph.shares_layout(&free.graph), same_pass.is_some());
+            prop_assert_eq!(slow.how, Preparation::ReusedOrder);
+            prop_assert!(slow.shares_snap_index(&free));
+            prop_assert_eq!(slow.hierarchy.order(), free.hierarchy.order());
+            let mut rng = Rng::new(seed ^ 6);
+            let pts = random_points(&mut rng, 10, k as f64 * 100.0);
+            check_router(&slow.router(), &pts, true, &describe(&slow.graph));
+        }
+    }
+
     #[test]
     fn contraction_preserves_times(seed in any::<u64>(), k in 3usize..10) {
         let n = random_grid(seed, k);
@@ -442,8 +564,10 @@ proptest! {
         prop_assert!(small.node_count() <= full.node_count());
         let mut rng = Rng::new(seed ^ 3);
         let pts = random_points(&mut rng, 10, k as f64 * 100.0);
-        let sf = Snapper::new(&full, SnapOptions::default());
-        let ss = Snapper::new(&small, SnapOptions::default());
+        let sf_index = SnapIndex::new(&full);
+        let sf = Snapper::new(&full, &sf_index, SnapOptions::default());
+        let ss_index = SnapIndex::new(&small);
+        let ss = Snapper::new(&small, &ss_index, SnapOptions::default());
         for &p in &pts {
             for &q in &pts {
                 let (Some(a), Some(b)) = (sf.snap(p), sf.snap(q)) else { continue };
@@ -473,7 +597,8 @@ fn same_bits_whatever_the_thread_count() {
     assert_eq!(rep, rep2);
     assert_eq!(g.weight_ms, g2.weight_ms);
     assert_eq!(g.geom_xy, g2.geom_xy);
-    let snapper = Snapper::new(&g, SnapOptions::default());
+    let snapper_index = SnapIndex::new(&g);
+    let snapper = Snapper::new(&g, &snapper_index, SnapOptions::default());
     let mut rng = Rng::new(9);
     let snaps: Vec<Snap> = random_points(&mut rng, 60, 8000.0)
         .into_iter()
@@ -485,7 +610,8 @@ fn same_bits_whatever_the_thread_count() {
             .build()
             .expect("thread pool");
         pool.install(|| {
-            let router = Router::new(&g);
+            let router_ch = Hierarchy::prepare(&g);
+            let router = Router::new(&g, &router_ch);
             router.matrix(&snaps, &snaps)
         })
     };
@@ -499,9 +625,169 @@ fn same_bits_whatever_the_thread_count() {
 fn empty_network_is_not_an_error() {
     let (g, rep) = build(&RoadNetwork::default());
     assert_eq!((g.node_count(), g.edge_count(), rep.components), (0, 0, 0));
-    let snapper = Snapper::new(&g, SnapOptions::default());
+    let snapper_index = SnapIndex::new(&g);
+    let snapper = Snapper::new(&g, &snapper_index, SnapOptions::default());
     assert!(snapper.snap([0.0, 0.0]).is_none());
     assert!(snapper.nearest([f64::NAN, 0.0]).is_none());
-    let router = Router::new(&g);
+    let router_ch = Hierarchy::prepare(&g);
+    let router = Router::new(&g, &router_ch);
     assert_eq!(router.matrix(&[], &[]).seconds, Vec::<f64>::new());
+}
+
+#[test]
+fn slower_scenario_whose_edges_differ_is_prepared_afresh() {
+    // The triangle with a ferry for its chain A–M–B (60 s whatever the
+    // speeds) beside a direct road A–B at 72 km/h (50 s): at free flow the
+    // chain is the slower and is split at M; at half speed the road takes
+    // 100 s, the chain is the faster, M is no junction, and the graph has
+    // other nodes: no order to reuse, no index to share.
+    let mut n = triangle(72.0, 36.0);
+    n.ways[1].class = RoadClass::Ferry;
+    n.ways[1].fixed_seconds = Some(60.0);
+    let free = PreparedRoads::build(
+        &n,
+        &GraphOptions::default(),
+        SnapOptions::default(),
+        Some(0.5),
+        None,
+        &Silent,
+    );
+    assert_eq!(free.graph_report.split_nodes, 1);
+    let (_, _, same_pass) = RoadGraph::build_with_slower(&n, &GraphOptions::default(), 0.5);
+    assert!(same_pass.is_none(), "another layout: built on its own");
+    let slow = free.slower(&n, 0.5, None, &Silent);
+    assert_eq!(slow.how, Preparation::ContractedEdgesDiffer);
+    assert!(!slow.shares_snap_index(&free));
+    assert_eq!(slow.graph.node_count(), free.graph.node_count() - 1);
+    let (g, ch) = (&slow.graph, &slow.hierarchy);
+    assert_eq!(both_ways_with(g, ch, &at(g, 0), &at(g, 1)), 60.0);
+    // C → A → B → D: 200 s of spur at half speed, the ferry, 200 s.
+    assert_eq!(both_ways_with(g, ch, &at(g, 3), &at(g, 4)), 460.0);
+}
+
+#[test]
+fn contraction_order_must_be_a_permutation() {
+    let (g, _) = build(&one_way_block());
+    let n = g.node_count() as u32;
+    let mut order: Vec<u32> = (0..n).collect();
+    assert!(Hierarchy::prepare_with_order(&g, &order).is_ok());
+    order[1] = 0;
+    let e = Hierarchy::prepare_with_order(&g, &order)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("node 0 twice"), "{e}");
+    order[1] = n;
+    let e = Hierarchy::prepare_with_order(&g, &order)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("beyond"), "{e}");
+    let e = Hierarchy::prepare_with_order(&g, &order[1..])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("nodes"), "{e}");
+}
+
+/// Random roads to try the slower build on: a grid of links in random
+/// directions at speeds that do not divide evenly, some of them ferries
+/// (at a speed, or with a fixed time), some doubled by a parallel way of
+/// another speed or class, diagonals beside two-link corners (parallel
+/// chains), and longer ways over several links.
+fn random_roads(seed: u64, k: usize) -> RoadNetwork {
+    let mut rng = Rng::new(seed);
+    let nodes: Vec<[f64; 2]> = (0..k * k)
+        .map(|i| [(i / k) as f64 * 100.0, (i % k) as f64 * 100.0])
+        .collect();
+    let id = |i: usize, j: usize| (i * k + j) as u32;
+    let mut ways: Vec<Way> = Vec::new();
+    let mut add = |rng: &mut Rng, nodes: Vec<u32>| {
+        let direction = match rng.below(6) {
+            0 => Forward,
+            1 => Backward,
+            _ => Both,
+        };
+        let speed_kph = [18.0, 31.0, 36.0, 47.5, 72.0, 96.5, 113.0][rng.below(7)];
+        let ferry = rng.below(10) == 0;
+        let fixed_seconds = (ferry && rng.below(2) == 0).then(|| 5.0 + rng.unit() * 60.0);
+        ways.push(Way {
+            id: ways.len() as i64,
+            class: if ferry {
+                RoadClass::Ferry
+            } else {
+                RoadClass::Residential
+            },
+            nodes,
+            direction,
+            speed_kph,
+            fixed_seconds,
+            name: String::new(),
+        });
+    };
+    for i in 0..k {
+        for j in 0..k {
+            for (di, dj) in [(1, 0), (0, 1), (1, 1)] {
+                let diagonal = di + dj == 2;
+                if i + di >= k || j + dj >= k || rng.unit() < if diagonal { 0.85 } else { 0.15 } {
+                    continue;
+                }
+                let link = vec![id(i, j), id(i + di, j + dj)];
+                if !diagonal && rng.below(7) == 0 {
+                    add(&mut rng, link.clone());
+                }
+                add(&mut rng, link);
+            }
+            if i + 3 < k && rng.below(9) == 0 {
+                add(
+                    &mut rng,
+                    vec![id(i, j), id(i + 1, j), id(i + 2, j), id(i + 3, j)],
+                );
+            }
+        }
+    }
+    RoadNetwork { nodes, ways }
+}
+
+/// The slower graph built in the free-flow pass is, bit for bit, the graph
+/// a build of the scaled network gives — layout, times and report — and
+/// shares the free-flow layout; when the pass declines, the scaled build's
+/// layout is indeed another. Both happen among these networks.
+#[test]
+fn slower_times_from_the_same_pass_equal_a_fresh_build() {
+    let (mut same, mut other) = (0, 0);
+    for seed in 0..400u64 {
+        let k = 3 + (seed % 6) as usize;
+        let n = random_roads(seed, k);
+        let factor = [0.8, 0.5, 0.3, 0.91, 0.1][seed as usize % 5];
+        let opts = GraphOptions::default();
+        let (free, rep, slower) = RoadGraph::build_with_slower(&n, &opts, factor);
+        let (plain, plain_rep) = RoadGraph::build(&n, &opts);
+        assert!(
+            free.same_layout(&plain) && free.weight_ms == plain.weight_ms,
+            "seed {seed}"
+        );
+        assert_eq!(rep, plain_rep, "seed {seed}");
+        let (fresh, fresh_rep) = RoadGraph::build(&n.with_speed_factor(factor), &opts);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        match slower {
+            Some(slow) => {
+                same += 1;
+                let what = || format!("seed {seed}, factor {factor}: {}", describe(&fresh));
+                assert!(slow.shares_layout(&free), "{}", what());
+                assert!(slow.same_layout(&fresh), "{}", what());
+                assert_eq!(slow.weight_ms, fresh.weight_ms, "{}", what());
+                assert_eq!(bits(&slow.geom_s), bits(&fresh.geom_s), "{}", what());
+                assert_eq!(rep, fresh_rep, "{}", what());
+            }
+            None => {
+                other += 1;
+                assert!(
+                    !fresh.same_layout(&free),
+                    "seed {seed}: declined, yet the same layout"
+                );
+            }
+        }
+    }
+    assert!(
+        same > 300 && other > 0,
+        "same layout {same}, another {other}"
+    );
 }

@@ -27,17 +27,16 @@ use crate::findings::{Finding, Scope};
 use crate::model::{Dataset, PcnId, PracticeId};
 use crate::output::drive::RouteLine;
 use crate::roads::network::RoadNetwork;
-use crate::routing::{Router, Snap, Snapper};
+use crate::routing::{PreparedRoads, Router, Snap, Snapper};
 use geo::{Coord, MultiPolygon};
 use std::collections::{BTreeSet, HashMap};
 
 /// The prepared roads both scenarios share.
 pub struct Roads<'a> {
     pub net: &'a RoadNetwork,
-    pub router: &'a Router<'a>,
-    pub snapper: &'a Snapper<'a>,
-    /// The slower scenario's router and snapper (`--slow-factor` < 1).
-    pub slow: Option<(&'a Router<'a>, &'a Snapper<'a>)>,
+    pub prepared: &'a PreparedRoads,
+    /// The slower scenario's (`--slow-factor` < 1).
+    pub slow: Option<&'a PreparedRoads>,
 }
 
 impl Roads<'_> {
@@ -45,12 +44,13 @@ impl Roads<'_> {
     /// snapped as a site is; `f64::INFINITY` where a point does not snap or
     /// there is no route. Used to re-allocate a closed practice's patients.
     pub fn times_from(&self, from: Coord<f64>, to: &[Coord<f64>]) -> Vec<f64> {
-        let Some(a) = self.snapper.snap([from.x, from.y]) else {
+        let snapper = self.prepared.snapper();
+        let Some(a) = snapper.snap([from.x, from.y]) else {
             return vec![f64::INFINITY; to.len()];
         };
-        let snaps: Vec<Option<Snap>> = to.iter().map(|c| self.snapper.snap([c.x, c.y])).collect();
+        let snaps: Vec<Option<Snap>> = to.iter().map(|c| snapper.snap([c.x, c.y])).collect();
         let ok: Vec<Snap> = snaps.iter().flatten().cloned().collect();
-        let m = self.router.matrix(std::slice::from_ref(&a), &ok);
+        let m = self.prepared.router().matrix(std::slice::from_ref(&a), &ok);
         let mut k = 0;
         snaps
             .iter()
@@ -111,9 +111,9 @@ pub fn run_baseline(ds: Dataset, roads: Option<&Roads>, opts: &WhatIfOptions) ->
     let mut footprints = assign(&ds);
     let mut nearest = None;
     if ds.footprints.is_none() && ds.registrations().is_empty() {
-        let plain = SiteSnaps::snap_all(&ds, roads.snapper, &[]);
+        let plain = SiteSnaps::snap_all(&ds, &roads.prepared.snapper(), &[]);
         let t = RoadTimes {
-            router: roads.router,
+            router: &roads.prepared.router(),
             snaps: &plain,
         };
         let n = nearest_practice_by_drive(&ds, &t, 8);
@@ -376,10 +376,11 @@ pub fn run_edited(
         };
         let n = reused.unwrap_or_else(|| {
             let reuse = Reuse::new(base, edited, HashMap::new());
+            let snapper = roads.prepared.snapper();
             let plain =
-                SiteSnaps::snap_all_reusing(ds, roads.snapper, &[], &|s| reuse.snap(&bd.snaps, s));
+                SiteSnaps::snap_all_reusing(ds, &snapper, &[], &|s| reuse.snap(&bd.snaps, s));
             let t = RoadTimes {
-                router: roads.router,
+                router: &roads.prepared.router(),
                 snaps: &plain,
             };
             nearest_practice_by_drive(ds, &t, 8)
@@ -489,12 +490,13 @@ fn drive_scenario(
             _ => run_drive_reusing(ds, res, &t, &opts.drive, &hubs, &|| {}, &|_| None),
         }
     };
-    let snaps = snap(roads.snapper, bd.map(|b| &b.snaps));
-    let run = analyse(roads.router, &snaps, bd.map(|b| &b.run));
-    let slow = roads.slow.map(|(router, snapper)| {
+    let router = roads.prepared.router();
+    let snaps = snap(&roads.prepared.snapper(), bd.map(|b| &b.snaps));
+    let run = analyse(&router, &snaps, bd.map(|b| &b.run));
+    let slow = roads.slow.map(|slow| {
         let prior = bd.and_then(|b| b.slow.as_ref());
-        let s = snap(snapper, prior.map(|p| &p.0));
-        let r = analyse(router, &s, prior.map(|p| &p.1));
+        let s = snap(&slow.snapper(), prior.map(|p| &p.0));
+        let r = analyse(&slow.router(), &s, prior.map(|p| &p.1));
         (s, r)
     });
     let routes = if !opts.routes {
@@ -513,7 +515,7 @@ fn drive_scenario(
                         .collect(),
                     findings: Vec::new(),
                 };
-                let fresh = crate::analyse::pipeline::hub_routes(&touched, &snaps, roads.router);
+                let fresh = crate::analyse::pipeline::hub_routes(&touched, &snaps, &router);
                 let mut out = Vec::new();
                 for q in ds.pcn_ids() {
                     match r.same.get(&q) {
@@ -532,7 +534,7 @@ fn drive_scenario(
                 }
                 out
             }
-            _ => crate::analyse::pipeline::hub_routes(&run, &snaps, roads.router),
+            _ => crate::analyse::pipeline::hub_routes(&run, &snaps, &router),
         }
     };
     ScenarioDrive {

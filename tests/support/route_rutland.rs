@@ -10,7 +10,9 @@ use pcn_atlas::coords::wgs84_to_bng;
 use pcn_atlas::roads::load_roads;
 use pcn_atlas::roads::profile::CarProfile;
 use pcn_atlas::routing::synthetic::Rng;
-use pcn_atlas::routing::{GraphOptions, GraphReport, RoadGraph, Snap, SnapOptions, Snapper};
+use pcn_atlas::routing::{
+    GraphOptions, GraphReport, RoadGraph, Snap, SnapIndex, SnapOptions, Snapper,
+};
 use std::path::Path;
 
 /// Oakham town centre (Market Place), WGS84 lon, lat.
@@ -58,7 +60,8 @@ pub fn bbox(g: &RoadGraph) -> ([f64; 2], [f64; 2]) {
 /// snapped, until `n` have snapped (or `20 n` were drawn); those beyond
 /// `max_snap_m` are counted (the second value), not returned.
 pub fn random_snaps(g: &RoadGraph, opts: SnapOptions, n: usize, seed: u64) -> (Vec<Snap>, usize) {
-    let snapper = Snapper::new(g, opts);
+    let index = SnapIndex::new(g);
+    let snapper = Snapper::new(g, &index, opts);
     let (lo, hi) = bbox(g);
     let mut rng = Rng::new(seed);
     let mut snaps = Vec::with_capacity(n);
@@ -85,5 +88,5 @@ pub fn random_pairs(len: usize, n: usize, seed: u64) -> Vec<(usize, usize)> {
 /// A WGS84 point snapped onto `g` (`None` beyond `max_snap_m`).
 pub fn snap_lonlat(g: &RoadGraph, opts: SnapOptions, lonlat: (f64, f64)) -> Option<Snap> {
     let p = wgs84_to_bng(lonlat.0, lonlat.1);
-    Snapper::new(g, opts).snap([p.x, p.y])
+    Snapper::new(g, &SnapIndex::new(g), opts).snap([p.x, p.y])
 }
