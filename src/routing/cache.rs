@@ -363,7 +363,17 @@ fn write_file(
 ) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let tmp = tempfile::NamedTempFile::new_in(dir)
+    let mut builder = tempfile::Builder::new();
+    // Readable as any file the user writes (umask applies), not only by
+    // its owner: a team may share the folder.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder
+        .prefix(".roads-")
+        .tempfile_in(dir)
         .with_context(|| format!("cannot create a file in {}", dir.display()))?;
     let times_only = base.is_some_and(|b| roads.graph.same_layout(b));
     let mut w = Writer::new(BufWriter::with_capacity(1 << 20, tmp.as_file()));

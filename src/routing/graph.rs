@@ -679,37 +679,50 @@ fn walk_chains(
             }
         }
     }
-    let promote = promotions(&chains, &cycles, |c| c.s);
-    let promote2 = slower.then(|| promotions(&chains, &cycles, |c| c.s2));
+    let (promote, promote2) = promotions(&chains, &cycles, slower);
     (chains, promote, promote2)
 }
 
-/// The `cycles`' nodes, and the middle node of each self-loop and of each
-/// slower parallel chain with interior nodes, slower by `time`; sorted.
-fn promotions(chains: &[Chain], cycles: &[u32], time: impl Fn(&Chain) -> f64) -> Vec<u32> {
-    let mut promote = cycles.to_vec();
-    let mut order: Vec<usize> = (0..chains.len()).collect();
+/// The nodes to promote to junctions: the `cycles`' nodes, and the middle
+/// node of each self-loop and of each parallel chain with interior nodes
+/// but the fastest (by time, then length, then nodes: a total order);
+/// sorted. With `slower`, also the same by the slower times.
+fn promotions(chains: &[Chain], cycles: &[u32], slower: bool) -> (Vec<u32>, Option<Vec<u32>>) {
     let ends = |c: &Chain| (c.nodes[0], c.nodes[c.nodes.len() - 1]);
-    // A total order (no two chains have the same nodes).
-    order.sort_unstable_by(|&a, &b| {
-        let (x, y) = (&chains[a], &chains[b]);
-        ends(x)
-            .cmp(&ends(y))
-            .then(time(x).total_cmp(&time(y)))
+    let mut order: Vec<usize> = (0..chains.len()).collect();
+    order.sort_unstable_by_key(|&i| ends(&chains[i]));
+    let mut promote = cycles.to_vec();
+    let mut promote2 = slower.then(|| cycles.to_vec());
+    let faster = |x: &Chain, y: &Chain, time: fn(&Chain) -> f64| {
+        time(x)
+            .total_cmp(&time(y))
             .then(x.m.total_cmp(&y.m))
             .then(x.nodes.cmp(&y.nodes))
-    });
-    for (k, &i) in order.iter().enumerate() {
-        let c = &chains[i];
-        let (a, b) = ends(c);
-        let parallel_slower = k > 0 && ends(&chains[order[k - 1]]) == (a, b);
-        if (a == b || parallel_slower) && c.nodes.len() > 2 {
-            promote.push(c.nodes[c.nodes.len() / 2]);
+    };
+    let split = |group: &[usize], time: fn(&Chain) -> f64, out: &mut Vec<u32>| {
+        let fastest = group
+            .iter()
+            .copied()
+            .min_by(|&a, &b| faster(&chains[a], &chains[b], time));
+        for &i in group {
+            let c = &chains[i];
+            let (a, b) = ends(c);
+            if (a == b || Some(i) != fastest) && c.nodes.len() > 2 {
+                out.push(c.nodes[c.nodes.len() / 2]);
+            }
+        }
+    };
+    for group in order.chunk_by(|&a, &b| ends(&chains[a]) == ends(&chains[b])) {
+        split(group, |c| c.s, &mut promote);
+        if let Some(p2) = promote2.as_mut() {
+            split(group, |c| c.s2, p2);
         }
     }
-    promote.sort_unstable();
-    promote.dedup();
-    promote
+    for p in std::iter::once(&mut promote).chain(promote2.as_mut()) {
+        p.sort_unstable();
+        p.dedup();
+    }
+    (promote, promote2)
 }
 
 /// CSR offsets for items sorted by `key`.
