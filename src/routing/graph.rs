@@ -740,7 +740,7 @@ fn csr_offsets(n: usize, keys: impl Iterator<Item = u32>) -> Vec<u32> {
 /// Strongly connected components of the nodes marked `used`, by an
 /// iterative Tarjan (an explicit call stack of `(node, next edge)`).
 /// Returns each node's component and the count.
-fn tarjan_scc(first: &[u32], heads: &[u32], used: &[bool]) -> (Vec<u32>, usize) {
+pub(super) fn tarjan_scc(first: &[u32], heads: &[u32], used: &[bool]) -> (Vec<u32>, usize) {
     const UNSEEN: u32 = u32::MAX;
     struct State {
         index: Vec<u32>,
