@@ -31,19 +31,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Header of the `practices.csv` that `import` (and `propose`) write:
-/// locations as British National Grid easting and northing.
-pub const PRACTICES_HEADER: [&str; 8] = [
-    "practice_code",
-    "practice_name",
-    "pcn_code",
-    "pcn_name",
-    "list_size",
-    "postcode",
-    "easting",
-    "northing",
-];
-
 /// The national files to import from.
 #[derive(Clone, Debug, Default)]
 pub struct ImportSources {
@@ -549,7 +536,7 @@ pub fn run_import(src: &ImportSources, filter: &ImportFilter, out: &Path) -> Res
     let mut pcns = BTreeSet::new();
     staging.write("practices.csv", |w| {
         let mut cw = csv::Writer::from_writer(w);
-        cw.write_record(PRACTICES_HEADER)?;
+        cw.write_record(crate::load::columns::PRACTICES_HEADER)?;
         let mut order: Vec<usize> = (0..map.len()).filter(|&i| practice_sel[i]).collect();
         order.sort_by(|&a, &b| map[a].code.cmp(&map[b].code));
         for i in order {

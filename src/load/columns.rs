@@ -21,6 +21,20 @@ pub const LAT: ColumnSpec = ColumnSpec::new("lat", &["latitude"]);
 pub const EASTING: ColumnSpec = ColumnSpec::new("easting", &["eastings", "bng_e", "oseast1m"]);
 pub const NORTHING: ColumnSpec = ColumnSpec::new("northing", &["northings", "bng_n", "osnrth1m"]);
 
+/// Header of the `practices.csv` the tool writes (`import`, `propose`): the
+/// canonical names of the columns above, located in British National Grid.
+/// The dataset format is owned here, beside the names the loaders accept.
+pub const PRACTICES_HEADER: [&str; 8] = [
+    PRACTICE_CODE.name,
+    PRACTICE_NAME.name,
+    PCN_CODE.name,
+    PCN_NAME.name,
+    LIST_SIZE.name,
+    POSTCODE.name,
+    EASTING.name,
+    NORTHING.name,
+];
+
 pub const AREA_CODE: ColumnSpec = ColumnSpec::new(
     "area_code",
     &[

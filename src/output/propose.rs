@@ -274,7 +274,7 @@ pub fn write_proposal(out: &Path, w: &ProposalOutput) -> Result<()> {
     }
     st.write("practices.csv", |f| {
         let mut cw = csv::Writer::from_writer(f);
-        cw.write_record(crate::import::PRACTICES_HEADER)?;
+        cw.write_record(crate::load::columns::PRACTICES_HEADER)?;
         for (i, p) in ds.practices.iter().enumerate() {
             let pcn = prac[i].map(PcnId).or(p.pcn).map(|k| ds.pcn(k));
             let (e, n) = p.location.map_or((String::new(), String::new()), |c| {
