@@ -5,7 +5,7 @@
 //! an affine map onto the dataset's BNG bounding box. The stretch lengthens
 //! every road, and so every drive time, by the stretch factor (printed).
 //! Then it runs exactly what `pcn-atlas analyse` runs
-//! (`analyse::pipeline::run_analyse`), printing each stage's wall and CPU
+//! (`pipeline::run_analyse`), printing each stage's wall and CPU
 //! time, and the counts a reader can check for sanity.
 //!
 //! ```text
@@ -23,10 +23,10 @@ use anyhow::{Context, Result};
 use geo::BoundingRect;
 use pcn_atlas::analyse::access::AccessOptions;
 use pcn_atlas::analyse::network::DriveOptions;
-use pcn_atlas::analyse::pipeline::{AnalyseOptions, Stages, run_analyse};
 use pcn_atlas::check::run::CheckOptions;
 use pcn_atlas::load::dataset::{DatasetPaths, load_dataset};
 use pcn_atlas::output::check::RunInfo;
+use pcn_atlas::pipeline::{AnalyseOptions, Stages, run_analyse};
 use pcn_atlas::roads::profile::CarProfile;
 use pcn_atlas::routing::synthetic::{SyntheticOptions, generate};
 use pcn_atlas::routing::{RoadCache, SnapOptions};

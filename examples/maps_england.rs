@@ -9,9 +9,10 @@
 //! ```
 
 use anyhow::Context;
-use pcn_atlas::check::run::{CheckOptions, run_check};
+use pcn_atlas::check::run::CheckOptions;
 use pcn_atlas::load::dataset::{DatasetPaths, load_dataset};
 use pcn_atlas::output::map;
+use pcn_atlas::pipeline;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -24,12 +25,16 @@ fn main() -> anyhow::Result<()> {
         dir: Some(dir),
         ..Default::default()
     })?;
-    let res = run_check(&ds, &CheckOptions::default());
-    let groups: Vec<_> = res.pcns.iter().map(|c| c.areas.clone()).collect();
-    let dissolved = pcn_atlas::check::dissolve::dissolve_groups(&ds.areas, &groups);
+    let opts = CheckOptions::default();
+    let run = pipeline::run(
+        ds,
+        &pipeline::Plan::check(&opts),
+        &mut pipeline::Fresh,
+        &pipeline::Silent,
+    )?;
 
     let t = Instant::now();
-    let input = map::build::from_run(&ds, &res, &dissolved, &res.findings, None, "England");
+    let input = map::build::from_run(&run, &run.check.findings, "England");
     let t_build = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let prep = map::svg::prepare(&input);

@@ -14,6 +14,7 @@
 //! - [`routing`] — road graph, contraction hierarchy, snapping, prepared roads and their cache.
 //! - [`check`] — adjacency, footprints, contiguity, dissolve, bands and their findings.
 //! - [`analyse`] — hubs, staff tours, patients' drive times, accessibility.
+//! - [`pipeline`] — the stage order of every command, and the one [`pipeline::Run`] outputs read.
 //! - [`output`] — every file written (GeoJSON, CSV, report.json, maps), atomically.
 //! - [`whatif`] — edited scenarios re-run incrementally, with a before/after diff.
 //! - [`propose`] — proposed footprints: seeded annealing and the fewest-moves repair.
@@ -29,6 +30,7 @@ pub mod import;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod propose;
 pub mod rng;
 pub mod roads;

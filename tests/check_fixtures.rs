@@ -403,8 +403,8 @@ fn unlocated_practice_detail_states_the_real_reason() {
 #[test]
 fn dissolve_check_names_pcns_over_the_limit() {
     use pcn_atlas::check::run::{CheckOptions, run_check};
+    use pcn_atlas::check::sliver::{DISSOLVE_RELATIVE_LIMIT, DissolveCheck};
     use pcn_atlas::load::dataset::{DatasetPaths, load_dataset};
-    use pcn_atlas::output::check::{DISSOLVE_RELATIVE_LIMIT, DissolveCheck};
     let ds = load_dataset(&DatasetPaths::dir(fixture("enclave"))).unwrap();
     let res = run_check(&ds, &CheckOptions::default());
     let groups: Vec<_> = res.pcns.iter().map(|c| c.areas.clone()).collect();

@@ -278,22 +278,22 @@ fn run_case(case: &Case, roads: bool, base_run: &Path, work: &Path) {
     )
     .unwrap();
     let prof = pcn_atlas::roads::profile::CarProfile::default();
-    let prepared = pcn_atlas::routing::PreparedRoads::build(
-        &net,
-        &Default::default(),
-        pcn_atlas::routing::SnapOptions {
-            off_road_kph: prof.off_road_kph,
-            max_snap_m: prof.max_snap_m,
+    let r = pcn_atlas::pipeline::Roads::prepare(
+        pcn_atlas::pipeline::RoadsSpec {
+            net: &net,
+            name: roads_file.clone(),
+            snap: pcn_atlas::routing::SnapOptions {
+                off_road_kph: prof.off_road_kph,
+                max_snap_m: prof.max_snap_m,
+            },
+            slow_factor: 1.0,
+            cache: None,
+            profile: serde_json::Value::Null,
+            roads_report: serde_json::Value::Null,
         },
-        None,
-        None,
         &pcn_atlas::stages::Silent,
-    );
-    let r = pcn_atlas::whatif::run::Roads {
-        net: &net,
-        prepared: &prepared,
-        slow: None,
-    };
+    )
+    .unwrap();
     let by_drive = |a: usize, cands: &[usize]| -> usize {
         let c = ds.areas[a].centroid;
         let mut near: Vec<usize> = cands.to_vec();

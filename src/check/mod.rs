@@ -6,3 +6,4 @@ pub mod dissolve;
 pub mod footprint;
 pub mod road_links;
 pub mod run;
+pub mod sliver;

@@ -143,37 +143,28 @@ fn km2(m2: f64) -> f64 {
     m2 / 1e6
 }
 
-/// Run every check on a dataset.
+/// Run every check on a dataset (no roads). Commands run the checks
+/// through [`crate::pipeline`]; this is the short way for tests.
 pub fn run_check(ds: &Dataset, opts: &CheckOptions) -> CheckResult {
-    let mut adjacency = build_adjacency(&ds.areas, &opts.adjacency);
-    for l in &ds.links {
-        adjacency.add_link(l.a, l.b);
-    }
+    let (adjacency, _) = adjacency(ds, opts, None);
     check_with_adjacency(ds, opts, adjacency)
 }
 
-/// Run every check, joining areas across water where a road network's
-/// bridges and ferries link them ([`super::road_links`]). Returns the links
-/// added.
-pub fn run_check_with_roads(
+/// The areas' adjacency: shared boundaries, the dataset's own links, and,
+/// with a road network, areas joined across water where its bridges and
+/// ferries link them ([`super::road_links`]), which are also returned.
+pub fn adjacency(
     ds: &Dataset,
     opts: &CheckOptions,
-    net: &crate::roads::network::RoadNetwork,
-) -> (CheckResult, Vec<super::road_links::RoadLink>) {
-    run_check_with_roads_and_footprints(ds, opts, net, assign(ds))
-}
-
-/// [`run_check_with_roads`] with footprints made by the caller.
-pub fn run_check_with_roads_and_footprints(
-    ds: &Dataset,
-    opts: &CheckOptions,
-    net: &crate::roads::network::RoadNetwork,
-    footprints: Footprints,
-) -> (CheckResult, Vec<super::road_links::RoadLink>) {
+    roads: Option<&crate::roads::network::RoadNetwork>,
+) -> (Adjacency, Vec<super::road_links::RoadLink>) {
     let mut adjacency = build_adjacency(&ds.areas, &opts.adjacency);
     for l in &ds.links {
         adjacency.add_link(l.a, l.b);
     }
+    let Some(net) = roads else {
+        return (adjacency, Vec::new());
+    };
     let links = super::road_links::road_links(
         net,
         &ds.areas,
@@ -183,9 +174,7 @@ pub fn run_check_with_roads_and_footprints(
     for l in &links {
         adjacency.add_link(l.a, l.b);
     }
-    let mut res = check_with_footprints(ds, opts, adjacency, footprints);
-    res.road_links = links.clone();
-    (res, links)
+    (adjacency, links)
 }
 
 /// Run the checks given a ready adjacency (tests, benches, ferry links).

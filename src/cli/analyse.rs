@@ -8,9 +8,9 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use pcn_atlas::analyse::access::{AccessOptions, Decay};
 use pcn_atlas::analyse::network::{DriveOptions, HubRule};
-use pcn_atlas::analyse::pipeline::{AnalyseOptions, run_analyse};
 use pcn_atlas::load::dataset::load_dataset;
 use pcn_atlas::output::check::RunInfo;
+use pcn_atlas::pipeline::{AnalyseOptions, run_analyse};
 use pcn_atlas::roads::profile::CarProfile;
 use pcn_atlas::routing::{RoadCache, SnapOptions};
 use std::path::{Path, PathBuf};
@@ -340,11 +340,7 @@ pub fn run(args: &AnalyseArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         supply: args.access.supply.clone(),
         access_export: args.access.access_export,
     };
-    let info = RunInfo {
-        command: std::env::args().collect::<Vec<_>>().join(" "),
-        version: env!("CARGO_PKG_VERSION").into(),
-    };
-    let summary = run_analyse(ds, &net, &opts, &args.out, &info, &progress)?;
+    let summary = run_analyse(ds, &net, &opts, &args.out, &RunInfo::now(), &progress)?;
     if let Some(w) = &summary.dissolve_warning {
         eprintln!("{w}");
     }

@@ -5,9 +5,9 @@ use super::input::{CheckFlags, InputArgs};
 use super::progress::Progress;
 use anyhow::Result;
 use clap::Args;
-use pcn_atlas::check::run::run_check;
 use pcn_atlas::load::dataset::load_dataset;
-use pcn_atlas::output::check::{DissolveCheck, RunInfo, write_check};
+use pcn_atlas::output::check::{RunInfo, write_check};
+use pcn_atlas::pipeline::{self, Fresh, Plan};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -68,53 +68,37 @@ pub fn run(args: &CheckArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
     let opts = args.thresholds.options(cfg)?;
     let progress = Progress::new(quiet);
     let mut ds = progress.stage("load", || load_dataset(&args.input.paths()))?;
-    let mut road_links = Vec::new();
-    let res = match &args.roads {
-        None => progress.stage("check", || run_check(&ds, &opts)),
+    let net = match &args.roads {
+        None => None,
         Some(path) => {
             let profile = cfg.profile(args.profile.as_deref())?;
             let (net, report) =
                 progress.stage("roads", || pcn_atlas::roads::load_roads(path, &profile))?;
             ds.inputs.push(report.input.clone());
-            let (res, links) = progress.stage("check", || {
-                pcn_atlas::check::run::run_check_with_roads(&ds, &opts, &net)
-            });
-            road_links = links;
-            res
+            Some(net)
         }
     };
-    if !road_links.is_empty() && !quiet {
+    let plan = Plan {
+        links: net.as_ref(),
+        ..Plan::check(&opts)
+    };
+    let run = pipeline::run(ds, &plan, &mut Fresh, &progress)?;
+    let road_links = run.check.road_links.len();
+    if road_links > 0 && !quiet {
         eprintln!(
-            "{} pairs of areas joined across water by the road network's bridges and ferries",
-            road_links.len()
+            "{road_links} pairs of areas joined across water by the road network's bridges and ferries"
         );
     }
-    let groups: Vec<_> = res.pcns.iter().map(|c| c.areas.clone()).collect();
-    let dissolved = progress.stage("dissolve", || {
-        pcn_atlas::check::dissolve::dissolve_groups(&ds.areas, &groups)
-    });
-    let info = RunInfo {
-        command: std::env::args().collect::<Vec<_>>().join(" "),
-        version: env!("CARGO_PKG_VERSION").into(),
-    };
-    let dissolve_check = DissolveCheck::measure(&ds, &res, &dissolved);
-    if let Some(w) = dissolve_check.warning() {
+    if let Some(w) = run.dissolve_check.warning() {
         eprintln!("{w}");
     }
-    progress.stage("write", || {
-        write_check(
-            &args.out,
-            &ds,
-            &res,
-            &dissolved,
-            &dissolve_check,
-            &info,
-            None,
-        )
-    })?;
-    print!("{}", pcn_atlas::output::summary::check_summary(&ds, &res));
+    progress.stage("write", || write_check(&args.out, &run, &RunInfo::now()))?;
+    print!(
+        "{}",
+        pcn_atlas::output::summary::check_summary(&run.ds, &run.check)
+    );
     println!("\nwrote {}", args.out.display());
-    if args.fail_on_findings && !res.findings.is_empty() {
+    if args.fail_on_findings && !run.check.findings.is_empty() {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)

@@ -79,7 +79,7 @@ impl Progress {
     }
 }
 
-impl pcn_atlas::analyse::pipeline::Stages for Progress {
+impl pcn_atlas::stages::Stages for Progress {
     fn stage<T>(&self, name: &str, f: impl FnOnce() -> T) -> T {
         Progress::stage(self, name, f)
     }

@@ -8,13 +8,12 @@ use super::progress::Progress;
 use anyhow::{Result, bail};
 use clap::Args;
 use pcn_atlas::analyse::road_times::{RoadTimes, SiteSnaps};
-use pcn_atlas::check::footprint::assign;
-use pcn_atlas::check::run::{check_with_footprints, run_check, run_check_with_roads};
 use pcn_atlas::load::dataset::load_dataset;
 use pcn_atlas::output::propose::{ProposalOutput, write_proposal};
+use pcn_atlas::pipeline::{self, Fresh, Plan, Roads, RoadsSpec, SameAreas};
 use pcn_atlas::propose::build::{StraightLine, build, propose, proposed_dataset};
 use pcn_atlas::propose::{ProposeOptions, Start};
-use pcn_atlas::routing::{GraphOptions, PreparedRoads, RoadCache, SnapOptions};
+use pcn_atlas::routing::{RoadCache, SnapOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -126,83 +125,85 @@ pub fn run(args: &ProposeArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         (None, Some(d), false) => dataset_roads(d),
         _ => None,
     };
-    let (res, built, times) = match &roads_path {
+    let mut roads_in = None;
+    if let Some(path) = &roads_path {
+        let profile = cfg.profile(args.profile.as_deref())?;
+        let (net, report) =
+            progress.stage("roads", || pcn_atlas::roads::load_roads(path, &profile))?;
+        ds.inputs.push(report.input.clone());
+        roads_in = Some((path, net, report, profile));
+    }
+    let plan = Plan {
+        links: roads_in.as_ref().map(|r| &r.1),
+        ..Plan::check(&check_opts)
+    };
+    let today = pipeline::run(ds, &plan, &mut Fresh, &progress)?;
+    let (ds, res) = (&today.ds, &today.check);
+    let (built, times) = match &roads_in {
         None => {
-            let res = progress.stage("check", || run_check(&ds, &check_opts));
             let t = StraightLine {
-                ds: &ds,
+                ds,
                 kph: args.straight_kph,
             };
-            let built = progress.stage("times", || build(&ds, &res, &t, args.straight_kph));
+            let built = progress.stage("times", || build(ds, res, &t, args.straight_kph));
             let what = format!(
                 "no roads: straight-line distance at {} km/h between area centroids and practices",
                 args.straight_kph
             );
-            (res, built, what)
+            (built, what)
         }
-        Some(path) => {
-            let profile = cfg.profile(args.profile.as_deref())?;
-            let (net, report) =
-                progress.stage("roads", || pcn_atlas::roads::load_roads(path, &profile))?;
-            ds.inputs.push(report.input.clone());
-            let (res, _links) =
-                progress.stage("check", || run_check_with_roads(&ds, &check_opts, &net));
-            let snap = SnapOptions {
-                off_road_kph: profile.off_road_kph,
-                max_snap_m: profile.max_snap_m,
-            };
-            let profile_json = serde_json::to_value(&profile)?;
-            let cache = super::config::cache_dir(&args.cache, cfg)
-                .map(|dir| RoadCache::new(&dir, &report.input.sha256, &profile_json, &net));
-            let roads = PreparedRoads::build(
-                &net,
-                &GraphOptions::default(),
-                snap,
-                None,
-                cache.as_ref(),
+        Some((path, net, report, profile)) => {
+            let profile_json = serde_json::to_value(profile)?;
+            let roads = Roads::prepare(
+                RoadsSpec {
+                    net,
+                    name: path.display().to_string(),
+                    snap: SnapOptions {
+                        off_road_kph: profile.off_road_kph,
+                        max_snap_m: profile.max_snap_m,
+                    },
+                    slow_factor: 1.0,
+                    cache: super::config::cache_dir(&args.cache, cfg)
+                        .map(|dir| RoadCache::new(&dir, &report.input.sha256, &profile_json, net)),
+                    roads_report: serde_json::to_value(report)?,
+                    profile: profile_json,
+                },
                 &progress,
-            );
-            if roads.graph.node_count() == 0 {
-                bail!("{}: no usable roads for a car", path.display());
-            }
-            let (router, snapper) = (roads.router(), roads.snapper());
-            let snaps = progress.stage("snap", || SiteSnaps::snap_all(&ds, &snapper, &[]));
+            )?;
+            let (router, snapper) = (roads.prepared.router(), roads.prepared.snapper());
+            let snaps = progress.stage("snap", || SiteSnaps::snap_all(ds, &snapper, &[]));
             let t = RoadTimes {
                 router: &router,
                 snaps: &snaps,
             };
-            let built = progress.stage("times", || build(&ds, &res, &t, args.straight_kph));
+            let built = progress.stage("times", || build(ds, res, &t, args.straight_kph));
             let what = format!(
                 "drive times on {} (unroutable pairs: straight line at {} km/h)",
                 path.display(),
                 args.straight_kph
             );
-            (res, built, what)
+            (built, what)
         }
     };
     let outcome = progress.stage(if args.repair { "repair" } else { "search" }, || {
-        propose(&ds, &built, &opts, args.repair)
+        propose(ds, &built, &opts, args.repair)
     });
-    let ds2 = proposed_dataset(&ds, &built, &outcome.label);
-    let check_proposed = progress.stage("verify", || {
-        check_with_footprints(&ds2, &check_opts, res.adjacency.clone(), assign(&ds2))
-    });
-    let groups: Vec<_> = check_proposed
-        .pcns
-        .iter()
-        .map(|c| c.areas.clone())
-        .collect();
-    let dissolved = progress.stage("dissolve", || {
-        pcn_atlas::check::dissolve::dissolve_groups(&ds.areas, &groups)
-    });
+    // The proposal, checked and dissolved on today's adjacency.
+    let ds2 = proposed_dataset(ds, &built, &outcome.label);
+    let proposed = pipeline::run(
+        ds2,
+        &Plan::check(&check_opts),
+        &mut SameAreas(&res.adjacency),
+        &progress,
+    )?;
     let w = ProposalOutput {
-        ds: &ds,
+        ds,
         built: &built,
         outcome: &outcome,
         opts: &opts,
-        check_today: &res,
-        check_proposed: &check_proposed,
-        dissolved: &dissolved,
+        check_today: res,
+        check_proposed: &proposed.check,
+        dissolved: &proposed.dissolved,
         times: times.clone(),
         command: std::env::args().collect::<Vec<_>>().join(" "),
         version: env!("CARGO_PKG_VERSION").into(),

@@ -7,14 +7,14 @@ use super::input::{CheckFlags, InputArgs};
 use super::progress::Progress;
 use anyhow::{Result, bail};
 use clap::Args;
-use pcn_atlas::analyse::pipeline::AnalyseOptions;
 use pcn_atlas::load::dataset::load_dataset;
 use pcn_atlas::output::check::RunInfo;
-use pcn_atlas::routing::{GraphOptions, PreparedRoads, RoadCache, SnapOptions};
+use pcn_atlas::output::diff::{diff_rows, write_diff, write_scenario};
+use pcn_atlas::pipeline::{Roads, RoadsSpec};
+use pcn_atlas::routing::{RoadCache, SnapOptions};
 use pcn_atlas::whatif::apply::{ApplyContext, apply_edits};
-use pcn_atlas::whatif::diff::{DriveWrite, diff_rows, write_diff, write_scenario};
 use pcn_atlas::whatif::edits::{self, EditAt};
-use pcn_atlas::whatif::run::{Roads, Scenario, WhatIfOptions, run_baseline, run_edited};
+use pcn_atlas::whatif::run::{Scenario, WhatIfOptions, run_baseline, run_edited};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -122,29 +122,21 @@ pub fn run(args: &WhatIfArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         None => None,
     };
     let opts = WhatIfOptions {
-        check: check.clone(),
-        drive: drive.clone(),
+        check,
+        drive,
         routes: !args.no_routes,
     };
-    let info = RunInfo {
-        command: std::env::args().collect::<Vec<_>>().join(" "),
-        version: env!("CARGO_PKG_VERSION").into(),
-    };
-    let snap = SnapOptions {
-        off_road_kph: profile.off_road_kph,
-        max_snap_m: profile.max_snap_m,
-    };
-
+    let info = RunInfo::now();
     let Some(roads_path) = roads_path else {
-        let base = progress.stage("baseline", || run_baseline(ds, None, &opts));
+        let base = progress.stage("baseline", || run_baseline(ds, None, &opts))?;
         let ctx = ApplyContext {
-            baseline_footprints: &base.res.footprints,
+            baseline_footprints: &base.run.check.footprints,
             drive: None,
             postcodes: postcodes.as_ref(),
         };
-        let edited = apply_edits(&base.ds, &edits, &ctx)?;
-        let after = progress.stage("edited", || run_edited(&base, &edited, None, &opts));
-        write_all(args, &progress, &base, &after, &edited.log, &info, None)?;
+        let edited = apply_edits(&base.run.ds, &edits, &ctx)?;
+        let after = progress.stage("edited", || run_edited(&base, &edited, None, &opts))?;
+        write_all(args, &progress, &base, &after, &edited.log, &info)?;
         return Ok(ExitCode::SUCCESS);
     };
 
@@ -157,70 +149,32 @@ pub fn run(args: &WhatIfArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         .drive
         .cache_dir(cfg)
         .map(|dir| RoadCache::new(&dir, &roads_report.input.sha256, &profile_json, &net));
-    let slow_factor = args.drive.slow_factor(cfg);
-    let prepared = PreparedRoads::build(
-        &net,
-        &GraphOptions::default(),
-        snap,
-        (slow_factor < 1.0).then_some(slow_factor),
-        cache.as_ref(),
+    let roads = Roads::prepare(
+        RoadsSpec {
+            net: &net,
+            name: roads_path.display().to_string(),
+            snap: SnapOptions {
+                off_road_kph: profile.off_road_kph,
+                max_snap_m: profile.max_snap_m,
+            },
+            slow_factor: args.drive.slow_factor(cfg),
+            cache,
+            profile: profile_json,
+            roads_report: serde_json::to_value(&roads_report)?,
+        },
         &progress,
-    );
-    if prepared.graph.node_count() == 0 {
-        bail!(
-            "{}: no usable roads for a car (see `pcn-atlas roads --roads {}`)",
-            roads_path.display(),
-            roads_path.display()
-        );
-    }
-    let slow =
-        (slow_factor < 1.0).then(|| prepared.slower(&net, slow_factor, cache.as_ref(), &progress));
-    let roads = Roads {
-        net: &net,
-        prepared: &prepared,
-        slow: slow.as_ref(),
-    };
-    let base = progress.stage("baseline", || run_baseline(ds, Some(&roads), &opts));
+    )?;
+    let base = progress.stage("baseline", || run_baseline(ds, Some(&roads), &opts))?;
     // Closing a practice: its patients go to the nearest by drive time.
     let drive_fn = |from: geo::Coord<f64>, to: &[geo::Coord<f64>]| roads.times_from(from, to);
     let ctx = ApplyContext {
-        baseline_footprints: &base.res.footprints,
+        baseline_footprints: &base.run.check.footprints,
         drive: Some(&drive_fn),
         postcodes: postcodes.as_ref(),
     };
-    let edited = apply_edits(&base.ds, &edits, &ctx)?;
-    let after = progress.stage("edited", || run_edited(&base, &edited, Some(&roads), &opts));
-    let aopts = AnalyseOptions {
-        check,
-        drive,
-        snap,
-        slow_factor: args.drive.slow_factor(cfg),
-        routes: !args.no_routes,
-        candidates: None,
-        hubs: None,
-        profile: profile_json,
-        roads_report: serde_json::to_value(&roads_report)?,
-        roads_name: roads_path.display().to_string(),
-        cache: None,
-        // Accessibility scores are not recomputed by what-if.
-        access: None,
-        supply: None,
-        access_export: false,
-    };
-    let dw = DriveWrite {
-        opts: &aopts,
-        graph_report: serde_json::to_value(&prepared.graph_report)?,
-        prepare_report: serde_json::to_value(&prepared.hierarchy.report)?,
-    };
-    write_all(
-        args,
-        &progress,
-        &base,
-        &after,
-        &edited.log,
-        &info,
-        Some(&dw),
-    )?;
+    let edited = apply_edits(&base.run.ds, &edits, &ctx)?;
+    let after = progress.stage("edited", || run_edited(&base, &edited, Some(&roads), &opts))?;
+    write_all(args, &progress, &base, &after, &edited.log, &info)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -232,16 +186,15 @@ fn write_all(
     after: &Scenario,
     log: &[String],
     info: &RunInfo,
-    dw: Option<&DriveWrite>,
 ) -> Result<()> {
     let tb = progress.stage("write-before", || {
-        write_scenario(&args.out.join("before"), base, info, dw)
+        write_scenario(&args.out.join("before"), &base.run, info)
     })?;
     let ta = progress.stage("write-after", || {
-        write_scenario(&args.out.join("after"), after, info, dw)
+        write_scenario(&args.out.join("after"), &after.run, info)
     })?;
     let rows = diff_rows(&tb, &ta, &after.recomputed);
-    write_diff(&args.out, base, after, &rows, &tb, &ta)?;
+    write_diff(&args.out, &base.run, &after.run, &rows, &tb, &ta)?;
     report(
         log,
         &rows,
@@ -253,7 +206,7 @@ fn write_all(
 
 fn report(
     log: &[String],
-    rows: &[pcn_atlas::whatif::diff::DiffRow],
+    rows: &[pcn_atlas::output::diff::DiffRow],
     out: &std::path::Path,
     warning: Option<String>,
 ) {

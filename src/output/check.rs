@@ -3,12 +3,14 @@
 //! `report.json`, all WGS84, all staged and moved into place together.
 
 use super::atomic::Staging;
-use super::drive::{AreaDriveProps, DriveIndex, DriveOutput, PcnDriveProps, PracticeDriveProps};
+use super::drive::{AreaDriveProps, DriveIndex, PcnDriveProps, PracticeDriveProps};
 use super::geojson::{FeatureWriter, linestring_json, multipolygon_json, point_json};
 use super::pcn_summary::{pcn_flags, summary_rows, write_summary};
 use crate::check::run::CheckResult;
+use crate::check::sliver::DissolveCheck;
 use crate::findings::{Code, Finding};
 use crate::model::{Dataset, InputFile};
+use crate::pipeline::{Drive, Run};
 use anyhow::Result;
 use geo::MultiPolygon;
 use rayon::prelude::*;
@@ -93,6 +95,16 @@ pub struct RunInfo {
     pub version: String,
 }
 
+impl RunInfo {
+    /// This process's command line and pcn-atlas's version.
+    pub fn now() -> RunInfo {
+        RunInfo {
+            command: std::env::args().collect::<Vec<_>>().join(" "),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct ComponentOut<'a> {
     areas: Vec<&'a str>,
@@ -151,92 +163,19 @@ struct Counts {
     findings: usize,
 }
 
-/// The largest relative difference between a dissolved footprint's area
-/// and the sum of its areas that is accepted. The worst measured on all of
-/// England (1,254 PCNs, 2011 LSOAs) is 7.5e-8, from LSOA polygons that
-/// overlap by 0.75 m² in the ONS file (counted twice in the sum, once in
-/// the union); a sliver of 1 km × 1 cm left along an internal boundary of
-/// a 10 km² footprint would be 1e-6.
-pub const DISSOLVE_RELATIVE_LIMIT: f64 = 1e-6;
-
-/// The dissolved area against the sum of the parts, the sliver check.
-#[derive(Clone, Debug, Serialize)]
-pub struct DissolveCheck {
-    /// max over PCNs of |dissolved area − Σ areas| / Σ areas.
-    pub max_relative_difference: f64,
-    pub worst_pcn: Option<String>,
-    /// [`DISSOLVE_RELATIVE_LIMIT`].
-    pub limit: f64,
-    /// PCNs whose difference exceeds `limit`, in code order.
-    pub pcns_over_limit: Vec<String>,
-}
-
-impl DissolveCheck {
-    /// Measure every PCN's dissolved area against the sum of its areas.
-    pub fn measure(ds: &Dataset, res: &CheckResult, dissolved: &[MultiPolygon<f64>]) -> Self {
-        use geo::Area as _;
-        let mut dc = DissolveCheck {
-            max_relative_difference: 0.0,
-            worst_pcn: None,
-            limit: DISSOLVE_RELATIVE_LIMIT,
-            pcns_over_limit: Vec::new(),
-        };
-        for (c, d) in res.pcns.iter().zip(dissolved) {
-            let parts = c.area_km2 * 1e6;
-            if parts > 0.0 {
-                let rel = (d.unsigned_area() - parts).abs() / parts;
-                let code = &ds.pcn(c.pcn).code;
-                if rel > dc.max_relative_difference {
-                    dc.max_relative_difference = rel;
-                    dc.worst_pcn = Some(code.clone());
-                }
-                if rel > dc.limit {
-                    dc.pcns_over_limit.push(code.clone());
-                }
-            }
-        }
-        dc
-    }
-
-    /// A warning for stderr when some PCN is over the limit.
-    pub fn warning(&self) -> Option<String> {
-        if self.pcns_over_limit.is_empty() {
-            return None;
-        }
-        Some(format!(
-            "warning: the dissolved footprint of {} PCN(s) differs from the sum of its areas by more than {:e} (relative; worst {:e} for {}): {}",
-            self.pcns_over_limit.len(),
-            self.limit,
-            self.max_relative_difference,
-            self.worst_pcn.as_deref().unwrap_or("?"),
-            self.pcns_over_limit.join(" ")
-        ))
-    }
-}
-
-/// Write every output of `check` into `out`; `dissolve` is the sliver
-/// check of `dissolved` ([`DissolveCheck::measure`]). With `drive` (from
-/// `analyse`) the drive-time properties, columns, findings, report section
-/// and `routes.geojson` are written too.
-pub fn write_check(
-    out: &Path,
-    ds: &Dataset,
-    res: &CheckResult,
-    dissolved: &[MultiPolygon<f64>],
-    dissolve: &DissolveCheck,
-    info: &RunInfo,
-    drive: Option<&DriveOutput>,
-) -> Result<Vec<PathBuf>> {
+/// Write every output of a run into `out`: the files of `check`, and, when
+/// the run has drive times (`analyse`), the drive-time properties, columns,
+/// findings, report section and `routes.geojson` too. All files are staged
+/// and moved into place together.
+pub fn write_check(out: &Path, run: &Run, info: &RunInfo) -> Result<Vec<PathBuf>> {
     let mut staging = Staging::new(out)?;
-    let mut findings: Vec<Finding> = res.findings.clone();
-    if let Some(d) = drive {
-        findings.extend(d.findings.iter().cloned());
-        findings.sort();
-    }
+    let (ds, res) = (&run.ds, &run.check);
+    let drive = run.drive.as_ref();
+    let findings = run.findings();
     let w = CheckWrite {
         ds,
         res,
-        dissolved,
+        dissolved: &run.dissolved,
         drive,
         findings: &findings,
         component_of: component_index(ds, res),
@@ -245,7 +184,7 @@ pub fn write_check(
     // The maps (simplification, then the PNG: single-threaded) are drawn
     // while the other files are written.
     let (maps, written) = rayon::join(
-        || render_maps(out, ds, res, dissolved, &findings, drive),
+        || render_maps(out, run, &findings),
         || -> Result<()> {
             w.pcns(&mut staging)?;
             w.areas(&mut staging)?;
@@ -256,11 +195,11 @@ pub fn write_check(
             if let Some(d) = drive {
                 w.routes(&mut staging, d)?;
             }
-            if let Some(a) = drive.and_then(|d| d.access).filter(|a| a.export) {
+            if let Some(a) = drive.and_then(|d| d.access.as_ref()).filter(|a| a.export) {
                 super::access::write_export(&mut staging, ds, a)?;
             }
             w.findings_csv(&mut staging)?;
-            w.report(&mut staging, dissolve, info)
+            w.report(&mut staging, &run.dissolve_check, info)
         },
     );
     written?;
@@ -275,7 +214,7 @@ struct CheckWrite<'a> {
     ds: &'a Dataset,
     res: &'a CheckResult,
     dissolved: &'a [MultiPolygon<f64>],
-    drive: Option<&'a DriveOutput<'a>>,
+    drive: Option<&'a Drive>,
     /// Check and drive findings, sorted.
     findings: &'a [Finding],
     /// Each area's component rank within its first PCN.
@@ -424,15 +363,15 @@ impl CheckWrite<'_> {
     }
 
     /// `routes.geojson`: hub-to-member routes along the roads.
-    fn routes(&self, staging: &mut Staging, d: &DriveOutput) -> Result<()> {
+    fn routes(&self, staging: &mut Staging, d: &Drive) -> Result<()> {
         let ds = self.ds;
         staging.write("routes.geojson", |w| {
             let mut fw = FeatureWriter::new(w, "routes")?;
             for r in &d.routes {
                 let props = RouteProps {
                     pcn_code: &ds.pcn(r.pcn).code,
-                    from: super::drive::site_code(ds, d.candidates, r.from),
-                    to: super::drive::site_code(ds, d.candidates, r.to),
+                    from: super::drive::site_code(ds, &d.candidates, r.from),
+                    to: super::drive::site_code(ds, &d.candidates, r.to),
                     minutes: super::drive::min2(r.seconds / 60.0),
                     km: (r.metres / 10.0).round() / 100.0,
                 };
@@ -507,7 +446,7 @@ impl CheckWrite<'_> {
                     way_id: l.way_id,
                 })
                 .collect(),
-            drive: self.drive.map(|d| d.report.clone()),
+            drive: self.drive.map(|d| super::drive::report(ds, d)),
             pcns: res
                 .pcns
                 .iter()
@@ -546,20 +485,17 @@ impl CheckWrite<'_> {
 /// `map.html`, `map.svg` and `map.png` (see [`crate::output::map`]), as bytes.
 fn render_maps(
     out: &Path,
-    ds: &Dataset,
-    res: &CheckResult,
-    dissolved: &[MultiPolygon<f64>],
+    run: &Run,
     findings: &[Finding],
-    drive: Option<&DriveOutput>,
 ) -> Result<Vec<(&'static str, Vec<u8>)>> {
     let name = out.file_name().map_or_else(
         || out.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
     let title = format!("PCN footprints · {name}");
-    let input = crate::output::map::build::from_run(ds, res, dissolved, findings, drive, &title);
+    let input = crate::output::map::build::from_run(run, findings, &title);
     let prep = crate::output::map::svg::prepare(&input);
-    let band = (res.options.band_min, res.options.band_max);
+    let band = (run.check.options.band_min, run.check.options.band_max);
     let html = crate::output::map::html::html(&input, &prep, band);
     let svg = crate::output::map::svg::static_svg(&input, &prep);
     let png = crate::output::map::png::render_png(&svg, 2.0)?;

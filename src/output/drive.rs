@@ -4,42 +4,12 @@
 //! `report.json`. `check` writes the same files without them.
 
 use crate::analyse::access::ScoreSummary;
-use crate::analyse::access::run::AccessRun;
 use crate::analyse::network::{PcnDrive, Site};
-use crate::analyse::road_times::{CandidateSite, SiteSnaps};
-use crate::analyse::run::DriveRun;
-use crate::findings::Finding;
-use crate::model::{AreaId, Dataset, PcnId, PracticeId};
+use crate::analyse::road_times::CandidateSite;
+use crate::model::{AreaId, Dataset, PracticeId};
+use crate::pipeline::Drive;
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-/// One hub-to-member route along the roads.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RouteLine {
-    pub pcn: PcnId,
-    pub from: Site,
-    pub to: Site,
-    pub seconds: f64,
-    pub metres: f64,
-    /// BNG metres, from the hub along the roads to the member.
-    pub coords: Vec<[f64; 2]>,
-}
-
-/// Everything `analyse` adds to the outputs of `check`.
-pub struct DriveOutput<'a> {
-    pub run: &'a DriveRun,
-    /// The slower scenario: its speed factor and results.
-    pub slow: Option<(f64, &'a DriveRun)>,
-    pub snaps: &'a SiteSnaps,
-    pub candidates: &'a [CandidateSite],
-    /// Drive-time and unroutable findings (sorted), on top of `check`'s.
-    pub findings: Vec<Finding>,
-    pub routes: Vec<RouteLine>,
-    /// Roads, graph, preparation and road-link reports, as JSON.
-    pub report: serde_json::Value,
-    /// Accessibility scores, unless turned off.
-    pub access: Option<&'a AccessRun>,
-}
 
 /// Minutes rounded to 0.01 for output.
 pub fn min2(v: f64) -> f64 {
@@ -125,9 +95,9 @@ fn threshold_name(t: f64) -> String {
 }
 
 impl PcnDriveProps {
-    pub fn new(ds: &Dataset, out: &DriveOutput, k: usize) -> PcnDriveProps {
+    pub fn new(ds: &Dataset, out: &Drive, k: usize) -> PcnDriveProps {
         let d: &PcnDrive = &out.run.pcns[k];
-        let code = |s: Site| site_code(ds, out.candidates, s);
+        let code = |s: Site| site_code(ds, &out.candidates, s);
         let pt = &d.patients;
         let opts = &out.run.options;
         let mut shares = BTreeMap::new();
@@ -137,8 +107,8 @@ impl PcnDriveProps {
                 pt.to_hub.as_ref().map(|s| share4(s.share_over[i])),
             );
         }
-        let slow = out.slow.map(|(f, r)| (f, &r.pcns[k]));
-        let acc = out.access.map(|a| &a.pcns[k]);
+        let slow = out.slow.as_ref().map(|s| (s.factor, &s.run.pcns[k]));
+        let acc = out.access.as_ref().map(|a| &a.pcns[k]);
         let mean = |f: fn(&crate::analyse::access::run::PcnAccess) -> Option<ScoreSummary>| {
             acc.and_then(f).map(|s| score4(s.mean))
         };
@@ -230,7 +200,7 @@ pub struct DriveIndex {
 }
 
 impl DriveIndex {
-    pub fn new(ds: &Dataset, out: &DriveOutput) -> DriveIndex {
+    pub fn new(ds: &Dataset, out: &Drive) -> DriveIndex {
         let snap_m = |s: Site| {
             out.snaps
                 .snaps
@@ -239,7 +209,7 @@ impl DriveIndex {
         };
         let mut area = BTreeMap::new();
         for a in ds.area_ids() {
-            let acc = out.access.and_then(|x| x.area(a));
+            let acc = out.access.as_ref().and_then(|x| x.area(a));
             area.insert(
                 a,
                 AreaDriveProps {
@@ -288,4 +258,31 @@ impl DriveIndex {
         }
         DriveIndex { area, practice }
     }
+}
+
+/// The `drive` section of `report.json`: settings, the roads' reports,
+/// snapping, accessibility, and each network's member-to-member minutes.
+pub fn report(ds: &Dataset, d: &Drive) -> serde_json::Value {
+    let code = |s: Site| site_code(ds, &d.candidates, s);
+    serde_json::json!({
+        "options": &d.run.options,
+        "slow_speed_factor": d.slow.as_ref().map(|s| s.factor),
+        "profile": &d.reports.profile,
+        "roads": &d.reports.roads,
+        "graph": &d.reports.graph,
+        "prepare": &d.reports.prepare,
+        "snapping": &d.snaps.summary,
+        "access": d.access.as_ref().map(|a| a.report()),
+        "matrices": d.run.pcns.iter().map(|p| {
+            let n = p.members.len();
+            serde_json::json!({
+                "pcn_code": ds.pcn(p.pcn).code,
+                "practices": p.members.iter().map(|&m| code(Site::Practice(m))).collect::<Vec<_>>(),
+                "minutes": (0..n).map(|i| (0..n).map(|j| {
+                    let t = p.matrix_s[i * n + j];
+                    t.is_finite().then(|| min2(t / 60.0))
+                }).collect::<Vec<_>>()).collect::<Vec<_>>(),
+            })
+        }).collect::<Vec<_>>(),
+    })
 }

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod atomic;
 pub mod check;
+pub mod diff;
 pub mod drive;
 pub mod geojson;
 pub mod map;

@@ -2,11 +2,12 @@
 //! header and the values come from one place; drive-time columns are empty
 //! until `analyse` fills them. Every column: docs/output.md.
 
-use super::drive::{DriveOutput, PcnDriveProps};
+use super::drive::PcnDriveProps;
 use super::table::{self, Fixed};
 use crate::check::run::{Band, PcnCheck, ShareBasis};
 use crate::findings::{Code, join_codes};
 use crate::model::Dataset;
+use crate::pipeline::Drive;
 use anyhow::Result;
 use serde::Serialize;
 use std::io::Write;
@@ -117,11 +118,7 @@ pub fn pcn_flags(c: &PcnCheck, d: Option<&crate::analyse::network::PcnDrive>) ->
 }
 
 /// The rows of `pcn_summary.csv`, one per PCN in `pcns` order.
-pub fn summary_rows(
-    ds: &Dataset,
-    pcns: &[PcnCheck],
-    drive: Option<&DriveOutput>,
-) -> Vec<SummaryRow> {
+pub fn summary_rows(ds: &Dataset, pcns: &[PcnCheck], drive: Option<&Drive>) -> Vec<SummaryRow> {
     pcns.iter()
         .enumerate()
         .map(|(k, c)| {

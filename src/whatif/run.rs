@@ -17,70 +17,25 @@
 //!   only added practices are snapped.
 
 use super::apply::Edited;
-use crate::analyse::nearest::nearest_practice_by_drive;
-use crate::analyse::network::{PcnDrive, Site};
-use crate::analyse::road_times::{RoadTimes, SiteSnaps};
-use crate::analyse::run::{DriveRun, HubInputs, run_drive_reusing};
-use crate::check::footprint::{Footprints, assign};
-use crate::check::run::{CheckOptions, CheckResult, PcnCheck, check_reusing};
+use crate::analyse::network::{DriveOptions, PcnDrive, Site};
+use crate::analyse::road_times::SiteSnaps;
+use crate::analyse::routes::RouteLine;
+use crate::analyse::run::DriveRun;
+use crate::check::adjacency::Adjacency;
+use crate::check::footprint::Footprints;
+use crate::check::road_links::RoadLink;
+use crate::check::run::{CheckOptions, PcnCheck};
 use crate::findings::{Finding, Scope};
 use crate::model::{Dataset, PcnId, PracticeId};
-use crate::output::drive::RouteLine;
-use crate::roads::network::RoadNetwork;
-use crate::routing::{PreparedRoads, Router, Snap, Snapper};
-use geo::{Coord, MultiPolygon};
+use crate::pipeline::{DrivePlan, Fresh, Nearest, Plan, Roads, Run, Silent};
+use crate::routing::Snap;
+use anyhow::Result;
+use geo::MultiPolygon;
 use std::collections::{BTreeSet, HashMap};
 
-/// The prepared roads both scenarios share.
-pub struct Roads<'a> {
-    pub net: &'a RoadNetwork,
-    pub prepared: &'a PreparedRoads,
-    /// The slower scenario's (`--slow-factor` < 1).
-    pub slow: Option<&'a PreparedRoads>,
-}
-
-impl Roads<'_> {
-    /// Drive times in seconds from one point to several (BNG metres), each
-    /// snapped as a site is; `f64::INFINITY` where a point does not snap or
-    /// there is no route. Used to re-allocate a closed practice's patients.
-    pub fn times_from(&self, from: Coord<f64>, to: &[Coord<f64>]) -> Vec<f64> {
-        let snapper = self.prepared.snapper();
-        let Some(a) = snapper.snap([from.x, from.y]) else {
-            return vec![f64::INFINITY; to.len()];
-        };
-        let snaps: Vec<Option<Snap>> = to.iter().map(|c| snapper.snap([c.x, c.y])).collect();
-        let ok: Vec<Snap> = snaps.iter().flatten().cloned().collect();
-        let m = self.prepared.router().matrix(std::slice::from_ref(&a), &ok);
-        let mut k = 0;
-        snaps
-            .iter()
-            .map(|s| match s {
-                Some(_) => {
-                    k += 1;
-                    m.get(0, k - 1)
-                }
-                None => f64::INFINITY,
-            })
-            .collect()
-    }
-}
-
-/// The drive-time results of one scenario.
-pub struct ScenarioDrive {
-    pub snaps: SiteSnaps,
-    pub run: DriveRun,
-    pub slow: Option<(SiteSnaps, DriveRun)>,
-    pub routes: Vec<RouteLine>,
-    /// Each area's drive-nearest practice, when footprints were assigned by it.
-    pub nearest: Option<Vec<Option<(PracticeId, f64)>>>,
-}
-
-/// One scenario, checked (and analysed when roads are given).
+/// One scenario, run (and analysed when roads are given).
 pub struct Scenario {
-    pub ds: Dataset,
-    pub res: CheckResult,
-    pub dissolved: Vec<MultiPolygon<f64>>,
-    pub drive: Option<ScenarioDrive>,
+    pub run: Run,
     /// PCN codes checked and analysed in this scenario (all of them for the
     /// baseline; the touched ones for the edited scenario).
     pub recomputed: BTreeSet<String>,
@@ -89,84 +44,56 @@ pub struct Scenario {
 /// Settings of both scenarios.
 pub struct WhatIfOptions {
     pub check: CheckOptions,
-    pub drive: crate::analyse::network::DriveOptions,
+    pub drive: DriveOptions,
     /// Trace hub-to-member routes (`routes.geojson`).
     pub routes: bool,
 }
 
+impl WhatIfOptions {
+    fn plan<'a>(&'a self, roads: Option<&'a Roads<'a>>) -> Plan<'a> {
+        Plan {
+            check: &self.check,
+            links: None,
+            drive: roads.map(|r| DrivePlan::new(r, &self.drive, self.routes)),
+        }
+    }
+}
+
 /// Run the baseline: the same stages as `check` (no roads) or `analyse`.
-pub fn run_baseline(ds: Dataset, roads: Option<&Roads>, opts: &WhatIfOptions) -> Scenario {
-    let Some(roads) = roads else {
-        let res = crate::check::run::run_check(&ds, &opts.check);
-        let dissolved = dissolve_all(&ds, &res);
-        let recomputed = ds.pcns.iter().map(|p| p.code.clone()).collect();
-        return Scenario {
-            ds,
-            res,
-            dissolved,
-            drive: None,
-            recomputed,
-        };
-    };
-    let mut footprints = assign(&ds);
-    let mut nearest = None;
-    if ds.footprints.is_none() && ds.registrations().is_empty() {
-        let plain = SiteSnaps::snap_all(&ds, &roads.prepared.snapper(), &[]);
-        let t = RoadTimes {
-            router: &roads.prepared.router(),
-            snaps: &plain,
-        };
-        let n = nearest_practice_by_drive(&ds, &t, 8);
-        footprints.reassign_by_drive(&ds, &n);
-        nearest = Some(n);
-    }
-    let res = crate::check::run::run_check_with_roads_and_footprints(
-        &ds,
-        &opts.check,
-        roads.net,
-        footprints,
-    )
-    .0;
-    let dissolved = dissolve_all(&ds, &res);
-    let drive = drive_scenario(&ds, &res, roads, opts, nearest, None);
+pub fn run_baseline(ds: Dataset, roads: Option<&Roads>, opts: &WhatIfOptions) -> Result<Scenario> {
     let recomputed = ds.pcns.iter().map(|p| p.code.clone()).collect();
-    Scenario {
-        ds,
-        res,
-        dissolved,
-        drive: Some(drive),
-        recomputed,
-    }
+    let run = crate::pipeline::run(ds, &opts.plan(roads), &mut Fresh, &Silent)?;
+    Ok(Scenario { run, recomputed })
 }
 
-fn dissolve_all(ds: &Dataset, res: &CheckResult) -> Vec<MultiPolygon<f64>> {
-    let groups: Vec<_> = res.pcns.iter().map(|c| c.areas.clone()).collect();
-    crate::check::dissolve::dissolve_groups(&ds.areas, &groups)
-}
-
-/// What the edited scenario takes from the baseline.
-struct Reuse<'a> {
+/// What the edited scenario takes from the baseline: every network whose
+/// fingerprint (everything its check and drive times read) is unchanged.
+struct FromBaseline<'a> {
     base: &'a Scenario,
     edited: &'a Edited,
     /// Edited PCN id → baseline PCN id, for untouched PCNs.
     same: HashMap<PcnId, PcnId>,
+    /// PCN codes checked and analysed afresh.
+    recomputed: BTreeSet<String>,
     /// Baseline practice ids by code.
     base_practice: HashMap<&'a str, PracticeId>,
 }
 
-impl<'a> Reuse<'a> {
-    fn new(base: &'a Scenario, edited: &'a Edited, same: HashMap<PcnId, PcnId>) -> Self {
+impl<'a> FromBaseline<'a> {
+    fn new(base: &'a Scenario, edited: &'a Edited) -> Self {
         let base_practice = base
+            .run
             .ds
             .practices
             .iter()
             .enumerate()
             .map(|(i, p)| (p.code.as_str(), PracticeId::from_idx(i)))
             .collect();
-        Reuse {
+        FromBaseline {
             base,
             edited,
-            same,
+            same: HashMap::new(),
+            recomputed: BTreeSet::new(),
             base_practice,
         }
     }
@@ -186,12 +113,113 @@ impl<'a> Reuse<'a> {
     fn practices(&self, v: &[PracticeId]) -> Option<Vec<PracticeId>> {
         v.iter().map(|&p| self.practice(p)).collect()
     }
+    /// The baseline's snaps and drive times, free flow or `slow`.
+    fn base_drive(&self, slow: bool) -> Option<(&SiteSnaps, &DriveRun)> {
+        let d = self.base.run.drive.as_ref()?;
+        if slow {
+            d.slow.as_ref().map(|s| (&s.snaps, &s.run))
+        } else {
+            Some((&d.snaps, &d.run))
+        }
+    }
+}
+
+impl crate::pipeline::Reuse for FromBaseline<'_> {
+    fn adjacency(&self) -> Option<(Adjacency, Vec<RoadLink>)> {
+        let c = &self.base.run.check;
+        Some((c.adjacency.clone(), c.road_links.clone()))
+    }
+
+    /// The baseline's drive-nearest practices, when the located practices
+    /// with a PCN are the same.
+    fn nearest(&self, ds: &Dataset) -> Option<Nearest> {
+        let located = |d: &Dataset| -> BTreeSet<(String, Option<(u64, u64)>)> {
+            d.practices
+                .iter()
+                .filter(|p| p.pcn.is_some())
+                .map(|p| {
+                    (
+                        p.code.clone(),
+                        p.location.map(|c| (c.x.to_bits(), c.y.to_bits())),
+                    )
+                })
+                .collect()
+        };
+        let n = self.base.run.drive.as_ref()?.nearest.as_ref()?;
+        if located(&self.base.run.ds) != located(ds) {
+            return None;
+        }
+        n.iter()
+            .map(|x| match x {
+                None => Some(None),
+                Some((p, s)) => self.edited.practice_map[p.idx()].map(|q| Some((q, *s))),
+            })
+            .collect()
+    }
+
+    /// Touched PCNs: those whose fingerprint is new.
+    fn footprints_assigned(&mut self, ds: &Dataset, footprints: &Footprints) {
+        let base = &self.base.run;
+        let base_rows = rows_by_practice(&base.ds);
+        let after_rows = rows_by_practice(ds);
+        let before: HashMap<String, (PcnId, String)> = base
+            .ds
+            .pcn_ids()
+            .map(|q| {
+                let f = fingerprint(
+                    &base.ds,
+                    &base.check.footprints,
+                    &base.check.practice_area,
+                    &base_rows,
+                    q,
+                );
+                (base.ds.pcn(q).code.clone(), (q, f))
+            })
+            .collect();
+        let after_pa = practice_areas(ds);
+        for q in ds.pcn_ids() {
+            let code = &ds.pcn(q).code;
+            match before.get(code) {
+                Some((b, f)) if *f == fingerprint(ds, footprints, &after_pa, &after_rows, q) => {
+                    self.same.insert(q, *b);
+                }
+                _ => {
+                    self.recomputed.insert(code.clone());
+                }
+            }
+        }
+    }
+
+    /// The baseline's snap of a site of the edited scenario, where it stands
+    /// unchanged.
+    fn snap(&self, slow: bool, site: Site) -> Option<Result<Snap, Option<f64>>> {
+        let (snaps, _) = self.base_drive(slow)?;
+        let base_site = match site {
+            Site::Practice(p) => {
+                let code = self.edited.ds.practice(p).code.as_str();
+                let b = self.base_practice.get(code)?.idx();
+                if self.base.run.ds.practices[b].location != self.edited.ds.practice(p).location {
+                    return None;
+                }
+                Site::Practice(PracticeId::from_idx(b))
+            }
+            other => other,
+        };
+        if let Some(s) = snaps.snaps.get(&base_site) {
+            return Some(Ok(s.clone()));
+        }
+        snaps
+            .unroutable
+            .iter()
+            .find(|(s, _)| *s == base_site)
+            .map(|(_, d)| Err(*d))
+    }
 
     /// A baseline PCN check in the edited scenario's ids.
     fn check(&self, q: PcnId) -> Option<(PcnCheck, Vec<Finding>)> {
         let b = *self.same.get(&q)?;
-        let c = &self.base.res.pcns[b.idx()];
-        let mut c = c.clone();
+        let base = &self.base.run;
+        let mut c = base.check.pcns[b.idx()].clone();
         c.pcn = q;
         for k in &mut c.components {
             k.practices = self.practices(&k.practices)?;
@@ -204,10 +232,9 @@ impl<'a> Reuse<'a> {
                 .map(|&x| self.pcn(x))
                 .collect::<Option<Vec<_>>>()?;
         }
-        let code = &self.base.ds.pcn(b).code;
-        let f = self
-            .base
-            .res
+        let code = &base.ds.pcn(b).code;
+        let f = base
+            .check
             .findings
             .iter()
             .filter(|f| f.scope == Scope::Pcn && &f.subject == code)
@@ -216,9 +243,15 @@ impl<'a> Reuse<'a> {
         Some((c, f))
     }
 
-    /// A baseline drive result in the edited scenario's ids.
-    fn drive(&self, run: &DriveRun, q: PcnId) -> Option<PcnDrive> {
+    fn dissolved(&self, q: PcnId) -> Option<MultiPolygon<f64>> {
         let b = *self.same.get(&q)?;
+        Some(self.base.run.dissolved[b.idx()].clone())
+    }
+
+    /// A baseline drive result in the edited scenario's ids.
+    fn drive(&self, slow: bool, q: PcnId) -> Option<PcnDrive> {
+        let b = *self.same.get(&q)?;
+        let (_, run) = self.base_drive(slow)?;
         let mut d = run.pcns[b.idx()].clone();
         d.pcn = q;
         d.members = self.practices(&d.members)?;
@@ -239,28 +272,24 @@ impl<'a> Reuse<'a> {
         Some(d)
     }
 
-    /// The baseline's snap of a site of the edited scenario.
-    fn snap(&self, snaps: &SiteSnaps, site: Site) -> Option<Result<Snap, Option<f64>>> {
-        let base_site = match site {
-            Site::Practice(p) => {
-                let code = self.edited.ds.practice(p).code.as_str();
-                let b = self.base_practice.get(code)?.idx();
-                // Only where it stands unchanged.
-                if self.base.ds.practices[b].location != self.edited.ds.practice(p).location {
-                    return None;
-                }
-                Site::Practice(PracticeId::from_idx(b))
-            }
-            other => other,
-        };
-        if let Some(s) = snaps.snaps.get(&base_site) {
-            return Some(Ok(s.clone()));
-        }
-        snaps
-            .unroutable
-            .iter()
-            .find(|(s, _)| *s == base_site)
-            .map(|(_, d)| Err(*d))
+    /// A baseline network's routes in the edited scenario's ids.
+    fn routes(&self, q: PcnId) -> Option<Vec<RouteLine>> {
+        let bq = *self.same.get(&q)?;
+        let d = self.base.run.drive.as_ref()?;
+        Some(
+            d.routes
+                .iter()
+                .filter(|l| l.pcn == bq)
+                .filter_map(|l| {
+                    Some(RouteLine {
+                        pcn: q,
+                        from: self.site(l.from)?,
+                        to: self.site(l.to)?,
+                        ..l.clone()
+                    })
+                })
+                .collect(),
+        )
     }
 }
 
@@ -343,213 +372,20 @@ pub fn run_edited(
     edited: &Edited,
     roads: Option<&Roads>,
     opts: &WhatIfOptions,
-) -> Scenario {
-    let ds = &edited.ds;
-    // Footprints by the same rule as the baseline.
-    let mut footprints = assign(ds);
-    let mut nearest = None;
-    if let (Some(roads), Some(bd)) = (roads, &base.drive)
-        && ds.footprints.is_none()
-        && ds.registrations().is_empty()
-    {
-        let located = |d: &Dataset| -> BTreeSet<(String, Option<(u64, u64)>)> {
-            d.practices
-                .iter()
-                .filter(|p| p.pcn.is_some())
-                .map(|p| {
-                    (
-                        p.code.clone(),
-                        p.location.map(|c| (c.x.to_bits(), c.y.to_bits())),
-                    )
-                })
-                .collect()
-        };
-        let reused: Option<Vec<Option<(PracticeId, f64)>>> = match &bd.nearest {
-            Some(n) if located(&base.ds) == located(ds) => n
-                .iter()
-                .map(|x| match x {
-                    None => Some(None),
-                    Some((p, s)) => edited.practice_map[p.idx()].map(|q| Some((q, *s))),
-                })
-                .collect(),
-            _ => None,
-        };
-        let n = reused.unwrap_or_else(|| {
-            let reuse = Reuse::new(base, edited, HashMap::new());
-            let snapper = roads.prepared.snapper();
-            let plain =
-                SiteSnaps::snap_all_reusing(ds, &snapper, &[], &|s| reuse.snap(&bd.snaps, s));
-            let t = RoadTimes {
-                router: &roads.prepared.router(),
-                snaps: &plain,
-            };
-            nearest_practice_by_drive(ds, &t, 8)
-        });
-        footprints.reassign_by_drive(ds, &n);
-        nearest = Some(n);
-    }
-
-    // Touched PCNs: those whose fingerprint is new.
-    let base_pa = &base.res.practice_area;
-    let base_rows = rows_by_practice(&base.ds);
-    let after_rows = rows_by_practice(ds);
-    let before: HashMap<String, (PcnId, String)> = base
-        .ds
-        .pcn_ids()
-        .map(|q| {
-            (
-                base.ds.pcn(q).code.clone(),
-                (
-                    q,
-                    fingerprint(&base.ds, &base.res.footprints, base_pa, &base_rows, q),
-                ),
-            )
-        })
-        .collect();
-    let after_pa = practice_areas(ds);
-    let mut same = HashMap::new();
-    let mut recomputed = BTreeSet::new();
-    for q in ds.pcn_ids() {
-        let code = &ds.pcn(q).code;
-        match before.get(code) {
-            Some((b, f)) if *f == fingerprint(ds, &footprints, &after_pa, &after_rows, q) => {
-                same.insert(q, *b);
-            }
-            _ => {
-                recomputed.insert(code.clone());
-            }
-        }
-    }
-    let reuse = Reuse::new(base, edited, same);
-
-    let mut res = check_reusing(
-        ds,
-        &opts.check,
-        base.res.adjacency.clone(),
-        footprints,
-        &|q| reuse.check(q),
-    );
-    res.road_links = base.res.road_links.clone();
-    // Touched PCNs whose reuse failed (a member id that did not map) were
-    // recomputed by `check_reusing`; count them as touched.
-    // Dissolve only the touched footprints.
-    let touched: Vec<PcnId> = ds
-        .pcn_ids()
-        .filter(|q| !reuse.same.contains_key(q))
-        .collect();
-    let groups: Vec<_> = touched
-        .iter()
-        .map(|q| res.pcns[q.idx()].areas.clone())
-        .collect();
-    let fresh = crate::check::dissolve::dissolve_groups(&ds.areas, &groups);
-    let mut fresh = touched
-        .iter()
-        .copied()
-        .zip(fresh)
-        .collect::<HashMap<_, _>>();
-    let dissolved: Vec<MultiPolygon<f64>> = ds
-        .pcn_ids()
-        .map(|q| match fresh.remove(&q) {
-            Some(g) => g,
-            None => base.dissolved[reuse.same[&q].idx()].clone(),
-        })
-        .collect();
-
-    let drive = roads.map(|roads| drive_scenario(ds, &res, roads, opts, nearest, Some(&reuse)));
-    Scenario {
-        ds: edited.ds.clone(),
-        res,
-        dissolved,
-        drive,
-        recomputed,
-    }
-}
-
-/// Snap, analyse (free flow and slower), trace routes; reusing the
-/// baseline's results for untouched PCNs when `reuse` is given.
-fn drive_scenario(
-    ds: &Dataset,
-    res: &CheckResult,
-    roads: &Roads,
-    opts: &WhatIfOptions,
-    nearest: Option<Vec<Option<(PracticeId, f64)>>>,
-    reuse: Option<&Reuse>,
-) -> ScenarioDrive {
-    let bd = reuse.and_then(|r| r.base.drive.as_ref());
-    let snap = |snapper: &Snapper, prior: Option<&SiteSnaps>| match (reuse, prior) {
-        (Some(r), Some(p)) => SiteSnaps::snap_all_reusing(ds, snapper, &[], &|s| r.snap(p, s)),
-        _ => SiteSnaps::snap_all(ds, snapper, &[]),
-    };
-    let hubs = HubInputs::default();
-    let analyse = |router: &Router, snaps: &SiteSnaps, prior: Option<&DriveRun>| {
-        let t = RoadTimes { router, snaps };
-        match (reuse, prior) {
-            (Some(r), Some(p)) => {
-                run_drive_reusing(ds, res, &t, &opts.drive, &hubs, &|| {}, &|q| r.drive(p, q))
-            }
-            _ => run_drive_reusing(ds, res, &t, &opts.drive, &hubs, &|| {}, &|_| None),
-        }
-    };
-    let router = roads.prepared.router();
-    let snaps = snap(&roads.prepared.snapper(), bd.map(|b| &b.snaps));
-    let run = analyse(&router, &snaps, bd.map(|b| &b.run));
-    let slow = roads.slow.map(|slow| {
-        let prior = bd.and_then(|b| b.slow.as_ref());
-        let s = snap(&slow.snapper(), prior.map(|p| &p.0));
-        let r = analyse(&slow.router(), &s, prior.map(|p| &p.1));
-        (s, r)
-    });
-    let routes = if !opts.routes {
-        Vec::new()
-    } else {
-        match (reuse, bd) {
-            (Some(r), Some(b)) => {
-                // Trace the touched networks only; remap the rest.
-                let touched = DriveRun {
-                    options: run.options.clone(),
-                    pcns: run
-                        .pcns
-                        .iter()
-                        .filter(|d| !r.same.contains_key(&d.pcn))
-                        .cloned()
-                        .collect(),
-                    findings: Vec::new(),
-                };
-                let fresh = crate::analyse::pipeline::hub_routes(&touched, &snaps, &router);
-                let mut out = Vec::new();
-                for q in ds.pcn_ids() {
-                    match r.same.get(&q) {
-                        Some(&bq) => {
-                            out.extend(b.routes.iter().filter(|l| l.pcn == bq).filter_map(|l| {
-                                Some(RouteLine {
-                                    pcn: q,
-                                    from: r.site(l.from)?,
-                                    to: r.site(l.to)?,
-                                    ..l.clone()
-                                })
-                            }))
-                        }
-                        None => out.extend(fresh.iter().filter(|l| l.pcn == q).cloned()),
-                    }
-                }
-                out
-            }
-            _ => crate::analyse::pipeline::hub_routes(&run, &snaps, &router),
-        }
-    };
-    ScenarioDrive {
-        snaps,
+) -> Result<Scenario> {
+    let mut reuse = FromBaseline::new(base, edited);
+    let run = crate::pipeline::run(edited.ds.clone(), &opts.plan(roads), &mut reuse, &Silent)?;
+    Ok(Scenario {
         run,
-        slow,
-        routes,
-        nearest,
-    }
+        recomputed: reuse.recomputed,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::run::check_with_footprints;
+    use crate::check::footprint::assign;
+    use crate::check::run::{CheckResult, check_with_footprints};
     use crate::model::Ruc;
     use crate::model::testutil::{add_pcn, squares_in_a_row};
     use crate::whatif::apply::{ApplyContext, apply_edits};
@@ -578,14 +414,15 @@ mod tests {
             drive: crate::analyse::network::DriveOptions::default(),
             routes: false,
         };
-        let base = run_baseline(row4(), None, &opts);
+        let base = run_baseline(row4(), None, &opts).unwrap();
         let ctx = ApplyContext {
-            baseline_footprints: &base.res.footprints,
+            baseline_footprints: &base.run.check.footprints,
             drive: None,
             postcodes: None,
         };
-        let edited = apply_edits(&base.ds, &[parse_move_practice("P2=U2").unwrap()], &ctx).unwrap();
-        let after = run_edited(&base, &edited, None, &opts);
+        let edited =
+            apply_edits(&base.run.ds, &[parse_move_practice("P2=U2").unwrap()], &ctx).unwrap();
+        let after = run_edited(&base, &edited, None, &opts).unwrap();
         // P2 moves to U2, and area B (nearest P2) with it: U1 and U2 change,
         // U3 is reused.
         let got: Vec<&str> = after.recomputed.iter().map(String::as_str).collect();
@@ -593,15 +430,17 @@ mod tests {
         let full = check_with_footprints(
             &edited.ds,
             &opts.check,
-            base.res.adjacency.clone(),
+            base.run.check.adjacency.clone(),
             assign(&edited.ds),
         );
         let json = |r: &CheckResult| serde_json::to_string(&(&r.pcns, &r.findings)).unwrap();
-        assert_eq!(json(&after.res), json(&full));
+        assert_eq!(json(&after.run.check), json(&full));
         assert_eq!(
-            after.res.footprints.pcn_areas[1],
+            after.run.check.footprints.pcn_areas[1],
             vec![crate::model::AreaId(1), crate::model::AreaId(2)]
         );
-        assert_eq!(after.dissolved, dissolve_all(&edited.ds, &full));
+        let groups: Vec<_> = full.pcns.iter().map(|c| c.areas.clone()).collect();
+        let whole = crate::check::dissolve::dissolve_groups(&edited.ds.areas, &groups);
+        assert_eq!(after.run.dissolved, whole);
     }
 }

@@ -2,10 +2,9 @@
 
 use super::{MapInput, MapPcn, MapPoint, MapRoute};
 use crate::analyse::network::Site;
-use crate::check::run::CheckResult;
 use crate::findings::{Finding, Scope};
-use crate::model::Dataset;
-use crate::output::drive::{DriveOutput, PcnDriveProps};
+use crate::output::drive::PcnDriveProps;
+use crate::pipeline::Run;
 use geo::MultiPolygon;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -37,14 +36,9 @@ pub fn attribution_short(roads: bool) -> String {
 
 /// The map of a `check` (or, with `drive`, an `analyse`) run. `findings`
 /// is every finding of the run; `dissolved` the footprints in PCN order.
-pub fn from_run(
-    ds: &Dataset,
-    res: &CheckResult,
-    dissolved: &[MultiPolygon<f64>],
-    findings: &[Finding],
-    drive: Option<&DriveOutput>,
-    title: &str,
-) -> MapInput {
+pub fn from_run(run: &Run, findings: &[Finding], title: &str) -> MapInput {
+    let (ds, res, dissolved) = (&run.ds, &run.check, &run.dissolved);
+    let drive = run.drive.as_ref();
     let mut by_pcn: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in findings.iter().filter(|f| f.scope == Scope::Pcn) {
         by_pcn.entry(f.subject.as_str()).or_default().push(f);

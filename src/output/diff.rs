@@ -2,14 +2,13 @@
 //! writes) and the before/after comparison: `diff.csv`, `diff.geojson` and
 //! `diff_findings.csv` (columns in docs/what-if.md).
 
-use super::run::Scenario;
-use crate::analyse::pipeline::{AnalyseOptions, DriveParts, write_analysis};
 use crate::findings::{Finding, Scope};
 use crate::output::atomic::Staging;
-use crate::output::check::{DissolveCheck, RunInfo, write_check};
+use crate::output::check::{RunInfo, write_check};
 use crate::output::geojson::{FeatureWriter, multipolygon_json};
 use crate::output::pcn_summary::{summary_columns, summary_rows};
 use crate::output::table;
+use crate::pipeline::Run;
 use anyhow::Result;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,52 +24,15 @@ pub struct Table {
     pub dissolve_warning: Option<String>,
 }
 
-/// The drive-time settings and reports written into `report.json`.
-pub struct DriveWrite<'a> {
-    pub opts: &'a AnalyseOptions,
-    pub graph_report: serde_json::Value,
-    pub prepare_report: serde_json::Value,
-}
-
 /// Write a scenario's outputs to `out`, exactly as `check` (no roads) or
-/// `analyse` would.
-pub fn write_scenario(
-    out: &Path,
-    sc: &Scenario,
-    info: &RunInfo,
-    drive: Option<&DriveWrite>,
-) -> Result<Table> {
-    let (rows, mut findings, dc) = match (&sc.drive, drive) {
-        (Some(d), Some(w)) => {
-            let parts = DriveParts {
-                run: &d.run,
-                slow: d.slow.as_ref().map(|s| &s.1),
-                snaps: &d.snaps,
-                candidates: &[],
-                routes: d.routes.clone(),
-                graph_report: w.graph_report.clone(),
-                prepare_report: w.prepare_report.clone(),
-                // Accessibility scores are not part of what-if (yet).
-                access: None,
-            };
-            let (drive_out, dc) =
-                write_analysis(out, &sc.ds, &sc.res, &sc.dissolved, info, w.opts, parts)?;
-            let rows = table::cells(&summary_rows(&sc.ds, &sc.res.pcns, Some(&drive_out)))?;
-            (rows, drive_out.findings, dc)
-        }
-        _ => {
-            let dc = DissolveCheck::measure(&sc.ds, &sc.res, &sc.dissolved);
-            write_check(out, &sc.ds, &sc.res, &sc.dissolved, &dc, info, None)?;
-            let rows = table::cells(&summary_rows(&sc.ds, &sc.res.pcns, None))?;
-            (rows, Vec::new(), dc)
-        }
-    };
-    findings.extend(sc.res.findings.iter().cloned());
-    findings.sort();
+/// `analyse` would, and return what the diff compares.
+pub fn write_scenario(out: &Path, run: &Run, info: &RunInfo) -> Result<Table> {
+    write_check(out, run, info)?;
+    let rows = table::cells(&summary_rows(&run.ds, &run.check.pcns, run.drive.as_ref()))?;
     Ok(Table {
         rows: rows.into_iter().map(|r| (r[0].clone(), r)).collect(),
-        findings,
-        dissolve_warning: dc.warning(),
+        findings: run.findings(),
+        dissolve_warning: run.dissolve_check.warning(),
     })
 }
 
@@ -194,8 +156,8 @@ impl Serialize for Props<'_> {
 /// Write `diff.csv`, `diff.geojson` and `diff_findings.csv` into `out`.
 pub fn write_diff(
     out: &Path,
-    before_sc: &Scenario,
-    after_sc: &Scenario,
+    before_run: &Run,
+    after_run: &Run,
     rows: &[DiffRow],
     before: &Table,
     after: &Table,
@@ -211,18 +173,18 @@ pub fn write_diff(
         cw.flush()?;
         Ok(())
     })?;
-    let geometry = |sc: &Scenario, code: &str| -> Option<String> {
-        let q = sc.ds.pcns.iter().position(|p| p.code == code)?;
-        if sc.res.pcns[q].areas.is_empty() {
+    let geometry = |run: &Run, code: &str| -> Option<String> {
+        let q = run.ds.pcns.iter().position(|p| p.code == code)?;
+        if run.check.pcns[q].areas.is_empty() {
             return Some("null".into());
         }
-        Some(multipolygon_json(&sc.dissolved[q]))
+        Some(multipolygon_json(&run.dissolved[q]))
     };
     st.write("diff.geojson", |w| {
         let mut fw = FeatureWriter::new(w, "diff")?;
         for r in rows {
-            for (scenario, sc) in [("before", before_sc), ("after", after_sc)] {
-                if let Some(g) = geometry(sc, &r.pcn_code) {
+            for (scenario, run) in [("before", before_run), ("after", after_run)] {
+                if let Some(g) = geometry(run, &r.pcn_code) {
                     let p = Props {
                         scenario,
                         columns: &columns,
