@@ -14,6 +14,7 @@
 //! - [`routing`] — road graph, contraction hierarchy, snapping, prepared roads and their cache.
 //! - [`check`] — adjacency, footprints, contiguity, dissolve, bands and their findings.
 //! - [`analyse`] — hubs, staff tours, patients' drive times, accessibility.
+//! - [`settings`] — every setting of `check` and `analyse` declared once: key, flag, default, rule.
 //! - [`pipeline`] — the stage order of every command, and the one [`pipeline::Run`] outputs read.
 //! - [`output`] — every file written (GeoJSON, CSV, report.json, maps), atomically.
 //! - [`whatif`] — edited scenarios re-run incrementally, with a before/after diff.
@@ -35,6 +36,7 @@ pub mod propose;
 pub mod rng;
 pub mod roads;
 pub mod routing;
+pub mod settings;
 pub mod spatial;
 pub mod stages;
 pub mod whatif;

@@ -7,37 +7,9 @@
 
 use anyhow::{Context, Result, anyhow, bail};
 use pcn_atlas::roads::profile::CarProfile;
+use pcn_atlas::settings::{FileValues, Settings};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
-
-/// `[check]`: the thresholds of `check` (every key optional).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CheckSection {
-    pub contiguity: Option<String>,
-    pub tolerance_m: Option<f64>,
-    pub band_min: Option<u64>,
-    pub band_max: Option<u64>,
-    pub rural_threshold: Option<f64>,
-}
-
-/// `[drive]`: the drive-time settings of `analyse`.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DriveSection {
-    pub hub_rule: Option<String>,
-    pub hub_max_min: Option<f64>,
-    pub tour_max_min: Option<f64>,
-    pub patient_max_min: Option<f64>,
-    pub patient_share_max: Option<f64>,
-    pub day_hours: Option<f64>,
-    pub on_site_min: Option<f64>,
-    pub slow_factor: Option<f64>,
-    pub max_snap_m: Option<f64>,
-    pub off_road_kph: Option<f64>,
-    /// Folder for prepared roads, relative to the config file's folder.
-    pub cache: Option<PathBuf>,
-}
 
 /// The whole file.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -45,10 +17,13 @@ pub struct DriveSection {
 pub struct ConfigFile {
     /// Worker threads (default: all cores).
     pub threads: Option<usize>,
+    /// `[check]`: the thresholds of `check` (keys in
+    /// `pcn_atlas::settings::SETTINGS`).
     #[serde(default)]
-    pub check: CheckSection,
+    pub check: toml::Table,
+    /// `[drive]`: the drive-time settings of `analyse` and `what-if`.
     #[serde(default)]
-    pub drive: DriveSection,
+    pub drive: toml::Table,
     /// Car profile overrides, the keys of a `--profile` file
     /// (docs/car-profile.md), or `profile = "file.toml"`.
     pub profile: Option<toml::Value>,
@@ -60,6 +35,9 @@ pub struct Config {
     pub file: ConfigFile,
     /// `None` when no file was found: built-in defaults only.
     pub path: Option<PathBuf>,
+    /// The `[check]` and `[drive]` settings, read against the library's
+    /// table of settings.
+    pub values: FileValues,
 }
 
 /// The environment variable naming a config file.
@@ -84,10 +62,18 @@ impl Config {
             .with_context(|| format!("{}: cannot read the config file", path.display()))?;
         let file: ConfigFile =
             toml::from_str(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
-        Ok(Config {
-            file,
-            path: Some(path),
-        })
+        Config::new(file, Some(path))
+    }
+
+    /// A configuration from a parsed file: its settings checked against the
+    /// library's table (unknown keys and values of the wrong kind are errors
+    /// naming the file and key).
+    pub fn new(file: ConfigFile, path: Option<PathBuf>) -> Result<Config> {
+        let mut values = FileValues::default();
+        let named = path.clone().unwrap_or_else(|| PathBuf::from(LOCAL));
+        values.read_section(&named, "check", &file.check)?;
+        values.read_section(&named, "drive", &file.drive)?;
+        Ok(Config { file, path, values })
     }
 
     /// The car profile: `--profile FILE` if given, else the config's
@@ -116,34 +102,6 @@ impl Config {
             ),
         }
     }
-
-    /// How to name a setting in an error: the flag when it was given, else
-    /// the config file and key when the file set it, else the default.
-    pub fn name(
-        &self,
-        flag: &str,
-        section: &str,
-        key: &str,
-        from_flag: bool,
-        in_file: bool,
-    ) -> String {
-        match (&self.path, from_flag, in_file) {
-            (_, true, _) => flag.to_string(),
-            (Some(p), false, true) => format!("{}: [{section}] {key}", p.display()),
-            _ => format!("{flag} (default)"),
-        }
-    }
-
-    /// Where a value came from, for `pcn-atlas config`.
-    pub fn source(&self, flag: bool, file: bool) -> &'static str {
-        if flag {
-            "flag"
-        } else if file {
-            "config file"
-        } else {
-            "default"
-        }
-    }
 }
 
 /// Set the worker threads: `--threads`, else the config's `threads`, else
@@ -160,60 +118,44 @@ pub fn threads(flag: Option<usize>, cfg: &Config) -> Result<()> {
 
 /// The prepared-roads cache folder: the `--cache` flag, else the config
 /// file's `[drive] cache` (relative to the config file's folder), else none.
-pub fn cache_dir(flag: &Option<PathBuf>, cfg: &Config) -> Option<PathBuf> {
+pub fn cache_dir(flag: &Option<PathBuf>, cfg: &Config) -> Result<Option<PathBuf>> {
     if let Some(d) = flag {
-        return Some(d.clone());
+        return Ok(Some(d.clone()));
     }
-    let d = cfg.file.drive.cache.as_ref()?;
-    let base = cfg.path.as_deref().and_then(Path::parent);
-    Some(base.map_or_else(|| d.clone(), |b| b.join(d)))
-}
-
-/// A flag's value, else the config file's, else the default.
-pub fn pick<T: Clone>(flag: &Option<T>, file: &Option<T>, default: T) -> T {
-    flag.clone().or_else(|| file.clone()).unwrap_or(default)
+    Ok(Settings::resolve(&[], &cfg.values)?.cache())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Result<ConfigFile> {
-        toml::from_str(text).map_err(|e| anyhow!("{e}"))
+    fn parse(text: &str) -> Result<Config> {
+        let file: ConfigFile = toml::from_str(text).map_err(|e| anyhow!("{e}"))?;
+        Config::new(file, None)
     }
 
     #[test]
     fn sections_and_unknown_keys() {
         let c =
             parse("threads = 2\n[check]\nband_min = 25000\n[drive]\nhub_max_min = 20.0\n").unwrap();
-        assert_eq!(c.threads, Some(2));
-        assert_eq!(c.check.band_min, Some(25_000));
-        assert_eq!(c.drive.hub_max_min, Some(20.0));
+        assert_eq!(c.file.threads, Some(2));
+        let s = Settings::resolve(&[], &c.values).unwrap();
+        assert_eq!(s.check_options().unwrap().band_min, 25_000);
+        assert_eq!(s.drive_options().hub_max_min, 20.0);
         let e = parse("[check]\nband_minimum = 1\n")
             .unwrap_err()
             .to_string();
         assert!(e.contains("band_minimum"), "{e}");
-    }
-
-    #[test]
-    fn flag_beats_file_beats_default() {
-        assert_eq!(pick(&Some(1), &Some(2), 3), 1);
-        assert_eq!(pick(&None, &Some(2), 3), 2);
-        assert_eq!(pick(&None::<i32>, &None, 3), 3);
+        let e = parse("[checks]\nband_min = 1\n").unwrap_err().to_string();
+        assert!(e.contains("checks"), "{e}");
     }
 
     #[test]
     fn profile_table_applies_overrides() {
-        let cfg = Config {
-            file: parse("[profile]\nspeed_factor = 0.5\n").unwrap(),
-            path: None,
-        };
+        let cfg = parse("[profile]\nspeed_factor = 0.5\n").unwrap();
         let p = cfg.profile(None).unwrap();
         assert_eq!(p.speed_factor, 0.5);
-        let bad = Config {
-            file: parse("[profile]\nspeed_fator = 0.5\n").unwrap(),
-            path: None,
-        };
+        let bad = parse("[profile]\nspeed_fator = 0.5\n").unwrap();
         let e = format!("{:#}", bad.profile(None).unwrap_err());
         assert!(e.contains("[profile]") && e.contains("speed_fator"), "{e}");
     }

@@ -2,13 +2,11 @@
 //! config file over the defaults — as a `pcn-atlas.toml` that can be saved
 //! and edited, each value commented with where it came from.
 
-use super::analyse::DriveFlags;
 use super::config::{Config, ENV, LOCAL};
-use super::input::CheckFlags;
+use super::settings::{CheckFlags, DriveFlags};
 use anyhow::Result;
 use clap::Args;
-use pcn_atlas::analyse::network::HubRule;
-use pcn_atlas::check::adjacency::Contiguity;
+use pcn_atlas::settings::{Settings, Value};
 use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,21 +25,29 @@ pub struct ConfigArgs {
     pub threads: Option<usize>,
 }
 
-fn line(out: &mut String, key: &str, value: String, source: &str) {
-    let kv = format!("{key} = {value}");
-    let _ = writeln!(out, "{kv:<32} # {source}");
-}
-
 /// The effective settings as commented TOML.
 pub fn render(args: &ConfigArgs, cfg: &Config) -> Result<String> {
-    let check = args.thresholds.options(cfg)?;
-    let drive = args.drive.options(cfg)?;
-    let slow = args.drive.slow_factor(cfg);
+    let mut given = args.thresholds.given.clone();
+    given.extend(args.drive.given.iter().cloned());
+    let settings = Settings::resolve(&given, &cfg.values)?;
+    settings.check_options()?;
     let profile = args.drive.profile(cfg, args.profile.as_deref())?;
-    let (c, d) = (&cfg.file.check, &cfg.file.drive);
-    let t = &args.thresholds;
-    let f = &args.drive;
-    let src = |flag: bool, file: bool| cfg.source(flag, file);
+    let mut o = header(args, cfg);
+    let _ = writeln!(o, "\n[check]");
+    o.push_str(&settings.section_toml("check", &|_| None));
+    let _ = writeln!(o, "\n[drive]");
+    // Snapping shows the car profile's values when not set.
+    o.push_str(&settings.section_toml("drive", &|key| match key {
+        "max_snap_m" => Some(Value::Float(profile.max_snap_m)),
+        "off_road_kph" => Some(Value::Float(profile.off_road_kph)),
+        _ => None,
+    }));
+    profile_section(&mut o, args, cfg, &profile)?;
+    Ok(o)
+}
+
+/// The version, the config file, and the threads.
+fn header(args: &ConfigArgs, cfg: &Config) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -61,12 +67,15 @@ pub fn render(args: &ConfigArgs, cfg: &Config) -> Result<String> {
     }
     let _ = writeln!(o, "# Save as {LOCAL} and edit; flags still override it.\n");
     match args.threads.or(cfg.file.threads) {
-        Some(n) => line(
-            &mut o,
-            "threads",
-            n.to_string(),
-            src(args.threads.is_some(), cfg.file.threads.is_some()),
-        ),
+        Some(n) => {
+            let src = if args.threads.is_some() {
+                "flag"
+            } else {
+                "config file"
+            };
+            let kv = format!("threads = {n}");
+            let _ = writeln!(o, "{kv:<32} # {src}");
+        }
         None => {
             let _ = writeln!(
                 o,
@@ -75,113 +84,16 @@ pub fn render(args: &ConfigArgs, cfg: &Config) -> Result<String> {
             );
         }
     }
+    o
+}
 
-    let _ = writeln!(o, "\n[check]");
-    let rule = match check.adjacency.rule {
-        Contiguity::Queen => "\"queen\"",
-        Contiguity::Rook => "\"rook\"",
-    };
-    line(
-        &mut o,
-        "contiguity",
-        rule.into(),
-        src(t.contiguity.is_some(), c.contiguity.is_some()),
-    );
-    line(
-        &mut o,
-        "tolerance_m",
-        float(check.adjacency.tolerance_m),
-        src(t.tolerance_m.is_some(), c.tolerance_m.is_some()),
-    );
-    line(
-        &mut o,
-        "band_min",
-        check.band_min.to_string(),
-        src(t.band_min.is_some(), c.band_min.is_some()),
-    );
-    line(
-        &mut o,
-        "band_max",
-        check.band_max.to_string(),
-        src(t.band_max.is_some(), c.band_max.is_some()),
-    );
-    line(
-        &mut o,
-        "rural_threshold",
-        float(check.rural_threshold),
-        src(t.rural_threshold.is_some(), c.rural_threshold.is_some()),
-    );
-
-    let _ = writeln!(o, "\n[drive]");
-    let hub = match drive.hub_rule {
-        HubRule::Median => "\"median\"",
-        HubRule::Centre => "\"centre\"",
-    };
-    line(
-        &mut o,
-        "hub_rule",
-        hub.into(),
-        src(f.hub_rule.is_some(), d.hub_rule.is_some()),
-    );
-    let floats = [
-        (
-            "hub_max_min",
-            drive.hub_max_min,
-            f.hub_max_min,
-            d.hub_max_min,
-        ),
-        (
-            "tour_max_min",
-            drive.tour_max_min,
-            f.tour_max_min,
-            d.tour_max_min,
-        ),
-        (
-            "patient_max_min",
-            drive.patient_max_min,
-            f.patient_max_min,
-            d.patient_max_min,
-        ),
-        (
-            "patient_share_max",
-            drive.patient_share_max,
-            f.patient_share_max,
-            d.patient_share_max,
-        ),
-        ("day_hours", drive.day_hours, f.day_hours, d.day_hours),
-        (
-            "on_site_min",
-            drive.on_site_min,
-            f.on_site_min,
-            d.on_site_min,
-        ),
-        ("slow_factor", slow, f.slow_factor, d.slow_factor),
-        ("max_snap_m", profile.max_snap_m, f.max_snap_m, d.max_snap_m),
-        (
-            "off_road_kph",
-            profile.off_road_kph,
-            f.off_road_kph,
-            d.off_road_kph,
-        ),
-    ];
-    for (k, v, flag, file) in floats {
-        line(&mut o, k, float(v), src(flag.is_some(), file.is_some()));
-    }
-    match args.drive.cache_dir(cfg) {
-        Some(dir) => line(
-            &mut o,
-            "cache",
-            toml::Value::String(dir.display().to_string()).to_string(),
-            src(f.cache.is_some(), d.cache.is_some()),
-        ),
-        None => {
-            let _ = writeln!(
-                o,
-                "# cache = \"DIR\"              # none: roads are prepared afresh"
-            );
-        }
-    }
-
+/// The car profile's `[profile]` section.
+fn profile_section(
+    o: &mut String,
+    args: &ConfigArgs,
+    cfg: &Config,
+    profile: &pcn_atlas::roads::profile::CarProfile,
+) -> Result<()> {
     let profile_src = if args.profile.is_some() {
         "from --profile"
     } else if cfg.file.profile.is_some() {
@@ -193,7 +105,7 @@ pub fn render(args: &ConfigArgs, cfg: &Config) -> Result<String> {
         o,
         "\n# The car profile ({profile_src}); keys as in docs/car-profile.md.\n# max_snap_m and off_road_kph are set in [drive] above.\n[profile]"
     );
-    let mut v = toml::Value::try_from(&profile)?;
+    let mut v = toml::Value::try_from(profile)?;
     if let toml::Value::Table(t) = &mut v {
         t.remove("max_snap_m");
         t.remove("off_road_kph");
@@ -216,15 +128,7 @@ pub fn render(args: &ConfigArgs, cfg: &Config) -> Result<String> {
             }
         }
     }
-    Ok(o)
-}
-
-fn float(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{v:.1}")
-    } else {
-        format!("{v}")
-    }
+    Ok(())
 }
 
 /// `pcn-atlas config`.
@@ -245,12 +149,9 @@ mod tests {
             "[check]\nband_min = 25000\ncontiguity = \"rook\"\n[drive]\nhub_rule = \"centre\"\n[profile]\nspeed_factor = 0.7\n",
         )
         .unwrap();
-        let cfg = Config { file, path: None };
+        let cfg = Config::new(file, None).unwrap();
         let args = ConfigArgs {
-            drive: DriveFlags {
-                hub_max_min: Some(20.0),
-                ..Default::default()
-            },
+            drive: DriveFlags::default().with("hub_max_min", Value::Float(20.0)),
             ..Default::default()
         };
         let text = render(&args, &cfg).unwrap();
@@ -260,10 +161,7 @@ mod tests {
             text.contains("hub_max_min = 20.0") && text.contains("# flag"),
             "{text}"
         );
-        let again = Config {
-            file: toml::from_str(&text).unwrap(),
-            path: None,
-        };
+        let again = Config::new(toml::from_str(&text).unwrap(), None).unwrap();
         let plain = ConfigArgs::default();
         let a = (
             args.thresholds.options(&cfg).unwrap(),

@@ -10,4 +10,5 @@ pub mod input;
 pub mod progress;
 pub mod propose;
 pub mod roads;
+pub mod settings;
 pub mod whatif;

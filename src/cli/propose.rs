@@ -163,7 +163,7 @@ pub fn run(args: &ProposeArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
                         max_snap_m: profile.max_snap_m,
                     },
                     slow_factor: 1.0,
-                    cache: super::config::cache_dir(&args.cache, cfg)
+                    cache: super::config::cache_dir(&args.cache, cfg)?
                         .map(|dir| RoadCache::new(&dir, &report.input.sha256, &profile_json, net)),
                     roads_report: serde_json::to_value(report)?,
                     profile: profile_json,

@@ -147,7 +147,7 @@ pub fn run(args: &WhatIfArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
     let profile_json = serde_json::to_value(&profile)?;
     let cache = args
         .drive
-        .cache_dir(cfg)
+        .cache_dir(cfg)?
         .map(|dir| RoadCache::new(&dir, &roads_report.input.sha256, &profile_json, &net));
     let roads = Roads::prepare(
         RoadsSpec {
@@ -157,7 +157,7 @@ pub fn run(args: &WhatIfArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
                 off_road_kph: profile.off_road_kph,
                 max_snap_m: profile.max_snap_m,
             },
-            slow_factor: args.drive.slow_factor(cfg),
+            slow_factor: args.drive.slow_factor(cfg)?,
             cache,
             profile: profile_json,
             roads_report: serde_json::to_value(&roads_report)?,

@@ -1,0 +1,692 @@
+//! Every setting of `check` and `analyse`, declared once: its section and
+//! key in `pcn-atlas.toml`, its flag, its help, its default and the rule
+//! its value must keep. The CLI builds its flags from [`SETTINGS`], reads
+//! the config file's `[check]` and `[drive]` sections against it, and
+//! `pcn-atlas config` prints it; [`Settings`] resolves each value (flag over
+//! file over default), remembers where it came from, and validates it here
+//! in the library, so an error names the flag, the file and key, or the
+//! default that gave the bad value.
+
+use crate::analyse::network::{DriveOptions, HubRule};
+use crate::check::adjacency::{AdjacencyOptions, Contiguity};
+use crate::check::run::CheckOptions;
+use anyhow::{Result, anyhow, bail};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// The default speed factor of the slower scenario.
+pub const SLOW_FACTOR: f64 = 0.8;
+
+/// The config file's sections that hold settings.
+pub const SECTIONS: [&str; 2] = ["check", "drive"];
+
+/// The kind of a setting's value.
+#[derive(Clone, Copy, Debug)]
+pub enum Kind {
+    Int,
+    Float,
+    /// One of these words; the first spelling of each is canonical, the
+    /// others (after `|`) are accepted aliases.
+    Choice(&'static [&'static str]),
+    /// A folder; in the config file, relative to the file's folder.
+    Dir,
+}
+
+/// The rule a value must keep.
+#[derive(Clone, Copy, Debug)]
+pub enum Rule {
+    Any,
+    /// Finite and ≥ 0.
+    NonNegative,
+    /// Finite and > 0.
+    Positive,
+    /// A share: 0 to 1.
+    Share,
+    /// A speed factor: above 0, at most 1.
+    Factor,
+}
+
+/// One setting.
+#[derive(Clone, Copy, Debug)]
+pub struct Spec {
+    pub section: &'static str,
+    /// The key in the config file; the flag is `--` + the key with `-`.
+    pub key: &'static str,
+    pub kind: Kind,
+    pub rule: Rule,
+    /// Shown in the flag's help.
+    pub value_name: &'static str,
+    pub help: &'static str,
+    /// The default, from the library's own `Default`s; `None`: none (the
+    /// car profile's, or no cache).
+    pub default: fn() -> Option<Value>,
+    /// What having no value means, for `pcn-atlas config`.
+    pub unset: &'static str,
+}
+
+/// A setting's value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Int(u64),
+    Float(f64),
+    /// A [`Kind::Choice`] word, canonical spelling.
+    Word(&'static str),
+    Dir(PathBuf),
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Int(v) => write!(f, "{v}"),
+            Value::Float(v) => write!(f, "{v}"),
+            Value::Word(w) => write!(f, "{w}"),
+            Value::Dir(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+fn check_defaults() -> CheckOptions {
+    CheckOptions::default()
+}
+
+fn drive_defaults() -> DriveOptions {
+    DriveOptions::default()
+}
+
+/// Every setting, in the order `pcn-atlas config` prints them.
+pub static SETTINGS: &[Spec] = &[
+    Spec {
+        section: "check",
+        key: "contiguity",
+        kind: Kind::Choice(&["queen", "rook"]),
+        rule: Rule::Any,
+        value_name: "RULE",
+        help: "Adjacency rule: queen (share any point) or rook (share a boundary segment)",
+        default: || Some(Value::Word("queen")),
+        unset: "",
+    },
+    Spec {
+        section: "check",
+        key: "tolerance_m",
+        kind: Kind::Float,
+        rule: Rule::NonNegative,
+        value_name: "M",
+        help: "Snap tolerance in metres: boundaries closer than this count as touching",
+        default: || Some(Value::Float(check_defaults().adjacency.tolerance_m)),
+        unset: "",
+    },
+    Spec {
+        section: "check",
+        key: "band_min",
+        kind: Kind::Int,
+        rule: Rule::Any,
+        value_name: "N",
+        help: "Lower limit of the registered-population band",
+        default: || Some(Value::Int(check_defaults().band_min)),
+        unset: "",
+    },
+    Spec {
+        section: "check",
+        key: "band_max",
+        kind: Kind::Int,
+        rule: Rule::Any,
+        value_name: "N",
+        help: "Upper limit of the registered-population band",
+        default: || Some(Value::Int(check_defaults().band_max)),
+        unset: "",
+    },
+    Spec {
+        section: "check",
+        key: "rural_threshold",
+        kind: Kind::Float,
+        rule: Rule::Share,
+        value_name: "SHARE",
+        help: "Rural share (of registered patients, or residents) at which a PCN is RURAL",
+        default: || Some(Value::Float(check_defaults().rural_threshold)),
+        unset: "",
+    },
+    Spec {
+        section: "drive",
+        key: "hub_rule",
+        kind: Kind::Choice(&["median", "centre|center"]),
+        rule: Rule::Any,
+        value_name: "RULE",
+        help: "Hub: 1-median (least list-weighted drive time to members) or 1-centre (least worst)",
+        default: || Some(Value::Word("median")),
+        unset: "",
+    },
+    Spec {
+        section: "drive",
+        key: "hub_max_min",
+        kind: Kind::Float,
+        rule: Rule::Positive,
+        value_name: "MIN",
+        help: "HUB_IMPRACTICAL when a member is more than this many minutes from the hub",
+        default: || Some(Value::Float(drive_defaults().hub_max_min)),
+        unset: "",
+    },
+    Spec {
+        section: "drive",
+        key: "tour_max_min",
+        kind: Kind::Float,
+        rule: Rule::Positive,
+        value_name: "MIN",
+        help: "SHARED_ROLE_IMPRACTICAL when the staff tour takes more than this many minutes",
+        default: || Some(Value::Float(drive_defaults().tour_max_min)),
+        unset: "",
+    },
+    Spec {
+        section: "drive",
+        key: "patient_max_min",
+        kind: Kind::Float,
+        rule: Rule::Positive,
+        value_name: "MIN",
+        help: "PATIENT_ACCESS_BURDEN: patients more than this many minutes from the hub ...",
+        default: || Some(Value::Float(drive_defaults().patient_max_min)),
+        unset: "",
+    },
+    Spec {
+        section: "drive",
+        key: "patient_share_max",
+        kind: Kind::Float,
+        rule: Rule::Share,
+        value_name: "SHARE",
+        help: "... make up more than this share of the patients",
+        default: || Some(Value::Float(drive_defaults().patient_share_max)),
+        unset: "",
+    },
+    Spec {
+        section: "drive",
+        key: "day_hours",
+        kind: Kind::Float,
+        rule: Rule::Positive,
+        value_name: "H",
+        help: "Length of a rotating role's working day, hours",
+        default: || Some(Value::Float(drive_defaults().day_hours)),
+        unset: "",
+    },
+    Spec {
+        section: "drive",
+        key: "on_site_min",
+        kind: Kind::Float,
+        rule: Rule::NonNegative,
+        value_name: "MIN",
+        help: "Time on site per visit of a rotating role, minutes",
+        default: || Some(Value::Float(drive_defaults().on_site_min)),
+        unset: "",
+    },
+    Spec {
+        section: "drive",
+        key: "slow_factor",
+        kind: Kind::Float,
+        rule: Rule::Factor,
+        value_name: "F",
+        help: "Speed factor of the slower scenario reported beside free flow (1 turns it off)",
+        default: || Some(Value::Float(SLOW_FACTOR)),
+        unset: "",
+    },
+    Spec {
+        section: "drive",
+        key: "max_snap_m",
+        kind: Kind::Float,
+        rule: Rule::NonNegative,
+        value_name: "M",
+        help: "Points further than this from a usable road are unroutable [default: the profile's, 1000 m]",
+        default: || None,
+        unset: "",
+    },
+    Spec {
+        section: "drive",
+        key: "off_road_kph",
+        kind: Kind::Float,
+        rule: Rule::Positive,
+        value_name: "KPH",
+        help: "Speed of the leg between a point and its road [default: the profile's, 15 km/h]",
+        default: || None,
+        unset: "",
+    },
+    Spec {
+        section: "drive",
+        key: "cache",
+        kind: Kind::Dir,
+        rule: Rule::Any,
+        value_name: "DIR",
+        help: "Keep the prepared roads (graph and contraction hierarchy, free flow and slower) in this folder, keyed by the roads, profile and version: the next run on the same roads reads them instead of preparing them",
+        default: || None,
+        unset: "roads are prepared afresh",
+    },
+];
+
+impl Spec {
+    /// The flag, `--band-min`.
+    pub fn flag(&self) -> String {
+        format!("--{}", self.key.replace('_', "-"))
+    }
+
+    /// The canonical spellings of a choice, and every accepted spelling.
+    pub fn words(&self) -> Vec<(&'static str, Vec<&'static str>)> {
+        match self.kind {
+            Kind::Choice(c) => c
+                .iter()
+                .map(|w| {
+                    let all: Vec<&str> = w.split('|').collect();
+                    (all[0], all)
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A choice word in its canonical spelling.
+    pub fn word(&self, s: &str) -> Option<&'static str> {
+        let s = s.to_ascii_lowercase();
+        self.words()
+            .into_iter()
+            .find(|(_, all)| all.contains(&s.as_str()))
+            .map(|(w, _)| w)
+    }
+
+    /// The flag's help, with the default.
+    pub fn long_help(&self) -> String {
+        match (self.default)() {
+            Some(v) => format!("{} [default: {v}]", self.help),
+            None => self.help.to_string(),
+        }
+    }
+
+    /// The setting of `key` in `section`.
+    pub fn find(section: &str, key: &str) -> Option<&'static Spec> {
+        SETTINGS
+            .iter()
+            .find(|s| s.section == section && s.key == key)
+    }
+}
+
+/// Where a value came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    Flag,
+    /// The config file at this path.
+    File(PathBuf),
+    Default,
+}
+
+impl Source {
+    /// For `pcn-atlas config`'s comments.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Source::Flag => "flag",
+            Source::File(_) => "config file",
+            Source::Default => "default",
+        }
+    }
+}
+
+/// The config file's `[check]` and `[drive]` sections, read against
+/// [`SETTINGS`].
+#[derive(Clone, Debug, Default)]
+pub struct FileValues {
+    pub path: Option<PathBuf>,
+    pub values: Vec<(&'static Spec, Value)>,
+}
+
+impl FileValues {
+    /// Read a section's table: unknown keys and values of the wrong kind
+    /// are errors naming the file, the section and the key.
+    pub fn read_section(&mut self, path: &Path, section: &str, table: &toml::Table) -> Result<()> {
+        for (key, v) in table {
+            let spec = Spec::find(section, key).ok_or_else(|| {
+                let known: Vec<&str> = SETTINGS
+                    .iter()
+                    .filter(|s| s.section == section)
+                    .map(|s| s.key)
+                    .collect();
+                anyhow!(
+                    "{}: [{section}] {key}: unknown setting (known: {})",
+                    path.display(),
+                    known.join(", ")
+                )
+            })?;
+            let bad = |what: &str| {
+                anyhow!(
+                    "{}: [{section}] {key} = {v}: expected {what}",
+                    path.display()
+                )
+            };
+            let value = match (spec.kind, v) {
+                (Kind::Int, toml::Value::Integer(i)) => {
+                    Value::Int(u64::try_from(*i).map_err(|_| bad("a whole number ≥ 0"))?)
+                }
+                (Kind::Int, _) => return Err(bad("a whole number ≥ 0")),
+                (Kind::Float, toml::Value::Float(f)) => Value::Float(*f),
+                (Kind::Float, toml::Value::Integer(i)) => Value::Float(*i as f64),
+                (Kind::Float, _) => return Err(bad("a number")),
+                (Kind::Choice(_), toml::Value::String(s)) => match spec.word(s) {
+                    Some(w) => Value::Word(w),
+                    None => return Err(bad(&choices(spec))),
+                },
+                (Kind::Choice(_), _) => return Err(bad(&choices(spec))),
+                (Kind::Dir, toml::Value::String(s)) => {
+                    let base = path.parent().unwrap_or(Path::new(""));
+                    Value::Dir(base.join(s))
+                }
+                (Kind::Dir, _) => return Err(bad("a folder name")),
+            };
+            self.values.push((spec, value));
+        }
+        self.path = Some(path.to_path_buf());
+        Ok(())
+    }
+}
+
+fn choices(spec: &Spec) -> String {
+    let w: Vec<String> = spec.words().iter().map(|(w, _)| format!("{w:?}")).collect();
+    format!("one of {}", w.join(", "))
+}
+
+/// Every setting's value and where it came from.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// In [`SETTINGS`] order; `None` where there is no value (no default).
+    values: Vec<(Option<Value>, Source)>,
+}
+
+impl Settings {
+    /// Resolve every setting, flag over file over default, and check each
+    /// value against its rule.
+    pub fn resolve(flags: &[(&'static Spec, Value)], file: &FileValues) -> Result<Settings> {
+        let pick = |spec: &Spec, from: &[(&'static Spec, Value)]| {
+            from.iter()
+                .rev()
+                .find(|(s, _)| s.section == spec.section && s.key == spec.key)
+                .map(|(_, v)| v.clone())
+        };
+        let mut values = Vec::with_capacity(SETTINGS.len());
+        for spec in SETTINGS {
+            let (value, source) = match (pick(spec, flags), pick(spec, &file.values)) {
+                (Some(v), _) => (Some(v), Source::Flag),
+                (None, Some(v)) => (Some(v), Source::File(file.path.clone().unwrap_or_default())),
+                (None, None) => ((spec.default)(), Source::Default),
+            };
+            values.push((value, source));
+        }
+        let s = Settings { values };
+        for section in SECTIONS {
+            for (i, spec) in SETTINGS.iter().enumerate() {
+                if let (true, Some(Value::Float(v))) = (spec.section == section, &s.values[i].0) {
+                    s.keeps(spec, *v)?;
+                }
+            }
+            s.together(section)?;
+        }
+        Ok(s)
+    }
+
+    /// The rules between settings of one section.
+    fn together(&self, section: &str) -> Result<()> {
+        if section == "check" {
+            let (lo, hi) = (self.int("band_min"), self.int("band_max"));
+            if let (Some(lo), Some(hi)) = (lo, hi)
+                && lo > hi
+            {
+                bail!(
+                    "{} = {lo} is above {} = {hi}",
+                    self.name("band_min"),
+                    self.name("band_max")
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn keeps(&self, spec: &Spec, v: f64) -> Result<()> {
+        let ok = match spec.rule {
+            Rule::Any => true,
+            Rule::NonNegative => v.is_finite() && v >= 0.0,
+            Rule::Positive => v.is_finite() && v > 0.0,
+            Rule::Share => (0.0..=1.0).contains(&v),
+            Rule::Factor => v > 0.0 && v <= 1.0,
+        };
+        if ok {
+            return Ok(());
+        }
+        let what = match spec.rule {
+            Rule::Any => "",
+            Rule::NonNegative => "must be ≥ 0",
+            Rule::Positive => "must be a positive number",
+            Rule::Share => "must be a share between 0 and 1",
+            Rule::Factor => "must be in (0, 1]",
+        };
+        bail!("{} = {v}: {what}", self.name(spec.key))
+    }
+
+    fn index(key: &str) -> usize {
+        SETTINGS
+            .iter()
+            .position(|s| s.key == key)
+            .unwrap_or_else(|| unreachable!("no setting {key}"))
+    }
+
+    /// A setting's value, if it has one.
+    pub fn value(&self, key: &str) -> Option<&Value> {
+        self.values[Self::index(key)].0.as_ref()
+    }
+
+    /// Where a setting's value came from.
+    pub fn source(&self, key: &str) -> &Source {
+        &self.values[Self::index(key)].1
+    }
+
+    /// How to name a setting in an error: the flag when it was given, the
+    /// config file and key when the file set it, else the flag and
+    /// "(default)".
+    pub fn name(&self, key: &str) -> String {
+        let spec = &SETTINGS[Self::index(key)];
+        match self.source(key) {
+            Source::Flag => spec.flag(),
+            Source::File(p) => format!("{}: [{}] {}", p.display(), spec.section, spec.key),
+            Source::Default => format!("{} (default)", spec.flag()),
+        }
+    }
+
+    fn float(&self, key: &str) -> Option<f64> {
+        match self.value(key) {
+            Some(Value::Float(v)) => Some(*v),
+            _ => None,
+        }
+    }
+
+    fn int(&self, key: &str) -> Option<u64> {
+        match self.value(key) {
+            Some(Value::Int(v)) => Some(*v),
+            _ => None,
+        }
+    }
+
+    fn word(&self, key: &str) -> Option<&'static str> {
+        match self.value(key) {
+            Some(Value::Word(w)) => Some(w),
+            _ => None,
+        }
+    }
+
+    /// The thresholds of `check`.
+    pub fn check_options(&self) -> Result<CheckOptions> {
+        let d = CheckOptions::default();
+        let band_min = self.int("band_min").unwrap_or(d.band_min);
+        let band_max = self.int("band_max").unwrap_or(d.band_max);
+        Ok(CheckOptions {
+            adjacency: AdjacencyOptions {
+                rule: match self.word("contiguity") {
+                    Some("rook") => Contiguity::Rook,
+                    _ => Contiguity::Queen,
+                },
+                tolerance_m: self.float("tolerance_m").unwrap_or(d.adjacency.tolerance_m),
+            },
+            band_min,
+            band_max,
+            rural_threshold: self.float("rural_threshold").unwrap_or(d.rural_threshold),
+        })
+    }
+
+    /// The drive-time options of `analyse` and `what-if`.
+    pub fn drive_options(&self) -> DriveOptions {
+        let d = DriveOptions::default();
+        let f = |key: &str, default: f64| self.float(key).unwrap_or(default);
+        DriveOptions {
+            hub_rule: match self.word("hub_rule") {
+                Some("centre") => HubRule::Centre,
+                _ => HubRule::Median,
+            },
+            hub_max_min: f("hub_max_min", d.hub_max_min),
+            tour_max_min: f("tour_max_min", d.tour_max_min),
+            patient_max_min: f("patient_max_min", d.patient_max_min),
+            patient_share_max: f("patient_share_max", d.patient_share_max),
+            share_thresholds_min: d.share_thresholds_min,
+            day_hours: f("day_hours", d.day_hours),
+            on_site_min: f("on_site_min", d.on_site_min),
+        }
+    }
+
+    /// The slower scenario's speed factor.
+    pub fn slow_factor(&self) -> f64 {
+        self.float("slow_factor").unwrap_or(SLOW_FACTOR)
+    }
+
+    /// The snapping settings that override the car profile's, when set.
+    pub fn max_snap_m(&self) -> Option<f64> {
+        self.float("max_snap_m")
+    }
+
+    /// See [`Self::max_snap_m`].
+    pub fn off_road_kph(&self) -> Option<f64> {
+        self.float("off_road_kph")
+    }
+
+    /// The prepared-roads cache folder, if any.
+    pub fn cache(&self) -> Option<PathBuf> {
+        match self.value("cache") {
+            Some(Value::Dir(p)) => Some(p.clone()),
+            _ => None,
+        }
+    }
+
+    /// One section as commented TOML, each value with where it came from;
+    /// `shown` gives the value to print for settings without one (the car
+    /// profile's snapping), or `None` to print a commented placeholder.
+    pub fn section_toml(&self, section: &str, shown: &dyn Fn(&str) -> Option<Value>) -> String {
+        let mut o = String::new();
+        for (spec, (value, source)) in SETTINGS.iter().zip(&self.values) {
+            if spec.section != section {
+                continue;
+            }
+            match value.clone().or_else(|| shown(spec.key)) {
+                Some(v) => {
+                    let kv = format!("{} = {}", spec.key, toml_value(&v));
+                    let _ = writeln!(o, "{kv:<32} # {}", source.as_str());
+                }
+                None => {
+                    let kv = format!("# {} = \"{}\"", spec.key, spec.value_name);
+                    let _ = writeln!(o, "{kv:<28} # none: {}", spec.unset);
+                }
+            }
+        }
+        o
+    }
+}
+
+/// A value as TOML: floats always with a decimal point.
+fn toml_value(v: &Value) -> String {
+    match v {
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.1}"),
+        Value::Float(f) => format!("{f}"),
+        Value::Word(w) => format!("{w:?}"),
+        Value::Dir(p) => toml::Value::String(p.display().to_string()).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> Result<FileValues> {
+        let t: toml::Table = toml::from_str(text)?;
+        let mut f = FileValues::default();
+        for (section, v) in &t {
+            if let toml::Value::Table(tab) = v {
+                f.read_section(Path::new("team.toml"), section, tab)?;
+            }
+        }
+        Ok(f)
+    }
+
+    fn spec(key: &str) -> &'static Spec {
+        SETTINGS.iter().find(|s| s.key == key).unwrap()
+    }
+
+    #[test]
+    fn flag_beats_file_beats_default() {
+        let f = file("[check]\nband_min = 25000\nband_max = 60000\n").unwrap();
+        let s = Settings::resolve(&[(spec("band_max"), Value::Int(55_000))], &f).unwrap();
+        let o = s.check_options().unwrap();
+        assert_eq!((o.band_min, o.band_max), (25_000, 55_000));
+        assert_eq!(s.source("band_min").as_str(), "config file");
+        assert_eq!(s.source("band_max"), &Source::Flag);
+        assert_eq!(s.source("rural_threshold"), &Source::Default);
+        assert_eq!(o.rural_threshold, CheckOptions::default().rural_threshold);
+    }
+
+    #[test]
+    fn errors_name_where_the_value_came_from() {
+        let f = file("[check]\nband_min = 60000\n").unwrap();
+        let e = Settings::resolve(&[], &f).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "team.toml: [check] band_min = 60000 is above --band-max (default) = 50000"
+        );
+        let e = Settings::resolve(
+            &[(spec("slow_factor"), Value::Float(1.5))],
+            &FileValues::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(e, "--slow-factor = 1.5: must be in (0, 1]");
+        let e = file("[drive]\nhub_max_minutes = 20\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("team.toml: [drive] hub_max_minutes: unknown setting"),
+            "{e}"
+        );
+        let e = file("[check]\ncontiguity = \"bishop\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("\"bishop\"") && e.contains("\"queen\", \"rook\""),
+            "{e}"
+        );
+        let e = file("[check]\nband_min = -1\n").unwrap_err().to_string();
+        assert!(e.contains("band_min = -1: expected a whole number"), "{e}");
+    }
+
+    #[test]
+    fn aliases_and_defaults_of_the_library() {
+        let f = file("[drive]\nhub_rule = \"Center\"\nhub_max_min = 20\n").unwrap();
+        let s = Settings::resolve(&[], &f).unwrap();
+        let d = s.drive_options();
+        assert_eq!(d.hub_rule, HubRule::Centre);
+        assert_eq!(d.hub_max_min, 20.0);
+        let plain = Settings::resolve(&[], &FileValues::default()).unwrap();
+        assert_eq!(
+            format!("{:?}", plain.drive_options()),
+            format!("{:?}", DriveOptions::default())
+        );
+        assert_eq!(
+            format!("{:?}", plain.check_options().unwrap()),
+            format!("{:?}", CheckOptions::default())
+        );
+        assert_eq!(plain.slow_factor(), SLOW_FACTOR);
+        assert_eq!(plain.cache(), None);
+    }
+}
