@@ -7,8 +7,10 @@ use super::config::{Config, ENV, LOCAL};
 use super::input::CheckFlags;
 use anyhow::Result;
 use clap::Args;
-use pcn_atlas::analyse::network::HubRule;
+use pcn_atlas::analyse::network::{DriveOptions, HubRule};
 use pcn_atlas::check::adjacency::Contiguity;
+use pcn_atlas::check::run::CheckOptions;
+use pcn_atlas::roads::profile::CarProfile;
 use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,13 +38,18 @@ fn line(out: &mut String, key: &str, value: String, source: &str) {
 pub fn render(args: &ConfigArgs, cfg: &Config) -> Result<String> {
     let check = args.thresholds.options(cfg)?;
     let drive = args.drive.options(cfg)?;
-    let slow = args.drive.slow_factor(cfg);
     let profile = args.drive.profile(cfg, args.profile.as_deref())?;
-    let (c, d) = (&cfg.file.check, &cfg.file.drive);
-    let t = &args.thresholds;
-    let f = &args.drive;
-    let src = |flag: bool, file: bool| cfg.source(flag, file);
     let mut o = String::new();
+    header(&mut o, args, cfg);
+    check_section(&mut o, args, cfg, &check);
+    drive_section(&mut o, args, cfg, &drive, &profile);
+    profile_section(&mut o, args, cfg, &profile)?;
+    Ok(o)
+}
+
+/// Version, config file and `threads`.
+fn header(o: &mut String, args: &ConfigArgs, cfg: &Config) {
+    let src = |flag: bool, file: bool| cfg.source(flag, file);
     let _ = writeln!(
         o,
         "# pcn-atlas {} — effective settings",
@@ -62,7 +69,7 @@ pub fn render(args: &ConfigArgs, cfg: &Config) -> Result<String> {
     let _ = writeln!(o, "# Save as {LOCAL} and edit; flags still override it.\n");
     match args.threads.or(cfg.file.threads) {
         Some(n) => line(
-            &mut o,
+            o,
             "threads",
             n.to_string(),
             src(args.threads.is_some(), cfg.file.threads.is_some()),
@@ -75,50 +82,67 @@ pub fn render(args: &ConfigArgs, cfg: &Config) -> Result<String> {
             );
         }
     }
+}
 
+/// `[check]`.
+fn check_section(o: &mut String, args: &ConfigArgs, cfg: &Config, check: &CheckOptions) {
+    let src = |flag: bool, file: bool| cfg.source(flag, file);
+    let (c, t) = (&cfg.file.check, &args.thresholds);
     let _ = writeln!(o, "\n[check]");
     let rule = match check.adjacency.rule {
         Contiguity::Queen => "\"queen\"",
         Contiguity::Rook => "\"rook\"",
     };
     line(
-        &mut o,
+        o,
         "contiguity",
         rule.into(),
         src(t.contiguity.is_some(), c.contiguity.is_some()),
     );
     line(
-        &mut o,
+        o,
         "tolerance_m",
         float(check.adjacency.tolerance_m),
         src(t.tolerance_m.is_some(), c.tolerance_m.is_some()),
     );
     line(
-        &mut o,
+        o,
         "band_min",
         check.band_min.to_string(),
         src(t.band_min.is_some(), c.band_min.is_some()),
     );
     line(
-        &mut o,
+        o,
         "band_max",
         check.band_max.to_string(),
         src(t.band_max.is_some(), c.band_max.is_some()),
     );
     line(
-        &mut o,
+        o,
         "rural_threshold",
         float(check.rural_threshold),
         src(t.rural_threshold.is_some(), c.rural_threshold.is_some()),
     );
+}
 
+/// `[drive]`.
+fn drive_section(
+    o: &mut String,
+    args: &ConfigArgs,
+    cfg: &Config,
+    drive: &DriveOptions,
+    profile: &CarProfile,
+) {
+    let src = |flag: bool, file: bool| cfg.source(flag, file);
+    let (d, f) = (&cfg.file.drive, &args.drive);
+    let slow = args.drive.slow_factor(cfg);
     let _ = writeln!(o, "\n[drive]");
     let hub = match drive.hub_rule {
         HubRule::Median => "\"median\"",
         HubRule::Centre => "\"centre\"",
     };
     line(
-        &mut o,
+        o,
         "hub_rule",
         hub.into(),
         src(f.hub_rule.is_some(), d.hub_rule.is_some()),
@@ -165,11 +189,11 @@ pub fn render(args: &ConfigArgs, cfg: &Config) -> Result<String> {
         ),
     ];
     for (k, v, flag, file) in floats {
-        line(&mut o, k, float(v), src(flag.is_some(), file.is_some()));
+        line(o, k, float(v), src(flag.is_some(), file.is_some()));
     }
     match args.drive.cache_dir(cfg) {
         Some(dir) => line(
-            &mut o,
+            o,
             "cache",
             toml::Value::String(dir.display().to_string()).to_string(),
             src(f.cache.is_some(), d.cache.is_some()),
@@ -181,7 +205,15 @@ pub fn render(args: &ConfigArgs, cfg: &Config) -> Result<String> {
             );
         }
     }
+}
 
+/// `[profile]`: the car profile less the keys written in `[drive]`.
+fn profile_section(
+    o: &mut String,
+    args: &ConfigArgs,
+    cfg: &Config,
+    profile: &CarProfile,
+) -> Result<()> {
     let profile_src = if args.profile.is_some() {
         "from --profile"
     } else if cfg.file.profile.is_some() {
@@ -193,7 +225,7 @@ pub fn render(args: &ConfigArgs, cfg: &Config) -> Result<String> {
         o,
         "\n# The car profile ({profile_src}); keys as in docs/car-profile.md.\n# max_snap_m and off_road_kph are set in [drive] above.\n[profile]"
     );
-    let mut v = toml::Value::try_from(&profile)?;
+    let mut v = toml::Value::try_from(profile)?;
     if let toml::Value::Table(t) = &mut v {
         t.remove("max_snap_m");
         t.remove("off_road_kph");
@@ -216,7 +248,7 @@ pub fn render(args: &ConfigArgs, cfg: &Config) -> Result<String> {
             }
         }
     }
-    Ok(o)
+    Ok(())
 }
 
 fn float(v: f64) -> String {
