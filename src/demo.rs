@@ -20,6 +20,9 @@ mod verify;
 use std::io::Write;
 use std::path::Path;
 
+use crate::load::format::{
+    self, AreaProps, Degrees, FootprintRow, PracticeRowWgs84, RegistrationRow,
+};
 use anyhow::{Context, Result};
 use serde::Serialize;
 
@@ -55,10 +58,10 @@ pub struct DemoSummary {
 
 /// Files written by [`generate`], in writing order.
 pub const DEMO_FILES: [&str; 6] = [
-    "practices.csv",
-    "areas.geojson",
-    "registrations.csv",
-    "footprints.csv",
+    format::PRACTICES_CSV,
+    format::AREAS_GEOJSON,
+    format::REGISTRATIONS_CSV,
+    format::FOOTPRINTS_CSV,
     "roads.geojson",
     "README.md",
 ];
@@ -72,10 +75,10 @@ pub fn generate(out_dir: &Path, opts: &DemoOptions) -> Result<DemoSummary> {
     let c = county::build(opts.seed)?;
     let roads = roads::build(&c, opts.seed)?;
 
-    write_atomic(out_dir, "practices.csv", &practices_csv(&c)?)?;
-    write_atomic(out_dir, "areas.geojson", &areas_geojson(&c)?)?;
-    write_atomic(out_dir, "registrations.csv", &registrations_csv(&c)?)?;
-    write_atomic(out_dir, "footprints.csv", &footprints_csv(&c)?)?;
+    write_atomic(out_dir, format::PRACTICES_CSV, &practices_csv(&c)?)?;
+    write_atomic(out_dir, format::AREAS_GEOJSON, &areas_geojson(&c)?)?;
+    write_atomic(out_dir, format::REGISTRATIONS_CSV, &registrations_csv(&c)?)?;
+    write_atomic(out_dir, format::FOOTPRINTS_CSV, &footprints_csv(&c)?)?;
     write_atomic(out_dir, "roads.geojson", &roads_geojson(&roads)?)?;
 
     // The README's figures come from reading the files just written.
@@ -114,79 +117,55 @@ fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn csv_writer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new())
-}
-
-fn finish(w: csv::Writer<Vec<u8>>, what: &str) -> Result<Vec<u8>> {
-    w.into_inner()
-        .map_err(|e| anyhow::anyhow!("finishing {what}: {}", e.error()))
-}
-
 fn practices_csv(c: &county::County) -> Result<Vec<u8>> {
     let mut list = vec![0u64; c.practices.len()];
     for r in &c.registrations {
         list[r.practice] += r.patients;
     }
-    let mut w = csv_writer();
-    w.write_record([
-        "practice_code",
-        "practice_name",
-        "pcn_code",
-        "pcn_name",
-        "list_size",
-        "postcode",
-        "lon",
-        "lat",
-    ])?;
-    for (k, p) in c.practices.iter().enumerate() {
+    let rows = c.practices.iter().enumerate().map(|(k, p)| {
         let pcn = &c.pcns[p.pcn];
-        w.write_record([
-            p.code.as_str(),
-            &p.name,
-            &pcn.code,
-            &pcn.name,
-            &list[k].to_string(),
-            &p.postcode,
-            &format!("{:.6}", p.wgs[0]),
-            &format!("{:.6}", p.wgs[1]),
-        ])?;
-    }
-    finish(w, "practices.csv")
+        PracticeRowWgs84 {
+            practice_code: &p.code,
+            practice_name: &p.name,
+            pcn_code: &pcn.code,
+            pcn_name: &pcn.name,
+            list_size: Some(list[k]),
+            postcode: &p.postcode,
+            lon: Degrees(p.wgs[0]),
+            lat: Degrees(p.wgs[1]),
+        }
+    });
+    let mut out = Vec::new();
+    format::write_practices_wgs84(&mut out, rows)?;
+    Ok(out)
 }
 
 fn registrations_csv(c: &county::County) -> Result<Vec<u8>> {
-    let mut rows: Vec<(&str, &str, u64)> = c
+    let mut rows: Vec<RegistrationRow> = c
         .registrations
         .iter()
-        .map(|r| {
-            (
-                c.practices[r.practice].code.as_str(),
-                c.areas[r.area].code.as_str(),
-                r.patients,
-            )
+        .map(|r| RegistrationRow {
+            practice_code: &c.practices[r.practice].code,
+            area_code: &c.areas[r.area].code,
+            patients: r.patients,
         })
         .collect();
-    rows.sort();
-    let mut w = csv_writer();
-    w.write_record(["practice_code", "area_code", "patients"])?;
-    for (p, a, n) in rows {
-        w.write_record([p, a, &n.to_string()])?;
-    }
-    finish(w, "registrations.csv")
+    rows.sort_by_key(|r| (r.practice_code, r.area_code, r.patients));
+    let mut out = Vec::new();
+    format::write_registrations(&mut out, rows)?;
+    Ok(out)
 }
 
 fn footprints_csv(c: &county::County) -> Result<Vec<u8>> {
-    let mut w = csv_writer();
-    w.write_record(["area_code", "pcn_code"])?;
-    for (k, a) in c.areas.iter().enumerate() {
-        if let Some(p) = c.footprint(k) {
-            w.write_record([a.code.as_str(), c.pcns[p].code.as_str()])?;
-        }
-    }
-    finish(w, "footprints.csv")
+    let rows = c.areas.iter().enumerate().filter_map(|(k, a)| {
+        c.footprint(k).map(|p| FootprintRow {
+            area_code: &a.code,
+            pcn_code: &c.pcns[p].code,
+        })
+    });
+    let mut out = Vec::new();
+    format::write_footprints(&mut out, rows)?;
+    Ok(out)
 }
 
 #[derive(Serialize)]
@@ -202,17 +181,6 @@ struct Geometry<C: Serialize> {
     #[serde(rename = "type")]
     kind: &'static str,
     coordinates: C,
-}
-
-#[derive(Serialize)]
-struct AreaProps<'a> {
-    area_code: &'a str,
-    area_name: &'a str,
-    lad_code: &'a str,
-    population: u64,
-    ruc: &'a str,
-    centroid_lon: f64,
-    centroid_lat: f64,
 }
 
 #[derive(Serialize)]
@@ -245,32 +213,32 @@ fn collection<T: Serialize>(features: &[T]) -> Result<Vec<u8>> {
 }
 
 fn areas_geojson(c: &county::County) -> Result<Vec<u8>> {
-    let features: Vec<_> = c
+    let geometries = c
         .areas
         .iter()
-        .map(|a| Feature {
-            kind: "Feature",
-            properties: AreaProps {
-                area_code: &a.code,
-                area_name: &a.name,
-                lad_code: county::LADS[a.lad].0,
-                population: a.population,
-                ruc: a.ruc,
-                centroid_lon: a.centroid_wgs[0],
-                centroid_lat: a.centroid_wgs[1],
-            },
-            geometry: Geometry {
+        .map(|a| {
+            let ring: Vec<[f64; 2]> = a.ring.iter().map(|&v| c.lattice.wgs[v]).collect();
+            serde_json::to_string(&Geometry {
                 kind: "Polygon",
-                coordinates: vec![
-                    a.ring
-                        .iter()
-                        .map(|&v| c.lattice.wgs[v])
-                        .collect::<Vec<[f64; 2]>>(),
-                ],
-            },
+                coordinates: vec![ring],
+            })
         })
-        .collect();
-    collection(&features)
+        .collect::<serde_json::Result<Vec<String>>>()?;
+    let features = c.areas.iter().zip(&geometries).map(|(a, g)| {
+        let props = AreaProps {
+            area_code: &a.code,
+            area_name: Some(a.name.as_str()),
+            lad_code: Some(county::LADS[a.lad].0),
+            population: Some(a.population),
+            ruc: Some(a.ruc),
+            centroid_lon: Some(a.centroid_wgs[0]),
+            centroid_lat: Some(a.centroid_wgs[1]),
+        };
+        (props, g.as_str())
+    });
+    let mut out = Vec::new();
+    format::write_areas(&mut out, None, features)?;
+    Ok(out)
 }
 
 fn roads_geojson(roads: &[roads::Road]) -> Result<Vec<u8>> {

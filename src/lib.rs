@@ -9,7 +9,8 @@
 //! - [`findings`] — every finding code with its severity, label and map colour.
 //! - [`model`] — the in-memory dataset: ids indexing `Vec`s, registrations indexed once.
 //! - [`spatial`] — point-in-area lookup on an R-tree.
-//! - [`load`] — a dataset folder (CSV, GeoJSON, shapefile) into the [`model`].
+//! - [`load`] — a dataset folder (CSV, GeoJSON, shapefile) into the [`model`];
+//!   [`load::format`] owns the folder's on-disk format that import, demo and propose write.
 //! - [`roads`] — road files (OSM PBF, shapefile, GeoJSON) through the car profile.
 //! - [`routing`] — road graph, contraction hierarchy, snapping, prepared roads and their cache.
 //! - [`check`] — adjacency, footprints, contiguity, dissolve, bands and their findings.

@@ -476,12 +476,44 @@ fn dist_m(a: Coord<f64>, b: Coord<f64>) -> f64 {
     ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt()
 }
 
-/// Build the county for `seed`.
+/// Build the county for `seed`: areas, practices, PCNs, residents and
+/// their registrations.
 pub(crate) fn build(seed: u64) -> anyhow::Result<County> {
     let lattice = build_lattice(seed);
     let table = practice_table();
+    let (mut areas, cell_owner) = build_areas(seed, &table);
+    let practices = build_practices(seed, &table, &areas)?;
+    let pcns: Vec<PcnSpec> = PCNS
+        .iter()
+        .enumerate()
+        .map(|(k, (name, _))| PcnSpec {
+            code: format!("U{:05}", k + 1),
+            name: (*name).to_string(),
+        })
+        .collect();
 
-    // Areas, in block order (south to north, west to east), then sub-areas.
+    set_populations(seed, &mut areas);
+    let unassigned_area = areas
+        .iter()
+        .position(|a| a.block == UNASSIGNED_BLOCK)
+        .context("no area in the unassigned block")?;
+    let mut county = County {
+        lattice,
+        areas,
+        pcns,
+        practices,
+        registrations: Vec::new(),
+        cell_owner,
+        unassigned_area,
+        outside_practice: OUTSIDE_PRACTICE,
+    };
+    county.registrations = registrations(&county);
+    Ok(county)
+}
+
+/// Areas, in block order (south to north, west to east), then sub-areas;
+/// and the area owning each lattice cell.
+fn build_areas(seed: u64, table: &[Placement]) -> (Vec<AreaSpec>, Vec<usize>) {
     let mut rng = SplitMix64::stream(seed, "areas");
     let mut areas: Vec<AreaSpec> = Vec::new();
     let mut cell_owner = vec![usize::MAX; CELLS_X * CELLS_Y];
@@ -501,15 +533,7 @@ pub(crate) fn build(seed: u64) -> anyhow::Result<County> {
                     let practice_here = table
                         .iter()
                         .any(|(_, (b, s), _)| *b == (bx, by) && *s == (sx, sy));
-                    let ruc = match kind {
-                        Kind::Upland if (bx, by) == UPLAND_TOWN_BLOCK => "C2",
-                        Kind::Upland if practice_here => "D2",
-                        Kind::Upland => "E2",
-                        Kind::Country => "E1",
-                        Kind::Fringe | Kind::Market => "D1",
-                        Kind::Town if region_char(bx, by) == 'D' => "B1",
-                        Kind::Town => "C1",
-                    };
+                    let ruc = ruc_of(kind, (bx, by), practice_here);
                     let idx = areas.len();
                     for cj in cell0.1..cell0.1 + side {
                         for ci in cell0.0..cell0.0 + side {
@@ -517,28 +541,7 @@ pub(crate) fn build(seed: u64) -> anyhow::Result<County> {
                         }
                     }
                     let ring = ring_of(cell0, side);
-                    // Population-weighted centroid: off-centre by up to 15%
-                    // of the side (10% in town), then the road node and (if
-                    // any) the practice nearby. Worst case for a 1 km town
-                    // area: 100 + 140 + 120 m from the centre, against 500 m
-                    // to the nominal edge less 75 m jitter, so all stay
-                    // inside (checked by a test).
-                    let side_m = side as f64 * CELL_M;
-                    let frac = if kind == Kind::Town { 0.10 } else { 0.15 };
-                    let nominal = Coord {
-                        x: ORIGIN_E + (cell0.0 as f64 + side as f64 / 2.0) * CELL_M,
-                        y: ORIGIN_N + (cell0.1 as f64 + side as f64 / 2.0) * CELL_M,
-                    };
-                    let centroid = Coord {
-                        x: nominal.x + rng.range(-frac, frac) * side_m,
-                        y: nominal.y + rng.range(-frac, frac) * side_m,
-                    };
-                    let (dx, dy) = rng.direction();
-                    let r = rng.range(60.0, 140.0);
-                    let road_node = Coord {
-                        x: centroid.x + dx * r,
-                        y: centroid.y + dy * r,
-                    };
+                    let (centroid, road_node) = place_centroid(&mut rng, kind, cell0, side);
                     let lad_name = LADS[lad].1;
                     let name = format!(
                         "{lad_name} {:03}{}",
@@ -572,8 +575,60 @@ pub(crate) fn build(seed: u64) -> anyhow::Result<County> {
             }
         }
     }
+    (areas, cell_owner)
+}
 
-    // Practices.
+/// An area's rural-urban class from its kind and block.
+fn ruc_of(kind: Kind, block: (usize, usize), practice_here: bool) -> &'static str {
+    let (bx, by) = block;
+    match kind {
+        Kind::Upland if (bx, by) == UPLAND_TOWN_BLOCK => "C2",
+        Kind::Upland if practice_here => "D2",
+        Kind::Upland => "E2",
+        Kind::Country => "E1",
+        Kind::Fringe | Kind::Market => "D1",
+        Kind::Town if region_char(bx, by) == 'D' => "B1",
+        Kind::Town => "C1",
+    }
+}
+
+/// An area's population-weighted centroid and its road node.
+///
+/// The centroid is off-centre by up to 15% of the side (10% in town), then
+/// the road node and (if any) the practice nearby. Worst case for a 1 km
+/// town area: 100 + 140 + 120 m from the centre, against 500 m to the
+/// nominal edge less 75 m jitter, so all stay inside (checked by a test).
+fn place_centroid(
+    rng: &mut SplitMix64,
+    kind: Kind,
+    cell0: (usize, usize),
+    side: usize,
+) -> (Coord<f64>, Coord<f64>) {
+    let side_m = side as f64 * CELL_M;
+    let frac = if kind == Kind::Town { 0.10 } else { 0.15 };
+    let nominal = Coord {
+        x: ORIGIN_E + (cell0.0 as f64 + side as f64 / 2.0) * CELL_M,
+        y: ORIGIN_N + (cell0.1 as f64 + side as f64 / 2.0) * CELL_M,
+    };
+    let centroid = Coord {
+        x: nominal.x + rng.range(-frac, frac) * side_m,
+        y: nominal.y + rng.range(-frac, frac) * side_m,
+    };
+    let (dx, dy) = rng.direction();
+    let r = rng.range(60.0, 140.0);
+    let road_node = Coord {
+        x: centroid.x + dx * r,
+        y: centroid.y + dy * r,
+    };
+    (centroid, road_node)
+}
+
+/// Practices near their area's road node.
+fn build_practices(
+    seed: u64,
+    table: &[Placement],
+    areas: &[AreaSpec],
+) -> anyhow::Result<Vec<PracticeSpec>> {
     let mut prng = SplitMix64::stream(seed, "practices");
     let mut practices = Vec::new();
     for (k, (pcn, (block, sub), name)) in table.iter().enumerate() {
@@ -598,18 +653,12 @@ pub(crate) fn build(seed: u64) -> anyhow::Result<County> {
             postcode: postcode(*pcn, k),
         });
     }
+    Ok(practices)
+}
 
-    let pcns: Vec<PcnSpec> = PCNS
-        .iter()
-        .enumerate()
-        .map(|(k, (name, _))| PcnSpec {
-            code: format!("U{:05}", k + 1),
-            name: (*name).to_string(),
-        })
-        .collect();
-
-    // Residents: each PCN region's total shared among its areas by kind
-    // weight × a ±20% random factor, apportioned exactly.
+/// Residents: each PCN region's total shared among its areas by kind
+/// weight × a ±20% random factor, apportioned exactly.
+fn set_populations(seed: u64, areas: &mut [AreaSpec]) {
     let mut wrng = SplitMix64::stream(seed, "population");
     let weights: Vec<f64> = areas
         .iter()
@@ -629,23 +678,6 @@ pub(crate) fn build(seed: u64) -> anyhow::Result<County> {
             areas[a].population = n;
         }
     }
-
-    let unassigned_area = areas
-        .iter()
-        .position(|a| a.block == UNASSIGNED_BLOCK)
-        .context("no area in the unassigned block")?;
-    let mut county = County {
-        lattice,
-        areas,
-        pcns,
-        practices,
-        registrations: Vec::new(),
-        cell_owner,
-        unassigned_area,
-        outside_practice: OUTSIDE_PRACTICE,
-    };
-    county.registrations = registrations(&county);
-    Ok(county)
 }
 
 /// Where each area's residents are registered (every resident exactly once):

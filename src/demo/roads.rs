@@ -97,15 +97,19 @@ fn blk(bx: usize, by: usize, sx: usize, sy: usize) -> Where {
     ((bx, by), (sx, sy))
 }
 
-/// Routes in priority order: where two share a road, the first names it.
-fn routes() -> Vec<RouteSpec> {
-    let r = |name, highway, stops: Vec<Where>| RouteSpec {
+/// A road route through `stops`.
+fn route(name: &'static str, highway: &'static str, stops: Vec<Where>) -> RouteSpec {
+    RouteSpec {
         name,
         highway,
         stops,
         upland: false,
         speed_kph: None,
-    };
+    }
+}
+
+/// Routes in priority order: where two share a road, the first names it.
+fn routes() -> Vec<RouteSpec> {
     let up = |name, stops: Vec<Where>| RouteSpec {
         name,
         highway: "secondary",
@@ -114,18 +118,18 @@ fn routes() -> Vec<RouteSpec> {
         speed_kph: Some(UPLAND_B_ROAD_KPH),
     };
     vec![
-        r("A4600", "trunk", vec![dem(3, 3), mar(4, 1)]),
-        r(
+        route("A4600", "trunk", vec![dem(3, 3), mar(4, 1)]),
+        route(
             "A512",
             "primary",
             vec![dem(4, 4), blk(9, 8, 0, 0), blk(9, 9, 0, 0)],
         ),
-        r(
+        route(
             "A47",
             "primary",
             vec![dem(4, 3), blk(9, 5, 0, 0), blk(10, 5, 0, 0)],
         ),
-        r(
+        route(
             "A606",
             "primary",
             vec![
@@ -135,7 +139,7 @@ fn routes() -> Vec<RouteSpec> {
                 blk(10, 1, 0, 0),
             ],
         ),
-        r("A6003", "primary", vec![mar(3, 1), blk(0, 2, 0, 0)]),
+        route("A6003", "primary", vec![mar(3, 1), blk(0, 2, 0, 0)]),
         up(
             "B6270",
             vec![
@@ -147,58 +151,66 @@ fn routes() -> Vec<RouteSpec> {
             ],
         ),
         up("B6271", vec![blk(1, 6, 0, 0), blk(1, 5, 0, 0)]),
-        r("B5001", "secondary", vec![blk(7, 7, 1, 1), blk(9, 8, 1, 0)]),
-        r("B5002", "secondary", vec![blk(7, 9, 0, 0), blk(9, 8, 1, 0)]),
-        r(
+        route("B5001", "secondary", vec![blk(7, 7, 1, 1), blk(9, 8, 1, 0)]),
+        route("B5002", "secondary", vec![blk(7, 9, 0, 0), blk(9, 8, 1, 0)]),
+        route(
             "B5003",
             "secondary",
             vec![blk(11, 8, 0, 0), blk(9, 8, 1, 0)],
         ),
-        r(
+        route(
             "B5004",
             "secondary",
             vec![blk(9, 8, 1, 0), blk(10, 8, 0, 0)],
         ),
-        r(
+        route(
             "B5010",
             "secondary",
             vec![blk(2, 4, 0, 0), blk(3, 6, 0, 0), blk(5, 5, 0, 1), dem(0, 4)],
         ),
-        r("B5020", "secondary", vec![blk(8, 6, 1, 0), blk(9, 5, 0, 0)]),
-        r(
+        route("B5020", "secondary", vec![blk(8, 6, 1, 0), blk(9, 5, 0, 0)]),
+        route(
             "B5021",
             "secondary",
             vec![blk(10, 3, 0, 0), blk(9, 5, 0, 0)],
         ),
-        r(
+        route(
             "B5030",
             "secondary",
             vec![blk(1, 0, 0, 0), blk(2, 2, 0, 1), mar(0, 1)],
         ),
-        r("B5031", "secondary", vec![blk(4, 1, 0, 0), mar(4, 0)]),
-        r("B5032", "secondary", vec![blk(5, 2, 1, 0), mar(7, 1)]),
-        r("B5040", "secondary", vec![blk(6, 2, 0, 0), blk(9, 1, 0, 1)]),
-        r(
+        route("B5031", "secondary", vec![blk(4, 1, 0, 0), mar(4, 0)]),
+        route("B5032", "secondary", vec![blk(5, 2, 1, 0), mar(7, 1)]),
+        route("B5040", "secondary", vec![blk(6, 2, 0, 0), blk(9, 1, 0, 1)]),
+        route(
             "B5041",
             "secondary",
             vec![blk(11, 0, 0, 0), blk(9, 1, 1, 0)],
         ),
-        r("B5042", "secondary", vec![blk(6, 2, 0, 0), dem(3, 0)]),
-        // Town streets from each town practice's area to the centre.
-        r("Castle Street", "tertiary", vec![dem(1, 3), dem(3, 3)]),
-        r("Eastgate", "tertiary", vec![dem(6, 4), dem(4, 4)]),
-        r("Southgate", "tertiary", vec![dem(3, 0), dem(3, 3)]),
-        r("St Mary's Road", "tertiary", vec![dem(6, 1), dem(4, 3)]),
-        r("Westgate", "tertiary", vec![dem(0, 1), dem(3, 3)]),
-        r("Northgate", "tertiary", vec![dem(1, 6), dem(3, 4)]),
-        r("Abbey Road", "tertiary", vec![dem(4, 7), dem(4, 4)]),
-        r("Park Road", "tertiary", vec![dem(6, 5), dem(4, 4)]),
-        r("Bridge Street", "tertiary", vec![dem(2, 1), dem(3, 3)]),
-        r("Riverside", "tertiary", vec![dem(7, 2), dem(4, 3)]),
-        r("Church Lane", "tertiary", vec![mar(3, 2), mar(4, 1)]),
-        r("Well Street", "tertiary", vec![mar(5, 1), mar(4, 1)]),
-        r("Orchard Way", "tertiary", vec![mar(6, 3), mar(4, 1)]),
-        r("Sheep Street", "tertiary", vec![mar(1, 1), mar(4, 1)]),
+        route("B5042", "secondary", vec![blk(6, 2, 0, 0), dem(3, 0)]),
+    ]
+    .into_iter()
+    .chain(town_streets())
+    .collect()
+}
+
+/// Town streets from each town practice's area to the centre.
+fn town_streets() -> Vec<RouteSpec> {
+    vec![
+        route("Castle Street", "tertiary", vec![dem(1, 3), dem(3, 3)]),
+        route("Eastgate", "tertiary", vec![dem(6, 4), dem(4, 4)]),
+        route("Southgate", "tertiary", vec![dem(3, 0), dem(3, 3)]),
+        route("St Mary's Road", "tertiary", vec![dem(6, 1), dem(4, 3)]),
+        route("Westgate", "tertiary", vec![dem(0, 1), dem(3, 3)]),
+        route("Northgate", "tertiary", vec![dem(1, 6), dem(3, 4)]),
+        route("Abbey Road", "tertiary", vec![dem(4, 7), dem(4, 4)]),
+        route("Park Road", "tertiary", vec![dem(6, 5), dem(4, 4)]),
+        route("Bridge Street", "tertiary", vec![dem(2, 1), dem(3, 3)]),
+        route("Riverside", "tertiary", vec![dem(7, 2), dem(4, 3)]),
+        route("Church Lane", "tertiary", vec![mar(3, 2), mar(4, 1)]),
+        route("Well Street", "tertiary", vec![mar(5, 1), mar(4, 1)]),
+        route("Orchard Way", "tertiary", vec![mar(6, 3), mar(4, 1)]),
+        route("Sheep Street", "tertiary", vec![mar(1, 1), mar(4, 1)]),
     ]
 }
 
@@ -365,46 +377,14 @@ fn road(highway: &'static str, name: String, pts: &[Pt]) -> Road {
     }
 }
 
-/// Build every road of the county.
+/// Build every road of the county: the named routes (first route wins
+/// where two share a road), then every other edge as a street or lane,
+/// the M17 and the roundabout.
 pub(crate) fn build(c: &County, seed: u64) -> Result<Vec<Road>> {
     let mut edges = dual_edges(c, seed);
-    let find = |w: Where| -> Result<usize> {
-        c.area_at(w.0, w.1)
-            .with_context(|| format!("no area at block {:?} sub {:?}", w.0, w.1))
-    };
-    let mut m17 = motorway_line(seed);
-    for (wa, wb) in JUNCTIONS {
-        let (a, b) = (find(wa)?, find(wb)?);
-        let edge = edges
-            .iter_mut()
-            .find(|e| (e.a, e.b) == (a.min(b), a.max(b)))
-            .with_context(|| format!("no road between {wa:?} and {wb:?}"))?;
-        add_junction(edge, &mut m17)?;
-    }
-    let mut adj: Vec<Vec<usize>> = vec![Vec::new(); c.areas.len()];
-    for (k, e) in edges.iter().enumerate() {
-        adj[e.a].push(k);
-        adj[e.b].push(k);
-    }
-
-    // Route every spec and claim its edges (first route wins).
+    let m17 = add_junctions(c, seed, &mut edges)?;
     let specs = routes();
-    let mut owner: Vec<Option<usize>> = vec![None; edges.len()];
-    let mut paths: Vec<Vec<(usize, bool)>> = Vec::new();
-    for (ri, spec) in specs.iter().enumerate() {
-        let mut path = Vec::new();
-        for w in spec.stops.windows(2) {
-            let (s, t) = (find(w[0])?, find(w[1])?);
-            let leg = shortest_path(c, &edges, &adj, s, t, spec.upland)
-                .with_context(|| format!("route {} has no path from {s} to {t}", spec.name))?;
-            path.extend(leg);
-        }
-        for &(e, _) in &path {
-            owner[e].get_or_insert(ri);
-        }
-        paths.push(path);
-    }
-
+    let (owner, paths) = route_all(c, &edges, &specs)?;
     let mut roads = Vec::new();
     let mut emitted = vec![false; edges.len()];
     for (ri, (spec, path)) in specs.iter().zip(&paths).enumerate() {
@@ -433,7 +413,65 @@ pub(crate) fn build(c: &County, seed: u64) -> Result<Vec<Road>> {
         flush(&mut run, &mut roads);
     }
 
-    // Everything else: streets, lanes and minor roads.
+    minor_roads(c, seed, &edges, &emitted, &mut roads);
+    roads.push(road("motorway", "M17".to_string(), &m17));
+    roads.extend(roundabout(c)?);
+    Ok(roads)
+}
+
+/// The area at a block and sub-block.
+fn find(c: &County, w: Where) -> Result<usize> {
+    c.area_at(w.0, w.1)
+        .with_context(|| format!("no area at block {:?} sub {:?}", w.0, w.1))
+}
+
+/// The M17, with a junction on each edge of `JUNCTIONS`.
+fn add_junctions(c: &County, seed: u64, edges: &mut [DualEdge]) -> Result<Vec<Pt>> {
+    let mut m17 = motorway_line(seed);
+    for (wa, wb) in JUNCTIONS {
+        let (a, b) = (find(c, wa)?, find(c, wb)?);
+        let edge = edges
+            .iter_mut()
+            .find(|e| (e.a, e.b) == (a.min(b), a.max(b)))
+            .with_context(|| format!("no road between {wa:?} and {wb:?}"))?;
+        add_junction(edge, &mut m17)?;
+    }
+    Ok(m17)
+}
+
+/// Route every spec and claim its edges (first route wins): each edge's
+/// owning route, and each route's path of (edge, forward).
+#[allow(clippy::type_complexity)]
+fn route_all(
+    c: &County,
+    edges: &[DualEdge],
+    specs: &[RouteSpec],
+) -> Result<(Vec<Option<usize>>, Vec<Vec<(usize, bool)>>)> {
+    let mut adj: Vec<Vec<usize>> = vec![Vec::new(); c.areas.len()];
+    for (k, e) in edges.iter().enumerate() {
+        adj[e.a].push(k);
+        adj[e.b].push(k);
+    }
+    let mut owner: Vec<Option<usize>> = vec![None; edges.len()];
+    let mut paths: Vec<Vec<(usize, bool)>> = Vec::new();
+    for (ri, spec) in specs.iter().enumerate() {
+        let mut path = Vec::new();
+        for w in spec.stops.windows(2) {
+            let (s, t) = (find(c, w[0])?, find(c, w[1])?);
+            let leg = shortest_path(c, edges, &adj, s, t, spec.upland)
+                .with_context(|| format!("route {} has no path from {s} to {t}", spec.name))?;
+            path.extend(leg);
+        }
+        for &(e, _) in &path {
+            owner[e].get_or_insert(ri);
+        }
+        paths.push(path);
+    }
+    Ok((owner, paths))
+}
+
+/// Everything else: streets, lanes and minor roads.
+fn minor_roads(c: &County, seed: u64, edges: &[DualEdge], emitted: &[bool], roads: &mut Vec<Road>) {
     let mut rng = SplitMix64::stream(seed, "road-classes");
     let mut street = super::county::street_namer(seed);
     const SUFFIX: [&str; 5] = ["Road", "Street", "Avenue", "Close", "Lane"];
@@ -468,10 +506,6 @@ pub(crate) fn build(c: &County, seed: u64) -> Result<Vec<Road>> {
         };
         roads.push(r);
     }
-
-    roads.push(road("motorway", "M17".to_string(), &m17));
-    roads.extend(roundabout(c)?);
-    Ok(roads)
 }
 
 /// The M17's alignment: a vertex every kilometre from 500 m south of the

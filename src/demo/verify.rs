@@ -145,6 +145,28 @@ pub(crate) fn parse_maxspeed(s: &str) -> Option<f64> {
 
 /// Read the demo dataset in `dir`.
 pub(crate) fn read(dir: &Path) -> Result<Files> {
+    let (areas, area_index) = read_areas(dir)?;
+    let (pcn_codes, pcn_names, practices, practice_index) = read_practices(dir)?;
+    let registrations = read_registrations(dir, &practice_index, &area_index)?;
+    let (footprint, footprint_duplicates) =
+        read_footprints(dir, areas.len(), &area_index, &pcn_codes)?;
+    let roads = read_roads(dir)?;
+    Ok(Files {
+        areas,
+        pcn_codes,
+        pcn_names,
+        practices,
+        registrations,
+        footprint,
+        footprint_duplicates,
+        roads,
+    })
+}
+
+type Index = BTreeMap<String, usize>;
+
+/// `areas.geojson`: the areas and their row by code.
+fn read_areas(dir: &Path) -> Result<(Vec<FArea>, Index)> {
     let mut areas = Vec::new();
     let mut area_index = BTreeMap::new();
     let apath = dir.join("areas.geojson");
@@ -191,7 +213,13 @@ pub(crate) fn read(dir: &Path) -> Result<Files> {
             ]),
         });
     }
+    Ok((areas, area_index))
+}
 
+/// `practices.csv`: PCN codes and names in order of first mention, the
+/// practices and their row by code.
+#[allow(clippy::type_complexity)]
+fn read_practices(dir: &Path) -> Result<(Vec<String>, Vec<String>, Vec<FPractice>, Index)> {
     let mut pcn_codes: Vec<String> = Vec::new();
     let mut pcn_names: Vec<String> = Vec::new();
     let mut practices = Vec::new();
@@ -223,7 +251,15 @@ pub(crate) fn read(dir: &Path) -> Result<Files> {
             location: bng([get("lon")?.parse()?, get("lat")?.parse()?]),
         });
     }
+    Ok((pcn_codes, pcn_names, practices, practice_index))
+}
 
+/// `registrations.csv` as (practice, area, patients).
+fn read_registrations(
+    dir: &Path,
+    practice_index: &Index,
+    area_index: &Index,
+) -> Result<Vec<(usize, usize, u64)>> {
     let mut registrations = Vec::new();
     let rpath = dir.join("registrations.csv");
     let mut rdr = csv::Reader::from_path(&rpath).with_context(|| format!("{}", rpath.display()))?;
@@ -237,8 +273,17 @@ pub(crate) fn read(dir: &Path) -> Result<Files> {
             .with_context(|| format!("{}: unknown area {}", rpath.display(), &row[1]))?;
         registrations.push((p, a, row[2].parse()?));
     }
+    Ok(registrations)
+}
 
-    let mut footprint = vec![None; areas.len()];
+/// `footprints.csv`: each area's PCN, and the area codes listed twice.
+fn read_footprints(
+    dir: &Path,
+    n_areas: usize,
+    area_index: &Index,
+    pcn_codes: &[String],
+) -> Result<(Vec<Option<usize>>, Vec<String>)> {
+    let mut footprint = vec![None; n_areas];
     let mut footprint_duplicates = Vec::new();
     let fpath = dir.join("footprints.csv");
     let mut rdr = csv::Reader::from_path(&fpath).with_context(|| format!("{}", fpath.display()))?;
@@ -255,7 +300,11 @@ pub(crate) fn read(dir: &Path) -> Result<Files> {
             footprint_duplicates.push(row[0].to_string());
         }
     }
+    Ok((footprint, footprint_duplicates))
+}
 
+/// `roads.geojson`.
+fn read_roads(dir: &Path) -> Result<Vec<FRoad>> {
     let mut roads = Vec::new();
     let rpath = dir.join("roads.geojson");
     for (k, f) in features(&rpath)?.iter().enumerate() {
@@ -275,17 +324,7 @@ pub(crate) fn read(dir: &Path) -> Result<Files> {
             coords,
         });
     }
-
-    Ok(Files {
-        areas,
-        pcn_codes,
-        pcn_names,
-        practices,
-        registrations,
-        footprint,
-        footprint_duplicates,
-        roads,
-    })
+    Ok(roads)
 }
 
 /// Number of components of each PCN's footprint under rook adjacency
@@ -612,29 +651,7 @@ fn is_sparse(ruc: &str) -> bool {
 /// Work out every figure the README states.
 pub(crate) fn analyse(f: &Files) -> Result<Facts> {
     // Queen adjacency from identical vertices.
-    let mut at_vertex: BTreeMap<(u64, u64), Vec<usize>> = BTreeMap::new();
-    for (a, area) in f.areas.iter().enumerate() {
-        for ring in &area.rings {
-            for p in ring {
-                let v = at_vertex
-                    .entry((p[0].to_bits(), p[1].to_bits()))
-                    .or_default();
-                if v.last() != Some(&a) {
-                    v.push(a);
-                }
-            }
-        }
-    }
-    let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); f.areas.len()];
-    for v in at_vertex.values() {
-        for &a in v {
-            for &b in v {
-                if a != b && !neighbours[a].contains(&b) {
-                    neighbours[a].push(b);
-                }
-            }
-        }
-    }
+    let neighbours = queen_neighbours(f);
     let polygons: Vec<Vec<Polygon<f64>>> = f
         .areas
         .iter()
@@ -667,29 +684,7 @@ pub(crate) fn analyse(f: &Files) -> Result<Facts> {
                 }
             }
         }
-        // Components by breadth-first search within the footprint.
-        let mut seen = vec![false; f.areas.len()];
-        let mut components = Vec::new();
-        for &s in &fp {
-            if seen[s] {
-                continue;
-            }
-            seen[s] = true;
-            let mut comp = vec![s];
-            let mut k = 0;
-            while k < comp.len() {
-                for &b in &neighbours[comp[k]] {
-                    if !seen[b] && f.footprint[b] == Some(p) {
-                        seen[b] = true;
-                        comp.push(b);
-                    }
-                }
-                k += 1;
-            }
-            comp.sort_unstable();
-            components.push(comp);
-        }
-        components.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let components = components(f, &neighbours, &fp, p);
         let outside_practices = members
             .iter()
             .copied()
@@ -724,7 +719,75 @@ pub(crate) fn analyse(f: &Files) -> Result<Facts> {
     let unassigned = (0..f.areas.len())
         .filter(|&a| f.footprint[a].is_none())
         .collect();
-    let g = &graphs[0];
+    let (max_snap_m, roads_connected) = road_facts(f, &graphs[0]);
+    Ok(Facts {
+        pcns,
+        unassigned,
+        in_two_pcns: f.footprint_duplicates.clone(),
+        max_snap_m,
+        roads_connected,
+    })
+}
+
+/// Queen adjacency from identical vertices.
+fn queen_neighbours(f: &Files) -> Vec<Vec<usize>> {
+    let mut at_vertex: BTreeMap<(u64, u64), Vec<usize>> = BTreeMap::new();
+    for (a, area) in f.areas.iter().enumerate() {
+        for ring in &area.rings {
+            for p in ring {
+                let v = at_vertex
+                    .entry((p[0].to_bits(), p[1].to_bits()))
+                    .or_default();
+                if v.last() != Some(&a) {
+                    v.push(a);
+                }
+            }
+        }
+    }
+    let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); f.areas.len()];
+    for v in at_vertex.values() {
+        for &a in v {
+            for &b in v {
+                if a != b && !neighbours[a].contains(&b) {
+                    neighbours[a].push(b);
+                }
+            }
+        }
+    }
+    neighbours
+}
+
+/// Components of PCN `p`'s footprint `fp` by breadth-first search, largest
+/// first.
+fn components(f: &Files, neighbours: &[Vec<usize>], fp: &[usize], p: usize) -> Vec<Vec<usize>> {
+    let mut seen = vec![false; f.areas.len()];
+    let mut components = Vec::new();
+    for &s in fp {
+        if seen[s] {
+            continue;
+        }
+        seen[s] = true;
+        let mut comp = vec![s];
+        let mut k = 0;
+        while k < comp.len() {
+            for &b in &neighbours[comp[k]] {
+                if !seen[b] && f.footprint[b] == Some(p) {
+                    seen[b] = true;
+                    comp.push(b);
+                }
+            }
+            k += 1;
+        }
+        comp.sort_unstable();
+        components.push(comp);
+    }
+    components.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    components
+}
+
+/// The largest distance from a practice or centroid to its road node (m),
+/// and whether every road node reaches every other.
+fn road_facts(f: &Files, g: &Graph) -> (f64, bool) {
     let mut max_snap_m: f64 = 0.0;
     for p in &f.practices {
         max_snap_m = max_snap_m.max(snap(g, p.location).1);
@@ -735,11 +798,5 @@ pub(crate) fn analyse(f: &Files) -> Result<Facts> {
     let roads_connected = !g.nodes.is_empty()
         && dijkstra(&g.fwd, 0).iter().all(|&d| d != u64::MAX)
         && dijkstra(&g.rev, 0).iter().all(|&d| d != u64::MAX);
-    Ok(Facts {
-        pcns,
-        unassigned,
-        in_two_pcns: f.footprint_duplicates.clone(),
-        max_snap_m,
-        roads_connected,
-    })
+    (max_snap_m, roads_connected)
 }

@@ -1,42 +1,34 @@
-//! Column (and GeoJSON/shapefile property) names the loaders accept, with
+//! Column (and GeoJSON/shapefile property) names the loaders accept: the
+//! canonical name from [`super::format`] (the dataset's on-disk format), with
 //! the aliases used by the real NHS Digital, NHS ODS and ONS files.
 
+use super::format::col;
 use super::table::ColumnSpec;
 
 pub const PRACTICE_CODE: ColumnSpec = ColumnSpec::new(
-    "practice_code",
+    col::PRACTICE_CODE,
     &["CODE", "PRACTICE_CODE", "ods_code", "org_code"],
 );
-pub const PRACTICE_NAME: ColumnSpec = ColumnSpec::new("practice_name", &["name", "PRACTICE_NAME"]);
-pub const PCN_CODE: ColumnSpec = ColumnSpec::new("pcn_code", &["PCN_CODE"]);
-pub const PCN_NAME: ColumnSpec = ColumnSpec::new("pcn_name", &["PCN_NAME"]);
-pub const LIST_SIZE: ColumnSpec =
-    ColumnSpec::new("list_size", &["NUMBER_OF_PATIENTS", "registered_patients"]);
+pub const PRACTICE_NAME: ColumnSpec =
+    ColumnSpec::new(col::PRACTICE_NAME, &["name", "PRACTICE_NAME"]);
+pub const PCN_CODE: ColumnSpec = ColumnSpec::new(col::PCN_CODE, &["PCN_CODE"]);
+pub const PCN_NAME: ColumnSpec = ColumnSpec::new(col::PCN_NAME, &["PCN_NAME"]);
+pub const LIST_SIZE: ColumnSpec = ColumnSpec::new(
+    col::LIST_SIZE,
+    &["NUMBER_OF_PATIENTS", "registered_patients"],
+);
 pub const POSTCODE: ColumnSpec = ColumnSpec::new(
-    "postcode",
+    col::POSTCODE,
     &["PRACTICE_POSTCODE", "POSTCODE", "pcds", "pcd"],
 );
-pub const LON: ColumnSpec = ColumnSpec::new("lon", &["longitude", "lng", "long"]);
-pub const LAT: ColumnSpec = ColumnSpec::new("lat", &["latitude"]);
-pub const EASTING: ColumnSpec = ColumnSpec::new("easting", &["eastings", "bng_e", "oseast1m"]);
-pub const NORTHING: ColumnSpec = ColumnSpec::new("northing", &["northings", "bng_n", "osnrth1m"]);
-
-/// Header of the `practices.csv` the tool writes (`import`, `propose`): the
-/// canonical names of the columns above, located in British National Grid.
-/// The dataset format is owned here, beside the names the loaders accept.
-pub const PRACTICES_HEADER: [&str; 8] = [
-    PRACTICE_CODE.name,
-    PRACTICE_NAME.name,
-    PCN_CODE.name,
-    PCN_NAME.name,
-    LIST_SIZE.name,
-    POSTCODE.name,
-    EASTING.name,
-    NORTHING.name,
-];
+pub const LON: ColumnSpec = ColumnSpec::new(col::LON, &["longitude", "lng", "long"]);
+pub const LAT: ColumnSpec = ColumnSpec::new(col::LAT, &["latitude"]);
+pub const EASTING: ColumnSpec = ColumnSpec::new(col::EASTING, &["eastings", "bng_e", "oseast1m"]);
+pub const NORTHING: ColumnSpec =
+    ColumnSpec::new(col::NORTHING, &["northings", "bng_n", "osnrth1m"]);
 
 pub const AREA_CODE: ColumnSpec = ColumnSpec::new(
-    "area_code",
+    col::AREA_CODE,
     &[
         "LSOA11CD",
         "LSOA21CD",
@@ -48,9 +40,9 @@ pub const AREA_CODE: ColumnSpec = ColumnSpec::new(
     ],
 );
 pub const AREA_NAME: ColumnSpec =
-    ColumnSpec::new("area_name", &["LSOA11NM", "LSOA21NM", "lsoa_name"]);
+    ColumnSpec::new(col::AREA_NAME, &["LSOA11NM", "LSOA21NM", "lsoa_name"]);
 pub const LAD_CODE: ColumnSpec = ColumnSpec::new(
-    "lad_code",
+    col::LAD_CODE,
     &[
         "LAD_CODE",
         "LAD11CD",
@@ -61,12 +53,12 @@ pub const LAD_CODE: ColumnSpec = ColumnSpec::new(
     ],
 );
 pub const POPULATION: ColumnSpec = ColumnSpec::new(
-    "population",
+    col::POPULATION,
     &["pop", "all_ages", "All Ages", "usual_residents"],
 );
-pub const RUC: ColumnSpec = ColumnSpec::new("ruc", &["RUC11CD", "RUC21CD", "ruc11", "ruc21"]);
-pub const CENTROID_LON: ColumnSpec = ColumnSpec::new("centroid_lon", &["pwc_lon"]);
-pub const CENTROID_LAT: ColumnSpec = ColumnSpec::new("centroid_lat", &["pwc_lat"]);
+pub const RUC: ColumnSpec = ColumnSpec::new(col::RUC, &["RUC11CD", "RUC21CD", "ruc11", "ruc21"]);
+pub const CENTROID_LON: ColumnSpec = ColumnSpec::new(col::CENTROID_LON, &["pwc_lon"]);
+pub const CENTROID_LAT: ColumnSpec = ColumnSpec::new(col::CENTROID_LAT, &["pwc_lat"]);
 pub const CENTROID_E: ColumnSpec = ColumnSpec::new("centroid_easting", &["pwc_easting"]);
 pub const CENTROID_N: ColumnSpec = ColumnSpec::new("centroid_northing", &["pwc_northing"]);
 /// ONS centroid files name their coordinate columns plain `X`/`Y`; whether
@@ -74,8 +66,10 @@ pub const CENTROID_N: ColumnSpec = ColumnSpec::new("centroid_northing", &["pwc_n
 pub const CENTROID_X: ColumnSpec = ColumnSpec::new("x", &[]);
 pub const CENTROID_Y: ColumnSpec = ColumnSpec::new("y", &[]);
 
-pub const PATIENTS: ColumnSpec =
-    ColumnSpec::new("patients", &["NUMBER_OF_PATIENTS", "registered_patients"]);
+pub const PATIENTS: ColumnSpec = ColumnSpec::new(
+    col::PATIENTS,
+    &["NUMBER_OF_PATIENTS", "registered_patients"],
+);
 
 pub const AREA_CODE_A: ColumnSpec = ColumnSpec::new("area_code_a", &["from", "a"]);
 pub const AREA_CODE_B: ColumnSpec = ColumnSpec::new("area_code_b", &["to", "b"]);

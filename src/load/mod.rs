@@ -1,9 +1,12 @@
-//! Loading a dataset from real public formats into the [`crate::model`].
+//! Loading a dataset from real public formats into the [`crate::model`];
+//! [`format`] owns the dataset folder's on-disk format that import, demo and
+//! propose write.
 
 pub mod areas;
 pub mod codepoint;
 pub mod columns;
 pub mod dataset;
+pub mod format;
 pub mod geojson;
 pub mod practices;
 pub mod registrations;

@@ -4,7 +4,7 @@
 
 use super::codepoint::PostcodeLookup;
 use super::columns as c;
-use super::table::{Row, Table};
+use super::table::{Col, ColumnSpec, Row, Table};
 use crate::coords::{check_bng, check_wgs84, wgs84_to_bng};
 use crate::model::{InputFile, Notice, Pcn, PcnId, Practice, PracticeId};
 use anyhow::{Result, bail};
@@ -21,80 +21,139 @@ pub struct LoadedPractices {
     pub input: InputFile,
 }
 
+type ColPair = (Col, Col);
+
+/// The columns of a practices table.
+struct Columns {
+    code: Col,
+    name: Option<Col>,
+    pcn: Option<Col>,
+    pcn_name: Option<Col>,
+    list: Option<Col>,
+    postcode: Option<Col>,
+    lonlat: Option<ColPair>,
+    en: Option<ColPair>,
+}
+
+impl Columns {
+    /// Find the columns; the file must name PCNs and give some way to
+    /// locate practices.
+    fn find(table: &Table, postcodes: Option<&PostcodeLookup>) -> Result<Columns> {
+        let code = table.require(c::PRACTICE_CODE)?;
+        let pcn = table.optional(c::PCN_CODE);
+        let postcode = table.optional(c::POSTCODE);
+        let lonlat = both(table, c::LON, c::LAT)?;
+        let en = both(table, c::EASTING, c::NORTHING)?;
+        if pcn.is_none() {
+            bail!(
+                "{}: missing column `pcn_code` (or PCN_CODE); the header has: {}",
+                table.display(),
+                table.headers.join(", ")
+            );
+        }
+        if lonlat.is_none() && en.is_none() && (postcode.is_none() || postcodes.is_none()) {
+            bail!(
+                "{}: no location columns: give `lon`,`lat` (WGS84), `easting`,`northing` (British National Grid), or `postcode` with a Code-Point Open folder (--postcodes DIR)",
+                table.display()
+            );
+        }
+
+        Ok(Columns {
+            code,
+            name: table.optional(c::PRACTICE_NAME),
+            pcn,
+            pcn_name: table.optional(c::PCN_NAME),
+            list: table.optional(c::LIST_SIZE),
+            postcode,
+            lonlat,
+            en,
+        })
+    }
+}
+
+/// Both columns of a pair, or neither.
+fn both(table: &Table, a: ColumnSpec, b: ColumnSpec) -> Result<Option<ColPair>> {
+    match (table.optional(a), table.optional(b)) {
+        (Some(x), Some(y)) => Ok(Some((x, y))),
+        (None, None) => Ok(None),
+        _ => bail!(
+            "{}: has only one of the columns `{}`, `{}`",
+            table.display(),
+            a.name,
+            b.name
+        ),
+    }
+}
+
+/// Practices read so far.
+#[derive(Default)]
+struct Reading {
+    practices: Vec<Practice>,
+    /// Each practice's PCN code, until PCN ids are assigned (in code order).
+    practice_pcn: Vec<Option<String>>,
+    /// Row and line of each practice code.
+    by_code: HashMap<String, (usize, u64)>,
+    /// Each PCN's name and the line that first named it.
+    pcn_names: BTreeMap<String, (String, u64)>,
+    notices: Vec<Notice>,
+}
+
 /// Load a practices CSV. `postcodes` is needed only when some row has no
 /// coordinates but a postcode.
 pub fn load_practices(path: &Path, postcodes: Option<&PostcodeLookup>) -> Result<LoadedPractices> {
     let table = Table::open(path)?;
-    let code_col = table.require(c::PRACTICE_CODE)?;
-    let name_col = table.optional(c::PRACTICE_NAME);
-    let pcn_col = table.optional(c::PCN_CODE);
-    let pcn_name_col = table.optional(c::PCN_NAME);
-    let list_col = table.optional(c::LIST_SIZE);
-    let postcode_col = table.optional(c::POSTCODE);
-    let lonlat = match (table.optional(c::LON), table.optional(c::LAT)) {
-        (Some(a), Some(b)) => Some((a, b)),
-        (None, None) => None,
-        _ => bail!(
-            "{}: has only one of the columns `lon`, `lat`",
-            table.display()
-        ),
-    };
-    let en = match (table.optional(c::EASTING), table.optional(c::NORTHING)) {
-        (Some(a), Some(b)) => Some((a, b)),
-        (None, None) => None,
-        _ => bail!(
-            "{}: has only one of the columns `easting`, `northing`",
-            table.display()
-        ),
-    };
-    if pcn_col.is_none() {
-        bail!(
-            "{}: missing column `pcn_code` (or PCN_CODE); the header has: {}",
-            table.display(),
-            table.headers.join(", ")
-        );
-    }
-    if lonlat.is_none() && en.is_none() && (postcode_col.is_none() || postcodes.is_none()) {
-        bail!(
-            "{}: no location columns: give `lon`,`lat` (WGS84), `easting`,`northing` (British National Grid), or `postcode` with a Code-Point Open folder (--postcodes DIR)",
-            table.display()
-        );
-    }
-
-    let mut practices: Vec<Practice> = Vec::new();
-    // Each practice's PCN code, until PCN ids are assigned (in code order).
-    let mut practice_pcn: Vec<Option<String>> = Vec::new();
-    let mut by_code: HashMap<String, (usize, u64)> = HashMap::new();
-    let mut pcn_names: BTreeMap<String, (String, u64)> = BTreeMap::new();
-    let mut notices = Vec::new();
+    let cols = Columns::find(&table, postcodes)?;
+    let mut r = Reading::default();
     let mut rows = 0u64;
-
     for row in table.rows() {
-        let row = row?;
         rows += 1;
-        let code = row.required_str(code_col)?.to_string();
-        let name = row.opt_str(name_col).unwrap_or("").to_string();
-        let pcn_code = row.opt_str(pcn_col).map(str::to_string);
-        let list_size = row.opt_count(list_col)?;
-        let postcode = row.opt_str(postcode_col).map(str::to_string);
+        r.add(&row?, &cols, postcodes)?;
+    }
+    if rows == 0 {
+        bail!(
+            "{}: no practices (the file has a header but no rows)",
+            table.display()
+        );
+    }
+    let pcns = r.assign_pcns();
+    Ok(LoadedPractices {
+        practices: r.practices,
+        pcns,
+        notices: r.notices,
+        input: table.input_file("practices", rows),
+    })
+}
+
+impl Reading {
+    /// One row: a new practice, an exact repeat (noted and ignored) or an
+    /// error for a repeated code with other values.
+    fn add(
+        &mut self,
+        row: &Row<'_>,
+        cols: &Columns,
+        postcodes: Option<&PostcodeLookup>,
+    ) -> Result<()> {
+        let code = row.required_str(cols.code)?.to_string();
+        let name = row.opt_str(cols.name).unwrap_or("").to_string();
+        let pcn_code = row.opt_str(cols.pcn).map(str::to_string);
+        let list_size = row.opt_count(cols.list)?;
+        let postcode = row.opt_str(cols.postcode).map(str::to_string);
         let location = locate(
-            &row,
+            row,
             &code,
-            lonlat,
-            en,
+            cols,
             postcode.as_deref(),
             postcodes,
-            &mut notices,
+            &mut self.notices,
         )?;
-
-        if let Some(&(prev, prev_line)) = by_code.get(&code) {
-            let p: &Practice = &practices[prev];
+        if let Some(&(prev, prev_line)) = self.by_code.get(&code) {
+            let p: &Practice = &self.practices[prev];
             let same = p.name == name
                 && p.list_size == list_size
                 && p.location == location
-                && practice_pcn[prev] == pcn_code;
+                && self.practice_pcn[prev] == pcn_code;
             if same {
-                notices.push(Notice {
+                self.notices.push(Notice {
                     code: crate::findings::Code::DuplicateCode,
                     subject: code.clone(),
                     detail: format!(
@@ -102,7 +161,7 @@ pub fn load_practices(path: &Path, postcodes: Option<&PostcodeLookup>) -> Result
                         row.at()
                     ),
                 });
-                continue;
+                return Ok(());
             }
             bail!(
                 "{}: duplicate practice_code `{code}` (first on line {prev_line}) with different values",
@@ -110,7 +169,34 @@ pub fn load_practices(path: &Path, postcodes: Option<&PostcodeLookup>) -> Result
             );
         }
 
-        if let Some(pc) = &pcn_code {
+        self.note_pcn_and_list_size(row, &code, cols, pcn_code.as_ref(), list_size);
+        self.by_code
+            .insert(code.clone(), (self.practices.len(), row.line));
+        self.practices.push(Practice {
+            code,
+            name,
+            pcn: None,
+            list_size,
+            postcode,
+            location,
+        });
+        self.practice_pcn.push(pcn_code);
+        Ok(())
+    }
+
+    /// The PCN's name (the first one given wins), and notices for a
+    /// practice without a PCN or a list size.
+    fn note_pcn_and_list_size(
+        &mut self,
+        row: &Row<'_>,
+        code: &str,
+        cols: &Columns,
+        pcn_code: Option<&String>,
+        list_size: Option<u64>,
+    ) {
+        let (pcn_names, notices) = (&mut self.pcn_names, &mut self.notices);
+        let pcn_name_col = cols.pcn_name;
+        if let Some(pc) = pcn_code {
             let pname = row.opt_str(pcn_name_col).unwrap_or(pc).to_string();
             match pcn_names.get(pc) {
                 None => {
@@ -131,65 +217,49 @@ pub fn load_practices(path: &Path, postcodes: Option<&PostcodeLookup>) -> Result
         } else {
             notices.push(Notice {
                 code: crate::findings::Code::PracticeWithoutPcn,
-                subject: code.clone(),
+                subject: code.to_string(),
                 detail: format!("{}: practice {code} has no pcn_code", row.at()),
             });
         }
         if list_size.is_none() {
             notices.push(Notice {
                 code: crate::findings::Code::PracticeWithoutListSize,
-                subject: code.clone(),
+                subject: code.to_string(),
                 detail: format!(
                     "{}: practice {code} has no list_size; it counts as 0 towards its PCN's population",
                     row.at()
                 ),
             });
         }
-        by_code.insert(code.clone(), (practices.len(), row.line));
-        practices.push(Practice {
-            code,
-            name,
-            pcn: None,
-            list_size,
-            postcode,
-            location,
-        });
-        practice_pcn.push(pcn_code);
-    }
-    if rows == 0 {
-        bail!(
-            "{}: no practices (the file has a header but no rows)",
-            table.display()
-        );
     }
 
-    // PCN ids in code order.
-    let codes: Vec<String> = pcn_names.keys().cloned().collect();
-    let id_of: HashMap<&str, PcnId> = codes
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.as_str(), PcnId::from_idx(i)))
-        .collect();
-    let mut pcns: Vec<Pcn> = codes
-        .iter()
-        .map(|code| Pcn {
-            code: code.clone(),
-            name: pcn_names[code].0.clone(),
-            practices: Vec::new(),
-        })
-        .collect();
-    for (i, (p, code)) in practices.iter_mut().zip(&practice_pcn).enumerate() {
-        if let Some(&id) = code.as_deref().and_then(|c| id_of.get(c)) {
-            p.pcn = Some(id);
-            pcns[id.idx()].practices.push(PracticeId::from_idx(i));
+    /// PCN ids in code order, and each practice's PCN.
+    fn assign_pcns(&mut self) -> Vec<Pcn> {
+        let (pcn_names, practices, practice_pcn) =
+            (&self.pcn_names, &mut self.practices, &self.practice_pcn);
+        // PCN ids in code order.
+        let codes: Vec<String> = pcn_names.keys().cloned().collect();
+        let id_of: HashMap<&str, PcnId> = codes
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), PcnId::from_idx(i)))
+            .collect();
+        let mut pcns: Vec<Pcn> = codes
+            .iter()
+            .map(|code| Pcn {
+                code: code.clone(),
+                name: pcn_names[code].0.clone(),
+                practices: Vec::new(),
+            })
+            .collect();
+        for (i, (p, code)) in practices.iter_mut().zip(practice_pcn.iter()).enumerate() {
+            if let Some(&id) = code.as_deref().and_then(|c| id_of.get(c)) {
+                p.pcn = Some(id);
+                pcns[id.idx()].practices.push(PracticeId::from_idx(i));
+            }
         }
+        pcns
     }
-    Ok(LoadedPractices {
-        practices,
-        pcns,
-        notices,
-        input: table.input_file("practices", rows),
-    })
 }
 
 /// A practice's location from whichever columns the row fills: easting/
@@ -197,41 +267,13 @@ pub fn load_practices(path: &Path, postcodes: Option<&PostcodeLookup>) -> Result
 fn locate(
     row: &Row<'_>,
     code: &str,
-    lonlat: Option<(super::table::Col, super::table::Col)>,
-    en: Option<(super::table::Col, super::table::Col)>,
+    cols: &Columns,
     postcode: Option<&str>,
     postcodes: Option<&PostcodeLookup>,
     notices: &mut Vec<Notice>,
 ) -> Result<Option<Coord<f64>>> {
-    if let Some((ce, cn)) = en {
-        match (row.opt_f64(Some(ce))?, row.opt_f64(Some(cn))?) {
-            (Some(e), Some(n)) => {
-                if let Some(why) = check_bng(e, n) {
-                    bail!("{}: practice {code}: {why}", row.at());
-                }
-                return Ok(Some(Coord { x: e, y: n }));
-            }
-            (None, None) => {}
-            _ => bail!(
-                "{}: practice {code}: only one of easting/northing is given",
-                row.at()
-            ),
-        }
-    }
-    if let Some((clon, clat)) = lonlat {
-        match (row.opt_f64(Some(clon))?, row.opt_f64(Some(clat))?) {
-            (Some(lon), Some(lat)) => {
-                if let Some(why) = check_wgs84(lon, lat) {
-                    bail!("{}: practice {code}: {why}", row.at());
-                }
-                return Ok(Some(wgs84_to_bng(lon, lat)));
-            }
-            (None, None) => {}
-            _ => bail!(
-                "{}: practice {code}: only one of lon/lat is given",
-                row.at()
-            ),
-        }
+    if let Some(c) = locate_by_coordinates(row, code, cols)? {
+        return Ok(Some(c));
     }
     let Some(pc) = postcode else {
         notices.push(Notice {
@@ -250,7 +292,7 @@ fn locate(
         // whoever wrote the file could not geocode the postcode. A dataset
         // made by `import` says why in its import report
         // (see `load::dataset`).
-        let cols = if en.is_some() {
+        let cols = if cols.en.is_some() {
             "easting/northing"
         } else {
             "lon/lat"
@@ -279,6 +321,42 @@ fn locate(
             Ok(None)
         }
     }
+}
+
+/// The row's easting/northing or lon/lat, checked; `None` when both pairs
+/// are empty (or absent).
+fn locate_by_coordinates(row: &Row<'_>, code: &str, cols: &Columns) -> Result<Option<Coord<f64>>> {
+    if let Some((ce, cn)) = cols.en {
+        match (row.opt_f64(Some(ce))?, row.opt_f64(Some(cn))?) {
+            (Some(e), Some(n)) => {
+                if let Some(why) = check_bng(e, n) {
+                    bail!("{}: practice {code}: {why}", row.at());
+                }
+                return Ok(Some(Coord { x: e, y: n }));
+            }
+            (None, None) => {}
+            _ => bail!(
+                "{}: practice {code}: only one of easting/northing is given",
+                row.at()
+            ),
+        }
+    }
+    if let Some((clon, clat)) = cols.lonlat {
+        match (row.opt_f64(Some(clon))?, row.opt_f64(Some(clat))?) {
+            (Some(lon), Some(lat)) => {
+                if let Some(why) = check_wgs84(lon, lat) {
+                    bail!("{}: practice {code}: {why}", row.at());
+                }
+                return Ok(Some(wgs84_to_bng(lon, lat)));
+            }
+            (None, None) => {}
+            _ => bail!(
+                "{}: practice {code}: only one of lon/lat is given",
+                row.at()
+            ),
+        }
+    }
+    Ok(None)
 }
 
 #[cfg(test)]

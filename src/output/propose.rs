@@ -8,6 +8,7 @@
 use super::atomic::Staging;
 use super::geojson::{FeatureWriter, multipolygon_json};
 use crate::check::run::CheckResult;
+use crate::load::format::{self, FootprintRow, Metres, PracticeRow};
 use crate::model::{Dataset, PcnId};
 use crate::propose::ProposeOptions;
 use crate::propose::build::{Built, Outcome};
@@ -251,49 +252,8 @@ struct Report<'a> {
 
 /// Write every proposal output into `out`.
 pub fn write_proposal(out: &Path, w: &ProposalOutput) -> Result<()> {
-    let ds = w.ds;
     let mut st = Staging::new(out)?;
-    let label = &w.outcome.label;
-    // footprints.csv, by area code.
-    let mut order: Vec<usize> = (0..ds.areas.len()).collect();
-    order.sort_by(|&a, &b| ds.areas[a].code.cmp(&ds.areas[b].code));
-    st.write("footprints.csv", |f| {
-        let mut cw = csv::Writer::from_writer(f);
-        cw.write_record(["area_code", "pcn_code"])?;
-        for &a in &order {
-            cw.write_record([&ds.areas[a].code, &ds.pcn(PcnId(label[a])).code])?;
-        }
-        cw.flush()?;
-        Ok(())
-    })?;
-    // practices.csv with the proposed membership; BNG coordinates written
-    // in full so every practice stands in the same area when read back.
-    let mut prac = vec![None; ds.practices.len()];
-    for (i, &p) in w.built.practices.iter().enumerate() {
-        prac[p.idx()] = Some(label[w.built.problem.practice_area[i] as usize]);
-    }
-    st.write("practices.csv", |f| {
-        let mut cw = csv::Writer::from_writer(f);
-        cw.write_record(crate::load::columns::PRACTICES_HEADER)?;
-        for (i, p) in ds.practices.iter().enumerate() {
-            let pcn = prac[i].map(PcnId).or(p.pcn).map(|k| ds.pcn(k));
-            let (e, n) = p.location.map_or((String::new(), String::new()), |c| {
-                (c.x.to_string(), c.y.to_string())
-            });
-            cw.write_record([
-                p.code.clone(),
-                p.name.clone(),
-                pcn.map_or(String::new(), |x| x.code.clone()),
-                pcn.map_or(String::new(), |x| x.name.clone()),
-                p.list_size.map_or(String::new(), |x| x.to_string()),
-                p.postcode.clone().unwrap_or_default(),
-                e,
-                n,
-            ])?;
-        }
-        cw.flush()?;
-        Ok(())
-    })?;
+    write_dataset_files(&mut st, w)?;
     let rows = w.rows();
     st.write("proposal.csv", |f| {
         let mut cw = csv::Writer::from_writer(f);
@@ -315,138 +275,17 @@ pub fn write_proposal(out: &Path, w: &ProposalOutput) -> Result<()> {
         Ok(())
     })?;
     if !w.outcome.repairs.is_empty() {
-        st.write("repairs.csv", |f| {
-            let mut cw = csv::Writer::from_writer(f);
-            cw.write_record([
-                "pcn_code",
-                "method",
-                "fixed",
-                "moves",
-                "sets_tried",
-                "area_moves",
-            ])?;
-            for r in &w.outcome.repairs {
-                let list: Vec<String> = r
-                    .moves
-                    .iter()
-                    .map(|&(a, to)| {
-                        format!("{}>{}", ds.areas[a as usize].code, ds.pcn(PcnId(to)).code)
-                    })
-                    .collect();
-                cw.write_record([
-                    ds.pcn(PcnId(r.network)).code.clone(),
-                    if r.exact {
-                        format!("exact (fewest within {} moves)", w.opts.repair_depth)
-                    } else {
-                        "heuristic (annealing, a move costs 1e9)".into()
-                    },
-                    r.fixed.to_string(),
-                    r.moves.len().to_string(),
-                    r.sets_tried.to_string(),
-                    list.join(" "),
-                ])?;
-            }
-            cw.flush()?;
-            Ok(())
-        })?;
+        st.write("repairs.csv", |f| write_repairs(f, w))?;
     }
-    st.write("proposal.geojson", |f| {
-        let mut fw = FeatureWriter::new(f, "proposal")?;
-        for k in ds.pcn_ids() {
-            let p = &w.outcome.proposed[k.idx()];
-            let cp = &w.check_proposed.pcns[k.idx()];
-            if cp.areas.is_empty() {
-                continue;
-            }
-            let pcn = ds.pcn(k);
-            let props = PolygonProps {
-                pcn_code: &pcn.code,
-                pcn_name: &pcn.name,
-                practices: w.check_proposed_practices(k),
-                list_size: cp.list_size,
-                band: cp.band.as_str(),
-                waiver_candidate: p.waiver_candidate(w.opts),
-                areas: cp.areas.len(),
-                components: cp.components.len(),
-                residents: cp.resident_population,
-                hub: w.hub_code(p),
-                residents_mean_min_to_hub: ProposalOutput::mean_min(p),
-                tour_min: p.hub.map(|h| r2(h.tour_s / 60.0)),
-                objective: r2(p.cost(w.opts)),
-                areas_moved: p.moved,
-                flags: crate::findings::join_codes(&cp.flags, ";"),
-            };
-            fw.feature(&props, &multipolygon_json(&w.dissolved[k.idx()]))?;
-        }
-        fw.finish()?;
-        Ok(())
-    })?;
-    let o = w.opts;
-    let report = Report {
-        command: &w.command,
-        version: &w.version,
-        options: o,
-        times: &w.times,
-        method: if w.outcome.repairs.is_empty() && w.outcome.iterations > 0 {
-            "seeded simulated annealing over single-area moves, then descent (docs/propose.md)"
-        } else {
-            "repair: exact search of the fewest area moves, heuristic where it says so (repairs.csv)"
-        },
-        iterations: w.outcome.iterations,
-        objective_today: r2(w
-            .outcome
-            .today
-            .iter()
-            .map(|e| e.cost(o) - o.move_cost * e.moved as f64)
-            .sum()),
-        objective_proposed: r2(w.outcome.proposed.iter().map(|e| e.cost(o)).sum()),
-        violation_proposed: w.outcome.proposed.iter().map(|e| e.violation(o)).sum(),
-        networks_valid: w
-            .outcome
-            .proposed
-            .iter()
-            .filter(|e| e.violation(o) == 0)
-            .count(),
-        networks: ds.pcns.len(),
-        area_moves: moves.iter().filter(|m| m[0] == "area").count(),
-        practice_moves: moves.iter().filter(|m| m[0] == "practice").count(),
-        practices_kept_in_their_pcn_without_an_area: w.built.fixed_practices,
-        practices_left_out: w.built.dropped_practices,
-        straight_line_fallbacks: w.built.straight_fallbacks,
-        crowded_areas: w.crowded_areas(),
-    };
+    st.write("proposal.geojson", |f| write_polygons(f, w))?;
     if w.export_problem {
-        let pb = &w.built.problem;
-        let np = pb.n_practices().max(1);
-        let e = ProblemExport {
-            areas: ds.areas.iter().map(|a| a.code.as_str()).collect(),
-            population: &pb.area_pop,
-            centroid_bng: ds
-                .areas
-                .iter()
-                .map(|a| [a.centroid.x, a.centroid.y])
-                .collect(),
-            neighbours: &pb.neighbours,
-            practices: w
-                .built
-                .practices
-                .iter()
-                .map(|&p| ds.practice(p).code.as_str())
-                .collect(),
-            practice_area: &pb.practice_area,
-            practice_list: &pb.practice_list,
-            area_practice_s: pb.area_practice_s.chunks(np).collect(),
-            practice_practice_s: pb.practice_practice_s.chunks(np).collect(),
-            lambda: o.lambda,
-            band_min: o.band_min,
-            band_max: o.band_max,
-        };
         st.write("problem.json", |f| {
-            serde_json::to_writer(&mut *f, &e)?;
+            serde_json::to_writer(&mut *f, &problem_export(w))?;
             std::io::Write::write_all(f, b"\n")?;
             Ok(())
         })?;
     }
+    let report = w.report(&moves);
     st.write("proposal.json", |f| {
         serde_json::to_writer_pretty(&mut *f, &report)?;
         std::io::Write::write_all(f, b"\n")?;
@@ -454,4 +293,183 @@ pub fn write_proposal(out: &Path, w: &ProposalOutput) -> Result<()> {
     })?;
     st.commit()?;
     Ok(())
+}
+
+/// `footprints.csv` (by area code) and `practices.csv` with the proposed
+/// membership, in the dataset's format; BNG coordinates written in full so
+/// every practice stands in the same area when read back.
+fn write_dataset_files(st: &mut Staging, w: &ProposalOutput) -> Result<()> {
+    let ds = w.ds;
+    let label = &w.outcome.label;
+    let mut order: Vec<usize> = (0..ds.areas.len()).collect();
+    order.sort_by(|&a, &b| ds.areas[a].code.cmp(&ds.areas[b].code));
+    let footprints = order.iter().map(|&a| FootprintRow {
+        area_code: &ds.areas[a].code,
+        pcn_code: &ds.pcn(PcnId(label[a])).code,
+    });
+    st.write(format::FOOTPRINTS_CSV, |f| {
+        format::write_footprints(f, footprints)
+    })?;
+    let mut prac = vec![None; ds.practices.len()];
+    for (i, &p) in w.built.practices.iter().enumerate() {
+        prac[p.idx()] = Some(label[w.built.problem.practice_area[i] as usize]);
+    }
+    let practices = ds.practices.iter().enumerate().map(|(i, p)| {
+        let pcn = prac[i].map(PcnId).or(p.pcn).map(|k| ds.pcn(k));
+        PracticeRow {
+            practice_code: &p.code,
+            practice_name: &p.name,
+            pcn_code: pcn.map_or("", |x| x.code.as_str()),
+            pcn_name: pcn.map_or("", |x| x.name.as_str()),
+            list_size: p.list_size,
+            postcode: p.postcode.as_deref().unwrap_or(""),
+            easting: Metres(p.location.map(|c| c.x)),
+            northing: Metres(p.location.map(|c| c.y)),
+        }
+    });
+    st.write(format::PRACTICES_CSV, |f| {
+        format::write_practices(f, practices)
+    })
+}
+
+/// `repairs.csv`: one row per network `--repair` worked on.
+fn write_repairs(f: &mut impl std::io::Write, w: &ProposalOutput) -> Result<()> {
+    let ds = w.ds;
+    let mut cw = csv::Writer::from_writer(f);
+    cw.write_record([
+        "pcn_code",
+        "method",
+        "fixed",
+        "moves",
+        "sets_tried",
+        "area_moves",
+    ])?;
+    for r in &w.outcome.repairs {
+        let list: Vec<String> = r
+            .moves
+            .iter()
+            .map(|&(a, to)| format!("{}>{}", ds.areas[a as usize].code, ds.pcn(PcnId(to)).code))
+            .collect();
+        cw.write_record([
+            ds.pcn(PcnId(r.network)).code.clone(),
+            if r.exact {
+                format!("exact (fewest within {} moves)", w.opts.repair_depth)
+            } else {
+                "heuristic (annealing, a move costs 1e9)".into()
+            },
+            r.fixed.to_string(),
+            r.moves.len().to_string(),
+            r.sets_tried.to_string(),
+            list.join(" "),
+        ])?;
+    }
+    cw.flush()?;
+    Ok(())
+}
+
+/// `proposal.geojson`: each proposed network's dissolved footprint.
+fn write_polygons(f: &mut impl std::io::Write, w: &ProposalOutput) -> Result<()> {
+    let ds = w.ds;
+    let mut fw = FeatureWriter::new(f, "proposal")?;
+    for k in ds.pcn_ids() {
+        let p = &w.outcome.proposed[k.idx()];
+        let cp = &w.check_proposed.pcns[k.idx()];
+        if cp.areas.is_empty() {
+            continue;
+        }
+        let pcn = ds.pcn(k);
+        let props = PolygonProps {
+            pcn_code: &pcn.code,
+            pcn_name: &pcn.name,
+            practices: w.check_proposed_practices(k),
+            list_size: cp.list_size,
+            band: cp.band.as_str(),
+            waiver_candidate: p.waiver_candidate(w.opts),
+            areas: cp.areas.len(),
+            components: cp.components.len(),
+            residents: cp.resident_population,
+            hub: w.hub_code(p),
+            residents_mean_min_to_hub: ProposalOutput::mean_min(p),
+            tour_min: p.hub.map(|h| r2(h.tour_s / 60.0)),
+            objective: r2(p.cost(w.opts)),
+            areas_moved: p.moved,
+            flags: crate::findings::join_codes(&cp.flags, ";"),
+        };
+        fw.feature(&props, &multipolygon_json(&w.dissolved[k.idx()]))?;
+    }
+    fw.finish()?;
+    Ok(())
+}
+
+/// The arrays of the partition problem (`--export-problem`).
+fn problem_export<'a>(w: &'a ProposalOutput) -> ProblemExport<'a> {
+    let ds = w.ds;
+    let o = w.opts;
+    let pb = &w.built.problem;
+    let np = pb.n_practices().max(1);
+    ProblemExport {
+        areas: ds.areas.iter().map(|a| a.code.as_str()).collect(),
+        population: &pb.area_pop,
+        centroid_bng: ds
+            .areas
+            .iter()
+            .map(|a| [a.centroid.x, a.centroid.y])
+            .collect(),
+        neighbours: &pb.neighbours,
+        practices: w
+            .built
+            .practices
+            .iter()
+            .map(|&p| ds.practice(p).code.as_str())
+            .collect(),
+        practice_area: &pb.practice_area,
+        practice_list: &pb.practice_list,
+        area_practice_s: pb.area_practice_s.chunks(np).collect(),
+        practice_practice_s: pb.practice_practice_s.chunks(np).collect(),
+        lambda: o.lambda,
+        band_min: o.band_min,
+        band_max: o.band_max,
+    }
+}
+
+impl ProposalOutput<'_> {
+    /// `proposal.json`'s summary.
+    fn report(&self, moves: &[[String; 5]]) -> Report<'_> {
+        let w = self;
+        let ds = w.ds;
+        let o = w.opts;
+        Report {
+            command: &w.command,
+            version: &w.version,
+            options: o,
+            times: &w.times,
+            method: if w.outcome.repairs.is_empty() && w.outcome.iterations > 0 {
+                "seeded simulated annealing over single-area moves, then descent (docs/propose.md)"
+            } else {
+                "repair: exact search of the fewest area moves, heuristic where it says so (repairs.csv)"
+            },
+            iterations: w.outcome.iterations,
+            objective_today: r2(w
+                .outcome
+                .today
+                .iter()
+                .map(|e| e.cost(o) - o.move_cost * e.moved as f64)
+                .sum()),
+            objective_proposed: r2(w.outcome.proposed.iter().map(|e| e.cost(o)).sum()),
+            violation_proposed: w.outcome.proposed.iter().map(|e| e.violation(o)).sum(),
+            networks_valid: w
+                .outcome
+                .proposed
+                .iter()
+                .filter(|e| e.violation(o) == 0)
+                .count(),
+            networks: ds.pcns.len(),
+            area_moves: moves.iter().filter(|m| m[0] == "area").count(),
+            practice_moves: moves.iter().filter(|m| m[0] == "practice").count(),
+            practices_kept_in_their_pcn_without_an_area: w.built.fixed_practices,
+            practices_left_out: w.built.dropped_practices,
+            straight_line_fallbacks: w.built.straight_fallbacks,
+            crowded_areas: w.crowded_areas(),
+        }
+    }
 }

@@ -68,64 +68,13 @@ pub struct Built {
 /// practice locations) and drive times.
 pub fn build(ds: &Dataset, res: &CheckResult, times: &dyn DriveTimes, straight_kph: f64) -> Built {
     let n_areas = ds.areas.len();
-    let k = ds.pcns.len();
-    let mut practices = Vec::new();
-    let mut practice_area = Vec::new();
-    let mut fixed_list = vec![0u64; k];
-    let mut fixed_reg: Vec<Reg> = vec![[0; 3]; k];
-    let (mut fixed_practices, mut dropped_practices) = (0, 0);
-    // Registered patients by practice: total, rural, sparse.
-    let mut reg: Vec<Reg> = vec![[0; 3]; ds.practices.len()];
-    for r in ds.registrations() {
-        let ruc = ds.area(r.area).ruc;
-        let x = &mut reg[r.practice.idx()];
-        x[0] += r.patients;
-        if ruc.is_some_and(|c| c.is_rural()) {
-            x[1] += r.patients;
-        }
-        if ruc.is_some_and(|c| c.is_sparse()) {
-            x[2] += r.patients;
-        }
-    }
-    for p in ds.practice_ids() {
-        let pr = ds.practice(p);
-        match (res.practice_area[p.idx()], pr.pcn) {
-            (Some(a), _) => {
-                practices.push(p);
-                practice_area.push(a.0);
-            }
-            (None, Some(pcn)) => {
-                fixed_practices += 1;
-                fixed_list[pcn.idx()] += pr.list_size.unwrap_or(0);
-                for (f, x) in fixed_reg[pcn.idx()].iter_mut().zip(reg[p.idx()]) {
-                    *f += x;
-                }
-            }
-            (None, None) => dropped_practices += 1,
-        }
-    }
-    let area_sites: Vec<Site> = ds.area_ids().map(Site::Area).collect();
-    let practice_sites: Vec<Site> = practices.iter().map(|&p| Site::Practice(p)).collect();
-    let straight = StraightLine {
-        ds,
-        kph: straight_kph,
-    };
-    let mut straight_fallbacks = 0;
-    let mut timed = |from: &[Site], to: &[Site]| -> Vec<f64> {
-        let mut t = times.times(from, to);
-        if t.iter().any(|x| !x.is_finite()) {
-            let s = straight.times(from, to);
-            for (x, y) in t.iter_mut().zip(s) {
-                if !x.is_finite() {
-                    *x = y;
-                    straight_fallbacks += 1;
-                }
-            }
-        }
-        t
-    };
-    let area_practice_s = timed(&area_sites, &practice_sites);
-    let practice_practice_s = timed(&practice_sites, &practice_sites);
+    let reg = registered_by_practice(ds);
+    let m = Members::split(ds, res, &reg);
+    let (area_practice_s, practice_practice_s, straight_fallbacks) =
+        drive_times(ds, &m.practices, times, straight_kph);
+    let practices = m.practices;
+    let practice_area = m.practice_area;
+    let (fixed_list, fixed_reg) = (m.fixed_list, m.fixed_reg);
     let problem = Problem {
         neighbours: res
             .adjacency
@@ -164,10 +113,108 @@ pub fn build(ds: &Dataset, res: &CheckResult, times: &dyn DriveTimes, straight_k
         practices,
         today,
         filled,
-        fixed_practices,
-        dropped_practices,
+        fixed_practices: m.fixed_practices,
+        dropped_practices: m.dropped_practices,
         straight_fallbacks,
     }
+}
+
+/// Registered patients by practice: total, rural, sparse.
+fn registered_by_practice(ds: &Dataset) -> Vec<Reg> {
+    let mut reg: Vec<Reg> = vec![[0; 3]; ds.practices.len()];
+    for r in ds.registrations() {
+        let ruc = ds.area(r.area).ruc;
+        let x = &mut reg[r.practice.idx()];
+        x[0] += r.patients;
+        if ruc.is_some_and(|c| c.is_rural()) {
+            x[1] += r.patients;
+        }
+        if ruc.is_some_and(|c| c.is_sparse()) {
+            x[2] += r.patients;
+        }
+    }
+    reg
+}
+
+/// Practices standing in an area (the problem's members) and those kept
+/// in their network without one (fixed) or left out (no area, no PCN).
+struct Members {
+    practices: Vec<PracticeId>,
+    practice_area: Vec<u32>,
+    /// List sizes and registrations of each network's fixed practices.
+    fixed_list: Vec<u64>,
+    fixed_reg: Vec<Reg>,
+    fixed_practices: usize,
+    dropped_practices: usize,
+}
+
+impl Members {
+    fn split(ds: &Dataset, res: &CheckResult, reg: &[Reg]) -> Members {
+        let k = ds.pcns.len();
+        let mut practices = Vec::new();
+        let mut practice_area = Vec::new();
+        let mut fixed_list = vec![0u64; k];
+        let mut fixed_reg: Vec<Reg> = vec![[0; 3]; k];
+        let (mut fixed_practices, mut dropped_practices) = (0, 0);
+        for p in ds.practice_ids() {
+            let pr = ds.practice(p);
+            match (res.practice_area[p.idx()], pr.pcn) {
+                (Some(a), _) => {
+                    practices.push(p);
+                    practice_area.push(a.0);
+                }
+                (None, Some(pcn)) => {
+                    fixed_practices += 1;
+                    fixed_list[pcn.idx()] += pr.list_size.unwrap_or(0);
+                    for (f, x) in fixed_reg[pcn.idx()].iter_mut().zip(reg[p.idx()]) {
+                        *f += x;
+                    }
+                }
+                (None, None) => dropped_practices += 1,
+            }
+        }
+        Members {
+            practices,
+            practice_area,
+            fixed_list,
+            fixed_reg,
+            fixed_practices,
+            dropped_practices,
+        }
+    }
+}
+
+/// Area → practice and practice → practice drive times (s), with the
+/// straight line where no road route exists, and how often that was.
+fn drive_times(
+    ds: &Dataset,
+    practices: &[PracticeId],
+    times: &dyn DriveTimes,
+    straight_kph: f64,
+) -> (Vec<f64>, Vec<f64>, usize) {
+    let area_sites: Vec<Site> = ds.area_ids().map(Site::Area).collect();
+    let practice_sites: Vec<Site> = practices.iter().map(|&p| Site::Practice(p)).collect();
+    let straight = StraightLine {
+        ds,
+        kph: straight_kph,
+    };
+    let mut straight_fallbacks = 0;
+    let mut timed = |from: &[Site], to: &[Site]| -> Vec<f64> {
+        let mut t = times.times(from, to);
+        if t.iter().any(|x| !x.is_finite()) {
+            let s = straight.times(from, to);
+            for (x, y) in t.iter_mut().zip(s) {
+                if !x.is_finite() {
+                    *x = y;
+                    straight_fallbacks += 1;
+                }
+            }
+        }
+        t
+    };
+    let area_practice_s = timed(&area_sites, &practice_sites);
+    let practice_practice_s = timed(&practice_sites, &practice_sites);
+    (area_practice_s, practice_practice_s, straight_fallbacks)
 }
 
 /// Give each unassigned area the network most of its assigned neighbours

@@ -16,7 +16,7 @@
 //! complete is reported (`fixed` false) and not applied.
 
 use super::ProposeOptions;
-use super::problem::{HubCache, Problem, Scratch, evaluate_areas};
+use super::problem::{HubCache, NetEval, Problem, Scratch, evaluate_areas};
 use super::search::State;
 
 /// Sets of moves tried per network at most, before falling back to the
@@ -88,29 +88,116 @@ fn candidates(pb: &Problem, label: &[u32], f: u32) -> Vec<(u32, u32)> {
     c
 }
 
+/// The networks as they are, and what a set of moves would make them.
+struct Trial<'a> {
+    pb: &'a Problem,
+    opts: &'a ProposeOptions,
+    label: &'a [u32],
+    /// The failing network.
+    f: u32,
+    areas_of: Vec<Vec<u32>>,
+    before: Vec<NetEval>,
+    area_practices: Vec<Vec<u32>>,
+    cache: HubCache,
+    scratch: Scratch,
+}
+
+impl<'a> Trial<'a> {
+    fn new(pb: &'a Problem, opts: &'a ProposeOptions, label: &'a [u32], f: u32) -> Self {
+        let area_practices = pb.area_practices();
+        let mut cache = HubCache::default();
+        let mut scratch = Scratch::new(label.len());
+        let k = pb.n_networks();
+        let mut areas_of: Vec<Vec<u32>> = vec![Vec::new(); k];
+        for (a, &l) in label.iter().enumerate() {
+            areas_of[l as usize].push(a as u32);
+        }
+        let before: Vec<_> = (0..k as u32)
+            .map(|n| {
+                evaluate_areas(
+                    pb,
+                    &areas_of[n as usize],
+                    label,
+                    n,
+                    &area_practices,
+                    &mut cache,
+                    &mut scratch,
+                )
+            })
+            .collect();
+        Trial {
+            pb,
+            opts,
+            label,
+            f,
+            areas_of,
+            before,
+            area_practices,
+            cache,
+            scratch,
+        }
+    }
+
+    /// The change in objective if `set` (one move per area) repairs `f`
+    /// and leaves no other network worse; `None` otherwise.
+    fn cost(&mut self, set: &[(u32, u32)]) -> Option<f64> {
+        let (f, opts) = (self.f, self.opts);
+        let mut touched: Vec<u32> = vec![f];
+        for &(a, to) in set {
+            touched.push(self.label[a as usize]);
+            touched.push(to);
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        let mut dcost = 0.0;
+        for &g in &touched {
+            let mut areas: Vec<u32> = self.areas_of[g as usize]
+                .iter()
+                .copied()
+                .filter(|a| !set.iter().any(|m| m.0 == *a))
+                .collect();
+            areas.extend(set.iter().filter(|m| m.1 == g).map(|m| m.0));
+            let e = evaluate_areas(
+                self.pb,
+                &areas,
+                self.label,
+                g,
+                &self.area_practices,
+                &mut self.cache,
+                &mut self.scratch,
+            );
+            let before = &self.before[g as usize];
+            let limit = if g == f { 0 } else { before.violation(opts) };
+            if e.violation(opts) > limit
+                || (e.areas > 0 && e.practices == 0 && before.practices > 0)
+            {
+                return None;
+            }
+            dcost += e.cost(opts) - before.cost(opts);
+        }
+        Some(dcost)
+    }
+}
+
+/// Advance `idx` (strictly increasing indices below `n`) to the next
+/// combination in lexicographic order; false after the last.
+fn next_combination(idx: &mut [usize], n: usize) -> bool {
+    let depth = idx.len();
+    for i in (0..depth).rev() {
+        if idx[i] < n - depth + i {
+            idx[i] += 1;
+            for j in i + 1..depth {
+                idx[j] = idx[j - 1] + 1;
+            }
+            return true;
+        }
+    }
+    false
+}
+
 fn exact(pb: &Problem, opts: &ProposeOptions, label: &[u32], f: u32) -> Option<Repair> {
     let cands = candidates(pb, label, f);
-    let area_practices = pb.area_practices();
-    let mut cache = HubCache::default();
-    let mut scratch = Scratch::new(label.len());
-    let k = pb.n_networks();
-    let mut areas_of: Vec<Vec<u32>> = vec![Vec::new(); k];
-    for (a, &l) in label.iter().enumerate() {
-        areas_of[l as usize].push(a as u32);
-    }
-    let before: Vec<_> = (0..k as u32)
-        .map(|n| {
-            evaluate_areas(
-                pb,
-                &areas_of[n as usize],
-                label,
-                n,
-                &area_practices,
-                &mut cache,
-                &mut scratch,
-            )
-        })
-        .collect();
+    let mut trial = Trial::new(pb, opts, label, f);
     let mut tried = 0u64;
     for depth in 1..=opts.repair_depth {
         if n_choose_k(cands.len() as u64, depth as u64) > EXACT_SET_LIMIT {
@@ -124,69 +211,15 @@ fn exact(pb: &Problem, opts: &ProposeOptions, label: &[u32], f: u32) -> Option<R
         loop {
             let set: Vec<(u32, u32)> = idx.iter().map(|&i| cands[i]).collect();
             // One move per area.
-            let distinct = set.windows(2).all(|w| w[0].0 != w[1].0);
-            if distinct {
+            if set.windows(2).all(|w| w[0].0 != w[1].0) {
                 tried += 1;
-                let mut touched: Vec<u32> = vec![f];
-                for &(a, to) in &set {
-                    touched.push(label[a as usize]);
-                    touched.push(to);
-                }
-                touched.sort_unstable();
-                touched.dedup();
-                let mut ok = true;
-                let mut dcost = 0.0;
-                for &g in &touched {
-                    let mut areas: Vec<u32> = areas_of[g as usize]
-                        .iter()
-                        .copied()
-                        .filter(|a| !set.iter().any(|m| m.0 == *a))
-                        .collect();
-                    areas.extend(set.iter().filter(|m| m.1 == g).map(|m| m.0));
-                    let e = evaluate_areas(
-                        pb,
-                        &areas,
-                        label,
-                        g,
-                        &area_practices,
-                        &mut cache,
-                        &mut scratch,
-                    );
-                    let v = e.violation(opts);
-                    let limit = if g == f {
-                        0
-                    } else {
-                        before[g as usize].violation(opts)
-                    };
-                    if v > limit
-                        || (e.areas > 0 && e.practices == 0 && before[g as usize].practices > 0)
-                    {
-                        ok = false;
-                        break;
-                    }
-                    dcost += e.cost(opts) - before[g as usize].cost(opts);
-                }
-                if ok && best.as_ref().is_none_or(|(c, _)| dcost < *c - 1e-9) {
+                if let Some(dcost) = trial.cost(&set)
+                    && best.as_ref().is_none_or(|(c, _)| dcost < *c - 1e-9)
+                {
                     best = Some((dcost, set));
                 }
             }
-            // Next combination in lexicographic order.
-            let mut i = depth;
-            loop {
-                if i == 0 {
-                    break;
-                }
-                i -= 1;
-                if idx[i] < cands.len() - depth + i {
-                    idx[i] += 1;
-                    for j in i + 1..depth {
-                        idx[j] = idx[j - 1] + 1;
-                    }
-                    i = usize::MAX;
-                    break;
-                }
-            }
-            if i != usize::MAX {
+            if !next_combination(&mut idx, cands.len()) {
                 break;
             }
         }

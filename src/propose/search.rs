@@ -132,7 +132,6 @@ impl<'p> State<'p> {
     /// The effect of giving area `a` to network `to`; `None` when the move
     /// would leave a footprint with areas but no practice.
     fn delta(&mut self, a: u32, to: u32) -> Option<Delta> {
-        let pb = self.pb;
         let from = self.label[a as usize];
         let old_f = &self.evals[from as usize];
         let has_practices = !self.area_practices[a as usize].is_empty();
@@ -142,80 +141,10 @@ impl<'p> State<'p> {
         {
             return None;
         }
-        let label = &self.label;
         let (new_f, new_t) = if has_practices {
-            let f_areas: Vec<u32> = self.members[from as usize]
-                .iter()
-                .copied()
-                .filter(|&x| x != a)
-                .collect();
-            let mut t_areas = self.members[to as usize].clone();
-            t_areas.push(a);
-            let nf = evaluate_areas(
-                pb,
-                &f_areas,
-                &self.reference,
-                from,
-                &self.area_practices,
-                &mut self.cache,
-                &mut self.scratch,
-            );
-            let nt = evaluate_areas(
-                pb,
-                &t_areas,
-                &self.reference,
-                to,
-                &self.area_practices,
-                &mut self.cache,
-                &mut self.scratch,
-            );
-            (nf, nt)
+            self.reevaluate(a, from, to)
         } else {
-            // Hubs stay: update the sums and count the pieces.
-            let pop = pb.area_pop[a as usize];
-            let mut nf = old_f.clone();
-            let mut nt = self.evals[to as usize].clone();
-            nf.areas -= 1;
-            nt.areas += 1;
-            nf.residents[0] -= pop;
-            nt.residents[0] += pop;
-            if pb.area_rural[a as usize] {
-                nf.residents[1] -= pop;
-                nt.residents[1] += pop;
-            }
-            if pb.area_sparse[a as usize] {
-                nf.residents[2] -= pop;
-                nt.residents[2] += pop;
-            }
-            if let Some(h) = nf.hub {
-                nf.patient_s -= pop as f64 * pb.area_to_practice_s(a, h.hub);
-            }
-            if let Some(h) = nt.hub {
-                nt.patient_s += pop as f64 * pb.area_to_practice_s(a, h.hub);
-            }
-            let r = self.reference[a as usize];
-            if r == from {
-                nt.moved += 1;
-            } else if r == to {
-                nf.moved -= 1;
-            } else {
-                nf.moved -= 1;
-                nt.moved += 1;
-            }
-            nf.components = self.scratch.pieces(
-                pb,
-                self.members[from as usize]
-                    .iter()
-                    .copied()
-                    .filter(|&x| x != a),
-                |y| y != a && label[y as usize] == from,
-            );
-            nt.components = self.scratch.pieces(
-                pb,
-                self.members[to as usize].iter().copied().chain([a]),
-                |y| y == a || label[y as usize] == to,
-            );
-            (nf, nt)
+            self.shift_area(a, from, to)
         };
         let o = self.opts;
         if new_f.violation(o) > self.cap[from as usize]
@@ -239,6 +168,90 @@ impl<'p> State<'p> {
             soft,
             cost,
         })
+    }
+
+    /// Networks `from` and `to` evaluated afresh after moving area `a`
+    /// (which has practices, so hubs and tours may change).
+    fn reevaluate(&mut self, a: u32, from: u32, to: u32) -> (NetEval, NetEval) {
+        let pb = self.pb;
+        let f_areas: Vec<u32> = self.members[from as usize]
+            .iter()
+            .copied()
+            .filter(|&x| x != a)
+            .collect();
+        let mut t_areas = self.members[to as usize].clone();
+        t_areas.push(a);
+        let nf = evaluate_areas(
+            pb,
+            &f_areas,
+            &self.reference,
+            from,
+            &self.area_practices,
+            &mut self.cache,
+            &mut self.scratch,
+        );
+        let nt = evaluate_areas(
+            pb,
+            &t_areas,
+            &self.reference,
+            to,
+            &self.area_practices,
+            &mut self.cache,
+            &mut self.scratch,
+        );
+        (nf, nt)
+    }
+
+    /// Networks `from` and `to` after moving area `a`, which has no
+    /// practices: hubs stay; update the sums and count the pieces.
+    fn shift_area(&mut self, a: u32, from: u32, to: u32) -> (NetEval, NetEval) {
+        let pb = self.pb;
+        let label = &self.label;
+        let old_f = &self.evals[from as usize];
+        let pop = pb.area_pop[a as usize];
+        let mut nf = old_f.clone();
+        let mut nt = self.evals[to as usize].clone();
+        nf.areas -= 1;
+        nt.areas += 1;
+        nf.residents[0] -= pop;
+        nt.residents[0] += pop;
+        if pb.area_rural[a as usize] {
+            nf.residents[1] -= pop;
+            nt.residents[1] += pop;
+        }
+        if pb.area_sparse[a as usize] {
+            nf.residents[2] -= pop;
+            nt.residents[2] += pop;
+        }
+        if let Some(h) = nf.hub {
+            nf.patient_s -= pop as f64 * pb.area_to_practice_s(a, h.hub);
+        }
+        if let Some(h) = nt.hub {
+            nt.patient_s += pop as f64 * pb.area_to_practice_s(a, h.hub);
+        }
+        let r = self.reference[a as usize];
+        if r == from {
+            nt.moved += 1;
+        } else if r == to {
+            nf.moved -= 1;
+        } else {
+            nf.moved -= 1;
+            nt.moved += 1;
+        }
+        nf.components = self.scratch.pieces(
+            pb,
+            self.members[from as usize]
+                .iter()
+                .copied()
+                .filter(|&x| x != a),
+            |y| y != a && label[y as usize] == from,
+        );
+        nt.components = self.scratch.pieces(
+            pb,
+            self.members[to as usize].iter().copied().chain([a]),
+            |y| y == a || label[y as usize] == to,
+        );
+        (nf, nt)
     }
 
     fn apply(&mut self, a: u32, to: u32, d: Delta) {
@@ -278,9 +291,33 @@ impl<'p> State<'p> {
             return;
         }
         let mut rng = SplitMix64::stream(seed, "propose-anneal");
-        let mut best_label = self.label.clone();
-        let mut best = self.score();
-        // Starting temperature: the mean worsening among sampled moves.
+        let t0 = self.start_temperature(&mut rng, n);
+        let mut run = Run {
+            rng,
+            best: self.score(),
+            best_label: self.label.clone(),
+            t_lo: t0 * 1e-3,
+        };
+        // With penalties (`weights`), a patient outside the band weighs
+        // from a thousandth of a typical move up to a thousand typical
+        // moves, so the early search may pass through invalid footprints;
+        // without, a move may never raise the violation.
+        let half = iterations / 2;
+        // Run A: the violation may never rise, all the steps. Run B, from
+        // the same start: half the steps with rising penalties, half as A
+        // from the best found. The best of both is kept.
+        let start = self.label.clone();
+        self.phase(&mut run, iterations, t0, None);
+        self.reset(start);
+        self.phase(&mut run, half, t0, Some((t0 * 1e-3, t0 * 1e3)));
+        self.reset(run.best_label.clone());
+        self.phase(&mut run, iterations - half, t0 * 0.1, None);
+        self.reset(run.best_label);
+        self.descend();
+    }
+
+    /// Starting temperature: the mean worsening among sampled moves.
+    fn start_temperature(&mut self, rng: &mut SplitMix64, n: u32) -> f64 {
         let (mut worse_sum, mut worse_n) = (0.0, 0u32);
         for _ in 0..(4 * n).min(2000) {
             let a = rng.below(n as usize) as u32;
@@ -297,88 +334,59 @@ impl<'p> State<'p> {
                 worse_n += 1;
             }
         }
-        let t0 = if worse_n > 0 {
+        if worse_n > 0 {
             worse_sum / f64::from(worse_n)
         } else {
             1.0
-        };
-        // With penalties (`weights`), a patient outside the band weighs
-        // from a thousandth of a typical move up to a thousand typical
-        // moves, so the early search may pass through invalid footprints;
-        // without, a move may never raise the violation.
-        let half = iterations / 2;
-        let mut phase = |st: &mut Self,
-                         best: &mut (u64, f64),
-                         best_label: &mut Vec<u32>,
-                         steps: u64,
-                         t_hi: f64,
-                         weights: Option<(f64, f64)>| {
-            let t_lo = t0 * 1e-3;
-            let per = |hi: f64, lo: f64| {
-                if steps > 1 {
-                    (lo / hi).powf(1.0 / steps as f64)
-                } else {
-                    1.0
-                }
-            };
-            let cool = per(t_hi, t_lo);
-            let (mut w, rise) = weights.map_or((0.0, 1.0), |(w0, w1)| (w0, per(w0, w1)));
-            let mut t = t_hi;
-            for _ in 0..steps {
-                t *= cool;
-                w *= rise;
-                let a = rng.below(n as usize) as u32;
-                let ls = st.neighbour_labels(a);
-                if ls.is_empty() {
-                    continue;
-                }
-                let to = ls[rng.below(ls.len())];
-                let Some(d) = st.delta(a, to) else {
-                    continue;
-                };
-                let accept = if weights.is_some() {
-                    let change = d.cost + w * d.soft;
-                    change <= 0.0 || rng.unit() < (-change / t).exp()
-                } else {
-                    d.violation < 0
-                        || (d.violation == 0 && (d.cost <= 0.0 || rng.unit() < (-d.cost / t).exp()))
-                };
-                if !accept {
-                    continue;
-                }
-                st.apply(a, to, d);
-                let s = st.score();
-                if better(s, *best) {
-                    *best = s;
-                    best_label.clone_from(&st.label);
-                }
+        }
+    }
+
+    /// One annealing phase of `steps` moves cooling from `t_hi` to the
+    /// run's `t_lo`; with `weights` (from, to) the soft violation is
+    /// charged at a weight rising geometrically between them.
+    fn phase(&mut self, run: &mut Run, steps: u64, t_hi: f64, weights: Option<(f64, f64)>) {
+        let n = self.label.len() as u32;
+        let t_lo = run.t_lo;
+        let rng = &mut run.rng;
+        let per = |hi: f64, lo: f64| {
+            if steps > 1 {
+                (lo / hi).powf(1.0 / steps as f64)
+            } else {
+                1.0
             }
         };
-        // Run A: the violation may never rise, all the steps. Run B, from
-        // the same start: half the steps with rising penalties, half as A
-        // from the best found. The best of both is kept.
-        let start = self.label.clone();
-        phase(self, &mut best, &mut best_label, iterations, t0, None);
-        self.reset(start);
-        phase(
-            self,
-            &mut best,
-            &mut best_label,
-            half,
-            t0,
-            Some((t0 * 1e-3, t0 * 1e3)),
-        );
-        self.reset(best_label.clone());
-        phase(
-            self,
-            &mut best,
-            &mut best_label,
-            iterations - half,
-            t0 * 0.1,
-            None,
-        );
-        self.reset(best_label);
-        self.descend();
+        let cool = per(t_hi, t_lo);
+        let (mut w, rise) = weights.map_or((0.0, 1.0), |(w0, w1)| (w0, per(w0, w1)));
+        let mut t = t_hi;
+        for _ in 0..steps {
+            t *= cool;
+            w *= rise;
+            let a = rng.below(n as usize) as u32;
+            let ls = self.neighbour_labels(a);
+            if ls.is_empty() {
+                continue;
+            }
+            let to = ls[rng.below(ls.len())];
+            let Some(d) = self.delta(a, to) else {
+                continue;
+            };
+            let accept = if weights.is_some() {
+                let change = d.cost + w * d.soft;
+                change <= 0.0 || rng.unit() < (-change / t).exp()
+            } else {
+                d.violation < 0
+                    || (d.violation == 0 && (d.cost <= 0.0 || rng.unit() < (-d.cost / t).exp()))
+            };
+            if !accept {
+                continue;
+            }
+            self.apply(a, to, d);
+            let s = self.score();
+            if better(s, run.best) {
+                run.best = s;
+                run.best_label.clone_from(&self.label);
+            }
+        }
     }
 
     /// Replace the labelling (recomputing every network).
@@ -463,4 +471,13 @@ pub fn grow(pb: &Problem, seeds: &[Option<(u32, u32)>]) -> Vec<u32> {
         }
     }
     label
+}
+/// The state an annealing run carries across its phases.
+struct Run {
+    rng: SplitMix64,
+    /// Best score and labelling found so far.
+    best: (u64, f64),
+    best_label: Vec<u32>,
+    /// Temperature every phase cools to.
+    t_lo: f64,
 }

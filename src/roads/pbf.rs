@@ -113,23 +113,12 @@ fn par_blocks<T: Send + Default>(
         .try_reduce(T::default, |a, b| Ok(merge(a, b)))
 }
 
-/// Load an `.osm.pbf` file.
+/// Load an `.osm.pbf` file: the ways the profile keeps (pass 1), the
+/// coordinates of their nodes (pass 2), the ways cut where nodes are
+/// missing, and only the nodes some way uses.
 pub fn load_pbf(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, RoadsReport)> {
     let sha256 = file_sha256(path)?;
-    // Pass 1: ways.
-    let p1 = par_blocks(
-        path,
-        |block| {
-            let mut p = Pass1::default();
-            for g in block.groups() {
-                for w in g.ways() {
-                    p.way(profile, &w);
-                }
-            }
-            p
-        },
-        Pass1::merge,
-    )?;
+    let p1 = read_ways(path, profile)?;
     let mut ways = p1.ways;
     ways.sort_by_key(|w| w.id);
     let mut report = RoadsReport::new(
@@ -146,10 +135,36 @@ pub fn load_pbf(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, Roads
     report.excluded = p1.excluded;
     report.counts = p1.counts;
 
-    // Pass 2: the coordinates of the nodes those ways need.
     let mut needed: Vec<i64> = ways.iter().flat_map(|w| w.refs.iter().copied()).collect();
     needed.par_sort_unstable();
     needed.dedup();
+    let coords = node_coords(path, &needed)?;
+    let net_ways = runs_of_present_nodes(path, ways, &needed, &coords, &mut report)?;
+    let mut net = keep_used_nodes(net_ways, &coords)?;
+    report.finish(&mut net);
+    Ok((net, report))
+}
+
+/// Pass 1: the ways the profile keeps, with counts of those it does not.
+fn read_ways(path: &Path, profile: &CarProfile) -> Result<Pass1> {
+    par_blocks(
+        path,
+        |block| {
+            let mut p = Pass1::default();
+            for g in block.groups() {
+                for w in g.ways() {
+                    p.way(profile, &w);
+                }
+            }
+            p
+        },
+        Pass1::merge,
+    )
+}
+
+/// Pass 2: the coordinates (BNG) of the nodes in `needed` (sorted OSM
+/// ids), `None` where the file lacks a node.
+fn node_coords(path: &Path, needed: &[i64]) -> Result<Vec<Option<[f64; 2]>>> {
     let found = par_blocks(
         path,
         |block| {
@@ -182,8 +197,17 @@ pub fn load_pbf(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, Roads
     for (i, c) in found {
         coords[i as usize] = Some(c);
     }
+    Ok(coords)
+}
 
-    // Ways as runs of present nodes; node indices into `needed` for now.
+/// Ways as runs of present nodes; node indices into `needed` for now.
+fn runs_of_present_nodes(
+    path: &Path,
+    ways: Vec<KeptWay>,
+    needed: &[i64],
+    coords: &[Option<[f64; 2]>],
+    report: &mut RoadsReport,
+) -> Result<Vec<Way>> {
     let mut net_ways: Vec<Way> = Vec::with_capacity(ways.len());
     let (mut missing, mut split, mut dropped) = (0u64, 0u64, 0u64);
     let mut repeats = 0u64;
@@ -242,9 +266,12 @@ pub fn load_pbf(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, Roads
     report.count("ways_clipped_at_missing_nodes", split);
     report.count("ways_with_no_nodes_in_file", dropped);
     report.count("repeated_node_refs", repeats);
+    Ok(net_ways)
+}
 
-    // Keep only nodes some way uses, in OSM id order.
-    let mut remap = vec![u32::MAX; needed.len()];
+/// Keep only nodes some way uses, in OSM id order.
+fn keep_used_nodes(mut net_ways: Vec<Way>, coords: &[Option<[f64; 2]>]) -> Result<RoadNetwork> {
+    let mut remap = vec![u32::MAX; coords.len()];
     for w in &net_ways {
         for &v in &w.nodes {
             remap[v as usize] = 0;
@@ -262,12 +289,10 @@ pub fn load_pbf(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, Roads
             *v = remap[*v as usize];
         }
     }
-    let mut net = RoadNetwork {
+    Ok(RoadNetwork {
         nodes,
         ways: net_ways,
-    };
-    report.finish(&mut net);
-    Ok((net, report))
+    })
 }
 
 /// SHA-256 of a file, streamed.

@@ -392,15 +392,7 @@ impl CarProfile {
         speed_kph: Option<f64>,
         quirks: &mut Vec<Quirk>,
     ) -> std::result::Result<WayAttrs, Exclusion> {
-        let highway = tag("highway").map(str::trim).filter(|s| !s.is_empty());
-        let is_ferry = tag("route").is_some_and(|r| r.trim() == "ferry");
-        let class = match highway.and_then(RoadClass::parse) {
-            Some(c) if c != RoadClass::Ferry && c != RoadClass::Other => Some(c),
-            _ if is_ferry => Some(RoadClass::Ferry),
-            // `speed_kph` alone: a road of unknown class.
-            _ if highway.is_none() && speed_kph.is_some() => Some(RoadClass::Other),
-            _ => None,
-        };
+        let class = way_class(&tag, speed_kph);
         let Some(class) = class.filter(|&c| self.usable(c)) else {
             return Err(Exclusion::NotCarClass);
         };
@@ -414,19 +406,7 @@ impl CarProfile {
                 Exclusion::Access
             });
         }
-        let roundabout = tag("junction")
-            .is_some_and(|j| matches!(j.trim(), "roundabout" | "circular" | "mini_roundabout"));
-        let direction = match tag("oneway").map(str::trim).filter(|s| !s.is_empty()) {
-            Some(v) => match parse_oneway(v) {
-                Some(Oneway::Direction(d)) => d,
-                Some(Oneway::Reversible) => return Err(Exclusion::Reversible),
-                None => {
-                    quirks.push(Quirk::OnewayUnparsed);
-                    implied_direction(class, roundabout)
-                }
-            },
-            None => implied_direction(class, roundabout),
-        };
+        let direction = way_direction(&tag, class, quirks)?;
         let name = tag("name")
             .map(str::trim)
             .filter(|s| !s.is_empty())
@@ -446,8 +426,26 @@ impl CarProfile {
                 name,
             });
         }
+        Ok(WayAttrs {
+            class,
+            direction,
+            speed_kph: self.way_speed_kph(&tag, class, speed_kph, quirks),
+            fixed_seconds: None,
+            name,
+        })
+    }
+
+    /// A road's speed: its `speed_kph`, else its `maxspeed` limit, else its
+    /// class's default, times the class factor.
+    fn way_speed_kph<'t>(
+        &self,
+        tag: &impl Fn(&str) -> Option<&'t str>,
+        class: RoadClass,
+        speed_kph: Option<f64>,
+        quirks: &mut Vec<Quirk>,
+    ) -> f64 {
         let f = self.factor(class);
-        let speed = if let Some(v) = speed_kph {
+        if let Some(v) = speed_kph {
             quirks.push(Quirk::SpeedFromSpeedKph);
             v * f
         } else {
@@ -471,14 +469,7 @@ impl CarProfile {
                     self.class_speed_kph(class) * f
                 }
             }
-        };
-        Ok(WayAttrs {
-            class,
-            direction,
-            speed_kph: speed,
-            fixed_seconds: None,
-            name,
-        })
+        }
     }
 
     /// Read a profile override file (TOML, or JSON when the name ends in
@@ -514,6 +505,46 @@ impl CarProfile {
         file.apply(&mut p)?;
         Ok(p)
     }
+}
+
+/// A way's road class from `highway` (or `route=ferry`); a way with only
+/// `speed_kph` is a road of unknown class.
+fn way_class<'t>(
+    tag: &impl Fn(&str) -> Option<&'t str>,
+    speed_kph: Option<f64>,
+) -> Option<RoadClass> {
+    let highway = tag("highway").map(str::trim).filter(|s| !s.is_empty());
+    let is_ferry = tag("route").is_some_and(|r| r.trim() == "ferry");
+    match highway.and_then(RoadClass::parse) {
+        Some(c) if c != RoadClass::Ferry && c != RoadClass::Other => Some(c),
+        _ if is_ferry => Some(RoadClass::Ferry),
+        _ if highway.is_none() && speed_kph.is_some() => Some(RoadClass::Other),
+        _ => None,
+    }
+}
+
+/// A way's direction from `oneway`, else as implied by its class and
+/// `junction=roundabout`; reversible ways are excluded.
+fn way_direction<'t>(
+    tag: &impl Fn(&str) -> Option<&'t str>,
+    class: RoadClass,
+    quirks: &mut Vec<Quirk>,
+) -> std::result::Result<Direction, Exclusion> {
+    let roundabout = tag("junction")
+        .is_some_and(|j| matches!(j.trim(), "roundabout" | "circular" | "mini_roundabout"));
+    Ok(
+        match tag("oneway").map(str::trim).filter(|s| !s.is_empty()) {
+            Some(v) => match parse_oneway(v) {
+                Some(Oneway::Direction(d)) => d,
+                Some(Oneway::Reversible) => return Err(Exclusion::Reversible),
+                None => {
+                    quirks.push(Quirk::OnewayUnparsed);
+                    implied_direction(class, roundabout)
+                }
+            },
+            None => implied_direction(class, roundabout),
+        },
+    )
 }
 
 fn implied_direction(class: RoadClass, roundabout: bool) -> Direction {

@@ -126,34 +126,8 @@ fn metrics(input: &MapInput, band: (u64, u64)) -> Vec<Metric> {
 
 /// Write `map.html`; `band` is the population band of the run.
 pub fn html(input: &MapInput, prep: &Prepared, band: (u64, u64)) -> String {
-    let f = &prep.frame;
-    let classes = legend_classes(input.pcns.iter().map(|p| p.worst()))
-        .into_iter()
-        .map(|(class, count)| Class {
-            code: class_code(class),
-            label: finding_label(class),
-            colour: finding_colour(class),
-            count,
-        })
-        .collect();
-    let data = Data {
-        title: &input.title,
-        drive: input.drive,
-        frame: FrameOut {
-            x0: f.x0,
-            y1: f.y1,
-            width: f.width,
-            height: f.height,
-        },
-        tolerance_m: (prep.tolerance * 100.0).round() / 100.0,
-        nodata: "#d9dde1",
-        classes,
-        metrics: metrics(input, band),
-        pcns: &input.pcns,
-        points: &input.points,
-    };
     // `</` inside a script element would end it early.
-    let json = serde_json::to_string(&data)
+    let json = serde_json::to_string(&data(input, prep, band))
         .unwrap_or_else(|_| "{}".into())
         .replace("</", "<\\/");
 
@@ -174,6 +148,61 @@ pub fn html(input: &MapInput, prep: &Prepared, band: (u64, u64)) -> String {
          <label>Colour by <select id=\"mode\"><option value=\"finding\">Worst finding</option></select></label>\
          <span id=\"status\"></span></header>"
     );
+    map_svg(&mut o, input, prep);
+    o.push_str(
+        "<svg id=\"north\" viewBox=\"-14 -2 28 56\" aria-label=\"north arrow (grid north)\">\
+         <path d=\"M0 0 L12 34 L0 26 L-12 34 Z\" fill=\"#1f2933\"/>\
+         <path d=\"M0 0 L0 26 L-12 34 Z\" fill=\"#fff\" stroke=\"#1f2933\"/>\
+         <text x=\"0\" y=\"51\" font-size=\"15\" font-weight=\"bold\" text-anchor=\"middle\">N</text></svg>\n\
+         <div id=\"scale\"></div>\n\
+         <div id=\"zoom\"><button id=\"zin\" title=\"zoom in (+)\">+</button><button id=\"zout\" title=\"zoom out (−)\">−</button><button id=\"zhome\" title=\"whole map (0)\">⌂</button></div>\n\
+         <div id=\"tip\"></div>\n",
+    );
+    let _ = writeln!(
+        o,
+        "<div id=\"attr\">{}</div>\n</main>\n<aside><div id=\"legend\"></div><div id=\"info\"></div></aside>",
+        esc(&input.attribution_short)
+    );
+    let _ = write!(
+        o,
+        "<script type=\"application/json\" id=\"data\">{json}</script>\n<script>\n{JS}</script>\n</body>\n</html>\n"
+    );
+    o
+}
+
+/// What the page's script reads: classes, metrics, networks and points.
+fn data<'a>(input: &'a MapInput, prep: &Prepared, band: (u64, u64)) -> Data<'a> {
+    let f = &prep.frame;
+    let classes = legend_classes(input.pcns.iter().map(|p| p.worst()))
+        .into_iter()
+        .map(|(class, count)| Class {
+            code: class_code(class),
+            label: finding_label(class),
+            colour: finding_colour(class),
+            count,
+        })
+        .collect();
+    Data {
+        title: &input.title,
+        drive: input.drive,
+        frame: FrameOut {
+            x0: f.x0,
+            y1: f.y1,
+            width: f.width,
+            height: f.height,
+        },
+        tolerance_m: (prep.tolerance * 100.0).round() / 100.0,
+        nodata: "#d9dde1",
+        classes,
+        metrics: metrics(input, band),
+        pcns: &input.pcns,
+        points: &input.points,
+    }
+}
+
+/// The map's SVG: footprints, routes and points, in the frame's units.
+fn map_svg(o: &mut String, input: &MapInput, prep: &Prepared) {
+    let f = &prep.frame;
     let _ = write!(
         o,
         "<main id=\"map\">\n<svg id=\"svg\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" preserveAspectRatio=\"xMidYMid meet\">\n<g id=\"pcns\">\n",
@@ -206,23 +235,4 @@ pub fn html(input: &MapInput, prep: &Prepared, band: (u64, u64)) -> String {
         let _ = writeln!(o, "<path data-i=\"{i}\"{class} d=\"{}\"/>", dot(p));
     }
     o.push_str("</g>\n<g id=\"sel\"></g>\n</svg>\n");
-    o.push_str(
-        "<svg id=\"north\" viewBox=\"-14 -2 28 56\" aria-label=\"north arrow (grid north)\">\
-         <path d=\"M0 0 L12 34 L0 26 L-12 34 Z\" fill=\"#1f2933\"/>\
-         <path d=\"M0 0 L0 26 L-12 34 Z\" fill=\"#fff\" stroke=\"#1f2933\"/>\
-         <text x=\"0\" y=\"51\" font-size=\"15\" font-weight=\"bold\" text-anchor=\"middle\">N</text></svg>\n\
-         <div id=\"scale\"></div>\n\
-         <div id=\"zoom\"><button id=\"zin\" title=\"zoom in (+)\">+</button><button id=\"zout\" title=\"zoom out (−)\">−</button><button id=\"zhome\" title=\"whole map (0)\">⌂</button></div>\n\
-         <div id=\"tip\"></div>\n",
-    );
-    let _ = writeln!(
-        o,
-        "<div id=\"attr\">{}</div>\n</main>\n<aside><div id=\"legend\"></div><div id=\"info\"></div></aside>",
-        esc(&input.attribution_short)
-    );
-    let _ = write!(
-        o,
-        "<script type=\"application/json\" id=\"data\">{json}</script>\n<script>\n{JS}</script>\n</body>\n</html>\n"
-    );
-    o
 }

@@ -187,7 +187,8 @@ const MAP_W: f64 = 1000.0;
 const PANEL_W: f64 = 360.0;
 const MARGIN: f64 = 20.0;
 
-/// Write `map.svg`.
+/// Write `map.svg`: the map panel (footprints, routes, practices, hubs,
+/// scale bar and north arrow), the legend panel and the attribution.
 pub fn static_svg(input: &MapInput, prep: &Prepared) -> String {
     let f = &prep.frame;
     let s = MAP_W / f.width.max(f.height * MAP_W / 1400.0);
@@ -210,7 +211,27 @@ pub fn static_svg(input: &MapInput, prep: &Prepared) -> String {
         w = MAP_W,
         h = map_h.round()
     );
-    // Footprints, centred in the map panel.
+    svg_features(&mut o, input, prep, s, map_h);
+    svg_scale_and_north(&mut o, s, map_h);
+    svg_legend(&mut o, input);
+    // Attribution along the bottom.
+    let mut ay = MARGIN + map_h + 18.0;
+    for a in &input.attribution {
+        let _ = writeln!(
+            o,
+            r##"<text x="{MARGIN}" y="{ay}" font-size="11" fill="#52606d">{}</text>"##,
+            esc(a)
+        );
+        ay += 16.0;
+    }
+    o.push_str("</svg>\n");
+    o
+}
+
+/// Footprints, routes, practices and hubs, centred in the map panel at
+/// `s` pixels a metre.
+fn svg_features(o: &mut String, input: &MapInput, prep: &Prepared, s: f64, map_h: f64) {
+    let f = &prep.frame;
     let ox = MARGIN + (MAP_W - f.width * s) / 2.0;
     let oy = MARGIN + (map_h - f.height * s) / 2.0;
     let px = 1.0 / s; // one pixel in map units
@@ -272,8 +293,10 @@ pub fn static_svg(input: &MapInput, prep: &Prepared) -> String {
         );
     }
     let _ = writeln!(o, "</g>\n</g>");
+}
 
-    // Scale bar (bottom left of the map panel) and north arrow (top left).
+/// Scale bar (bottom left of the map panel) and north arrow (top left).
+fn svg_scale_and_north(o: &mut String, s: f64, map_h: f64) {
     let len_m = nice_length(0.25 * MAP_W / s);
     let bar = len_m * s;
     let (bx, by) = (MARGIN + 16.0, MARGIN + map_h - 24.0);
@@ -293,8 +316,11 @@ pub fn static_svg(input: &MapInput, prep: &Prepared) -> String {
         o,
         r##"<g transform="translate({nx} {ny})"><path d="M0 0 L12 34 L0 26 L-12 34 Z" fill="#1f2933"/><path d="M0 0 L0 26 L-12 34 Z" fill="#ffffff" stroke="#1f2933" stroke-width="1"/><text x="0" y="52" font-size="15" font-weight="bold" text-anchor="middle" fill="#1f2933">N</text></g>"##
     );
+}
 
-    // Legend panel.
+/// The legend panel right of the map: title, counts, finding classes,
+/// practice, hub and route symbols.
+fn svg_legend(o: &mut String, input: &MapInput) {
     let lx = MAP_W + 2.0 * MARGIN;
     let mut ly = MARGIN + 22.0;
     let _ = writeln!(
@@ -355,18 +381,6 @@ pub fn static_svg(input: &MapInput, prep: &Prepared) -> String {
             ty = ly + 12.0
         );
     }
-    // Attribution along the bottom.
-    let mut ay = MARGIN + map_h + 18.0;
-    for a in &input.attribution {
-        let _ = writeln!(
-            o,
-            r##"<text x="{MARGIN}" y="{ay}" font-size="11" fill="#52606d">{}</text>"##,
-            esc(a)
-        );
-        ay += 16.0;
-    }
-    o.push_str("</svg>\n");
-    o
 }
 
 #[cfg(test)]

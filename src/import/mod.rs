@@ -1,0 +1,307 @@
+//! `pcn-atlas import`: build a dataset folder from the national files.
+//!
+//! | source | file (as published) | used for |
+//! |---|---|---|
+//! | NHS Digital | `gp-reg-pat-prac-map-*.csv` | practices, their PCN code and name, postcode |
+//! | NHS Digital | `gp-reg-pat-prac-all-*.csv` | list sizes (`NUMBER_OF_PATIENTS`, rows with SEX=ALL, AGE=ALL) |
+//! | NHS ODS | `epraccur*.csv` (optional; no header, Latin-1) | status (closed/dormant practices) and a fallback postcode |
+//! | OS | Code-Point Open folder | postcode → easting/northing |
+//! | ONS | LSOA boundaries (GeoJSON or shapefile) | area polygons, names, local authority |
+//! | ONS | population, RUC, population-weighted centroids CSVs | joined onto areas |
+//! | NHS Digital | `gp-reg-pat-prac-lsoa-*.csv` (optional) | registrations by area of residence |
+//!
+//! Nothing is dropped silently: every practice that cannot be located, has no
+//! list size or no PCN, and every registration row that cannot be used, is
+//! listed (or, for registrations, counted with examples) in
+//! `import_report.csv` / `import_report.json`.
+//!
+//! The stages, one file each: [`national`] reads the NHS files, `locate`
+//! puts practices on the map, `select` applies `--lad`/`--pcn`/`--bbox`,
+//! `registrations` keeps the rows inside the selection, `write` writes the
+//! dataset in [`crate::load::format`] and the report.
+
+mod locate;
+mod national;
+mod registrations;
+mod select;
+mod write;
+
+pub use national::is_unallocated;
+
+use crate::load::areas::{AreaJoins, load_areas};
+use crate::load::codepoint::PostcodeLookup;
+use crate::model::{Area, InputFile, Notice};
+use anyhow::{Context, Result, anyhow, bail};
+use national::{MapPractice, OdsRecord, RegRow};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// The national files to import from.
+#[derive(Clone, Debug, Default)]
+pub struct ImportSources {
+    pub map: PathBuf,
+    pub list_sizes: PathBuf,
+    pub epraccur: Option<PathBuf>,
+    pub postcodes: PathBuf,
+    pub boundaries: PathBuf,
+    pub population: Option<PathBuf>,
+    pub ruc: Option<PathBuf>,
+    pub centroids: Option<PathBuf>,
+    pub registrations: Option<PathBuf>,
+}
+
+impl ImportSources {
+    /// Find the national files in one folder by their published names
+    /// (`gp-reg-pat-prac-map*.csv`, `gp-reg-pat-prac-all*.csv`, `epraccur*.csv`,
+    /// `codepoint*/`, `*boundaries*.geojson|.shp`, `*population*.csv`,
+    /// `*rural_urban*.csv`, `*centroids*.csv`, `gp-reg-pat-prac-lsoa*.csv`).
+    pub fn discover(dir: &Path) -> Result<ImportSources> {
+        let mut names: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
+            .with_context(|| format!("{}: cannot read the folder", dir.display()))?
+            .filter_map(|e| e.ok())
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().to_ascii_lowercase(),
+                    e.path(),
+                )
+            })
+            .collect();
+        names.sort();
+        let find = |what: &str, pred: &dyn Fn(&str) -> bool| -> Result<Option<PathBuf>> {
+            let hits: Vec<&PathBuf> = names
+                .iter()
+                .filter(|(n, _)| pred(n))
+                .map(|(_, p)| p)
+                .collect();
+            match hits.len() {
+                0 => Ok(None),
+                1 => Ok(Some(hits[0].clone())),
+                _ => bail!(
+                    "{}: more than one {what} file ({}); name the one to use with its flag",
+                    dir.display(),
+                    hits.iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
+        };
+        let need = |what: &str, flag: &str, found: Option<PathBuf>| -> Result<PathBuf> {
+            found.ok_or_else(|| {
+                anyhow!(
+                    "{}: no {what} file found; give it with {flag}",
+                    dir.display()
+                )
+            })
+        };
+        let csv = |n: &str| n.ends_with(".csv");
+        Ok(ImportSources {
+            map: need(
+                "practice → PCN map (gp-reg-pat-prac-map*.csv)",
+                "--map",
+                find("PCN map", &|n| {
+                    n.starts_with("gp-reg-pat-prac-map") && csv(n)
+                })?,
+            )?,
+            list_sizes: need(
+                "list size (gp-reg-pat-prac-all*.csv)",
+                "--list-sizes",
+                find("list size", &|n| {
+                    n.starts_with("gp-reg-pat-prac-all") && csv(n)
+                })?,
+            )?,
+            epraccur: find("epraccur", &|n| n.starts_with("epraccur") && csv(n))?,
+            postcodes: need(
+                "Code-Point Open folder (codepoint*)",
+                "--postcodes",
+                find("Code-Point Open", &|n| {
+                    n.starts_with("codepoint") && !n.contains('.')
+                })?,
+            )?,
+            boundaries: need(
+                "LSOA boundaries (*boundaries*.geojson or .shp)",
+                "--boundaries",
+                find("boundaries", &|n| {
+                    n.contains("boundaries") && (n.ends_with(".geojson") || n.ends_with(".shp"))
+                })?,
+            )?,
+            population: find("population", &|n| {
+                n.contains("population") && !n.contains("centroid") && csv(n)
+            })?,
+            ruc: find("rural-urban", &|n| n.contains("rural_urban") && csv(n))?,
+            centroids: find("centroids", &|n| n.contains("centroid") && csv(n))?,
+            registrations: find("registrations", &|n| {
+                n.starts_with("gp-reg-pat-prac-lsoa") && csv(n)
+            })?,
+        })
+    }
+}
+
+/// Which part of the country to import.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ImportFilter {
+    /// Local authority district codes (areas whose `lad_code` is one of these).
+    pub lads: Vec<String>,
+    /// PCN codes: their practices, and the areas where they have the most registered patients.
+    pub pcns: Vec<String>,
+    /// WGS84 box `[min_lon, min_lat, max_lon, max_lat]`: areas whose centroid is inside.
+    pub bbox: Option<[f64; 4]>,
+}
+
+impl ImportFilter {
+    pub fn is_empty(&self) -> bool {
+        self.lads.is_empty() && self.pcns.is_empty() && self.bbox.is_none()
+    }
+}
+
+/// One line of the import report.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ReportEntry {
+    pub code: String,
+    pub subject: String,
+    pub detail: String,
+}
+
+/// What an import wrote and what it could not use.
+#[derive(Debug, Serialize)]
+pub struct ImportReport {
+    pub version: String,
+    pub filter: ImportFilter,
+    pub inputs: Vec<InputFile>,
+    pub practices_in_map: usize,
+    pub practices_written: usize,
+    pub practices_located: usize,
+    pub pcns_written: usize,
+    pub areas_written: usize,
+    pub registrations_written: usize,
+    pub registered_patients_written: u64,
+    /// Count of report entries by code.
+    pub counts: BTreeMap<String, usize>,
+    pub entries: Vec<ReportEntry>,
+}
+
+/// The import report's entries, added as the import goes.
+#[derive(Default)]
+struct Log(Vec<ReportEntry>);
+
+impl Log {
+    fn add(&mut self, code: &str, subject: &str, detail: String) {
+        self.0.push(ReportEntry {
+            code: code.into(),
+            subject: subject.into(),
+            detail,
+        })
+    }
+}
+
+/// Everything read from the national files.
+struct National {
+    map: Vec<MapPractice>,
+    /// List size and postcode per practice code.
+    list_sizes: BTreeMap<String, (u64, String)>,
+    ods: Option<HashMap<String, OdsRecord>>,
+    lookup: PostcodeLookup,
+    /// Every area of the boundaries file (validated, in BNG), with its joins.
+    areas: Vec<Area>,
+    area_notices: Vec<Notice>,
+    regs: Option<Vec<RegRow>>,
+}
+
+impl National {
+    /// Read every source, recording each file in `inputs` (in this order).
+    fn read(src: &ImportSources, inputs: &mut Vec<InputFile>) -> Result<National> {
+        let map = national::read_map(&src.map, inputs)?;
+        let list_sizes = national::read_list_sizes(&src.list_sizes, inputs)?;
+        let ods = match &src.epraccur {
+            Some(p) => Some(national::read_epraccur(p, inputs)?),
+            None => None,
+        };
+        let lookup = PostcodeLookup::load(&src.postcodes)?;
+        if let Some(i) = lookup.input.clone() {
+            inputs.push(i);
+        }
+        let joins = AreaJoins {
+            population: src.population.as_deref(),
+            ruc: src.ruc.as_deref(),
+            centroids: src.centroids.as_deref(),
+        };
+        let loaded = load_areas(&src.boundaries, &joins)?;
+        inputs.extend(loaded.inputs);
+        // Registrations: read once; used for --pcn selection and written out.
+        let regs = match &src.registrations {
+            Some(p) => Some(national::read_registrations(p, inputs)?),
+            None => None,
+        };
+        Ok(National {
+            map,
+            list_sizes,
+            ods,
+            lookup,
+            areas: loaded.areas,
+            area_notices: loaded.notices,
+            regs,
+        })
+    }
+
+    /// Row of each area code in `areas`.
+    fn area_index(&self) -> HashMap<&str, usize> {
+        self.areas
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.code.as_str(), i))
+            .collect()
+    }
+
+    /// Codes of the practices of the map `pred` keeps.
+    fn practice_codes(&self, pred: impl Fn(usize) -> bool) -> BTreeSet<&str> {
+        (0..self.map.len())
+            .filter(|&i| pred(i))
+            .map(|i| self.map[i].code.as_str())
+            .collect()
+    }
+}
+
+/// Run an import into `out`.
+pub fn run_import(src: &ImportSources, filter: &ImportFilter, out: &Path) -> Result<ImportReport> {
+    let mut inputs: Vec<InputFile> = Vec::new();
+    let nat = National::read(src, &mut inputs)?;
+    let area_ix = nat.area_index();
+    let mut log = Log::default();
+
+    let located = locate::locate_practices(src, &nat, &mut log);
+    let sel = select::select(src, filter, &nat, &area_ix, &located, &mut log)?;
+    select::report_unmapped_list_sizes(src, filter, &nat, &sel, &mut log);
+    // Practice-level entries about practices outside the selection are noise.
+    let unselected = nat.practice_codes(|i| !sel.practice[i]);
+    log.0.retain(|e| !unselected.contains(e.subject.as_str()));
+    for n in &nat.area_notices {
+        if area_ix.get(n.subject.as_str()).is_none_or(|&i| sel.area[i]) {
+            log.add(n.code.as_str(), &n.subject, n.detail.clone());
+        }
+    }
+    let areas: Vec<&Area> = nat
+        .areas
+        .iter()
+        .zip(&sel.area)
+        .filter(|(_, s)| **s)
+        .map(|(a, _)| a)
+        .collect();
+    if areas.is_empty() {
+        bail!("the selection matches no areas");
+    }
+    let reg_rows = registrations::within_selection(src, &nat, &area_ix, &sel, &areas, &mut log);
+    write::write_import(
+        out,
+        write::Written {
+            filter,
+            inputs,
+            nat: &nat,
+            located: &located,
+            sel: &sel,
+            areas,
+            reg_rows,
+            log,
+        },
+    )
+}
