@@ -216,25 +216,14 @@ pub fn check_reusing(
         .iter()
         .map(|p| p.location.and_then(|c| index.locate(c)))
         .collect();
-    // Area of each area. A few real ONS multipolygons write a hole as a
-    // separate nested part (5 LSOAs); read those even-odd, as the dissolve
-    // does, so the hole is not counted as land.
-    let area_km2: Vec<f64> = ds
-        .areas
-        .iter()
-        .map(|a| {
-            let rings: usize = a.geometry.0.iter().map(|p| 1 + p.interiors().len()).sum();
-            if rings > 1 {
-                km2(super::dissolve::area_m2(&super::dissolve::make_valid(
-                    &a.geometry,
-                )))
-            } else {
-                km2(a.geometry.unsigned_area())
-            }
-        })
-        .collect();
-    let pop = |a: AreaId| ds.area(a).population.unwrap_or(0);
-
+    let ctx = PcnContext {
+        ds,
+        opts,
+        adjacency: &adjacency,
+        footprints: &footprints,
+        area_km2: area_km2s(ds),
+        practice_area: &practice_area,
+    };
     let mut findings: Vec<Finding> = Vec::new();
     let mut pcns = Vec::with_capacity(ds.pcns.len());
     for pcn_id in ds.pcn_ids() {
@@ -243,132 +232,7 @@ pub fn check_reusing(
             pcns.push(c);
             continue;
         }
-        let pcn = ds.pcn(pcn_id);
-        let areas = footprints.pcn_areas[pcn_id.idx()].clone();
-        let list_size: u64 = pcn
-            .practices
-            .iter()
-            .map(|&p| ds.practice(p).list_size.unwrap_or(0))
-            .sum();
-        let practices_without_list_size = pcn
-            .practices
-            .iter()
-            .filter(|&&p| ds.practice(p).list_size.is_none())
-            .count();
-        let resident_population: u64 = areas.iter().map(|&a| pop(a)).sum();
-        let band = if list_size < opts.band_min {
-            Band::Below
-        } else if list_size > opts.band_max {
-            Band::Above
-        } else {
-            Band::Within
-        };
-
-        // Rural and sparse shares: registered patients by area of residence
-        // when the PCN's practices have registrations, else residents.
-        let members: BTreeSet<PracticeId> = pcn.practices.iter().copied().collect();
-        let (mut tot, mut rural, mut sparse) = (0u64, 0u64, 0u64);
-        for r in members.iter().flat_map(|&p| ds.registrations_of(p)) {
-            tot += r.patients;
-            let ruc = ds.area(r.area).ruc;
-            rural += if ruc.is_some_and(|c| c.is_rural()) {
-                r.patients
-            } else {
-                0
-            };
-            sparse += if ruc.is_some_and(|c| c.is_sparse()) {
-                r.patients
-            } else {
-                0
-            };
-        }
-        let mut share_basis = ShareBasis::RegisteredPatients;
-        if tot == 0 {
-            share_basis = ShareBasis::Residents;
-            for &a in &areas {
-                let p = pop(a);
-                tot += p;
-                let ruc = ds.area(a).ruc;
-                rural += if ruc.is_some_and(|c| c.is_rural()) {
-                    p
-                } else {
-                    0
-                };
-                sparse += if ruc.is_some_and(|c| c.is_sparse()) {
-                    p
-                } else {
-                    0
-                };
-            }
-        }
-        let (rural_share, sparse_share) = if tot == 0 {
-            share_basis = ShareBasis::None;
-            (None, None)
-        } else {
-            (
-                Some(rural as f64 / tot as f64),
-                Some(sparse as f64 / tot as f64),
-            )
-        };
-
-        // Components, largest first; practices located in each.
-        let mut comps: Vec<Component> = components(&areas, &adjacency.neighbours)
-            .into_iter()
-            .map(|c| {
-                let set: BTreeSet<AreaId> = c.iter().copied().collect();
-                Component {
-                    population: c.iter().map(|&a| pop(a)).sum(),
-                    area_km2: c.iter().map(|a| area_km2[a.idx()]).sum(),
-                    practices: pcn
-                        .practices
-                        .iter()
-                        .copied()
-                        .filter(|p| practice_area[p.idx()].is_some_and(|a| set.contains(&a)))
-                        .collect(),
-                    areas: c,
-                }
-            })
-            .collect();
-        comps.sort_by(|a, b| {
-            b.population
-                .cmp(&a.population)
-                .then(b.areas.len().cmp(&a.areas.len()))
-                .then(a.areas[0].cmp(&b.areas[0]))
-        });
-
-        let area_set: BTreeSet<AreaId> = areas.iter().copied().collect();
-        let outside: Vec<OutsidePractice> = pcn
-            .practices
-            .iter()
-            .filter(|p| ds.practice(**p).location.is_some())
-            .filter(|p| !practice_area[p.idx()].is_some_and(|a| area_set.contains(&a)))
-            .map(|&p| {
-                let area = practice_area[p.idx()];
-                OutsidePractice {
-                    practice: p,
-                    area,
-                    in_footprint_of: area
-                        .map(|a| footprints.area_pcns[a.idx()].clone())
-                        .unwrap_or_default(),
-                }
-            })
-            .collect();
-
-        let mut c = PcnCheck {
-            pcn: pcn_id,
-            list_size,
-            practices_without_list_size,
-            resident_population,
-            band,
-            rural_share,
-            sparse_share,
-            share_basis,
-            area_km2: areas.iter().map(|a| area_km2[a.idx()]).sum(),
-            areas,
-            components: comps,
-            outside,
-            flags: Vec::new(),
-        };
+        let mut c = ctx.check(pcn_id);
         pcn_findings(ds, opts, &mut c, &mut findings);
         pcns.push(c);
     }
@@ -385,147 +249,219 @@ pub fn check_reusing(
     }
 }
 
+/// Each area's area in km². A few real ONS multipolygons write a hole as
+/// a separate nested part (5 LSOAs); those are read even-odd, as the
+/// dissolve does, so the hole is not counted as land.
+fn area_km2s(ds: &Dataset) -> Vec<f64> {
+    ds.areas
+        .iter()
+        .map(|a| {
+            let rings: usize = a.geometry.0.iter().map(|p| 1 + p.interiors().len()).sum();
+            if rings > 1 {
+                km2(super::dissolve::area_m2(&super::dissolve::make_valid(
+                    &a.geometry,
+                )))
+            } else {
+                km2(a.geometry.unsigned_area())
+            }
+        })
+        .collect()
+}
+
+/// What checking one network reads.
+struct PcnContext<'a> {
+    ds: &'a Dataset,
+    opts: &'a CheckOptions,
+    adjacency: &'a Adjacency,
+    footprints: &'a Footprints,
+    area_km2: Vec<f64>,
+    practice_area: &'a [Option<AreaId>],
+}
+
+impl PcnContext<'_> {
+    fn pop(&self, a: AreaId) -> u64 {
+        self.ds.area(a).population.unwrap_or(0)
+    }
+
+    /// One network's metrics (its findings come after, from
+    /// [`pcn_findings`]).
+    fn check(&self, pcn_id: PcnId) -> PcnCheck {
+        let (ds, opts) = (self.ds, self.opts);
+        let pcn = ds.pcn(pcn_id);
+        let areas = self.footprints.pcn_areas[pcn_id.idx()].clone();
+        let list_size: u64 = pcn
+            .practices
+            .iter()
+            .map(|&p| ds.practice(p).list_size.unwrap_or(0))
+            .sum();
+        let practices_without_list_size = pcn
+            .practices
+            .iter()
+            .filter(|&&p| ds.practice(p).list_size.is_none())
+            .count();
+        let band = if list_size < opts.band_min {
+            Band::Below
+        } else if list_size > opts.band_max {
+            Band::Above
+        } else {
+            Band::Within
+        };
+        let (rural_share, sparse_share, share_basis) = self.shares(&pcn.practices, &areas);
+        PcnCheck {
+            pcn: pcn_id,
+            list_size,
+            practices_without_list_size,
+            resident_population: areas.iter().map(|&a| self.pop(a)).sum(),
+            band,
+            rural_share,
+            sparse_share,
+            share_basis,
+            area_km2: areas.iter().map(|a| self.area_km2[a.idx()]).sum(),
+            components: self.components(&pcn.practices, &areas),
+            outside: self.outside(&pcn.practices, &areas),
+            areas,
+            flags: Vec::new(),
+        }
+    }
+
+    /// Rural and sparse shares: registered patients by area of residence
+    /// when the network's practices have registrations, else residents.
+    fn shares(
+        &self,
+        practices: &[PracticeId],
+        areas: &[AreaId],
+    ) -> (Option<f64>, Option<f64>, ShareBasis) {
+        let ds = self.ds;
+        let members: BTreeSet<PracticeId> = practices.iter().copied().collect();
+        let registered = members
+            .iter()
+            .flat_map(|&p| ds.registrations_of(p))
+            .map(|r| (r.area, r.patients));
+        let mut basis = ShareBasis::RegisteredPatients;
+        let mut t = rural_sparse(ds, registered);
+        if t.0 == 0 {
+            basis = ShareBasis::Residents;
+            t = rural_sparse(ds, areas.iter().map(|&a| (a, self.pop(a))));
+        }
+        let (tot, rural, sparse) = t;
+        if tot == 0 {
+            return (None, None, ShareBasis::None);
+        }
+        (
+            Some(rural as f64 / tot as f64),
+            Some(sparse as f64 / tot as f64),
+            basis,
+        )
+    }
+
+    /// The footprint's connected pieces, largest first, with the practices
+    /// located in each.
+    fn components(&self, practices: &[PracticeId], areas: &[AreaId]) -> Vec<Component> {
+        let mut comps: Vec<Component> = components(areas, &self.adjacency.neighbours)
+            .into_iter()
+            .map(|c| {
+                let set: BTreeSet<AreaId> = c.iter().copied().collect();
+                Component {
+                    population: c.iter().map(|&a| self.pop(a)).sum(),
+                    area_km2: c.iter().map(|a| self.area_km2[a.idx()]).sum(),
+                    practices: practices
+                        .iter()
+                        .copied()
+                        .filter(|p| self.practice_area[p.idx()].is_some_and(|a| set.contains(&a)))
+                        .collect(),
+                    areas: c,
+                }
+            })
+            .collect();
+        comps.sort_by(|a, b| {
+            b.population
+                .cmp(&a.population)
+                .then(b.areas.len().cmp(&a.areas.len()))
+                .then(a.areas[0].cmp(&b.areas[0]))
+        });
+        comps
+    }
+
+    /// Located members standing outside the footprint, and whose footprint
+    /// they stand in.
+    fn outside(&self, practices: &[PracticeId], areas: &[AreaId]) -> Vec<OutsidePractice> {
+        let area_set: BTreeSet<AreaId> = areas.iter().copied().collect();
+        practices
+            .iter()
+            .filter(|p| self.ds.practice(**p).location.is_some())
+            .filter(|p| !self.practice_area[p.idx()].is_some_and(|a| area_set.contains(&a)))
+            .map(|&p| {
+                let area = self.practice_area[p.idx()];
+                OutsidePractice {
+                    practice: p,
+                    area,
+                    in_footprint_of: area
+                        .map(|a| self.footprints.area_pcns[a.idx()].clone())
+                        .unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// People in all, in rural areas and in sparse areas, from (area, people).
+fn rural_sparse(ds: &Dataset, people: impl Iterator<Item = (AreaId, u64)>) -> (u64, u64, u64) {
+    let (mut tot, mut rural, mut sparse) = (0u64, 0u64, 0u64);
+    for (area, n) in people {
+        let ruc = ds.area(area).ruc;
+        tot += n;
+        if ruc.is_some_and(|c| c.is_rural()) {
+            rural += n;
+        }
+        if ruc.is_some_and(|c| c.is_sparse()) {
+            sparse += n;
+        }
+    }
+    (tot, rural, sparse)
+}
+
 fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
-fn pcn_findings(ds: &Dataset, opts: &CheckOptions, c: &mut PcnCheck, out: &mut Vec<Finding>) {
-    let pcn = ds.pcn(c.pcn);
-    let mut add = |code: Code, detail: String| {
-        out.push(Finding {
+/// A network's findings and flags, collected together: each finding's
+/// code is flagged once, in the order first found.
+struct PcnFindings<'a> {
+    subject: &'a str,
+    flags: Vec<Code>,
+    out: &'a mut Vec<Finding>,
+}
+
+impl PcnFindings<'_> {
+    fn add(&mut self, code: Code, detail: String) {
+        if !self.flags.contains(&code) {
+            self.flags.push(code);
+        }
+        self.out.push(Finding {
             scope: Scope::Pcn,
             code,
-            subject: pcn.code.clone(),
+            subject: self.subject.to_string(),
             detail,
         });
-    };
-    let missing = if c.practices_without_list_size > 0 {
-        format!(
-            " ({} practice(s) without a list size count as 0)",
-            c.practices_without_list_size
-        )
-    } else {
-        String::new()
-    };
-    let rural = c.rural_share.is_some_and(|s| s >= opts.rural_threshold);
-    let sparse = c.sparse_share.is_some_and(|s| s >= opts.rural_threshold);
-    let mut flags = Vec::new();
-    match c.band {
-        Band::Below => {
-            flags.push(Code::PopulationBelowBand);
-            add(
-                Code::PopulationBelowBand,
-                format!(
-                    "{} registered patients across {} practice(s), below the {} minimum by {}{missing}",
-                    c.list_size,
-                    pcn.practices.len(),
-                    opts.band_min,
-                    opts.band_min - c.list_size
-                ),
-            );
-            if rural || sparse {
-                flags.push(Code::RuralWaiverCandidate);
-                add(
-                    Code::RuralWaiverCandidate,
-                    format!(
-                        "below the band ({} < {}) with rural share {} and sparse share {} (threshold {}): the minimum may be waived for a natural community in a sparse rural area",
-                        c.list_size,
-                        opts.band_min,
-                        c.rural_share.map_or("n/a".into(), pct),
-                        c.sparse_share.map_or("n/a".into(), pct),
-                        pct(opts.rural_threshold)
-                    ),
-                );
-            }
-        }
-        Band::Above => {
-            flags.push(Code::PopulationAboveBand);
-            add(
-                Code::PopulationAboveBand,
-                format!(
-                    "{} registered patients across {} practice(s), above the {} maximum by {}{missing}",
-                    c.list_size,
-                    pcn.practices.len(),
-                    opts.band_max,
-                    c.list_size - opts.band_max
-                ),
-            );
-        }
-        Band::Within => {}
     }
+}
+
+fn pcn_findings(ds: &Dataset, opts: &CheckOptions, c: &mut PcnCheck, out: &mut Vec<Finding>) {
+    let mut f = PcnFindings {
+        subject: &ds.pcn(c.pcn).code,
+        flags: Vec::new(),
+        out,
+    };
+    band_findings(ds, opts, c, &mut f);
     if c.components.len() > 1 {
-        flags.push(Code::NonContiguous);
-        let parts: Vec<String> = c
-            .components
-            .iter()
-            .map(|k| {
-                let practices: Vec<&str> = k
-                    .practices
-                    .iter()
-                    .map(|p| ds.practice(*p).code.as_str())
-                    .collect();
-                format!(
-                    "{} area(s) ({}), {} residents, {:.2} km², practices: {}",
-                    k.areas.len(),
-                    summarise_codes(ds, &k.areas),
-                    k.population,
-                    k.area_km2,
-                    if practices.is_empty() {
-                        "none".into()
-                    } else {
-                        practices.join(" ")
-                    }
-                )
-            })
-            .collect();
-        add(
-            Code::NonContiguous,
-            format!(
-                "footprint is in {} pieces: {}",
-                c.components.len(),
-                parts.join("; ")
-            ),
-        );
+        f.add(Code::NonContiguous, pieces(ds, c));
     }
-    if !c.outside.is_empty() {
-        flags.push(Code::PracticeOutsideFootprint);
-        for o in &c.outside {
-            let p = ds.practice(o.practice);
-            let where_ = match o.area {
-                None => "outside every area of the dataset".to_string(),
-                Some(a) => {
-                    let owners: Vec<&str> = o
-                        .in_footprint_of
-                        .iter()
-                        .map(|q| ds.pcn(*q).code.as_str())
-                        .collect();
-                    if owners.is_empty() {
-                        format!(
-                            "in area {}, which no PCN's footprint holds",
-                            ds.area(a).code
-                        )
-                    } else {
-                        format!(
-                            "in area {}, in the footprint of {}",
-                            ds.area(a).code,
-                            owners.join(" and ")
-                        )
-                    }
-                }
-            };
-            add(
-                Code::PracticeOutsideFootprint,
-                format!("member practice {} ({}) lies {where_}", p.code, p.name),
-            );
-        }
-    }
+    outside_findings(ds, c, &mut f);
     if c.areas.is_empty() {
-        flags.push(Code::NoFootprint);
-        add(Code::NoFootprint, "no area is assigned to this PCN".into());
+        f.add(Code::NoFootprint, "no area is assigned to this PCN".into());
     }
-    if rural {
-        flags.push(Code::Rural);
-        add(
+    if c.rural_share.is_some_and(|s| s >= opts.rural_threshold) {
+        f.add(
             Code::Rural,
             format!(
                 "rural share {} of {} (threshold {}); sparse share {}",
@@ -540,7 +476,123 @@ fn pcn_findings(ds: &Dataset, opts: &CheckOptions, c: &mut PcnCheck, out: &mut V
             ),
         );
     }
-    c.flags = flags;
+    c.flags = f.flags;
+}
+
+/// Below or above the band, and the rural waiver.
+fn band_findings(ds: &Dataset, opts: &CheckOptions, c: &PcnCheck, f: &mut PcnFindings) {
+    let practices = ds.pcn(c.pcn).practices.len();
+    let missing = if c.practices_without_list_size > 0 {
+        format!(
+            " ({} practice(s) without a list size count as 0)",
+            c.practices_without_list_size
+        )
+    } else {
+        String::new()
+    };
+    let rural = c.rural_share.is_some_and(|s| s >= opts.rural_threshold);
+    let sparse = c.sparse_share.is_some_and(|s| s >= opts.rural_threshold);
+    match c.band {
+        Band::Below => {
+            f.add(
+                Code::PopulationBelowBand,
+                format!(
+                    "{} registered patients across {practices} practice(s), below the {} minimum by {}{missing}",
+                    c.list_size,
+                    opts.band_min,
+                    opts.band_min - c.list_size
+                ),
+            );
+            if rural || sparse {
+                f.add(
+                    Code::RuralWaiverCandidate,
+                    format!(
+                        "below the band ({} < {}) with rural share {} and sparse share {} (threshold {}): the minimum may be waived for a natural community in a sparse rural area",
+                        c.list_size,
+                        opts.band_min,
+                        c.rural_share.map_or("n/a".into(), pct),
+                        c.sparse_share.map_or("n/a".into(), pct),
+                        pct(opts.rural_threshold)
+                    ),
+                );
+            }
+        }
+        Band::Above => f.add(
+            Code::PopulationAboveBand,
+            format!(
+                "{} registered patients across {practices} practice(s), above the {} maximum by {}{missing}",
+                c.list_size,
+                opts.band_max,
+                c.list_size - opts.band_max
+            ),
+        ),
+        Band::Within => {}
+    }
+}
+
+/// The pieces of a non-contiguous footprint.
+fn pieces(ds: &Dataset, c: &PcnCheck) -> String {
+    let parts: Vec<String> = c
+        .components
+        .iter()
+        .map(|k| {
+            let practices: Vec<&str> = k
+                .practices
+                .iter()
+                .map(|p| ds.practice(*p).code.as_str())
+                .collect();
+            format!(
+                "{} area(s) ({}), {} residents, {:.2} km², practices: {}",
+                k.areas.len(),
+                summarise_codes(ds, &k.areas),
+                k.population,
+                k.area_km2,
+                if practices.is_empty() {
+                    "none".into()
+                } else {
+                    practices.join(" ")
+                }
+            )
+        })
+        .collect();
+    format!(
+        "footprint is in {} pieces: {}",
+        c.components.len(),
+        parts.join("; ")
+    )
+}
+
+/// One finding per member practice standing outside the footprint.
+fn outside_findings(ds: &Dataset, c: &PcnCheck, f: &mut PcnFindings) {
+    for o in &c.outside {
+        let p = ds.practice(o.practice);
+        let where_ = match o.area {
+            None => "outside every area of the dataset".to_string(),
+            Some(a) => {
+                let owners: Vec<&str> = o
+                    .in_footprint_of
+                    .iter()
+                    .map(|q| ds.pcn(*q).code.as_str())
+                    .collect();
+                if owners.is_empty() {
+                    format!(
+                        "in area {}, which no PCN's footprint holds",
+                        ds.area(a).code
+                    )
+                } else {
+                    format!(
+                        "in area {}, in the footprint of {}",
+                        ds.area(a).code,
+                        owners.join(" and ")
+                    )
+                }
+            }
+        };
+        f.add(
+            Code::PracticeOutsideFootprint,
+            format!("member practice {} ({}) lies {where_}", p.code, p.name),
+        );
+    }
 }
 
 /// Up to six codes of a set of areas, then a count.

@@ -90,15 +90,6 @@ pub enum StartArg {
 pub fn run(args: &ProposeArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
     super::config::threads(args.threads, cfg)?;
     let check_opts = args.thresholds.options(cfg)?;
-    if !(args.lambda >= 0.0 && args.lambda.is_finite()) {
-        bail!("--lambda {} must be 0 or more", args.lambda);
-    }
-    if !(args.move_cost >= 0.0 && args.move_cost.is_finite()) {
-        bail!("--move-cost {} must be 0 or more", args.move_cost);
-    }
-    if !(args.straight_kph > 0.0 && args.straight_kph.is_finite()) {
-        bail!("--straight-kph {} must be above 0", args.straight_kph);
-    }
     let opts = ProposeOptions {
         band_min: check_opts.band_min,
         band_max: check_opts.band_max,
@@ -115,6 +106,7 @@ pub fn run(args: &ProposeArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         straight_kph: args.straight_kph,
         repair_depth: args.repair_depth,
     };
+    opts.validate()?;
     let progress = Progress::new(quiet);
     let mut ds = progress.stage("load", || load_dataset(&args.input.paths()))?;
     if ds.pcns.is_empty() || ds.areas.is_empty() {
@@ -139,52 +131,7 @@ pub fn run(args: &ProposeArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
     };
     let today = pipeline::run(ds, &plan, &mut Fresh, &progress)?;
     let (ds, res) = (&today.ds, &today.check);
-    let (built, times) = match &roads_in {
-        None => {
-            let t = StraightLine {
-                ds,
-                kph: args.straight_kph,
-            };
-            let built = progress.stage("times", || build(ds, res, &t, args.straight_kph));
-            let what = format!(
-                "no roads: straight-line distance at {} km/h between area centroids and practices",
-                args.straight_kph
-            );
-            (built, what)
-        }
-        Some((path, net, report, profile)) => {
-            let profile_json = serde_json::to_value(profile)?;
-            let roads = Roads::prepare(
-                RoadsSpec {
-                    net,
-                    name: path.display().to_string(),
-                    snap: SnapOptions {
-                        off_road_kph: profile.off_road_kph,
-                        max_snap_m: profile.max_snap_m,
-                    },
-                    slow_factor: 1.0,
-                    cache: super::config::cache_dir(&args.cache, cfg)?
-                        .map(|dir| RoadCache::new(&dir, &report.input.sha256, &profile_json, net)),
-                    roads_report: serde_json::to_value(report)?,
-                    profile: profile_json,
-                },
-                &progress,
-            )?;
-            let (router, snapper) = (roads.prepared.router(), roads.prepared.snapper());
-            let snaps = progress.stage("snap", || SiteSnaps::snap_all(ds, &snapper, &[]));
-            let t = RoadTimes {
-                router: &router,
-                snaps: &snaps,
-            };
-            let built = progress.stage("times", || build(ds, res, &t, args.straight_kph));
-            let what = format!(
-                "drive times on {} (unroutable pairs: straight line at {} km/h)",
-                path.display(),
-                args.straight_kph
-            );
-            (built, what)
-        }
-    };
+    let (built, times) = built_problem(args, cfg, &today, roads_in.as_ref(), &progress)?;
     let outcome = progress.stage(if args.repair { "repair" } else { "search" }, || {
         propose(ds, &built, &opts, args.repair)
     });
@@ -214,6 +161,72 @@ pub fn run(args: &ProposeArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
     println!("\nwrote {}", args.out.display());
     Ok(ExitCode::SUCCESS)
 }
+
+/// The partition problem with its times: drive times on the roads when
+/// there are roads, else the straight line; and a sentence saying which.
+fn built_problem(
+    args: &ProposeArgs,
+    cfg: &Config,
+    today: &pipeline::Run,
+    roads_in: Option<&RoadsIn>,
+    progress: &Progress,
+) -> Result<(pcn_atlas::propose::build::Built, String)> {
+    let (ds, res) = (&today.ds, &today.check);
+    Ok(match roads_in {
+        None => {
+            let t = StraightLine {
+                ds,
+                kph: args.straight_kph,
+            };
+            let built = progress.stage("times", || build(ds, res, &t, args.straight_kph));
+            let what = format!(
+                "no roads: straight-line distance at {} km/h between area centroids and practices",
+                args.straight_kph
+            );
+            (built, what)
+        }
+        Some((path, net, report, profile)) => {
+            let profile_json = serde_json::to_value(profile)?;
+            let roads = Roads::prepare(
+                RoadsSpec {
+                    net,
+                    name: path.display().to_string(),
+                    snap: SnapOptions {
+                        off_road_kph: profile.off_road_kph,
+                        max_snap_m: profile.max_snap_m,
+                    },
+                    slow_factor: 1.0,
+                    cache: super::config::cache_dir(&args.cache, cfg)?
+                        .map(|dir| RoadCache::new(&dir, &report.input.sha256, &profile_json, net)),
+                    roads_report: serde_json::to_value(report)?,
+                    profile: profile_json,
+                },
+                progress,
+            )?;
+            let (router, snapper) = (roads.prepared.router(), roads.prepared.snapper());
+            let snaps = progress.stage("snap", || SiteSnaps::snap_all(ds, &snapper, &[]));
+            let t = RoadTimes {
+                router: &router,
+                snaps: &snaps,
+            };
+            let built = progress.stage("times", || build(ds, res, &t, args.straight_kph));
+            let what = format!(
+                "drive times on {} (unroutable pairs: straight line at {} km/h)",
+                path.display(),
+                args.straight_kph
+            );
+            (built, what)
+        }
+    })
+}
+
+/// The road file given, its network and report, and the car profile.
+type RoadsIn<'a> = (
+    &'a PathBuf,
+    pcn_atlas::roads::network::RoadNetwork,
+    pcn_atlas::roads::RoadsReport,
+    pcn_atlas::roads::profile::CarProfile,
+);
 
 /// The plain-text summary printed on stdout.
 fn summary(w: &ProposalOutput) -> String {

@@ -77,6 +77,20 @@ impl Default for ProposeOptions {
 }
 
 impl ProposeOptions {
+    /// Check every weight and speed (errors name the flag that sets it).
+    pub fn validate(&self) -> anyhow::Result<()> {
+        let non_negative = [("--lambda", self.lambda), ("--move-cost", self.move_cost)];
+        for (flag, v) in non_negative {
+            if !(v >= 0.0 && v.is_finite()) {
+                anyhow::bail!("{flag} {v} must be 0 or more");
+            }
+        }
+        if !(self.straight_kph > 0.0 && self.straight_kph.is_finite()) {
+            anyhow::bail!("--straight-kph {} must be above 0", self.straight_kph);
+        }
+        Ok(())
+    }
+
     /// Annealing steps for `n` areas.
     pub fn iterations_for(&self, n: usize) -> u64 {
         if self.iterations > 0 {

@@ -510,7 +510,45 @@ impl Work<'_> {
                 kept.push(p);
             }
         }
-        // PCNs in code order, members in practice order (as the loader does).
+        let (pcn_id, pcns, practices) = self.pcns_and_practices(&kept);
+        let registrations: Vec<Registration> = self
+            .registrations
+            .iter()
+            .filter_map(|&(i, area, patients)| {
+                Some(Registration {
+                    practice: practice_of_work[i]?,
+                    area,
+                    patients,
+                })
+            })
+            .collect();
+        let footprints = self.footprint_rows(&pcn_id)?;
+        let practice_map: Vec<Option<PracticeId>> = (0..base.practices.len())
+            .map(|i| practice_of_work[i])
+            .collect();
+        let pcn_map = self.pcn_map(&pcn_id);
+        let mut ds = Dataset::default();
+        ds.practices = practices;
+        ds.pcns = pcns;
+        ds.areas = base.areas.clone();
+        *ds.registrations_mut() = registrations;
+        ds.footprints = footprints;
+        ds.links = base.links.clone();
+        ds.inputs = base.inputs.clone();
+        ds.notices = self.notices();
+        Ok(Edited {
+            ds,
+            practice_map,
+            pcn_map,
+            log: self.log,
+        })
+    }
+
+    /// PCNs in code order, members in practice order (as the loader does).
+    fn pcns_and_practices<'w>(
+        &self,
+        kept: &[&'w WPractice],
+    ) -> (HashMap<&'w str, PcnId>, Vec<Pcn>, Vec<Practice>) {
         let codes: BTreeSet<&str> = kept.iter().filter_map(|p| p.pcn.as_deref()).collect();
         let pcn_id: HashMap<&str, PcnId> = codes
             .iter()
@@ -547,41 +585,39 @@ impl Work<'_> {
                 }
             })
             .collect();
-        let registrations: Vec<Registration> = self
-            .registrations
-            .iter()
-            .filter_map(|&(i, area, patients)| {
-                Some(Registration {
-                    practice: practice_of_work[i]?,
-                    area,
-                    patients,
-                })
-            })
-            .collect();
-        let footprints = match &self.footprints {
-            None => None,
-            Some(rows) => {
-                let mut out = Vec::with_capacity(rows.len());
-                for (area, code, line) in rows {
-                    let Some(&pcn) = pcn_id.get(code.as_str()) else {
-                        let by = self.emptied.get(code).map_or(String::new(), |o| {
-                            format!(" ({o} left it with no practice)")
-                        });
-                        bail!(
-                            "after the edits, PCN {code} has no practice{by} but the footprints still give it area {}: move its areas or merge it",
-                            base.area(*area).code
-                        );
-                    };
-                    out.push(FootprintRow {
-                        area: *area,
-                        pcn,
-                        line: *line,
-                    });
-                }
-                Some(out)
-            }
+        (pcn_id, pcns, practices)
+    }
+
+    /// The footprint rows in the edited PCNs' ids; an error when a PCN left
+    /// with no practice still has areas.
+    fn footprint_rows(&self, pcn_id: &HashMap<&str, PcnId>) -> Result<Option<Vec<FootprintRow>>> {
+        let Some(rows) = &self.footprints else {
+            return Ok(None);
         };
-        let notices = base
+        let mut out = Vec::with_capacity(rows.len());
+        for (area, code, line) in rows {
+            let Some(&pcn) = pcn_id.get(code.as_str()) else {
+                let by = self.emptied.get(code).map_or(String::new(), |o| {
+                    format!(" ({o} left it with no practice)")
+                });
+                bail!(
+                    "after the edits, PCN {code} has no practice{by} but the footprints still give it area {}: move its areas or merge it",
+                    self.base.area(*area).code
+                );
+            };
+            out.push(FootprintRow {
+                area: *area,
+                pcn,
+                line: *line,
+            });
+        }
+        Ok(Some(out))
+    }
+
+    /// The loader's notices that still hold: not about closed practices, nor
+    /// "without a PCN" for practices moved into one.
+    fn notices(&self) -> Vec<crate::model::Notice> {
+        self.base
             .notices
             .iter()
             .filter(|n| {
@@ -591,11 +627,13 @@ impl Work<'_> {
                 !(closed || now_in_a_pcn)
             })
             .cloned()
-            .collect();
-        let practice_map: Vec<Option<PracticeId>> = (0..base.practices.len())
-            .map(|i| practice_of_work[i])
-            .collect();
-        let pcn_map: Vec<Option<PcnId>> = base
+            .collect()
+    }
+
+    /// Each baseline PCN's id in the edited dataset, following renames and
+    /// merges; `None` when it is gone.
+    fn pcn_map(&self, pcn_id: &HashMap<&str, PcnId>) -> Vec<Option<PcnId>> {
+        self.base
             .pcns
             .iter()
             .map(|p| {
@@ -605,22 +643,7 @@ impl Work<'_> {
                 }
                 pcn_id.get(c).copied()
             })
-            .collect();
-        let mut ds = Dataset::default();
-        ds.practices = practices;
-        ds.pcns = pcns;
-        ds.areas = base.areas.clone();
-        *ds.registrations_mut() = registrations;
-        ds.footprints = footprints;
-        ds.links = base.links.clone();
-        ds.inputs = base.inputs.clone();
-        ds.notices = notices;
-        Ok(Edited {
-            ds,
-            practice_map,
-            pcn_map,
-            log: self.log,
-        })
+            .collect()
     }
 }
 

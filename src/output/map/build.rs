@@ -80,6 +80,31 @@ pub fn from_run(run: &Run, findings: &[Finding], title: &str) -> MapInput {
             },
         });
     }
+    let points = points(run, &hubs);
+    let routes = drive.map_or_else(Vec::new, |d| {
+        d.routes
+            .iter()
+            .map(|r| MapRoute {
+                pcn: ds.pcn(r.pcn).code.clone(),
+                coords: r.coords.clone(),
+            })
+            .collect()
+    });
+    MapInput {
+        title: title.to_string(),
+        pcns,
+        points,
+        routes,
+        drive: drive.is_some(),
+        attribution: attribution(drive.is_some()),
+        attribution_short: attribution_short(drive.is_some()),
+    }
+}
+
+/// Every located practice, and candidate sites chosen as hubs, in code
+/// order.
+fn points(run: &Run, hubs: &BTreeSet<Site>) -> Vec<MapPoint> {
+    let (ds, res, drive) = (&run.ds, &run.check, run.drive.as_ref());
     let mut points: Vec<MapPoint> = ds
         .practices
         .iter()
@@ -116,22 +141,5 @@ pub fn from_run(run: &Run, findings: &[Finding], title: &str) -> MapInput {
         }
     }
     points.sort_by(|a, b| a.code.cmp(&b.code).then(a.pcn.cmp(&b.pcn)));
-    let routes = drive.map_or_else(Vec::new, |d| {
-        d.routes
-            .iter()
-            .map(|r| MapRoute {
-                pcn: ds.pcn(r.pcn).code.clone(),
-                coords: r.coords.clone(),
-            })
-            .collect()
-    });
-    MapInput {
-        title: title.to_string(),
-        pcns,
-        points,
-        routes,
-        drive: drive.is_some(),
-        attribution: attribution(drive.is_some()),
-        attribution_short: attribution_short(drive.is_some()),
-    }
+    points
 }
