@@ -34,7 +34,24 @@ pub fn render_png(svg: &str, scale: f32) -> Result<Vec<u8>> {
         tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    pixmap.encode_png().context("encoding map.png")
+    encode_png(pixmap).context("encoding map.png")
+}
+
+/// The pixels as an 8-bit RGBA PNG: the same bytes as tiny-skia's
+/// `Pixmap::encode_png`, which first copies the whole image (28 MB for
+/// England's map, at the time the write stage's memory peaks); here the
+/// pixmap is demultiplied in place.
+fn encode_png(pixmap: tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
+    let (w, h) = (pixmap.width(), pixmap.height());
+    let rgba = pixmap.take_demultiplied();
+    let mut data = Vec::new();
+    let mut encoder = png::Encoder::new(&mut data, w, h);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&rgba)?;
+    writer.finish()?;
+    Ok(data)
 }
 
 #[cfg(test)]

@@ -62,6 +62,8 @@ fn ring_keys(ls: &geo::LineString<f64>) -> Vec<Key> {
 struct Seen {
     pair: (Key, Key),
     junction: bool,
+    /// How many times rings visit the vertex.
+    visits: u32,
 }
 
 fn unordered(a: Key, b: Key) -> (Key, Key) {
@@ -98,30 +100,20 @@ pub fn simplify_shared(shapes: &[MultiPolygon<f64>], tol: f64) -> Simplified {
             let pair = unordered(ring[(i + n - 1) % n], ring[(i + 1) % n]);
             seen.entry(ring[i])
                 .and_modify(|s| {
-                    if s.pair != pair {
+                    s.visits += 1;
+                    // A vertex met more often than two rings can share it
+                    // is a junction too (four rings meeting at a point with
+                    // matching neighbour pairs cannot happen, but a ring
+                    // that touches itself can).
+                    if s.pair != pair || s.visits > 2 {
                         s.junction = true;
                     }
                 })
                 .or_insert(Seen {
                     pair,
                     junction: false,
+                    visits: 1,
                 });
-        }
-    }
-    // A vertex met more often than two rings can share it is a junction
-    // too (four rings meeting at a point with matching neighbour pairs
-    // cannot happen, but a ring that touches itself can).
-    let mut count: HashMap<Key, u32> = HashMap::with_capacity(vertices_in);
-    for ring in &rings {
-        for k in ring {
-            *count.entry(*k).or_insert(0) += 1;
-        }
-    }
-    for (k, c) in &count {
-        if *c > 2
-            && let Some(s) = seen.get_mut(k)
-        {
-            s.junction = true;
         }
     }
     let is_junction = |k: &Key| seen.get(k).is_some_and(|s| s.junction);
