@@ -147,6 +147,13 @@ pub struct Area {
     pub lad_code: Option<String>,
     /// Boundary in British National Grid metres.
     pub geometry: MultiPolygon<f64>,
+    /// The boundary's positions as read, when the input was WGS84: longitude
+    /// and latitude in units of 1e-7 degree (the outputs' precision), one per
+    /// vertex of `geometry` in its order (polygon by polygon, exterior then
+    /// holes). GeoJSON outputs write these back instead of transforming every
+    /// vertex from BNG again. Empty for BNG input and for areas built in code;
+    /// whoever changes `geometry` must clear it.
+    pub input_lonlat_e7: Vec<[i32; 2]>,
     /// Resident population, when known.
     pub population: Option<u64>,
     pub ruc: Option<Ruc>,
@@ -418,6 +425,7 @@ pub mod testutil {
             name: None,
             lad_code: None,
             geometry: MultiPolygon(vec![r.to_polygon()]),
+            input_lonlat_e7: Vec::new(),
             population: Some(population),
             ruc: Some(ruc),
             centroid: coord! { x: x0 + side_m / 2.0, y: y0 + side_m / 2.0 },

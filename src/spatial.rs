@@ -94,6 +94,7 @@ mod tests {
             name: None,
             lad_code: None,
             geometry: MultiPolygon(vec![r.to_polygon()]),
+            input_lonlat_e7: Vec::new(),
             population: None,
             ruc: None,
             centroid: Coord {

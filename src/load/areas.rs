@@ -41,6 +41,8 @@ struct RawArea {
     ruc: Option<Ruc>,
     centroid: Option<Coord<f64>>,
     geometry: MultiPolygon<f64>,
+    /// See [`Area::input_lonlat_e7`].
+    input_lonlat_e7: Vec<[i32; 2]>,
     /// 1-based feature number, for messages.
     feature: usize,
 }
@@ -110,7 +112,7 @@ fn geojson_area(path: &Path, split: &SplitCollection<'_>, i: usize) -> Result<Ra
         None => bail!("{}: has no geometry", at()),
     };
     let geometry = to_multipolygon(&polys, crs).map_err(|why| anyhow!("{}: {why}", at()))?;
-    raw_area(path, feature, code, &props, crs, geometry)
+    raw_area(path, feature, code, &props, geometry)
 }
 
 fn read_shp_areas(path: &Path) -> Result<(Crs, Vec<RawArea>, InputFile)> {
@@ -138,7 +140,7 @@ fn read_shp_areas(path: &Path) -> Result<(Crs, Vec<RawArea>, InputFile)> {
             .map_err(|why| anyhow!("{}: {why}", at()))?;
             let geometry =
                 to_multipolygon(&polys, crs).map_err(|why| anyhow!("{}: {why}", at()))?;
-            raw_area(path, feature, code, &f.properties, crs, geometry)
+            raw_area(path, feature, code, &f.properties, geometry)
         })
         .collect::<Result<_>>()?;
     let input = InputFile {
@@ -183,15 +185,20 @@ fn area_code(path: &Path, feature: usize, props: &Map<String, Value>) -> Result<
         })
 }
 
-/// Check and convert rings to BNG.
+/// Check and convert rings to BNG; with WGS84 input, also the positions as
+/// read in units of 1e-7 degree, vertex for vertex ([`Area::input_lonlat_e7`]).
 fn to_multipolygon(
     polys: &[Vec<Vec<Position>>],
     crs: Crs,
-) -> std::result::Result<MultiPolygon<f64>, String> {
+) -> std::result::Result<(MultiPolygon<f64>, Vec<[i32; 2]>), String> {
     if polys.is_empty() {
         return Err("has an empty geometry".into());
     }
     let mut out = Vec::with_capacity(polys.len());
+    let mut lonlat_e7 = Vec::new();
+    if crs == Crs::Wgs84 {
+        lonlat_e7.reserve_exact(polys.iter().flatten().map(Vec::len).sum());
+    }
     for (pi, rings) in polys.iter().enumerate() {
         if rings.is_empty() {
             return Err(format!("polygon {} has no rings", pi + 1));
@@ -220,6 +227,7 @@ fn to_multipolygon(
                         if let Some(why) = check_wgs84(x, y) {
                             return Err(format!("{label}: {why}"));
                         }
+                        lonlat_e7.push([degrees_e7(x), degrees_e7(y)]);
                         wgs84_to_bng(x, y)
                     }
                     Crs::Bng => {
@@ -240,7 +248,13 @@ fn to_multipolygon(
     if mp.unsigned_area() <= 0.0 {
         return Err("is an empty polygon (zero area)".into());
     }
-    Ok(mp)
+    Ok((mp, lonlat_e7))
+}
+
+/// Degrees (checked to be within Great Britain) in units of 1e-7 degree,
+/// rounded as the GeoJSON writer rounds.
+fn degrees_e7(v: f64) -> i32 {
+    (v * 1e7).round() as i32
 }
 
 fn raw_area(
@@ -248,8 +262,7 @@ fn raw_area(
     feature: usize,
     code: String,
     props: &Map<String, Value>,
-    crs: Crs,
-    geometry: MultiPolygon<f64>,
+    (geometry, input_lonlat_e7): (MultiPolygon<f64>, Vec<[i32; 2]>),
 ) -> Result<RawArea> {
     let at = || format!("{}: feature {feature} ({code})", path.display());
     let text = |spec: ColumnSpec| prop(props, spec).and_then(|(_, v)| value_text(v));
@@ -298,7 +311,6 @@ fn raw_area(
         },
         _ => bail!("{}: only one of centroid_lon/centroid_lat is given", at()),
     };
-    let _ = crs;
     Ok(RawArea {
         name: text(c::AREA_NAME),
         lad_code: text(c::LAD_CODE),
@@ -307,6 +319,7 @@ fn raw_area(
         ruc,
         centroid,
         geometry,
+        input_lonlat_e7,
         feature,
     })
 }
@@ -469,6 +482,7 @@ fn finish(
                 name: r.name,
                 lad_code: r.lad_code,
                 geometry: r.geometry,
+                input_lonlat_e7: r.input_lonlat_e7,
                 population: r.population,
                 ruc: r.ruc,
                 centroid,

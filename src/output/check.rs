@@ -4,7 +4,7 @@
 
 use super::atomic::Staging;
 use super::drive::{AreaDriveProps, DriveIndex, PcnDriveProps, PracticeDriveProps};
-use super::geojson::{FeatureWriter, linestring_json, multipolygon_json, point_json};
+use super::geojson::{FeatureWriter, area_json, footprint_json, linestring_json, point_json};
 use super::pcn_summary::{pcn_flags, summary_rows, write_summary};
 use crate::check::run::CheckResult;
 use crate::check::sliver::DissolveCheck;
@@ -228,7 +228,9 @@ impl CheckWrite<'_> {
     fn pcns(&self, staging: &mut Staging) -> Result<()> {
         let (ds, res, drive) = (self.ds, self.res, self.drive);
         let by_pcn = findings_by_pcn(ds, self.findings);
-        let geoms: Vec<String> = self.dissolved.par_iter().map(multipolygon_json).collect();
+        let geoms: Vec<String> = (self.dissolved.par_iter().zip(&res.pcns))
+            .map(|(d, c)| footprint_json(d, c.areas.iter().map(|a| ds.area(*a))))
+            .collect();
         staging.write("pcns.geojson", |w| {
             let mut fw = FeatureWriter::new(w, "pcns")?;
             for (k, (c, g)) in res.pcns.iter().zip(&geoms).enumerate() {
@@ -279,11 +281,7 @@ impl CheckWrite<'_> {
     /// `areas.geojson`: every area with its PCN, component and times.
     fn areas(&self, staging: &mut Staging) -> Result<()> {
         let (ds, res) = (self.ds, self.res);
-        let area_geoms: Vec<String> = ds
-            .areas
-            .par_iter()
-            .map(|a| multipolygon_json(&a.geometry))
-            .collect();
+        let area_geoms: Vec<String> = ds.areas.par_iter().map(area_json).collect();
         let mut area_order: Vec<usize> = (0..ds.areas.len()).collect();
         area_order.sort_by(|&a, &b| ds.areas[a].code.cmp(&ds.areas[b].code));
         staging.write("areas.geojson", |w| {

@@ -2,11 +2,21 @@
 //! Coordinates are rounded to 7 decimal places (about 1 cm), so the same
 //! geometry always gives the same bytes, and features are written in the
 //! order given (callers sort by code).
+//!
+//! Areas read from WGS84 keep their input positions
+//! ([`Area::input_lonlat_e7`]); [`area_json`] and [`footprint_json`] write
+//! those back instead of transforming each vertex from BNG (the inverse
+//! transform was the most expensive step of writing `check`'s outputs). For
+//! positions given with at most 7 decimals, as `import` writes them, the
+//! bytes are the same either way: the round trip moves a position by less
+//! than 1e-9 degree.
 
 use crate::coords::bng_to_wgs84;
+use crate::model::Area;
 use anyhow::Result;
 use geo::{Coord, LineString, MultiPolygon};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::io::Write;
 
 /// Round a degree value to 7 decimal places.
@@ -15,32 +25,120 @@ pub fn round7(v: f64) -> f64 {
     if r == 0.0 { 0.0 } else { r }
 }
 
-/// A BNG coordinate as a WGS84 position string `[lon,lat]`.
-pub fn position(c: Coord<f64>) -> String {
-    let (lon, lat) = bng_to_wgs84(c);
-    format!("[{},{}]", round7(lon), round7(lat))
+/// Append `k` × 1e-7 as the shortest decimal that reads back as
+/// `k as f64 / 1e7`: the integer part, then up to 7 decimals without
+/// trailing zeros. For |k| < 10¹⁵ this is exactly what `{}` prints for that
+/// double (no shorter decimal lies within half a unit in the last place of
+/// it, which is under 1e-8 there), only several times faster.
+fn push_e7(out: &mut String, k: i64) {
+    let mut buf = [0u8; 32];
+    let mut at = buf.len();
+    let a = k.unsigned_abs();
+    let (int, mut frac) = (a / 10_000_000, a % 10_000_000);
+    if frac != 0 {
+        let mut digits = 7;
+        while frac % 10 == 0 {
+            frac /= 10;
+            digits -= 1;
+        }
+        for _ in 0..digits {
+            at -= 1;
+            buf[at] = b'0' + (frac % 10) as u8;
+            frac /= 10;
+        }
+        at -= 1;
+        buf[at] = b'.';
+    }
+    let mut int = int;
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (int % 10) as u8;
+        int /= 10;
+        if int == 0 {
+            break;
+        }
+    }
+    if k < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    // Only ASCII digits, '.' and '-' were written.
+    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
 }
 
-fn ring(out: &mut String, ls: &LineString<f64>) {
+/// Append a degree value rounded to 7 decimals, as `{}` prints [`round7`]`(v)`.
+fn push_degrees(out: &mut String, v: f64) {
+    let r = (v * 1e7).round();
+    if r.abs() < 1e15 {
+        push_e7(out, r as i64);
+    } else {
+        out.push_str(&round7(v).to_string());
+    }
+}
+
+/// Append `[lon,lat]` for a BNG coordinate, transformed to WGS84.
+fn push_bng(out: &mut String, c: Coord<f64>) {
+    let (lon, lat) = bng_to_wgs84(c);
+    out.push('[');
+    push_degrees(out, lon);
+    out.push(',');
+    push_degrees(out, lat);
+    out.push(']');
+}
+
+/// Append `[lon,lat]` for a position in units of 1e-7 degree.
+fn push_e7_pair(out: &mut String, [lon, lat]: [i32; 2]) {
+    out.push('[');
+    push_e7(out, i64::from(lon));
+    out.push(',');
+    push_e7(out, i64::from(lat));
+    out.push(']');
+}
+
+/// A BNG coordinate as a WGS84 position string `[lon,lat]`.
+pub fn position(c: Coord<f64>) -> String {
+    let mut out = String::with_capacity(24);
+    push_bng(&mut out, c);
+    out
+}
+
+/// Append a ring, each vertex written by `pos` (given the vertex and its
+/// index among all vertices of the geometry, counted from `*n`).
+fn ring(
+    out: &mut String,
+    ls: &LineString<f64>,
+    n: &mut usize,
+    pos: &mut impl FnMut(&mut String, Coord<f64>, usize),
+) {
     out.push('[');
     for (i, c) in ls.0.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&position(*c));
+        pos(out, *c, *n);
+        *n += 1;
     }
     out.push(']');
 }
 
-/// A MultiPolygon as a GeoJSON geometry object (a Polygon when it has one part).
-pub fn multipolygon_json(mp: &MultiPolygon<f64>) -> String {
-    let mut out = String::new();
-    let poly = |out: &mut String, p: &geo::Polygon<f64>| {
+/// A MultiPolygon as a GeoJSON geometry object (a Polygon when it has one
+/// part), each vertex written by `pos` (vertex, index in `geometry`'s order).
+fn multipolygon_with(
+    mp: &MultiPolygon<f64>,
+    mut pos: impl FnMut(&mut String, Coord<f64>, usize),
+) -> String {
+    // 24 bytes a vertex in Great Britain ("[-1.2345678,52.3456789],"), a
+    // few more for each ring: enough to write without growing (which would
+    // double the capacity of the national areas' strings).
+    let rings: usize = mp.0.iter().map(|p| 1 + p.interiors().len()).sum();
+    let mut out = String::with_capacity(48 + 24 * vertex_count(mp) + 4 * rings);
+    let mut n = 0;
+    let mut poly = |out: &mut String, p: &geo::Polygon<f64>| {
         out.push('[');
-        ring(out, p.exterior());
+        ring(out, p.exterior(), &mut n, &mut pos);
         for h in p.interiors() {
             out.push(',');
-            ring(out, h);
+            ring(out, h, &mut n, &mut pos);
         }
         out.push(']');
     };
@@ -61,6 +159,55 @@ pub fn multipolygon_json(mp: &MultiPolygon<f64>) -> String {
     out
 }
 
+/// A MultiPolygon as a GeoJSON geometry object (a Polygon when it has one part).
+pub fn multipolygon_json(mp: &MultiPolygon<f64>) -> String {
+    multipolygon_with(mp, |out, c, _| push_bng(out, c))
+}
+
+fn vertex_count(mp: &MultiPolygon<f64>) -> usize {
+    mp.0.iter()
+        .map(|p| p.exterior().0.len() + p.interiors().iter().map(|h| h.0.len()).sum::<usize>())
+        .sum()
+}
+
+/// An area's boundary as a GeoJSON geometry object: its input positions
+/// when it has them, else [`multipolygon_json`].
+pub fn area_json(a: &Area) -> String {
+    let e7 = &a.input_lonlat_e7;
+    if e7.is_empty() || e7.len() != vertex_count(&a.geometry) {
+        return multipolygon_json(&a.geometry);
+    }
+    multipolygon_with(&a.geometry, |out, _, i| push_e7_pair(out, e7[i]))
+}
+
+/// A dissolved footprint as a GeoJSON geometry object. Its vertices are its
+/// areas' own vertices (dissolve moves each back to the input vertex it came
+/// from), so each is written as that vertex's input position; a vertex found
+/// in none of `areas` (or an area without input positions) is transformed
+/// from BNG as [`multipolygon_json`] does.
+pub fn footprint_json<'a>(mp: &MultiPolygon<f64>, areas: impl Iterator<Item = &'a Area>) -> String {
+    let mut input: HashMap<[u64; 2], [i32; 2]> = HashMap::new();
+    for a in areas {
+        if a.input_lonlat_e7.len() != vertex_count(&a.geometry) {
+            continue;
+        }
+        let vertices = a.geometry.0.iter().flat_map(|p| {
+            std::iter::once(p.exterior())
+                .chain(p.interiors())
+                .flat_map(|r| &r.0)
+        });
+        for (c, e7) in vertices.zip(&a.input_lonlat_e7) {
+            input.insert([c.x.to_bits(), c.y.to_bits()], *e7);
+        }
+    }
+    multipolygon_with(mp, |out, c, _| {
+        match input.get(&[c.x.to_bits(), c.y.to_bits()]) {
+            Some(e7) => push_e7_pair(out, *e7),
+            None => push_bng(out, c),
+        }
+    })
+}
+
 /// A point geometry.
 pub fn point_json(c: Coord<f64>) -> String {
     format!("{{\"type\":\"Point\",\"coordinates\":{}}}", position(c))
@@ -69,7 +216,7 @@ pub fn point_json(c: Coord<f64>) -> String {
 /// A LineString geometry.
 pub fn linestring_json(ls: &LineString<f64>) -> String {
     let mut out = String::from("{\"type\":\"LineString\",\"coordinates\":");
-    ring(&mut out, ls);
+    ring(&mut out, ls, &mut 0, &mut |out, c, _| push_bng(out, c));
     out.push('}');
     out
 }
@@ -130,5 +277,96 @@ mod tests {
         let xy = &v["features"][0]["geometry"]["coordinates"];
         assert!((xy[0].as_f64().unwrap() + 0.7578).abs() < 2e-7);
         assert!((xy[1].as_f64().unwrap() - 52.62265).abs() < 2e-7);
+    }
+
+    fn degrees(v: f64) -> String {
+        let mut s = String::new();
+        push_degrees(&mut s, v);
+        s
+    }
+
+    /// The integer formatting prints what `{}` prints for the rounded double.
+    #[test]
+    fn degrees_print_as_display_of_round7() {
+        let mut rng = crate::rng::SplitMix64::new(7);
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            1e-7,
+            -1e-7,
+            4e-8,
+            -4e-8,
+            0.5,
+            52.62265,
+            -0.7578,
+            180.0,
+            -180.0,
+            90.0,
+            1e7,
+            -9.99e7,
+            1e8,
+            1e12,
+            -3e15,
+            f64::NAN,
+            f64::INFINITY,
+        ];
+        for _ in 0..200_000 {
+            values.push(rng.range(-180.0, 180.0));
+            // Values on and next to the 7th decimal.
+            let k = (rng.range(-1.8e9, 1.8e9)).round();
+            values.push(k / 1e7);
+            values.push(k / 1e7 + 5e-8);
+        }
+        for v in values {
+            assert_eq!(degrees(v), format!("{}", round7(v)), "{v:e}");
+        }
+    }
+
+    /// An area read from WGS84 writes its input positions, the same as the
+    /// round trip through BNG does at 7 decimals; a footprint looks its
+    /// vertices up among its areas' and transforms the others.
+    #[test]
+    fn input_positions_are_written_back() {
+        let lonlat = [
+            [-0.7578, 52.62265],
+            [-0.7478, 52.62265],
+            [-0.7478, 52.63],
+            [-0.7578, 52.62265],
+        ];
+        let ring: Vec<Coord<f64>> = lonlat.iter().map(|p| wgs84_to_bng(p[0], p[1])).collect();
+        let mp = MultiPolygon(vec![geo::Polygon::new(LineString(ring), vec![])]);
+        let mut area = crate::model::Area {
+            code: "A".into(),
+            name: None,
+            lad_code: None,
+            geometry: mp.clone(),
+            input_lonlat_e7: lonlat
+                .iter()
+                .map(|p| [(p[0] * 1e7).round() as i32, (p[1] * 1e7).round() as i32])
+                .collect(),
+            population: None,
+            ruc: None,
+            centroid: Coord { x: 0.0, y: 0.0 },
+            centroid_source: crate::model::CentroidSource::InteriorPoint,
+        };
+        let want = multipolygon_json(&mp);
+        assert!(want.contains("[-0.7578,52.62265]"), "{want}");
+        assert_eq!(area_json(&area), want);
+        assert_eq!(footprint_json(&mp, std::iter::once(&area)), want);
+        // Another position stored for the first vertex shows which is used.
+        area.input_lonlat_e7[0] = [-1, 1];
+        area.input_lonlat_e7[3] = [-1, 1];
+        assert!(
+            area_json(&area)
+                .starts_with("{\"type\":\"Polygon\",\"coordinates\":[[[-0.0000001,0.0000001],")
+        );
+        assert!(footprint_json(&mp, std::iter::once(&area)).contains("[-0.0000001,0.0000001]"));
+        // A footprint vertex that is no area's is transformed.
+        assert_eq!(footprint_json(&mp, std::iter::empty()), want);
+        // Positions that do not match the geometry are not used.
+        area.input_lonlat_e7.pop();
+        assert_eq!(area_json(&area), want);
     }
 }

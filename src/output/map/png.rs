@@ -34,7 +34,29 @@ pub fn render_png(svg: &str, scale: f32) -> Result<Vec<u8>> {
         tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    pixmap.encode_png().context("encoding map.png")
+    encode_png(pixmap).context("encoding map.png")
+}
+
+/// The pixels as an 8-bit RGBA PNG, as tiny-skia's `Pixmap::encode_png`
+/// writes them but without its copy of the whole image (28 MB for England's
+/// map, at the time the write stage's memory peaks: here the pixmap is
+/// demultiplied in place), and with the png crate's `Fast` compression
+/// (fdeflate) instead of `Balanced`: on England's 2840×2440 map, 0.1 s
+/// instead of 0.6 s, the longest step of the maps that the write stage
+/// waits for, for a file 16 % larger (1.86 MB against 1.61 MB); the pixels
+/// are the same.
+fn encode_png(pixmap: tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
+    let (w, h) = (pixmap.width(), pixmap.height());
+    let rgba = pixmap.take_demultiplied();
+    let mut data = Vec::new();
+    let mut encoder = png::Encoder::new(&mut data, w, h);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&rgba)?;
+    writer.finish()?;
+    Ok(data)
 }
 
 #[cfg(test)]
