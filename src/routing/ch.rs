@@ -15,8 +15,10 @@
 //! minimum of integers does not depend on order, so results are the same
 //! bits whatever the thread count.
 
+use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::ops::Range;
 
 use anyhow::{Result, bail};
 
@@ -142,14 +144,103 @@ impl Scratch {
         self.touched.clear();
         self.heap.clear();
     }
+
+    /// Run `f` with this thread's query scratch, sized for `n` nodes:
+    /// allocated once per thread and grown when a bigger graph comes, not
+    /// once per query (a per-network matrix is tiny beside the
+    /// node-sized arrays, so allocating them per query cost more than the
+    /// searches). Every search leaves it reset.
+    fn with<R>(n: usize, f: impl FnOnce(&mut Scratch) -> R) -> R {
+        thread_local! {
+            static QUERY: RefCell<Scratch> = RefCell::new(Scratch::new(0));
+        }
+        QUERY.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut sc) => {
+                if sc.dist.len() < n {
+                    sc.dist.resize(n, UNREACHED_MS);
+                }
+                f(&mut sc)
+            }
+            // Not reached (queries do not nest), but never wrong.
+            Err(_) => f(&mut Scratch::new(n)),
+        })
+    }
 }
 
 /// Backward search spaces of a many-to-many query: for each node (rank
-/// id) the `(target, ms)` pairs that reach it, CSR, and the targets by edge.
+/// id) the `(target, ms)` pairs that reach it, grouped by node, and the
+/// targets by edge.
 struct Buckets {
-    first: Vec<u32>,
+    index: BucketIndex,
     bucket: Vec<(u32, u64)>,
     on_edge: Vec<(u32, u32)>,
+}
+
+/// Where a node's pairs are in `Buckets::bucket`.
+enum BucketIndex {
+    /// CSR over every node: for matrices whose buckets cover much of the
+    /// graph (the accessibility matrix).
+    Dense(Vec<u32>),
+    /// The nodes that have pairs, sorted, and where each one's start: for
+    /// the small matrices of one network, so a query costs what it
+    /// touches, not the size of the graph.
+    Sparse { nodes: Vec<u32>, first: Vec<u32> },
+}
+
+/// Below one bucket entry per this many graph nodes the index is sparse.
+const SPARSE_BUCKETS_PER_NODE: usize = 8;
+
+impl Buckets {
+    /// Group the backward searches' `(node, ms)` lists, one per target, by node.
+    fn group(n: usize, back: &[Vec<(u32, u64)>]) -> (BucketIndex, Vec<(u32, u64)>) {
+        let total: usize = back.iter().map(Vec::len).sum();
+        if total * SPARSE_BUCKETS_PER_NODE >= n {
+            let mut first = vec![0u32; n + 1];
+            for &(v, _) in back.iter().flatten() {
+                first[v as usize + 1] += 1;
+            }
+            for i in 0..n {
+                first[i + 1] += first[i];
+            }
+            let mut fill = first.clone();
+            let mut bucket = vec![(0u32, 0u64); total];
+            for (t, list) in back.iter().enumerate() {
+                for &(v, d) in list {
+                    bucket[fill[v as usize] as usize] = (t as u32, d);
+                    fill[v as usize] += 1;
+                }
+            }
+            return (BucketIndex::Dense(first), bucket);
+        }
+        let mut all: Vec<(u32, u32, u64)> = Vec::with_capacity(total);
+        for (t, list) in back.iter().enumerate() {
+            all.extend(list.iter().map(|&(v, d)| (v, t as u32, d)));
+        }
+        // Within a node, pairs keep target order (as the dense index has them).
+        all.sort_unstable_by_key(|&(v, t, _)| (v, t));
+        let (mut nodes, mut first) = (Vec::new(), Vec::new());
+        for (i, &(v, _, _)) in all.iter().enumerate() {
+            if nodes.last() != Some(&v) {
+                nodes.push(v);
+                first.push(i as u32);
+            }
+        }
+        first.push(all.len() as u32);
+        let bucket = all.into_iter().map(|(_, t, d)| (t, d)).collect();
+        (BucketIndex::Sparse { nodes, first }, bucket)
+    }
+
+    /// The `(target, ms)` pairs at node `v` (rank id).
+    fn at(&self, v: u32) -> &[(u32, u64)] {
+        let r: Range<usize> = match &self.index {
+            BucketIndex::Dense(first) => first[v as usize] as usize..first[v as usize + 1] as usize,
+            BucketIndex::Sparse { nodes, first } => match nodes.binary_search(&v) {
+                Ok(i) => first[i] as usize..first[i + 1] as usize,
+                Err(_) => 0..0,
+            },
+        };
+        &self.bucket[r]
+    }
 }
 
 /// The graph being contracted: adjacency lists of `(other, ms, mid)`, and
@@ -489,10 +580,7 @@ impl<'a> Router<'a> {
         let n = self.graph.node_count();
         let rows: Vec<Vec<u64>> = sources
             .par_iter()
-            .map_init(
-                || Scratch::new(n),
-                |sc, s| self.bucket_row(&b, s, targets, limit_ms, sc),
-            )
+            .map(|s| Scratch::with(n, |sc| self.bucket_row(&b, s, targets, limit_ms, sc)))
             .collect();
         rows.concat()
     }
@@ -511,17 +599,14 @@ impl<'a> Router<'a> {
         let n = self.graph.node_count();
         sources
             .par_iter()
-            .map_init(
-                || Scratch::new(n),
-                |sc, s| {
-                    let row = self.bucket_row(&b, s, targets, limit_ms, sc);
-                    row.iter()
-                        .enumerate()
-                        .filter(|&(_, &d)| d != UNREACHED_MS)
-                        .map(|(t, &d)| (t as u32, d))
-                        .collect()
-                },
-            )
+            .map(|s| {
+                let row = Scratch::with(n, |sc| self.bucket_row(&b, s, targets, limit_ms, sc));
+                row.iter()
+                    .enumerate()
+                    .filter(|&(_, &d)| d != UNREACHED_MS)
+                    .map(|(t, &d)| (t as u32, d))
+                    .collect()
+            })
             .collect()
     }
 
@@ -532,28 +617,9 @@ impl<'a> Router<'a> {
         let n = g.node_count();
         let back: Vec<Vec<(u32, u64)>> = targets
             .par_iter()
-            .map_init(
-                || Scratch::new(n),
-                |sc, t| self.upward(false, &t.target_seeds(g), limit_ms, sc),
-            )
+            .map(|t| Scratch::with(n, |sc| self.upward(false, &t.target_seeds(g), limit_ms, sc)))
             .collect();
-        let mut first = vec![0u32; n + 1];
-        for list in &back {
-            for &(v, _) in list {
-                first[v as usize + 1] += 1;
-            }
-        }
-        for i in 0..n {
-            first[i + 1] += first[i];
-        }
-        let mut fill = first.clone();
-        let mut bucket = vec![(0u32, 0u64); first[n] as usize];
-        for (t, list) in back.iter().enumerate() {
-            for &(v, d) in list {
-                bucket[fill[v as usize] as usize] = (t as u32, d);
-                fill[v as usize] += 1;
-            }
-        }
+        let (index, bucket) = Buckets::group(n, &back);
         drop(back);
         // Targets by edge, for the same-edge case.
         let mut on_edge: Vec<(u32, u32)> = targets
@@ -564,7 +630,7 @@ impl<'a> Router<'a> {
         on_edge.sort_unstable();
         on_edge.dedup();
         Buckets {
-            first,
+            index,
             bucket,
             on_edge,
         }
@@ -582,8 +648,7 @@ impl<'a> Router<'a> {
     ) -> Vec<u64> {
         let mut row = vec![UNREACHED_MS; targets.len()];
         for (v, d) in self.upward(true, &s.source_seeds(self.graph), limit_ms, sc) {
-            let r = b.first[v as usize] as usize..b.first[v as usize + 1] as usize;
-            for &(t, d2) in &b.bucket[r] {
+            for &(t, d2) in b.at(v) {
                 let cell = &mut row[t as usize];
                 *cell = (*cell).min(d + d2);
             }
