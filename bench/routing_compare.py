@@ -3,7 +3,7 @@
 same exported graph (the synthetic England-scale network).
 
     pip install --quiet numpy scipy python-igraph
-    cargo bench --bench routing            # writes target/routing-bench/*.npy
+    cargo bench --features synthetic --bench routing            # writes target/routing-bench/*.npy
     python3 bench/routing_compare.py target/routing-bench [--igraph-sources 20]
 
 Reads edges.npy (tail, head, weight ms; uint32), nodes.npy (the matrix

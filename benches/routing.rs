@@ -4,9 +4,9 @@
 //! one-to-all times, and a 5,000 × 5,000 matrix. Timed by hand (single runs
 //! take long enough).
 //!
-//!     cargo bench --bench routing                       # writes target/routing-bench/
-//!     ROUTING_BENCH_SIDE_KM=60 cargo bench --bench routing   # a quick small run
-//!     RAYON_NUM_THREADS=1 cargo bench --bench routing
+//!     cargo bench --features synthetic --bench routing                       # writes target/routing-bench/
+//!     ROUTING_BENCH_SIDE_KM=60 cargo bench --features synthetic --bench routing   # a quick small run
+//!     RAYON_NUM_THREADS=1 cargo bench --features synthetic --bench routing
 //!     python3 bench/routing_compare.py target/routing-bench  # scipy + igraph on the same graph
 //!
 //! It writes, for the Python side: `edges.npy` (tail, head, ms as uint32),
@@ -74,7 +74,7 @@ fn env_usize(name: &str, default: usize) -> usize {
 
 fn main() -> anyhow::Result<()> {
     if !std::env::args().any(|a| a == "--bench") {
-        eprintln!("routing bench: run with `cargo bench --bench routing`");
+        eprintln!("routing bench: run with `cargo bench --features synthetic --bench routing`");
         return Ok(());
     }
     let out = PathBuf::from(

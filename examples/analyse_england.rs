@@ -9,7 +9,7 @@
 //! time, and the counts a reader can check for sanity.
 //!
 //! ```text
-//! cargo build --release --bin pcn-atlas --example analyse_england
+//! cargo build --release --bin pcn-atlas --features synthetic --example analyse_england
 //! target/release/pcn-atlas import --from /work/shared/data/england --out /tmp/nb-england
 //! /usr/bin/time -v target/release/examples/analyse_england /tmp/nb-england /tmp/nb-out [MAX_SNAP_M] [--access-export] [--cache DIR]
 //! ```

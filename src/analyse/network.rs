@@ -234,13 +234,46 @@ pub fn analyse_pcn(
         length_s: opts.day_hours * 3600.0,
         on_site_s: opts.on_site_min * 60.0,
     };
-    let hub = if let Some(h) = input.given_hub {
+    let hub = pick_hub(
+        input,
+        times,
+        &member_sites,
+        &matrix_s,
+        &weights,
+        opts,
+        &mut out,
+    );
+    out.hub = hub;
+
+    if let Some(hub) = hub.filter(|_| n > 0) {
+        staff_and_tour(ds, times, hub, &member_sites, day, &mut out);
+    }
+
+    (out.patients, out.area_times) = patients(ds, input, times, &members, hub, opts);
+    flags(ds, input, opts, &mut out);
+    out
+}
+
+/// The hub: given (if routable), or chosen among the members and the
+/// routable candidate sites by `opts.hub_rule`, with the median and the
+/// centre noted in `out`.
+fn pick_hub(
+    input: &PcnInput,
+    times: &dyn DriveTimes,
+    member_sites: &[Site],
+    matrix_s: &[f64],
+    weights: &[f64],
+    opts: &DriveOptions,
+    out: &mut PcnDrive,
+) -> Option<Site> {
+    let n = member_sites.len();
+    if let Some(h) = input.given_hub {
         out.hub_rule = "given";
         times.routable(h).then_some(h)
     } else if n > 0 {
-        let mut cands: Vec<Site> = member_sites.clone();
+        let mut cands: Vec<Site> = member_sites.to_vec();
         cands.extend(input.candidates.iter().filter(|&&c| times.routable(c)));
-        let extra = times.times(&cands[n..], &member_sites);
+        let extra = times.times(&cands[n..], member_sites);
         let rows: Vec<Vec<f64>> = (0..cands.len())
             .map(|c| {
                 if c < n {
@@ -252,7 +285,7 @@ pub fn analyse_pcn(
             .collect();
         choose_hub(&HubCandidates {
             times: &rows,
-            member_weights: &weights,
+            member_weights: weights,
         })
         .map(|h| {
             out.median = Some(cands[h.median]);
@@ -267,39 +300,43 @@ pub fn analyse_pcn(
         })
     } else {
         None
-    };
-    out.hub = hub;
-
-    if let Some(hub) = hub.filter(|_| n > 0) {
-        // Tour sites: the hub first, then every other member.
-        let mut sites = vec![hub];
-        sites.extend(member_sites.iter().filter(|&&s| s != hub));
-        let d = times.times(&sites, &sites);
-        let k = sites.len();
-        let from_hub = &d[0..k];
-        let (mut worst, mut farthest, mut wsum, mut wtot) = (0.0f64, None, 0.0, 0.0);
-        for (j, s) in sites.iter().enumerate() {
-            let Site::Practice(p) = *s else { continue };
-            let t = from_hub[j];
-            if t > worst || farthest.is_none() {
-                worst = t;
-                farthest = Some(p);
-            }
-            let w = ds.practice(p).list_size.unwrap_or(0) as f64;
-            wsum += w * t;
-            wtot += w;
-        }
-        out.staff_max_min = Some(minutes(worst));
-        out.staff_farthest = farthest;
-        out.staff_mean_min = (wtot > 0.0).then(|| minutes(wsum / wtot));
-        out.tour = Some(shortest_tour(&|i, j| d[i * k + j], k, day));
-        out.tour_sites = sites;
-        out.from_hub_s = from_hub.to_vec();
     }
+}
 
-    (out.patients, out.area_times) = patients(ds, input, times, &members, hub, opts);
-    flags(ds, input, opts, &mut out);
-    out
+/// Staff measures from the hub (worst and list-weighted mean drive to a
+/// member) and the shortest tour from the hub through every member.
+fn staff_and_tour(
+    ds: &Dataset,
+    times: &dyn DriveTimes,
+    hub: Site,
+    member_sites: &[Site],
+    day: Day,
+    out: &mut PcnDrive,
+) {
+    // Tour sites: the hub first, then every other member.
+    let mut sites = vec![hub];
+    sites.extend(member_sites.iter().filter(|&&s| s != hub));
+    let d = times.times(&sites, &sites);
+    let k = sites.len();
+    let from_hub = &d[0..k];
+    let (mut worst, mut farthest, mut wsum, mut wtot) = (0.0f64, None, 0.0, 0.0);
+    for (j, s) in sites.iter().enumerate() {
+        let Site::Practice(p) = *s else { continue };
+        let t = from_hub[j];
+        if t > worst || farthest.is_none() {
+            worst = t;
+            farthest = Some(p);
+        }
+        let w = ds.practice(p).list_size.unwrap_or(0) as f64;
+        wsum += w * t;
+        wtot += w;
+    }
+    out.staff_max_min = Some(minutes(worst));
+    out.staff_farthest = farthest;
+    out.staff_mean_min = (wtot > 0.0).then(|| minutes(wsum / wtot));
+    out.tour = Some(shortest_tour(&|i, j| d[i * k + j], k, day));
+    out.tour_sites = sites;
+    out.from_hub_s = from_hub.to_vec();
 }
 
 fn patients(
@@ -310,28 +347,7 @@ fn patients(
     hub: Option<Site>,
     opts: &DriveOptions,
 ) -> (PatientDrive, Vec<AreaTimes>) {
-    // (area, practice or None for "nearest", patients)
-    let member_set: std::collections::BTreeSet<PracticeId> =
-        input.members.iter().copied().collect();
-    // Practice by practice, each in file order; the stable sort below puts
-    // them in (area, practice) order, as a scan of the whole table would.
-    let mut pairs: Vec<(AreaId, Option<PracticeId>, f64)> = member_set
-        .iter()
-        .flat_map(|&p| ds.registrations_of(p))
-        .filter(|r| r.patients > 0)
-        .map(|r| (r.area, Some(r.practice), r.patients as f64))
-        .collect();
-    let basis = if pairs.is_empty() {
-        pairs = input
-            .footprint
-            .iter()
-            .map(|&a| (a, None, ds.area(a).population.unwrap_or(0) as f64))
-            .filter(|p| p.2 > 0.0)
-            .collect();
-        PatientBasis::PopulationNearest
-    } else {
-        PatientBasis::Registrations
-    };
+    let (mut pairs, basis) = patient_pairs(ds, input);
     pairs.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
     // Every area with patients, and every footprint area (for its times).
     let mut areas: Vec<AreaId> = pairs.iter().map(|p| p.0).collect();
@@ -388,8 +404,85 @@ fn patients(
             let _ = to_hub.push(minutes(hub_t), *w);
         }
     }
-    let n_members = members.len();
-    let area_times: Vec<AreaTimes> = areas
+    let area_times = footprint_area_times(input, &areas, (&t, m), members.len(), hub_col, &own_sum);
+    let samples = (to_practice, to_nearest, to_hub);
+    let drive = summarise_patients(basis, samples, unroutable, opts);
+    (drive, area_times)
+}
+
+/// The patients' summaries from their weighted samples of minutes (to the
+/// registered practice, to the nearest member, to the hub).
+fn summarise_patients(
+    basis: PatientBasis,
+    (to_practice, to_nearest, to_hub): (WeightedSample, WeightedSample, WeightedSample),
+    unroutable: f64,
+    opts: &DriveOptions,
+) -> PatientDrive {
+    let th = &opts.share_thresholds_min;
+    let to_practice = to_practice.summary(th);
+    let to_nearest = to_nearest.summary(th);
+    let hub_share_over_limit = to_hub
+        .summary(&[opts.patient_max_min])
+        .map(|s| s.share_over[0]);
+    PatientDrive {
+        basis,
+        excess_mean_min: match (&to_practice, &to_nearest) {
+            (Some(a), Some(b)) => Some(a.mean - b.mean),
+            _ => None,
+        },
+        to_practice,
+        to_nearest,
+        to_hub: to_hub.summary(th),
+        hub_share_over_limit,
+        unroutable_patients: unroutable,
+    }
+}
+
+/// Patients by (area, registered practice or `None` for "nearest"): the
+/// registrations at the members when there are any, else each footprint
+/// area's population going to its nearest member.
+fn patient_pairs(
+    ds: &Dataset,
+    input: &PcnInput,
+) -> (Vec<(AreaId, Option<PracticeId>, f64)>, PatientBasis) {
+    // (area, practice or None for "nearest", patients)
+    let member_set: std::collections::BTreeSet<PracticeId> =
+        input.members.iter().copied().collect();
+    // Practice by practice, each in file order; the stable sort below puts
+    // them in (area, practice) order, as a scan of the whole table would.
+    let mut pairs: Vec<(AreaId, Option<PracticeId>, f64)> = member_set
+        .iter()
+        .flat_map(|&p| ds.registrations_of(p))
+        .filter(|r| r.patients > 0)
+        .map(|r| (r.area, Some(r.practice), r.patients as f64))
+        .collect();
+    let basis = if pairs.is_empty() {
+        pairs = input
+            .footprint
+            .iter()
+            .map(|&a| (a, None, ds.area(a).population.unwrap_or(0) as f64))
+            .filter(|p| p.2 > 0.0)
+            .collect();
+        PatientBasis::PopulationNearest
+    } else {
+        PatientBasis::Registrations
+    };
+    (pairs, basis)
+}
+
+/// Times from each footprint area that reaches a member: `t` is the
+/// areas × `m` columns matrix (members first, then the hub if not a member),
+/// `own_sum` each area's patient-weighted sum to the registered practice
+/// and its patients.
+fn footprint_area_times(
+    input: &PcnInput,
+    areas: &[AreaId],
+    (t, m): (&[f64], usize),
+    n_members: usize,
+    hub_col: Option<usize>,
+    own_sum: &[(f64, f64)],
+) -> Vec<AreaTimes> {
+    areas
         .iter()
         .enumerate()
         .filter(|(_, a)| input.footprint.binary_search(a).is_ok())
@@ -404,26 +497,7 @@ fn patients(
                 patients: own_sum[row].1,
             })
         })
-        .collect();
-    let th = &opts.share_thresholds_min;
-    let to_practice = to_practice.summary(th);
-    let to_nearest = to_nearest.summary(th);
-    let hub_share_over_limit = to_hub
-        .summary(&[opts.patient_max_min])
-        .map(|s| s.share_over[0]);
-    let drive = PatientDrive {
-        basis,
-        excess_mean_min: match (&to_practice, &to_nearest) {
-            (Some(a), Some(b)) => Some(a.mean - b.mean),
-            _ => None,
-        },
-        to_practice,
-        to_nearest,
-        to_hub: to_hub.summary(th),
-        hub_share_over_limit,
-        unroutable_patients: unroutable,
-    };
-    (drive, area_times)
+        .collect()
 }
 
 fn flags(ds: &Dataset, input: &PcnInput, opts: &DriveOptions, out: &mut PcnDrive) {

@@ -4,8 +4,12 @@
 //! `edge difference + deleted neighbours` (lazy updates), adding a shortcut
 //! `u → x` through `v` unless a witness search (a Dijkstra from `u` that
 //! avoids `v`, bounded by the shortcut's time and by a settle limit) finds a
-//! path no longer. Preparation is single-threaded and breaks ties by node
-//! id, so the hierarchy is the same on every run.
+//! path no longer. Preparation breaks ties by node
+//! id, so the hierarchy is the same on every run. Witness searches only
+//! read the graph, so the initial priorities, the priorities of a
+//! contracted node's neighbours and the witness searches from a node's
+//! in-neighbours run in parallel: the same values in the same order as one
+//! thread would give, so the hierarchy is the same whatever the thread count.
 //!
 //! Queries: upward searches with stall-on-demand. A matrix runs one
 //! backward search per target and stores what it settles in per-node
@@ -15,8 +19,10 @@
 //! minimum of integers does not depend on order, so results are the same
 //! bits whatever the thread count.
 
+use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::ops::Range;
 
 use anyhow::{Result, bail};
 
@@ -32,6 +38,9 @@ use super::snap::Snap;
 /// estimating a priority, more when contracting.
 const WITNESS_SETTLE_LIMIT: usize = 500;
 const PRIORITY_SETTLE_LIMIT: usize = 40;
+/// Witness searches of one node, or priorities of a node's neighbours, run
+/// in parallel from this many on (below it rayon costs more than it saves).
+const PARALLEL_MIN: usize = 4;
 pub(super) const NO_MID: u32 = u32::MAX;
 
 /// A drive-time matrix in seconds, row-major (`sources × targets`),
@@ -72,6 +81,47 @@ pub(super) struct UpGraph {
 }
 
 impl UpGraph {
+    /// An empty graph ready for [`UpGraph::push_node`].
+    fn started() -> UpGraph {
+        UpGraph {
+            first: vec![0],
+            ..UpGraph::default()
+        }
+    }
+
+    /// The edges of the next node in rank order, as `(other, ms, mid)`
+    /// with `other` a graph id.
+    fn push_node(&mut self, edges: &[(u32, u32, u32)]) {
+        for &(x, w, mid) in edges {
+            self.other.push(x);
+            self.weight_ms.push(w);
+            self.mid.push(mid);
+        }
+        self.first.push(self.other.len() as u32);
+    }
+
+    /// Once every node is pushed: other ends from graph ids to ranks, and
+    /// each node's edges sorted by them (for [`UpGraph::find`]).
+    fn by_rank(&mut self, rank: &[u32]) {
+        let mut es: Vec<(u32, u32, u32)> = Vec::new();
+        for r in 0..self.first.len() - 1 {
+            let range = self.first[r] as usize..self.first[r + 1] as usize;
+            es.clear();
+            es.extend(
+                range
+                    .clone()
+                    .map(|i| (rank[self.other[i] as usize], self.weight_ms[i], self.mid[i])),
+            );
+            es.sort_unstable();
+            for (i, &(x, w, mid)) in range.zip(&es) {
+                (self.other[i], self.weight_ms[i], self.mid[i]) = (x, w, mid);
+            }
+        }
+        self.other.shrink_to_fit();
+        self.weight_ms.shrink_to_fit();
+        self.mid.shrink_to_fit();
+    }
+
     fn edges(&self, v: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
         let r = self.first[v as usize] as usize..self.first[v as usize + 1] as usize;
         self.other[r.clone()]
@@ -142,14 +192,114 @@ impl Scratch {
         self.touched.clear();
         self.heap.clear();
     }
+
+    /// Run `f` with this thread's query scratch, sized for `n` nodes:
+    /// allocated once per thread and grown when a bigger graph comes, not
+    /// once per query (a per-network matrix is tiny beside the
+    /// node-sized arrays, so allocating them per query cost more than the
+    /// searches). Every search leaves it reset.
+    fn with<R>(n: usize, f: impl FnOnce(&mut Scratch) -> R) -> R {
+        thread_local! {
+            static QUERY: RefCell<Scratch> = RefCell::new(Scratch::new(0));
+        }
+        QUERY.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut sc) => {
+                if sc.dist.len() < n {
+                    sc.dist.resize(n, UNREACHED_MS);
+                }
+                f(&mut sc)
+            }
+            // Not reached (queries do not nest), but never wrong.
+            Err(_) => f(&mut Scratch::new(n)),
+        })
+    }
 }
 
 /// Backward search spaces of a many-to-many query: for each node (rank
-/// id) the `(target, ms)` pairs that reach it, CSR, and the targets by edge.
+/// id) the `(target, ms)` pairs that reach it, grouped by node, and the
+/// targets by edge.
 struct Buckets {
-    first: Vec<u32>,
+    index: BucketIndex,
     bucket: Vec<(u32, u64)>,
     on_edge: Vec<(u32, u32)>,
+}
+
+/// Where a node's pairs are in `Buckets::bucket`.
+enum BucketIndex {
+    /// CSR over every node: for matrices whose buckets cover much of the
+    /// graph (the accessibility matrix).
+    Dense(Vec<u32>),
+    /// The nodes that have pairs, sorted, and where each one's start: for
+    /// the small matrices of one network, so a query costs what it
+    /// touches, not the size of the graph.
+    Sparse { nodes: Vec<u32>, first: Vec<u32> },
+}
+
+/// Below one bucket entry per this many graph nodes the index is sparse.
+const SPARSE_BUCKETS_PER_NODE: usize = 8;
+
+impl Buckets {
+    /// Group the backward searches' `(node, ms)` lists, one per target, by node.
+    fn group(n: usize, back: &[Vec<(u32, u64)>]) -> (BucketIndex, Vec<(u32, u64)>) {
+        let total: usize = back.iter().map(Vec::len).sum();
+        if total * SPARSE_BUCKETS_PER_NODE >= n {
+            Self::group_dense(n, back)
+        } else {
+            Self::group_sparse(back)
+        }
+    }
+
+    fn group_dense(n: usize, back: &[Vec<(u32, u64)>]) -> (BucketIndex, Vec<(u32, u64)>) {
+        let total: usize = back.iter().map(Vec::len).sum();
+        let mut first = vec![0u32; n + 1];
+        for &(v, _) in back.iter().flatten() {
+            first[v as usize + 1] += 1;
+        }
+        for i in 0..n {
+            first[i + 1] += first[i];
+        }
+        let mut fill = first.clone();
+        let mut bucket = vec![(0u32, 0u64); total];
+        for (t, list) in back.iter().enumerate() {
+            for &(v, d) in list {
+                bucket[fill[v as usize] as usize] = (t as u32, d);
+                fill[v as usize] += 1;
+            }
+        }
+        (BucketIndex::Dense(first), bucket)
+    }
+
+    fn group_sparse(back: &[Vec<(u32, u64)>]) -> (BucketIndex, Vec<(u32, u64)>) {
+        let total: usize = back.iter().map(Vec::len).sum();
+        let mut all: Vec<(u32, u32, u64)> = Vec::with_capacity(total);
+        for (t, list) in back.iter().enumerate() {
+            all.extend(list.iter().map(|&(v, d)| (v, t as u32, d)));
+        }
+        // Within a node, pairs keep target order (as the dense index has them).
+        all.sort_unstable_by_key(|&(v, t, _)| (v, t));
+        let (mut nodes, mut first) = (Vec::new(), Vec::new());
+        for (i, &(v, _, _)) in all.iter().enumerate() {
+            if nodes.last() != Some(&v) {
+                nodes.push(v);
+                first.push(i as u32);
+            }
+        }
+        first.push(all.len() as u32);
+        let bucket = all.into_iter().map(|(_, t, d)| (t, d)).collect();
+        (BucketIndex::Sparse { nodes, first }, bucket)
+    }
+
+    /// The `(target, ms)` pairs at node `v` (rank id).
+    fn at(&self, v: u32) -> &[(u32, u64)] {
+        let r: Range<usize> = match &self.index {
+            BucketIndex::Dense(first) => first[v as usize] as usize..first[v as usize + 1] as usize,
+            BucketIndex::Sparse { nodes, first } => match nodes.binary_search(&v) {
+                Ok(i) => first[i] as usize..first[i + 1] as usize,
+                Err(_) => 0..0,
+            },
+        };
+        &self.bucket[r]
+    }
 }
 
 /// The graph being contracted: adjacency lists of `(other, ms, mid)`, and
@@ -157,12 +307,14 @@ struct Buckets {
 struct Contraction {
     out: Vec<Vec<(u32, u32, u32)>>,
     inn: Vec<Vec<(u32, u32, u32)>>,
-    scratch: Scratch,
-    settled: usize,
     /// A contracted node's out- and in-edges at the time it was contracted
     /// (all to nodes contracted later), by graph id.
-    up_lists: Vec<Vec<(u32, u32, u32)>>,
-    down_lists: Vec<Vec<(u32, u32, u32)>>,
+    /// The hierarchy so far: nodes are contracted in rank order, so each
+    /// one's upward edges are appended as it is contracted (the other end
+    /// by graph id until [`Contraction::finish`]) and its lists freed for
+    /// the shortcuts still to come, instead of being kept until the end.
+    up: UpGraph,
+    down: UpGraph,
     shortcuts_added: usize,
 }
 
@@ -172,10 +324,8 @@ impl Contraction {
         let mut c = Contraction {
             out: vec![Vec::new(); n],
             inn: vec![Vec::new(); n],
-            scratch: Scratch::new(n),
-            settled: 0,
-            up_lists: vec![Vec::new(); n],
-            down_lists: vec![Vec::new(); n],
+            up: UpGraph::started(),
+            down: UpGraph::started(),
             shortcuts_added: 0,
         };
         for e in 0..graph.edge_count() {
@@ -222,8 +372,8 @@ impl Contraction {
         let mut nbs: Vec<u32> = outs.iter().chain(ins.iter()).map(|e| e.0).collect();
         nbs.sort_unstable();
         nbs.dedup();
-        self.up_lists[v as usize] = outs;
-        self.down_lists[v as usize] = ins;
+        self.up.push_node(&outs);
+        self.down.push_node(&ins);
         nbs
     }
 
@@ -234,34 +384,22 @@ impl Contraction {
         for v in 0..n {
             node_of_rank[rank[v] as usize] = v as u32;
         }
-        let to_csr = |lists: &[Vec<(u32, u32, u32)>]| {
-            let mut g = UpGraph {
-                first: vec![0; n + 1],
-                ..UpGraph::default()
-            };
-            // Rank order, edges sorted by the other end's rank (binary search).
-            for (r, &v) in node_of_rank.iter().enumerate() {
-                let mut es: Vec<(u32, u32, u32)> = lists[v as usize]
-                    .iter()
-                    .map(|&(x, w, mid)| (rank[x as usize], w, mid))
-                    .collect();
-                es.sort_unstable();
-                for (x, w, mid) in es {
-                    g.other.push(x);
-                    g.weight_ms.push(w);
-                    g.mid.push(mid);
-                }
-                g.first[r + 1] = g.other.len() as u32;
-            }
-            g
-        };
-        let up = to_csr(&self.up_lists);
-        let down = to_csr(&self.down_lists);
+        let Contraction {
+            out,
+            inn,
+            mut up,
+            mut down,
+            shortcuts_added,
+        } = self;
+        drop((out, inn));
+        for g in [&mut up, &mut down] {
+            g.by_rank(&rank);
+        }
         Hierarchy {
             report: PrepareReport {
                 nodes: n,
                 edges: graph.edge_count(),
-                shortcuts: self.shortcuts_added,
+                shortcuts: shortcuts_added,
             },
             rank,
             node_of_rank,
@@ -270,45 +408,82 @@ impl Contraction {
         }
     }
 
-    /// Shortcuts needed if `v` were contracted now.
-    fn shortcuts(&mut self, v: u32, settle_limit: usize) -> Vec<(u32, u32, u32)> {
-        let mut found = Vec::new();
-        let ins = self.inn[v as usize].clone();
-        let outs = &self.out[v as usize].clone();
-        for &(u, wu, _) in &ins {
-            let max = outs
-                .iter()
-                .filter(|o| o.0 != u)
-                .map(|o| wu as u64 + o.1 as u64)
-                .max();
-            let Some(max) = max else { continue };
-            self.witness(u, v, max, settle_limit);
-            for &(x, wx, _) in outs {
-                let d = wu as u64 + wx as u64;
-                if x != u && self.scratch.dist[x as usize] > d {
-                    found.push((u, x, d.min(u32::MAX as u64 - 1) as u32));
-                }
-            }
-            self.scratch.reset();
+    /// Shortcuts needed if `v` were contracted now: for each in-neighbour
+    /// in turn, those its witness search does not make needless. The
+    /// searches only read the graph, so for a node with many in-neighbours
+    /// they run in parallel; the list is the same in the same order.
+    fn shortcuts(&self, v: u32, settle_limit: usize) -> Vec<(u32, u32, u32)> {
+        let ins = &self.inn[v as usize];
+        let per_in = |e: &(u32, u32, u32)| self.shortcuts_from(v, *e, settle_limit);
+        if ins.len() >= PARALLEL_MIN {
+            ins.par_iter().map(per_in).collect::<Vec<_>>().concat()
+        } else {
+            ins.iter().flat_map(per_in).collect()
         }
-        found
     }
 
-    /// Dijkstra from `s` avoiding `skip`, up to `max` ms or the settle limit.
-    fn witness(&mut self, s: u32, skip: u32, max: u64, settle_limit: usize) {
-        let sc = &mut self.scratch;
+    /// The shortcuts through `v` from its in-neighbour `u` (edge `u → v`
+    /// of `wu` ms).
+    fn shortcuts_from(
+        &self,
+        v: u32,
+        (u, wu, _): (u32, u32, u32),
+        settle_limit: usize,
+    ) -> Vec<(u32, u32, u32)> {
+        let outs = &self.out[v as usize];
+        let max = outs
+            .iter()
+            .filter(|o| o.0 != u)
+            .map(|o| wu as u64 + o.1 as u64)
+            .max();
+        let Some(max) = max else {
+            return Vec::new();
+        };
+        let targets = outs.iter().filter(|o| o.0 != u).count();
+        Scratch::with(self.out.len(), |sc| {
+            self.witness(u, v, (outs, targets), max, settle_limit, sc);
+            let found = outs
+                .iter()
+                .filter_map(|&(x, wx, _)| {
+                    let d = wu as u64 + wx as u64;
+                    (x != u && sc.dist[x as usize] > d)
+                        .then(|| (u, x, d.min(u32::MAX as u64 - 1) as u32))
+                })
+                .collect();
+            sc.reset();
+            found
+        })
+    }
+
+    /// Dijkstra from `s` avoiding `skip`, up to `max` ms or the settle
+    /// limit, into `sc` (left for the caller to read and reset). It also
+    /// stops once it has settled all `targets` other than `s` (their
+    /// count given): their times are final then, so the answer is the same
+    /// as searching on.
+    fn witness(
+        &self,
+        s: u32,
+        skip: u32,
+        (targets, mut left): (&[(u32, u32, u32)], usize),
+        max: u64,
+        settle_limit: usize,
+        sc: &mut Scratch,
+    ) {
         sc.dist[s as usize] = 0;
         sc.touched.push(s);
         sc.heap.push(Reverse((0, s)));
-        self.settled = 0;
+        let mut settled = 0;
         while let Some(Reverse((d, v))) = sc.heap.pop() {
             if d > sc.dist[v as usize] {
                 continue;
             }
-            if d > max || self.settled >= settle_limit {
+            if d > max || settled >= settle_limit || left == 0 {
                 break;
             }
-            self.settled += 1;
+            settled += 1;
+            if v != s && targets.iter().any(|t| t.0 == v) {
+                left -= 1;
+            }
             for &(x, w, _) in &self.out[v as usize] {
                 if x == skip {
                     continue;
@@ -324,6 +499,26 @@ impl Contraction {
             }
         }
     }
+
+    /// Priority of `v`: `edge difference + deleted neighbours`.
+    fn priority(&self, deleted: &[i64], v: u32) -> i64 {
+        let sc = self.shortcuts(v, PRIORITY_SETTLE_LIMIT).len() as i64;
+        let degree = (self.inn[v as usize].len() + self.out[v as usize].len()) as i64;
+        sc - degree + deleted[v as usize]
+    }
+
+    /// Priorities of `nodes`, in parallel when there are many (each is a
+    /// function of the graph alone, so the same values either way).
+    fn priorities(&self, deleted: &[i64], nodes: &[u32]) -> Vec<i64> {
+        if nodes.len() >= PARALLEL_MIN {
+            nodes
+                .par_iter()
+                .map(|&v| self.priority(deleted, v))
+                .collect()
+        } else {
+            nodes.iter().map(|&v| self.priority(deleted, v)).collect()
+        }
+    }
 }
 
 impl Hierarchy {
@@ -334,15 +529,11 @@ impl Hierarchy {
         let n = graph.node_count();
         let mut c = Contraction::new(graph);
         let mut deleted = vec![0i64; n];
-        let mut prio = vec![0i64; n];
-        let priority = |c: &mut Contraction, deleted: &[i64], v: u32| -> i64 {
-            let sc = c.shortcuts(v, PRIORITY_SETTLE_LIMIT).len() as i64;
-            let degree = (c.inn[v as usize].len() + c.out[v as usize].len()) as i64;
-            sc - degree + deleted[v as usize]
-        };
+        let all: Vec<u32> = (0..n as u32).collect();
+        let mut prio = c.priorities(&deleted, &all);
+        drop(all);
         let mut heap = BinaryHeap::with_capacity(n);
         for v in 0..n as u32 {
-            prio[v as usize] = priority(&mut c, &deleted, v);
             heap.push(Reverse((prio[v as usize], v)));
         }
         let mut rank = vec![u32::MAX; n];
@@ -351,7 +542,7 @@ impl Hierarchy {
             if rank[v as usize] != u32::MAX || p != prio[v as usize] {
                 continue;
             }
-            let np = priority(&mut c, &deleted, v);
+            let np = c.priority(&deleted, v);
             if let Some(Reverse((top, _))) = heap.peek()
                 && np > *top
             {
@@ -361,10 +552,15 @@ impl Hierarchy {
             }
             rank[v as usize] = next_rank;
             next_rank += 1;
-            for nb in c.contract(v) {
+            let nbs = c.contract(v);
+            for &nb in &nbs {
                 deleted[nb as usize] += 1;
-                prio[nb as usize] = priority(&mut c, &deleted, nb);
-                heap.push(Reverse((prio[nb as usize], nb)));
+            }
+            // A neighbour's priority reads only its own count of deleted
+            // neighbours, so counting them all first changes nothing.
+            for (&nb, p) in nbs.iter().zip(c.priorities(&deleted, &nbs)) {
+                prio[nb as usize] = p;
+                heap.push(Reverse((p, nb)));
             }
         }
         c.finish(graph, rank)
@@ -489,10 +685,7 @@ impl<'a> Router<'a> {
         let n = self.graph.node_count();
         let rows: Vec<Vec<u64>> = sources
             .par_iter()
-            .map_init(
-                || Scratch::new(n),
-                |sc, s| self.bucket_row(&b, s, targets, limit_ms, sc),
-            )
+            .map(|s| Scratch::with(n, |sc| self.bucket_row(&b, s, targets, limit_ms, sc)))
             .collect();
         rows.concat()
     }
@@ -511,17 +704,14 @@ impl<'a> Router<'a> {
         let n = self.graph.node_count();
         sources
             .par_iter()
-            .map_init(
-                || Scratch::new(n),
-                |sc, s| {
-                    let row = self.bucket_row(&b, s, targets, limit_ms, sc);
-                    row.iter()
-                        .enumerate()
-                        .filter(|&(_, &d)| d != UNREACHED_MS)
-                        .map(|(t, &d)| (t as u32, d))
-                        .collect()
-                },
-            )
+            .map(|s| {
+                let row = Scratch::with(n, |sc| self.bucket_row(&b, s, targets, limit_ms, sc));
+                row.iter()
+                    .enumerate()
+                    .filter(|&(_, &d)| d != UNREACHED_MS)
+                    .map(|(t, &d)| (t as u32, d))
+                    .collect()
+            })
             .collect()
     }
 
@@ -532,28 +722,9 @@ impl<'a> Router<'a> {
         let n = g.node_count();
         let back: Vec<Vec<(u32, u64)>> = targets
             .par_iter()
-            .map_init(
-                || Scratch::new(n),
-                |sc, t| self.upward(false, &t.target_seeds(g), limit_ms, sc),
-            )
+            .map(|t| Scratch::with(n, |sc| self.upward(false, &t.target_seeds(g), limit_ms, sc)))
             .collect();
-        let mut first = vec![0u32; n + 1];
-        for list in &back {
-            for &(v, _) in list {
-                first[v as usize + 1] += 1;
-            }
-        }
-        for i in 0..n {
-            first[i + 1] += first[i];
-        }
-        let mut fill = first.clone();
-        let mut bucket = vec![(0u32, 0u64); first[n] as usize];
-        for (t, list) in back.iter().enumerate() {
-            for &(v, d) in list {
-                bucket[fill[v as usize] as usize] = (t as u32, d);
-                fill[v as usize] += 1;
-            }
-        }
+        let (index, bucket) = Buckets::group(n, &back);
         drop(back);
         // Targets by edge, for the same-edge case.
         let mut on_edge: Vec<(u32, u32)> = targets
@@ -564,7 +735,7 @@ impl<'a> Router<'a> {
         on_edge.sort_unstable();
         on_edge.dedup();
         Buckets {
-            first,
+            index,
             bucket,
             on_edge,
         }
@@ -582,8 +753,7 @@ impl<'a> Router<'a> {
     ) -> Vec<u64> {
         let mut row = vec![UNREACHED_MS; targets.len()];
         for (v, d) in self.upward(true, &s.source_seeds(self.graph), limit_ms, sc) {
-            let r = b.first[v as usize] as usize..b.first[v as usize + 1] as usize;
-            for &(t, d2) in &b.bucket[r] {
+            for &(t, d2) in b.at(v) {
                 let cell = &mut row[t as usize];
                 *cell = (*cell).min(d + d2);
             }
@@ -867,4 +1037,40 @@ fn assemble(g: &RoadGraph, s: &Snap, t: &Snap, route: Option<Route>) -> Option<P
         metres,
         coords,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::SplitMix64;
+
+    /// Both bucket indexes hold the same pairs at every node, in target order.
+    #[test]
+    fn dense_and_sparse_buckets_agree() {
+        let mut rng = SplitMix64::new(12);
+        for case in 0..20 {
+            let n = 1 + case * 7;
+            let back: Vec<Vec<(u32, u64)>> = (0..case % 6)
+                .map(|_| {
+                    let mut nodes: Vec<u32> = (0..n as u32).filter(|_| rng.unit() < 0.3).collect();
+                    nodes.dedup();
+                    nodes
+                        .into_iter()
+                        .map(|v| (v, rng.next_u64() % 1000))
+                        .collect()
+                })
+                .collect();
+            let make = |(index, bucket)| Buckets {
+                index,
+                bucket,
+                on_edge: Vec::new(),
+            };
+            let dense = make(Buckets::group_dense(n, &back));
+            let sparse = make(Buckets::group_sparse(&back));
+            for v in 0..n as u32 {
+                assert_eq!(dense.at(v), sparse.at(v), "case {case}, node {v}");
+            }
+            assert_eq!(sparse.at(n as u32 + 5), &[], "a node with no pairs");
+        }
+    }
 }

@@ -243,22 +243,47 @@ impl RoadGraph {
     }
 
     /// [`RoadGraph::build`], with the times at `slower` times the road
-    /// speeds when given and the layout is the same.
+    /// speeds when given and the layout is the same. The steps of the
+    /// module comment, one function each.
     fn build_inner(
         net: &RoadNetwork,
         opts: &GraphOptions,
         slower: Option<f64>,
     ) -> (RoadGraph, GraphReport, Option<Times>) {
-        let n_in = net.nodes.len();
-        let mut rep = GraphReport {
-            input_nodes: n_in,
-            input_ways: net.ways.len(),
-            ..GraphReport::default()
+        let mut b = Build {
+            rep: GraphReport {
+                input_nodes: net.nodes.len(),
+                input_ways: net.ways.len(),
+                ..GraphReport::default()
+            },
+            same: slower.is_some(),
         };
-        // Whether the slower graph keeps this layout, so far.
-        let mut same = slower.is_some();
+        let (mut segs, valid_way) = b.directed_segments(net, slower);
+        b.drop_parallel(&mut segs);
+        let keep_node = b.largest_component(net, opts, &mut segs, &valid_way);
+        let (chains, junction) = b.chains(opts, segs, &keep_node);
+        let (id, layout) = b.number_junctions(net, &keep_node, &junction);
+        b.lay_out(net, layout, chains, &id)
+    }
+}
 
-        // 1. Directed segments.
+/// A graph being built: the report so far, and whether the slower graph
+/// keeps this layout, so far.
+struct Build {
+    rep: GraphReport,
+    same: bool,
+}
+
+impl Build {
+    /// Step 1: Directed segments, timed at free flow and at `slower` times the
+    /// road speeds; which ways are valid.
+    fn directed_segments(
+        &mut self,
+        net: &RoadNetwork,
+        slower: Option<f64>,
+    ) -> (Vec<Seg>, Vec<bool>) {
+        let n_in = net.nodes.len();
+        let rep = &mut self.rep;
         let mut segs: Vec<Seg> = Vec::new();
         let mut valid_way = vec![false; net.ways.len()];
         for (wi, way) in net.ways.iter().enumerate() {
@@ -277,7 +302,7 @@ impl RoadGraph {
                     .iter()
                     .all(|&i| net.nodes[i as usize].iter().all(|c| c.is_finite()));
             if coords_ok && (speed_ok || fixed_ok) != (speed2_ok || fixed_ok) {
-                same = false;
+                self.same = false;
             }
             if !coords_ok || !(speed_ok || fixed_ok) {
                 rep.invalid_ways += 1;
@@ -328,10 +353,13 @@ impl RoadGraph {
             }
         }
         rep.directed_segments = segs.len();
+        (segs, valid_way)
+    }
 
-        // 2. Parallel segments keep the fastest (then shortest). All have
-        // the same length (the same two nodes), so at the slower speeds
-        // the one kept is the fastest there: its time is the least.
+    /// Step 2: Parallel segments keep the fastest (then shortest). All have the
+    /// same length (the same two nodes), so at the slower speeds the one
+    /// kept is the fastest there: its time is the least.
+    fn drop_parallel(&mut self, segs: &mut Vec<Seg>) {
         segs.sort_by(|x, y| {
             (x.u, x.v)
                 .cmp(&(y.u, y.v))
@@ -350,17 +378,30 @@ impl RoadGraph {
             i = j;
         }
         segs.dedup_by(|later, first| later.u == first.u && later.v == first.v);
-        rep.parallel_segments_dropped = rep.directed_segments - segs.len();
+        self.rep.parallel_segments_dropped = self.rep.directed_segments - segs.len();
+    }
 
-        // 3. Strongly connected components.
+    /// Step 3: Strongly connected components: keep the largest (unless told
+    /// not to), drop the segments outside it, count the kilometres kept
+    /// and discarded. Returns the nodes kept.
+    fn largest_component(
+        &mut self,
+        net: &RoadNetwork,
+        opts: &GraphOptions,
+        segs: &mut Vec<Seg>,
+        valid_way: &[bool],
+    ) -> Vec<bool> {
+        let n_in = net.nodes.len();
+        let rep = &mut self.rep;
         let first = csr_offsets(n_in, segs.iter().map(|s| s.u));
         let heads: Vec<u32> = segs.iter().map(|s| s.v).collect();
         let mut used = vec![false; n_in];
-        for s in &segs {
+        for s in segs.iter() {
             used[s.u as usize] = true;
             used[s.v as usize] = true;
         }
         let (comp, comp_count) = tarjan_scc(&first, &heads, &used);
+        drop((first, heads));
         let mut comp_size = vec![0usize; comp_count];
         for v in 0..n_in {
             if used[v] {
@@ -381,42 +422,27 @@ impl RoadGraph {
             rep.discarded_components = comp_count.saturating_sub(1);
             rep.discarded_nodes = used.iter().filter(|&&u| u).count() - rep.largest_component_nodes;
         }
-        let keep_seg = |s: &Seg| {
-            keep_node[s.u as usize]
-                && keep_node[s.v as usize]
-                && (!opts.largest_scc_only || comp[s.u as usize] == comp[s.v as usize])
+        let keep = |a: usize, b: usize| {
+            keep_node[a] && keep_node[b] && (!opts.largest_scc_only || comp[a] == comp[b])
         };
         let before = segs.len();
-        segs.retain(keep_seg);
+        segs.retain(|s| keep(s.u as usize, s.v as usize));
         rep.discarded_directed_segments = before - segs.len();
-        // Kilometres, each way segment once.
-        for (wi, way) in net.ways.iter().enumerate() {
-            if !valid_way[wi] {
-                continue;
-            }
-            let mut kept = 0.0;
-            for i in 0..way.nodes.len() - 1 {
-                let (a, b) = (way.nodes[i] as usize, way.nodes[i + 1] as usize);
-                if a == b {
-                    continue;
-                }
-                let km = net.segment_metres(way, i) / 1000.0;
-                let k =
-                    keep_node[a] && keep_node[b] && (!opts.largest_scc_only || comp[a] == comp[b]);
-                if k {
-                    kept += km;
-                } else {
-                    rep.discarded_km += km;
-                }
-            }
-            rep.kept_km += kept;
-            *rep.kept_km_by_class
-                .entry(way.class.as_str().to_string())
-                .or_insert(0.0) += kept;
-        }
-        rep.kept_km_by_class.retain(|_, km| *km > 0.0);
+        count_km(net, valid_way, &keep, rep);
+        keep_node
+    }
 
-        // 4. Contract pass-through nodes.
+    /// Step 4: Contract pass-through nodes: mark the junctions, walk the chains
+    /// between them, and promote nodes to junctions until no chain is a
+    /// loop or a slower parallel. Frees the segments (the chains hold all
+    /// that is left to lay out) before the graph's arrays are allocated.
+    fn chains(
+        &mut self,
+        opts: &GraphOptions,
+        segs: Vec<Seg>,
+        keep_node: &[bool],
+    ) -> (Vec<Chain>, Vec<bool>) {
+        let n_in = keep_node.len();
         let first = csr_offsets(n_in, segs.iter().map(|s| s.u));
         // In-neighbours in CSR form, sorted: (v, u) pairs.
         let mut rev: Vec<(u32, u32)> = segs.iter().map(|s| (s.v, s.u)).collect();
@@ -442,13 +468,14 @@ impl RoadGraph {
                 pass_count += 1;
             }
         }
+        drop((rev, in_first));
         let mut split = 0usize;
         let chains = loop {
             let (chains, promote, promote2) =
-                walk_chains(&segs, &first, &keep_node, &junction, same);
+                walk_chains(&segs, &first, keep_node, &junction, self.same);
             // The slower build would promote other nodes: another layout.
             if promote2.is_some_and(|p2| p2 != promote) {
-                same = false;
+                self.same = false;
             }
             if promote.is_empty() {
                 break chains;
@@ -460,13 +487,20 @@ impl RoadGraph {
                 }
             }
         };
-        rep.pass_through_nodes = pass_count - split;
-        rep.split_nodes = split;
-        // The chains hold all that is left to lay out: free the segments
-        // and the search arrays before the graph's arrays are allocated.
-        drop((segs, first, rev, in_first, comp, heads, used));
+        self.rep.pass_through_nodes = pass_count - split;
+        self.rep.split_nodes = split;
+        (chains, junction)
+    }
 
-        // 5. Number the kept junctions and lay out the CSR.
+    /// Step 5a: Number the kept junctions: the graph's node ids (input index →
+    /// id, `u32::MAX` for the rest) and its nodes.
+    fn number_junctions(
+        &mut self,
+        net: &RoadNetwork,
+        keep_node: &[bool],
+        junction: &[bool],
+    ) -> (Vec<u32>, GraphLayout) {
+        let n_in = keep_node.len();
         let mut id = vec![u32::MAX; n_in];
         let mut g = GraphLayout::default();
         for v in 0..n_in {
@@ -476,32 +510,31 @@ impl RoadGraph {
                 g.node_input.push(v as u32);
             }
         }
-        let mut chains = chains;
+        (id, g)
+    }
+
+    /// Step 5b: The chains in edge order (by tail, head, time, length, nodes),
+    /// with the checks that the slower times keep that order.
+    fn sort_chains(&mut self, chains: &mut [Chain], id: &[u32]) {
+        let ends = |c: &Chain| {
+            (
+                id[c.nodes[0] as usize],
+                id[c.nodes[c.nodes.len() - 1] as usize],
+            )
+        };
         // A total order (no two chains have the same nodes), so unstable
         // sorting gives the same order without a buffer.
         chains.sort_unstable_by(|a, b| {
-            (
-                id[a.nodes[0] as usize],
-                id[*a.nodes.last().unwrap_or(&0) as usize],
-            )
-                .cmp(&(
-                    id[b.nodes[0] as usize],
-                    id[*b.nodes.last().unwrap_or(&0) as usize],
-                ))
+            ends(a)
+                .cmp(&ends(b))
                 .then(a.s.total_cmp(&b.s))
                 .then(a.m.total_cmp(&b.m))
                 .then(a.nodes.cmp(&b.nodes))
         });
         // The slower build sorts parallel edges by their slower times: the
         // same order, or another layout.
-        if same {
-            let ends = |c: &Chain| {
-                (
-                    id[c.nodes[0] as usize],
-                    id[c.nodes[c.nodes.len() - 1] as usize],
-                )
-            };
-            same = chains.windows(2).all(|w| {
+        if self.same {
+            self.same = chains.windows(2).all(|w| {
                 ends(&w[0]) != ends(&w[1])
                     || w[0]
                         .s2
@@ -516,17 +549,29 @@ impl RoadGraph {
         // so points near them still snap onto them; searches take the faster.
         for w in chains.windows(2) {
             if (w[0].nodes[0], w[0].nodes.last()) == (w[1].nodes[0], w[1].nodes.last()) {
-                rep.parallel_edges_kept += 1;
+                self.rep.parallel_edges_kept += 1;
             }
         }
-        let kept_chains = chains;
+    }
+
+    /// Step 5c: Lay out the CSR: one edge per chain with its geometry and times
+    /// (and the slower times when the layout is the same), and each edge's
+    /// reverse.
+    fn lay_out(
+        mut self,
+        net: &RoadNetwork,
+        mut g: GraphLayout,
+        mut chains: Vec<Chain>,
+        id: &[u32],
+    ) -> (RoadGraph, GraphReport, Option<Times>) {
+        self.sort_chains(&mut chains, id);
+        let same = self.same;
         let n = g.node_xy.len();
-        g.first_out = csr_offsets(n, kept_chains.iter().map(|c| id[c.nodes[0] as usize]));
-        let mut by_start: HashMap<(u32, u32), u32> = HashMap::with_capacity(kept_chains.len());
+        g.first_out = csr_offsets(n, chains.iter().map(|c| id[c.nodes[0] as usize]));
         let (mut weight_ms, mut geom_s) = (Vec::new(), Vec::new());
         let (mut weight2, mut geom_s2) = (Vec::new(), Vec::new());
-        let points: usize = kept_chains.iter().map(|c| c.nodes.len()).sum();
-        let m = kept_chains.len();
+        let points: usize = chains.iter().map(|c| c.nodes.len()).sum();
+        let m = chains.len();
         let (m2, points2) = if same { (m, points) } else { (0, 0) };
         for (v, len) in [
             (&mut g.tail, m),
@@ -543,7 +588,7 @@ impl RoadGraph {
             v.reserve_exact(len);
         }
         g.geom_first.push(0);
-        for (e, c) in kept_chains.iter().enumerate() {
+        for c in &chains {
             let last = c.nodes[c.nodes.len() - 1];
             g.tail.push(id[c.nodes[0] as usize]);
             g.head.push(id[last as usize]);
@@ -558,27 +603,70 @@ impl RoadGraph {
                 geom_s2.extend_from_slice(&c.cum_s2);
             }
             g.geom_first.push(g.geom_xy.len() as u32);
-            by_start.insert((c.nodes[0], c.nodes[1]), e as u32);
         }
-        g.reverse = kept_chains
-            .iter()
-            .map(|c| {
-                let k = c.nodes.len();
-                match by_start.get(&(c.nodes[k - 1], c.nodes[k - 2])) {
-                    Some(&r) if kept_chains[r as usize].nodes.len() == k => r,
-                    _ => NO_EDGE,
-                }
-            })
-            .collect();
-        rep.nodes = n;
-        rep.edges = g.head.len();
+        g.reverse = reverse_edges(&chains);
+        self.rep.nodes = n;
+        self.rep.edges = g.head.len();
         let slower_times = same.then_some((weight2, geom_s2));
         (
             RoadGraph::from_parts(g, weight_ms, geom_s),
-            rep,
+            self.rep,
             slower_times,
         )
     }
+}
+
+/// Kilometres kept and discarded, each way segment once, and kept by road
+/// class; `keep(a, b)` says whether the segment between input nodes `a`
+/// and `b` is kept.
+fn count_km(
+    net: &RoadNetwork,
+    valid_way: &[bool],
+    keep: &dyn Fn(usize, usize) -> bool,
+    rep: &mut GraphReport,
+) {
+    for (wi, way) in net.ways.iter().enumerate() {
+        if !valid_way[wi] {
+            continue;
+        }
+        let mut kept = 0.0;
+        for i in 0..way.nodes.len() - 1 {
+            let (a, b) = (way.nodes[i] as usize, way.nodes[i + 1] as usize);
+            if a == b {
+                continue;
+            }
+            let km = net.segment_metres(way, i) / 1000.0;
+            if keep(a, b) {
+                kept += km;
+            } else {
+                rep.discarded_km += km;
+            }
+        }
+        rep.kept_km += kept;
+        *rep.kept_km_by_class
+            .entry(way.class.as_str().to_string())
+            .or_insert(0.0) += kept;
+    }
+    rep.kept_km_by_class.retain(|_, km| *km > 0.0);
+}
+
+/// Each chain's reverse: the chain along the same nodes the other way, or
+/// [`NO_EDGE`]. Chains in edge order, so edge ids are their indices.
+fn reverse_edges(chains: &[Chain]) -> Vec<u32> {
+    let mut by_start: HashMap<(u32, u32), u32> = HashMap::with_capacity(chains.len());
+    for (e, c) in chains.iter().enumerate() {
+        by_start.insert((c.nodes[0], c.nodes[1]), e as u32);
+    }
+    chains
+        .iter()
+        .map(|c| {
+            let k = c.nodes.len();
+            match by_start.get(&(c.nodes[k - 1], c.nodes[k - 2])) {
+                Some(&r) if chains[r as usize].nodes.len() == k => r,
+                _ => NO_EDGE,
+            }
+        })
+        .collect()
 }
 
 /// Seconds to whole milliseconds, rounded half away from zero; saturates.

@@ -2,8 +2,9 @@
 //! ([`graph`]), snapping points onto it ([`snap`]), the plain Dijkstra kept
 //! as the reference ([`dijkstra`]), the contraction hierarchy that answers
 //! many-to-many matrices fast ([`ch`]), all three built once and owned
-//! together as [`PreparedRoads`] ([`prepared`]), and a synthetic England-scale
-//! network for benchmarks ([`synthetic`]).
+//! together as [`PreparedRoads`] ([`prepared`]). A synthetic England-scale
+//! network for benchmarks (`synthetic`) is compiled only for tests and with
+//! the cargo feature `synthetic` (the England example and the routing bench).
 //!
 //! Weights are integer milliseconds (`u32` per edge, `u64` sums) so every
 //! method gives bit-identical answers whatever the order of summation or the
@@ -16,6 +17,7 @@ pub mod export;
 pub mod graph;
 pub mod prepared;
 pub mod snap;
+#[cfg(any(test, feature = "synthetic"))]
 pub mod synthetic;
 #[cfg(test)]
 mod tests;

@@ -97,78 +97,114 @@ impl Builder {
     }
 }
 
-/// Generate the network.
+/// Origin of the lattice, BNG metres.
+const X0: f64 = 100_000.0;
+const Y0: f64 = 50_000.0;
+
+/// Node id of lattice junction `(i, j)` on a lattice `side` km across.
+fn lat(side: usize, i: usize, j: usize) -> u32 {
+    (i * (side + 1) + j) as u32
+}
+
+/// Generate the network: the lattice and its roads, motorways, towns and
+/// islands, in that order (one random stream, so always the same network).
 pub fn generate(opts: &SyntheticOptions) -> RoadNetwork {
     let mut rng = Rng::new(opts.seed);
     let mut b = Builder {
         net: RoadNetwork::default(),
     };
-    let (x0, y0) = (100_000.0, 50_000.0);
-    let side = opts.side_km;
-    let lat = |i: usize, j: usize| (i * (side + 1) + j) as u32;
-    for i in 0..=side {
-        for j in 0..=side {
-            let jx = (rng.unit() - 0.5) * 600.0;
-            let jy = (rng.unit() - 0.5) * 600.0;
-            b.node([x0 + i as f64 * 1000.0 + jx, y0 + j as f64 * 1000.0 + jy]);
-        }
-    }
-    // Lattice lines: lanes, B roads, A roads.
-    for i in 0..=side {
-        for j in 0..=side {
-            for (di, dj) in [(1usize, 0usize), (0, 1)] {
-                let (i2, j2) = (i + di, j + dj);
-                if i2 > side || j2 > side {
-                    continue;
-                }
-                let line = if di == 1 { j } else { i };
-                let (class, speed, k) = if line % 15 == 0 {
-                    (RoadClass::Primary, 80.0, 3)
-                } else if line % 5 == 0 {
-                    (RoadClass::Secondary, 65.0, 3)
-                } else {
-                    if rng.unit() < 0.07 {
-                        continue;
-                    }
-                    let speed = 40.0 + 5.0 * rng.below(5) as f64;
-                    (RoadClass::Unclassified, speed, opts.lane_shape_points)
-                };
-                let nodes = b.chain(lat(i, j), lat(i2, j2), k, 60.0, &mut rng);
-                b.way(nodes, class, speed, Direction::Both);
-            }
-        }
-    }
-    // Motorways: two one-way carriageways 20 m apart, junctions every 10 km.
-    for line in (20..side).step_by(40) {
-        for start in (0..side.saturating_sub(9)).step_by(10) {
-            for horizontal in [true, false] {
-                let (a, z) = if horizontal {
-                    (lat(start, line), lat(start + 10, line))
-                } else {
-                    (lat(line, start), lat(line, start + 10))
-                };
-                for (dir, off) in [(Direction::Forward, 10.0), (Direction::Backward, -10.0)] {
-                    let (pa, pz) = (b.net.nodes[a as usize], b.net.nodes[z as usize]);
-                    let mut nodes = vec![a];
-                    for s in 1..10 {
-                        let t = s as f64 / 10.0;
-                        let (ox, oy) = if horizontal { (0.0, off) } else { (off, 0.0) };
-                        nodes.push(b.node([
-                            pa[0] + t * (pz[0] - pa[0]) + ox,
-                            pa[1] + t * (pz[1] - pa[1]) + oy,
-                        ]));
-                    }
-                    nodes.push(z);
-                    b.way(nodes, RoadClass::Motorway, 112.0, dir);
-                }
-            }
-        }
-    }
-    // Towns.
+    b.lattice(opts, &mut rng);
+    b.motorways(opts.side_km);
     for _ in 0..opts.towns {
-        if side < 3 {
+        if opts.side_km < 3 {
             break;
         }
+        b.town(opts.side_km, &mut rng);
+    }
+    b.islands(opts.islands);
+    b.net
+}
+
+impl Builder {
+    /// Jittered lattice junctions every 1 km, joined by lanes, B roads and
+    /// A roads along the lattice lines.
+    fn lattice(&mut self, opts: &SyntheticOptions, rng: &mut Rng) {
+        let b = self;
+        let (x0, y0) = (X0, Y0);
+        let side = opts.side_km;
+        let lat = |i: usize, j: usize| lat(side, i, j);
+        for i in 0..=side {
+            for j in 0..=side {
+                let jx = (rng.unit() - 0.5) * 600.0;
+                let jy = (rng.unit() - 0.5) * 600.0;
+                b.node([x0 + i as f64 * 1000.0 + jx, y0 + j as f64 * 1000.0 + jy]);
+            }
+        }
+        // Lattice lines: lanes, B roads, A roads.
+        for i in 0..=side {
+            for j in 0..=side {
+                for (di, dj) in [(1usize, 0usize), (0, 1)] {
+                    let (i2, j2) = (i + di, j + dj);
+                    if i2 > side || j2 > side {
+                        continue;
+                    }
+                    let line = if di == 1 { j } else { i };
+                    let (class, speed, k) = if line % 15 == 0 {
+                        (RoadClass::Primary, 80.0, 3)
+                    } else if line % 5 == 0 {
+                        (RoadClass::Secondary, 65.0, 3)
+                    } else {
+                        if rng.unit() < 0.07 {
+                            continue;
+                        }
+                        let speed = 40.0 + 5.0 * rng.below(5) as f64;
+                        (RoadClass::Unclassified, speed, opts.lane_shape_points)
+                    };
+                    let nodes = b.chain(lat(i, j), lat(i2, j2), k, 60.0, rng);
+                    b.way(nodes, class, speed, Direction::Both);
+                }
+            }
+        }
+    }
+
+    /// Two one-way carriageways 20 m apart every 40th lattice line,
+    /// junctions every 10 km.
+    fn motorways(&mut self, side: usize) {
+        let b = self;
+        let lat = |i: usize, j: usize| lat(side, i, j);
+        for line in (20..side).step_by(40) {
+            for start in (0..side.saturating_sub(9)).step_by(10) {
+                for horizontal in [true, false] {
+                    let (a, z) = if horizontal {
+                        (lat(start, line), lat(start + 10, line))
+                    } else {
+                        (lat(line, start), lat(line, start + 10))
+                    };
+                    for (dir, off) in [(Direction::Forward, 10.0), (Direction::Backward, -10.0)] {
+                        let (pa, pz) = (b.net.nodes[a as usize], b.net.nodes[z as usize]);
+                        let mut nodes = vec![a];
+                        for s in 1..10 {
+                            let t = s as f64 / 10.0;
+                            let (ox, oy) = if horizontal { (0.0, off) } else { (off, 0.0) };
+                            nodes.push(b.node([
+                                pa[0] + t * (pz[0] - pa[0]) + ox,
+                                pa[1] + t * (pz[1] - pa[1]) + oy,
+                            ]));
+                        }
+                        nodes.push(z);
+                        b.way(nodes, RoadClass::Motorway, 112.0, dir);
+                    }
+                }
+            }
+        }
+    }
+
+    /// One town: a square street grid at 100 m spacing, some streets one
+    /// way, its corners joined to the nearest rural junctions.
+    fn town(&mut self, side: usize, rng: &mut Rng) {
+        let b = self;
+        let (x0, y0) = (X0, Y0);
+        let lat = |i: usize, j: usize| lat(side, i, j);
         let r = rng.unit();
         let k = 10 + (r * r * 50.0) as usize;
         let ci = 1 + rng.below(side.saturating_sub(2).max(1));
@@ -223,33 +259,37 @@ pub fn generate(opts: &SyntheticOptions) -> RoadNetwork {
             let p = b.net.nodes[t(a, d) as usize];
             let gi = ((p[0] - x0) / 1000.0).round().clamp(0.0, side as f64) as usize;
             let gj = ((p[1] - y0) / 1000.0).round().clamp(0.0, side as f64) as usize;
-            let nodes = b.chain(t(a, d), lat(gi, gj), 1, 30.0, &mut rng);
+            let nodes = b.chain(t(a, d), lat(gi, gj), 1, 30.0, rng);
             b.way(nodes, RoadClass::Tertiary, 60.0, Direction::Both);
         }
     }
-    // Islands: a 5 × 5 grid offshore with no link to the mainland.
-    for s in 0..opts.islands {
-        let origin = [x0 - 20_000.0 - s as f64 * 5_000.0, y0];
-        let first = b.net.nodes.len() as u32;
-        for a in 0..5 {
-            for d in 0..5 {
-                b.node([origin[0] + a as f64 * 100.0, origin[1] + d as f64 * 100.0]);
+
+    /// Islands: a 5 × 5 grid offshore with no link to the mainland.
+    fn islands(&mut self, islands: usize) {
+        let b = self;
+        let (x0, y0) = (X0, Y0);
+        for s in 0..islands {
+            let origin = [x0 - 20_000.0 - s as f64 * 5_000.0, y0];
+            let first = b.net.nodes.len() as u32;
+            for a in 0..5 {
+                for d in 0..5 {
+                    b.node([origin[0] + a as f64 * 100.0, origin[1] + d as f64 * 100.0]);
+                }
+            }
+            for a in 0..5u32 {
+                b.way(
+                    (0..5).map(|d| first + a * 5 + d).collect(),
+                    RoadClass::Residential,
+                    48.0,
+                    Direction::Both,
+                );
+                b.way(
+                    (0..5).map(|d| first + d * 5 + a).collect(),
+                    RoadClass::Residential,
+                    48.0,
+                    Direction::Both,
+                );
             }
         }
-        for a in 0..5u32 {
-            b.way(
-                (0..5).map(|d| first + a * 5 + d).collect(),
-                RoadClass::Residential,
-                48.0,
-                Direction::Both,
-            );
-            b.way(
-                (0..5).map(|d| first + d * 5 + a).collect(),
-                RoadClass::Residential,
-                48.0,
-                Direction::Both,
-            );
-        }
     }
-    b.net
 }

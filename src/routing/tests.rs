@@ -621,6 +621,27 @@ fn same_bits_whatever_the_thread_count() {
     assert_eq!(bits(&one), bits(&two));
 }
 
+/// Preparation runs witness searches and priorities in parallel: the
+/// hierarchy (order, edges, shortcuts) is the same with one thread or three.
+#[test]
+fn same_hierarchy_whatever_the_thread_count() {
+    let n = generate(&SyntheticOptions::small(11, 8));
+    let (g, _) = build(&n);
+    let prepare = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("thread pool");
+        pool.install(|| Hierarchy::prepare(&g))
+    };
+    let (one, three) = (prepare(1), prepare(3));
+    assert!(one.report.shortcuts > 0, "a graph with shortcuts");
+    assert_eq!(one.rank, three.rank);
+    assert_eq!(one.up, three.up);
+    assert_eq!(one.down, three.down);
+    assert_eq!(one.report.shortcuts, three.report.shortcuts);
+}
+
 #[test]
 fn empty_network_is_not_an_error() {
     let (g, rep) = build(&RoadNetwork::default());

@@ -7,9 +7,9 @@
 
 use anyhow::Result;
 use pcn_atlas::coords::wgs84_to_bng;
+use pcn_atlas::rng::SplitMix64 as Rng;
 use pcn_atlas::roads::load_roads;
 use pcn_atlas::roads::profile::CarProfile;
-use pcn_atlas::routing::synthetic::Rng;
 use pcn_atlas::routing::{
     GraphOptions, GraphReport, RoadGraph, Snap, SnapIndex, SnapOptions, Snapper,
 };
