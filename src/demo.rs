@@ -3,8 +3,10 @@
 //!
 //! [`generate`] writes a complete dataset (practices, areas, registrations,
 //! footprints, roads) plus a README listing every planted problem and the
-//! findings the checks should report. The same seed always gives the same
-//! bytes: the generator uses its own PRNG (splitmix64), fixed tables and sorted
+//! findings the checks should report, with pcn-atlas's own figures
+//! (`demo/figures.rs`; `tests/demo_oracle.rs` checks them against an
+//! independent oracle). The same seed always gives the same bytes: the
+//! generator uses its own PRNG (splitmix64), fixed tables and sorted
 //! output, and every file is written atomically.
 //!
 //! The design (see `demo/county.rs` and `demo/roads.rs`): a 48 km × 40 km county on a
@@ -13,9 +15,9 @@
 //! problems are planted on purpose; everything else is clean.
 
 mod county;
+mod figures;
 mod readme;
 mod roads;
-mod verify;
 
 use std::io::Write;
 use std::path::Path;
@@ -81,11 +83,15 @@ pub fn generate(out_dir: &Path, opts: &DemoOptions) -> Result<DemoSummary> {
     write_atomic(out_dir, format::FOOTPRINTS_CSV, &footprints_csv(&c)?)?;
     write_atomic(out_dir, "roads.geojson", &roads_geojson(&roads)?)?;
 
-    // The README's figures come from reading the files just written.
-    let files = verify::read(out_dir)
-        .with_context(|| format!("reading back the demo files in {}", out_dir.display()))?;
-    let facts = verify::analyse(&files)?;
-    let text = readme::render(&c, &files, &facts, opts.seed);
+    // The README's figures are pcn-atlas's own, run on the files just
+    // written (tests/oracle recomputes them independently).
+    let figures = figures::compute(out_dir).with_context(|| {
+        format!(
+            "running pcn-atlas on the demo files in {}",
+            out_dir.display()
+        )
+    })?;
+    let text = readme::render(&c, &figures, roads.len(), opts.seed);
     write_atomic(out_dir, "README.md", text.as_bytes())?;
 
     Ok(DemoSummary {

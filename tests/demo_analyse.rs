@@ -1,6 +1,6 @@
 //! `analyse` on the committed demo county finds every planted problem and
 //! nothing else (data/demo/README.md, "Every expected finding"), its drive
-//! times fall between the README's two reference profiles, and its output
+//! times fall between the oracle's two speed profiles, and its output
 //! is byte-identical whatever the thread count.
 
 mod common;
@@ -44,7 +44,7 @@ fn demo_analyse_finds_exactly_the_planted_problems() {
     want.sort();
     assert_eq!(got, want);
 
-    // Upland Dales against the README's reference (slow / fast profiles):
+    // Upland Dales against the oracle's (tests/oracle) slow / fast figures:
     // hub D80034, farthest member D80035 at 57.5 / 56.2 min, tour 211.6 /
     // 195.4 min, 55.1% / 51.4% of patients over 30 min from the hub. Our
     // snapping (onto the nearest road segment, not node) may shave a little

@@ -1,15 +1,13 @@
 //! The README written beside the demo data: what the county is, how it was
 //! made, and every finding the checks should report, with the figures
-//! behind them (read back from the files just written).
+//! behind them (pcn-atlas's own, computed from the files just written;
+//! `tests/oracle` recomputes them independently).
 
 use std::fmt::Write;
 
 use super::county::{self, County, REGION_MAP};
+use super::figures::{Figures, PcnFigures};
 use super::roads::{UPLAND_B_ROAD_KPH, UPLAND_LANE_KPH};
-use super::verify::{
-    BAND_MAX, BAND_MIN, FAST, Facts, Files, HUB_MAX_MIN, PATIENT_MINUTES, PATIENT_SHARE_MAX,
-    PcnFacts, Profile, SLOW, TOUR_MAX_MIN,
-};
 
 /// 12345 → "12,345".
 pub(crate) fn thousands(n: u64) -> String {
@@ -24,10 +22,10 @@ pub(crate) fn thousands(n: u64) -> String {
     out
 }
 
-fn band(list: u64) -> &'static str {
-    if list < BAND_MIN {
+fn band(fig: &Figures, list: u64) -> &'static str {
+    if list < fig.check.band_min {
         "below"
-    } else if list > BAND_MAX {
+    } else if list > fig.check.band_max {
         "above"
     } else {
         "within"
@@ -38,48 +36,28 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
-fn profile_line(p: &Profile) -> String {
-    let c = p.class_kph;
-    format!(
-        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-        p.name,
-        c[0],
-        c[1],
-        c[2],
-        c[3],
-        c[4],
-        c[5],
-        c[6],
-        if p.maxspeed_caps_only {
-            "caps the class speed"
-        } else {
-            "used as given"
-        },
-        p.offroad_kph
-    )
-}
-
-/// Both profiles' flags, which the design makes identical; if a seed ever
-/// made them differ, both are shown.
-fn flags_text(pf: &PcnFacts) -> String {
-    let (s, f) = (pf.flags(0), pf.flags(1));
-    if s == f {
-        if s.is_empty() {
-            "none".to_string()
-        } else {
-            s.join(", ")
-        }
+fn flags_text(pf: &PcnFigures) -> String {
+    if pf.flags.is_empty() {
+        "none".to_string()
     } else {
-        format!("slow: {}; fast: {}", s.join(", "), f.join(", "))
+        pf.flags.join(", ")
     }
 }
 
-pub(crate) fn render(c: &County, f: &Files, facts: &Facts, seed: u64) -> String {
+pub(crate) fn render(c: &County, fig: &Figures, road_segments: usize, seed: u64) -> String {
     let mut o = String::new();
-    let total_pop: u64 = f.areas.iter().map(|a| a.population).sum();
-    let total_list: u64 = f.practices.iter().map(|p| p.list_size).sum();
-    let pcode = |k: usize| format!("{} {}", f.practices[k].code, c.practices[k].name);
-    let pcn_label = |p: usize| format!("{} {}", f.pcn_codes[p], f.pcn_names[p]);
+    let ds = &fig.ds;
+    let (hub_max_min, tour_max_min) = (fig.drive.hub_max_min, fig.drive.tour_max_min);
+    let (patient_minutes, patient_share_max) =
+        (fig.drive.patient_max_min, fig.drive.patient_share_max);
+    let population = |a: usize| ds.areas[a].population.unwrap_or(0);
+    let list_size = |k: usize| ds.practices[k].list_size.unwrap_or(0);
+    let total_pop: u64 = (0..ds.areas.len()).map(population).sum();
+    let total_list: u64 = (0..ds.practices.len()).map(list_size).sum();
+    let pcode = |k: usize| format!("{} {}", ds.practices[k].code, ds.practices[k].name);
+    let pcn_code = |p: usize| ds.pcns[p].code.as_str();
+    let pcn_name = |p: usize| ds.pcns[p].name.as_str();
+    let pcn_label = |p: usize| format!("{} {}", pcn_code(p), pcn_name(p));
     let seed_arg = if seed == super::DEFAULT_SEED {
         String::new()
     } else {
@@ -107,22 +85,22 @@ pub(crate) fn render(c: &County, f: &Files, facts: &Facts, seed: u64) -> String 
     let _ = writeln!(
         o,
         "| `practices.csv` | {} practices in {} PCNs; location as `lon`/`lat` (WGS84, 6 decimals); synthetic postcodes |",
-        f.practices.len(),
-        f.pcn_codes.len()
+        ds.practices.len(),
+        ds.pcns.len()
     );
     let _ = writeln!(
         o,
         "| `areas.geojson` | {} areas (Polygons, WGS84, 7 decimals; neighbours share identical vertices), {} residents; `area_code`, `area_name`, `lad_code`, `population`, `ruc` (2011), `centroid_lon`/`centroid_lat` (population-weighted: inside the area, off its centre) |",
-        f.areas.len(),
+        ds.areas.len(),
         thousands(total_pop)
     );
     let _ = writeln!(
         o,
         "| `registrations.csv` | {} rows, {} patients: every resident registered exactly once; each practice's `list_size` is the sum of its rows |",
-        f.registrations.len(),
+        ds.registrations().len(),
         thousands(total_list)
     );
-    let fp_rows = f.footprint.iter().filter(|p| p.is_some()).count();
+    let fp_rows = ds.footprints.as_ref().map_or(0, Vec::len);
     let _ = writeln!(
         o,
         "| `footprints.csv` | {fp_rows} rows: the planner's footprint, every area once except the one planted as unassigned |"
@@ -130,7 +108,7 @@ pub(crate) fn render(c: &County, f: &Files, facts: &Facts, seed: u64) -> String 
     let _ = writeln!(
         o,
         "| `roads.geojson` | {} LineStrings with `highway`, `name`, and where needed `oneway` (`yes`), `junction` (`roundabout`), `speed_kph`, `maxspeed` (`\"30 mph\"`) |\n",
-        f.roads.len()
+        road_segments
     );
 
     let _ = writeln!(
@@ -158,15 +136,15 @@ pub(crate) fn render(c: &County, f: &Files, facts: &Facts, seed: u64) -> String 
          area per block, E1; town fringes and the market towns of Northfield and Southbrook: \
          four 2 km areas per block, D1) · D Demchester (sixteen 1 km areas per block, B1; \
          {} and {}) · M {} (C1).\n",
-        f.pcn_names[county::UPLAND],
-        f.pcn_names[county::NORTHFIELD],
-        f.pcn_names[county::WESTMOOR],
-        f.pcn_names[county::EASTWOLD],
-        f.pcn_names[county::MARLBURY_VILLAGES],
-        f.pcn_names[county::SOUTHBROOK],
-        f.pcn_names[county::DEM_CENTRAL],
-        f.pcn_names[county::DEM_NORTH],
-        f.pcn_names[county::MARLBURY_TOWN],
+        pcn_name(county::UPLAND),
+        pcn_name(county::NORTHFIELD),
+        pcn_name(county::WESTMOOR),
+        pcn_name(county::EASTWOLD),
+        pcn_name(county::MARLBURY_VILLAGES),
+        pcn_name(county::SOUTHBROOK),
+        pcn_name(county::DEM_CENTRAL),
+        pcn_name(county::DEM_NORTH),
+        pcn_name(county::MARLBURY_TOWN),
     );
 
     // PCN table.
@@ -175,79 +153,61 @@ pub(crate) fn render(c: &County, f: &Files, facts: &Facts, seed: u64) -> String 
         "## The PCNs\n\n\
          *List size* is the sum of member practices' list sizes (the PCN population); \
          *residents* is the resident population of the footprint. *Rural share* is the share of \
-         registered patients living in rural areas (RUC D1, D2, E1, E2). Drive times are from the \
-         generator's reference router under two speed profiles (see below), shown as \
-         slow / fast.\n"
+         registered patients living in rural areas (RUC D1, D2, E1, E2). Drive times are \
+         pcn-atlas's own at free flow with its default car profile (see below).\n"
     );
     let _ = writeln!(
         o,
-        "| PCN | name | practices | list size | band | residents | areas | rural share | components | hub (slow / fast) | max member → hub, min | staff tour, min | patients > 30 min from hub | findings |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+        "| PCN | name | practices | list size | band | residents | areas | rural share | components | hub | max member → hub, min | staff tour, min | patients > 30 min from hub | findings |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     );
-    for (p, pf) in facts.pcns.iter().enumerate() {
+    for (p, pf) in fig.pcns.iter().enumerate() {
         let comps: Vec<String> = pf.components.iter().map(|x| x.len().to_string()).collect();
-        let hub = if pf.drive[0].hub == pf.drive[1].hub {
-            f.practices[pf.drive[0].hub].code.clone()
-        } else {
-            format!(
-                "{} / {}",
-                f.practices[pf.drive[0].hub].code, f.practices[pf.drive[1].hub].code
-            )
-        };
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {} | {} | {} | {} | {:.2} | {} | {} | {:.1} / {:.1} | {:.1} / {:.1} | {} / {} | {} |",
-            f.pcn_codes[p],
-            f.pcn_names[p],
+            "| {} | {} | {} | {} | {} | {} | {} | {:.2} | {} | {} | {:.1} | {:.1} | {} | {} |",
+            pcn_code(p),
+            pcn_name(p),
             pf.practices.len(),
             thousands(pf.list_size),
-            band(pf.list_size),
+            band(fig, pf.list_size),
             thousands(pf.resident_population),
             pf.areas,
             pf.rural_share,
             comps.join(" + "),
-            hub,
-            pf.drive[0].max_member_min,
-            pf.drive[1].max_member_min,
-            pf.drive[0].tour_min,
-            pf.drive[1].tour_min,
-            pct(pf.drive[0].share_over_30_min),
-            pct(pf.drive[1].share_over_30_min),
+            ds.practices[pf.drive.hub].code,
+            pf.drive.max_member_min,
+            pf.drive.tour_min,
+            pct(pf.drive.share_over_30_min),
             flags_text(pf),
         );
     }
     let _ = writeln!(o);
 
     // Planted problems.
-    let central = &facts.pcns[county::DEM_CENTRAL];
-    let north = &facts.pcns[county::DEM_NORTH];
-    let upland = &facts.pcns[county::UPLAND];
-    let east = &facts.pcns[county::EASTWOLD];
+    let central = &fig.pcns[county::DEM_CENTRAL];
+    let north = &fig.pcns[county::DEM_NORTH];
+    let upland = &fig.pcns[county::UPLAND];
+    let east = &fig.pcns[county::EASTWOLD];
     let ua = c.unassigned_area;
     let op = c.outside_practice;
     let host = c.practices[op].area;
-    let sum_of = |pf: &PcnFacts| {
+    let sum_of = |pf: &PcnFigures| {
         pf.practices
             .iter()
-            .map(|&k| {
-                format!(
-                    "{} {}",
-                    f.practices[k].code,
-                    thousands(f.practices[k].list_size)
-                )
-            })
+            .map(|&k| format!("{} {}", ds.practices[k].code, thousands(list_size(k))))
             .collect::<Vec<_>>()
             .join(" + ")
     };
     let comp_text = |comp: &Vec<usize>| {
-        let codes: Vec<&str> = comp.iter().map(|&a| f.areas[a].code.as_str()).collect();
+        let codes: Vec<&str> = comp.iter().map(|&a| ds.areas[a].code.as_str()).collect();
         let prac: Vec<String> = c
             .practices
             .iter()
             .enumerate()
             .filter(|(_, pr)| comp.contains(&pr.area))
-            .map(|(k, _)| f.practices[k].code.clone())
+            .map(|(k, _)| ds.practices[k].code.clone())
             .collect();
-        let pop: u64 = comp.iter().map(|&a| f.areas[a].population).sum();
+        let pop: u64 = comp.iter().map(|&a| population(a)).sum();
         let shown = if codes.len() > 4 {
             format!(
                 "{} areas ({} … {})",
@@ -278,31 +238,28 @@ pub(crate) fn render(c: &County, f: &Files, facts: &Facts, seed: u64) -> String 
         o,
         "| 1 | non-contiguous footprint | {} | `NON_CONTIGUOUS` ({}) | {} components under queen adjacency ({} under rook): main {}; exclave {} — the exclave is ringed by {}'s areas, 2 km from the main part |",
         pcn_label(county::DEM_NORTH),
-        f.pcn_codes[county::DEM_NORTH],
+        pcn_code(county::DEM_NORTH),
         north.components.len(),
         north.rook_components,
         comp_text(&north.components[0]),
         north.components.get(1).map(comp_text).unwrap_or_default(),
-        f.pcn_names[county::DEM_CENTRAL],
+        pcn_name(county::DEM_CENTRAL),
     );
     let _ = writeln!(
         o,
-        "| 2 | below the band; remote rural network | {} | `POPULATION_BELOW_BAND`, `RURAL_WAIVER_CANDIDATE`, `RURAL`, `HUB_IMPRACTICAL`, `SHARED_ROLE_IMPRACTICAL`, `PATIENT_ACCESS_BURDEN`, `RURAL_ACCESS_RISK` | list size {} = {} (< {}); rural share {:.2}, sparse share {:.2}; hub {}; farthest member {} at {:.1} / {:.1} min (> {HUB_MAX_MIN}); staff tour {:.1} / {:.1} min (> {TOUR_MAX_MIN}); {} / {} of patients > {PATIENT_MINUTES} min from the hub (> {}) |",
+        "| 2 | below the band; remote rural network | {} | `POPULATION_BELOW_BAND`, `RURAL_WAIVER_CANDIDATE`, `RURAL`, `HUB_IMPRACTICAL`, `SHARED_ROLE_IMPRACTICAL`, `PATIENT_ACCESS_BURDEN`, `RURAL_ACCESS_RISK` | list size {} = {} (< {}); rural share {:.2}, sparse share {:.2}; hub {}; farthest member {} at {:.1} min (> {hub_max_min}); staff tour {:.1} min (> {tour_max_min}); {} of patients > {patient_minutes} min from the hub (> {}) |",
         pcn_label(county::UPLAND),
         thousands(upland.list_size),
         sum_of(upland),
-        thousands(BAND_MIN),
+        thousands(fig.check.band_min),
         upland.rural_share,
         upland.sparse_share,
-        pcode(d[0].hub),
-        pcode(d[0].farthest),
-        d[0].max_member_min,
-        d[1].max_member_min,
-        d[0].tour_min,
-        d[1].tour_min,
-        pct(d[0].share_over_30_min),
-        pct(d[1].share_over_30_min),
-        pct(PATIENT_SHARE_MAX),
+        pcode(d.hub),
+        pcode(d.farthest),
+        d.max_member_min,
+        d.tour_min,
+        pct(d.share_over_30_min),
+        pct(patient_share_max),
     );
     let _ = writeln!(
         o,
@@ -310,7 +267,7 @@ pub(crate) fn render(c: &County, f: &Files, facts: &Facts, seed: u64) -> String 
         pcn_label(county::DEM_CENTRAL),
         thousands(central.list_size),
         sum_of(central),
-        thousands(BAND_MAX),
+        thousands(fig.check.band_max),
         central.rural_share,
     );
     let _ = writeln!(
@@ -318,34 +275,34 @@ pub(crate) fn render(c: &County, f: &Files, facts: &Facts, seed: u64) -> String 
         "| 4 | practice outside its footprint | {} of {} | `PRACTICE_OUTSIDE_FOOTPRINT` ({}, practice {}) | it stands in area {} ({}), which is in {}'s footprint; {} other practices of {} are inside their footprint |",
         pcode(op),
         pcn_label(county::EASTWOLD),
-        f.pcn_codes[county::EASTWOLD],
-        f.practices[op].code,
-        f.areas[host].code,
+        pcn_code(county::EASTWOLD),
+        ds.practices[op].code,
+        ds.areas[host].code,
         c.areas[host].name,
         pcn_label(county::DEM_CENTRAL),
         east.practices.len() - 1,
-        f.pcn_names[county::EASTWOLD],
+        pcn_name(county::EASTWOLD),
     );
     let _ = writeln!(
         o,
         "| 5 | unassigned area | {} ({}) | `AREA_UNASSIGNED` ({}) | not in `footprints.csv`; {} residents, registered at {} practices (mostly {}'s, whose region it lies in); no practice stands in it; {} stays contiguous without it |\n",
-        f.areas[ua].code,
+        ds.areas[ua].code,
         c.areas[ua].name,
-        f.areas[ua].code,
-        thousands(f.areas[ua].population),
+        ds.areas[ua].code,
+        thousands(population(ua)),
         {
-            let mut ps: Vec<usize> = f
-                .registrations
+            let mut ps: Vec<usize> = ds
+                .registrations()
                 .iter()
-                .filter(|r| r.1 == ua)
-                .map(|r| r.0)
+                .filter(|r| r.area.idx() == ua)
+                .map(|r| r.practice.idx())
                 .collect();
             ps.sort_unstable();
             ps.dedup();
             ps.len()
         },
-        f.pcn_names[county::WESTMOOR],
-        f.pcn_names[county::WESTMOOR],
+        pcn_name(county::WESTMOOR),
+        pcn_name(county::WESTMOOR),
     );
 
     let _ = writeln!(
@@ -358,13 +315,13 @@ pub(crate) fn render(c: &County, f: &Files, facts: &Facts, seed: u64) -> String 
          practices strung along an L-shaped upland 24 km by 20 km, reached only by winding \
          roads signed `speed_kph` {UPLAND_B_ROAD_KPH} (B roads) and {UPLAND_LANE_KPH} (single-track \
          lanes), so they do not depend on any router's class defaults.\n\
-         * No other network comes near a drive-time threshold: under the slow profile the worst \
-         member is {:.1} min from its hub (threshold {HUB_MAX_MIN}), the longest tour {:.1} min \
-         ({TOUR_MAX_MIN}) and the largest share of patients over 30 min {} ({}).\n\
+         * No other network comes near a drive-time threshold: the worst member is {:.1} min \
+         from its hub (threshold {hub_max_min}), the longest tour {:.1} min ({tour_max_min}) \
+         and the largest share of patients over 30 min {} ({}).\n\
          * Nothing else: {}, no practice without a PCN, no unroutable \
-         practice (every practice and centroid is within {:.0} m of a road node; {}), no \
+         practice (every practice and centroid is within {:.0} m of a road; {}), no \
          duplicate codes.\n",
-        if facts
+        if fig
             .pcns
             .iter()
             .enumerate()
@@ -375,46 +332,45 @@ pub(crate) fn render(c: &County, f: &Files, facts: &Facts, seed: u64) -> String 
         } else {
             "BUT ANOTHER FOOTPRINT IS IN PIECES FOR THIS SEED."
         },
-        facts
-            .pcns
+        fig.pcns
             .iter()
             .enumerate()
-            .filter(|(_, pf)| pf.flags(0).contains(&"RURAL"))
-            .map(|(p, _)| format!("{} {}", f.pcn_codes[p], f.pcn_names[p]))
+            .filter(|(_, pf)| pf.flags.contains(&"RURAL"))
+            .map(|(p, _)| pcn_label(p))
             .collect::<Vec<_>>()
             .join(", "),
-        facts
-            .pcns
+        fig.pcns
             .iter()
             .enumerate()
             .filter(|&(p, _)| p != county::UPLAND)
-            .map(|(_, pf)| pf.drive[0].max_member_min)
+            .map(|(_, pf)| pf.drive.max_member_min)
             .fold(0.0, f64::max),
-        facts
-            .pcns
+        fig.pcns
             .iter()
             .enumerate()
             .filter(|&(p, _)| p != county::UPLAND)
-            .map(|(_, pf)| pf.drive[0].tour_min)
+            .map(|(_, pf)| pf.drive.tour_min)
             .fold(0.0, f64::max),
-        pct(facts
+        pct(fig
             .pcns
             .iter()
             .enumerate()
             .filter(|&(p, _)| p != county::UPLAND)
-            .map(|(_, pf)| pf.drive[0].share_over_30_min)
+            .map(|(_, pf)| pf.drive.share_over_30_min)
             .fold(0.0, f64::max)),
-        pct(PATIENT_SHARE_MAX),
-        if facts.in_two_pcns.is_empty() {
+        pct(patient_share_max),
+        if fig.in_two_pcns.is_empty() {
             "no area in two PCNs".to_string()
         } else {
-            format!("BUT {} AREAS IN TWO PCNS", facts.in_two_pcns.len())
+            format!("BUT {} AREAS IN TWO PCNS", fig.in_two_pcns.len())
         },
-        facts.max_snap_m,
-        if facts.roads_connected {
-            "the road graph is strongly connected"
-        } else {
-            "BUT THE ROAD GRAPH IS NOT STRONGLY CONNECTED"
+        fig.max_snap_m,
+        match fig.road_nodes_dropped {
+            0 => "the road graph is strongly connected".to_string(),
+            n => format!(
+                "pcn-atlas routes on the road graph's largest strongly connected part, \
+                 leaving out {n} nodes that cannot be driven both to and from"
+            ),
         },
     );
 
@@ -427,9 +383,9 @@ pub(crate) fn render(c: &County, f: &Files, facts: &Facts, seed: u64) -> String 
          `HUB_IMPRACTICAL`, `SHARED_ROLE_IMPRACTICAL`, `PATIENT_ACCESS_BURDEN` and \
          `RURAL_ACCESS_RISK`.\n\n| scope | code | subject | detail |\n|---|---|---|---|"
     );
-    for (p, pf) in facts.pcns.iter().enumerate() {
-        let d = &pf.drive[0];
-        for flag in pf.flags(0) {
+    for (p, pf) in fig.pcns.iter().enumerate() {
+        let d = &pf.drive;
+        for &flag in &pf.flags {
             let detail = match flag {
                 "POPULATION_BELOW_BAND" | "POPULATION_ABOVE_BAND" => {
                     format!("list size {}", thousands(pf.list_size))
@@ -452,19 +408,19 @@ pub(crate) fn render(c: &County, f: &Files, facts: &Facts, seed: u64) -> String 
                     "practice {} (may be reported with scope `practice` and subject {})",
                     pf.outside_practices
                         .iter()
-                        .map(|&k| f.practices[k].code.clone())
+                        .map(|&k| ds.practices[k].code.clone())
                         .collect::<Vec<_>>()
                         .join(", "),
                     pf.outside_practices
                         .iter()
-                        .map(|&k| f.practices[k].code.clone())
+                        .map(|&k| ds.practices[k].code.clone())
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
                 "RURAL" => format!("rural share {:.2}", pf.rural_share),
                 "HUB_IMPRACTICAL" => format!(
                     "{} is {:.0} min from hub {}",
-                    f.practices[d.farthest].code, d.max_member_min, f.practices[d.hub].code
+                    ds.practices[d.farthest].code, d.max_member_min, ds.practices[d.hub].code
                 ),
                 "SHARED_ROLE_IMPRACTICAL" => format!("staff tour {:.0} min", d.tour_min),
                 "PATIENT_ACCESS_BURDEN" => format!(
@@ -474,15 +430,15 @@ pub(crate) fn render(c: &County, f: &Files, facts: &Facts, seed: u64) -> String 
                 "RURAL_ACCESS_RISK" => "RURAL and a drive-time finding".to_string(),
                 _ => String::new(),
             };
-            let _ = writeln!(o, "| pcn | `{flag}` | {} | {detail} |", f.pcn_codes[p]);
+            let _ = writeln!(o, "| pcn | `{flag}` | {} | {detail} |", pcn_code(p));
         }
     }
-    for &a in &facts.unassigned {
+    for &a in &fig.unassigned {
         let _ = writeln!(
             o,
             "| dataset | `AREA_UNASSIGNED` | {} | {} residents, in no footprint |",
-            f.areas[a].code,
-            thousands(f.areas[a].population)
+            ds.areas[a].code,
+            thousands(population(a))
         );
     }
     let _ = writeln!(o);
@@ -514,23 +470,24 @@ pub(crate) fn render(c: &County, f: &Files, facts: &Facts, seed: u64) -> String 
          files never change with a crate upgrade. The structure (networks, practices, planted \
          problems) is fixed; the seed moves vertices, centroids, populations, names and minor \
          road classes.\n",
-        f.pcn_names[county::WESTMOOR],
+        pcn_name(county::WESTMOOR),
     );
 
     let _ = writeln!(
         o,
-        "## Reference drive times\n\n\
-         The drive-time figures above come from a plain Dijkstra over the road lines (a node \
-         wherever lines share a vertex; `oneway=yes` one way), each point joined to its nearest \
-         road node by a straight off-road leg, hub = the member minimising list-size-weighted \
-         time to the others, tour = exact shortest closed tour from the hub. Speeds (km/h) under \
-         two profiles that bracket sensible defaults; `speed_kph` always wins:\n\n\
-         | profile | motorway | trunk | primary | secondary | tertiary | unclassified | residential | `maxspeed` | off-road |\n|---|---|---|---|---|---|---|---|---|---|\n{}\n{}\n\n\
-         The findings are the same under both, so `pcn-atlas` should report them whatever \
-         defaults it documents, as long as they lie between these two rows. Minutes will differ \
-         from `pcn-atlas`'s own by its snapping and defaults; the findings should not.",
-        profile_line(&SLOW),
-        profile_line(&FAST),
+        "## Drive times\n\n\
+         The drive-time figures above are pcn-atlas's own, computed by the library on these \
+         files as `pcn-atlas analyse --dataset data/demo` computes them: free flow with the \
+         default car profile (docs/car-profile.md; `speed_kph` always wins), each practice and \
+         area centroid snapped onto its nearest road, hub = the member minimising \
+         list-size-weighted time to the others, tour = shortest closed tour from the hub. \
+         The test `tests/demo_oracle.rs` recomputes every figure of this README independently \
+         from the files (`tests/oracle`: its own reading of the files, adjacency, footprints and \
+         a plain Dijkstra under a slow and a fast speed profile): the check figures must be \
+         equal; each drive time must lie between the slow and the fast profile's, less a small \
+         allowance because pcn-atlas snaps onto the nearest point of a road and the oracle onto \
+         the nearest road node; the hub must be the oracle's or within 2% of its best; and the \
+         findings must be the same under both profiles.",
     );
     o
 }

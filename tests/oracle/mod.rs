@@ -1,11 +1,13 @@
-//! An independent reading of the written demo files and a plain reference
-//! implementation of the checks the README promises: list sizes and bands,
-//! contiguity (queen, by identical vertices), practices outside their
-//! footprint, unassigned areas, rural shares and drive-time metrics.
+//! The test oracle: an independent reading of the demo files and a plain
+//! reference implementation of the checks the demo README states — list
+//! sizes and bands, contiguity (queen and rook, by identical vertices),
+//! practices outside their footprint, unassigned areas, rural shares and
+//! drive-time metrics. `tests/demo_oracle.rs` compares the README, whose
+//! figures pcn-atlas computes, with these.
 //!
-//! It works only from the files (serde_json and csv, no loaders of the main
-//! crate), so the README's figures describe exactly what is on disk, and the
-//! tests can run the same reading on the committed `data/demo/`.
+//! It works only from the files (serde_json and csv; of the main crate only
+//! the WGS84 → BNG conversion), so it shares no loader, adjacency, router or
+//! check with the library it checks.
 //!
 //! Drive times are computed twice, under a *slow* and a *fast* speed
 //! profile that bracket any sensible defaults a router might pick. The demo
@@ -19,22 +21,21 @@ use anyhow::{Context, Result, bail};
 use geo::{Contains, Coord, LineString, Polygon};
 use serde_json::Value;
 
-use crate::coords::wgs84_to_bng;
+use pcn_atlas::coords::wgs84_to_bng;
 
 /// Band and thresholds (the product's defaults).
-pub(crate) const BAND_MIN: u64 = 30_000;
-pub(crate) const BAND_MAX: u64 = 50_000;
-pub(crate) const RURAL_SHARE_MIN: f64 = 0.5;
-pub(crate) const HUB_MAX_MIN: f64 = 30.0;
-pub(crate) const TOUR_MAX_MIN: f64 = 120.0;
-pub(crate) const PATIENT_MINUTES: f64 = 30.0;
-pub(crate) const PATIENT_SHARE_MAX: f64 = 0.2;
+pub const BAND_MIN: u64 = 30_000;
+pub const BAND_MAX: u64 = 50_000;
+pub const RURAL_SHARE_MIN: f64 = 0.5;
+pub const HUB_MAX_MIN: f64 = 30.0;
+pub const TOUR_MAX_MIN: f64 = 120.0;
+pub const PATIENT_MINUTES: f64 = 30.0;
+pub const PATIENT_SHARE_MAX: f64 = 0.2;
 
 /// A speed profile: class speeds (km/h), how to use `maxspeed`, and the
 /// speed of the off-road leg from a point to its nearest road node.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Profile {
-    pub name: &'static str,
+pub struct Profile {
     /// motorway, trunk, primary, secondary, tertiary, unclassified, residential
     pub class_kph: [f64; 7],
     /// Slow: the lower of `maxspeed` and the class speed. Fast: `maxspeed`.
@@ -42,20 +43,19 @@ pub(crate) struct Profile {
     pub offroad_kph: f64,
 }
 
-pub(crate) const SLOW: Profile = Profile {
-    name: "slow",
+pub const SLOW: Profile = Profile {
     class_kph: [96.0, 80.0, 64.0, 56.0, 48.0, 40.0, 24.0],
     maxspeed_caps_only: true,
     offroad_kph: 5.0,
 };
-pub(crate) const FAST: Profile = Profile {
-    name: "fast",
+pub const FAST: Profile = Profile {
     class_kph: [112.0, 100.0, 90.0, 80.0, 70.0, 60.0, 40.0],
     maxspeed_caps_only: false,
     offroad_kph: 20.0,
 };
 
-const CLASSES: [&str; 7] = [
+/// Road classes, slowest last, as in [`Profile::class_kph`].
+pub const CLASSES: [&str; 7] = [
     "motorway",
     "trunk",
     "primary",
@@ -65,7 +65,7 @@ const CLASSES: [&str; 7] = [
     "residential",
 ];
 
-pub(crate) struct FArea {
+pub struct FArea {
     pub code: String,
     pub population: u64,
     pub ruc: String,
@@ -74,14 +74,14 @@ pub(crate) struct FArea {
     pub centroid: Coord<f64>,
 }
 
-pub(crate) struct FPractice {
+pub struct FPractice {
     pub code: String,
     pub pcn: usize,
     pub list_size: u64,
     pub location: Coord<f64>,
 }
 
-pub(crate) struct FRoad {
+pub struct FRoad {
     pub highway: String,
     pub oneway: bool,
     pub speed_kph: Option<f64>,
@@ -90,7 +90,7 @@ pub(crate) struct FRoad {
 }
 
 /// The demo files as read back.
-pub(crate) struct Files {
+pub struct Files {
     pub areas: Vec<FArea>,
     pub pcn_codes: Vec<String>,
     pub pcn_names: Vec<String>,
@@ -135,7 +135,7 @@ fn bng(p: [f64; 2]) -> Coord<f64> {
 }
 
 /// Parse `mph`/`km/h` OSM maxspeed values.
-pub(crate) fn parse_maxspeed(s: &str) -> Option<f64> {
+pub fn parse_maxspeed(s: &str) -> Option<f64> {
     let s = s.trim();
     if let Some(n) = s.strip_suffix("mph") {
         return n.trim().parse::<f64>().ok().map(|x| x * 1.609_344);
@@ -144,7 +144,7 @@ pub(crate) fn parse_maxspeed(s: &str) -> Option<f64> {
 }
 
 /// Read the demo dataset in `dir`.
-pub(crate) fn read(dir: &Path) -> Result<Files> {
+pub fn read(dir: &Path) -> Result<Files> {
     let (areas, area_index) = read_areas(dir)?;
     let (pcn_codes, pcn_names, practices, practice_index) = read_practices(dir)?;
     let registrations = read_registrations(dir, &practice_index, &area_index)?;
@@ -329,7 +329,7 @@ fn read_roads(dir: &Path) -> Result<Vec<FRoad>> {
 
 /// Number of components of each PCN's footprint under rook adjacency
 /// (areas sharing a boundary segment: two consecutive identical vertices).
-pub(crate) fn rook_components(f: &Files) -> Vec<usize> {
+pub fn rook_components(f: &Files) -> Vec<usize> {
     let mut by_edge: BTreeMap<[(u64, u64); 2], Vec<usize>> = BTreeMap::new();
     for (a, area) in f.areas.iter().enumerate() {
         for ring in &area.rings {
@@ -372,8 +372,11 @@ pub(crate) fn rook_components(f: &Files) -> Vec<usize> {
 
 /// Drive-time figures for one PCN under one profile.
 #[derive(Clone, Debug)]
-pub(crate) struct Drive {
+pub struct Drive {
     pub hub: usize,
+    /// Each member as a hub: (practice, list-size-weighted minutes to the
+    /// others); the hub has the least.
+    pub hub_costs: Vec<(usize, f64)>,
     pub farthest: usize,
     pub max_member_min: f64,
     pub tour_min: f64,
@@ -381,7 +384,7 @@ pub(crate) struct Drive {
 }
 
 #[derive(Clone, Debug)]
-pub(crate) struct PcnFacts {
+pub struct PcnFacts {
     pub practices: Vec<usize>,
     pub list_size: u64,
     pub resident_population: u64,
@@ -399,7 +402,7 @@ pub(crate) struct PcnFacts {
 
 impl PcnFacts {
     /// Findings (stable codes) under profile `k` (0 slow, 1 fast).
-    pub(crate) fn flags(&self, k: usize) -> Vec<&'static str> {
+    pub fn flags(&self, k: usize) -> Vec<&'static str> {
         let mut f = Vec::new();
         let below = self.list_size < BAND_MIN;
         let rural = self.rural_share >= RURAL_SHARE_MIN;
@@ -441,7 +444,7 @@ impl PcnFacts {
     }
 }
 
-pub(crate) struct Facts {
+pub struct Facts {
     pub pcns: Vec<PcnFacts>,
     pub unassigned: Vec<usize>,
     /// Area codes listed more than once in footprints.csv.
@@ -594,14 +597,16 @@ fn drive(f: &Files, g: &Graph, prof: &Profile, members: &[usize]) -> Drive {
         (off_ms(snaps[i].1) + d as f64 + off_ms(snaps[j].1)) / 60_000.0
     };
     let n = members.len();
+    let hub_costs: Vec<f64> = (0..n)
+        .map(|h| {
+            (0..n)
+                .map(|m| f.practices[members[m]].list_size as f64 * t(h, m))
+                .sum()
+        })
+        .collect();
     let mut hub = 0;
-    let mut best = f64::INFINITY;
-    for h in 0..n {
-        let cost: f64 = (0..n)
-            .map(|m| f.practices[members[m]].list_size as f64 * t(h, m))
-            .sum();
-        if cost < best {
-            best = cost;
+    for h in 1..n {
+        if hub_costs[h] < hub_costs[hub] {
             hub = h;
         }
     }
@@ -630,6 +635,7 @@ fn drive(f: &Files, g: &Graph, prof: &Profile, members: &[usize]) -> Drive {
     }
     Drive {
         hub: members[hub],
+        hub_costs: members.iter().copied().zip(hub_costs).collect(),
         farthest: members[farthest],
         max_member_min,
         tour_min,
@@ -649,7 +655,7 @@ fn is_sparse(ruc: &str) -> bool {
 }
 
 /// Work out every figure the README states.
-pub(crate) fn analyse(f: &Files) -> Result<Facts> {
+pub fn analyse(f: &Files) -> Result<Facts> {
     // Queen adjacency from identical vertices.
     let neighbours = queen_neighbours(f);
     let polygons: Vec<Vec<Polygon<f64>>> = f
