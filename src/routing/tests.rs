@@ -547,9 +547,17 @@ proptest! {
             prop_assert_eq!(&slow.graph.geom_s, &fresh.geom_s);
             prop_assert!(slow.graph.same_layout(&fresh));
             prop_assert_eq!(slow.graph.shares_layout(&free.graph), same_pass.is_some());
-            prop_assert_eq!(slow.how, Preparation::ReusedOrder);
             prop_assert!(slow.shares_snap_index(&free));
-            prop_assert_eq!(slow.hierarchy.order(), free.hierarchy.order());
+            // Scaled speeds round to whole milliseconds, so a tie between
+            // parallel roads can fall the other way and the graphs keep
+            // different edges: then (and only then) the hierarchy is prepared
+            // afresh, as the notice says. Either way it must equal Dijkstra.
+            if slow.how == Preparation::ReusedOrder {
+                prop_assert_eq!(slow.hierarchy.order(), free.hierarchy.order());
+            } else {
+                prop_assert_eq!(slow.how, Preparation::ContractedEdgesDiffer);
+                prop_assert!(!slow.graph.same_edges(&free.graph));
+            }
             let mut rng = Rng::new(seed ^ 6);
             let pts = random_points(&mut rng, 10, k as f64 * 100.0);
             check_router(&slow.router(), &pts, true, &describe(&slow.graph));
@@ -586,6 +594,40 @@ proptest! {
                 prop_assert!(close, "{:?} → {:?}: {:?} vs {:?}", p, q, t_full, t_small);
             }
         }
+    }
+}
+
+/// The case proptest found for the slower scenario (seed
+/// 2203198158298157990, a 3 × 3 grid, speeds × 0.28): the scaled graph's
+/// edges differ from free flow's, the hierarchy is prepared afresh, and it
+/// still equals Dijkstra. Kept as a plain test.
+#[test]
+fn slower_scenario_found_case() {
+    slower_scenario_case(2_203_198_158_298_157_990, 3, 28);
+}
+
+fn slower_scenario_case(seed: u64, k: usize, factor_pct: u32) {
+    let n = random_grid(seed, k);
+    let factor = factor_pct as f64 / 100.0;
+    let (fresh, _) = build(&n.with_speed_factor(factor));
+    for same_pass in [Some(factor), None] {
+        let free = PreparedRoads::build(
+            &n,
+            &GraphOptions::default(),
+            SnapOptions::default(),
+            same_pass,
+            None,
+            &Silent,
+        );
+        let slow = free.slower(&n, factor, None, &Silent);
+        assert_eq!(&slow.graph.weight_ms, &fresh.weight_ms);
+        // Here the scaled graph keeps other edges than free flow's, so the
+        // hierarchy is prepared afresh (not in free flow's order).
+        assert_eq!(slow.how, Preparation::ContractedEdgesDiffer);
+        assert!(!slow.graph.same_edges(&free.graph));
+        let mut rng = Rng::new(seed ^ 6);
+        let pts = random_points(&mut rng, 10, k as f64 * 100.0);
+        check_router(&slow.router(), &pts, true, &describe(&slow.graph));
     }
 }
 
