@@ -96,6 +96,11 @@ pub fn run_analyse<S: Stages>(
         }),
     };
     let run = super::run(ds, &plan, &mut Fresh, stages)?;
+    // The prepared roads (both scenarios) are not needed to write: free
+    // them first, so the write's buffers do not stack on them.
+    let graph_nodes = roads.prepared.graph.node_count();
+    drop(plan);
+    drop(roads);
     stages.stage("write", || write_check(out, &run, info))?;
     let Some(drive) = &run.drive else {
         anyhow::bail!("analyse ran without drive times");
@@ -123,6 +128,6 @@ pub fn run_analyse<S: Stages>(
         pcns: drive.run.pcns.len(),
         pcns_with_hub: drive.run.pcns.iter().filter(|d| d.hub.is_some()).count(),
         snapping: drive.snaps.summary.clone(),
-        graph_nodes: roads.prepared.graph.node_count(),
+        graph_nodes,
     })
 }
