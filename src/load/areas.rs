@@ -357,7 +357,32 @@ fn finish(
 ) -> Result<LoadedAreas> {
     let mut notices = Vec::new();
     let mut inputs = vec![input];
-    // Duplicates: an exact repeat is a notice, a conflicting one an error.
+    let (index, mut kept) = dedupe(path, raw, &mut notices)?;
+    let mut j = Joined {
+        index: &index,
+        kept: &mut kept,
+        notices: &mut notices,
+    };
+    inputs.extend(j.population(joins.population)?);
+    inputs.extend(j.ruc(joins.ruc)?);
+    inputs.extend(j.centroids(joins.centroids)?);
+    let areas = to_areas(path, kept)?;
+    area_notices(path, &areas, &mut notices);
+    Ok(LoadedAreas {
+        areas,
+        notices,
+        inputs,
+        crs,
+    })
+}
+
+/// Duplicate codes: an exact repeat is a notice, a conflicting one an
+/// error. Returns each kept area's index by code, and the kept areas.
+fn dedupe(
+    path: &Path,
+    raw: Vec<RawArea>,
+    notices: &mut Vec<Notice>,
+) -> Result<(HashMap<String, usize>, Vec<RawArea>)> {
     let mut index: HashMap<String, usize> = HashMap::with_capacity(raw.len());
     let mut kept: Vec<RawArea> = Vec::with_capacity(raw.len());
     for r in raw {
@@ -395,21 +420,40 @@ fn finish(
         bail!("{}: no area features", path.display());
     }
 
-    if let Some(p) = joins.population {
+    Ok((index, kept))
+}
+
+/// The areas read so far, being joined with the population, RUC and
+/// centroid tables.
+struct Joined<'a> {
+    index: &'a HashMap<String, usize>,
+    kept: &'a mut Vec<RawArea>,
+    notices: &'a mut Vec<Notice>,
+}
+
+impl Joined<'_> {
+    /// Resident population by area code.
+    fn population(&mut self, path: Option<&Path>) -> Result<Option<InputFile>> {
+        let Some(p) = path else { return Ok(None) };
         let t = Table::open(p)?;
         let code = t.require(c::AREA_CODE)?;
         let pop = t.require(c::POPULATION)?;
-        let rows = join(&t, code, &index, &mut notices, |row, i| {
+        let kept = &mut *self.kept;
+        let rows = join(&t, code, self.index, self.notices, |row, i| {
             kept[i].population = Some(row.count(pop)?);
             Ok(())
         })?;
-        inputs.push(input_file("population", &t, rows));
+        Ok(Some(input_file("population", &t, rows)))
     }
-    if let Some(p) = joins.ruc {
+
+    /// Rural-Urban Classification by area code.
+    fn ruc(&mut self, path: Option<&Path>) -> Result<Option<InputFile>> {
+        let Some(p) = path else { return Ok(None) };
         let t = Table::open(p)?;
         let code = t.require(c::AREA_CODE)?;
         let ruc = t.require(c::RUC)?;
-        let rows = join(&t, code, &index, &mut notices, |row, i| {
+        let kept = &mut *self.kept;
+        let rows = join(&t, code, self.index, self.notices, |row, i| {
             let s = row.required_str(ruc)?;
             kept[i].ruc = Some(Ruc::parse(s).ok_or_else(|| {
                 anyhow!(
@@ -419,9 +463,12 @@ fn finish(
             })?);
             Ok(())
         })?;
-        inputs.push(input_file("ruc", &t, rows));
+        Ok(Some(input_file("ruc", &t, rows)))
     }
-    if let Some(p) = joins.centroids {
+
+    /// Population-weighted centroids by area code, in degrees or metres.
+    fn centroids(&mut self, path: Option<&Path>) -> Result<Option<InputFile>> {
+        let Some(p) = path else { return Ok(None) };
         let t = Table::open(p)?;
         let code = t.require(c::AREA_CODE)?;
         let lonlat = t.optional(c::CENTROID_LON).zip(t.optional(c::CENTROID_LAT));
@@ -434,7 +481,8 @@ fn finish(
                 t.headers.join(", ")
             )
         })?;
-        let rows = join(&t, code, &index, &mut notices, |row, i| {
+        let kept = &mut *self.kept;
+        let rows = join(&t, code, self.index, self.notices, |row, i| {
             let x = row
                 .opt_f64(Some(cx))?
                 .ok_or_else(|| anyhow!("{}: centroid is empty", row.at()))?;
@@ -457,11 +505,14 @@ fn finish(
             kept[i].centroid = Some(p);
             Ok(())
         })?;
-        inputs.push(input_file("centroids", &t, rows));
+        Ok(Some(input_file("centroids", &t, rows)))
     }
+}
 
-    let areas: Vec<Area> = kept
-        .into_par_iter()
+/// The areas, each with its centroid: population-weighted when joined,
+/// else a point inside its geometry.
+fn to_areas(path: &Path, kept: Vec<RawArea>) -> Result<Vec<Area>> {
+    kept.into_par_iter()
         .map(|r| {
             let (centroid, centroid_source) = match r.centroid {
                 Some(p) => (p, CentroidSource::PopulationWeighted),
@@ -489,7 +540,11 @@ fn finish(
                 centroid_source,
             })
         })
-        .collect::<Result<_>>()?;
+        .collect()
+}
+
+/// Invalid geometries, and areas without a population or a RUC.
+fn area_notices(path: &Path, areas: &[Area], notices: &mut Vec<Notice>) {
     // OGC validity (self-intersections, overlapping parts). Real ONS files
     // have a handful of multipolygons whose parts share an edge; the tool
     // can carry on with those, so they are reported, not fatal.
@@ -509,7 +564,7 @@ fn finish(
             ),
         });
     }
-    for a in &areas {
+    for a in areas {
         if a.population.is_none() {
             notices.push(Notice {
                 code: crate::findings::Code::AreaWithoutPopulation,
@@ -528,12 +583,6 @@ fn finish(
             });
         }
     }
-    Ok(LoadedAreas {
-        areas,
-        notices,
-        inputs,
-        crs,
-    })
 }
 
 fn input_file(role: &str, t: &Table, rows: u64) -> InputFile {

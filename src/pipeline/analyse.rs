@@ -99,7 +99,6 @@ pub fn run_analyse<S: Stages>(
     // The prepared roads (both scenarios) are not needed to write: free
     // them first, so the write's buffers do not stack on them.
     let graph_nodes = roads.prepared.graph.node_count();
-    drop(plan);
     drop(roads);
     stages.stage("write", || write_check(out, &run, info))?;
     let Some(drive) = &run.drive else {

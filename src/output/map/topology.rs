@@ -107,7 +107,6 @@ fn unordered(a: Key, b: Key) -> (Key, Key) {
 pub fn simplify_shared(shapes: &[MultiPolygon<f64>], tol: f64) -> Simplified {
     // Every ring of every shape, as keys, with where it belongs.
     // (shape, polygon, ring-in-polygon) of each ring.
-    type Owner = (usize, usize, usize);
     let (rings, owner): (Vec<Vec<Key>>, Vec<Owner>) = shapes
         .par_iter()
         .enumerate()
@@ -122,11 +121,33 @@ pub fn simplify_shared(shapes: &[MultiPolygon<f64>], tol: f64) -> Simplified {
         .unzip();
     let vertices_in = rings.iter().map(Vec::len).sum();
 
-    // Junctions: a vertex whose neighbours differ between occurrences, or
-    // that a ring visits twice.
+    let seen = junctions(&rings, vertices_in);
+    let (arcs, ring_arcs) = cut_arcs(&rings, &|k: &Key| seen.get(k).is_some_and(|s| s.junction));
+    let simple: Vec<Vec<[f64; 2]>> = arcs
+        .par_iter()
+        .map(|a| {
+            let pts: Vec<[f64; 2]> = a.iter().map(|k| unkey(*k)).collect();
+            douglas_peucker(&pts, tol)
+        })
+        .collect();
+    let (out, vertices_out) = assemble(shapes, &ring_arcs, &owner, &simple);
+    Simplified {
+        shapes: out,
+        arcs: arcs.len(),
+        vertices_in,
+        vertices_out,
+    }
+}
+
+/// (shape, polygon, ring-in-polygon) of each ring.
+type Owner = (usize, usize, usize);
+
+/// Junctions: a vertex whose neighbours differ between occurrences, or
+/// that a ring visits twice.
+fn junctions(rings: &[Vec<Key>], vertices: usize) -> KeyMap<Key, Seen> {
     let mut seen: KeyMap<Key, Seen> =
-        KeyMap::with_capacity_and_hasher(vertices_in, Default::default());
-    for ring in &rings {
+        KeyMap::with_capacity_and_hasher(vertices, Default::default());
+    for ring in rings {
         let n = ring.len();
         for i in 0..n {
             let pair = unordered(ring[(i + n - 1) % n], ring[(i + 1) % n]);
@@ -148,14 +169,21 @@ pub fn simplify_shared(shapes: &[MultiPolygon<f64>], tol: f64) -> Simplified {
                 });
         }
     }
-    let is_junction = |k: &Key| seen.get(k).is_some_and(|s| s.junction);
+    seen
+}
 
-    // Cut rings into arcs; dedupe arcs by their canonical direction.
+/// Rings cut into arcs at junctions, arcs deduplicated by their canonical
+/// direction; each ring as its (arc, reversed) pieces.
+#[allow(clippy::type_complexity)]
+fn cut_arcs(
+    rings: &[Vec<Key>],
+    is_junction: &dyn Fn(&Key) -> bool,
+) -> (Vec<Vec<Key>>, Vec<Vec<(usize, bool)>>) {
     let mut arc_index: KeyMap<Vec<Key>, usize> = KeyMap::default();
     let mut arcs: Vec<Vec<Key>> = Vec::new();
     // Each ring as (arc, reversed) pieces.
     let mut ring_arcs: Vec<Vec<(usize, bool)>> = Vec::with_capacity(rings.len());
-    for ring in &rings {
+    for ring in rings {
         let n = ring.len();
         let starts: Vec<usize> = (0..n).filter(|&i| is_junction(&ring[i])).collect();
         let mut pieces = Vec::new();
@@ -185,20 +213,22 @@ pub fn simplify_shared(shapes: &[MultiPolygon<f64>], tol: f64) -> Simplified {
         ring_arcs.push(pieces);
     }
 
-    let simple: Vec<Vec<[f64; 2]>> = arcs
-        .par_iter()
-        .map(|a| {
-            let pts: Vec<[f64; 2]> = a.iter().map(|k| unkey(*k)).collect();
-            douglas_peucker(&pts, tol)
-        })
-        .collect();
+    (arcs, ring_arcs)
+}
 
+/// Each ring rebuilt from its simplified arcs, into its shape and polygon.
+fn assemble(
+    shapes: &[MultiPolygon<f64>],
+    ring_arcs: &[Vec<(usize, bool)>],
+    owner: &[Owner],
+    simple: &[Vec<[f64; 2]>],
+) -> (Vec<Vec<SimplePolygon>>, usize) {
     let mut out: Vec<Vec<SimplePolygon>> = shapes
         .iter()
         .map(|mp| vec![Vec::new(); mp.0.len()])
         .collect();
     let mut vertices_out = 0;
-    for (pieces, &(s, p, r)) in ring_arcs.iter().zip(&owner) {
+    for (pieces, &(s, p, r)) in ring_arcs.iter().zip(owner) {
         let mut pts: Vec<[f64; 2]> = Vec::new();
         for &(id, reversed) in pieces {
             let arc = &simple[id];
@@ -236,12 +266,7 @@ pub fn simplify_shared(shapes: &[MultiPolygon<f64>], tol: f64) -> Simplified {
     for shape in &mut out {
         shape.retain(|rings| !rings.is_empty());
     }
-    Simplified {
-        shapes: out,
-        arcs: arcs.len(),
-        vertices_in,
-        vertices_out,
-    }
+    (out, vertices_out)
 }
 
 /// Twice the signed area of a ring (shoelace).
