@@ -107,17 +107,58 @@ impl Footprints {
 /// Assign every area of the dataset to PCNs.
 pub fn assign(ds: &Dataset) -> Footprints {
     let n = ds.areas.len();
-    let mut area_pcns: Vec<Vec<PcnId>> = vec![Vec::new(); n];
-    let mut area_rule = vec![AssignRule::Unassigned; n];
-    let mut ties = Vec::new();
-    let mut nearest_m = BTreeMap::new();
-
+    let mut a = Assigning {
+        area_pcns: vec![Vec::new(); n],
+        area_rule: vec![AssignRule::Unassigned; n],
+        ties: Vec::new(),
+        nearest_m: BTreeMap::new(),
+    };
     if let Some(rows) = &ds.footprints {
         for r in rows {
-            area_pcns[r.area.idx()].push(r.pcn);
-            area_rule[r.area.idx()] = AssignRule::Footprints;
+            a.area_pcns[r.area.idx()].push(r.pcn);
+            a.area_rule[r.area.idx()] = AssignRule::Footprints;
         }
     } else {
+        a.by_registrations(ds);
+        a.by_nearest_practice(ds);
+    }
+    let Assigning {
+        mut area_pcns,
+        area_rule,
+        ties,
+        nearest_m,
+    } = a;
+    let mut pcn_areas: Vec<Vec<AreaId>> = vec![Vec::new(); ds.pcns.len()];
+    for (i, pcns) in area_pcns.iter_mut().enumerate() {
+        pcns.sort();
+        pcns.dedup();
+        for p in pcns.iter() {
+            pcn_areas[p.idx()].push(AreaId::from_idx(i));
+        }
+    }
+    Footprints {
+        area_pcns,
+        area_rule,
+        pcn_areas,
+        ties,
+        nearest_m,
+    }
+}
+
+/// Footprints being assigned, area by area.
+struct Assigning {
+    area_pcns: Vec<Vec<PcnId>>,
+    area_rule: Vec<AssignRule>,
+    ties: Vec<Tie>,
+    nearest_m: BTreeMap<AreaId, f64>,
+}
+
+impl Assigning {
+    /// Each area to the PCN with most registered patients living in it.
+    fn by_registrations(&mut self, ds: &Dataset) {
+        let n = ds.areas.len();
+        let (area_pcns, area_rule, ties) =
+            (&mut self.area_pcns, &mut self.area_rule, &mut self.ties);
         // Patients per (area, PCN).
         let mut counts: Vec<BTreeMap<PcnId, u64>> = vec![BTreeMap::new(); n];
         for r in ds.registrations() {
@@ -145,6 +186,16 @@ pub fn assign(ds: &Dataset) -> Footprints {
                 });
             }
         }
+    }
+
+    /// The areas left, to the PCN of the nearest located practice.
+    fn by_nearest_practice(&mut self, ds: &Dataset) {
+        let n = ds.areas.len();
+        let (area_pcns, area_rule, nearest_m) = (
+            &mut self.area_pcns,
+            &mut self.area_rule,
+            &mut self.nearest_m,
+        );
         // Nearest located practice with a PCN, for the rest.
         let points: Vec<GeomWithData<[f64; 2], (u32, PcnId)>> = ds
             .practices
@@ -178,21 +229,6 @@ pub fn assign(ds: &Dataset) -> Footprints {
                 nearest_m.insert(AreaId::from_idx(i), d2.sqrt());
             }
         }
-    }
-    let mut pcn_areas: Vec<Vec<AreaId>> = vec![Vec::new(); ds.pcns.len()];
-    for (i, pcns) in area_pcns.iter_mut().enumerate() {
-        pcns.sort();
-        pcns.dedup();
-        for p in pcns.iter() {
-            pcn_areas[p.idx()].push(AreaId::from_idx(i));
-        }
-    }
-    Footprints {
-        area_pcns,
-        area_rule,
-        pcn_areas,
-        ties,
-        nearest_m,
     }
 }
 

@@ -191,104 +191,119 @@ enum Coordinates {
 
 impl<'de> Deserialize<'de> for Geometry {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Geometry;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a GeoJSON geometry object")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Geometry, A::Error> {
-                let mut kind: Option<String> = None;
-                let mut coords: Option<Coordinates> = None;
-                let mut geometries: Option<Vec<Geometry>> = None;
-                while let Some(key) = map.next_key::<GeometryKey>()? {
-                    match key {
-                        GeometryKey::Type => {
-                            if kind.is_some() {
-                                return Err(de::Error::duplicate_field("type"));
-                            }
-                            let k: String = map.next_value()?;
-                            if !GEOMETRY_TYPES.contains(&k.as_str()) {
-                                return Err(de::Error::unknown_variant(&k, GEOMETRY_TYPES));
-                            }
-                            kind = Some(k);
-                        }
-                        GeometryKey::Coordinates => {
-                            if coords.is_some() {
-                                return Err(de::Error::duplicate_field("coordinates"));
-                            }
-                            coords = Some(match kind.as_deref() {
-                                Some("Point") => Coordinates::Typed(Geometry::Point {
-                                    coordinates: map.next_value()?,
-                                }),
-                                Some("MultiPoint") => Coordinates::Typed(Geometry::MultiPoint {
-                                    coordinates: map.next_value()?,
-                                }),
-                                Some("LineString") => Coordinates::Typed(Geometry::LineString {
-                                    coordinates: map.next_value()?,
-                                }),
-                                Some("MultiLineString") => {
-                                    Coordinates::Typed(Geometry::MultiLineString {
-                                        coordinates: map.next_value()?,
-                                    })
-                                }
-                                Some("Polygon") => Coordinates::Typed(Geometry::Polygon {
-                                    coordinates: map.next_value()?,
-                                }),
-                                Some("MultiPolygon") => {
-                                    Coordinates::Typed(Geometry::MultiPolygon {
-                                        coordinates: map.next_value()?,
-                                    })
-                                }
-                                _ => Coordinates::Nested(map.next_value()?),
-                            });
-                        }
-                        GeometryKey::Geometries => {
-                            if geometries.is_some() {
-                                return Err(de::Error::duplicate_field("geometries"));
-                            }
-                            geometries = Some(map.next_value()?);
-                        }
-                        GeometryKey::Other => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
+        d.deserialize_map(GeometryVisitor)
+    }
+}
+
+/// Reads a geometry object: its coordinates straight into their type when
+/// `type` comes first (the usual order), else generically and typed after.
+struct GeometryVisitor;
+
+impl<'de> Visitor<'de> for GeometryVisitor {
+    type Value = Geometry;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a GeoJSON geometry object")
+    }
+    fn visit_map<A: de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Geometry, A::Error> {
+        let mut kind: Option<String> = None;
+        let mut coords: Option<Coordinates> = None;
+        let mut geometries: Option<Vec<Geometry>> = None;
+        while let Some(key) = map.next_key::<GeometryKey>()? {
+            match key {
+                GeometryKey::Type => {
+                    if kind.is_some() {
+                        return Err(de::Error::duplicate_field("type"));
                     }
+                    let k: String = map.next_value()?;
+                    if !GEOMETRY_TYPES.contains(&k.as_str()) {
+                        return Err(de::Error::unknown_variant(&k, GEOMETRY_TYPES));
+                    }
+                    kind = Some(k);
                 }
-                let kind = kind.ok_or_else(|| de::Error::missing_field("type"))?;
-                if kind == "GeometryCollection" {
-                    let geometries =
-                        geometries.ok_or_else(|| de::Error::missing_field("geometries"))?;
-                    return Ok(Geometry::GeometryCollection { geometries });
+                GeometryKey::Coordinates => {
+                    if coords.is_some() {
+                        return Err(de::Error::duplicate_field("coordinates"));
+                    }
+                    coords = Some(coordinates(kind.as_deref(), &mut map)?);
                 }
-                match coords.ok_or_else(|| de::Error::missing_field("coordinates"))? {
-                    Coordinates::Typed(g) => Ok(g),
-                    Coordinates::Nested(n) => Ok(match kind.as_str() {
-                        "Point" => Geometry::Point {
-                            coordinates: n.position()?,
-                        },
-                        "MultiPoint" => Geometry::MultiPoint {
-                            coordinates: n.positions()?,
-                        },
-                        "LineString" => Geometry::LineString {
-                            coordinates: n.positions()?,
-                        },
-                        "MultiLineString" => Geometry::MultiLineString {
-                            coordinates: n.rings()?,
-                        },
-                        "Polygon" => Geometry::Polygon {
-                            coordinates: n.rings()?,
-                        },
-                        _ => Geometry::MultiPolygon {
-                            coordinates: n.polygons()?,
-                        },
-                    }),
+                GeometryKey::Geometries => {
+                    if geometries.is_some() {
+                        return Err(de::Error::duplicate_field("geometries"));
+                    }
+                    geometries = Some(map.next_value()?);
+                }
+                GeometryKey::Other => {
+                    map.next_value::<de::IgnoredAny>()?;
                 }
             }
         }
-        d.deserialize_map(V)
+        let kind = kind.ok_or_else(|| de::Error::missing_field("type"))?;
+        if kind == "GeometryCollection" {
+            let geometries = geometries.ok_or_else(|| de::Error::missing_field("geometries"))?;
+            return Ok(Geometry::GeometryCollection { geometries });
+        }
+        match coords.ok_or_else(|| de::Error::missing_field("coordinates"))? {
+            Coordinates::Typed(g) => Ok(g),
+            Coordinates::Nested(n) => n.into_geometry(&kind),
+        }
+    }
+}
+
+/// The `coordinates` value: typed when the geometry's type is known.
+fn coordinates<'de, A: de::MapAccess<'de>>(
+    kind: Option<&str>,
+    map: &mut A,
+) -> std::result::Result<Coordinates, A::Error> {
+    Ok(Coordinates::Typed(match kind {
+        Some("Point") => Geometry::Point {
+            coordinates: map.next_value()?,
+        },
+        Some("MultiPoint") => Geometry::MultiPoint {
+            coordinates: map.next_value()?,
+        },
+        Some("LineString") => Geometry::LineString {
+            coordinates: map.next_value()?,
+        },
+        Some("MultiLineString") => Geometry::MultiLineString {
+            coordinates: map.next_value()?,
+        },
+        Some("Polygon") => Geometry::Polygon {
+            coordinates: map.next_value()?,
+        },
+        Some("MultiPolygon") => Geometry::MultiPolygon {
+            coordinates: map.next_value()?,
+        },
+        _ => return Ok(Coordinates::Nested(map.next_value()?)),
+    }))
+}
+
+impl Nested {
+    /// Generic coordinates typed by the geometry's `type`, read after them.
+    fn into_geometry<E: de::Error>(self, kind: &str) -> std::result::Result<Geometry, E> {
+        let n = self;
+        Ok(match kind {
+            "Point" => Geometry::Point {
+                coordinates: n.position()?,
+            },
+            "MultiPoint" => Geometry::MultiPoint {
+                coordinates: n.positions()?,
+            },
+            "LineString" => Geometry::LineString {
+                coordinates: n.positions()?,
+            },
+            "MultiLineString" => Geometry::MultiLineString {
+                coordinates: n.rings()?,
+            },
+            "Polygon" => Geometry::Polygon {
+                coordinates: n.rings()?,
+            },
+            _ => Geometry::MultiPolygon {
+                coordinates: n.polygons()?,
+            },
+        })
     }
 }
 
