@@ -460,28 +460,30 @@ impl Settings {
         bail!("{} = {v}: {what}", self.name(spec.key))
     }
 
-    fn index(key: &str) -> usize {
-        SETTINGS
-            .iter()
-            .position(|s| s.key == key)
-            .unwrap_or_else(|| unreachable!("no setting {key}"))
+    fn index(key: &str) -> Option<usize> {
+        SETTINGS.iter().position(|s| s.key == key)
     }
 
     /// A setting's value, if it has one.
     pub fn value(&self, key: &str) -> Option<&Value> {
-        self.values[Self::index(key)].0.as_ref()
+        self.values[Self::index(key)?].0.as_ref()
     }
 
     /// Where a setting's value came from.
+    /// Where a setting's value came from (the default for a key that is
+    /// not a setting).
     pub fn source(&self, key: &str) -> &Source {
-        &self.values[Self::index(key)].1
+        static NONE: Source = Source::Default;
+        Self::index(key).map_or(&NONE, |i| &self.values[i].1)
     }
 
     /// How to name a setting in an error: the flag when it was given, the
     /// config file and key when the file set it, else the flag and
     /// "(default)".
     pub fn name(&self, key: &str) -> String {
-        let spec = &SETTINGS[Self::index(key)];
+        let Some(spec) = Self::index(key).map(|i| &SETTINGS[i]) else {
+            return key.to_string();
+        };
         match self.source(key) {
             Source::Flag => spec.flag(),
             Source::File(p) => format!("{}: [{}] {}", p.display(), spec.section, spec.key),
