@@ -16,14 +16,16 @@ use anyhow::Result;
 
 /// Write the four export files into the staging folder.
 pub fn write_export(staging: &mut Staging, ds: &Dataset, a: &AccessRun) -> Result<()> {
-    let m = &a.matrix.matrix;
+    let Some(m) = &a.export else {
+        anyhow::bail!("the accessibility matrix was not kept for the export");
+    };
     staging.write("access_matrix.csv", |w| {
         let mut cw = csv::Writer::from_writer(w);
         cw.write_record(["area_code", "practice_code", "minutes"])?;
         for i in 0..m.areas() {
             let area = &ds.areas[i].code;
             for (j, d) in m.row(i) {
-                let p = &ds.practice(a.matrix.practices[j]).code;
+                let p = &ds.practice(a.practices[j]).code;
                 cw.write_record([area.as_str(), p.as_str(), &d.to_string()])?;
             }
         }
@@ -35,7 +37,7 @@ pub fn write_export(staging: &mut Staging, ds: &Dataset, a: &AccessRun) -> Resul
         cw.write_record(["area_code", "population", "routable"])?;
         for (i, area) in ds.areas.iter().enumerate() {
             let pop = area.population.map_or(String::new(), |p| p.to_string());
-            cw.write_record([&area.code, &pop, &a.matrix.routable[i].to_string()])?;
+            cw.write_record([&area.code, &pop, &a.routable[i].to_string()])?;
         }
         cw.flush()?;
         Ok(())
@@ -43,7 +45,7 @@ pub fn write_export(staging: &mut Staging, ds: &Dataset, a: &AccessRun) -> Resul
     staging.write("access_supply.csv", |w| {
         let mut cw = csv::Writer::from_writer(w);
         cw.write_record(["practice_code", "supply"])?;
-        for &p in &a.matrix.practices {
+        for &p in &a.practices {
             let s = a.supply.by_practice[p.idx()];
             cw.write_record([ds.practice(p).code.as_str(), &s.to_string()])?;
         }

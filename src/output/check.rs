@@ -195,7 +195,10 @@ pub fn write_check(out: &Path, run: &Run, info: &RunInfo) -> Result<Vec<PathBuf>
             if let Some(d) = drive {
                 w.routes(&mut staging, d)?;
             }
-            if let Some(a) = drive.and_then(|d| d.access.as_ref()).filter(|a| a.export) {
+            if let Some(a) = drive
+                .and_then(|d| d.access.as_ref())
+                .filter(|a| a.export.is_some())
+            {
                 super::access::write_export(&mut staging, ds, a)?;
             }
             w.findings_csv(&mut staging)?;

@@ -700,19 +700,42 @@ impl<'a> Router<'a> {
         targets: &[Snap],
         limit_ms: u64,
     ) -> Vec<Vec<(u32, u64)>> {
+        let mut rows = Vec::with_capacity(sources.len());
+        self.sparse_rows_ms(sources, targets, limit_ms, sources.len().max(1), |r| {
+            rows.push(r)
+        });
+        rows
+    }
+
+    /// [`Router::sparse_matrix_ms`], handing each source's row to `sink`
+    /// in source order instead of collecting them all: the backward
+    /// searches run once, the forward ones `chunk` sources at a time, so
+    /// at most `chunk` rows are held at once (nationally the rows hold
+    /// tens of millions of pairs).
+    pub fn sparse_rows_ms(
+        &self,
+        sources: &[Snap],
+        targets: &[Snap],
+        limit_ms: u64,
+        chunk: usize,
+        mut sink: impl FnMut(Vec<(u32, u64)>),
+    ) {
         let b = self.buckets(targets, limit_ms);
         let n = self.graph.node_count();
-        sources
-            .par_iter()
-            .map(|s| {
-                let row = Scratch::with(n, |sc| self.bucket_row(&b, s, targets, limit_ms, sc));
-                row.iter()
-                    .enumerate()
-                    .filter(|&(_, &d)| d != UNREACHED_MS)
-                    .map(|(t, &d)| (t as u32, d))
-                    .collect()
-            })
-            .collect()
+        for part in sources.chunks(chunk.max(1)) {
+            let rows: Vec<Vec<(u32, u64)>> = part
+                .par_iter()
+                .map(|s| {
+                    let row = Scratch::with(n, |sc| self.bucket_row(&b, s, targets, limit_ms, sc));
+                    row.iter()
+                        .enumerate()
+                        .filter(|&(_, &d)| d != UNREACHED_MS)
+                        .map(|(t, &d)| (t as u32, d))
+                        .collect()
+                })
+                .collect();
+            rows.into_iter().for_each(&mut sink);
+        }
     }
 
     /// The backward half of a many-to-many query: one upward search per

@@ -449,6 +449,10 @@ fn check_router(router: &Router, pts: &[[f64; 2]], all_nodes: bool, what: &str) 
         assert_eq!(row, &want, "sparse row {i} on {what}");
         assert!(row.iter().all(|&(_, d)| d <= limit_ms));
     }
+    // Handed on a few sources at a time, the rows are the same, in order.
+    let mut chunked = Vec::new();
+    router.sparse_rows_ms(&snaps, &snaps, limit_ms, 3, |r| chunked.push(r));
+    assert_eq!(chunked, sparse, "sparse rows three at a time on {what}");
 }
 
 /// A graph as text — its nodes' coordinates and its edges `tail → head

@@ -1,7 +1,7 @@
 //! The area × practice drive-time matrix for accessibility, from the road
 //! router: every routable area centroid to every routable practice, cut
 //! off at the catchment, as one sparse many-to-many query on the
-//! contraction hierarchy (`Router::sparse_matrix_ms`). Off-road legs at
+//! contraction hierarchy (`Router::sparse_rows_ms`). Off-road legs at
 //! both ends count, as everywhere in `analyse`.
 
 use super::CostMatrix;
@@ -42,29 +42,31 @@ pub fn area_practice_matrix(
     let limit_s = catchment_min * 60.0;
     // The network part can be no longer than the whole drive.
     let limit_ms = crate::routing::dijkstra::limit_to_ms(limit_s);
-    let sparse = router.sparse_matrix_ms(&sources, &targets, limit_ms);
-    let mut rows = Vec::with_capacity(areas.len());
-    let mut next = sparse.into_iter().zip(&sources);
-    for &ok in &routable {
-        let row = if ok {
-            match next.next() {
-                Some((pairs, s)) => pairs
-                    .into_iter()
-                    .filter_map(|(j, ms)| {
-                        let total_s = s.total_s(ms, &targets[j as usize]);
-                        (total_s <= limit_s).then_some((j, total_s / 60.0))
-                    })
-                    .collect(),
-                None => Vec::new(),
-            }
-        } else {
-            Vec::new()
-        };
-        rows.push(row);
-    }
+    // Straight into the matrix, a few thousand searches at a time (each row
+    // comes in target order): nationally the pairs are tens of millions,
+    // and holding every search's row beside the matrix would set the run's
+    // peak memory.
+    let mut matrix = CostMatrix::with_capacity(targets.len(), areas.len(), 0);
+    let (mut area, mut source) = (0, 0);
+    let skip_unroutable = |matrix: &mut CostMatrix, area: &mut usize| {
+        while *area < routable.len() && !routable[*area] {
+            matrix.push_row(std::iter::empty());
+            *area += 1;
+        }
+    };
+    router.sparse_rows_ms(&sources, &targets, limit_ms, 4096, |pairs| {
+        skip_unroutable(&mut matrix, &mut area);
+        let s = &sources[source];
+        matrix.push_row(pairs.into_iter().filter_map(|(j, ms)| {
+            let total_s = s.total_s(ms, &targets[j as usize]);
+            (total_s <= limit_s).then_some((j, total_s / 60.0))
+        }));
+        (area, source) = (area + 1, source + 1);
+    });
+    skip_unroutable(&mut matrix, &mut area);
     AccessMatrix {
         practices,
         routable,
-        matrix: CostMatrix::from_rows(targets.len(), rows),
+        matrix,
     }
 }

@@ -172,21 +172,40 @@ pub struct CostMatrix {
 impl CostMatrix {
     /// From per-area `(practice, minutes)` lists (sorted here).
     pub fn from_rows(practices: usize, rows: Vec<Vec<(u32, f64)>>) -> CostMatrix {
-        let mut m = CostMatrix {
-            practices,
-            first: Vec::with_capacity(rows.len() + 1),
-            ..CostMatrix::default()
-        };
-        m.first.push(0);
+        let pairs = rows.iter().map(Vec::len).sum();
+        let mut m = CostMatrix::with_capacity(practices, rows.len(), pairs);
         for mut row in rows {
             row.sort_by_key(|a| a.0);
-            for (j, d) in row {
-                m.practice.push(j);
-                m.minutes.push(d);
-            }
-            m.first.push(m.practice.len());
+            m.push_row(row);
         }
         m
+    }
+
+    /// An empty matrix (no area yet) with room for `areas` rows and
+    /// `pairs` pairs.
+    pub fn with_capacity(practices: usize, areas: usize, pairs: usize) -> CostMatrix {
+        let mut first = Vec::with_capacity(areas + 1);
+        first.push(0);
+        CostMatrix {
+            practices,
+            first,
+            practice: Vec::with_capacity(pairs),
+            minutes: Vec::with_capacity(pairs),
+        }
+    }
+
+    /// Append the next area's pairs, in increasing practice order.
+    pub fn push_row(&mut self, row: impl IntoIterator<Item = (u32, f64)>) {
+        for (j, d) in row {
+            debug_assert!(
+                self.practice[self.first[self.first.len() - 1]..]
+                    .last()
+                    .is_none_or(|&k| k < j)
+            );
+            self.practice.push(j);
+            self.minutes.push(d);
+        }
+        self.first.push(self.practice.len());
     }
 
     pub fn areas(&self) -> usize {

@@ -1,12 +1,12 @@
 //! Accessibility as a stage of `analyse`: the matrix from the road router,
 //! the three scores per area, and per-PCN summaries of them.
 
-use super::matrix::{AccessMatrix, area_practice_matrix};
+use super::matrix::area_practice_matrix;
 use super::supply::Supply;
-use super::{AccessOptions, AccessScores, ScoreSummary, scores, summarise};
+use super::{AccessOptions, AccessScores, CostMatrix, ScoreSummary, scores, summarise};
 use crate::analyse::road_times::SiteSnaps;
 use crate::check::run::CheckResult;
-use crate::model::{AreaId, Dataset};
+use crate::model::{AreaId, Dataset, PracticeId};
 use crate::routing::Router;
 use serde::Serialize;
 
@@ -37,21 +37,26 @@ pub struct AccessCounts {
 pub struct AccessRun {
     pub options: AccessOptions,
     pub supply: Supply,
-    pub matrix: AccessMatrix,
-    /// Per area (id order); meaningful only where `matrix.routable`.
+    /// The matrix's columns: routable practices, in id order.
+    pub practices: Vec<PracticeId>,
+    /// Per area (id order): whether it snapped to the roads.
+    pub routable: Vec<bool>,
+    /// Per area (id order); meaningful only where `routable`.
     pub scores: AccessScores,
     /// Per PCN, in the order of the check's PCNs.
     pub pcns: Vec<PcnAccess>,
     pub counts: AccessCounts,
-    /// Write the matrix and inputs for `scripts/access_pysal.py`.
-    pub export: bool,
+    /// The area × practice pairs, kept only to write them with the inputs
+    /// for `scripts/access_pysal.py` (`--access-export`): nationally they
+    /// are ≈ 150 MB that the rest of the run does not need.
+    pub export: Option<CostMatrix>,
 }
 
 impl AccessRun {
     /// Area `a`'s three scores, `None` when it did not snap to the roads.
     pub fn area(&self, a: AreaId) -> Option<[f64; 3]> {
         let i = a.idx();
-        self.matrix.routable[i].then(|| {
+        self.routable[i].then(|| {
             [
                 self.scores.two_sfca[i],
                 self.scores.e2sfca[i],
@@ -119,11 +124,12 @@ pub fn run_access(
     AccessRun {
         options: options.clone(),
         supply,
-        matrix,
+        practices: matrix.practices,
+        routable: matrix.routable,
         scores,
         pcns,
         counts,
-        export,
+        export: export.then_some(matrix.matrix),
     }
 }
 
