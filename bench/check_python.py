@@ -13,7 +13,9 @@ Three subcommands:
             check     queen adjacency with libpysal (libpysal.graph.Graph.build_contiguity, or
                       weights.Queen.from_dataframe with --adjacency weights); footprint per area =
                       the PCN with the most registered patients from it (ties -> lowest PCN code,
-                      FOOTPRINT_TIE), areas without registrations -> PCN of the nearest located
+                      FOOTPRINT_TIE; where practices with no PCN have the most, the best PCN only
+                      with >= 25 % of all, else no footprint: AREA_MOSTLY_UNALLOCATED), areas
+                      without registrations -> PCN of the nearest located
                       practice (scipy cKDTree); PCN list size = sum of member list sizes; band
                       below/within/above 30,000-50,000; rural and sparse shares of registered
                       patients (RUC D1 D2 E1 E2 / C2 D2 E2); connected components of every
@@ -98,6 +100,7 @@ FLAG_ORDER = [
     "RURAL",
 ]
 SCOPE_ORDER = {"dataset": 0, "pcn": 1, "practice": 2, "area": 3}
+MIN_FOOTPRINT_SHARE = 0.25  # pcn-atlas check's default --min-footprint-share
 
 
 class Stages:
@@ -208,11 +211,22 @@ def check(d: dict, adjacency: str, band_min: int, band_max: int, threshold: floa
     best = per.merge(top[["area_ix", "patients"]], on=["area_ix", "patients"])
     tied = best.groupby("area_ix").pcn_code.agg(list)
     tied = tied[tied.map(len) > 1]
+    # Areas where practices with no PCN ("Unallocated") have the most patients: to the best PCN
+    # only when it has MIN_FOOTPRINT_SHARE of all the area's patients, else in no footprint.
+    unalloc = (r[r.pcn_code.isna() & (r.patients > 0)].groupby("area_ix").patients.sum()
+               .reindex(np.arange(n), fill_value=0).to_numpy())
+    best_n = top.set_index("area_ix").patients.reindex(np.arange(n), fill_value=0).to_numpy()
+    total = unalloc + per.groupby("area_ix").patients.sum().reindex(np.arange(n), fill_value=0).to_numpy()
+    mostly = unalloc > best_n
+    keep_best = mostly & (best_n >= MIN_FOOTPRINT_SHARE * total)
+    tied = tied[~mostly[tied.index.to_numpy()]]
     area_pcn = np.full(n, None, dtype=object)
     area_pcn[top.area_ix.to_numpy()] = top.pcn_code.to_numpy()
+    area_pcn[mostly & ~keep_best] = None
     assigned_by = np.where(pd.notna(area_pcn), "registrations", "unassigned").astype(object)
+    assigned_by[mostly & ~keep_best] = "mostly_unallocated"
     # Areas nobody is registered from: the PCN of the nearest located practice.
-    rest = np.flatnonzero(pd.isna(area_pcn))
+    rest = np.flatnonzero(pd.isna(area_pcn) & ~mostly)
     located = has_pcn[has_pcn.easting.notna()]
     if len(rest) and len(located):
         tree = cKDTree(located[["easting", "northing"]].to_numpy())
@@ -353,8 +367,12 @@ def check(d: dict, adjacency: str, band_min: int, band_max: int, threshold: floa
     for _, p in practices[practices.list_size.isna()].iterrows():
         f.append(("dataset", "PRACTICE_WITHOUT_LIST_SIZE", p.practice_code,
                   f"{p.practice_name} has no list size (counts as 0)"))
-    for i in np.flatnonzero(pd.isna(area_pcn)):
+    for i in np.flatnonzero(pd.isna(area_pcn) & (assigned_by != "mostly_unallocated")):
         f.append(("dataset", "AREA_UNASSIGNED", areas.area_code.iat[i], "in no PCN's footprint"))
+    for i in np.flatnonzero(mostly):
+        f.append(("area", "AREA_MOSTLY_UNALLOCATED", areas.area_code.iat[i],
+                  f"{unalloc[i]} of {total[i]} registered patients at practices with no PCN; "
+                  + (f"assigned to {area_pcn[i]}" if pd.notna(area_pcn[i]) else "left in no footprint")))
     for i, t in tied.items():
         f.append(("area", "FOOTPRINT_TIE", areas.area_code.iat[i],
                   f"{int(top.set_index('area_ix').patients[i])} patients each registered with "

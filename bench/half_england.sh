@@ -27,7 +27,8 @@
 #   bench/half_england.sh [RUNS]
 # Environment: BIN (default target/release/pcn-atlas), DATA (default $PCN_ATLAS_DATA/england,
 #   else ../shared/data/england), WORK (scratch folder, default mktemp -d, removed at the end
-#   unless WORK or KEEP=1 is given), PY=1.
+#   unless WORK or KEEP=1 is given), PY=1, ARGS (more flags for every `check`, e.g.
+#   ARGS="--threads 1" to time the algorithms apart from how two threads share the work).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -84,8 +85,10 @@ measure() {
     "$work/logs/$tag.time" >>"$work/logs/$tag.err"
 }
 for i in $(seq "$runs"); do
-  measure "rust_all_$i" "$bin" check --dataset "$work/all" --out "$work/out-all"
-  measure "rust_half_$i" "$bin" check --dataset "$work/half" --out "$work/out-half"
+  # shellcheck disable=SC2086 # ARGS is a list of flags
+  measure "rust_all_$i" "$bin" check --dataset "$work/all" --out "$work/out-all" ${ARGS:-}
+  # shellcheck disable=SC2086
+  measure "rust_half_$i" "$bin" check --dataset "$work/half" --out "$work/out-half" ${ARGS:-}
   if [ "${PY:-0}" = 1 ]; then
     measure "py_all_$i" python3 bench/check_python.py check --dataset "$work/all" --out "$work/py-all"
     measure "py_half_$i" python3 bench/check_python.py check --dataset "$work/half" --out "$work/py-half"
@@ -107,7 +110,7 @@ table() {
   done
 }
 echo
-echo "== pcn-atlas check, all of England against half, median of $runs (stage wall times from stderr)"
+echo "== pcn-atlas check ${ARGS:-}, all of England against half, median of $runs (stage wall times from stderr)"
 table rust
 if [ "${PY:-0}" = 1 ]; then
   echo

@@ -140,7 +140,10 @@ def classify_pieces(report, areas, pcn_props, regs_share):
             around = Counter(
                 area_pcn[codes[j]]
                 for j in touch
-                if codes[j] not in mine and area_pcn[codes[j]] != p["pcn_code"]
+                if codes[j] not in mine
+                and area_pcn[codes[j]] != p["pcn_code"]
+                # Areas in no footprint (AREA_MOSTLY_UNALLOCATED) surround nobody.
+                and area_pcn[codes[j]]
             )
             if land >= 0.5:
                 kind = "land"

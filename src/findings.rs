@@ -116,6 +116,8 @@ codes! {
     AreaIsland = "AREA_ISLAND", Info, "Area with no neighbour", None;
     /// An area's patients split evenly between PCNs.
     FootprintTie = "FOOTPRINT_TIE", Info, "Footprint tie", None;
+    /// An area most of whose patients are at practices with no PCN.
+    AreaMostlyUnallocated = "AREA_MOSTLY_UNALLOCATED", Warning, "Area mostly at practices with no PCN", None;
     // Per dataset: records the tool could not use.
     /// A practice with no PCN.
     PracticeWithoutPcn = "PRACTICE_WITHOUT_PCN", Error, "Practice without PCN", None;

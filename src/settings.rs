@@ -146,6 +146,16 @@ pub static SETTINGS: &[Spec] = &[
         unset: "",
     },
     Spec {
+        section: "check",
+        key: "min_footprint_share",
+        kind: Kind::Float,
+        rule: Rule::Share,
+        value_name: "SHARE",
+        help: "An area most of whose patients are at practices with no PCN goes to the PCN with most of the rest only when that PCN has at least this share of its patients",
+        default: || Some(Value::Float(check_defaults().min_footprint_share)),
+        unset: "",
+    },
+    Spec {
         section: "drive",
         key: "hub_rule",
         kind: Kind::Choice(&["median", "centre|center"]),
@@ -528,6 +538,9 @@ impl Settings {
             band_min,
             band_max,
             rural_threshold: self.float("rural_threshold").unwrap_or(d.rural_threshold),
+            min_footprint_share: self
+                .float("min_footprint_share")
+                .unwrap_or(d.min_footprint_share),
         })
     }
 

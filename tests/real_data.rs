@@ -134,6 +134,37 @@ fn national_import_reports_every_unusable_practice() {
     );
     assert!(r.stdout.contains("PRACTICE_UNLOCATED: 12"), "{}", r.stdout);
 
+    // 64 areas have most of their patients at those Unallocated practices
+    // (issue 13 item 10). Each is a finding with every PCN's share; 38 of
+    // them have no PCN with a quarter of their patients and stay out of
+    // every footprint — St Neots (U20640) no longer gets E01018245 for 7 of
+    // its 1,752 patients.
+    let r = pcn_atlas(
+        out.path(),
+        &["check", "--dataset", "england", "--out", "check", "--quiet"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let findings = std::fs::read_to_string(out.path().join("check/findings.csv")).unwrap();
+    let mostly: Vec<&str> = findings
+        .lines()
+        .filter(|l| l.contains(",AREA_MOSTLY_UNALLOCATED,"))
+        .collect();
+    assert_eq!(mostly.len(), 64);
+    assert_eq!(
+        mostly
+            .iter()
+            .filter(|l| l.contains("left in no footprint"))
+            .count(),
+        38
+    );
+    let st_neots = mostly.iter().find(|l| l.contains("E01018245")).unwrap();
+    assert!(
+        st_neots.contains("1734 of 1752") && st_neots.contains("U20640 7 (0.4 %)"),
+        "{st_neots}"
+    );
+    assert!(st_neots.contains("left in no footprint"), "{st_neots}");
+    assert!(!findings.contains(",AREA_UNASSIGNED,E01018245,"));
+
     // Without epraccur there is no fallback: all 20 are POSTCODE_NOT_FOUND.
     let r = pcn_atlas(
         out.path(),

@@ -6,6 +6,15 @@
 //! otherwise (no registrations from the area) to the PCN of the nearest
 //! located practice in a straight line from the area's centroid. The
 //! drive-time variant of the last rule belongs to the routing stage.
+//!
+//! Patients registered at practices with no PCN (ODS's *Unallocated*, PCN
+//! code `U`) count towards an area's patients but belong to no footprint.
+//! Where they are the most, the PCN with the most of the rest takes the
+//! area only when it has at least `min_footprint_share` of all the area's
+//! patients; otherwise the area stays unassigned (rule
+//! `mostly_unallocated`). Either way the area is a finding naming each
+//! PCN's share, so no network is split by an area it barely serves
+//! without a word.
 
 use crate::model::{AreaId, Dataset, PcnId, PracticeId};
 use geo::Coord;
@@ -27,8 +36,27 @@ pub enum AssignRule {
     /// The PCN of the practice nearest by drive time (`analyse`, no
     /// footprints and no registrations).
     NearestPracticeByDrive,
+    /// Not assigned: most of its patients are at practices with no PCN,
+    /// and no PCN has `min_footprint_share` of them.
+    MostlyUnallocated,
     /// Not assigned.
     Unassigned,
+}
+
+/// An area where practices with no PCN have the most registered patients.
+#[derive(Clone, Debug, Serialize)]
+pub struct Unallocated {
+    pub area: AreaId,
+    /// All patients registered from the area.
+    pub patients: u64,
+    /// Of them, at practices with no PCN.
+    pub unallocated: u64,
+    /// The rest by PCN, most first (ties: lowest code).
+    pub pcns: Vec<(PcnId, u64)>,
+    /// The PCN given the area (`None`: left unassigned).
+    pub assigned: Option<PcnId>,
+    /// The `min_footprint_share` it was judged by.
+    pub min_share: f64,
 }
 
 /// An area whose registrations tie between PCNs.
@@ -51,6 +79,8 @@ pub struct Footprints {
     /// Areas of each PCN, sorted.
     pub pcn_areas: Vec<Vec<AreaId>>,
     pub ties: Vec<Tie>,
+    /// Areas where practices with no PCN have the most patients.
+    pub unallocated: Vec<Unallocated>,
     /// Straight-line distance to the nearest practice, for areas assigned
     /// by that rule.
     pub nearest_m: BTreeMap<AreaId, f64>,
@@ -104,13 +134,24 @@ impl Footprints {
     }
 }
 
-/// Assign every area of the dataset to PCNs.
+/// Assign every area of the dataset to PCNs, with the default
+/// `min_footprint_share`.
 pub fn assign(ds: &Dataset) -> Footprints {
+    assign_with(
+        ds,
+        crate::check::run::CheckOptions::default().min_footprint_share,
+    )
+}
+
+/// Assign every area of the dataset to PCNs; `min_share` is the
+/// `min_footprint_share` of the module comment.
+pub fn assign_with(ds: &Dataset, min_share: f64) -> Footprints {
     let n = ds.areas.len();
     let mut a = Assigning {
         area_pcns: vec![Vec::new(); n],
         area_rule: vec![AssignRule::Unassigned; n],
         ties: Vec::new(),
+        unallocated: Vec::new(),
         nearest_m: BTreeMap::new(),
     };
     if let Some(rows) = &ds.footprints {
@@ -119,13 +160,14 @@ pub fn assign(ds: &Dataset) -> Footprints {
             a.area_rule[r.area.idx()] = AssignRule::Footprints;
         }
     } else {
-        a.by_registrations(ds);
+        a.by_registrations(ds, min_share);
         a.by_nearest_practice(ds);
     }
     let Assigning {
         mut area_pcns,
         area_rule,
         ties,
+        unallocated,
         nearest_m,
     } = a;
     let mut pcn_areas: Vec<Vec<AreaId>> = vec![Vec::new(); ds.pcns.len()];
@@ -141,6 +183,7 @@ pub fn assign(ds: &Dataset) -> Footprints {
         area_rule,
         pcn_areas,
         ties,
+        unallocated,
         nearest_m,
     }
 }
@@ -150,42 +193,83 @@ struct Assigning {
     area_pcns: Vec<Vec<PcnId>>,
     area_rule: Vec<AssignRule>,
     ties: Vec<Tie>,
+    unallocated: Vec<Unallocated>,
     nearest_m: BTreeMap<AreaId, f64>,
 }
 
 impl Assigning {
-    /// Each area to the PCN with most registered patients living in it.
-    fn by_registrations(&mut self, ds: &Dataset) {
+    /// Each area to the PCN with most registered patients living in it
+    /// (unless practices with no PCN have more: see the module comment).
+    fn by_registrations(&mut self, ds: &Dataset, min_share: f64) {
         let n = ds.areas.len();
-        let (area_pcns, area_rule, ties) =
-            (&mut self.area_pcns, &mut self.area_rule, &mut self.ties);
-        // Patients per (area, PCN).
+        // Patients per (area, PCN), and per area at practices with no PCN.
         let mut counts: Vec<BTreeMap<PcnId, u64>> = vec![BTreeMap::new(); n];
-        for r in ds.registrations() {
-            if let Some(pcn) = ds.practice(r.practice).pcn.filter(|_| r.patients > 0) {
-                *counts[r.area.idx()].entry(pcn).or_insert(0) += r.patients;
+        let mut no_pcn = vec![0u64; n];
+        for r in ds.registrations().iter().filter(|r| r.patients > 0) {
+            match ds.practice(r.practice).pcn {
+                Some(pcn) => *counts[r.area.idx()].entry(pcn).or_insert(0) += r.patients,
+                None => no_pcn[r.area.idx()] += r.patients,
             }
         }
         for (i, c) in counts.iter().enumerate() {
-            let Some(&max) = c.values().max() else {
+            let max = c.values().max().copied().unwrap_or(0);
+            if no_pcn[i] > max {
+                self.mostly_unallocated(AreaId::from_idx(i), c, no_pcn[i], min_share);
                 continue;
-            };
+            }
+            if max == 0 {
+                continue;
+            }
             // PCN ids are in code order, so the first tied id is the lowest code.
             let tied: Vec<PcnId> = c
                 .iter()
                 .filter(|(_, v)| **v == max)
                 .map(|(k, _)| *k)
                 .collect();
-            area_pcns[i].push(tied[0]);
-            area_rule[i] = AssignRule::Registrations;
+            self.area_pcns[i].push(tied[0]);
+            self.area_rule[i] = AssignRule::Registrations;
             if tied.len() > 1 {
-                ties.push(Tie {
+                self.ties.push(Tie {
                     area: AreaId::from_idx(i),
                     pcns: tied,
                     patients: max,
                 });
             }
         }
+    }
+
+    /// An area where practices with no PCN have the most patients: to the
+    /// PCN with the most of the rest when it has `min_share` of them all.
+    fn mostly_unallocated(
+        &mut self,
+        area: AreaId,
+        counts: &BTreeMap<PcnId, u64>,
+        unallocated: u64,
+        min_share: f64,
+    ) {
+        let mut pcns: Vec<(PcnId, u64)> = counts.iter().map(|(p, v)| (*p, *v)).collect();
+        pcns.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let patients = unallocated + pcns.iter().map(|p| p.1).sum::<u64>();
+        let assigned = pcns
+            .first()
+            .filter(|(_, v)| *v as f64 >= min_share * patients as f64)
+            .map(|(p, _)| *p);
+        let i = area.idx();
+        match assigned {
+            Some(p) => {
+                self.area_pcns[i].push(p);
+                self.area_rule[i] = AssignRule::Registrations;
+            }
+            None => self.area_rule[i] = AssignRule::MostlyUnallocated,
+        }
+        self.unallocated.push(Unallocated {
+            area,
+            patients,
+            unallocated,
+            pcns,
+            assigned,
+            min_share,
+        });
     }
 
     /// The areas left, to the PCN of the nearest located practice.
@@ -302,6 +386,101 @@ mod tests {
         assert_eq!(f.ties[0].area, AreaId(1));
         assert_eq!(f.ties[0].pcns, vec![PcnId(0), PcnId(1)]);
         assert_eq!(f.ties[0].patients, 20);
+    }
+
+    /// `row()` with practice P3 (index 2) in B belonging to no PCN, as
+    /// ODS's Unallocated practices do.
+    fn row_with_unallocated() -> Dataset {
+        let mut ds = row();
+        let mut p3 = ds.practices[1].clone();
+        p3.code = "P3".into();
+        p3.pcn = None;
+        ds.practices.push(p3);
+        ds
+    }
+
+    #[test]
+    fn an_area_mostly_at_practices_without_a_pcn_goes_only_above_the_share() {
+        let mut ds = row_with_unallocated();
+        // A: 60 at P3, 30 at P1, 10 at P2: U1 has 30 % ≥ 25 % → U1.
+        // B: 80 at P3, 15 at P1, 5 at P2: U1 has 15 % < 25 % → no footprint,
+        //    and not the nearest practice's either.
+        // C: 10 at P3, 10 at P2: no-PCN only ties the best PCN → U2 as usual.
+        *ds.registrations_mut() = vec![
+            reg(2, 0, 60),
+            reg(0, 0, 30),
+            reg(1, 0, 10),
+            reg(2, 1, 80),
+            reg(0, 1, 15),
+            reg(1, 1, 5),
+            reg(2, 2, 10),
+            reg(1, 2, 10),
+        ];
+        let f = assign_with(&ds, 0.25);
+        assert_eq!(f.area_pcns, vec![vec![PcnId(0)], vec![], vec![PcnId(1)]]);
+        assert_eq!(
+            f.area_rule,
+            vec![
+                AssignRule::Registrations,
+                AssignRule::MostlyUnallocated,
+                AssignRule::Registrations
+            ]
+        );
+        assert_eq!(f.pcn_areas, vec![vec![AreaId(0)], vec![AreaId(2)]]);
+        let got: Vec<_> = f
+            .unallocated
+            .iter()
+            .map(|u| {
+                (
+                    u.area,
+                    u.patients,
+                    u.unallocated,
+                    u.pcns.clone(),
+                    u.assigned,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    AreaId(0),
+                    100,
+                    60,
+                    vec![(PcnId(0), 30), (PcnId(1), 10)],
+                    Some(PcnId(0))
+                ),
+                (
+                    AreaId(1),
+                    100,
+                    80,
+                    vec![(PcnId(0), 15), (PcnId(1), 5)],
+                    None
+                ),
+            ]
+        );
+        // A share of 0 keeps the old rule: the best PCN takes every area.
+        let f = assign_with(&ds, 0.0);
+        assert_eq!(
+            f.area_pcns,
+            vec![vec![PcnId(0)], vec![PcnId(0)], vec![PcnId(1)]]
+        );
+        assert_eq!(f.unallocated.len(), 2);
+        // Above 30 %, A is left out too.
+        let f = assign_with(&ds, 0.31);
+        assert_eq!(f.area_rule[0], AssignRule::MostlyUnallocated);
+    }
+
+    #[test]
+    fn an_area_registered_only_at_practices_without_a_pcn_is_left_out() {
+        let mut ds = row_with_unallocated();
+        *ds.registrations_mut() = vec![reg(2, 1, 50)];
+        let f = assign(&ds);
+        assert_eq!(f.area_rule[1], AssignRule::MostlyUnallocated);
+        assert!(f.area_pcns[1].is_empty());
+        assert_eq!(f.unallocated[0].pcns, vec![]);
+        // A and C, with no registrations, by the nearest practice.
+        assert_eq!(f.area_rule[0], AssignRule::NearestPractice);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::adjacency::{Adjacency, AdjacencyOptions, build_adjacency};
 use super::contiguity::components;
-use super::footprint::{AssignRule, Footprints, assign};
+use super::footprint::{AssignRule, Footprints, Unallocated, assign};
 use crate::findings::{Code, Finding, Scope};
 use crate::model::{AreaId, Dataset, PcnId, PracticeId};
 use crate::spatial::AreaIndex;
@@ -22,6 +22,12 @@ pub struct CheckOptions {
     /// A PCN is `RURAL` when at least this share of its patients (or
     /// residents) lives in rural areas.
     pub rural_threshold: f64,
+    /// An area where practices with no PCN have the most patients goes to
+    /// the PCN with the most of the rest only when that PCN has at least
+    /// this share of all the area's patients; else it stays unassigned
+    /// (`AREA_MOSTLY_UNALLOCATED`), so no network is split by an area it
+    /// barely serves.
+    pub min_footprint_share: f64,
 }
 
 impl Default for CheckOptions {
@@ -31,6 +37,7 @@ impl Default for CheckOptions {
             band_min: 30_000,
             band_max: 50_000,
             rural_threshold: 0.5,
+            min_footprint_share: 0.25,
         }
     }
 }
@@ -606,6 +613,50 @@ fn summarise_codes(ds: &Dataset, areas: &[AreaId]) -> String {
     }
 }
 
+/// `AREA_MOSTLY_UNALLOCATED`: each PCN's share of the area's patients and
+/// what the rule made of it.
+fn unallocated_finding(ds: &Dataset, u: &Unallocated) -> Finding {
+    let share = |v: u64| format!("{:.1} %", 100.0 * v as f64 / u.patients.max(1) as f64);
+    let code = |p: PcnId| ds.pcn(p).code.as_str();
+    let mut shares: Vec<String> = u
+        .pcns
+        .iter()
+        .take(5)
+        .map(|&(p, v)| format!("{} {v} ({})", code(p), share(v)))
+        .collect();
+    if u.pcns.len() > 5 {
+        shares.push(format!("{} more PCNs", u.pcns.len() - 5));
+    }
+    let outcome = match u.assigned {
+        Some(p) => format!(
+            "assigned to {} (at least {} of its patients)",
+            code(p),
+            pct(u.min_share)
+        ),
+        None => format!(
+            "left in no footprint: no PCN has {} of its patients (min_footprint_share)",
+            pct(u.min_share)
+        ),
+    };
+    let area = &ds.area(u.area).code;
+    Finding {
+        scope: Scope::Area,
+        code: Code::AreaMostlyUnallocated,
+        subject: area.clone(),
+        detail: format!(
+            "area {area}: {} of {} registered patients ({}) are at practices with no PCN; the rest: {}; {outcome}",
+            u.unallocated,
+            u.patients,
+            share(u.unallocated),
+            if shares.is_empty() {
+                "none".to_string()
+            } else {
+                shares.join(", ")
+            }
+        ),
+    }
+}
+
 fn dataset_findings(ds: &Dataset, fp: &Footprints, adj: &Adjacency, out: &mut Vec<Finding>) {
     for n in &ds.notices {
         out.push(Finding {
@@ -667,6 +718,9 @@ fn dataset_findings(ds: &Dataset, fp: &Footprints, adj: &Adjacency, out: &mut Ve
                 names[0]
             ),
         });
+    }
+    for u in &fp.unallocated {
+        out.push(unallocated_finding(ds, u));
     }
     for a in adj.islands() {
         out.push(Finding {

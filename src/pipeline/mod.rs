@@ -29,7 +29,7 @@ pub use crate::stages::{Silent, Stages};
 
 use crate::analyse::nearest::nearest_practice_by_drive;
 use crate::analyse::road_times::{RoadTimes, SiteSnaps};
-use crate::check::footprint::{Footprints, assign};
+use crate::check::footprint::{Footprints, assign_with};
 use crate::check::run::{CheckOptions, CheckResult, adjacency, check_reusing};
 use crate::check::sliver::DissolveCheck;
 use crate::findings::Finding;
@@ -122,7 +122,7 @@ fn footprints(
     reuse: &dyn Reuse,
     stages: &impl Stages,
 ) -> (Footprints, Option<Nearest>) {
-    let mut footprints = assign(ds);
+    let mut footprints = assign_with(ds, plan.check.min_footprint_share);
     let Some(dp) = &plan.drive else {
         return (footprints, None);
     };
