@@ -18,7 +18,7 @@ use anyhow::Result;
 pub fn write_export(staging: &mut Staging, ds: &Dataset, a: &AccessRun) -> Result<()> {
     let m = &a.matrix.matrix;
     staging.write("access_matrix.csv", |w| {
-        let mut cw = csv::Writer::from_writer(w);
+        let mut cw = crate::safe_text::csv_writer(w);
         cw.write_record(["area_code", "practice_code", "minutes"])?;
         for i in 0..m.areas() {
             let area = &ds.areas[i].code;
@@ -31,7 +31,7 @@ pub fn write_export(staging: &mut Staging, ds: &Dataset, a: &AccessRun) -> Resul
         Ok(())
     })?;
     staging.write("access_demand.csv", |w| {
-        let mut cw = csv::Writer::from_writer(w);
+        let mut cw = crate::safe_text::csv_writer(w);
         cw.write_record(["area_code", "population", "routable"])?;
         for (i, area) in ds.areas.iter().enumerate() {
             let pop = area.population.map_or(String::new(), |p| p.to_string());
@@ -41,7 +41,7 @@ pub fn write_export(staging: &mut Staging, ds: &Dataset, a: &AccessRun) -> Resul
         Ok(())
     })?;
     staging.write("access_supply.csv", |w| {
-        let mut cw = csv::Writer::from_writer(w);
+        let mut cw = crate::safe_text::csv_writer(w);
         cw.write_record(["practice_code", "supply"])?;
         for &p in &a.matrix.practices {
             let s = a.supply.by_practice[p.idx()];
@@ -51,7 +51,7 @@ pub fn write_export(staging: &mut Staging, ds: &Dataset, a: &AccessRun) -> Resul
         Ok(())
     })?;
     staging.write("access_scores.csv", |w| {
-        let mut cw = csv::Writer::from_writer(w);
+        let mut cw = crate::safe_text::csv_writer(w);
         cw.write_record([
             "area_code",
             "access_2sfca",
