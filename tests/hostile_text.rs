@@ -169,6 +169,54 @@ fn what_if_csvs_neutralise_formula_names() {
     );
 }
 
+/// The JSON between `<script type="application/json" id="data">` and the
+/// first `</script` after it.
+fn embedded_json(html: &str) -> &str {
+    let open = "<script type=\"application/json\" id=\"data\">";
+    let start = html.find(open).expect("data script") + open.len();
+    let len = html[start..].find("</script").expect("script end");
+    &html[start..start + len]
+}
+
+#[test]
+fn map_html_names_open_no_comment_script_or_cdata() {
+    let hostile = [
+        "<!--<script>",
+        "</script><script>alert(1)</script>",
+        "]]> & \u{2028}line\u{2029}para",
+    ];
+    let practices = format!(
+        "practice_code,practice_name,pcn_code,pcn_name,list_size,lon,lat\n\
+         P1,\"{}\",U1,\"{}\",1000,-0.755,52.625\n\
+         P2,plain,U2,plain,2000,-0.745,52.625\n",
+        hostile[2], hostile[0]
+    );
+    let d = folder(&[
+        ("practices.csv", &practices),
+        ("areas.geojson", &areas(hostile[1])),
+    ]);
+    run_ok(d.path(), &["check", "--dataset", ".", "--out", "out", "-q"]);
+    let html = std::fs::read_to_string(d.path().join("out/map.html")).unwrap();
+    let json = embedded_json(&html);
+    for bad in ["<", ">", "&", "\u{2028}", "\u{2029}"] {
+        assert!(!json.contains(bad), "{bad:?} in the embedded JSON");
+    }
+    // The page has its two scripts and no comment, whatever the names.
+    assert_eq!(html.matches("<script").count(), 2);
+    assert!(!html.contains("<!--"));
+    // And the script reads the names back exactly.
+    let v: serde_json::Value = serde_json::from_str(json).expect("embedded JSON parses");
+    let names: Vec<&str> = v["pcns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(v["points"].as_array().unwrap())
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert!(names.contains(&hostile[0]), "{names:?}");
+    assert!(names.contains(&hostile[2]), "{names:?}");
+}
+
 #[test]
 fn control_characters_in_names_are_a_notice_not_an_abort() {
     // A form feed in a PCN name, an escape sequence in a practice name, a
