@@ -134,6 +134,8 @@ codes! {
     PracticeWithoutListSize = "PRACTICE_WITHOUT_LIST_SIZE", Error, "Practice without list size", None;
     /// One PCN code with two names.
     PcnNameMismatch = "PCN_NAME_MISMATCH", Info, "PCN name differs", None;
+    /// A practice or PCN name with control characters (replaced by spaces).
+    NameControlCharacters = "NAME_CONTROL_CHARACTERS", Warning, "Control characters in a name", None;
     /// An area polygon that had to be repaired or was unusable.
     AreaInvalidGeometry = "AREA_INVALID_GEOMETRY", Warning, "Invalid area geometry", None;
     /// An area with no resident population.

@@ -6,6 +6,7 @@
 //!
 //! - [`coords`] — WGS84 ↔ British National Grid, once at load and once at write.
 //! - [`rng`] — the one seeded random generator (demo, propose, synthetic graphs).
+//! - [`safe_text`] — input text made safe for every output: names, CSV cells, HTML, XML.
 //! - [`findings`] — every finding code with its severity, label and map colour.
 //! - [`model`] — the in-memory dataset: ids indexing `Vec`s, registrations indexed once.
 //! - [`spatial`] — point-in-area lookup on an R-tree.
@@ -37,6 +38,7 @@ pub mod propose;
 pub mod rng;
 pub mod roads;
 pub mod routing;
+pub mod safe_text;
 pub mod settings;
 pub mod spatial;
 pub mod stages;

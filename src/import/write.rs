@@ -156,7 +156,7 @@ fn write_areas(w: &mut impl Write, areas: &[&Area]) -> Result<()> {
 /// `import_report.csv` and `import_report.json`.
 fn write_report(staging: &mut Staging, report: &ImportReport) -> Result<()> {
     staging.write("import_report.csv", |w| {
-        let mut cw = csv::Writer::from_writer(w);
+        let mut cw = crate::safe_text::csv_writer(w);
         cw.write_record(["code", "subject", "detail"])?;
         for e in &report.entries {
             cw.write_record([&e.code, &e.subject, &e.detail])?;

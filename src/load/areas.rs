@@ -358,6 +358,7 @@ fn finish(
     let mut notices = Vec::new();
     let mut inputs = vec![input];
     let (index, mut kept) = dedupe(path, raw, &mut notices)?;
+    clean_area_names(path, &mut kept, &mut notices);
     let mut j = Joined {
         index: &index,
         kept: &mut kept,
@@ -374,6 +375,24 @@ fn finish(
         inputs,
         crs,
     })
+}
+
+/// Area names with control characters replaced by spaces
+/// (`safe_text::clean_name`), a notice naming file, feature and value each.
+fn clean_area_names(path: &Path, kept: &mut [RawArea], notices: &mut Vec<Notice>) {
+    for r in kept {
+        let Some(clean) = r.name.as_deref().and_then(crate::safe_text::clean_name) else {
+            continue;
+        };
+        let at = format!("{}: feature {}", path.display(), r.feature);
+        let what = format!("area {}'s name", r.code);
+        let raw = r.name.replace(clean).unwrap_or_default();
+        notices.push(Notice {
+            code: crate::findings::Code::NameControlCharacters,
+            subject: r.code.clone(),
+            detail: crate::safe_text::clean_name_detail(&at, &what, &raw),
+        });
+    }
 }
 
 /// Duplicate codes: an exact repeat is a notice, a conflicting one an

@@ -148,16 +148,17 @@ pub struct AreaProps<'a> {
 }
 
 /// Write a CSV file of the dataset: `header`, then one record per row
-/// (also when there are none).
+/// (also when there are none), formula-like text cells neutralised
+/// (`safe_text::csv_cell`).
 fn write_rows<T: Serialize>(
     w: impl Write,
     header: &[&str],
     rows: impl IntoIterator<Item = T>,
 ) -> Result<()> {
-    let mut cw = csv::WriterBuilder::new().has_headers(false).from_writer(w);
+    let mut cw = crate::safe_text::csv_writer(w);
     cw.write_record(header)?;
-    for row in rows {
-        cw.serialize(row)?;
+    for row in crate::safe_text::serialized_cells(rows)? {
+        cw.write_record(row)?;
     }
     cw.flush()?;
     Ok(())

@@ -134,7 +134,8 @@ impl Reading {
         postcodes: Option<&PostcodeLookup>,
     ) -> Result<()> {
         let code = row.required_str(cols.code)?.to_string();
-        let name = row.opt_str(cols.name).unwrap_or("").to_string();
+        let what = format!("practice {code}'s name");
+        let name = clean_name(row, cols.name, &code, &what, &mut self.notices).unwrap_or_default();
         let pcn_code = row.opt_str(cols.pcn).map(str::to_string);
         let list_size = row.opt_count(cols.list)?;
         let postcode = row.opt_str(cols.postcode).map(str::to_string);
@@ -197,7 +198,9 @@ impl Reading {
         let (pcn_names, notices) = (&mut self.pcn_names, &mut self.notices);
         let pcn_name_col = cols.pcn_name;
         if let Some(pc) = pcn_code {
-            let pname = row.opt_str(pcn_name_col).unwrap_or(pc).to_string();
+            let what = format!("PCN {pc}'s name");
+            let pname =
+                clean_name(row, pcn_name_col, pc, &what, notices).unwrap_or_else(|| pc.clone());
             match pcn_names.get(pc) {
                 None => {
                     pcn_names.insert(pc.clone(), (pname, row.line));
@@ -260,6 +263,28 @@ impl Reading {
         }
         pcns
     }
+}
+
+/// A name column's text with control characters replaced by spaces
+/// (`safe_text::clean_name`), and a notice naming file, line and the value
+/// when any were; `None` when the column is absent or empty.
+fn clean_name(
+    row: &Row<'_>,
+    col: Option<Col>,
+    subject: &str,
+    what: &str,
+    notices: &mut Vec<Notice>,
+) -> Option<String> {
+    let raw = row.opt_str(col)?;
+    let Some(clean) = crate::safe_text::clean_name(raw) else {
+        return Some(raw.to_string());
+    };
+    notices.push(Notice {
+        code: crate::findings::Code::NameControlCharacters,
+        subject: subject.to_string(),
+        detail: crate::safe_text::clean_name_detail(&row.at(), what, raw),
+    });
+    Some(clean)
 }
 
 /// A practice's location from whichever columns the row fills: easting/

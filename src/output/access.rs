@@ -20,7 +20,7 @@ pub fn write_export(staging: &mut Staging, ds: &Dataset, a: &AccessRun) -> Resul
         anyhow::bail!("the accessibility matrix was not kept for the export");
     };
     staging.write("access_matrix.csv", |w| {
-        let mut cw = csv::Writer::from_writer(w);
+        let mut cw = crate::safe_text::csv_writer(w);
         cw.write_record(["area_code", "practice_code", "minutes"])?;
         for i in 0..m.areas() {
             let area = &ds.areas[i].code;
@@ -33,7 +33,7 @@ pub fn write_export(staging: &mut Staging, ds: &Dataset, a: &AccessRun) -> Resul
         Ok(())
     })?;
     staging.write("access_demand.csv", |w| {
-        let mut cw = csv::Writer::from_writer(w);
+        let mut cw = crate::safe_text::csv_writer(w);
         cw.write_record(["area_code", "population", "routable"])?;
         for (i, area) in ds.areas.iter().enumerate() {
             let pop = area.population.map_or(String::new(), |p| p.to_string());
@@ -43,7 +43,7 @@ pub fn write_export(staging: &mut Staging, ds: &Dataset, a: &AccessRun) -> Resul
         Ok(())
     })?;
     staging.write("access_supply.csv", |w| {
-        let mut cw = csv::Writer::from_writer(w);
+        let mut cw = crate::safe_text::csv_writer(w);
         cw.write_record(["practice_code", "supply"])?;
         for &p in &a.practices {
             let s = a.supply.by_practice[p.idx()];
@@ -53,7 +53,7 @@ pub fn write_export(staging: &mut Staging, ds: &Dataset, a: &AccessRun) -> Resul
         Ok(())
     })?;
     staging.write("access_scores.csv", |w| {
-        let mut cw = csv::Writer::from_writer(w);
+        let mut cw = crate::safe_text::csv_writer(w);
         cw.write_record([
             "area_code",
             "access_2sfca",

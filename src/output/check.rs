@@ -392,7 +392,7 @@ impl CheckWrite<'_> {
     /// `findings.csv`: one row per finding.
     fn findings_csv(&self, staging: &mut Staging) -> Result<()> {
         staging.write("findings.csv", |w| {
-            let mut cw = csv::Writer::from_writer(w);
+            let mut cw = crate::safe_text::csv_writer(w);
             cw.write_record(["scope", "code", "subject", "detail"])?;
             for f in self.findings {
                 cw.write_record([f.scope.as_str(), f.code.as_str(), &f.subject, &f.detail])?;

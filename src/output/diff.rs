@@ -165,7 +165,7 @@ pub fn write_diff(
     let mut st = Staging::new(out)?;
     let columns = diff_columns()?;
     st.write("diff.csv", |w| {
-        let mut cw = csv::Writer::from_writer(w);
+        let mut cw = crate::safe_text::csv_writer(w);
         cw.write_record(&columns)?;
         for r in rows {
             cw.write_record(r.cells())?;
@@ -198,7 +198,7 @@ pub fn write_diff(
         Ok(())
     })?;
     st.write("diff_findings.csv", |w| {
-        let mut cw = csv::Writer::from_writer(w);
+        let mut cw = crate::safe_text::csv_writer(w);
         cw.write_record(["change", "scope", "code", "subject", "detail"])?;
         let b: BTreeSet<&Finding> = before.findings.iter().collect();
         let a: BTreeSet<&Finding> = after.findings.iter().collect();

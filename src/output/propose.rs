@@ -256,7 +256,7 @@ pub fn write_proposal(out: &Path, w: &ProposalOutput) -> Result<()> {
     write_dataset_files(&mut st, w)?;
     let rows = w.rows();
     st.write("proposal.csv", |f| {
-        let mut cw = csv::Writer::from_writer(f);
+        let mut cw = crate::safe_text::csv_writer(f);
         cw.write_record(PROPOSAL_COLUMNS)?;
         for r in &rows {
             cw.write_record(r)?;
@@ -266,7 +266,7 @@ pub fn write_proposal(out: &Path, w: &ProposalOutput) -> Result<()> {
     })?;
     let moves = w.moves();
     st.write("moves.csv", |f| {
-        let mut cw = csv::Writer::from_writer(f);
+        let mut cw = crate::safe_text::csv_writer(f);
         cw.write_record(["kind", "code", "name", "from_pcn", "to_pcn"])?;
         for m in &moves {
             cw.write_record(m)?;
@@ -335,7 +335,7 @@ fn write_dataset_files(st: &mut Staging, w: &ProposalOutput) -> Result<()> {
 /// `repairs.csv`: one row per network `--repair` worked on.
 fn write_repairs(f: &mut impl std::io::Write, w: &ProposalOutput) -> Result<()> {
     let ds = w.ds;
-    let mut cw = csv::Writer::from_writer(f);
+    let mut cw = crate::safe_text::csv_writer(f);
     cw.write_record([
         "pcn_code",
         "method",

@@ -1,6 +1,11 @@
 //! CSV tables written from typed rows: a row is a `Serialize` struct, so
 //! the header (its field names) and the values come from one place.
+//!
+//! Every CSV file pcn-atlas writes goes through [`crate::safe_text::csv_writer`]
+//! (here by [`write_csv`]), the one place where a text cell that a
+//! spreadsheet would run as a formula is neutralised.
 
+use crate::safe_text;
 use anyhow::{Context, Result};
 use serde::{Serialize, Serializer};
 use std::io::Write;
@@ -35,28 +40,23 @@ pub fn header<T: Serialize + Default>() -> Result<Vec<String>> {
     Ok(first.iter().map(str::to_string).collect())
 }
 
-/// Write `rows` as CSV to `w`, header first (also when there are no rows).
+/// Write `rows` as CSV to `w`, header first (also when there are no rows),
+/// text cells neutralised ([`safe_text::csv_cell`]).
 pub fn write_csv<T: Serialize + Default>(w: impl Write, rows: &[T]) -> Result<()> {
-    let mut cw = csv::WriterBuilder::new().has_headers(false).from_writer(w);
+    let mut cw = safe_text::csv_writer(w);
     cw.write_record(header::<T>()?)?;
-    for row in rows {
-        cw.serialize(row)?;
+    for row in cells(rows)? {
+        cw.write_record(row)?;
     }
     cw.flush()?;
     Ok(())
 }
 
-/// Each row's cells exactly as [`write_csv`] writes them (before quoting),
-/// for comparisons such as what-if's `diff.csv`.
+/// Each row's cells as serde gives them (before quoting and before
+/// [`safe_text::csv_cell`]), for comparisons such as what-if's `diff.csv`,
+/// whose writer neutralises them in turn.
 pub fn cells<T: Serialize + Default>(rows: &[T]) -> Result<Vec<Vec<String>>> {
-    let mut bytes = Vec::new();
-    write_csv(&mut bytes, rows)?;
-    let mut r = csv::Reader::from_reader(bytes.as_slice());
-    let mut out = Vec::with_capacity(rows.len());
-    for rec in r.records() {
-        out.push(rec?.iter().map(str::to_string).collect());
-    }
-    Ok(out)
+    Ok(safe_text::serialized_cells(rows)?)
 }
 
 #[cfg(test)]

@@ -126,10 +126,11 @@ fn metrics(input: &MapInput, band: (u64, u64)) -> Vec<Metric> {
 
 /// Write `map.html`; `band` is the population band of the run.
 pub fn html(input: &MapInput, prep: &Prepared, band: (u64, u64)) -> String {
-    // `</` inside a script element would end it early.
-    let json = serde_json::to_string(&data(input, prep, band))
-        .unwrap_or_else(|_| "{}".into())
-        .replace("</", "<\\/");
+    // No input text may end the script element early or open a comment,
+    // a script or a CDATA block inside it: `<`, `>`, `&`, U+2028/9 escaped.
+    let json = crate::safe_text::json_in_html(
+        &serde_json::to_string(&data(input, prep, band)).unwrap_or_else(|_| "{}".into()),
+    );
 
     let mut o = String::with_capacity(json.len() * 2);
     let title = esc(&input.title);

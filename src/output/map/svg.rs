@@ -143,7 +143,10 @@ pub fn prepare(input: &MapInput) -> Prepared {
     }
 }
 
-/// Escape text for XML.
+/// Escape text for XML (and HTML), in text and attribute values alike; a
+/// character XML 1.0 forbids (a control character the loader's
+/// `safe_text::clean_name` missed, U+FFFE, U+FFFF) becomes U+FFFD, so no
+/// input text can make the SVG unreadable.
 pub fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
@@ -153,6 +156,7 @@ pub fn esc(s: &str) -> String {
             '>' => o.push_str("&gt;"),
             '"' => o.push_str("&quot;"),
             '\'' => o.push_str("&#39;"),
+            c if !crate::safe_text::xml_char(c) => o.push('\u{fffd}'),
             _ => o.push(c),
         }
     }
