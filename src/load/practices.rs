@@ -29,7 +29,7 @@ struct Columns {
     name: Option<Col>,
     pcn: Option<Col>,
     pcn_name: Option<Col>,
-    list: Option<Col>,
+    list: Col,
     postcode: Option<Col>,
     lonlat: Option<ColPair>,
     en: Option<ColPair>,
@@ -57,13 +57,13 @@ impl Columns {
                 table.display()
             );
         }
-
+        let list = table.require(c::LIST_SIZE)?;
         Ok(Columns {
             code,
             name: table.optional(c::PRACTICE_NAME),
             pcn,
             pcn_name: table.optional(c::PCN_NAME),
-            list: table.optional(c::LIST_SIZE),
+            list,
             postcode,
             lonlat,
             en,
@@ -136,7 +136,12 @@ impl Reading {
         let code = row.required_str(cols.code)?.to_string();
         let name = row.opt_str(cols.name).unwrap_or("").to_string();
         let pcn_code = row.opt_str(cols.pcn).map(str::to_string);
-        let list_size = row.opt_count(cols.list)?;
+        let list_size = c::opt_at_most(
+            row,
+            Some(cols.list),
+            row.opt_count(Some(cols.list))?,
+            c::MAX_LIST_SIZE,
+        )?;
         let postcode = row.opt_str(cols.postcode).map(str::to_string);
         let location = locate(
             row,
@@ -400,7 +405,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let p = write(
             d.path(),
-            "practice_code,pcn_code,lon,lat\nX1,U1,52.67,-0.726\n",
+            "practice_code,pcn_code,list_size,lon,lat\nX1,U1,10,52.67,-0.726\n",
         );
         let err = format!("{:#}", load_practices(&p, None).err().unwrap());
         assert!(
@@ -446,7 +451,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let p = write(
             d.path(),
-            "practice_code,pcn_code,postcode\nX1,U1,LE15 6QS\n",
+            "practice_code,pcn_code,list_size,postcode\nX1,U1,10,LE15 6QS\n",
         );
         assert!(load_practices(&p, None).is_err());
         let lookup = PostcodeLookup::default();
