@@ -292,6 +292,29 @@ fn a_toml_error_is_one_line_with_line_and_column() {
 }
 
 #[test]
+fn a_toml_error_in_an_edits_file_is_one_line() {
+    let d = folder(&[("edits.toml", "[[move_practice]\npractice = \"D80010\"\n")]);
+    let dataset = demo();
+    let edits = d.path().join("edits.toml");
+    let edits = edits.to_str().unwrap();
+    rejects(
+        &["what-if", "--dataset", &dataset, "--edits", edits],
+        None,
+        &[],
+        &["edits.toml:1:"],
+    );
+}
+
+#[test]
+fn a_missing_pcn_code_column_names_the_closest_header() {
+    let p = practices("1000", "2000").replace("pcn_code", "pcn-cod");
+    check_rejects(
+        &[("practices.csv", &p), ("areas.geojson", AREAS)],
+        &["missing column `pcn_code`", "did you mean `pcn-cod`?"],
+    );
+}
+
+#[test]
 fn a_huge_catchment_blames_the_catchment_not_the_decay() {
     // Before: "--access-decay: zone bounds must be positive ...".
     analyse_rejects(

@@ -27,7 +27,7 @@ type ColPair = (Col, Col);
 struct Columns {
     code: Col,
     name: Option<Col>,
-    pcn: Option<Col>,
+    pcn: Col,
     pcn_name: Option<Col>,
     list: Col,
     postcode: Option<Col>,
@@ -40,17 +40,10 @@ impl Columns {
     /// locate practices.
     fn find(table: &Table, postcodes: Option<&PostcodeLookup>) -> Result<Columns> {
         let code = table.require(c::PRACTICE_CODE)?;
-        let pcn = table.optional(c::PCN_CODE);
+        let pcn = table.require(c::PCN_CODE)?;
         let postcode = table.optional(c::POSTCODE);
         let lonlat = both(table, c::LON, c::LAT)?;
         let en = both(table, c::EASTING, c::NORTHING)?;
-        if pcn.is_none() {
-            bail!(
-                "{}: missing column `pcn_code` (or PCN_CODE); the header has: {}",
-                table.display(),
-                table.headers.join(", ")
-            );
-        }
         if lonlat.is_none() && en.is_none() && (postcode.is_none() || postcodes.is_none()) {
             bail!(
                 "{}: no location columns: give `lon`,`lat` (WGS84), `easting`,`northing` (British National Grid), or `postcode` with a Code-Point Open folder (--postcodes DIR)",
@@ -135,7 +128,7 @@ impl Reading {
     ) -> Result<()> {
         let code = row.required_str(cols.code)?.to_string();
         let name = row.opt_str(cols.name).unwrap_or("").to_string();
-        let pcn_code = row.opt_str(cols.pcn).map(str::to_string);
+        let pcn_code = row.opt_str(Some(cols.pcn)).map(str::to_string);
         let list_size = c::opt_at_most(
             row,
             Some(cols.list),

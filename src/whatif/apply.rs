@@ -16,7 +16,7 @@ use super::edits::{Edit, EditAt, NewLocation, NewPractice};
 use crate::check::footprint::Footprints;
 use crate::load::codepoint::PostcodeLookup;
 use crate::model::{AreaId, Dataset, FootprintRow, Pcn, PcnId, Practice, PracticeId, Registration};
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use geo::Coord;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -404,7 +404,16 @@ impl Work<'_> {
                 );
             };
             match self.registrations.iter_mut().find(|r| r.0 == t && r.1 == a) {
-                Some(r) => r.2 += n,
+                Some(r) => {
+                    r.2 = r.2.checked_add(n).with_context(|| {
+                        format!(
+                            "{}: {}: the registrations of area {} overflow when {n} patients move",
+                            e.origin,
+                            e.edit.describe(),
+                            self.base.area(a).code
+                        )
+                    })?
+                }
                 None => self.registrations.push((t, a, n)),
             }
             self.grow(t, n, e)?;
