@@ -211,6 +211,13 @@ fn thread_counts_are_capped() {
 }
 
 #[test]
+fn config_does_not_print_a_thread_count_it_would_refuse() {
+    let d = tempfile::tempdir().unwrap();
+    let r = run(d.path(), &["config", "--threads", "100000"]);
+    one_line_error(&r, &["--threads", "100000", "256"]);
+}
+
+#[test]
 fn propose_iterations_are_capped() {
     let dataset = demo();
     let args = ["propose", "--dataset", &dataset, "--no-roads"];
