@@ -182,6 +182,12 @@ fn drive_settings_out_of_range_name_the_config_file_and_key() {
         Some("[drive]\noff_road_kph = 1e308\n"),
         &["team.toml: [drive] off_road_kph", "1e308"],
     );
+    // Already right on main (zero is not a speed); kept as a guard.
+    analyse_rejects(
+        &[],
+        Some("[drive]\noff_road_kph = 0\n"),
+        &["team.toml: [drive] off_road_kph = 0"],
+    );
     analyse_rejects(
         &[],
         Some("[check]\ntolerance_m = 1e300\n"),
