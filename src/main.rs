@@ -183,6 +183,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
         clap_complete::generate(*shell, &mut cmd, "pcn-atlas", &mut std::io::stdout());
         return Ok(ExitCode::SUCCESS);
     }
+    cli::config::check_thread_env()?;
     let cfg = cli::config::Config::load(cli.config.as_deref())?;
     match &cli.command {
         Command::Validate(args) => cli::check::run_validate(args, quiet),

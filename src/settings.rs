@@ -10,6 +10,7 @@
 use crate::analyse::network::{DriveOptions, HubRule};
 use crate::check::adjacency::{AdjacencyOptions, Contiguity};
 use crate::check::run::CheckOptions;
+pub use crate::roads::profile::{SNAP_MAX_M, SPEED_MAX_KPH, SPEED_MIN_KPH, number};
 use anyhow::{Result, anyhow, bail};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -32,18 +33,56 @@ pub enum Kind {
     Dir,
 }
 
-/// The rule a value must keep.
+/// The rule a value must keep: a finite number in a stated range (the
+/// ranges are listed in docs/input.md and in each flag's help).
 #[derive(Clone, Copy, Debug)]
 pub enum Rule {
     Any,
-    /// Finite and ≥ 0.
-    NonNegative,
-    /// Finite and > 0.
-    Positive,
-    /// A share: 0 to 1.
-    Share,
-    /// A speed factor: above 0, at most 1.
-    Factor,
+    /// At least the first, at most the second.
+    Range(f64, f64),
+    /// Above the first, at most the second.
+    Above(f64, f64),
+}
+
+impl Rule {
+    /// Does `v` keep the rule?
+    pub fn keeps(self, v: f64) -> bool {
+        match self {
+            Rule::Any => true,
+            Rule::Range(lo, hi) => v.is_finite() && v >= lo && v <= hi,
+            Rule::Above(lo, hi) => v.is_finite() && v > lo && v <= hi,
+        }
+    }
+
+    /// The range as text, `[0, 1]` or `(0, 1440]`; empty for [`Rule::Any`].
+    pub fn range(self) -> String {
+        match self {
+            Rule::Any => String::new(),
+            Rule::Range(lo, hi) => format!("[{lo}, {hi}]"),
+            Rule::Above(lo, hi) => format!("({lo}, {hi}]"),
+        }
+    }
+}
+
+/// The largest population band limit: above every plausible sum of list
+/// sizes (10,000 practices at the largest plausible list size).
+pub const BAND_MAX: f64 = 1e10;
+/// The longest time threshold, minutes: a day.
+pub const MINUTES_MAX: f64 = 1440.0;
+/// The largest adjacency tolerance, metres.
+pub const TOLERANCE_MAX_M: f64 = 1000.0;
+/// The most worker threads `--threads`, `threads` or `RAYON_NUM_THREADS`
+/// may ask for.
+pub const MAX_THREADS: usize = 256;
+
+/// A thread count checked against [`MAX_THREADS`]; `from` names where it
+/// came from (`--threads`, `FILE: threads`, `RAYON_NUM_THREADS`).
+pub fn threads(n: usize, from: &str) -> Result<usize> {
+    if (1..=MAX_THREADS).contains(&n) {
+        Ok(n)
+    } else {
+        bail!("{from} = {n}: must be in [1, {MAX_THREADS}]")
+    }
 }
 
 /// One setting.
@@ -109,7 +148,7 @@ pub static SETTINGS: &[Spec] = &[
         section: "check",
         key: "tolerance_m",
         kind: Kind::Float,
-        rule: Rule::NonNegative,
+        rule: Rule::Range(0.0, TOLERANCE_MAX_M),
         value_name: "M",
         help: "Snap tolerance in metres: boundaries closer than this count as touching",
         default: || Some(Value::Float(check_defaults().adjacency.tolerance_m)),
@@ -119,7 +158,7 @@ pub static SETTINGS: &[Spec] = &[
         section: "check",
         key: "band_min",
         kind: Kind::Int,
-        rule: Rule::Any,
+        rule: Rule::Range(0.0, BAND_MAX),
         value_name: "N",
         help: "Lower limit of the registered-population band",
         default: || Some(Value::Int(check_defaults().band_min)),
@@ -129,7 +168,7 @@ pub static SETTINGS: &[Spec] = &[
         section: "check",
         key: "band_max",
         kind: Kind::Int,
-        rule: Rule::Any,
+        rule: Rule::Range(0.0, BAND_MAX),
         value_name: "N",
         help: "Upper limit of the registered-population band",
         default: || Some(Value::Int(check_defaults().band_max)),
@@ -139,7 +178,7 @@ pub static SETTINGS: &[Spec] = &[
         section: "check",
         key: "rural_threshold",
         kind: Kind::Float,
-        rule: Rule::Share,
+        rule: Rule::Range(0.0, 1.0),
         value_name: "SHARE",
         help: "Rural share (of registered patients, or residents) at which a PCN is RURAL",
         default: || Some(Value::Float(check_defaults().rural_threshold)),
@@ -149,7 +188,7 @@ pub static SETTINGS: &[Spec] = &[
         section: "check",
         key: "min_footprint_share",
         kind: Kind::Float,
-        rule: Rule::Share,
+        rule: Rule::Range(0.0, 1.0),
         value_name: "SHARE",
         help: "An area most of whose patients are at practices with no PCN goes to the PCN with most of the rest only when that PCN has at least this share of its patients",
         default: || Some(Value::Float(check_defaults().min_footprint_share)),
@@ -169,7 +208,7 @@ pub static SETTINGS: &[Spec] = &[
         section: "drive",
         key: "hub_max_min",
         kind: Kind::Float,
-        rule: Rule::Positive,
+        rule: Rule::Above(0.0, MINUTES_MAX),
         value_name: "MIN",
         help: "HUB_IMPRACTICAL when a member is more than this many minutes from the hub",
         default: || Some(Value::Float(drive_defaults().hub_max_min)),
@@ -179,7 +218,7 @@ pub static SETTINGS: &[Spec] = &[
         section: "drive",
         key: "tour_max_min",
         kind: Kind::Float,
-        rule: Rule::Positive,
+        rule: Rule::Above(0.0, MINUTES_MAX),
         value_name: "MIN",
         help: "SHARED_ROLE_IMPRACTICAL when the staff tour takes more than this many minutes",
         default: || Some(Value::Float(drive_defaults().tour_max_min)),
@@ -189,7 +228,7 @@ pub static SETTINGS: &[Spec] = &[
         section: "drive",
         key: "patient_max_min",
         kind: Kind::Float,
-        rule: Rule::Positive,
+        rule: Rule::Above(0.0, MINUTES_MAX),
         value_name: "MIN",
         help: "PATIENT_ACCESS_BURDEN: patients more than this many minutes from the hub ...",
         default: || Some(Value::Float(drive_defaults().patient_max_min)),
@@ -199,7 +238,7 @@ pub static SETTINGS: &[Spec] = &[
         section: "drive",
         key: "patient_share_max",
         kind: Kind::Float,
-        rule: Rule::Share,
+        rule: Rule::Range(0.0, 1.0),
         value_name: "SHARE",
         help: "... make up more than this share of the patients",
         default: || Some(Value::Float(drive_defaults().patient_share_max)),
@@ -209,7 +248,7 @@ pub static SETTINGS: &[Spec] = &[
         section: "drive",
         key: "day_hours",
         kind: Kind::Float,
-        rule: Rule::Positive,
+        rule: Rule::Above(0.0, 24.0),
         value_name: "H",
         help: "Length of a rotating role's working day, hours",
         default: || Some(Value::Float(drive_defaults().day_hours)),
@@ -219,7 +258,7 @@ pub static SETTINGS: &[Spec] = &[
         section: "drive",
         key: "on_site_min",
         kind: Kind::Float,
-        rule: Rule::NonNegative,
+        rule: Rule::Range(0.0, MINUTES_MAX),
         value_name: "MIN",
         help: "Time on site per visit of a rotating role, minutes",
         default: || Some(Value::Float(drive_defaults().on_site_min)),
@@ -229,7 +268,7 @@ pub static SETTINGS: &[Spec] = &[
         section: "drive",
         key: "slow_factor",
         kind: Kind::Float,
-        rule: Rule::Factor,
+        rule: Rule::Above(0.0, 1.0),
         value_name: "F",
         help: "Speed factor of the slower scenario reported beside free flow (1 turns it off)",
         default: || Some(Value::Float(SLOW_FACTOR)),
@@ -239,7 +278,7 @@ pub static SETTINGS: &[Spec] = &[
         section: "drive",
         key: "max_snap_m",
         kind: Kind::Float,
-        rule: Rule::NonNegative,
+        rule: Rule::Above(0.0, SNAP_MAX_M),
         value_name: "M",
         help: "Points further than this from a usable road are unroutable [default: the profile's, 1000 m]",
         default: || None,
@@ -249,7 +288,7 @@ pub static SETTINGS: &[Spec] = &[
         section: "drive",
         key: "off_road_kph",
         kind: Kind::Float,
-        rule: Rule::Positive,
+        rule: Rule::Range(SPEED_MIN_KPH, SPEED_MAX_KPH),
         value_name: "KPH",
         help: "Speed of the leg between a point and its road [default: the profile's, 15 km/h]",
         default: || None,
@@ -298,9 +337,13 @@ impl Spec {
 
     /// The flag's help, with the default.
     pub fn long_help(&self) -> String {
+        let range = match self.rule {
+            Rule::Any => String::new(),
+            r => format!(" [range: {}]", r.range()),
+        };
         match (self.default)() {
-            Some(v) => format!("{} [default: {v}]", self.help),
-            None => self.help.to_string(),
+            Some(v) => format!("{} [default: {v}]{range}", self.help),
+            None => format!("{}{range}", self.help),
         }
     }
 
@@ -423,8 +466,13 @@ impl Settings {
         let s = Settings { values };
         for section in SECTIONS {
             for (i, spec) in SETTINGS.iter().enumerate() {
-                if let (true, Some(Value::Float(v))) = (spec.section == section, &s.values[i].0) {
-                    s.keeps(spec, *v)?;
+                let v = match &s.values[i].0 {
+                    Some(Value::Float(v)) => Some((*v, number(*v))),
+                    Some(Value::Int(v)) => Some((*v as f64, v.to_string())),
+                    _ => None,
+                };
+                if let (true, Some((v, text))) = (spec.section == section, v) {
+                    s.keeps(spec, v, &text)?;
                 }
             }
             s.together(section)?;
@@ -449,25 +497,15 @@ impl Settings {
         Ok(())
     }
 
-    fn keeps(&self, spec: &Spec, v: f64) -> Result<()> {
-        let ok = match spec.rule {
-            Rule::Any => true,
-            Rule::NonNegative => v.is_finite() && v >= 0.0,
-            Rule::Positive => v.is_finite() && v > 0.0,
-            Rule::Share => (0.0..=1.0).contains(&v),
-            Rule::Factor => v > 0.0 && v <= 1.0,
-        };
-        if ok {
+    fn keeps(&self, spec: &Spec, v: f64, text: &str) -> Result<()> {
+        if spec.rule.keeps(v) {
             return Ok(());
         }
-        let what = match spec.rule {
-            Rule::Any => "",
-            Rule::NonNegative => "must be ≥ 0",
-            Rule::Positive => "must be a positive number",
-            Rule::Share => "must be a share between 0 and 1",
-            Rule::Factor => "must be in (0, 1]",
-        };
-        bail!("{} = {v}: {what}", self.name(spec.key))
+        bail!(
+            "{} = {text}: must be in {}",
+            self.name(spec.key),
+            spec.rule.range()
+        )
     }
 
     fn index(key: &str) -> Option<usize> {
@@ -608,6 +646,24 @@ impl Settings {
         }
         o
     }
+}
+
+/// A value for a one-line message: control characters escaped, at most 60
+/// characters kept.
+pub fn shorten(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == 60 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A value as TOML: floats always with a decimal point.

@@ -103,14 +103,14 @@ fn swapped_or_foreign_coordinates() {
     expect_error(
         (
             "practices.csv",
-            "practice_code,pcn_code,lon,lat\nP1,U1,52.625,-0.755\n",
+            "practice_code,pcn_code,list_size,lon,lat\nP1,U1,1000,52.625,-0.755\n",
         ),
         &["practices.csv:2", "P1", "swapped", "52.625"],
     );
     expect_error(
         (
             "practices.csv",
-            "practice_code,pcn_code,lon,lat\nP1,U1,2.35,48.85\n",
+            "practice_code,pcn_code,list_size,lon,lat\nP1,U1,1000,2.35,48.85\n",
         ),
         &["practices.csv:2", "outside Great Britain", "48.85"],
     );

@@ -6,7 +6,7 @@
 //! `PCN_ATLAS_CONFIG` environment variable, `./pcn-atlas.toml`.
 
 use anyhow::{Context, Result, anyhow, bail};
-use pcn_atlas::roads::profile::CarProfile;
+use pcn_atlas::roads::profile::{CarProfile, toml_error};
 use pcn_atlas::settings::{FileValues, Settings};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -60,8 +60,7 @@ impl Config {
         };
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("{}: cannot read the config file", path.display()))?;
-        let file: ConfigFile =
-            toml::from_str(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        let file: ConfigFile = toml::from_str(&text).map_err(|e| toml_error(&path, &text, &e))?;
         Config::new(file, Some(path))
     }
 
@@ -71,6 +70,9 @@ impl Config {
     pub fn new(file: ConfigFile, path: Option<PathBuf>) -> Result<Config> {
         let mut values = FileValues::default();
         let named = path.clone().unwrap_or_else(|| PathBuf::from(LOCAL));
+        if let Some(n) = file.threads {
+            pcn_atlas::settings::threads(n, &format!("{}: threads", named.display()))?;
+        }
         values.read_section(&named, "check", &file.check)?;
         values.read_section(&named, "drive", &file.drive)?;
         Ok(Config { file, path, values })
@@ -105,13 +107,43 @@ impl Config {
 }
 
 /// Set the worker threads: `--threads`, else the config's `threads`, else
-/// all cores.
+/// all cores (or `RAYON_NUM_THREADS`, checked by [`check_thread_env`]).
+/// Each is at most [`pcn_atlas::settings::MAX_THREADS`].
 pub fn threads(flag: Option<usize>, cfg: &Config) -> Result<()> {
-    if let Some(n) = flag.or(cfg.file.threads) {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build_global()
-            .map_err(|e| anyhow!("--threads {n}: {e}"))?;
+    let n = match (flag, cfg.file.threads) {
+        (Some(n), _) => pcn_atlas::settings::threads(n, "--threads")?,
+        (None, Some(n)) => n,
+        (None, None) => return Ok(()),
+    };
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global()
+        .map_err(|e| anyhow!("--threads {n}: {e}"))?;
+    Ok(())
+}
+
+/// The environment variable rayon reads for its thread count.
+pub const THREAD_ENV: &str = "RAYON_NUM_THREADS";
+
+/// `RAYON_NUM_THREADS`, when set, must be a whole number of at most
+/// [`pcn_atlas::settings::MAX_THREADS`] (0 and empty mean all cores, as in
+/// rayon).
+pub fn check_thread_env() -> Result<()> {
+    let Some(raw) = std::env::var_os(THREAD_ENV) else {
+        return Ok(());
+    };
+    let text = raw.to_string_lossy();
+    let n: usize = match text.trim() {
+        "" => return Ok(()),
+        t => t.parse().map_err(|_| {
+            anyhow!(
+                "{THREAD_ENV} = {}: not a whole number of threads",
+                pcn_atlas::settings::shorten(&text)
+            )
+        })?,
+    };
+    if n > 0 {
+        pcn_atlas::settings::threads(n, THREAD_ENV)?;
     }
     Ok(())
 }

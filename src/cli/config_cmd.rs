@@ -31,6 +31,9 @@ pub fn render(args: &ConfigArgs, cfg: &Config) -> Result<String> {
     given.extend(args.drive.given.iter().cloned());
     let settings = Settings::resolve(&given, &cfg.values)?;
     settings.check_options()?;
+    if let Some(n) = args.threads {
+        pcn_atlas::settings::threads(n, "--threads")?;
+    }
     let profile = args.drive.profile(cfg, args.profile.as_deref())?;
     let mut o = header(args, cfg);
     let _ = writeln!(o, "\n[check]");

@@ -46,14 +46,15 @@ pub struct ImportArgs {
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     pub pcn: Vec<String>,
     /// Keep areas whose centroid lies in this WGS84 box: MIN_LON,MIN_LAT,MAX_LON,MAX_LAT.
+    /// Written `--bbox=-0.8,52.5,-0.4,52.8` or `--bbox -0.8 52.5 -0.4 52.8`.
     #[arg(
         long,
         value_name = "BOX",
         value_delimiter = ',',
-        num_args = 4,
+        num_args = 1..=4,
         allow_negative_numbers = true
     )]
-    pub bbox: Option<Vec<f64>>,
+    pub bbox: Option<Vec<String>>,
     /// Output dataset folder.
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
@@ -104,9 +105,7 @@ impl ImportArgs {
         let bbox = match &self.bbox {
             None => None,
             Some(v) => {
-                let [x0, y0, x1, y1] = v[..] else {
-                    anyhow::bail!("--bbox needs four numbers: MIN_LON,MIN_LAT,MAX_LON,MAX_LAT");
-                };
+                let [x0, y0, x1, y1] = bbox_numbers(v)?;
                 if x0 >= x1 || y0 >= y1 {
                     anyhow::bail!(
                         "--bbox {x0},{y0},{x1},{y1}: the minimum must be below the maximum"
@@ -121,6 +120,33 @@ impl ImportArgs {
             bbox,
         })
     }
+}
+
+/// The four numbers of `--bbox`, each a finite longitude or latitude.
+fn bbox_numbers(v: &[String]) -> Result<[f64; 4]> {
+    let [a, b, c, d] = v else {
+        anyhow::bail!(
+            "--bbox {}: needs four numbers: MIN_LON,MIN_LAT,MAX_LON,MAX_LAT",
+            pcn_atlas::settings::shorten(&v.join(","))
+        );
+    };
+    let mut out = [0.0; 4];
+    for (i, (s, slot)) in [a, b, c, d].into_iter().zip(&mut out).enumerate() {
+        let limit = if i % 2 == 0 { 180.0 } else { 90.0 };
+        let what = if i % 2 == 0 { "longitude" } else { "latitude" };
+        *slot = s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite() && x.abs() <= limit)
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--bbox: `{}` is not a {what} (a number from -{limit} to {limit})",
+                    pcn_atlas::settings::shorten(s)
+                )
+            })?;
+    }
+    Ok(out)
 }
 
 #[derive(Args, Clone, Debug)]

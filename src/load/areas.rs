@@ -269,7 +269,9 @@ fn raw_area(
     let population = match prop(props, c::POPULATION) {
         None => None,
         Some((k, v)) => {
-            Some(value_count(v).map_err(|why| anyhow!("{}: property `{k}`: {why}", at()))?)
+            let n = value_count(v).map_err(|why| anyhow!("{}: property `{k}`: {why}", at()))?;
+            let at = format!("{}: property `{k}`", at());
+            Some(c::within(&at, &v.to_string(), n, c::MAX_POPULATION)?)
         }
     };
     let ruc = match text(c::RUC) {
@@ -459,7 +461,7 @@ impl Joined<'_> {
         let pop = t.require(c::POPULATION)?;
         let kept = &mut *self.kept;
         let rows = join(&t, code, self.index, self.notices, |row, i| {
-            kept[i].population = Some(row.count(pop)?);
+            kept[i].population = Some(c::at_most(row, pop, row.count(pop)?, c::MAX_POPULATION)?);
             Ok(())
         })?;
         Ok(Some(input_file("population", &t, rows)))

@@ -3,7 +3,95 @@
 //! the aliases used by the real NHS Digital, NHS ODS and ONS files.
 
 use super::format::col;
-use super::table::ColumnSpec;
+use super::table::{Col, ColumnSpec, Row};
+use anyhow::{Result, anyhow};
+
+/// The largest plausible list size of one practice (the largest in England
+/// is about 100,000 patients): a bigger one is a broken file, and would
+/// make population sums meaningless (docs/input.md).
+pub const MAX_LIST_SIZE: u64 = 1_000_000;
+/// The largest plausible resident population of one area (an LSOA has
+/// about 1,500; the largest about 10,000).
+pub const MAX_POPULATION: u64 = 1_000_000;
+/// The largest plausible number of patients of one practice in one area.
+pub const MAX_PATIENTS: u64 = 1_000_000;
+
+/// A count no larger than `max`: an error naming the file, line, column and
+/// value otherwise.
+pub fn at_most(row: &Row<'_>, col: Col, v: u64, max: u64) -> Result<u64> {
+    let at = format!("{}: column `{}`", row.at(), col.spec.name);
+    within(&at, row.str(col), v, max)
+}
+
+/// The same for an optional count.
+pub fn opt_at_most(
+    row: &Row<'_>,
+    col: Option<Col>,
+    v: Option<u64>,
+    max: u64,
+) -> Result<Option<u64>> {
+    match (col, v) {
+        (Some(c), Some(v)) => at_most(row, c, v, max).map(Some),
+        _ => Ok(v),
+    }
+}
+
+/// A count no larger than `max`; `at` names the place, `shown` is the value
+/// as written.
+pub fn within(at: &str, shown: &str, v: u64, max: u64) -> Result<u64> {
+    if v <= max {
+        return Ok(v);
+    }
+    Err(anyhow!(
+        "{at}: `{shown}` is implausible: at most {max} is accepted"
+    ))
+}
+
+/// The header closest to a missing column's name or aliases, for "did you
+/// mean": equal once case, `_`, `-` and spaces are ignored, or within two
+/// edits of it.
+pub fn closest<'h>(spec: &ColumnSpec, headers: &'h [String]) -> Option<&'h str> {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let names: Vec<String> = std::iter::once(spec.name)
+        .chain(spec.aliases.iter().copied())
+        .map(norm)
+        .collect();
+    headers
+        .iter()
+        .filter(|h| !h.trim().is_empty())
+        .map(|h| {
+            let n = norm(h);
+            let d = names
+                .iter()
+                .map(|m| edits(m, &n))
+                .min()
+                .unwrap_or(usize::MAX);
+            (d, h.as_str())
+        })
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, h)| h)
+}
+
+/// Levenshtein distance.
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
 
 pub const PRACTICE_CODE: ColumnSpec = ColumnSpec::new(
     col::PRACTICE_CODE,
@@ -74,3 +162,18 @@ pub const PATIENTS: ColumnSpec = ColumnSpec::new(
 pub const AREA_CODE_A: ColumnSpec = ColumnSpec::new("area_code_a", &["from", "a"]);
 pub const AREA_CODE_B: ColumnSpec = ColumnSpec::new("area_code_b", &["to", "b"]);
 pub const LINK_KIND: ColumnSpec = ColumnSpec::new("kind", &["type"]);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_header_forgives_case_separators_and_typos() {
+        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let headers = h(&["practice_code", "pcn_code", "listsize", "lon", "lat"]);
+        assert_eq!(closest(&LIST_SIZE, &headers), Some("listsize"));
+        assert_eq!(closest(&LIST_SIZE, &h(&["list_sise"])), Some("list_sise"));
+        assert_eq!(closest(&LIST_SIZE, &h(&["lon", "lat"])), None);
+        assert_eq!(edits("kitten", "sitting"), 3);
+    }
+}

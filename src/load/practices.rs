@@ -27,9 +27,9 @@ type ColPair = (Col, Col);
 struct Columns {
     code: Col,
     name: Option<Col>,
-    pcn: Option<Col>,
+    pcn: Col,
     pcn_name: Option<Col>,
-    list: Option<Col>,
+    list: Col,
     postcode: Option<Col>,
     lonlat: Option<ColPair>,
     en: Option<ColPair>,
@@ -40,30 +40,23 @@ impl Columns {
     /// locate practices.
     fn find(table: &Table, postcodes: Option<&PostcodeLookup>) -> Result<Columns> {
         let code = table.require(c::PRACTICE_CODE)?;
-        let pcn = table.optional(c::PCN_CODE);
+        let pcn = table.require(c::PCN_CODE)?;
         let postcode = table.optional(c::POSTCODE);
         let lonlat = both(table, c::LON, c::LAT)?;
         let en = both(table, c::EASTING, c::NORTHING)?;
-        if pcn.is_none() {
-            bail!(
-                "{}: missing column `pcn_code` (or PCN_CODE); the header has: {}",
-                table.display(),
-                table.headers.join(", ")
-            );
-        }
         if lonlat.is_none() && en.is_none() && (postcode.is_none() || postcodes.is_none()) {
             bail!(
                 "{}: no location columns: give `lon`,`lat` (WGS84), `easting`,`northing` (British National Grid), or `postcode` with a Code-Point Open folder (--postcodes DIR)",
                 table.display()
             );
         }
-
+        let list = table.require(c::LIST_SIZE)?;
         Ok(Columns {
             code,
             name: table.optional(c::PRACTICE_NAME),
             pcn,
             pcn_name: table.optional(c::PCN_NAME),
-            list: table.optional(c::LIST_SIZE),
+            list,
             postcode,
             lonlat,
             en,
@@ -136,8 +129,13 @@ impl Reading {
         let code = row.required_str(cols.code)?.to_string();
         let what = format!("practice {code}'s name");
         let name = clean_name(row, cols.name, &code, &what, &mut self.notices).unwrap_or_default();
-        let pcn_code = row.opt_str(cols.pcn).map(str::to_string);
-        let list_size = row.opt_count(cols.list)?;
+        let pcn_code = row.opt_str(Some(cols.pcn)).map(str::to_string);
+        let list_size = c::opt_at_most(
+            row,
+            Some(cols.list),
+            row.opt_count(Some(cols.list))?,
+            c::MAX_LIST_SIZE,
+        )?;
         let postcode = row.opt_str(cols.postcode).map(str::to_string);
         let location = locate(
             row,
@@ -425,7 +423,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let p = write(
             d.path(),
-            "practice_code,pcn_code,lon,lat\nX1,U1,52.67,-0.726\n",
+            "practice_code,pcn_code,list_size,lon,lat\nX1,U1,10,52.67,-0.726\n",
         );
         let err = format!("{:#}", load_practices(&p, None).err().unwrap());
         assert!(
@@ -471,7 +469,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let p = write(
             d.path(),
-            "practice_code,pcn_code,postcode\nX1,U1,LE15 6QS\n",
+            "practice_code,pcn_code,list_size,postcode\nX1,U1,10,LE15 6QS\n",
         );
         assert!(load_practices(&p, None).is_err());
         let lookup = PostcodeLookup::default();

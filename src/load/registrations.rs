@@ -46,7 +46,7 @@ pub fn load_registrations(
         let Some(&area) = ix.areas.get(a) else {
             bail!("{}: area_code `{a}` is not in the areas file", row.at());
         };
-        let patients = row.count(nc)?;
+        let patients = c::at_most(&row, nc, row.count(nc)?, c::MAX_PATIENTS)?;
         if let Some(first) = seen.insert((practice, area), row.line) {
             bail!(
                 "{}: practice {p} and area {a} appear twice (first on line {first})",

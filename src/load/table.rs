@@ -97,8 +97,11 @@ impl Table {
     /// Find a column that must be present.
     pub fn require(&self, spec: ColumnSpec) -> Result<Col> {
         self.optional(spec).ok_or_else(|| {
+            let hint = super::columns::closest(&spec, &self.headers)
+                .map(|h| format!(" (did you mean `{h}`?)"))
+                .unwrap_or_default();
             anyhow!(
-                "{}: missing column {}; the header has: {}",
+                "{}: missing column {}{hint}; the header has: {}",
                 self.display(),
                 spec.describe(),
                 self.headers.join(", ")

@@ -35,6 +35,14 @@ pub enum Start {
     Scratch,
 }
 
+/// The most annealing steps `--iterations` may ask for (a national run at
+/// the default 400 per area takes about 13 million).
+pub const ITERATIONS_MAX: u64 = 100_000_000;
+/// The deepest exact repair search.
+pub const REPAIR_DEPTH_MAX: usize = 6;
+/// The largest objective weight (`--lambda`, `--move-cost`).
+pub const WEIGHT_MAX: f64 = 1e9;
+
 /// Settings of `propose`; every one is a flag.
 #[derive(Clone, Debug, Serialize)]
 pub struct ProposeOptions {
@@ -77,16 +85,43 @@ impl Default for ProposeOptions {
 }
 
 impl ProposeOptions {
-    /// Check every weight and speed (errors name the flag that sets it).
+    /// Check every weight, speed and count against its range (errors name
+    /// the flag that sets it; the ranges are in docs/propose.md).
     pub fn validate(&self) -> anyhow::Result<()> {
-        let non_negative = [("--lambda", self.lambda), ("--move-cost", self.move_cost)];
-        for (flag, v) in non_negative {
-            if !(v >= 0.0 && v.is_finite()) {
-                anyhow::bail!("{flag} {v} must be 0 or more");
+        let n = crate::roads::profile::number;
+        let weights = [("--lambda", self.lambda), ("--move-cost", self.move_cost)];
+        for (flag, v) in weights {
+            if !(v.is_finite() && (0.0..=WEIGHT_MAX).contains(&v)) {
+                anyhow::bail!("{flag} {}: must be in [0, {WEIGHT_MAX:e}]", n(v));
             }
         }
-        if !(self.straight_kph > 0.0 && self.straight_kph.is_finite()) {
-            anyhow::bail!("--straight-kph {} must be above 0", self.straight_kph);
+        let kph = self.straight_kph;
+        if !crate::roads::profile::plausible_kph(kph) {
+            anyhow::bail!(
+                "--straight-kph {}: must be in [{}, {}]",
+                n(kph),
+                crate::roads::profile::SPEED_MIN_KPH,
+                crate::roads::profile::SPEED_MAX_KPH
+            );
+        }
+        if self.iterations > ITERATIONS_MAX {
+            anyhow::bail!(
+                "--iterations {}: must be at most {ITERATIONS_MAX}",
+                self.iterations
+            );
+        }
+        if self.repair_depth > REPAIR_DEPTH_MAX {
+            anyhow::bail!(
+                "--repair-depth {}: must be at most {REPAIR_DEPTH_MAX} (the exact search grows as areas^depth)",
+                self.repair_depth
+            );
+        }
+        if self.band_min > self.band_max {
+            anyhow::bail!(
+                "--band-min {} is above --band-max {}",
+                self.band_min,
+                self.band_max
+            );
         }
         Ok(())
     }

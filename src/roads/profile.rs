@@ -17,6 +17,32 @@ use std::path::Path;
 pub const KM_PER_MILE: f64 = 1.609_344;
 /// One knot in km/h.
 const KPH_PER_KNOT: f64 = 1.852;
+/// The fastest plausible road speed, km/h: a `maxspeed` or `speed_kph`
+/// above it (the UK limit is 70 mph, 113 km/h) is a counted quirk and the
+/// class default is used; a profile speed above it is an error.
+pub const SPEED_MAX_KPH: f64 = 130.0;
+/// The slowest plausible speed, km/h (below walking pace every drive time
+/// through the road would be meaningless).
+pub const SPEED_MIN_KPH: f64 = 1.0;
+/// The largest factor of the profile (`speed_factor`, `class_factors`,
+/// `maxspeed_factor`).
+pub const FACTOR_MAX: f64 = 2.0;
+/// The largest snapping distance, metres.
+pub const SNAP_MAX_M: f64 = 100_000.0;
+
+/// A number for a one-line message: short (`1e308`, not 309 digits).
+pub fn number(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && !(1e-4..1e15).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Is a speed plausible for a road, km/h?
+pub fn plausible_kph(v: f64) -> bool {
+    (SPEED_MIN_KPH..=SPEED_MAX_KPH).contains(&v)
+}
 
 /// How a car uses the road network.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -334,6 +360,12 @@ pub enum Quirk {
     SpeedFromSpeedKph,
     /// Speed from the class default.
     SpeedFromClassDefault,
+    /// A `maxspeed` outside [`SPEED_MIN_KPH`]–[`SPEED_MAX_KPH`] (`9999 mph`):
+    /// class default used.
+    MaxspeedImplausible,
+    /// A `speed_kph` outside [`SPEED_MIN_KPH`]–[`SPEED_MAX_KPH`]: class
+    /// default used.
+    SpeedKphImplausible,
 }
 
 impl Quirk {
@@ -345,6 +377,8 @@ impl Quirk {
             Quirk::SpeedFromMaxspeed => "speed_from_maxspeed",
             Quirk::SpeedFromSpeedKph => "speed_from_speed_kph",
             Quirk::SpeedFromClassDefault => "speed_from_class_default",
+            Quirk::MaxspeedImplausible => "maxspeed_implausible",
+            Quirk::SpeedKphImplausible => "speed_kph_implausible",
         }
     }
 }
@@ -445,12 +479,23 @@ impl CarProfile {
         quirks: &mut Vec<Quirk>,
     ) -> f64 {
         let f = self.factor(class);
+        let speed_kph = speed_kph.filter(|&v| {
+            let ok = plausible_kph(v);
+            if !ok {
+                quirks.push(Quirk::SpeedKphImplausible);
+            }
+            ok
+        });
         if let Some(v) = speed_kph {
             quirks.push(Quirk::SpeedFromSpeedKph);
             v * f
         } else {
             let limit = match tag("maxspeed").map(str::trim).filter(|s| !s.is_empty()) {
                 Some(raw) => match parse_maxspeed(raw) {
+                    Some(MaxSpeed::Kph(v)) if !plausible_kph(v) => {
+                        quirks.push(Quirk::MaxspeedImplausible);
+                        None
+                    }
                     Some(m) => self.limit_kph(m, class),
                     None => {
                         quirks.push(Quirk::MaxspeedUnparsed);
@@ -490,7 +535,7 @@ impl CarProfile {
                 )
             })?
         } else {
-            toml::from_str(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?
+            toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?
         };
         let mut p = CarProfile::default();
         file.apply(&mut p)
@@ -504,6 +549,25 @@ impl CarProfile {
         let mut p = CarProfile::default();
         file.apply(&mut p)?;
         Ok(p)
+    }
+}
+
+/// A TOML error as one line, `FILE:LINE:COL: message` (the parser's own
+/// text spans several lines with a drawing of the spot).
+pub fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> anyhow::Error {
+    let msg = e.message().trim().replace('\n', "; ");
+    match e.span() {
+        Some(span) => {
+            let before = &text.as_bytes()[..span.start.min(text.len())];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let col = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+            anyhow!("{}:{line}:{col}: {msg}", path.display())
+        }
+        None => anyhow!("{}: {msg}", path.display()),
     }
 }
 
@@ -587,20 +651,29 @@ fn class_key(table: &str, key: &str) -> Result<RoadClass> {
     })
 }
 
-fn positive(what: &str, v: f64) -> Result<f64> {
-    if v.is_finite() && v > 0.0 {
+/// A profile value inside its range (`lo` excluded when `open`).
+fn within(what: &str, v: f64, (lo, open, hi): (f64, bool, f64)) -> Result<f64> {
+    let above = if open { v > lo } else { v >= lo };
+    if v.is_finite() && above && v <= hi {
         Ok(v)
     } else {
-        bail!("{what} = {v}: must be a number above 0")
+        let l = if open { '(' } else { '[' };
+        bail!("{what} = {}: must be in {l}{lo}, {hi}]", number(v))
     }
 }
+
+/// The range of a speed, km/h.
+const SPEED: (f64, bool, f64) = (SPEED_MIN_KPH, false, SPEED_MAX_KPH);
+/// The range of a factor.
+const FACTOR: (f64, bool, f64) = (0.0, true, FACTOR_MAX);
 
 impl ProfileFile {
     fn apply(self, p: &mut CarProfile) -> Result<()> {
         let ferry_in_speeds = self.speeds.get("ferry").copied();
         for (k, v) in self.speeds {
             let c = class_key("speeds", &k)?;
-            p.speeds_kph.insert(c, positive(&format!("speeds.{k}"), v)?);
+            p.speeds_kph
+                .insert(c, within(&format!("speeds.{k}"), v, SPEED)?);
         }
         for (k, v) in self.classes {
             p.classes.insert(class_key("classes", &k)?, v);
@@ -608,43 +681,68 @@ impl ProfileFile {
         for (k, v) in self.class_factors {
             let c = class_key("class_factors", &k)?;
             p.class_factors
-                .insert(c, positive(&format!("class_factors.{k}"), v)?);
+                .insert(c, within(&format!("class_factors.{k}"), v, FACTOR)?);
         }
         let scalars = [
             (
                 "maxspeed_factor",
                 self.maxspeed_factor,
                 &mut p.maxspeed_factor,
+                FACTOR,
             ),
-            ("speed_factor", self.speed_factor, &mut p.speed_factor),
-            ("nsl_single_kph", self.nsl_single_kph, &mut p.nsl_single_kph),
-            ("nsl_dual_kph", self.nsl_dual_kph, &mut p.nsl_dual_kph),
+            (
+                "speed_factor",
+                self.speed_factor,
+                &mut p.speed_factor,
+                FACTOR,
+            ),
+            (
+                "nsl_single_kph",
+                self.nsl_single_kph,
+                &mut p.nsl_single_kph,
+                SPEED,
+            ),
+            (
+                "nsl_dual_kph",
+                self.nsl_dual_kph,
+                &mut p.nsl_dual_kph,
+                SPEED,
+            ),
             (
                 "motorway_limit_kph",
                 self.motorway_limit_kph,
                 &mut p.motorway_limit_kph,
+                SPEED,
             ),
             (
                 "nsl_restricted_kph",
                 self.nsl_restricted_kph,
                 &mut p.nsl_restricted_kph,
+                SPEED,
             ),
-            ("walk_kph", self.walk_kph, &mut p.walk_kph),
+            ("walk_kph", self.walk_kph, &mut p.walk_kph, SPEED),
             (
                 "ferry_speed_kph",
                 self.ferry_speed_kph,
                 &mut p.ferry_speed_kph,
+                SPEED,
             ),
             (
                 "off_road_speed_kph",
                 self.off_road_speed_kph,
                 &mut p.off_road_kph,
+                SPEED,
             ),
-            ("max_snap_m", self.max_snap_m, &mut p.max_snap_m),
+            (
+                "max_snap_m",
+                self.max_snap_m,
+                &mut p.max_snap_m,
+                (0.0, true, SNAP_MAX_M),
+            ),
         ];
-        for (name, v, slot) in scalars {
+        for (name, v, slot, range) in scalars {
             if let Some(v) = v {
-                *slot = positive(name, v)?;
+                *slot = within(name, v, range)?;
             }
         }
         // `[speeds] ferry` and `ferry_speed_kph` are one setting; the latter wins.

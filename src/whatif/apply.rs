@@ -16,7 +16,7 @@ use super::edits::{Edit, EditAt, NewLocation, NewPractice};
 use crate::check::footprint::Footprints;
 use crate::load::codepoint::PostcodeLookup;
 use crate::model::{AreaId, Dataset, FootprintRow, Pcn, PcnId, Practice, PracticeId, Registration};
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use geo::Coord;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -329,6 +329,12 @@ impl Work<'_> {
                 (c, Some(pc.clone()))
             }
         };
+        crate::load::columns::within(
+            &format!("{}: {}: list_size", e.origin, e.edit.describe()),
+            &np.list_size.to_string(),
+            np.list_size,
+            crate::load::columns::MAX_LIST_SIZE,
+        )?;
         self.by_code.insert(np.code.clone(), self.practices.len());
         self.practices.push(WPractice {
             code: np.code.clone(),
@@ -398,10 +404,19 @@ impl Work<'_> {
                 );
             };
             match self.registrations.iter_mut().find(|r| r.0 == t && r.1 == a) {
-                Some(r) => r.2 += n,
+                Some(r) => {
+                    r.2 = r.2.checked_add(n).with_context(|| {
+                        format!(
+                            "{}: {}: the registrations of area {} overflow when {n} patients move",
+                            e.origin,
+                            e.edit.describe(),
+                            self.base.area(a).code
+                        )
+                    })?
+                }
                 None => self.registrations.push((t, a, n)),
             }
-            self.grow(t, n);
+            self.grow(t, n, e)?;
             moved += n;
             *to_whom.entry(self.practices[t].code.clone()).or_insert(0) += n;
         }
@@ -420,7 +435,7 @@ impl Work<'_> {
                     e.edit.describe()
                 );
             };
-            self.grow(t, rest);
+            self.grow(t, rest, e)?;
             *to_whom.entry(self.practices[t].code.clone()).or_insert(0) += rest;
         }
         if let Some(pcn) = self.practices[i].pcn.clone() {
@@ -433,9 +448,20 @@ impl Work<'_> {
         ))
     }
 
-    fn grow(&mut self, i: usize, n: u64) {
+    /// Add `n` moved patients to practice `i`'s list (a checked sum: an
+    /// overflow is an error naming the edit, never a wrapped list).
+    fn grow(&mut self, i: usize, n: u64, e: &EditAt) -> Result<()> {
         let p = &mut self.practices[i];
-        p.list_size = Some(p.list_size.unwrap_or(0) + n);
+        let Some(sum) = p.list_size.unwrap_or(0).checked_add(n) else {
+            bail!(
+                "{}: {}: practice {}'s list size overflows when {n} patients move to it",
+                e.origin,
+                e.edit.describe(),
+                p.code
+            );
+        };
+        p.list_size = Some(sum);
+        Ok(())
     }
 
     fn merge(

@@ -302,8 +302,8 @@ pub fn load_edits_file(path: &Path) -> Result<Vec<EditAt>> {
 
 /// Parse the text of an edits file; `name` is used in messages.
 pub fn parse_edits_toml(text: &str, name: &str) -> Result<Vec<EditAt>> {
-    let f: EditsFile =
-        toml::from_str(text).map_err(|e| anyhow::anyhow!("{name}: not a valid edits file: {e}"))?;
+    let f: EditsFile = toml::from_str(text)
+        .map_err(|e| crate::roads::profile::toml_error(Path::new(name), text, &e))?;
     let mut out: Vec<(usize, EditAt)> = Vec::new();
     let at = |span: &Range<usize>| (span.start, format!("{name} line {}", line_of(text, span)));
     for m in f.move_practice {

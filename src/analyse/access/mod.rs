@@ -330,16 +330,24 @@ pub fn summarise(pairs: impl IntoIterator<Item = (f64, f64)>) -> Option<ScoreSum
     })
 }
 
+/// The longest catchment or gravity floor, minutes: a day.
+pub const MINUTES_MAX: f64 = 1440.0;
+/// The steepest gravity decay.
+pub const BETA_MAX: f64 = 10.0;
+
 /// Check the options (flags) make sense.
 pub fn validate(o: &AccessOptions) -> Result<()> {
-    if !(o.catchment_min.is_finite() && o.catchment_min > 0.0) {
+    if !(o.catchment_min.is_finite() && o.catchment_min > 0.0 && o.catchment_min <= MINUTES_MAX) {
         bail!(
-            "--access-catchment-min {}: must be a positive number of minutes",
-            o.catchment_min
+            "--access-catchment-min {}: must be a positive number of minutes, at most {MINUTES_MAX}",
+            crate::roads::profile::number(o.catchment_min)
         );
     }
-    if !(o.gravity_beta.is_finite() && o.gravity_beta >= 0.0) {
-        bail!("--gravity-beta {}: must be a number ≥ 0", o.gravity_beta);
+    if !(o.gravity_beta.is_finite() && (0.0..=BETA_MAX).contains(&o.gravity_beta)) {
+        bail!(
+            "--gravity-beta {}: must be in [0, {BETA_MAX}]",
+            crate::roads::profile::number(o.gravity_beta)
+        );
     }
     match &o.decay {
         Decay::Step(zones) => {
@@ -362,10 +370,13 @@ pub fn validate(o: &AccessOptions) -> Result<()> {
             }
         }
     }
-    if !(o.gravity_floor_min.is_finite() && o.gravity_floor_min > 0.0) {
+    if !(o.gravity_floor_min.is_finite()
+        && o.gravity_floor_min > 0.0
+        && o.gravity_floor_min <= MINUTES_MAX)
+    {
         bail!(
-            "--gravity-floor-min {}: must be a positive number of minutes",
-            o.gravity_floor_min
+            "--gravity-floor-min {}: must be a positive number of minutes, at most {MINUTES_MAX}",
+            crate::roads::profile::number(o.gravity_floor_min)
         );
     }
     Ok(())
