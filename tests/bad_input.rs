@@ -205,3 +205,48 @@ fn missing_files_and_folders() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("nowhere"), "{}", r.stderr);
 }
+
+/// Issue 13 item 11: a `links.csv` kind that is not a link kind is an
+/// error naming the file, the line and the value (it used to be kept as
+/// any text); known kinds in any case are accepted.
+#[test]
+fn unknown_link_kind() {
+    expect_error(
+        (
+            "links.csv",
+            "area_code_a,area_code_b,kind\nE01000001,E01000002,ferry\nE01000001,E01000002,hovercraft\n",
+        ),
+        &["links.csv:3", "`hovercraft`", "bridge, ferry"],
+    );
+    let d = folder(&[
+        ("practices.csv", PRACTICES),
+        ("areas.geojson", AREAS),
+        (
+            "links.csv",
+            "area_code_a,area_code_b,kind\nE01000001,E01000002,Bridge\n",
+        ),
+    ]);
+    let r = pcn_atlas(d.path(), &["validate", "--dataset", "."]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// Issue 13 item 11: `validate` prints every notice, not only the counts.
+#[test]
+fn validate_lists_every_notice() {
+    let practices = format!("{PRACTICES}P3,THREE,,,500,-0.745,52.625\n");
+    let d = folder(&[("practices.csv", &practices), ("areas.geojson", AREAS)]);
+    let r = pcn_atlas(d.path(), &["validate", "--dataset", "."]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("  PRACTICE_WITHOUT_PCN: 1"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with("  PRACTICE_WITHOUT_PCN P3: ") && l.contains("practices.csv:4")),
+        "{}",
+        r.stdout
+    );
+}

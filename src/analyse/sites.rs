@@ -56,6 +56,19 @@ pub fn load_candidates(
         if sites.iter().any(|s| s.code == code) {
             bail!("{}: duplicate site_code {code}", row.at());
         }
+        // Hubs are named by code in every output: a site called as a
+        // practice is would make `hub_code` mean two places.
+        if ds
+            .practices
+            .iter()
+            .any(|p| p.code.eq_ignore_ascii_case(&code))
+        {
+            bail!(
+                "{}: site_code `{code}` is also a practice's code: give the site a code of its own \
+                 (the practice itself is a candidate already)",
+                row.at()
+            );
+        }
         let location = match (en, lonlat) {
             (Some((e, n)), _) if row.opt_f64(Some(e))?.is_some() => {
                 let (e, n) = (row.opt_f64(Some(e))?, row.opt_f64(Some(n))?);
@@ -152,4 +165,39 @@ pub fn load_hubs(
         }
     }
     Ok(t.input_file("hubs", rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Ruc;
+    use crate::model::testutil::{add_pcn, square_area};
+
+    /// Issue 13 item 11: a candidate site may not take a practice's code.
+    #[test]
+    fn a_site_code_that_is_a_practice_code_is_rejected() {
+        let mut ds = Dataset::default();
+        ds.areas.push(square_area(
+            "A",
+            500_000.0,
+            300_000.0,
+            1000.0,
+            1000,
+            Ruc::C1,
+        ));
+        add_pcn(&mut ds, "U1", &[("P1", 100, 500_500.0, 300_500.0)]);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("candidates.csv");
+        let fp = vec![vec![PcnId(0)]];
+        std::fs::write(&path, "site_code,easting,northing\nH1,500400,300400\n").unwrap();
+        assert!(load_candidates(&path, &ds, &fp).is_ok());
+        std::fs::write(
+            &path,
+            "site_code,easting,northing\nH1,500400,300400\np1,500400,300400\n",
+        )
+        .unwrap();
+        let e = format!("{:#}", load_candidates(&path, &ds, &fp).err().unwrap());
+        assert!(e.contains("candidates.csv:3"), "{e}");
+        assert!(e.contains("`p1` is also a practice's code"), "{e}");
+    }
 }

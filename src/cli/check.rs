@@ -59,6 +59,19 @@ pub fn run_validate(args: &InputArgs, quiet: bool) -> Result<ExitCode> {
     for (code, n) in counts {
         println!("  {code}: {n}");
     }
+    // Then every notice itself, as the README promises: what each one is
+    // about and why, control characters escaped for the terminal.
+    if !ds.notices.is_empty() {
+        println!("notices ({}):", ds.notices.len());
+    }
+    for n in &ds.notices {
+        println!(
+            "  {} {}: {}",
+            n.code.as_str(),
+            pcn_atlas::safe_text::escape_controls(&n.subject, 80),
+            pcn_atlas::safe_text::escape_controls(&n.detail, 400)
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

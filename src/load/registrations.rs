@@ -106,6 +106,10 @@ pub fn load_footprints(
     Ok((out, t.input_file("footprints", rows)))
 }
 
+/// The kinds a `links.csv` row may give (any case); an empty kind is
+/// `link`.
+pub const LINK_KINDS: &[&str] = &["bridge", "ferry", "tunnel", "causeway", "road", "link"];
+
 /// Load explicit links between areas (bridges, ferries).
 pub fn load_links(path: &Path, ix: &CodeIndex<'_>) -> Result<(Vec<AreaLink>, InputFile)> {
     let t = Table::open(path)?;
@@ -127,10 +131,25 @@ pub fn load_links(path: &Path, ix: &CodeIndex<'_>) -> Result<(Vec<AreaLink>, Inp
         if ids[0] == ids[1] {
             bail!("{}: a link joins area {} to itself", row.at(), row.str(ac));
         }
+        let kind = match row.opt_str(kc) {
+            None => "link".to_string(),
+            Some(k) => LINK_KINDS
+                .iter()
+                .find(|known| known.eq_ignore_ascii_case(k.trim()))
+                .map(|known| known.to_string())
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "{}: kind `{}` is not a link kind: use one of {}",
+                        row.at(),
+                        crate::safe_text::escape_controls(k, 40),
+                        LINK_KINDS.join(", ")
+                    )
+                })?,
+        };
         out.push(AreaLink {
             a: ids[0].min(ids[1]),
             b: ids[0].max(ids[1]),
-            kind: row.opt_str(kc).unwrap_or("link").to_string(),
+            kind,
         });
     }
     Ok((out, t.input_file("links", rows)))
