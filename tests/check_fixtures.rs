@@ -321,8 +321,8 @@ fn inside_footprint_is_null_for_a_practice_without_a_location() {
     ]);
     let out = tempfile::tempdir().unwrap();
     let r = pcn_atlas(
-        out.path(),
-        &["check", "-d", d.path().to_str().unwrap(), "-o", ".", "-q"],
+        d.path(),
+        &["check", "-d", ".", "-o", out.path().to_str().unwrap(), "-q"],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let text = std::fs::read_to_string(out.path().join("practices.geojson")).unwrap();
@@ -361,8 +361,8 @@ fn unlocated_practice_detail_states_the_real_reason() {
         let d = common::folder(files);
         let out = tempfile::tempdir().unwrap();
         let r = pcn_atlas(
-            out.path(),
-            &["check", "-d", d.path().to_str().unwrap(), "-o", ".", "-q"],
+            d.path(),
+            &["check", "-d", ".", "-o", out.path().to_str().unwrap(), "-q"],
         );
         assert_eq!(r.code, 0, "{}", r.stderr);
         let mut rdr = csv::Reader::from_path(out.path().join("findings.csv")).unwrap();
