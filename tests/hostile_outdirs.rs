@@ -7,34 +7,16 @@
 //! Every case spawns the built binary (`PCN_ATLAS_TEST_BIN` runs another
 //! build instead, to see a case fail on an older binary).
 
+mod common;
+use common::{Run, bin};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-fn bin() -> PathBuf {
-    std::env::var_os("PCN_ATLAS_TEST_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_pcn-atlas")))
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn run_in(cwd: &Path, args: &[&str]) -> Run {
-    let out = Command::new(bin())
-        .args(args)
-        .arg("--quiet")
-        .current_dir(cwd)
-        .output()
-        .expect("run pcn-atlas");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let mut args = args.to_vec();
+    args.push("--quiet");
+    common::pcn_atlas(cwd, &args)
 }
 
 /// A run that must fail with exit 2 and one line naming every `needle`.

@@ -158,7 +158,7 @@ impl Target {
         };
         if kind != how.kind {
             bail!(
-                "{out}: the output folder holds {}, which this run would replace: give another folder{force}: {}",
+                "{out}: the output folder holds {}, which this run would replace: give another folder{force}: {MARKER} says kind: {}",
                 kind.described(),
                 kind.as_str()
             );
@@ -194,6 +194,13 @@ impl Target {
                 (false, r)
             } else if let Some(r) = rest.strip_prefix("old-") {
                 (true, r)
+            } else if let Some(r) = rest.strip_prefix("lock-") {
+                // The file a lock is linked from, left by a run killed then.
+                let pid = r.split('-').next().and_then(|p| p.parse::<u32>().ok());
+                if pid.is_some_and(|p| !alive(p)) {
+                    let _ = std::fs::remove_file(e.path());
+                }
+                continue;
             } else {
                 continue;
             };
@@ -203,10 +210,9 @@ impl Target {
             }
         }
         for (old, p) in stale {
-            if old && std::fs::symlink_metadata(&self.path).is_err() {
-                if std::fs::rename(&p, &self.path).is_ok() {
-                    continue;
-                }
+            let missing = std::fs::symlink_metadata(&self.path).is_err();
+            if old && missing && std::fs::rename(&p, &self.path).is_ok() {
+                continue;
             }
             let _ = std::fs::remove_dir_all(&p);
         }
@@ -353,16 +359,15 @@ fn lock(t: &Target) -> Result<Option<Lock>> {
     let path = t.sibling("lock");
     let me = std::process::id();
     for _ in 0..2 {
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut f) => {
-                f.write_all(format!("{me}\n").as_bytes())
-                    .with_context(|| format!("{}: cannot write the lock", path.display()))?;
-                return Ok(Some(Lock { path }));
-            }
+        // The lock appears with its pid in it (a hard link to a file written
+        // first), so no run ever reads a lock half written.
+        let tmp = t.sibling(&format!("lock-{me}-{}", nonce()));
+        std::fs::write(&tmp, format!("{me}\n"))
+            .with_context(|| format!("{out}: cannot create the lock file {}", tmp.display()))?;
+        let linked = std::fs::hard_link(&tmp, &path);
+        let _ = std::fs::remove_file(&tmp);
+        match linked {
+            Ok(()) => return Ok(Some(Lock { path })),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 let text = std::fs::read_to_string(&path).unwrap_or_default();
                 match text.trim().parse::<u32>() {
@@ -371,8 +376,7 @@ fn lock(t: &Target) -> Result<Option<Lock>> {
                         "{out}: another pcn-atlas run (pid {pid}) is writing this output folder; wait for it to finish (lock: {})",
                         path.display()
                     ),
-                    // A lock of a run that is gone (or half written by one
-                    // killed at that moment): stale, taken over.
+                    // A lock of a run that is gone: stale, taken over.
                     _ => {
                         let _ = std::fs::remove_file(&path);
                     }
@@ -746,6 +750,20 @@ mod tests {
         s.commit().unwrap();
         assert!(!dead.exists());
         assert!(live.exists());
+    }
+
+    #[test]
+    fn a_folder_moved_aside_by_a_run_that_died_mid_swap_is_put_back() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("out");
+        // Killed between its two renames: the previous output aside, no out.
+        let old = d.path().join(".out.pcn-atlas-old-2147483632-1");
+        std::fs::create_dir(&old).unwrap();
+        std::fs::write(old.join(MARKER), marker_text(Kind::Results, &["a".into()])).unwrap();
+        std::fs::write(old.join("a"), "previous").unwrap();
+        drop(Staging::new(&out).unwrap());
+        assert_eq!(std::fs::read(out.join("a")).unwrap(), b"previous");
+        assert_eq!(names(d.path()), ["out"]);
     }
 
     #[test]
