@@ -19,7 +19,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use pcn_atlas::output::atomic::Staging;
+use pcn_atlas::output::atomic::{Kind, Replace, Staging};
 use pcn_atlas::routing::export::{write_edges_npy, write_u32_npy, write_u64_npy};
 use pcn_atlas::routing::snap::{SnapIndex, SnapOptions, Snapper, snap_at_node};
 use pcn_atlas::routing::synthetic::{Rng, SyntheticOptions, generate};
@@ -239,7 +239,12 @@ fn main() -> anyhow::Result<()> {
     );
 
     let t = Instant::now();
-    let mut st = Staging::new(&out)?;
+    // A scratch folder of the benchmark's: replaced whatever it holds.
+    let how = Replace {
+        kind: Kind::Results,
+        force: true,
+    };
+    let mut st = Staging::replacing(&out, how)?;
     st.write("edges.npy", |w| write_edges_npy(&g, w))?;
     st.write("nodes.npy", |w| write_u32_npy(&nodes, w))?;
     let flat: Vec<u64> = rows.concat();

@@ -7,7 +7,7 @@
 //! (`demo/figures.rs`; `tests/demo_oracle.rs` checks them against an
 //! independent oracle). The same seed always gives the same bytes: the
 //! generator uses its own PRNG (splitmix64), fixed tables and sorted
-//! output, and every file is written atomically.
+//! output, and the folder is replaced as a whole (`output::atomic`).
 //!
 //! The design (see `demo/county.rs` and `demo/roads.rs`): a 48 km × 40 km county on a
 //! jittered 500 m lattice, two towns (Demchester, Marlbury), countryside,
@@ -19,12 +19,12 @@ mod figures;
 mod readme;
 mod roads;
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::load::format::{
     self, AreaProps, Degrees, FootprintRow, PracticeRowWgs84, RegistrationRow,
 };
+use crate::output::atomic::{Kind, Replace, Staging};
 use anyhow::{Context, Result};
 use serde::Serialize;
 
@@ -68,31 +68,49 @@ pub const DEMO_FILES: [&str; 6] = [
     "README.md",
 ];
 
-/// Write the demo dataset into `out_dir` (created if missing). Every file is
-/// written atomically (a temporary file in the same folder, then renamed).
-/// The same seed gives byte-identical files.
+/// Write the demo dataset into `out_dir` (created if missing), replacing the
+/// folder as a whole when the run succeeds (`output::atomic`). An existing
+/// folder is replaced only when it is empty or an earlier demo (its
+/// `.pcn-atlas-output` marker says so); see [`generate_replacing`]. The
+/// same seed gives byte-identical files.
 pub fn generate(out_dir: &Path, opts: &DemoOptions) -> Result<DemoSummary> {
-    std::fs::create_dir_all(out_dir)
-        .with_context(|| format!("creating output folder {}", out_dir.display()))?;
+    generate_as(out_dir, opts, Replace::kind(Kind::Demo))
+}
+
+/// [`generate`], replacing whatever `out_dir` holds (`demo --force`).
+pub fn generate_replacing(out_dir: &Path, opts: &DemoOptions) -> Result<DemoSummary> {
+    generate_as(
+        out_dir,
+        opts,
+        Replace {
+            kind: Kind::Demo,
+            force: true,
+        },
+    )
+}
+
+fn generate_as(out_dir: &Path, opts: &DemoOptions, how: Replace) -> Result<DemoSummary> {
+    let mut st = Staging::replacing(out_dir, how)?;
     let c = county::build(opts.seed)?;
     let roads = roads::build(&c, opts.seed)?;
 
-    write_atomic(out_dir, format::PRACTICES_CSV, &practices_csv(&c)?)?;
-    write_atomic(out_dir, format::AREAS_GEOJSON, &areas_geojson(&c)?)?;
-    write_atomic(out_dir, format::REGISTRATIONS_CSV, &registrations_csv(&c)?)?;
-    write_atomic(out_dir, format::FOOTPRINTS_CSV, &footprints_csv(&c)?)?;
-    write_atomic(out_dir, "roads.geojson", &roads_geojson(&roads)?)?;
+    st.write_bytes(format::PRACTICES_CSV, &practices_csv(&c)?)?;
+    st.write_bytes(format::AREAS_GEOJSON, &areas_geojson(&c)?)?;
+    st.write_bytes(format::REGISTRATIONS_CSV, &registrations_csv(&c)?)?;
+    st.write_bytes(format::FOOTPRINTS_CSV, &footprints_csv(&c)?)?;
+    st.write_bytes("roads.geojson", &roads_geojson(&roads)?)?;
 
     // The README's figures are pcn-atlas's own, run on the files just
     // written (tests/oracle recomputes them independently).
-    let figures = figures::compute(out_dir).with_context(|| {
+    let figures = figures::compute(st.staged()).with_context(|| {
         format!(
             "running pcn-atlas on the demo files in {}",
             out_dir.display()
         )
     })?;
     let text = readme::render(&c, &figures, roads.len(), opts.seed);
-    write_atomic(out_dir, "README.md", text.as_bytes())?;
+    st.write_bytes("README.md", text.as_bytes())?;
+    st.commit()?;
 
     Ok(DemoSummary {
         areas: c.areas.len(),
@@ -100,27 +118,6 @@ pub fn generate(out_dir: &Path, opts: &DemoOptions) -> Result<DemoSummary> {
         pcns: c.pcns.len(),
         road_segments: roads.len(),
     })
-}
-
-fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    let path = dir.join(name);
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-    // Temporary files are private (0600); data files are for everyone.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .with_context(|| format!("setting permissions for {}", path.display()))?;
-    }
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.flush())
-        .with_context(|| format!("writing {}", path.display()))?;
-    tmp.persist(&path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("renaming the temporary file to {}", path.display()))?;
-    Ok(())
 }
 
 fn practices_csv(c: &county::County) -> Result<Vec<u8>> {

@@ -27,11 +27,11 @@ fn check(name: &str, extra: &[&str]) -> Outcome {
         "--dataset",
         dir.to_str().unwrap(),
         "--out",
-        ".",
+        out.path().to_str().unwrap(),
         "-q",
     ];
     args.extend_from_slice(extra);
-    let r = pcn_atlas(out.path(), &args);
+    let r = pcn_atlas(&dir, &args);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     let mut rdr = csv::Reader::from_path(out.path().join("findings.csv")).unwrap();
     let mut findings: Vec<String> = rdr
@@ -212,13 +212,13 @@ fn fail_on_findings_gives_exit_code_1() {
     let out = tempfile::tempdir().unwrap();
     let dir = fixture("grid3x3");
     let r = pcn_atlas(
-        out.path(),
+        &dir,
         &[
             "check",
             "-d",
             dir.to_str().unwrap(),
             "-o",
-            ".",
+            out.path().to_str().unwrap(),
             "-q",
             "--fail-on-findings",
         ],
@@ -226,13 +226,13 @@ fn fail_on_findings_gives_exit_code_1() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     let dir = fixture("island-linked");
     let r = pcn_atlas(
-        out.path(),
+        &dir,
         &[
             "check",
             "-d",
             dir.to_str().unwrap(),
             "-o",
-            ".",
+            out.path().to_str().unwrap(),
             "-q",
             "--fail-on-findings",
         ],
@@ -321,8 +321,8 @@ fn inside_footprint_is_null_for_a_practice_without_a_location() {
     ]);
     let out = tempfile::tempdir().unwrap();
     let r = pcn_atlas(
-        out.path(),
-        &["check", "-d", d.path().to_str().unwrap(), "-o", ".", "-q"],
+        d.path(),
+        &["check", "-d", ".", "-o", out.path().to_str().unwrap(), "-q"],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let text = std::fs::read_to_string(out.path().join("practices.geojson")).unwrap();
@@ -361,8 +361,8 @@ fn unlocated_practice_detail_states_the_real_reason() {
         let d = common::folder(files);
         let out = tempfile::tempdir().unwrap();
         let r = pcn_atlas(
-            out.path(),
-            &["check", "-d", d.path().to_str().unwrap(), "-o", ".", "-q"],
+            d.path(),
+            &["check", "-d", ".", "-o", out.path().to_str().unwrap(), "-q"],
         );
         assert_eq!(r.code, 0, "{}", r.stderr);
         let mut rdr = csv::Reader::from_path(out.path().join("findings.csv")).unwrap();

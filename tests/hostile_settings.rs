@@ -64,8 +64,14 @@ fn practices(list_a: &str, list_b: &str) -> String {
 
 /// `check` of a small dataset into `out`: exit 2, the error, no `out`.
 fn check_rejects(files: &[(&str, &str)], needles: &[&str]) {
-    let d = folder(files);
-    let r = run(d.path(), &["-q", "check", "--dataset", ".", "--out", "out"]);
+    // The dataset in `ds/`: an output inside an input folder is refused.
+    let files: Vec<(String, &str)> = files.iter().map(|(n, b)| (format!("ds/{n}"), *b)).collect();
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, b)| (n.as_str(), *b)).collect();
+    let d = folder(&files);
+    let r = run(
+        d.path(),
+        &["-q", "check", "--dataset", "ds", "--out", "out"],
+    );
     one_line_error(&r, needles);
     assert!(!d.path().join("out").exists(), "nothing may be written");
 }

@@ -24,11 +24,12 @@ const FORMULA_PRACTICES: &str = "practice_code,practice_name,pcn_code,pcn_name,l
 P1,\"=cmd|' /C calc'!A0\",U1,\"+HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",1000,-0.755,52.625\n\
 P2,@SUM(1+1),U2,-2+3,2000,-0.745,52.625\n";
 
-/// A dataset of formula-like names (and an area named `=1+1`).
+/// A dataset of formula-like names (and an area named `=1+1`), in `ds/`
+/// (an output inside an input folder is refused).
 fn formula_folder() -> tempfile::TempDir {
     folder(&[
-        ("practices.csv", FORMULA_PRACTICES),
-        ("areas.geojson", &areas("=1+1")),
+        ("ds/practices.csv", FORMULA_PRACTICES),
+        ("ds/areas.geojson", &areas("=1+1")),
     ])
 }
 
@@ -97,7 +98,10 @@ fn run_ok(cwd: &Path, args: &[&str]) -> common::Run {
 #[test]
 fn check_csvs_neutralise_formula_names_and_keep_numbers() {
     let d = formula_folder();
-    run_ok(d.path(), &["check", "--dataset", ".", "--out", "out", "-q"]);
+    run_ok(
+        d.path(),
+        &["check", "--dataset", "ds", "--out", "out", "-q"],
+    );
     let out = d.path().join("out");
     assert_no_formula(&out);
     let rows = records(&out.join("pcn_summary.csv"));
@@ -116,7 +120,7 @@ fn propose_csvs_neutralise_formula_names() {
     let d = formula_folder();
     run_ok(
         d.path(),
-        &["propose", "--dataset", ".", "--out", "out", "-q"],
+        &["propose", "--dataset", "ds", "--out", "out", "-q"],
     );
     let out = d.path().join("out");
     assert_no_formula(&out);
@@ -129,7 +133,7 @@ fn propose_csvs_neutralise_formula_names() {
         &[
             "check",
             "--dataset",
-            ".",
+            "ds",
             "--practices",
             "out/practices.csv",
             "--footprints",
@@ -149,7 +153,7 @@ fn what_if_csvs_neutralise_formula_names() {
         &[
             "what-if",
             "--dataset",
-            ".",
+            "ds",
             "--out",
             "out",
             "-q",
@@ -192,10 +196,13 @@ fn map_html_names_open_no_comment_script_or_cdata() {
         hostile[2], hostile[0]
     );
     let d = folder(&[
-        ("practices.csv", &practices),
-        ("areas.geojson", &areas(hostile[1])),
+        ("ds/practices.csv", &practices),
+        ("ds/areas.geojson", &areas(hostile[1])),
     ]);
-    run_ok(d.path(), &["check", "--dataset", ".", "--out", "out", "-q"]);
+    run_ok(
+        d.path(),
+        &["check", "--dataset", "ds", "--out", "out", "-q"],
+    );
     let html = std::fs::read_to_string(d.path().join("out/map.html")).unwrap();
     let json = embedded_json(&html);
     for bad in ["<", ">", "&", "\u{2028}", "\u{2029}"] {
@@ -225,10 +232,10 @@ fn control_characters_in_names_are_a_notice_not_an_abort() {
          P1,\"RED\u{1b}[31mTEXT\",U1,\"NORTH\u{c}PCN\",1000,-0.755,52.625\n\
          P2,TWO,U2,SOUTH,2000,-0.745,52.625\n";
     let d = folder(&[
-        ("practices.csv", practices),
-        ("areas.geojson", &areas("BELL\\u0007AREA")),
+        ("ds/practices.csv", practices),
+        ("ds/areas.geojson", &areas("BELL\\u0007AREA")),
     ]);
-    let r = run_ok(d.path(), &["check", "--dataset", ".", "--out", "out"]);
+    let r = run_ok(d.path(), &["check", "--dataset", "ds", "--out", "out"]);
     assert!(!r.stdout.contains('\u{1b}') && !r.stderr.contains('\u{1b}'));
     let out = d.path().join("out");
     for f in ["map.svg", "map.html", "map.png"] {

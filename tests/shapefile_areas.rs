@@ -75,8 +75,8 @@ fn shapefile_areas_match_geojson() {
 
     let out = tempfile::tempdir().unwrap();
     let r = pcn_atlas(
-        out.path(),
-        &["check", "-d", d.path().to_str().unwrap(), "-o", ".", "-q"],
+        d.path(),
+        &["check", "-d", ".", "-o", out.path().to_str().unwrap(), "-q"],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let findings = std::fs::read_to_string(out.path().join("findings.csv")).unwrap();

@@ -123,6 +123,16 @@ pub fn run(args: &AnalyseArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         })?,
         (None, None) => bail!("analyse needs roads: give --roads FILE"),
     };
+    let mut inputs: Vec<_> = args.input.given().into_iter().map(Some).collect();
+    inputs.extend([
+        Some(roads_path.clone()),
+        args.profile.clone(),
+        args.hubs.clone(),
+        args.candidates.clone(),
+        args.access.supply.clone(),
+        args.drive.cache_dir(cfg)?,
+    ]);
+    let _claim = super::input::claim_results(&args.out, cfg, inputs)?;
     let progress = Progress::new(quiet);
     let mut ds = progress.stage("load", || load_dataset(&args.input.paths()))?;
     let (net, roads_report) = progress.stage("roads", || {

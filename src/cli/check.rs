@@ -79,6 +79,9 @@ pub fn run_validate(args: &InputArgs, quiet: bool) -> Result<ExitCode> {
 pub fn run(args: &CheckArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
     super::config::threads(args.threads, cfg)?;
     let opts = args.thresholds.options(cfg)?;
+    let mut inputs: Vec<_> = args.input.given().into_iter().map(Some).collect();
+    inputs.extend([args.roads.clone(), args.profile.clone()]);
+    let _claim = super::input::claim_results(&args.out, cfg, inputs)?;
     let progress = Progress::new(quiet);
     let mut ds = progress.stage("load", || load_dataset(&args.input.paths()))?;
     let net = match &args.roads {

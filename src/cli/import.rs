@@ -3,6 +3,7 @@
 use anyhow::Result;
 use clap::Args;
 use pcn_atlas::import::{ImportFilter, ImportSources, run_import};
+use pcn_atlas::output::atomic::{self, Kind, Replace};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -157,6 +158,9 @@ pub struct DemoArgs {
     /// Random seed (moves vertices, populations and names; the planted problems stay).
     #[arg(long, default_value_t = pcn_atlas::demo::DEFAULT_SEED)]
     pub seed: u64,
+    /// Replace --out even when it holds something other than an earlier demo (it is replaced as a whole).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `pcn-atlas import`.
@@ -164,6 +168,20 @@ pub fn run(args: &ImportArgs, quiet: bool) -> Result<ExitCode> {
     let t = Instant::now();
     let src = args.sources()?;
     let filter = args.filter()?;
+    let inputs = [
+        args.from.clone(),
+        Some(src.map.clone()),
+        Some(src.list_sizes.clone()),
+        Some(src.postcodes.clone()),
+        Some(src.boundaries.clone()),
+        src.epraccur.clone(),
+        src.population.clone(),
+        src.ruc.clone(),
+        src.centroids.clone(),
+        src.registrations.clone(),
+    ];
+    let inputs: Vec<PathBuf> = inputs.into_iter().flatten().collect();
+    let _claim = atomic::claim(&args.out, Replace::kind(Kind::Dataset), &inputs)?;
     let r = run_import(&src, &filter, &args.out)?;
     if !quiet {
         eprintln!("imported in {:.1} s", t.elapsed().as_secs_f64());
@@ -187,8 +205,17 @@ pub fn run(args: &ImportArgs, quiet: bool) -> Result<ExitCode> {
 
 /// `pcn-atlas demo`.
 pub fn run_demo(args: &DemoArgs) -> Result<ExitCode> {
-    let s =
-        pcn_atlas::demo::generate(&args.out, &pcn_atlas::demo::DemoOptions { seed: args.seed })?;
+    let how = Replace {
+        kind: Kind::Demo,
+        force: args.force,
+    };
+    let _claim = atomic::claim(&args.out, how, &[])?;
+    let opts = pcn_atlas::demo::DemoOptions { seed: args.seed };
+    let s = if args.force {
+        pcn_atlas::demo::generate_replacing(&args.out, &opts)?
+    } else {
+        pcn_atlas::demo::generate(&args.out, &opts)?
+    };
     println!(
         "wrote {}: {} areas, {} practices in {} PCNs, {} road lines",
         args.out.display(),

@@ -1,9 +1,12 @@
 //! Argument groups shared by the subcommands: where the dataset is, and
 //! `check`'s thresholds.
 
+use super::config::Config;
+use anyhow::Result;
 use clap::Args;
 use pcn_atlas::load::dataset::DatasetPaths;
-use std::path::PathBuf;
+use pcn_atlas::output::atomic::{self, Claim, Kind, Replace};
+use std::path::{Path, PathBuf};
 
 /// Where the inputs are: a dataset folder, and/or single files overriding it.
 #[derive(Args, Clone, Debug)]
@@ -55,6 +58,36 @@ impl InputArgs {
             postcodes: self.postcodes.clone(),
         }
     }
+}
+
+impl InputArgs {
+    /// Every input file and folder given.
+    pub fn given(&self) -> Vec<PathBuf> {
+        [
+            &self.dataset,
+            &self.practices,
+            &self.areas,
+            &self.registrations,
+            &self.footprints,
+            &self.links,
+            &self.population,
+            &self.ruc,
+            &self.centroids,
+            &self.postcodes,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect()
+    }
+}
+
+/// Check and lock a results folder before a run that reads `inputs` (and
+/// the settings file): see `output::atomic::claim`.
+pub fn claim_results(out: &Path, cfg: &Config, inputs: Vec<Option<PathBuf>>) -> Result<Claim> {
+    let mut all: Vec<PathBuf> = inputs.into_iter().flatten().collect();
+    all.extend(cfg.path.clone());
+    atomic::claim(out, Replace::kind(Kind::Results), &all)
 }
 
 pub use super::settings::CheckFlags;

@@ -107,16 +107,19 @@ pub fn run(args: &ProposeArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         repair_depth: args.repair_depth,
     };
     opts.validate()?;
-    let progress = Progress::new(quiet);
-    let mut ds = progress.stage("load", || load_dataset(&args.input.paths()))?;
-    if ds.pcns.is_empty() || ds.areas.is_empty() {
-        bail!("propose needs at least one PCN and one area");
-    }
     let roads_path = match (&args.roads, &args.input.dataset, args.no_roads) {
         (Some(p), _, _) => Some(p.clone()),
         (None, Some(d), false) => dataset_roads(d),
         _ => None,
     };
+    let mut inputs: Vec<_> = args.input.given().into_iter().map(Some).collect();
+    inputs.extend([roads_path.clone(), args.profile.clone(), args.cache.clone()]);
+    let _claim = super::input::claim_results(&args.out, cfg, inputs)?;
+    let progress = Progress::new(quiet);
+    let mut ds = progress.stage("load", || load_dataset(&args.input.paths()))?;
+    if ds.pcns.is_empty() || ds.areas.is_empty() {
+        bail!("propose needs at least one PCN and one area");
+    }
     let mut roads_in = None;
     if let Some(path) = &roads_path {
         let profile = cfg.profile(args.profile.as_deref())?;

@@ -31,6 +31,14 @@ pub struct RoadsArgs {
 /// `pcn-atlas roads`: load, build the graph, summarise, optionally write.
 pub fn run_roads(args: &RoadsArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
     let profile = cfg.profile(args.profile.as_deref())?;
+    let _claim = match &args.out {
+        Some(out) => Some(super::input::claim_results(
+            out,
+            cfg,
+            vec![Some(args.roads.clone()), args.profile.clone()],
+        )?),
+        None => None,
+    };
     let progress = Progress::new(quiet);
     let (net, report) = progress.stage("load", || {
         pcn_atlas::roads::load_roads(&args.roads, &profile)
@@ -116,6 +124,16 @@ pub fn parse_point(
 /// `pcn-atlas route`: one origin–destination pair with its path.
 pub fn run_route(args: &RouteArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
     let profile = cfg.profile(args.profile.as_deref())?;
+    if let Some(out) = &args.out {
+        let inputs = [
+            Some(&args.roads),
+            args.profile.as_ref(),
+            args.dataset.as_ref(),
+        ];
+        let mut inputs: Vec<PathBuf> = inputs.into_iter().flatten().cloned().collect();
+        inputs.extend(cfg.path.clone());
+        pcn_atlas::output::atomic::check_not_input(out, &inputs)?;
+    }
     let progress = Progress::new(quiet);
     let needs_dataset = |s: &str| !s.contains(',');
     let dataset = match &args.dataset {

@@ -8,6 +8,7 @@ use super::progress::Progress;
 use anyhow::{Result, bail};
 use clap::Args;
 use pcn_atlas::load::dataset::load_dataset;
+use pcn_atlas::output::atomic::Staging;
 use pcn_atlas::output::check::RunInfo;
 use pcn_atlas::output::diff::{diff_rows, write_diff, write_scenario};
 use pcn_atlas::pipeline::{Roads, RoadsSpec};
@@ -115,6 +116,14 @@ pub fn run(args: &WhatIfArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         (None, false, _) => None,
     };
     let profile = args.drive.profile(cfg, args.profile.as_deref())?;
+    let mut inputs: Vec<_> = args.input.given().into_iter().map(Some).collect();
+    inputs.extend([
+        roads_path.clone(),
+        args.profile.clone(),
+        args.edits.clone(),
+        args.drive.cache_dir(cfg)?,
+    ]);
+    let _claim = super::input::claim_results(&args.out, cfg, inputs)?;
     let progress = Progress::new(quiet);
     let mut ds = progress.stage("load", || load_dataset(&args.input.paths()))?;
     let postcodes = match &args.input.postcodes {
@@ -187,14 +196,17 @@ fn write_all(
     log: &[String],
     info: &RunInfo,
 ) -> Result<()> {
+    // One staging folder: before/, after/ and the diff land as one unit.
+    let mut st = Staging::new(&args.out)?;
     let tb = progress.stage("write-before", || {
-        write_scenario(&args.out.join("before"), &base.run, info)
+        write_scenario(st.child("before")?, &base.run, info)
     })?;
     let ta = progress.stage("write-after", || {
-        write_scenario(&args.out.join("after"), &after.run, info)
+        write_scenario(st.child("after")?, &after.run, info)
     })?;
     let rows = diff_rows(&tb, &ta, &after.recomputed);
-    write_diff(&args.out, &base.run, &after.run, &rows, &tb, &ta)?;
+    write_diff(&mut st, &base.run, &after.run, &rows, &tb, &ta)?;
+    st.commit()?;
     report(
         log,
         &rows,

@@ -7,7 +7,7 @@ use super::{ImportFilter, ImportReport, Log, National};
 use crate::coords::bng_to_wgs84;
 use crate::load::format::{self, AreaProps, Metres, PracticeRow, RegistrationRow};
 use crate::model::{Area, CentroidSource, InputFile};
-use crate::output::atomic::Staging;
+use crate::output::atomic::{Kind, Replace, Staging};
 use crate::output::geojson::{multipolygon_json, round7};
 use anyhow::Result;
 use geo::Coord;
@@ -36,7 +36,7 @@ struct PracticeCounts {
 }
 
 pub(super) fn write_import(out: &Path, mut w: Written) -> Result<ImportReport> {
-    let mut staging = Staging::new(out)?;
+    let mut staging = Staging::replacing(out, Replace::kind(Kind::Dataset))?;
     let practices = write_practices(&mut staging, &w)?;
     let mut sorted_areas = w.areas.clone();
     sorted_areas.sort_by(|a, b| a.code.cmp(&b.code));

@@ -169,6 +169,13 @@ struct Counts {
 /// and moved into place together.
 pub fn write_check(out: &Path, run: &Run, info: &RunInfo) -> Result<Vec<PathBuf>> {
     let mut staging = Staging::new(out)?;
+    write_check_into(&mut staging, run, info)?;
+    staging.commit()
+}
+
+/// Write every output of a run into `staging` (committed by the caller).
+pub fn write_check_into(staging: &mut Staging, run: &Run, info: &RunInfo) -> Result<()> {
+    let out = &staging.out().to_path_buf();
     let (ds, res) = (&run.ds, &run.check);
     let drive = run.drive.as_ref();
     let findings = run.findings();
@@ -186,30 +193,30 @@ pub fn write_check(out: &Path, run: &Run, info: &RunInfo) -> Result<Vec<PathBuf>
     let (maps, written) = rayon::join(
         || render_maps(out, run, &findings),
         || -> Result<()> {
-            w.pcns(&mut staging)?;
-            w.areas(&mut staging)?;
-            w.practices(&mut staging)?;
+            w.pcns(staging)?;
+            w.areas(staging)?;
+            w.practices(staging)?;
             staging.write("pcn_summary.csv", |f| {
                 write_summary(f, &summary_rows(ds, &res.pcns, drive))
             })?;
             if let Some(d) = drive {
-                w.routes(&mut staging, d)?;
+                w.routes(staging, d)?;
             }
             if let Some(a) = drive
                 .and_then(|d| d.access.as_ref())
                 .filter(|a| a.export.is_some())
             {
-                super::access::write_export(&mut staging, ds, a)?;
+                super::access::write_export(staging, ds, a)?;
             }
-            w.findings_csv(&mut staging)?;
-            w.report(&mut staging, &run.dissolve_check, info)
+            w.findings_csv(staging)?;
+            w.report(staging, &run.dissolve_check, info)
         },
     );
     written?;
     for (name, bytes) in maps? {
         staging.write_bytes(name, &bytes)?;
     }
-    staging.commit()
+    Ok(())
 }
 
 /// What every file of a `check` (or `analyse`) run is written from.

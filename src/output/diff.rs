@@ -4,7 +4,7 @@
 
 use crate::findings::{Finding, Scope};
 use crate::output::atomic::Staging;
-use crate::output::check::{RunInfo, write_check};
+use crate::output::check::{RunInfo, write_check_into};
 use crate::output::geojson::{FeatureWriter, multipolygon_json};
 use crate::output::pcn_summary::{summary_columns, summary_rows};
 use crate::output::table;
@@ -12,7 +12,6 @@ use crate::pipeline::Run;
 use anyhow::Result;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 /// What a scenario's `pcn_summary.csv` and `findings.csv` hold, for the diff.
 pub struct Table {
@@ -24,10 +23,12 @@ pub struct Table {
     pub dissolve_warning: Option<String>,
 }
 
-/// Write a scenario's outputs to `out`, exactly as `check` (no roads) or
-/// `analyse` would, and return what the diff compares.
-pub fn write_scenario(out: &Path, run: &Run, info: &RunInfo) -> Result<Table> {
-    write_check(out, run, info)?;
+/// Write a scenario's outputs into `out` (a subfolder of what-if's staging,
+/// [`Staging::child`]), exactly as `check` (no roads) or `analyse` would,
+/// and return what the diff compares.
+pub fn write_scenario(mut out: Staging, run: &Run, info: &RunInfo) -> Result<Table> {
+    write_check_into(&mut out, run, info)?;
+    out.commit()?;
     let rows = table::cells(&summary_rows(&run.ds, &run.check.pcns, run.drive.as_ref()))?;
     Ok(Table {
         rows: rows.into_iter().map(|r| (r[0].clone(), r)).collect(),
@@ -153,16 +154,16 @@ impl Serialize for Props<'_> {
     }
 }
 
-/// Write `diff.csv`, `diff.geojson` and `diff_findings.csv` into `out`.
+/// Write `diff.csv`, `diff.geojson` and `diff_findings.csv` into what-if's
+/// staging, which the caller commits with `before/` and `after/` as one unit.
 pub fn write_diff(
-    out: &Path,
+    st: &mut Staging,
     before_run: &Run,
     after_run: &Run,
     rows: &[DiffRow],
     before: &Table,
     after: &Table,
 ) -> Result<()> {
-    let mut st = Staging::new(out)?;
     let columns = diff_columns()?;
     st.write("diff.csv", |w| {
         let mut cw = crate::safe_text::csv_writer(w);
@@ -216,7 +217,5 @@ pub fn write_diff(
         }
         cw.flush()?;
         Ok(())
-    })?;
-    st.commit()?;
-    Ok(())
+    })
 }

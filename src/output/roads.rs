@@ -302,23 +302,10 @@ pub fn write_route_geojson<W: Write>(w: &mut W, r: &RouteResult) -> Result<usize
     fw.finish()
 }
 
-/// Write the route GeoJSON to `file`, atomically (staged beside it).
+/// Write the route GeoJSON to `file`, atomically (a temporary file beside
+/// it, renamed over it: the folder around it is not replaced).
 pub fn write_route(file: &Path, r: &RouteResult) -> Result<PathBuf> {
-    let dir = match file.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = file
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| anyhow::anyhow!("{}: not a file name", file.display()))?;
-    let mut s = Staging::new(dir)?;
-    s.write(name, |w| write_route_geojson(w, r).map(|_| ()))?;
-    let done = s.commit()?;
-    Ok(done
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| file.to_path_buf()))
+    super::atomic::write_file(file, |w| write_route_geojson(w, r).map(|_| ()))
 }
 
 /// The summary `pcn-atlas roads` prints.

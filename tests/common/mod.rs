@@ -33,9 +33,17 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// The binary under test; `PCN_ATLAS_TEST_BIN` runs another build instead
+/// (to see a test fail on an older binary).
+pub fn bin() -> PathBuf {
+    std::env::var_os("PCN_ATLAS_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_pcn-atlas")))
+}
+
 /// Run `pcn-atlas` with arguments, in `cwd`.
 pub fn pcn_atlas(cwd: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_pcn-atlas"))
+    let out = Command::new(bin())
         .args(args)
         .current_dir(cwd)
         .output()
