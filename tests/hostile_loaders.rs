@@ -258,6 +258,25 @@ fn row_with_more_fields_than_the_header_is_exit_2() {
 }
 
 #[test]
+fn quotes_that_merge_rows_are_exit_2_not_rows_lost() {
+    // A quote opened on line 6 and closed on line 8 would make lines 6-8
+    // one short row: practices 6 and 7 gone without a word.
+    let text = demo_file("practices.csv");
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[5] = lines[5].replacen(',', ",\"", 1);
+    lines[7] = lines[7].replacen(',', "\",", 1);
+    let body = lines.join("\n") + "\n";
+    let d = demo_with(&[("practices.csv", body.as_bytes())]);
+    validate_error(
+        &d,
+        &[
+            "practices.csv:6: a quoted value runs over 3 lines",
+            ": ST MARY'S SURGERY,U00001,",
+        ],
+    );
+}
+
+#[test]
 fn practice_codes_differing_only_in_case_are_one_practice_with_a_notice() {
     let text = demo_file("practices.csv");
     let lines: Vec<&str> = text.lines().collect();
@@ -394,6 +413,17 @@ fn dbf_with_fewer_records_than_shapes_is_exit_2_naming_both_counts() {
 }
 
 #[test]
+fn dbf_declaring_more_records_than_it_holds_is_an_error_not_a_hang() {
+    // Found by shapefile_mutations_never_panic_or_drop_areas: counting the
+    // records left after the last shape never ended (the .dbf reader repeats
+    // its read error for ever).
+    let d = tempfile::tempdir().unwrap();
+    let shp = three_area_shapefile(d.path());
+    set_dbf_records(&shp, 1_000_000);
+    validate_error(&d, &["areas.dbf: record 4: the file ends early"]);
+}
+
+#[test]
 fn dbf_mismatch_in_a_road_shapefile_is_an_error() {
     let d = tempfile::tempdir().unwrap();
     let shp = d.path().join("roads.shp");
@@ -461,6 +491,17 @@ fn unsupported_prj_is_one_line() {
             "Pseudo_Mercator",
             "\\u{d}\\u{a}",
         ],
+    );
+}
+
+#[test]
+fn an_empty_pbf_is_an_error_not_an_empty_network() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("roads.osm.pbf"), b"").unwrap();
+    expect_one_line(
+        d.path(),
+        &["roads", "-q", "--roads", "roads.osm.pbf"],
+        &["roads.osm.pbf: the file is empty"],
     );
 }
 

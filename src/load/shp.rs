@@ -82,7 +82,7 @@ pub fn for_each_shape(
             }
         };
         let record = match record_iter.next() {
-            None => return Err(mismatch(n + 1 + shape_iter.count(), n)),
+            None => return Err(mismatch(n + 1 + readable(shape_iter), n)),
             Some(r) => r.map_err(|e| {
                 anyhow!(
                     "{}: record {}: {}",
@@ -95,10 +95,24 @@ pub fn for_each_shape(
         f(n, shape, record)?;
         n += 1;
     }
-    if record_iter.next().is_some() {
-        return Err(mismatch(n, n + 1 + record_iter.count()));
+    match record_iter.next() {
+        None => {}
+        Some(Ok(_)) => return Err(mismatch(n, n + 1 + readable(record_iter))),
+        Some(Err(e)) => bail!(
+            "{}: record {}: {}",
+            dbf_path.display(),
+            n + 1,
+            dbf_error(&e)
+        ),
     }
     Ok(n as u64)
+}
+
+/// How many more items an iterator yields before its first error: the
+/// crates' iterators repeat a read error for ever rather than end, so a
+/// plain `count()` after a `.dbf` that ends early never returns.
+fn readable<T, E>(items: impl Iterator<Item = std::result::Result<T, E>>) -> usize {
+    items.take_while(std::result::Result::is_ok).count()
 }
 
 /// A shapefile reading error in one line of our own words where the crate

@@ -126,8 +126,9 @@ impl Table {
     }
 
     /// Iterate over data rows. A malformed CSV record is an error naming the line.
-    /// A row with more fields than the header is an error naming the line,
-    /// the count and the first extra value.
+    /// A row with more fields than the header, or a value over several
+    /// lines (which no dataset or national file has: it is rows merged by
+    /// stray quotes), is an error naming the line and the value.
     pub fn rows(&self) -> impl Iterator<Item = Result<Row<'_>>> + '_ {
         let rdr = csv::ReaderBuilder::new()
             .has_headers(true)
@@ -140,6 +141,14 @@ impl Table {
                     return None;
                 }
                 let line = record.position().map_or(0, |p| p.line());
+                if let Some(v) = record.iter().find(|v| v.contains(['\n', '\r'])) {
+                    return Some(Err(anyhow!(
+                        "{}:{line}: a quoted value runs over {} lines (a quote closed on a later line?): {}",
+                        self.display(),
+                        v.lines().count(),
+                        show(v)
+                    )));
+                }
                 if record.len() > self.headers.len() {
                     return Some(Err(anyhow!(
                         "{}:{line}: {} fields, but the header has {} columns: extra value `{}`",

@@ -122,6 +122,9 @@ pub fn load_pbf(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, Roads
 }
 
 fn read_pbf(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, RoadsReport)> {
+    if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+        anyhow::bail!("{}: the file is empty: not an OSM PBF file", path.display());
+    }
     let sha256 = file_sha256(path)?;
     let p1 = read_ways(path, profile)?;
     let mut ways = p1.ways;
