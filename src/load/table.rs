@@ -112,7 +112,11 @@ impl Table {
                 "{}: missing column {}; the header has: {}",
                 self.display(),
                 spec.describe(),
-                show(&self.headers.join(", "))
+                self.headers
+                    .iter()
+                    .map(|h| show(h))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         })
     }
