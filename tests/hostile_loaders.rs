@@ -181,6 +181,9 @@ fn every_truncation_of_a_real_geojson_is_an_error_or_ok_never_a_panic() {
             }
             let e = format!("{:#}", r.err().expect("a truncated file is an error"));
             assert!(e.starts_with(name) && !e.contains('\n'), "cut {cut}: {e}");
+            // One position, the file's (serde_json's own counts within a
+            // feature and contradicted it).
+            assert!(!e.contains(" at line "), "cut {cut}: {e}");
             if in_escape.contains(&cut) {
                 assert!(
                     e.ends_with("the file ends inside a string escape"),

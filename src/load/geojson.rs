@@ -386,11 +386,22 @@ impl SplitCollection<'_> {
         serde_json::from_slice(&self.body[start..end]).map_err(|e| {
             let (line, column) = line_column(self.body, start, &e);
             anyhow!(
-                "{}: feature {}: not valid GeoJSON (line {line}, column {column}): {e}",
+                "{}: feature {}: not valid GeoJSON (line {line}, column {column}): {}",
                 path.display(),
-                i + 1
+                i + 1,
+                what(&e)
             )
         })
+    }
+}
+
+/// What serde_json says is wrong, without its own ` at line L column C`
+/// (which counts within the feature, not the file; ours is in front).
+fn what(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(k) => s[..k].to_string(),
+        None => s,
     }
 }
 
@@ -411,10 +422,11 @@ pub fn split_feature_collection<'a>(path: &Path, bytes: &'a [u8]) -> Result<Spli
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let not_json = |e: serde_json::Error| {
         anyhow!(
-            "{}: not valid GeoJSON (line {}, column {}): {e}",
+            "{}: not valid GeoJSON (line {}, column {}): {}",
             path.display(),
             e.line(),
-            e.column()
+            e.column(),
+            what(&e)
         )
     };
     let top = match scan_collection(body) {
@@ -449,8 +461,9 @@ pub fn split_feature_collection<'a>(path: &Path, bytes: &'a [u8]) -> Result<Spli
         Some((a, b)) => serde_json::from_slice(&body[a..b]).map_err(|e| {
             let (line, column) = line_column(body, a, &e);
             anyhow!(
-                "{}: not valid GeoJSON (line {line}, column {column}): `type`: {e}",
-                path.display()
+                "{}: not valid GeoJSON (line {line}, column {column}): `type`: {}",
+                path.display(),
+                what(&e)
             )
         })?,
     };
