@@ -60,8 +60,16 @@ fn coords() -> impl Strategy<Value = serde_json::Value> {
     })
 }
 
+/// Cases per property: `PCN_ATLAS_FUZZ_CASES` (a longer run), else 256.
+fn cases() -> u32 {
+    std::env::var("PCN_ATLAS_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), .. ProptestConfig::default() })]
 
     #[test]
     fn practices_csv_never_panics(edits in prop::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 0..12)) {

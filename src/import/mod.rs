@@ -265,7 +265,7 @@ impl National {
 /// Run an import into `out`.
 pub fn run_import(src: &ImportSources, filter: &ImportFilter, out: &Path) -> Result<ImportReport> {
     let mut inputs: Vec<InputFile> = Vec::new();
-    let nat = National::read(src, &mut inputs)?;
+    let nat = National::read(src, &mut inputs).map_err(crate::load::text::plain_error)?;
     let area_ix = nat.area_index();
     let mut log = Log::default();
 

@@ -109,8 +109,13 @@ pub fn load_dataset(paths: &DatasetPaths) -> Result<Dataset> {
     load_resolved(&r)
 }
 
-/// Load from resolved paths.
+/// Load from resolved paths. An error is one line with any control
+/// character from the files escaped.
 pub fn load_resolved(r: &ResolvedPaths) -> Result<Dataset> {
+    load_resolved_inner(r).map_err(super::text::plain_error)
+}
+
+fn load_resolved_inner(r: &ResolvedPaths) -> Result<Dataset> {
     let mut ds = Dataset::default();
     let lookup = match &r.postcodes {
         Some(p) => Some(PostcodeLookup::load(p)?),

@@ -7,6 +7,7 @@
 //! honoured: CRS84/EPSG:4326 (longitude, latitude) or EPSG:27700 (British
 //! National Grid); without one, RFC 7946 says WGS84.
 
+use super::text::{check_encoding, line_column_at, show};
 use anyhow::{Context, Result, anyhow, bail};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
@@ -374,49 +375,77 @@ impl SplitCollection<'_> {
     /// Parse feature `i` (0-based, below [`Self::len`]); errors name the
     /// file, the feature (1-based) and the line and column in the file.
     pub fn parse(&self, path: &Path, i: usize) -> Result<Feature> {
-        let (start, end) = self.spans[i];
+        let Some(&(start, end)) = self.spans.get(i) else {
+            bail!(
+                "{}: feature {}: there are only {} features",
+                path.display(),
+                i + 1,
+                self.spans.len()
+            );
+        };
         serde_json::from_slice(&self.body[start..end]).map_err(|e| {
             let (line, column) = line_column(self.body, start, &e);
             anyhow!(
-                "{}: feature {}: not valid GeoJSON (line {line}, column {column}): {e}",
+                "{}: feature {}: not valid GeoJSON (line {line}, column {column}): {}",
                 path.display(),
-                i + 1
+                i + 1,
+                what(&e)
             )
         })
+    }
+}
+
+/// What serde_json says is wrong, without its own ` at line L column C`
+/// (which counts within the feature, not the file; ours is in front).
+fn what(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(k) => s[..k].to_string(),
+        None => s,
     }
 }
 
 /// The line and column in `body` of serde_json's error `e` in the value
 /// that starts at byte `start`.
 fn line_column(body: &[u8], start: usize, e: &serde_json::Error) -> (usize, usize) {
-    let before = &body[..start];
-    let line0 = memchr::memchr_iter(b'\n', before).count();
-    let line_start = memchr::memrchr(b'\n', before).map_or(0, |k| k + 1);
+    let (line, column) = line_column_at(body, start);
     if e.line() <= 1 {
-        (line0 + 1, start - line_start + e.column())
+        (line, column - 1 + e.column())
     } else {
-        (line0 + e.line(), e.column())
+        (line - 1 + e.line(), e.column())
     }
 }
 
 /// Locate a FeatureCollection's features (see [`SplitCollection`]).
 pub fn split_feature_collection<'a>(path: &Path, bytes: &'a [u8]) -> Result<SplitCollection<'a>> {
+    check_encoding(path, bytes)?;
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let not_json = |e: serde_json::Error| {
         anyhow!(
-            "{}: not valid GeoJSON (line {}, column {}): {e}",
+            "{}: not valid GeoJSON (line {}, column {}): {}",
             path.display(),
             e.line(),
-            e.column()
+            e.column(),
+            what(&e)
         )
     };
-    let Some(top) = scan_collection(body) else {
-        // serde_json says what is wrong, with its line and column.
-        serde_json::from_slice::<de::IgnoredAny>(body).map_err(not_json)?;
-        bail!(
-            "{}: expected a GeoJSON FeatureCollection: an object with `type` and a `features` array",
-            path.display()
-        );
+    let top = match scan_collection(body) {
+        Ok(top) => top,
+        Err(Stop::EndsInside { at, what }) => {
+            let (line, column) = line_column_at(body, at);
+            bail!(
+                "{}: line {line}, column {column}: the file ends inside a {what}",
+                path.display()
+            );
+        }
+        Err(Stop::NotShaped) => {
+            // serde_json says what is wrong, with its line and column.
+            serde_json::from_slice::<de::IgnoredAny>(body).map_err(not_json)?;
+            bail!(
+                "{}: expected a GeoJSON FeatureCollection: an object with `type` and a `features` array",
+                path.display()
+            );
+        }
     };
     if let Some(key) = top.duplicate {
         bail!(
@@ -432,15 +461,17 @@ pub fn split_feature_collection<'a>(path: &Path, bytes: &'a [u8]) -> Result<Spli
         Some((a, b)) => serde_json::from_slice(&body[a..b]).map_err(|e| {
             let (line, column) = line_column(body, a, &e);
             anyhow!(
-                "{}: not valid GeoJSON (line {line}, column {column}): `type`: {e}",
-                path.display()
+                "{}: not valid GeoJSON (line {line}, column {column}): `type`: {}",
+                path.display(),
+                what(&e)
             )
         })?,
     };
     if kind != "FeatureCollection" {
         bail!(
-            "{}: expected a GeoJSON FeatureCollection, found type `{kind}`",
-            path.display()
+            "{}: expected a GeoJSON FeatureCollection, found type `{}`",
+            path.display(),
+            show(&kind)
         );
     }
     let crs = match top.crs {
@@ -484,16 +515,39 @@ struct TopLevel {
     duplicate: Option<&'static str>,
 }
 
-/// Walk the top-level object; `None` when the bytes are not shaped like a
-/// JSON object (serde_json then explains).
-fn scan_collection(b: &[u8]) -> Option<TopLevel> {
-    let mut s = Scanner { b, pos: 0 };
+/// Why the scanner stopped short of a whole top-level object.
+enum Stop {
+    /// Not shaped like a JSON object (serde_json then explains).
+    NotShaped,
+    /// The bytes end inside a string or a string escape that starts at `at`.
+    EndsInside { at: usize, what: &'static str },
+}
+
+/// Walk the top-level object.
+fn scan_collection(b: &[u8]) -> std::result::Result<TopLevel, Stop> {
+    let mut s = Scanner {
+        b,
+        pos: 0,
+        cut: None,
+    };
     let mut top = TopLevel {
         kind: None,
         crs: None,
         features: Vec::new(),
         duplicate: None,
     };
+    match scan_top(&mut s, &mut top) {
+        Some(()) if s.pos == b.len() => Ok(top),
+        _ => Err(s
+            .cut
+            .map_or(Stop::NotShaped, |(at, what)| Stop::EndsInside { at, what })),
+    }
+}
+
+/// The members of the top-level object, into `top`; `None` where the
+/// scanner cannot follow.
+fn scan_top(s: &mut Scanner<'_>, top: &mut TopLevel) -> Option<()> {
+    let b = s.b;
     let mut seen_features = false;
     s.ws();
     s.expect(b'{')?;
@@ -562,7 +616,7 @@ fn scan_collection(b: &[u8]) -> Option<TopLevel> {
         }
     }
     s.ws();
-    (s.pos == b.len()).then_some(top)
+    Some(())
 }
 
 /// Is `c` one of the bytes that matter inside a JSON array or object
@@ -605,6 +659,8 @@ fn next_structural(b: &[u8]) -> Option<usize> {
 struct Scanner<'a> {
     b: &'a [u8],
     pos: usize,
+    /// Where a string or escape starts that the bytes end inside.
+    cut: Option<(usize, &'static str)>,
 }
 
 impl Scanner<'_> {
@@ -628,14 +684,23 @@ impl Scanner<'_> {
         (self.next()? == c).then_some(())
     }
 
-    /// A string starting here; its span including the quotes.
+    /// A string starting here; its span including the quotes. At the end of
+    /// the bytes inside it, `cut` says where the string or escape began.
     fn string(&mut self) -> Option<(usize, usize)> {
         let start = self.pos;
         self.expect(b'"')?;
         loop {
-            let k = memchr::memchr2(b'"', b'\\', &self.b[self.pos..])?;
+            let rest = self.b.get(self.pos..).unwrap_or_default();
+            let Some(k) = memchr::memchr2(b'"', b'\\', rest) else {
+                self.cut = Some((start, "string"));
+                return None;
+            };
             self.pos += k;
             if self.b[self.pos] == b'\\' {
+                if escape_is_cut(&self.b[self.pos..]) {
+                    self.cut = Some((self.pos, "string escape"));
+                    return None;
+                }
                 self.pos += 2;
             } else {
                 self.pos += 1;
@@ -686,6 +751,19 @@ impl Scanner<'_> {
             }
         }
         Some((start, self.pos))
+    }
+}
+
+/// Do the bytes end inside the escape (`\\` then one character, or `\\u` then
+/// four hex digits) that starts `esc`?
+fn escape_is_cut(esc: &[u8]) -> bool {
+    match esc.get(1) {
+        None => true,
+        Some(b'u') => {
+            let digits = &esc[2..];
+            digits.len() < 4 && digits.iter().all(u8::is_ascii_hexdigit)
+        }
+        Some(_) => false,
     }
 }
 

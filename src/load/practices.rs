@@ -1,10 +1,14 @@
 //! `practices.csv`: one row per GP practice with its PCN, list size and a
 //! location given as `lon`/`lat` (WGS84), `easting`/`northing` (EPSG:27700)
-//! or a `postcode` looked up in Code-Point Open.
+//! or a `postcode` looked up in Code-Point Open. Practice codes are ODS
+//! codes, which are case-insensitive: they are read in upper case, and a code
+//! that another line spells in other case is the same practice (a notice
+//! names both lines).
 
 use super::codepoint::PostcodeLookup;
 use super::columns as c;
 use super::table::{Col, ColumnSpec, Row, Table};
+use super::text::show;
 use crate::coords::{check_bng, check_wgs84, wgs84_to_bng};
 use crate::model::{InputFile, Notice, Pcn, PcnId, Practice, PracticeId};
 use anyhow::{Result, bail};
@@ -84,8 +88,8 @@ struct Reading {
     practices: Vec<Practice>,
     /// Each practice's PCN code, until PCN ids are assigned (in code order).
     practice_pcn: Vec<Option<String>>,
-    /// Row and line of each practice code.
-    by_code: HashMap<String, (usize, u64)>,
+    /// Row, line and spelling (as written) of each practice code.
+    by_code: HashMap<String, (usize, u64, String)>,
     /// Each PCN's name and the line that first named it.
     pcn_names: BTreeMap<String, (String, u64)>,
     notices: Vec<Notice>,
@@ -119,14 +123,16 @@ pub fn load_practices(path: &Path, postcodes: Option<&PostcodeLookup>) -> Result
 
 impl Reading {
     /// One row: a new practice, an exact repeat (noted and ignored) or an
-    /// error for a repeated code with other values.
+    /// error for a repeated code with other values. Codes compare in upper
+    /// case; a repeat spelt in other case is noted as such.
     fn add(
         &mut self,
         row: &Row<'_>,
         cols: &Columns,
         postcodes: Option<&PostcodeLookup>,
     ) -> Result<()> {
-        let code = row.required_str(cols.code)?.to_string();
+        let written = row.required_str(cols.code)?;
+        let code = written.to_ascii_uppercase();
         let what = format!("practice {code}'s name");
         let name = clean_name(row, cols.name, &code, &what, &mut self.notices).unwrap_or_default();
         let pcn_code = row.opt_str(Some(cols.pcn)).map(str::to_string);
@@ -145,32 +151,43 @@ impl Reading {
             postcodes,
             &mut self.notices,
         )?;
-        if let Some(&(prev, prev_line)) = self.by_code.get(&code) {
-            let p: &Practice = &self.practices[prev];
+        if let Some((prev, prev_line, prev_written)) = self.by_code.get(&code) {
+            let p: &Practice = &self.practices[*prev];
             let same = p.name == name
                 && p.list_size == list_size
                 && p.location == location
-                && self.practice_pcn[prev] == pcn_code;
+                && self.practice_pcn[*prev] == pcn_code;
+            let shown = show(written);
+            let case = if written == prev_written {
+                String::new()
+            } else {
+                format!(
+                    "; codes are case-insensitive: line {prev_line} has `{}`",
+                    show(prev_written)
+                )
+            };
             if same {
                 self.notices.push(Notice {
                     code: crate::findings::Code::DuplicateCode,
                     subject: code.clone(),
                     detail: format!(
-                        "{}: practice {code} repeats line {prev_line} exactly; the repeat is ignored",
+                        "{}: practice `{shown}` repeats line {prev_line} exactly; the repeat is ignored{case}",
                         row.at()
                     ),
                 });
                 return Ok(());
             }
             bail!(
-                "{}: duplicate practice_code `{code}` (first on line {prev_line}) with different values",
+                "{}: duplicate practice_code `{shown}` (first on line {prev_line}) with different values{case}",
                 row.at()
             );
         }
 
         self.note_pcn_and_list_size(row, &code, cols, pcn_code.as_ref(), list_size);
-        self.by_code
-            .insert(code.clone(), (self.practices.len(), row.line));
+        self.by_code.insert(
+            code.clone(),
+            (self.practices.len(), row.line, written.to_string()),
+        );
         self.practices.push(Practice {
             code,
             name,

@@ -4,6 +4,7 @@
 
 use super::columns as c;
 use super::table::Table;
+use super::text::show;
 use crate::model::{
     AreaId, AreaLink, FootprintRow, InputFile, Notice, PcnId, PracticeId, Registration,
 };
@@ -11,7 +12,8 @@ use anyhow::{Result, bail};
 use std::collections::HashMap;
 use std::path::Path;
 
-/// Code → id maps for resolving references.
+/// Code → id maps for resolving references (practice codes in upper case:
+/// see [`super::practices`]).
 pub struct CodeIndex<'a> {
     pub practices: &'a HashMap<String, PracticeId>,
     pub areas: &'a HashMap<String, AreaId>,
@@ -37,20 +39,27 @@ pub fn load_registrations(
         rows += 1;
         let p = row.required_str(pc)?;
         let a = row.required_str(ac)?;
-        let Some(&practice) = ix.practices.get(p) else {
+        let Some(&practice) = ix.practices.get(&p.to_ascii_uppercase()) else {
             bail!(
-                "{}: practice_code `{p}` is not in the practices file",
-                row.at()
+                "{}: practice_code `{}` is not in the practices file",
+                row.at(),
+                show(p)
             );
         };
         let Some(&area) = ix.areas.get(a) else {
-            bail!("{}: area_code `{a}` is not in the areas file", row.at());
+            bail!(
+                "{}: area_code `{}` is not in the areas file",
+                row.at(),
+                show(a)
+            );
         };
         let patients = c::at_most(&row, nc, row.count(nc)?, c::MAX_PATIENTS)?;
         if let Some(first) = seen.insert((practice, area), row.line) {
             bail!(
-                "{}: practice {p} and area {a} appear twice (first on line {first})",
-                row.at()
+                "{}: practice {} and area {} appear twice (first on line {first})",
+                row.at(),
+                show(p),
+                show(a)
             );
         }
         out.push(Registration {
@@ -81,12 +90,17 @@ pub fn load_footprints(
         let a = row.required_str(ac)?;
         let p = row.required_str(pc)?;
         let Some(&area) = ix.areas.get(a) else {
-            bail!("{}: area_code `{a}` is not in the areas file", row.at());
+            bail!(
+                "{}: area_code `{}` is not in the areas file",
+                row.at(),
+                show(a)
+            );
         };
         let Some(&pcn) = ix.pcns.get(p) else {
             bail!(
-                "{}: pcn_code `{p}` is not the PCN of any practice in the practices file",
-                row.at()
+                "{}: pcn_code `{}` is not the PCN of any practice in the practices file",
+                row.at(),
+                show(p)
             );
         };
         if let Some(first) = seen.insert((area, pcn), row.line) {
@@ -125,11 +139,15 @@ pub fn load_links(path: &Path, ix: &CodeIndex<'_>) -> Result<(Vec<AreaLink>, Inp
         for (k, col) in [ac, bc].into_iter().enumerate() {
             let code = row.required_str(col)?;
             ids[k] = *ix.areas.get(code).ok_or_else(|| {
-                anyhow::anyhow!("{}: `{code}` is not in the areas file", row.at())
+                anyhow::anyhow!("{}: `{}` is not in the areas file", row.at(), show(code))
             })?;
         }
         if ids[0] == ids[1] {
-            bail!("{}: a link joins area {} to itself", row.at(), row.str(ac));
+            bail!(
+                "{}: a link joins area {} to itself",
+                row.at(),
+                show(row.str(ac))
+            );
         }
         let kind = match row.opt_str(kc) {
             None => "link".to_string(),

@@ -1,9 +1,16 @@
 //! ESRI shapefiles (`.shp` + `.shx` + `.dbf`, with the CRS from `.prj`).
+//!
+//! Shapes and attribute records are read in step ([`for_each_shape`]): a
+//! `.dbf` with fewer or more records than the `.shp` has shapes is an error
+//! naming both files and both counts, never shapes silently left out.
 
 use super::geojson::Crs;
+use super::text::{check_encoding, one_line, show};
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::{Map, Number, Value};
-use shapefile::dbase::FieldValue;
+use shapefile::dbase::{self, FieldValue, Record};
+use shapefile::{Shape, ShapeReader};
+use std::io::ErrorKind;
 use std::path::Path;
 
 /// One shapefile record: attributes as JSON values and the shape.
@@ -15,19 +22,121 @@ pub struct ShpFeature {
 /// Read every record of a shapefile.
 pub fn read_shapefile(path: &Path) -> Result<(Crs, Vec<ShpFeature>)> {
     let crs = read_prj(path)?;
-    let mut reader = shapefile::Reader::from_path(path)
-        .map_err(|e| anyhow!("{}: cannot open shapefile: {e}", path.display()))?;
     let mut out = Vec::new();
-    for (i, item) in reader.iter_shapes_and_records().enumerate() {
-        let (shape, record) =
-            item.map_err(|e| anyhow!("{}: record {}: {e}", path.display(), i + 1))?;
+    for_each_shape(path, |_, shape, record| {
         let mut properties = Map::new();
         for (k, v) in record {
             properties.insert(k, field_to_json(v));
         }
         out.push(ShpFeature { properties, shape });
-    }
+        Ok(())
+    })?;
     Ok((crs, out))
+}
+
+/// Call `f` with each shape (0-based index) and its `.dbf` record, in file
+/// order; the number of shapes. The `.shp` and `.dbf` must hold the same
+/// number of records; a file that ends early is an error naming it.
+pub fn for_each_shape(
+    path: &Path,
+    mut f: impl FnMut(usize, Shape, Record) -> Result<()>,
+) -> Result<u64> {
+    let dbf_path = path.with_extension("dbf");
+    let mut shapes = ShapeReader::from_path(path).map_err(|e| {
+        anyhow!(
+            "{}: cannot open shapefile: {}",
+            path.display(),
+            shp_error(e)
+        )
+    })?;
+    if !dbf_path.is_file() {
+        bail!(
+            "{}: no attribute table: {} is missing",
+            path.display(),
+            dbf_path.display()
+        );
+    }
+    let mut dbf = dbase::Reader::from_path(&dbf_path).map_err(|e| {
+        anyhow!(
+            "{}: cannot read the attribute table: {}",
+            dbf_path.display(),
+            dbf_error(&e)
+        )
+    })?;
+    let declared = dbf.header().num_records;
+    let mut shape_iter = shapes.iter_shapes();
+    let mut record_iter = dbf.iter_records();
+    let mut n = 0usize;
+    let mismatch = |shapes: usize, records: usize| {
+        anyhow!(
+            "{}: {shapes} shapes, but {} has {records} records (the .dbf declares {declared}): each shape needs its record",
+            path.display(),
+            dbf_path.display()
+        )
+    };
+    loop {
+        let shape = match shape_iter.next() {
+            None => break,
+            Some(s) => {
+                s.map_err(|e| anyhow!("{}: shape {}: {}", path.display(), n + 1, shp_error(e)))?
+            }
+        };
+        let record = match record_iter.next() {
+            None => return Err(mismatch(n + 1 + readable(shape_iter), n)),
+            Some(r) => r.map_err(|e| {
+                anyhow!(
+                    "{}: record {}: {}",
+                    dbf_path.display(),
+                    n + 1,
+                    dbf_error(&e)
+                )
+            })?,
+        };
+        f(n, shape, record)?;
+        n += 1;
+    }
+    match record_iter.next() {
+        None => {}
+        Some(Ok(_)) => return Err(mismatch(n, n + 1 + readable(record_iter))),
+        Some(Err(e)) => bail!(
+            "{}: record {}: {}",
+            dbf_path.display(),
+            n + 1,
+            dbf_error(&e)
+        ),
+    }
+    Ok(n as u64)
+}
+
+/// How many more items an iterator yields before its first error: the
+/// crates' iterators repeat a read error for ever rather than end, so a
+/// plain `count()` after a `.dbf` that ends early never returns.
+fn readable<T, E>(items: impl Iterator<Item = std::result::Result<T, E>>) -> usize {
+    items.take_while(std::result::Result::is_ok).count()
+}
+
+/// A shapefile reading error in one line of our own words where the crate
+/// would print a `Debug` dump.
+fn shp_error(e: shapefile::Error) -> String {
+    match e {
+        shapefile::Error::IoError(io) if io.kind() == ErrorKind::UnexpectedEof => {
+            "the file ends early (cut short?)".into()
+        }
+        shapefile::Error::DbaseError(d) => dbf_error(&d),
+        shapefile::Error::MissingDbf => "no .dbf file beside it".into(),
+        shapefile::Error::MissingIndexFile => "no .shx file beside it".into(),
+        e => one_line(&e.to_string()),
+    }
+}
+
+/// A `.dbf` reading error in one line.
+fn dbf_error(e: &dbase::Error) -> String {
+    match e.kind() {
+        dbase::ErrorKind::IoError(io) if io.kind() == ErrorKind::UnexpectedEof => {
+            "the file ends early (cut short?)".into()
+        }
+        _ => one_line(&e.to_string()),
+    }
 }
 
 fn field_to_json(v: FieldValue) -> Value {
@@ -58,13 +167,14 @@ fn field_to_json(v: FieldValue) -> Value {
 /// error, because guessing a CRS silently is how maps end up in the sea.
 pub fn read_prj(shp: &Path) -> Result<Crs> {
     let prj = shp.with_extension("prj");
-    let wkt = std::fs::read_to_string(&prj).with_context(|| {
-        format!(
-            "{}: cannot read the .prj that says which coordinate system the shapefile uses",
+    let bytes = std::fs::read(&prj).map_err(|e| {
+        anyhow!(
+            "{}: cannot read the .prj that says which coordinate system the shapefile uses: {e}",
             prj.display()
         )
     })?;
-    crs_from_wkt(&wkt).with_context(|| format!("{}", prj.display()))
+    check_encoding(&prj, &bytes)?;
+    crs_from_wkt(&String::from_utf8_lossy(&bytes)).with_context(|| format!("{}", prj.display()))
 }
 
 /// Interpret WKT: projected British National Grid, or geographic WGS84.
@@ -87,8 +197,8 @@ pub fn crs_from_wkt(wkt: &str) -> Result<Crs> {
         return Ok(Crs::Wgs84);
     }
     bail!(
-        "unsupported coordinate system: {}; use WGS84 or British National Grid (EPSG:27700)",
-        wkt.chars().take(120).collect::<String>()
+        "unsupported coordinate system (use WGS84 or British National Grid, EPSG:27700): {}",
+        show(wkt.trim())
     )
 }
 

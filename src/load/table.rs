@@ -2,9 +2,10 @@
 //! use (`PRACTICE_CODE`, `LSOA11CD`, `NUMBER_OF_PATIENTS` ...), and number
 //! parsing that copes with their quirks (thousands commas inside quotes,
 //! surrounding spaces, `1954.0`). Every error names the file, the line, the
-//! column and the value.
+//! column and the value. A quote that is never closed, or a row with more
+//! fields than the header, is an error rather than rows lost or shifted.
 
-use super::text::{TextFile, read_text};
+use super::text::{TextFile, line_column_at, read_text, show};
 use anyhow::{Result, anyhow, bail};
 use std::path::{Path, PathBuf};
 
@@ -60,6 +61,16 @@ impl Table {
     /// Read a CSV file with a header row.
     pub fn open(path: &Path) -> Result<Table> {
         let file = read_text(path)?;
+        if let Some(q) = unclosed_quote(file.text.as_bytes()) {
+            let (line, column) = line_column_at(file.text.as_bytes(), q);
+            let rest = &file.text[q..];
+            let value = rest.split(['\n', '\r']).next().unwrap_or(rest);
+            bail!(
+                "{}:{line}:{column}: a quoted value is never closed (the rest of the file would be read into it): {}",
+                path.display(),
+                show(value)
+            );
+        }
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
@@ -104,7 +115,11 @@ impl Table {
                 "{}: missing column {}{hint}; the header has: {}",
                 self.display(),
                 spec.describe(),
-                self.headers.join(", ")
+                self.headers
+                    .iter()
+                    .map(|h| show(h))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         })
     }
@@ -118,6 +133,9 @@ impl Table {
     }
 
     /// Iterate over data rows. A malformed CSV record is an error naming the line.
+    /// A row with more fields than the header, or a value over several
+    /// lines (which no dataset or national file has: it is rows merged by
+    /// stray quotes), is an error naming the line and the value.
     pub fn rows(&self) -> impl Iterator<Item = Result<Row<'_>>> + '_ {
         let rdr = csv::ReaderBuilder::new()
             .has_headers(true)
@@ -130,6 +148,23 @@ impl Table {
                     return None;
                 }
                 let line = record.position().map_or(0, |p| p.line());
+                if let Some(v) = record.iter().find(|v| v.contains(['\n', '\r'])) {
+                    return Some(Err(anyhow!(
+                        "{}:{line}: a quoted value runs over {} lines (a quote closed on a later line?): {}",
+                        self.display(),
+                        v.lines().count(),
+                        show(v)
+                    )));
+                }
+                if record.len() > self.headers.len() {
+                    return Some(Err(anyhow!(
+                        "{}:{line}: {} fields, but the header has {} columns: extra value `{}`",
+                        self.display(),
+                        record.len(),
+                        self.headers.len(),
+                        show(&record[self.headers.len()])
+                    )));
+                }
                 Some(Ok(Row {
                     table: self,
                     record,
@@ -219,8 +254,11 @@ pub fn parse_count(s: &str) -> std::result::Result<u64, String> {
     }
     match t.parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v < 9.0e15 => Ok(v as u64),
-        Ok(v) if v < 0.0 => Err(format!("`{s}` is negative; a count must be 0 or more")),
-        _ => Err(format!("`{s}` is not a whole number")),
+        Ok(v) if v < 0.0 => Err(format!(
+            "`{}` is negative; a count must be 0 or more",
+            show(s)
+        )),
+        _ => Err(format!("`{}` is not a whole number", show(s))),
     }
 }
 
@@ -229,8 +267,35 @@ pub fn parse_count(s: &str) -> std::result::Result<u64, String> {
 pub fn parse_f64(s: &str) -> std::result::Result<f64, String> {
     match s.trim().parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
-        _ => Err(format!("`{s}` is not a number")),
+        _ => Err(format!("`{}` is not a number", show(s))),
     }
+}
+
+/// The byte offset of a quote that opens a field and is never closed, read
+/// as the csv reader reads quotes: a quote opens a field only as its first
+/// byte, and inside a quoted field `""` is a quote.
+fn unclosed_quote(text: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while let Some(k) = memchr::memchr(b'"', &text[i..]) {
+        let q = i + k;
+        i = q + 1;
+        if q > 0 && !matches!(text[q - 1], b',' | b'\n' | b'\r') {
+            continue;
+        }
+        loop {
+            let Some(k) = memchr::memchr(b'"', &text[i..]) else {
+                return Some(q);
+            };
+            let close = i + k;
+            if text.get(close + 1) == Some(&b'"') {
+                i = close + 2;
+            } else {
+                i = close + 1;
+                break;
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -280,5 +345,16 @@ mod tests {
         );
         let rows: Vec<_> = t.rows().collect::<Result<_>>().unwrap();
         assert_eq!(rows[0].line, 2);
+    }
+
+    #[test]
+    fn unclosed_quotes_are_found_as_the_csv_reader_reads_quotes() {
+        assert_eq!(unclosed_quote(b"a,b\n\"x,y\n1,2\n"), Some(4));
+        assert_eq!(unclosed_quote(b"a,b\n\"x\"\"y\",2\n"), None);
+        // A quote inside an unquoted value, or after a closed one, is text.
+        assert_eq!(unclosed_quote(b"a,b\nO\"Neil,2\n\"x\"y\",3\n"), None);
+        assert_eq!(unclosed_quote(b"\"a"), Some(0));
+        assert_eq!(unclosed_quote(b"a,\"b\"\""), Some(2));
+        assert_eq!(unclosed_quote(b""), None);
     }
 }

@@ -14,11 +14,16 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value};
 use std::path::Path;
 
-/// Load a GeoJSON road file.
+/// Load a GeoJSON road file. An error is one line with control characters
+/// escaped.
 pub fn load_geojson(
     path: &Path,
     profile: &CarProfile,
 ) -> Result<(super::RoadNetwork, RoadsReport)> {
+    read_geojson(path, profile).map_err(crate::load::text::plain_error)
+}
+
+fn read_geojson(path: &Path, profile: &CarProfile) -> Result<(super::RoadNetwork, RoadsReport)> {
     let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
     let fc = read_feature_collection(path, &bytes)?;
     let input = InputFile {
@@ -69,7 +74,7 @@ fn feature_label(path: &Path, i: usize, props: &Map<String, Value>) -> String {
         .get("name")
         .or_else(|| props.get("ref"))
         .and_then(value_text)
-        .map(|n| format!(" ({n})"))
+        .map(|n| format!(" ({})", crate::load::text::show(&n)))
         .unwrap_or_default();
     format!("{}: feature {}{name}", path.display(), i)
 }

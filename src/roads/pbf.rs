@@ -116,7 +116,15 @@ fn par_blocks<T: Send + Default>(
 /// Load an `.osm.pbf` file: the ways the profile keeps (pass 1), the
 /// coordinates of their nodes (pass 2), the ways cut where nodes are
 /// missing, and only the nodes some way uses.
+/// An error is one line with control characters escaped.
 pub fn load_pbf(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, RoadsReport)> {
+    read_pbf(path, profile).map_err(crate::load::text::plain_error)
+}
+
+fn read_pbf(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, RoadsReport)> {
+    if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+        anyhow::bail!("{}: the file is empty: not an OSM PBF file", path.display());
+    }
     let sha256 = file_sha256(path)?;
     let p1 = read_ways(path, profile)?;
     let mut ways = p1.ways;

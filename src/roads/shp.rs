@@ -8,7 +8,7 @@
 
 use super::profile::CarProfile;
 use super::{CoordNetworkBuilder, RoadNetwork, RoadsReport, classify_counted};
-use crate::load::shp::read_prj;
+use crate::load::shp::{for_each_shape, read_prj};
 use crate::load::text::sha256_hex;
 use crate::model::InputFile;
 use anyhow::{Context, Result, anyhow};
@@ -50,8 +50,6 @@ pub fn load_shp(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, Roads
     let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
     let sha256 = sha256_hex(&bytes);
     drop(bytes);
-    let mut reader = shapefile::Reader::from_path(path)
-        .map_err(|e| anyhow!("{}: cannot open shapefile: {e}", path.display()))?;
     let mut report = RoadsReport::new(
         InputFile {
             role: "roads".into(),
@@ -63,18 +61,15 @@ pub fn load_shp(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, Roads
         profile,
     );
     let mut b = CoordNetworkBuilder::new();
-    let mut records = 0u64;
-    for (i, item) in reader.iter_shapes_and_records().enumerate() {
+    let records = for_each_shape(path, |i, shape, record| {
         let at = || format!("{}: record {}", path.display(), i + 1);
-        let (shape, record) = item.map_err(|e| anyhow!("{e}")).with_context(at)?;
-        records += 1;
         let parts: Vec<Vec<[f64; 2]>> = match shape {
             Shape::Polyline(p) => xy_parts(p.parts(), |q: &Point| [q.x, q.y]),
             Shape::PolylineM(p) => xy_parts(p.parts(), |q| [q.x, q.y]),
             Shape::PolylineZ(p) => xy_parts(p.parts(), |q| [q.x, q.y]),
             Shape::NullShape => {
                 report.count("null_shapes", 1);
-                continue;
+                return Ok(());
             }
             other => {
                 return Err(anyhow!(
@@ -104,13 +99,15 @@ pub fn load_shp(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, Roads
             _ => None,
         };
         let Some(attrs) = classify_counted(profile, tag, None, &mut report) else {
-            continue;
+            return Ok(());
         };
         for part in parts {
             b.add_checked(i as i64, &attrs, &part, crs, &mut report)
                 .with_context(at)?;
         }
-    }
+        Ok(())
+    })
+    .map_err(crate::load::text::plain_error)?;
     report.input.rows = records;
     let mut net = b.finish();
     report.finish(&mut net);
