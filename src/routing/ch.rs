@@ -320,10 +320,12 @@ struct Contraction {
     up: UpGraph,
     down: UpGraph,
     shortcuts_added: usize,
+    /// [`PARALLEL_MIN`], or another threshold in tests.
+    parallel_min: usize,
 }
 
 impl Contraction {
-    fn new(graph: &RoadGraph) -> Contraction {
+    fn new(graph: &RoadGraph, parallel_min: usize) -> Contraction {
         let n = graph.node_count();
         let mut c = Contraction {
             out: vec![Vec::new(); n],
@@ -331,6 +333,7 @@ impl Contraction {
             up: UpGraph::started(),
             down: UpGraph::started(),
             shortcuts_added: 0,
+            parallel_min,
         };
         for e in 0..graph.edge_count() {
             let (u, x) = (graph.tail[e], graph.head[e]);
@@ -394,6 +397,7 @@ impl Contraction {
             mut up,
             mut down,
             shortcuts_added,
+            ..
         } = self;
         drop((out, inn));
         for g in [&mut up, &mut down] {
@@ -419,7 +423,7 @@ impl Contraction {
     fn shortcuts(&self, v: u32, settle_limit: usize) -> Vec<(u32, u32, u32)> {
         let ins = &self.inn[v as usize];
         let per_in = |e: &(u32, u32, u32)| self.shortcuts_from(v, *e, settle_limit);
-        if ins.len() >= PARALLEL_MIN {
+        if ins.len() >= self.parallel_min {
             ins.par_iter().map(per_in).collect::<Vec<_>>().concat()
         } else {
             ins.iter().flat_map(per_in).collect()
@@ -514,7 +518,7 @@ impl Contraction {
     /// Priorities of `nodes`, in parallel when there are many (each is a
     /// function of the graph alone, so the same values either way).
     fn priorities(&self, deleted: &[i64], nodes: &[u32]) -> Vec<i64> {
-        if nodes.len() >= PARALLEL_MIN {
+        if nodes.len() >= self.parallel_min {
             nodes
                 .par_iter()
                 .map(|&v| self.priority(deleted, v))
@@ -530,8 +534,14 @@ impl Hierarchy {
     /// the least `edge difference + deleted neighbours` goes next, ties to
     /// the lower id, priorities updated lazily.
     pub fn prepare(graph: &RoadGraph) -> Hierarchy {
+        Self::prepare_parallel_from(graph, PARALLEL_MIN)
+    }
+
+    /// [`Hierarchy::prepare`] with batches run in parallel from
+    /// `parallel_min` on (tests: 1 runs every batch in parallel).
+    pub(super) fn prepare_parallel_from(graph: &RoadGraph, parallel_min: usize) -> Hierarchy {
         let n = graph.node_count();
-        let mut c = Contraction::new(graph);
+        let mut c = Contraction::new(graph, parallel_min);
         let mut deleted = vec![0i64; n];
         let all: Vec<u32> = (0..n as u32).collect();
         let mut prio = c.priorities(&deleted, &all);
@@ -591,7 +601,7 @@ impl Hierarchy {
                 None => bail!("contraction order names node {v}, beyond the graph's {n}"),
             }
         }
-        let mut c = Contraction::new(graph);
+        let mut c = Contraction::new(graph, PARALLEL_MIN);
         for &v in order {
             c.contract(v);
         }

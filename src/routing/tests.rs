@@ -673,14 +673,17 @@ fn same_bits_whatever_the_thread_count() {
 fn same_hierarchy_whatever_the_thread_count() {
     let n = generate(&SyntheticOptions::small(11, 8));
     let (g, _) = build(&n);
-    let prepare = |threads: usize| {
+    // Sequential with the default threshold, against every batch in
+    // parallel on three threads.
+    let prepare = |threads: usize, parallel_min: usize| {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .expect("thread pool");
-        pool.install(|| Hierarchy::prepare(&g))
+        pool.install(|| Hierarchy::prepare_parallel_from(&g, parallel_min))
     };
-    let (one, three) = (prepare(1), prepare(3));
+    let (one, three) = (prepare(1, usize::MAX), prepare(3, 1));
+    assert_eq!(one.rank, Hierarchy::prepare(&g).rank);
     assert!(one.report.shortcuts > 0, "a graph with shortcuts");
     assert_eq!(one.rank, three.rank);
     assert_eq!(one.up, three.up);
