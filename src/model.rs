@@ -237,7 +237,7 @@ pub struct AreaLink {
 }
 
 /// One input file as read: for the report.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct InputFile {
     /// What the file is: `practices`, `areas`, `population`, ...
     pub role: String,
@@ -245,6 +245,33 @@ pub struct InputFile {
     pub sha256: String,
     /// Data rows or features read.
     pub rows: u64,
+    /// The published product it is, when known (e.g. "NHS England: Patients
+    /// Registered at a GP Practice (practice to PCN mapping)").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    /// Its edition: the file's own `EXTRACT_DATE`, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edition: Option<crate::load::edition::Date>,
+}
+
+/// Where a practice sits in the NHS: its sub-ICB location (the former CCG),
+/// integrated care board (the former STP) and commissioning region, as
+/// NHS England's practice → PCN map gives them. Empty strings when unknown
+/// (the demo, or a practices file without these columns). Old maps'
+/// `CCG_*`/`STP_*` columns are read into the sub-ICB and ICB fields.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct OrgUnits {
+    pub sub_icb_code: String,
+    pub sub_icb_name: String,
+    pub icb_code: String,
+    pub icb_name: String,
+    pub region_code: String,
+}
+
+impl OrgUnits {
+    pub fn is_empty(&self) -> bool {
+        self.sub_icb_code.is_empty() && self.icb_code.is_empty() && self.region_code.is_empty()
+    }
 }
 
 /// Something in the input the tool can carry on with but must not hide: a

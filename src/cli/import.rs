@@ -40,12 +40,31 @@ pub struct ImportArgs {
     /// NHS Digital patients registered at each practice by LSOA (gp-reg-pat-prac-lsoa-*.csv).
     #[arg(long, value_name = "FILE")]
     pub registrations: Option<PathBuf>,
+    /// NHS England's registered patients by single year of age per region, ICB, sub-ICB and PCN
+    /// (gp-reg-pat-prac-sing-age-regions-*.csv), optional: its PCN totals are compared with the list sizes.
+    #[arg(long, value_name = "FILE")]
+    pub sing_age: Option<PathBuf>,
+    /// ONS LSOA 2011 → LSOA 2021 lookup, to translate registrations on the other vintage from the boundaries'.
+    #[arg(long, value_name = "FILE")]
+    pub lsoa_lookup: Option<PathBuf>,
+    /// LSOA → sub-ICB location → ICB lookup, giving areas their sub-ICB and ICB.
+    #[arg(long, value_name = "FILE")]
+    pub area_lookup: Option<PathBuf>,
     /// Keep only these local authority districts (codes, comma-separated or repeated).
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     pub lad: Vec<String>,
     /// Keep only these PCNs (codes) and the areas where they have the most registered patients.
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     pub pcn: Vec<String>,
+    /// Keep only these integrated care boards (codes, e.g. QNC): their PCNs, footprint areas and registrations.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub icb: Vec<String>,
+    /// Keep only these sub-ICB locations (codes, e.g. 05D), as --icb does.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub sub_icb: Vec<String>,
+    /// Keep only these NHS England commissioning regions (codes, e.g. Y60), as --icb does.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub region: Vec<String>,
     /// Keep areas whose centroid lies in this WGS84 box: MIN_LON,MIN_LAT,MAX_LON,MAX_LAT.
     /// Written `--bbox=-0.8,52.5,-0.4,52.8` or `--bbox -0.8 52.5 -0.4 52.8`.
     #[arg(
@@ -94,6 +113,9 @@ impl ImportArgs {
             (&mut s.ruc, &self.ruc),
             (&mut s.centroids, &self.centroids),
             (&mut s.registrations, &self.registrations),
+            (&mut s.sing_age, &self.sing_age),
+            (&mut s.lsoa_lookup, &self.lsoa_lookup),
+            (&mut s.area_org_lookup, &self.area_lookup),
         ] {
             if v.is_some() {
                 *slot = v.clone();
@@ -118,6 +140,9 @@ impl ImportArgs {
         Ok(ImportFilter {
             lads: self.lad.clone(),
             pcns: self.pcn.clone(),
+            icbs: self.icb.clone(),
+            sub_icbs: self.sub_icb.clone(),
+            regions: self.region.clone(),
             bbox,
         })
     }
@@ -179,6 +204,9 @@ pub fn run(args: &ImportArgs, quiet: bool) -> Result<ExitCode> {
         src.ruc.clone(),
         src.centroids.clone(),
         src.registrations.clone(),
+        src.sing_age.clone(),
+        src.lsoa_lookup.clone(),
+        src.area_org_lookup.clone(),
     ];
     let inputs: Vec<PathBuf> = inputs.into_iter().flatten().collect();
     let _claim = atomic::claim(&args.out, Replace::kind(Kind::Dataset), &inputs)?;

@@ -49,6 +49,15 @@ pub struct ImportSources {
     pub ruc: Option<PathBuf>,
     pub centroids: Option<PathBuf>,
     pub registrations: Option<PathBuf>,
+    /// NHS England's registered patients by single year of age for each
+    /// region, ICB, sub-ICB location and PCN (`gp-reg-pat-prac-sing-age-regions`):
+    /// its PCN totals are compared with the list sizes imported.
+    pub sing_age: Option<PathBuf>,
+    /// ONS LSOA 2011 → LSOA 2021 lookup, to translate an input on the other
+    /// vintage from the boundaries'.
+    pub lsoa_lookup: Option<PathBuf>,
+    /// LSOA → sub-ICB location → ICB lookup, giving areas their sub-ICB and ICB.
+    pub area_org_lookup: Option<PathBuf>,
 }
 
 impl ImportSources {
@@ -134,6 +143,9 @@ impl ImportSources {
             registrations: find("registrations", &|n| {
                 n.starts_with("gp-reg-pat-prac-lsoa") && csv(n)
             })?,
+            sing_age: None,
+            lsoa_lookup: None,
+            area_org_lookup: None,
         })
     }
 }
@@ -145,13 +157,28 @@ pub struct ImportFilter {
     pub lads: Vec<String>,
     /// PCN codes: their practices, and the areas where they have the most registered patients.
     pub pcns: Vec<String>,
+    /// ICB codes: PCNs whose practices are in these ICBs (by the map), their
+    /// footprint areas and registrations, as for `pcns`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub icbs: Vec<String>,
+    /// Sub-ICB location codes, as `icbs`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sub_icbs: Vec<String>,
+    /// Commissioning region codes, as `icbs`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
     /// WGS84 box `[min_lon, min_lat, max_lon, max_lat]`: areas whose centroid is inside.
     pub bbox: Option<[f64; 4]>,
 }
 
 impl ImportFilter {
     pub fn is_empty(&self) -> bool {
-        self.lads.is_empty() && self.pcns.is_empty() && self.bbox.is_none()
+        self.lads.is_empty()
+            && self.pcns.is_empty()
+            && self.icbs.is_empty()
+            && self.sub_icbs.is_empty()
+            && self.regions.is_empty()
+            && self.bbox.is_none()
     }
 }
 

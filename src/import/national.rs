@@ -4,7 +4,7 @@
 
 use crate::load::columns as c;
 use crate::load::table::{ColumnSpec, Table};
-use crate::model::InputFile;
+use crate::model::{InputFile, OrgUnits};
 use anyhow::{Context, Result, bail};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -16,6 +16,9 @@ pub(super) struct MapPractice {
     pub postcode: String,
     pub pcn_code: String,
     pub pcn_name: String,
+    /// Sub-ICB location, ICB and region (empty when the map has none).
+    #[allow(dead_code)] // carried into the dataset by the ICB work (issue 14)
+    pub org: OrgUnits,
 }
 
 /// A practice as NHS ODS `epraccur` lists it.
@@ -32,6 +35,13 @@ pub(super) fn read_map(path: &Path, inputs: &mut Vec<InputFile>) -> Result<Vec<M
     let postcode = t.require(c::POSTCODE)?;
     let pcn = t.require(c::PCN_CODE)?;
     let pcn_name = t.require(c::PCN_NAME)?;
+    let org_cols = [
+        t.optional(c::SUB_ICB_CODE),
+        t.optional(c::SUB_ICB_NAME),
+        t.optional(c::ICB_CODE),
+        t.optional(c::ICB_NAME),
+        t.optional(c::REGION_CODE),
+    ];
     let mut out = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     for row in t.rows() {
@@ -55,6 +65,17 @@ pub(super) fn read_map(path: &Path, inputs: &mut Vec<InputFile>) -> Result<Vec<M
             postcode: row.str(postcode).to_string(),
             pcn_code,
             pcn_name,
+            org: {
+                let [a, b, c, d, e] =
+                    org_cols.map(|col| row.opt_str(col).unwrap_or("").to_string());
+                OrgUnits {
+                    sub_icb_code: a,
+                    sub_icb_name: b,
+                    icb_code: c,
+                    icb_name: d,
+                    region_code: e,
+                }
+            },
         });
     }
     inputs.push(t.input_file("pcn_map", out.len() as u64));
@@ -141,6 +162,7 @@ pub(super) fn read_epraccur(
         path: path.display().to_string(),
         sha256: text.sha256,
         rows,
+        ..Default::default()
     });
     Ok(out)
 }

@@ -24,6 +24,9 @@ pub(super) fn select(
     located: &[Option<Coord<f64>>],
     log: &mut Log,
 ) -> Result<Selection> {
+    if !(filter.icbs.is_empty() && filter.sub_icbs.is_empty() && filter.regions.is_empty()) {
+        anyhow::bail!("--icb, --sub-icb and --region are not implemented yet");
+    }
     let mut sel = Selection {
         area: vec![filter.is_empty(); nat.areas.len()],
         practice: vec![filter.is_empty(); nat.map.len()],

@@ -89,6 +89,7 @@ fn read_geojson_areas(path: &Path) -> Result<(Crs, Vec<RawArea>, InputFile)> {
         path: path.display().to_string(),
         sha256,
         rows: raw.len() as u64,
+        ..Default::default()
     };
     Ok((crs, raw, input))
 }
@@ -148,6 +149,7 @@ fn read_shp_areas(path: &Path) -> Result<(Crs, Vec<RawArea>, InputFile)> {
         path: path.display().to_string(),
         sha256,
         rows: raw.len() as u64,
+        ..Default::default()
     };
     Ok((crs, raw, input))
 }
@@ -612,6 +614,7 @@ fn input_file(role: &str, t: &Table, rows: u64) -> InputFile {
         path: t.display(),
         sha256: t.file.sha256.clone(),
         rows,
+        ..Default::default()
     }
 }
 

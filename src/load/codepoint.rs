@@ -88,6 +88,7 @@ impl PostcodeLookup {
             path: path.display().to_string(),
             sha256: super::text::sha256_hex(hasher_input.as_bytes()),
             rows,
+            ..Default::default()
         });
         Ok(out)
     }

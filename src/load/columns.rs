@@ -101,6 +101,20 @@ pub const PRACTICE_NAME: ColumnSpec =
     ColumnSpec::new(col::PRACTICE_NAME, &["name", "PRACTICE_NAME"]);
 pub const PCN_CODE: ColumnSpec = ColumnSpec::new(col::PCN_CODE, &["PCN_CODE"]);
 pub const PCN_NAME: ColumnSpec = ColumnSpec::new(col::PCN_NAME, &["PCN_NAME"]);
+/// NHS England's map names the sub-ICB location (since July 2022) or the
+/// CCG (before); the ICB or the STP; and the commissioning region.
+pub const SUB_ICB_CODE: ColumnSpec = ColumnSpec::new(
+    "sub_icb_code",
+    &["SUB_ICB_LOCATION_CODE", "SUB_ICB_CODE", "CCG_CODE"],
+);
+pub const SUB_ICB_NAME: ColumnSpec = ColumnSpec::new(
+    "sub_icb_name",
+    &["SUB_ICB_LOCATION_NAME", "SUB_ICB_NAME", "CCG_NAME"],
+);
+pub const ICB_CODE: ColumnSpec = ColumnSpec::new("icb_code", &["ICB_CODE", "STP_CODE"]);
+pub const ICB_NAME: ColumnSpec = ColumnSpec::new("icb_name", &["ICB_NAME", "STP_NAME"]);
+pub const REGION_CODE: ColumnSpec =
+    ColumnSpec::new("region_code", &["COMM_REGION_CODE", "REGION_CODE"]);
 pub const LIST_SIZE: ColumnSpec = ColumnSpec::new(
     col::LIST_SIZE,
     &["NUMBER_OF_PATIENTS", "registered_patients"],

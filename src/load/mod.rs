@@ -6,6 +6,7 @@ pub mod areas;
 pub mod codepoint;
 pub mod columns;
 pub mod dataset;
+pub mod edition;
 pub mod format;
 pub mod geojson;
 pub mod practices;

@@ -102,6 +102,7 @@ impl Table {
             path: self.display(),
             sha256: self.file.sha256.clone(),
             rows,
+            ..Default::default()
         }
     }
 

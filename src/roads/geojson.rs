@@ -31,6 +31,7 @@ fn read_geojson(path: &Path, profile: &CarProfile) -> Result<(super::RoadNetwork
         path: path.display().to_string(),
         sha256: sha256_hex(&bytes),
         rows: fc.features.len() as u64,
+        ..Default::default()
     };
     drop(bytes);
     let mut report = RoadsReport::new(input, "geojson", profile);

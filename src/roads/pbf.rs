@@ -135,6 +135,7 @@ fn read_pbf(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, RoadsRepo
             path: path.display().to_string(),
             sha256,
             rows: p1.ways_read,
+            ..Default::default()
         },
         "osm.pbf",
         profile,

@@ -56,6 +56,7 @@ pub fn load_shp(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, Roads
             path: path.display().to_string(),
             sha256,
             rows: 0,
+            ..Default::default()
         },
         "shapefile",
         profile,
