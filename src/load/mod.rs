@@ -15,3 +15,4 @@ pub mod shp;
 pub mod table;
 pub mod text;
 pub mod validity;
+pub mod vintage;
