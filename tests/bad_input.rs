@@ -2,7 +2,7 @@
 //! the file, the line or feature, and the value — never a panic.
 
 mod common;
-use common::{folder, pcn_atlas};
+use common::{assert_one_line_error, folder, pcn_atlas};
 
 const AREAS: &str = r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"area_code":"E01000001","population":1500,"ruc":"C1"},
@@ -22,14 +22,7 @@ fn expect_error(replace: (&str, &str), needles: &[&str]) {
     files.push(replace);
     let d = folder(&files);
     let r = pcn_atlas(d.path(), &["validate", "--dataset", "."]);
-    assert_eq!(r.code, 2, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
-    let lines: Vec<&str> = r.stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "one line expected: {}", r.stderr);
-    assert!(lines[0].starts_with("error: "), "{}", lines[0]);
-    for n in needles {
-        assert!(lines[0].contains(n), "`{n}` missing from: {}", lines[0]);
-    }
-    assert!(!r.stderr.contains("panicked"));
+    assert_one_line_error(&r, needles);
 }
 
 #[test]

@@ -5,46 +5,15 @@
 //! thing actually wrong. Every case: exit 2, one `error:` line naming the
 //! file/line or the setting and where it came from, and nothing written.
 //!
-//! `PCN_ATLAS_BIN` runs these against another build (how they were seen to
+//! `PCN_ATLAS_TEST_BIN` runs these against another build (how they were seen to
 //! fail on main before the fixes).
 
 mod common;
-use common::{Run, demo, folder, shared_data};
+use common::{Run, assert_one_line_error, demo, folder, pcn_atlas_env, shared_data};
 use std::path::Path;
-use std::process::Command;
-
-/// Run the binary under test (or `$PCN_ATLAS_BIN`) in `cwd`, with `env`.
-fn run_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let bin = std::env::var("PCN_ATLAS_BIN")
-        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_pcn-atlas").to_string());
-    let out = Command::new(bin)
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("RAYON_NUM_THREADS")
-        .env_remove("PCN_ATLAS_CONFIG")
-        .envs(env.iter().copied())
-        .output()
-        .expect("run pcn-atlas");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 fn run(cwd: &Path, args: &[&str]) -> Run {
-    run_env(cwd, args, &[])
-}
-
-/// Exit 2 and one `error:` line holding every needle.
-fn one_line_error(r: &Run, needles: &[&str]) {
-    assert_eq!(r.code, 2, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
-    let lines: Vec<&str> = r.stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "one line expected: {}", r.stderr);
-    assert!(lines[0].starts_with("error: "), "{}", lines[0]);
-    for n in needles {
-        assert!(lines[0].contains(n), "`{n}` missing from: {}", lines[0]);
-    }
+    pcn_atlas_env(cwd, args, &[])
 }
 
 const AREAS: &str = r#"{"type":"FeatureCollection","features":[
@@ -72,7 +41,7 @@ fn check_rejects(files: &[(&str, &str)], needles: &[&str]) {
         d.path(),
         &["-q", "check", "--dataset", "ds", "--out", "out"],
     );
-    one_line_error(&r, needles);
+    assert_one_line_error(&r, needles);
     assert!(!d.path().join("out").exists(), "nothing may be written");
 }
 
@@ -150,8 +119,8 @@ fn rejects(args: &[&str], config: Option<&str>, env: &[(&str, &str)], needles: &
     }
     all.extend(args);
     all.extend(["--out", "out"]);
-    let r = run_env(d.path(), &all, env);
-    one_line_error(&r, needles);
+    let r = pcn_atlas_env(d.path(), &all, env);
+    assert_one_line_error(&r, needles);
     assert!(!d.path().join("out").exists(), "nothing may be written");
 }
 
@@ -226,7 +195,7 @@ fn thread_counts_are_capped() {
 fn config_does_not_print_a_thread_count_it_would_refuse() {
     let d = tempfile::tempdir().unwrap();
     let r = run(d.path(), &["config", "--threads", "100000"]);
-    one_line_error(&r, &["--threads", "100000", "256"]);
+    assert_one_line_error(&r, &["--threads", "100000", "256"]);
 }
 
 #[test]
@@ -251,7 +220,7 @@ fn roads_with_profile(text: &str) -> Run {
 fn profile_speeds_out_of_range_are_errors() {
     for v in ["1e308", "1e-300"] {
         let r = roads_with_profile(&format!("[speeds]\nresidential = {v}\n"));
-        one_line_error(&r, &["slow.toml", "speeds.residential", v]);
+        assert_one_line_error(&r, &["slow.toml", "speeds.residential", v]);
     }
 }
 
@@ -305,9 +274,9 @@ fn a_missing_list_size_column_is_an_error_with_the_closest_header() {
 fn a_toml_error_is_one_line_with_line_and_column() {
     let d = folder(&[("team.toml", "threads = 2\n[check\nband_min = 1\n")]);
     let r = run(d.path(), &["--config", "team.toml", "config"]);
-    one_line_error(&r, &["team.toml:2:"]);
+    assert_one_line_error(&r, &["team.toml:2:"]);
     let r = roads_with_profile("[speeds]\nresidential = = 3\n");
-    one_line_error(&r, &["slow.toml:2:"]);
+    assert_one_line_error(&r, &["slow.toml:2:"]);
 }
 
 #[test]

@@ -43,15 +43,36 @@ pub fn bin() -> PathBuf {
 
 /// Run `pcn-atlas` with arguments, in `cwd`.
 pub fn pcn_atlas(cwd: &Path, args: &[&str]) -> Run {
+    pcn_atlas_env(cwd, args, &[])
+}
+
+/// Run `pcn-atlas` in `cwd` with `env` added to an environment cleared of
+/// the variables that would change its settings (`RAYON_NUM_THREADS`,
+/// `PCN_ATLAS_CONFIG`).
+pub fn pcn_atlas_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out = Command::new(bin())
         .args(args)
         .current_dir(cwd)
+        .env_remove("RAYON_NUM_THREADS")
+        .env_remove("PCN_ATLAS_CONFIG")
+        .envs(env.iter().copied())
         .output()
         .expect("run pcn-atlas");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Exit 2 and exactly one `error:` line on stderr holding every needle.
+pub fn assert_one_line_error(r: &Run, needles: &[&str]) {
+    assert_eq!(r.code, 2, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line expected: {}", r.stderr);
+    assert!(lines[0].starts_with("error: "), "{}", lines[0]);
+    for n in needles {
+        assert!(lines[0].contains(n), "`{n}` missing from: {}", lines[0]);
     }
 }
 
