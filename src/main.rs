@@ -166,7 +166,7 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(glue_negative_lists(std::env::args_os()));
     match run(&cli) {
         Ok(code) => code,
         Err(e) => {
@@ -174,6 +174,32 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `--bbox -0.8,52.5,-0.4,52.8`: clap takes a value that starts with `-`
+/// for a flag unless the whole value is one number, so a comma list
+/// starting with a negative number is glued to its flag
+/// (`--bbox=-0.8,52.5,-0.4,52.8`) before parsing.
+fn glue_negative_lists(args: impl Iterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut out: Vec<std::ffi::OsString> = Vec::new();
+    for a in args {
+        let glue = out.last().is_some_and(|f| f == "--bbox")
+            && a.to_str().is_some_and(|v| {
+                v.contains(',')
+                    && v.strip_prefix('-')
+                        .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
+            });
+        if glue {
+            let flag = out.pop().unwrap_or_default();
+            let mut joined = flag;
+            joined.push("=");
+            joined.push(a);
+            out.push(joined);
+        } else {
+            out.push(a);
+        }
+    }
+    out
 }
 
 fn run(cli: &Cli) -> Result<ExitCode> {

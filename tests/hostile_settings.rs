@@ -351,9 +351,41 @@ fn bbox_accepts_the_documented_comma_form_and_four_values() {
         ],
     );
     assert_eq!(four.code, 0, "{}", four.stderr);
+    // A comma list after a space, starting with a minus sign: clap alone
+    // takes it for a flag (`unexpected argument '-0'`).
+    let spaced = run(
+        d.path(),
+        &[
+            "-q",
+            "import",
+            "--from",
+            from,
+            "--bbox",
+            "-0.8,52.5,-0.4,52.8",
+            "--out",
+            "spaced",
+        ],
+    );
+    assert_eq!(spaced.code, 0, "{}", spaced.stderr);
     for f in ["practices.csv", "areas.geojson"] {
         let a = std::fs::read(d.path().join("comma").join(f)).unwrap();
-        let b = std::fs::read(d.path().join("four").join(f)).unwrap();
-        assert!(a == b, "{f} differs between the two forms");
+        for other in ["four", "spaced"] {
+            let b = std::fs::read(d.path().join(other).join(f)).unwrap();
+            assert!(a == b, "{f} differs between the comma and {other} forms");
+        }
     }
+    // A bad number in the spaced form is named, not taken for a flag.
+    let bad = run(
+        d.path(),
+        &[
+            "import",
+            "--from",
+            from,
+            "--bbox",
+            "-0.8,x,1,2",
+            "--out",
+            "bad",
+        ],
+    );
+    assert_one_line_error(&bad, &["--bbox", "`x` is not a latitude"]);
 }

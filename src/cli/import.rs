@@ -66,7 +66,7 @@ pub struct ImportArgs {
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     pub region: Vec<String>,
     /// Keep areas whose centroid lies in this WGS84 box: MIN_LON,MIN_LAT,MAX_LON,MAX_LAT.
-    /// Written `--bbox=-0.8,52.5,-0.4,52.8` or `--bbox -0.8 52.5 -0.4 52.8`.
+    /// Written `--bbox=-0.8,52.5,-0.4,52.8`, `--bbox -0.8,52.5,-0.4,52.8` or `--bbox -0.8 52.5 -0.4 52.8`.
     #[arg(
         long,
         value_name = "BOX",
