@@ -202,7 +202,8 @@ fn shapefiles_by_shape_type_and_fields() {
 #[test]
 fn two_candidates_name_both_and_the_flag() {
     let d = anonymous_folder();
-    std::fs::write(d.path().join("also-a-map.csv"), MAP).unwrap();
+    // A name with a newline cannot break the one-line error.
+    std::fs::write(d.path().join("also\na-map.csv"), MAP).unwrap();
     let out = tempfile::tempdir().unwrap();
     let from = d.path().to_str().unwrap();
     let r = pcn_atlas(out.path(), &["import", "--from", from, "--out", "ds"]);
@@ -211,7 +212,7 @@ fn two_candidates_name_both_and_the_flag() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
         err.contains("2 files for the practice → PCN map")
-            && err.contains("also-a-map.csv")
+            && err.contains("also\\u{a}a-map.csv")
             && err.contains("one.csv")
             && err.contains("choose one with --map FILE"),
         "{err}"

@@ -4,6 +4,7 @@ use anyhow::Result;
 use clap::Args;
 use pcn_atlas::import::discover::{Role, discover_in};
 use pcn_atlas::import::{ImportFilter, ImportSources, run_import};
+use pcn_atlas::load::text::one_line;
 use pcn_atlas::output::atomic::{self, Kind, Replace};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -116,10 +117,11 @@ impl ImportArgs {
                 let (s, found) = discover_in(d, &given)?;
                 if !quiet {
                     for (role, p) in found.found.iter().filter(|(r, _)| !given.contains(r)) {
-                        eprintln!("{}: {}", role.flag(), p.display());
+                        eprintln!("{}", one_line(&format!("{}: {}", role.flag(), p.display())));
                     }
                     for (p, why) in &found.ignored {
-                        eprintln!("note: not used: {}: {why}", p.display());
+                        let note = format!("note: not used: {}: {why}", p.display());
+                        eprintln!("{}", one_line(&note));
                     }
                 }
                 s

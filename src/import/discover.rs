@@ -18,7 +18,7 @@
 use super::ImportSources;
 use crate::load::columns;
 use crate::load::table::ColumnSpec;
-use crate::load::text::{show, wide_encoding};
+use crate::load::text::{one_line, show, wide_encoding};
 use anyhow::{Context, Result, anyhow};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -226,7 +226,7 @@ pub fn discover_in(dir: &Path, given: &[Role]) -> Result<(ImportSources, Discove
         match hits.as_slice() {
             [] => Ok(None),
             [one] => Ok(Some((*one).clone())),
-            many => Err(anyhow!(
+            many => Err(anyhow!(one_line(&format!(
                 "{}: {} files for the {}: {}; choose one with {} FILE",
                 dir.display(),
                 many.len(),
@@ -236,7 +236,7 @@ pub fn discover_in(dir: &Path, given: &[Role]) -> Result<(ImportSources, Discove
                     .collect::<Vec<_>>()
                     .join(" and "),
                 role.flag()
-            )),
+            )))),
         }
     };
     let fill = |role: Role| -> Result<Found> {
@@ -313,14 +313,14 @@ impl Found<'_> {
             }
             format!(" (not recognised: {})", seen.join(", "))
         };
-        anyhow!(
+        anyhow!(one_line(&format!(
             "{}: no {} found{unrecognised}; download {} ({}) or give it with {} FILE",
             self.dir.display(),
             self.role.what(),
             self.role.product(),
             self.role.page(),
             self.role.flag()
-        )
+        )))
     }
 }
 
