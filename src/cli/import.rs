@@ -2,7 +2,9 @@
 
 use anyhow::Result;
 use clap::Args;
+use pcn_atlas::import::discover::{Role, discover_in};
 use pcn_atlas::import::{ImportFilter, ImportSources, run_import};
+use pcn_atlas::load::text::one_line;
 use pcn_atlas::output::atomic::{self, Kind, Replace};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,7 +12,8 @@ use std::time::Instant;
 
 #[derive(Args, Clone, Debug)]
 pub struct ImportArgs {
-    /// Folder holding the national files under their published names (each can be overridden below).
+    /// Folder holding the national files, each recognised by what it holds (CSV header, GeoJSON
+    /// properties, shapefile fields), whatever its name; a flag below chooses or adds a file.
     #[arg(long, value_name = "DIR")]
     pub from: Option<PathBuf>,
     /// NHS Digital practice → PCN map (gp-reg-pat-prac-map-*.csv).
@@ -81,9 +84,48 @@ pub struct ImportArgs {
 }
 
 impl ImportArgs {
-    pub fn sources(&self) -> Result<ImportSources> {
+    /// The roles whose file a flag gives: `--from` neither searches for
+    /// them nor requires them.
+    fn given_roles(&self) -> Vec<Role> {
+        let given = [
+            (Role::Map, &self.map),
+            (Role::ListSizes, &self.list_sizes),
+            (Role::Epraccur, &self.epraccur),
+            (Role::Postcodes, &self.postcodes),
+            (Role::Boundaries, &self.boundaries),
+            (Role::Population, &self.population),
+            (Role::Ruc, &self.ruc),
+            (Role::Centroids, &self.centroids),
+            (Role::Registrations, &self.registrations),
+            (Role::SingAge, &self.sing_age),
+            (Role::LsoaLookup, &self.lsoa_lookup),
+            (Role::AreaOrgLookup, &self.area_lookup),
+        ];
+        given
+            .into_iter()
+            .filter(|(_, v)| v.is_some())
+            .map(|(r, _)| r)
+            .collect()
+    }
+
+    /// The national files: found in `--from` (what was used and not used
+    /// said on stderr unless `quiet`), then the flags.
+    pub fn sources(&self, quiet: bool) -> Result<ImportSources> {
         let mut s = match &self.from {
-            Some(d) => ImportSources::discover(d)?,
+            Some(d) => {
+                let given = self.given_roles();
+                let (s, found) = discover_in(d, &given)?;
+                if !quiet {
+                    for (role, p) in found.found.iter().filter(|(r, _)| !given.contains(r)) {
+                        eprintln!("{}", one_line(&format!("{}: {}", role.flag(), p.display())));
+                    }
+                    for (p, why) in &found.ignored {
+                        let note = format!("note: not used: {}: {why}", p.display());
+                        eprintln!("{}", one_line(&note));
+                    }
+                }
+                s
+            }
             None => {
                 let need = |v: &Option<PathBuf>, flag: &str| {
                     v.clone()
@@ -191,7 +233,7 @@ pub struct DemoArgs {
 /// `pcn-atlas import`.
 pub fn run(args: &ImportArgs, quiet: bool) -> Result<ExitCode> {
     let t = Instant::now();
-    let src = args.sources()?;
+    let src = args.sources(quiet)?;
     let filter = args.filter()?;
     let inputs = [
         args.from.clone(),

@@ -20,6 +20,7 @@
 //! `registrations` keeps the rows inside the selection, `write` writes the
 //! dataset in [`crate::load::format`] and the report.
 
+pub mod discover;
 mod locate;
 mod national;
 mod registrations;
@@ -31,14 +32,14 @@ pub use national::is_unallocated;
 use crate::load::areas::{AreaJoins, load_areas};
 use crate::load::codepoint::PostcodeLookup;
 use crate::model::{Area, InputFile, Notice};
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, bail};
 use national::{MapPractice, OdsRecord, RegRow};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// The national files to import from.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImportSources {
     pub map: PathBuf,
     pub list_sizes: PathBuf,
@@ -58,96 +59,6 @@ pub struct ImportSources {
     pub lsoa_lookup: Option<PathBuf>,
     /// LSOA → sub-ICB location → ICB lookup, giving areas their sub-ICB and ICB.
     pub area_org_lookup: Option<PathBuf>,
-}
-
-impl ImportSources {
-    /// Find the national files in one folder by their published names
-    /// (`gp-reg-pat-prac-map*.csv`, `gp-reg-pat-prac-all*.csv`, `epraccur*.csv`,
-    /// `codepoint*/`, `*boundaries*.geojson|.shp`, `*population*.csv`,
-    /// `*rural_urban*.csv`, `*centroids*.csv`, `gp-reg-pat-prac-lsoa*.csv`).
-    pub fn discover(dir: &Path) -> Result<ImportSources> {
-        let mut names: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
-            .with_context(|| format!("{}: cannot read the folder", dir.display()))?
-            .filter_map(|e| e.ok())
-            .map(|e| {
-                (
-                    e.file_name().to_string_lossy().to_ascii_lowercase(),
-                    e.path(),
-                )
-            })
-            .collect();
-        names.sort();
-        let find = |what: &str, pred: &dyn Fn(&str) -> bool| -> Result<Option<PathBuf>> {
-            let hits: Vec<&PathBuf> = names
-                .iter()
-                .filter(|(n, _)| pred(n))
-                .map(|(_, p)| p)
-                .collect();
-            match hits.len() {
-                0 => Ok(None),
-                1 => Ok(Some(hits[0].clone())),
-                _ => bail!(
-                    "{}: more than one {what} file ({}); name the one to use with its flag",
-                    dir.display(),
-                    hits.iter()
-                        .map(|p| p.display().to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            }
-        };
-        let need = |what: &str, flag: &str, found: Option<PathBuf>| -> Result<PathBuf> {
-            found.ok_or_else(|| {
-                anyhow!(
-                    "{}: no {what} file found; give it with {flag}",
-                    dir.display()
-                )
-            })
-        };
-        let csv = |n: &str| n.ends_with(".csv");
-        Ok(ImportSources {
-            map: need(
-                "practice → PCN map (gp-reg-pat-prac-map*.csv)",
-                "--map",
-                find("PCN map", &|n| {
-                    n.starts_with("gp-reg-pat-prac-map") && csv(n)
-                })?,
-            )?,
-            list_sizes: need(
-                "list size (gp-reg-pat-prac-all*.csv)",
-                "--list-sizes",
-                find("list size", &|n| {
-                    n.starts_with("gp-reg-pat-prac-all") && csv(n)
-                })?,
-            )?,
-            epraccur: find("epraccur", &|n| n.starts_with("epraccur") && csv(n))?,
-            postcodes: need(
-                "Code-Point Open folder (codepoint*)",
-                "--postcodes",
-                find("Code-Point Open", &|n| {
-                    n.starts_with("codepoint") && !n.contains('.')
-                })?,
-            )?,
-            boundaries: need(
-                "LSOA boundaries (*boundaries*.geojson or .shp)",
-                "--boundaries",
-                find("boundaries", &|n| {
-                    n.contains("boundaries") && (n.ends_with(".geojson") || n.ends_with(".shp"))
-                })?,
-            )?,
-            population: find("population", &|n| {
-                n.contains("population") && !n.contains("centroid") && csv(n)
-            })?,
-            ruc: find("rural-urban", &|n| n.contains("rural_urban") && csv(n))?,
-            centroids: find("centroids", &|n| n.contains("centroid") && csv(n))?,
-            registrations: find("registrations", &|n| {
-                n.starts_with("gp-reg-pat-prac-lsoa") && csv(n)
-            })?,
-            sing_age: None,
-            lsoa_lookup: None,
-            area_org_lookup: None,
-        })
-    }
 }
 
 /// Which part of the country to import.
