@@ -233,8 +233,8 @@ pub struct DemoArgs {
 /// `pcn-atlas import`.
 pub fn run(args: &ImportArgs, quiet: bool) -> Result<ExitCode> {
     let t = Instant::now();
-    let src = args.sources(quiet)?;
     let filter = args.filter()?;
+    let src = args.sources(quiet)?;
     let inputs = [
         args.from.clone(),
         Some(src.map.clone()),
