@@ -88,8 +88,13 @@ pub(super) fn within_selection<'a>(
         if !map_codes.contains(r.practice.as_str()) {
             unknown_practice.add(&r.practice, r.patients);
         } else if !area_ix.contains_key(r.area.as_str()) {
+            // Pseudo-codes are counted for the selected practices only:
+            // another practice's are rows outside the selection.
             match AreaKind::of(&r.area) {
-                Some(k) => by_kind.entry(k).or_default().add(&r.practice, r.patients),
+                Some(k) if sel_practice_codes.contains(r.practice.as_str()) => {
+                    by_kind.entry(k).or_default().add(&r.practice, r.patients)
+                }
+                Some(_) => outside.add(&r.practice, r.patients),
                 None => unknown_area.add(&r.area, r.patients),
             }
         } else {
