@@ -322,3 +322,56 @@ pub(super) fn read_registrations(
     inputs.push(ed.input_file(&t, "registrations", PRODUCT_REGISTRATIONS, rows));
     Ok((out, ed.date()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn practice(code: &str, icb: &str) -> MapPractice {
+        MapPractice {
+            code: code.into(),
+            name: String::new(),
+            postcode: String::new(),
+            pcn_code: String::new(),
+            pcn_name: String::new(),
+            org: OrgUnits {
+                icb_code: icb.into(),
+                ..OrgUnits::default()
+            },
+        }
+    }
+
+    /// epraccur 2025 (rows as published, every field quoted): column 4 the
+    /// ICB, column 15 the sub-ICB location; a 13-column row has no sub-ICB.
+    #[test]
+    fn epraccur_icb_and_sub_icb_fill_what_the_map_lacks() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("epraccur.csv");
+        std::fs::write(
+            &p,
+            "\"A81001\",\"THE DENSHAM SURGERY\",\"Y63\",\"QHM\",\"THE HEALTH CENTRE\",\"LAWSON STREET\",\"STOCKTON ON TEES\",\"CLEVELAND\",\"\",\"TS18 1HU\",\"19740401\",\"\",\"A\",\"B\",\"16C\",\"20200401\",\"\",\"01642 672351\",\"\",\"\",\"\",\"0\",\"\",\"16C\",\"\",\"4\",\"\"\n\
+             \"M83001\",\"A STAFFS PRACTICE\",\"Y60\",\"QNC\",\"\",\"\",\"\",\"\",\"\",\"ST1 1AA\",\"19740401\",\"\",\"A\",\"B\",\"05W\",\"20200401\",\"\",\"\",\"\",\"\",\"\",\"0\",\"\",\"05W\",\"\",\"4\",\"\"\n\
+             \"B00001\",\"SHORT ROW\",\"Y60\",\"QNC\",\"\",\"\",\"\",\"\",\"\",\"ST1 1AB\",\"19740401\",\"\",\"C\"\n",
+        )
+        .unwrap();
+        let mut inputs = Vec::new();
+        let ods = read_epraccur(&p, &mut inputs).unwrap();
+        assert_eq!(ods["A81001"].icb_code, "QHM");
+        assert_eq!(ods["A81001"].sub_icb_code, "16C");
+        assert_eq!(ods["B00001"].sub_icb_code, "");
+        assert_eq!(inputs[0].rows, 3);
+        assert_eq!(inputs[0].product.as_deref(), Some(PRODUCT_EPRACCUR));
+        // The map's own codes win; empty ones take epraccur's.
+        let mut map = vec![
+            practice("A81001", "QXX"),
+            practice("M83001", ""),
+            practice("Z99999", ""),
+        ];
+        assert_eq!(org_from_epraccur(&mut map, &ods), 2);
+        assert_eq!(map[0].org.icb_code, "QXX");
+        assert_eq!(map[0].org.sub_icb_code, "16C");
+        assert_eq!(map[1].org.icb_code, "QNC");
+        assert_eq!(map[1].org.sub_icb_code, "05W");
+        assert_eq!(map[2].org, OrgUnits::default());
+    }
+}
