@@ -3,19 +3,25 @@
 //! | source | file (as published) | used for |
 //! |---|---|---|
 //! | NHS Digital | `gp-reg-pat-prac-map-*.csv` | practices, their PCN code and name, postcode |
-//! | NHS Digital | `gp-reg-pat-prac-all-*.csv` | list sizes (`NUMBER_OF_PATIENTS`, rows with SEX=ALL, AGE=ALL) |
+//! | NHS Digital | `gp-reg-pat-prac-all-*.csv` (optional) | list sizes (`NUMBER_OF_PATIENTS`, rows with SEX=ALL, AGE=ALL); without it, each practice's registrations summed |
 //! | NHS ODS | `epraccur*.csv` (optional; no header, Latin-1) | status (closed/dormant practices) and a fallback postcode |
 //! | OS | Code-Point Open folder | postcode → easting/northing |
 //! | ONS | LSOA boundaries (GeoJSON or shapefile) | area polygons, names, local authority |
 //! | ONS | population, RUC, population-weighted centroids CSVs | joined onto areas |
-//! | NHS Digital | `gp-reg-pat-prac-lsoa-*.csv` (optional) | registrations by area of residence |
+//! | NHS Digital | `gp-reg-pat-prac-lsoa-*.csv` (optional) | registrations by area of residence (SEX=ALL rows) |
+//! | NHS England | `gp-reg-pat-prac-sing-age-regions-*.csv` (optional) | PCN and ICB totals, compared with the PCNs' list sizes |
+//!
+//! Every `EXTRACT_DATE` is the file's edition (`load::edition`), recorded
+//! with the product name in the report's inputs.
 //!
 //! Nothing is dropped silently: every practice that cannot be located, has no
 //! list size or no PCN, and every registration row that cannot be used, is
 //! listed (or, for registrations, counted with examples) in
 //! `import_report.csv` / `import_report.json`.
 //!
-//! The stages, one file each: [`national`] reads the NHS files, `locate`
+//! The stages, one file each: [`national`] reads the NHS files (and
+//! `sing_age` NHS England's PCN totals), `list_size` says where list sizes
+//! come from and compares them, `locate`
 //! puts practices on the map, `select` applies `--lad`/`--pcn`/`--bbox`,
 //! `registrations` keeps the rows inside the selection, `write` writes the
 //! dataset in [`crate::load::format`] and the report.
