@@ -132,6 +132,10 @@ codes! {
     PracticeUnlocated = "PRACTICE_UNLOCATED", Error, "Practice not located", None;
     /// A practice with no list size.
     PracticeWithoutListSize = "PRACTICE_WITHOUT_LIST_SIZE", Error, "Practice without list size", None;
+    /// A PCN whose list size (the sum of its practices') differs from NHS
+    /// England's own PCN total (`gp-reg-pat-prac-sing-age-regions`); the
+    /// detail gives both numbers and both dates.
+    PcnListSizeDiffers = "PCN_LIST_SIZE_DIFFERS", Info, "PCN list size differs from NHS England's", None;
     /// One PCN code with two names.
     PcnNameMismatch = "PCN_NAME_MISMATCH", Info, "PCN name differs", None;
     /// A practice or PCN name with control characters (replaced by spaces).

@@ -19,7 +19,8 @@ pub struct ImportArgs {
     /// NHS Digital practice → PCN map (gp-reg-pat-prac-map-*.csv).
     #[arg(long, value_name = "FILE")]
     pub map: Option<PathBuf>,
-    /// NHS Digital registered list sizes (gp-reg-pat-prac-all-*.csv).
+    /// NHS Digital registered list sizes (gp-reg-pat-prac-all-*.csv), optional: without it each
+    /// practice's list size is the sum of its rows in --registrations.
     #[arg(long, value_name = "FILE")]
     pub list_sizes: Option<PathBuf>,
     /// NHS ODS practice register (epraccur.csv), optional: practice status and a fallback postcode.
@@ -133,7 +134,6 @@ impl ImportArgs {
                 };
                 ImportSources {
                     map: need(&self.map, "--map")?,
-                    list_sizes: need(&self.list_sizes, "--list-sizes")?,
                     postcodes: need(&self.postcodes, "--postcodes")?,
                     boundaries: need(&self.boundaries, "--boundaries")?,
                     ..ImportSources::default()
@@ -146,10 +146,10 @@ impl ImportArgs {
             }
         };
         set(&mut s.map, &self.map);
-        set(&mut s.list_sizes, &self.list_sizes);
         set(&mut s.postcodes, &self.postcodes);
         set(&mut s.boundaries, &self.boundaries);
         for (slot, v) in [
+            (&mut s.list_sizes, &self.list_sizes),
             (&mut s.epraccur, &self.epraccur),
             (&mut s.population, &self.population),
             (&mut s.ruc, &self.ruc),
@@ -238,7 +238,7 @@ pub fn run(args: &ImportArgs, quiet: bool) -> Result<ExitCode> {
     let inputs = [
         args.from.clone(),
         Some(src.map.clone()),
-        Some(src.list_sizes.clone()),
+        src.list_sizes.clone(),
         Some(src.postcodes.clone()),
         Some(src.boundaries.clone()),
         src.epraccur.clone(),

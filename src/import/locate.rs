@@ -71,7 +71,7 @@ fn locate(
 /// A practice without a list size, closed or dormant in epraccur, or
 /// without a PCN.
 fn report_practice(src: &ImportSources, nat: &National, p: &MapPractice, log: &mut Log) {
-    if !nat.list_sizes.contains_key(&p.code) {
+    if !nat.list_sizes.sizes.contains_key(&p.code) {
         log.add(
             "NO_LIST_SIZE",
             &p.code,
@@ -79,7 +79,7 @@ fn report_practice(src: &ImportSources, nat: &National, p: &MapPractice, log: &m
                 "{} ({}) has no row in {}: written with an empty list_size (counts as 0)",
                 p.name,
                 p.pcn_code,
-                src.list_sizes.display()
+                nat.list_sizes.path.display()
             ),
         );
     }

@@ -3,36 +3,48 @@
 //! | source | file (as published) | used for |
 //! |---|---|---|
 //! | NHS Digital | `gp-reg-pat-prac-map-*.csv` | practices, their PCN code and name, postcode |
-//! | NHS Digital | `gp-reg-pat-prac-all-*.csv` | list sizes (`NUMBER_OF_PATIENTS`, rows with SEX=ALL, AGE=ALL) |
+//! | NHS Digital | `gp-reg-pat-prac-all-*.csv` (optional) | list sizes (`NUMBER_OF_PATIENTS`, rows with SEX=ALL, AGE=ALL); without it, each practice's registrations summed |
 //! | NHS ODS | `epraccur*.csv` (optional; no header, Latin-1) | status (closed/dormant practices) and a fallback postcode |
 //! | OS | Code-Point Open folder | postcode → easting/northing |
 //! | ONS | LSOA boundaries (GeoJSON or shapefile) | area polygons, names, local authority |
 //! | ONS | population, RUC, population-weighted centroids CSVs | joined onto areas |
-//! | NHS Digital | `gp-reg-pat-prac-lsoa-*.csv` (optional) | registrations by area of residence |
+//! | NHS Digital | `gp-reg-pat-prac-lsoa-*.csv` (optional) | registrations by area of residence (SEX=ALL rows) |
+//! | NHS England | `gp-reg-pat-prac-sing-age-regions-*.csv` (optional) | PCN and ICB totals, compared with the PCNs' list sizes |
+//!
+//! Every `EXTRACT_DATE` is the file's edition (`load::edition`), recorded
+//! with the product name in the report's inputs.
 //!
 //! Nothing is dropped silently: every practice that cannot be located, has no
 //! list size or no PCN, and every registration row that cannot be used, is
 //! listed (or, for registrations, counted with examples) in
 //! `import_report.csv` / `import_report.json`.
 //!
-//! The stages, one file each: [`national`] reads the NHS files, `locate`
+//! The stages, one file each: [`national`] reads the NHS files (and
+//! `sing_age` NHS England's PCN totals), `list_size` says where list sizes
+//! come from and compares them, `locate`
 //! puts practices on the map, `select` applies `--lad`/`--pcn`/`--bbox`,
 //! `registrations` keeps the rows inside the selection, `write` writes the
 //! dataset in [`crate::load::format`] and the report.
 
 pub mod discover;
+mod list_size;
 mod locate;
 mod national;
 mod registrations;
 mod select;
+mod sing_age;
 mod write;
 
+pub use list_size::{TOLERANCE_PATIENTS, TOLERANCE_PERCENT};
 pub use national::is_unallocated;
+pub use sing_age::{NhsTotals, read_nhs_totals};
 
 use crate::load::areas::{AreaJoins, load_areas};
 use crate::load::codepoint::PostcodeLookup;
+use crate::load::edition::Date;
 use crate::model::{Area, InputFile, Notice};
-use anyhow::{Result, bail};
+use anyhow::{Result, anyhow, bail};
+use list_size::ListSizes;
 use national::{MapPractice, OdsRecord, RegRow};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -42,7 +54,9 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImportSources {
     pub map: PathBuf,
-    pub list_sizes: PathBuf,
+    /// List sizes (`gp-reg-pat-prac-all`); without it each practice's list
+    /// size is the sum of its rows in `registrations`.
+    pub list_sizes: Option<PathBuf>,
     pub epraccur: Option<PathBuf>,
     pub postcodes: PathBuf,
     pub boundaries: PathBuf,
@@ -107,6 +121,9 @@ pub struct ImportReport {
     pub version: String,
     pub filter: ImportFilter,
     pub inputs: Vec<InputFile>,
+    /// Where the practices' list sizes come from: "list sizes file PATH" or
+    /// "sum of registrations by area PATH".
+    pub list_size_source: String,
     pub practices_in_map: usize,
     pub practices_written: usize,
     pub practices_located: usize,
@@ -136,25 +153,39 @@ impl Log {
 /// Everything read from the national files.
 struct National {
     map: Vec<MapPractice>,
-    /// List size and postcode per practice code.
-    list_sizes: BTreeMap<String, (u64, String)>,
+    /// List size and postcode per practice code, and their source.
+    list_sizes: ListSizes,
     ods: Option<HashMap<String, OdsRecord>>,
     lookup: PostcodeLookup,
     /// Every area of the boundaries file (validated, in BNG), with its joins.
     areas: Vec<Area>,
     area_notices: Vec<Notice>,
     regs: Option<Vec<RegRow>>,
+    /// The registrations file (empty when none) and its edition.
+    regs_path: PathBuf,
+    regs_edition: Option<Date>,
+    /// NHS England's PCN and ICB totals (`--sing-age`).
+    nhs_totals: Option<sing_age::NhsTotals>,
 }
 
 impl National {
     /// Read every source, recording each file in `inputs` (in this order).
     fn read(src: &ImportSources, inputs: &mut Vec<InputFile>) -> Result<National> {
-        let map = national::read_map(&src.map, inputs)?;
-        let list_sizes = national::read_list_sizes(&src.list_sizes, inputs)?;
+        if src.list_sizes.is_none() && src.registrations.is_none() {
+            return Err(no_list_sizes());
+        }
+        let mut map = national::read_map(&src.map, inputs)?;
+        let from_file = match &src.list_sizes {
+            Some(p) => Some(national::read_list_sizes(p, inputs)?),
+            None => None,
+        };
         let ods = match &src.epraccur {
             Some(p) => Some(national::read_epraccur(p, inputs)?),
             None => None,
         };
+        if let Some(o) = &ods {
+            national::org_from_epraccur(&mut map, o);
+        }
         let lookup = PostcodeLookup::load(&src.postcodes)?;
         if let Some(i) = lookup.input.clone() {
             inputs.push(i);
@@ -167,8 +198,27 @@ impl National {
         let loaded = load_areas(&src.boundaries, &joins)?;
         inputs.extend(loaded.inputs);
         // Registrations: read once; used for --pcn selection and written out.
-        let regs = match &src.registrations {
-            Some(p) => Some(national::read_registrations(p, inputs)?),
+        let (regs, regs_edition) = match &src.registrations {
+            Some(p) => {
+                let (r, e) = national::read_registrations(p, inputs)?;
+                (Some(r), e)
+            }
+            None => (None, None),
+        };
+        let regs_path = src.registrations.clone().unwrap_or_default();
+        let list_sizes = match (from_file, &regs) {
+            (Some(l), _) => l,
+            (None, Some(r)) => {
+                ListSizes::from_registrations(r, &map, regs_path.clone(), regs_edition)
+            }
+            (None, None) => return Err(no_list_sizes()),
+        };
+        let nhs_totals = match &src.sing_age {
+            Some(p) => {
+                let t = sing_age::read_nhs_totals(p)?;
+                inputs.push(t.input.clone());
+                Some(t)
+            }
             None => None,
         };
         Ok(National {
@@ -179,6 +229,9 @@ impl National {
             areas: loaded.areas,
             area_notices: loaded.notices,
             regs,
+            regs_path,
+            regs_edition,
+            nhs_totals,
         })
     }
 
@@ -200,6 +253,14 @@ impl National {
     }
 }
 
+/// Neither `--list-sizes` nor `--registrations`.
+fn no_list_sizes() -> anyhow::Error {
+    anyhow!(
+        "no list sizes: give --list-sizes FILE (gp-reg-pat-prac-all), or --registrations FILE \
+         (gp-reg-pat-prac-lsoa-all), whose rows are then summed per practice"
+    )
+}
+
 /// Run an import into `out`.
 pub fn run_import(src: &ImportSources, filter: &ImportFilter, out: &Path) -> Result<ImportReport> {
     let mut inputs: Vec<InputFile> = Vec::new();
@@ -210,6 +271,8 @@ pub fn run_import(src: &ImportSources, filter: &ImportFilter, out: &Path) -> Res
     let located = locate::locate_practices(src, &nat, &mut log);
     let sel = select::select(src, filter, &nat, &area_ix, &located, &mut log)?;
     select::report_unmapped_list_sizes(src, filter, &nat, &sel, &mut log);
+    list_size::compare_with_registrations(&nat, &sel, &mut log);
+    list_size::compare_with_nhs(&nat, &sel, &mut log);
     // Practice-level entries about practices outside the selection are noise.
     let unselected = nat.practice_codes(|i| !sel.practice[i]);
     log.0.retain(|e| !unselected.contains(e.subject.as_str()));

@@ -176,7 +176,7 @@ pub(super) fn report_unmapped_list_sizes(
 ) {
     let map_codes: BTreeSet<&str> = nat.practice_codes(|_| true);
     let index = AreaIndex::new(&nat.areas);
-    for (code, (size, pc)) in &nat.list_sizes {
+    for (code, (size, pc)) in &nat.list_sizes.sizes {
         if map_codes.contains(code.as_str()) {
             continue;
         }
@@ -187,7 +187,7 @@ pub(super) fn report_unmapped_list_sizes(
                 code,
                 format!(
                     "has a list size ({size}, postcode {pc}) in {} but no row in the PCN map {}: not imported",
-                    src.list_sizes.display(),
+                    nat.list_sizes.path.display(),
                     src.map.display()
                 ),
             );

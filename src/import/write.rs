@@ -52,6 +52,7 @@ pub(super) fn write_import(out: &Path, mut w: Written) -> Result<ImportReport> {
         version: env!("CARGO_PKG_VERSION").into(),
         filter: w.filter.clone(),
         inputs: w.inputs,
+        list_size_source: w.nat.list_sizes.describe(),
         practices_in_map: w.nat.map.len(),
         practices_written: practices.written,
         practices_located: practices.located,
@@ -90,7 +91,7 @@ fn write_practices(staging: &mut Staging, w: &Written) -> Result<PracticeCounts>
             practice_name: &p.name,
             pcn_code: &p.pcn_code,
             pcn_name: &p.pcn_name,
-            list_size: w.nat.list_sizes.get(&p.code).map(|(n, _)| *n),
+            list_size: w.nat.list_sizes.sizes.get(&p.code).map(|(n, _)| *n),
             postcode: &p.postcode,
             easting: Metres(loc.map(|c| round_cm(c.x))),
             northing: Metres(loc.map(|c| round_cm(c.y))),
@@ -158,6 +159,11 @@ fn write_report(staging: &mut Staging, report: &ImportReport) -> Result<()> {
     staging.write("import_report.csv", |w| {
         let mut cw = crate::safe_text::csv_writer(w);
         cw.write_record(["code", "subject", "detail"])?;
+        cw.write_record([
+            "LIST_SIZE_SOURCE",
+            "practices.csv list_size",
+            &report.list_size_source,
+        ])?;
         for e in &report.entries {
             cw.write_record([&e.code, &e.subject, &e.detail])?;
         }

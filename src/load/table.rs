@@ -148,7 +148,9 @@ impl Table {
                 if record.len() == 1 && record[0].trim().is_empty() {
                     return None;
                 }
-                let line = record.position().map_or(0, |p| p.line());
+                let line = record
+                    .position()
+                    .map_or(0, |p| line_of(self.file.text.as_bytes(), p));
                 if let Some(v) = record.iter().find(|v| v.contains(['\n', '\r'])) {
                     return Some(Err(anyhow!(
                         "{}:{line}: a quoted value runs over {} lines (a quote closed on a later line?): {}",
@@ -245,6 +247,15 @@ impl Row<'_> {
             }
         }
     }
+}
+
+/// The 1-based line a record starts on. The csv crate counts a line at
+/// its `\n`, and after a CRLF record its position is still on the `\n`
+/// that ends the record before: one line too early in every CRLF file (as
+/// NHS England publishes them).
+fn line_of(text: &[u8], p: &csv::Position) -> u64 {
+    let at = usize::try_from(p.byte()).unwrap_or(usize::MAX);
+    p.line() + u64::from(text.get(at) == Some(&b'\n'))
 }
 
 /// Parse a count such as `1954`, `"1,954"`, ` 1954 ` or `1954.0`.
