@@ -63,7 +63,7 @@ fn every_role_is_found_by_content_under_any_name() {
     let s = ImportSources::discover(d.path()).unwrap();
     let want = ImportSources {
         map: p("one.csv"),
-        list_sizes: p("two.csv"),
+        list_sizes: Some(p("two.csv")),
         epraccur: Some(p("three.csv")),
         postcodes: p("postcodes-from-os"),
         boundaries: p("four.geojson"),
@@ -220,7 +220,7 @@ fn two_candidates_name_both_and_the_flag() {
     // Choosing one with --map: the rest still resolves.
     let (s, _) = discover_in(d.path(), &[Role::Map]).unwrap();
     assert_eq!(s.map, PathBuf::new());
-    assert_eq!(s.list_sizes, d.path().join("two.csv"));
+    assert_eq!(s.list_sizes, Some(d.path().join("two.csv")));
     assert_eq!(s.boundaries, d.path().join("four.geojson"));
 }
 
@@ -343,7 +343,7 @@ fn current_folder_resolves_every_role_when_the_map_is_chosen() {
     let (s, d) = discover_in(&cur, &[Role::Map]).unwrap();
     let want = ImportSources {
         map: PathBuf::new(),
-        list_sizes: c("gp-reg-pat-prac-all-2026-04-first211rows.csv"),
+        list_sizes: Some(c("gp-reg-pat-prac-all-2026-04-first211rows.csv")),
         epraccur: Some(c("epraccur-2025-09.csv")),
         postcodes: c("codepoint-open-2025-practices"),
         boundaries: c("lsoa21_boundaries_bgc.geojson"),
@@ -389,7 +389,7 @@ fn current_folder_resolves_every_role_when_the_map_is_chosen() {
     let s = ImportSources::discover(t.path()).unwrap();
     let want = ImportSources {
         map: r("download (1).csv"),
-        list_sizes: r("download (2).csv"),
+        list_sizes: Some(r("download (2).csv")),
         epraccur: Some(r("ods.csv")),
         postcodes: r("codepo_gb"),
         boundaries: r("areas.geojson"),
@@ -414,7 +414,7 @@ fn england_folder_resolves_what_the_published_names_did() {
     // What name-based discovery (before issue 14) resolved in england/.
     let names = ImportSources {
         map: e("gp-reg-pat-prac-map-2022-01.csv"),
-        list_sizes: e("gp-reg-pat-prac-all-2021-01.csv"),
+        list_sizes: Some(e("gp-reg-pat-prac-all-2021-01.csv")),
         epraccur: Some(e("epraccur-2019-12.csv")),
         postcodes: e("codepoint-open-2018-practices"),
         boundaries: e("lsoa11_boundaries.geojson"),
@@ -460,7 +460,7 @@ fn england_folder_resolves_what_the_published_names_did() {
     let s = ImportSources::discover(t.path()).unwrap();
     let want = ImportSources {
         map: r("gp-reg-pat-prac-all.csv"),
-        list_sizes: r("gp-reg-pat-prac-map.csv"),
+        list_sizes: Some(r("gp-reg-pat-prac-map.csv")),
         epraccur: Some(r("a.csv")),
         postcodes: r("os"),
         boundaries: r("b.json"),
