@@ -24,6 +24,7 @@ mod locate;
 mod national;
 mod registrations;
 mod select;
+mod translate;
 mod write;
 
 pub use national::is_unallocated;
@@ -292,9 +293,11 @@ impl National {
 /// Run an import into `out`.
 pub fn run_import(src: &ImportSources, filter: &ImportFilter, out: &Path) -> Result<ImportReport> {
     let mut inputs: Vec<InputFile> = Vec::new();
-    let nat = National::read(src, &mut inputs).map_err(crate::load::text::plain_error)?;
-    let area_ix = nat.area_index();
+    let mut nat = National::read(src, &mut inputs).map_err(crate::load::text::plain_error)?;
     let mut log = Log::default();
+    translate::registrations(src, &mut nat, &mut inputs, &mut log)
+        .map_err(crate::load::text::plain_error)?;
+    let area_ix = nat.area_index();
 
     let located = locate::locate_practices(src, &nat, &mut log);
     let sel = select::select(src, filter, &nat, &area_ix, &located, &mut log)?;

@@ -154,6 +154,16 @@ fn load_resolved_inner(r: &ResolvedPaths) -> Result<Dataset> {
         areas: &area_ix,
         pcns: &pcn_ix,
     };
+    // A registrations or footprints file on the other LSOA edition from the
+    // areas is one error saying so, not an unknown area on its first line.
+    for (p, what) in [
+        (&r.registrations, "registrations"),
+        (&r.footprints, "footprints"),
+    ] {
+        if let Some(p) = p {
+            super::vintage::guard_dataset_file(p, what, &r.areas, &area_ix)?;
+        }
+    }
     if let Some(p) = &r.registrations {
         let (regs, input) = load_registrations(p, &ix)?;
         *ds.registrations_mut() = regs;
