@@ -738,7 +738,11 @@ fn join<R>(
         match index.get(&k) {
             Some(&i) => {
                 if let Some(first) = seen.insert(i, line) {
-                    bail!("{}: area {k} appears twice (first at {first})", at(line));
+                    bail!(
+                        "{}: area {k} appears twice (first at {})",
+                        at(line),
+                        at(first)
+                    );
                 }
                 f(r, line, i)?;
             }

@@ -34,10 +34,13 @@ pub fn read_shapefile(path: &Path) -> Result<(Crs, Vec<ShpFeature>)> {
     Ok((crs, out))
 }
 
+/// One point record: its attributes and its coordinates as written.
+pub type ShpPoint = (Map<String, Value>, [f64; 2]);
+
 /// A point shapefile (population-weighted centroids): each record's
 /// attributes and its point, with the CRS from the `.prj`. A shape that is
 /// not a point is an error naming the record.
-pub fn read_points(path: &Path) -> Result<(Crs, Vec<(Map<String, Value>, [f64; 2])>)> {
+pub fn read_points(path: &Path) -> Result<(Crs, Vec<ShpPoint>)> {
     let crs = read_prj(path)?;
     let mut out = Vec::new();
     for_each_shape(path, |i, shape, record| {

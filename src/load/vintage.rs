@@ -246,7 +246,7 @@ mod tests {
         // With 2021-only codes in it, the file is 2021 (areas outside the boundaries).
         let mut mixed = gone.clone();
         mixed.extend((33_770..33_776).map(|i| format!("E01{i:06}")));
-        let sm = survey(mixed.iter().map(String::as_str), |c| is_only_2021(c));
+        let sm = survey(mixed.iter().map(String::as_str), is_only_2021);
         assert_eq!(sm.only_2021, 6);
         assert_eq!(verdict(Some(Vintage::Lsoa2021), &sm), None);
         assert_eq!(verdict(Some(Vintage::Lsoa2011), &sm), None);
