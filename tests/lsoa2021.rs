@@ -148,6 +148,14 @@ fn fixture(extra: &[(&str, String)]) -> tempfile::TempDir {
     folder(&files)
 }
 
+/// Run `args` in `dir`: exit 2 with `want` in its one-line error.
+fn refused(dir: &Path, args: &[&str], want: &str) {
+    let r = pcn_atlas(dir, args);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains(want), "missing `{want}` in: {}", r.stderr);
+}
+
 fn registrations(dir: &Path) -> BTreeMap<(String, String), u64> {
     let text = std::fs::read_to_string(dir.join("registrations.csv")).unwrap();
     let mut lines = text.lines();
@@ -297,12 +305,10 @@ fn lsoa_2021_registrations_with_2011_boundaries_and_back() {
         ("regs2021.csv", regs.into()),
         ("pop2011.csv", pop.into()),
     ]);
-    let r = pcn_atlas(d.path(), &import_args(&["--registrations", "regs2021.csv"]));
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("regs2021.csv: the registrations file is on LSOA 2021 codes but the boundaries (areas.geojson) are LSOA 2011: 6 of its 7 area codes are not in the boundaries (e.g. E01033770, E01033771, E01033772) and 6 are 2021-only codes"),
-        "{}",
-        r.stderr
+    refused(
+        d.path(),
+        &import_args(&["--registrations", "regs2021.csv"]),
+        "regs2021.csv: the registrations file is on LSOA 2021 codes but the boundaries (areas.geojson) are LSOA 2011: 6 of its 7 area codes are not in the boundaries (e.g. E01033770, E01033771, E01033772) and 6 are 2021-only codes",
     );
     let r = pcn_atlas(
         d.path(),
@@ -342,6 +348,12 @@ fn a_file_mixing_editions_is_refused_with_counts() {
         regs.push_str(&format!("P00001,{},1\n", e01(n)));
     }
     let d = fixture(&[("mixed.csv", regs)]);
+    // Without the lookup: every 2021-only code is an area, six 2011 codes are not.
+    refused(
+        d.path(),
+        &import_args(&["--registrations", "mixed.csv"]),
+        "mixed.csv: the registrations file mixes LSOA editions: 6 of its 14 area codes are 2021-only, and 6 codes of the 2011 range are not in the LSOA 2021 boundaries (areas.geojson) (e.g. E01000002, E01000003, E01000004)",
+    );
     let r = pcn_atlas(
         d.path(),
         &import_args(&[
@@ -413,12 +425,10 @@ fn joined_files_on_the_wrong_edition_are_refused() {
         pop.push_str(&format!("{},1500\n", e01(n)));
     }
     let d = fixture(&[("pop2011.csv", pop)]);
-    let r = pcn_atlas(d.path(), &import_args(&["--population", "pop2011.csv"]));
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("pop2011.csv: the population file is on LSOA 2011 codes but the boundaries (areas.geojson) are LSOA 2021: 6 of its 7 area codes are not in the boundaries"),
-        "{}",
-        r.stderr
+    refused(
+        d.path(),
+        &import_args(&["--population", "pop2011.csv"]),
+        "pop2011.csv: the population file is on LSOA 2011 codes but the boundaries (areas.geojson) are LSOA 2021: 6 of its 7 area codes are not in the boundaries",
     );
 }
 

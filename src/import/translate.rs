@@ -113,19 +113,11 @@ pub(super) fn registrations(
     let b = vintage::vintage_of_codes(codes.iter().copied());
     let Some(lookup_path) = &src.lsoa_lookup else {
         let s = vintage::survey(regs.iter().map(|r| r.area.as_str()), |k| codes.contains(k));
-        if let (Some(b), Some(v)) = (b, vintage::verdict(b, &s)) {
-            return Err(vintage::mismatch_error(
-                &file,
-                "the registrations file",
-                v,
-                &bfile,
-                b,
-                &s,
-                &format!(
-                    "give the {LOOKUP_PRODUCT} with --lsoa-lookup FILE to translate it, or use the {b} edition of the registrations"
-                ),
-            ));
-        }
+        vintage::check_edition(&file, "the registrations file", &bfile, b, &s, &|b, _| {
+            format!(
+                "give the {LOOKUP_PRODUCT} with --lsoa-lookup FILE to translate it, or use the {b} edition of the registrations"
+            )
+        })?;
         return Ok(());
     };
     let lookup = Lookup::read(lookup_path, inputs)?;

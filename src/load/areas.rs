@@ -715,7 +715,7 @@ impl Joined<'_> {
 /// Apply `f` to every record whose code names a known area. Codes not among
 /// the areas (other countries' codes in ONS UK-wide files) are counted in
 /// one notice, not errors; a file on the other LSOA edition from the
-/// boundaries (`boundaries`) is an error saying so ([`vintage::verdict`]).
+/// boundaries (`boundaries`) is an error saying so ([`vintage::check_edition`]).
 #[allow(clippy::too_many_arguments)]
 fn join<R>(
     file: &str,
@@ -756,17 +756,9 @@ fn join<R>(
         codes.push(k);
     }
     let s = vintage::survey(codes.iter().map(String::as_str), |k| index.contains_key(k));
-    if let (Some(b), Some(v)) = (boundaries, vintage::verdict(boundaries, &s)) {
-        return Err(vintage::mismatch_error(
-            file,
-            what,
-            v,
-            areas_file,
-            b,
-            &s,
-            &format!("use the {b} edition of this file, or boundaries of the {v} edition"),
-        ));
-    }
+    vintage::check_edition(file, what, areas_file, boundaries, &s, &|b, v| {
+        format!("use the {b} edition of this file, or boundaries of the {v} edition")
+    })?;
     if unmatched > 0 {
         notices.push(Notice {
             code: crate::findings::Code::JoinRowsUnmatched,

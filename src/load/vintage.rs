@@ -139,24 +139,51 @@ pub fn verdict(b: Option<Vintage>, s: &FileCodes) -> Option<Vintage> {
 /// The ONS product that translates between the editions.
 pub const LOOKUP_PRODUCT: &str = "ONS \"LSOA (2011) to LSOA (2021) to Local Authority District (2022) Exact Fit Lookup for EW\" (lsoa11_lsoa21_lad22_lookup.csv)";
 
-/// The one-line error for a file on edition `file_v` with boundaries on
-/// `b`: which edition each is, how many codes are unmatched, and `fix`.
-pub fn mismatch_error(
+/// Whether a file mixes the editions, told without the lookup: with 2021
+/// boundaries, more than [`FEW`] of its codes are 2021-only and every one of
+/// them is in the boundaries (so they cover the file's extent), yet more
+/// than [`FEW`] codes of the 2011 range are not — retired 2011 codes.
+pub fn is_mixed(b: Option<Vintage>, s: &FileCodes) -> bool {
+    b == Some(Vintage::Lsoa2021)
+        && s.only_2021 > FEW
+        && s.unmatched_only_2021 == 0
+        && s.unmatched_2011_range > FEW
+}
+
+/// A file's edition checked against the boundaries' (`b`, of the file
+/// `boundaries`): a file on the other edition ([`verdict`]) or mixing both
+/// ([`is_mixed`]) is a one-line error saying which edition each is, how
+/// many codes are unmatched (with examples), and `fix(boundaries' edition,
+/// file's edition)`.
+pub fn check_edition(
     file: &str,
     what: &str,
-    file_v: Vintage,
     boundaries: &str,
-    b: Vintage,
+    b: Option<Vintage>,
     s: &FileCodes,
-    fix: &str,
-) -> anyhow::Error {
-    anyhow!(
-        "{file}: {what} is on {file_v} codes but the boundaries ({boundaries}) are {b}: {} of its {} area codes are not in the boundaries (e.g. {}) and {} are 2021-only codes; {fix}",
+    fix: &dyn Fn(Vintage, Vintage) -> String,
+) -> Result<()> {
+    let Some(bv) = b else { return Ok(()) };
+    if is_mixed(b, s) {
+        return Err(anyhow!(
+            "{file}: {what} mixes LSOA editions: {} of its {} area codes are 2021-only, and {} codes of the 2011 range are not in the {bv} boundaries ({boundaries}) (e.g. {}); use one edition",
+            s.only_2021,
+            s.distinct,
+            s.unmatched_2011_range,
+            s.examples.join(", ")
+        ));
+    }
+    let Some(fv) = verdict(b, s) else {
+        return Ok(());
+    };
+    Err(anyhow!(
+        "{file}: {what} is on {fv} codes but the boundaries ({boundaries}) are {bv}: {} of its {} area codes are not in the boundaries (e.g. {}) and {} are 2021-only codes; {}",
         s.unmatched,
         s.distinct,
         s.examples.join(", "),
-        s.only_2021
-    )
+        s.only_2021,
+        fix(bv, fv)
+    ))
 }
 
 /// At load time (`check`, `analyse`, …): a dataset's `registrations.csv` or
@@ -183,20 +210,18 @@ pub fn guard_dataset_file(
     let s = survey(codes.iter().map(String::as_str), |k| {
         area_codes.contains_key(k)
     });
-    match (b, verdict(b, &s)) {
-        (Some(b), Some(v)) => Err(mismatch_error(
-            &t.display(),
-            what,
-            v,
-            &areas_file.display().to_string(),
-            b,
-            &s,
-            &format!(
+    check_edition(
+        &t.display(),
+        what,
+        &areas_file.display().to_string(),
+        b,
+        &s,
+        &|_, _| {
+            format!(
                 "re-run `pcn-atlas import` with --lsoa-lookup FILE (the {LOOKUP_PRODUCT}) to translate the registrations, or give areas of the same edition"
-            ),
-        )),
-        _ => Ok(()),
-    }
+            )
+        },
+    )
 }
 
 #[cfg(test)]
@@ -256,5 +281,10 @@ mod tests {
             Some(Vintage::Lsoa2021)
         );
         assert_eq!(verdict(None, &s21), None);
+        // All six 2021-only codes inside 2021 boundaries, six retired codes
+        // outside them: mixed.
+        assert!(is_mixed(Some(Vintage::Lsoa2021), &sm));
+        assert!(!is_mixed(Some(Vintage::Lsoa2021), &s));
+        assert!(!is_mixed(Some(Vintage::Lsoa2011), &sm));
     }
 }
