@@ -188,7 +188,7 @@ pub fn check_edition(
 
 /// At load time (`check`, `analyse`, …): a dataset's `registrations.csv` or
 /// `footprints.csv` (`what`) on the other edition from the areas is an
-/// error saying so, before any row is read as an unknown area.
+/// error saying so (called by [`explain`] when the file does not load).
 pub fn guard_dataset_file(
     path: &Path,
     what: &str,
@@ -222,6 +222,21 @@ pub fn guard_dataset_file(
             )
         },
     )
+}
+
+/// The error of a dataset file that did not load, replaced by the edition
+/// error when the file is on the other LSOA edition ([`guard_dataset_file`]).
+pub fn explain(
+    err: anyhow::Error,
+    path: &Path,
+    what: &str,
+    areas_file: &Path,
+    area_codes: &std::collections::HashMap<String, crate::model::AreaId>,
+) -> anyhow::Error {
+    match guard_dataset_file(path, what, areas_file, area_codes) {
+        Err(edition) => edition,
+        Ok(()) => err,
+    }
 }
 
 #[cfg(test)]
