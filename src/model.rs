@@ -26,7 +26,9 @@ id_type!(PracticeId, "practice");
 id_type!(PcnId, "primary care network");
 id_type!(AreaId, "small area (LSOA)");
 
-/// ONS Rural-Urban Classification of a small area.
+/// ONS Rural-Urban Classification of a small area: the 2011 classes (LSOA
+/// 2011, `RUC11CD`) or the 2021 ones (LSOA 2021, `RUC21CD`); both parse, and
+/// a dataset is read class by class (docs/methods.md, "Rural and sparse shares").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Ruc {
     // 2011 classes.
@@ -115,9 +117,9 @@ impl Ruc {
     }
 
     /// Sparse setting: 2011 C2, D2, E2. The 2021 classification has no
-    /// sparsity dimension; its "further from a major town or city" classes
-    /// are the closest analogue and are treated as sparse (documented in
-    /// docs/methods.md).
+    /// sparsity dimension (it replaced it with relative access); its
+    /// "further from a major town or city" classes UF1, RLF1, RSF1 are the
+    /// closest analogue and are treated as sparse (docs/methods.md).
     pub fn is_sparse(self) -> bool {
         matches!(
             self,

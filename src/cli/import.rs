@@ -38,7 +38,7 @@ pub struct ImportArgs {
     /// ONS Rural-Urban Classification by LSOA (CSV).
     #[arg(long, value_name = "FILE")]
     pub ruc: Option<PathBuf>,
-    /// ONS population-weighted centroids by LSOA (CSV).
+    /// ONS population-weighted centroids by LSOA: CSV, or the point shapefile ONS publishes (.shp, BNG or WGS84 by its .prj).
     #[arg(long, value_name = "FILE")]
     pub centroids: Option<PathBuf>,
     /// NHS Digital patients registered at each practice by LSOA (gp-reg-pat-prac-lsoa-*.csv).

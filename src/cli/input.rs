@@ -35,7 +35,7 @@ pub struct InputArgs {
     /// Rural-Urban Classification CSV joined onto areas by code.
     #[arg(long, value_name = "FILE")]
     pub ruc: Option<PathBuf>,
-    /// Population-weighted centroids CSV joined onto areas by code.
+    /// Population-weighted centroids joined onto areas by code: a CSV, or a point shapefile (.shp, CRS from its .prj).
     #[arg(long, value_name = "FILE")]
     pub centroids: Option<PathBuf>,
     /// Code-Point Open folder, to locate practices given only by postcode.

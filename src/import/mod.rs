@@ -33,6 +33,7 @@ mod national;
 mod registrations;
 mod select;
 mod sing_age;
+mod translate;
 mod write;
 
 pub use list_size::{TOLERANCE_PATIENTS, TOLERANCE_PERCENT};
@@ -264,9 +265,11 @@ fn no_list_sizes() -> anyhow::Error {
 /// Run an import into `out`.
 pub fn run_import(src: &ImportSources, filter: &ImportFilter, out: &Path) -> Result<ImportReport> {
     let mut inputs: Vec<InputFile> = Vec::new();
-    let nat = National::read(src, &mut inputs).map_err(crate::load::text::plain_error)?;
-    let area_ix = nat.area_index();
+    let mut nat = National::read(src, &mut inputs).map_err(crate::load::text::plain_error)?;
     let mut log = Log::default();
+    translate::registrations(src, &mut nat, &mut inputs, &mut log)
+        .map_err(crate::load::text::plain_error)?;
+    let area_ix = nat.area_index();
 
     let located = locate::locate_practices(src, &nat, &mut log);
     let sel = select::select(src, filter, &nat, &area_ix, &located, &mut log)?;

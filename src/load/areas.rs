@@ -7,6 +7,7 @@ use super::geojson::{
     Crs, Geometry, Position, SplitCollection, prop, split_feature_collection, value_text,
 };
 use super::table::{ColumnSpec, Table, parse_count, parse_f64};
+use super::vintage::{self, Vintage};
 use crate::coords::{check_bng, check_wgs84, wgs84_to_bng};
 use crate::model::{Area, CentroidSource, InputFile, Notice, Ruc};
 use anyhow::{Result, anyhow, bail};
@@ -365,6 +366,8 @@ fn finish(
     clean_area_names(path, &mut kept, &mut notices);
     let mut j = Joined {
         index: &index,
+        areas_file: path.display().to_string(),
+        boundaries: vintage::vintage_of_codes(index.keys().map(String::as_str)),
         kept: &mut kept,
         notices: &mut notices,
     };
@@ -450,6 +453,9 @@ fn dedupe(
 /// centroid tables.
 struct Joined<'a> {
     index: &'a HashMap<String, usize>,
+    /// The boundaries' file and LSOA edition ([`vintage::vintage_of_codes`]).
+    areas_file: String,
+    boundaries: Option<Vintage>,
     kept: &'a mut Vec<RawArea>,
     notices: &'a mut Vec<Notice>,
 }
@@ -459,11 +465,10 @@ impl Joined<'_> {
     fn population(&mut self, path: Option<&Path>) -> Result<Option<InputFile>> {
         let Some(p) = path else { return Ok(None) };
         let t = Table::open(p)?;
-        let code = t.require(c::AREA_CODE)?;
+        let code = t.require(c::JOIN_AREA_CODE)?;
         let pop = t.require(c::POPULATION)?;
-        let kept = &mut *self.kept;
-        let rows = join(&t, code, self.index, self.notices, |row, i| {
-            kept[i].population = Some(c::at_most(row, pop, row.count(pop)?, c::MAX_POPULATION)?);
+        let rows = self.join_table(&t, code, "the population file", |row, area| {
+            area.population = Some(c::at_most(row, pop, row.count(pop)?, c::MAX_POPULATION)?);
             Ok(())
         })?;
         Ok(Some(input_file("population", &t, rows)))
@@ -473,27 +478,34 @@ impl Joined<'_> {
     fn ruc(&mut self, path: Option<&Path>) -> Result<Option<InputFile>> {
         let Some(p) = path else { return Ok(None) };
         let t = Table::open(p)?;
-        let code = t.require(c::AREA_CODE)?;
+        let code = t.require(c::JOIN_AREA_CODE)?;
         let ruc = t.require(c::RUC)?;
-        let kept = &mut *self.kept;
-        let rows = join(&t, code, self.index, self.notices, |row, i| {
-            let s = row.required_str(ruc)?;
-            kept[i].ruc = Some(Ruc::parse(s).ok_or_else(|| {
-                anyhow!(
-                    "{}: `{s}` is not a Rural-Urban Classification code",
-                    row.at()
-                )
-            })?);
-            Ok(())
-        })?;
+        let rows = self.join_table(
+            &t,
+            code,
+            "the Rural-Urban Classification file",
+            |row, area| {
+                let s = row.required_str(ruc)?;
+                area.ruc = Some(Ruc::parse(s).ok_or_else(|| {
+                    anyhow!(
+                        "{}: `{s}` is not a Rural-Urban Classification code",
+                        row.at()
+                    )
+                })?);
+                Ok(())
+            },
+        )?;
         Ok(Some(input_file("ruc", &t, rows)))
     }
 
     /// Population-weighted centroids by area code, in degrees or metres.
     fn centroids(&mut self, path: Option<&Path>) -> Result<Option<InputFile>> {
         let Some(p) = path else { return Ok(None) };
+        if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp")) {
+            return self.centroid_points(p).map(Some);
+        }
         let t = Table::open(p)?;
-        let code = t.require(c::AREA_CODE)?;
+        let code = t.require(c::JOIN_AREA_CODE)?;
         let lonlat = t.optional(c::CENTROID_LON).zip(t.optional(c::CENTROID_LAT));
         let en = t.optional(c::CENTROID_E).zip(t.optional(c::CENTROID_N));
         let xy = t.optional(c::CENTROID_X).zip(t.optional(c::CENTROID_Y));
@@ -504,8 +516,7 @@ impl Joined<'_> {
                 t.headers.join(", ")
             )
         })?;
-        let kept = &mut *self.kept;
-        let rows = join(&t, code, self.index, self.notices, |row, i| {
+        let rows = self.join_table(&t, code, "the centroid file", |row, area| {
             let x = row
                 .opt_f64(Some(cx))?
                 .ok_or_else(|| anyhow!("{}: centroid is empty", row.at()))?;
@@ -525,7 +536,7 @@ impl Joined<'_> {
                 }
                 Coord { x, y }
             };
-            kept[i].centroid = Some(p);
+            area.centroid = Some(p);
             Ok(())
         })?;
         Ok(Some(input_file("centroids", &t, rows)))
@@ -618,49 +629,142 @@ fn input_file(role: &str, t: &Table, rows: u64) -> InputFile {
     }
 }
 
-/// Apply `f` to every row whose code names a known area. Codes not among
+impl Joined<'_> {
+    /// Population-weighted centroids from a point shapefile (ONS publishes
+    /// them so: `LSOA21CD` and `GlobalID` only), in BNG or WGS84 by its `.prj`.
+    fn centroid_points(&mut self, p: &Path) -> Result<InputFile> {
+        let (crs, points) = super::shp::read_points(p)?;
+        let file = p.display().to_string();
+        let records = points.into_iter().enumerate().map(|(i, (props, xy))| {
+            let code = prop(&props, c::JOIN_AREA_CODE)
+                .and_then(|(_, v)| value_text(v))
+                .ok_or_else(|| {
+                    let keys: Vec<&str> = props.keys().map(String::as_str).collect();
+                    anyhow!(
+                        "{file}: record {}: no `area_code` (or LSOA21CD, LSOA11CD) attribute; it has: {}",
+                        i + 1,
+                        keys.join(", ")
+                    )
+                })?;
+            Ok((code, i as u64 + 1, xy))
+        });
+        let kept = &mut *self.kept;
+        let at = |n: u64| format!("{file}: record {n}");
+        let rows = join(
+            &file,
+            "the centroid shapefile",
+            records,
+            &at,
+            self.index,
+            (&self.areas_file, self.boundaries),
+            self.notices,
+            |[x, y], n, i| {
+                let why = match crs {
+                    Crs::Wgs84 => check_wgs84(x, y),
+                    Crs::Bng => check_bng(x, y),
+                };
+                if let Some(why) = why {
+                    bail!("{}: centroid: {why}", at(n));
+                }
+                kept[i].centroid = Some(match crs {
+                    Crs::Wgs84 => wgs84_to_bng(x, y),
+                    Crs::Bng => Coord { x, y },
+                });
+                Ok(())
+            },
+        )?;
+        let bytes = std::fs::read(p).map_err(|e| anyhow!("{file}: cannot read: {e}"))?;
+        Ok(InputFile {
+            role: "centroids".into(),
+            path: file,
+            sha256: super::text::sha256_hex(&bytes),
+            rows,
+            ..Default::default()
+        })
+    }
+
+    /// [`join`] over a table's rows.
+    fn join_table(
+        &mut self,
+        t: &Table,
+        code: super::table::Col,
+        what: &str,
+        mut f: impl FnMut(&super::table::Row<'_>, &mut RawArea) -> Result<()>,
+    ) -> Result<u64> {
+        let kept = &mut *self.kept;
+        let records = t.rows().map(|row| {
+            let row = row?;
+            let k = row.required_str(code)?.to_string();
+            Ok((k, row.line, row))
+        });
+        let file = t.display();
+        let at = |line: u64| format!("{file}:{line}");
+        join(
+            &file,
+            what,
+            records,
+            &at,
+            self.index,
+            (&self.areas_file, self.boundaries),
+            self.notices,
+            |row, _, i| f(&row, &mut kept[i]),
+        )
+    }
+}
+
+/// Apply `f` to every record whose code names a known area. Codes not among
 /// the areas (other countries' codes in ONS UK-wide files) are counted in
-/// one notice, not errors.
-fn join(
-    t: &Table,
-    code: super::table::Col,
+/// one notice, not errors; a file on the other LSOA edition from the
+/// boundaries (`boundaries`) is an error saying so ([`vintage::check_edition`]).
+#[allow(clippy::too_many_arguments)]
+fn join<R>(
+    file: &str,
+    what: &str,
+    records: impl Iterator<Item = Result<(String, u64, R)>>,
+    at: &dyn Fn(u64) -> String,
     index: &HashMap<String, usize>,
+    (areas_file, boundaries): (&str, Option<Vintage>),
     notices: &mut Vec<Notice>,
-    mut f: impl FnMut(&super::table::Row<'_>, usize) -> Result<()>,
+    mut f: impl FnMut(R, u64, usize) -> Result<()>,
 ) -> Result<u64> {
     let mut rows = 0;
     let mut unmatched = 0u64;
     let mut examples = Vec::new();
     let mut seen: HashMap<usize, u64> = HashMap::new();
-    for row in t.rows() {
-        let row = row?;
+    let mut codes: Vec<String> = Vec::new();
+    for rec in records {
+        let (k, line, r) = rec?;
         rows += 1;
-        let k = row.required_str(code)?;
-        match index.get(k) {
+        match index.get(&k) {
             Some(&i) => {
-                if let Some(first) = seen.insert(i, row.line) {
+                if let Some(first) = seen.insert(i, line) {
                     bail!(
-                        "{}: area {k} appears twice (first on line {first})",
-                        row.at()
+                        "{}: area {k} appears twice (first at {})",
+                        at(line),
+                        at(first)
                     );
                 }
-                f(&row, i)?;
+                f(r, line, i)?;
             }
             None => {
                 unmatched += 1;
                 if examples.len() < 5 {
-                    examples.push(k.to_string());
+                    examples.push(k.clone());
                 }
             }
         }
+        codes.push(k);
     }
+    let s = vintage::survey(codes.iter().map(String::as_str), |k| index.contains_key(k));
+    vintage::check_edition(file, what, areas_file, boundaries, &s, &|b, v| {
+        format!("use the {b} edition of this file, or boundaries of the {v} edition")
+    })?;
     if unmatched > 0 {
         notices.push(Notice {
             code: crate::findings::Code::JoinRowsUnmatched,
-            subject: t.display(),
+            subject: file.to_string(),
             detail: format!(
-                "{}: {unmatched} of {rows} rows name areas not in the areas file (e.g. {}); they are ignored",
-                t.display(),
+                "{file}: {unmatched} of {rows} rows name areas not in the areas file (e.g. {}); they are ignored",
                 examples.join(", ")
             ),
         });

@@ -154,9 +154,43 @@ pub const LAD_CODE: ColumnSpec = ColumnSpec::new(
         "LADCD_ACTIVE",
     ],
 );
+/// The area code of a joined table (population, RUC, centroids): the
+/// dataset's names, and the Census 2021 bulk tables' `geography code`
+/// (Nomis `census2021-ts001-lsoa.csv`) and ONS custom downloads' `Lower
+/// layer Super Output Areas Code`.
+pub const JOIN_AREA_CODE: ColumnSpec = ColumnSpec::new(
+    col::AREA_CODE,
+    &[
+        "LSOA11CD",
+        "LSOA21CD",
+        "LSOA_CODE",
+        "lsoa11cd",
+        "lsoa21cd",
+        "lsoa",
+        "lsoa_code",
+        "geography code",
+        "Lower layer Super Output Areas Code",
+        "Lower Layer Super Output Areas Code",
+    ],
+);
+/// Resident population: mid-year estimates (`All Ages`), Census 2021 usual
+/// residents as published (Nomis TS001 bulk: `Residence type: Total;
+/// measures: Value`; the ONS table's `Total: All usual residents`; `All
+/// usual residents`), and two-column extracts (`census2021_usual_residents`).
+/// A bare `Total` or `Observation` is not accepted: it could be any count.
 pub const POPULATION: ColumnSpec = ColumnSpec::new(
     col::POPULATION,
-    &["pop", "all_ages", "All Ages", "usual_residents"],
+    &[
+        "pop",
+        "all_ages",
+        "All Ages",
+        "usual_residents",
+        "census2021_usual_residents",
+        "Usual residents",
+        "All usual residents",
+        "Total: All usual residents",
+        "Residence type: Total; measures: Value",
+    ],
 );
 pub const RUC: ColumnSpec = ColumnSpec::new(col::RUC, &["RUC11CD", "RUC21CD", "ruc11", "ruc21"]);
 pub const CENTROID_LON: ColumnSpec = ColumnSpec::new(col::CENTROID_LON, &["pwc_lon"]);

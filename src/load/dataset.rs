@@ -155,12 +155,17 @@ fn load_resolved_inner(r: &ResolvedPaths) -> Result<Dataset> {
         pcns: &pcn_ix,
     };
     if let Some(p) = &r.registrations {
-        let (regs, input) = load_registrations(p, &ix)?;
+        // A file on the other LSOA edition from the areas is one error
+        // saying so, not an unknown area on its first line (checked only
+        // when the file does not load: nothing more to read on success).
+        let (regs, input) = load_registrations(p, &ix)
+            .map_err(|e| super::vintage::explain(e, p, "registrations", &r.areas, &area_ix))?;
         *ds.registrations_mut() = regs;
         ds.inputs.push(input);
     }
     if let Some(p) = &r.footprints {
-        let (rows, input) = load_footprints(p, &ix, &mut ds.notices)?;
+        let (rows, input) = load_footprints(p, &ix, &mut ds.notices)
+            .map_err(|e| super::vintage::explain(e, p, "footprints", &r.areas, &area_ix))?;
         ds.footprints = Some(rows);
         ds.inputs.push(input);
     }

@@ -34,6 +34,37 @@ pub fn read_shapefile(path: &Path) -> Result<(Crs, Vec<ShpFeature>)> {
     Ok((crs, out))
 }
 
+/// One point record: its attributes and its coordinates as written.
+pub type ShpPoint = (Map<String, Value>, [f64; 2]);
+
+/// A point shapefile (population-weighted centroids): each record's
+/// attributes and its point, with the CRS from the `.prj`. A shape that is
+/// not a point is an error naming the record.
+pub fn read_points(path: &Path) -> Result<(Crs, Vec<ShpPoint>)> {
+    let crs = read_prj(path)?;
+    let mut out = Vec::new();
+    for_each_shape(path, |i, shape, record| {
+        let xy = match shape {
+            Shape::Point(p) => [p.x, p.y],
+            Shape::PointM(p) => [p.x, p.y],
+            Shape::PointZ(p) => [p.x, p.y],
+            other => bail!(
+                "{}: record {}: shape is a {}, expected Point (a centroid shapefile)",
+                path.display(),
+                i + 1,
+                other.shapetype()
+            ),
+        };
+        let properties = record
+            .into_iter()
+            .map(|(k, v)| (k, field_to_json(v)))
+            .collect();
+        out.push((properties, xy));
+        Ok(())
+    })?;
+    Ok((crs, out))
+}
+
 /// Call `f` with each shape (0-based index) and its `.dbf` record, in file
 /// order; the number of shapes. The `.shp` and `.dbf` must hold the same
 /// number of records; a file that ends early is an error naming it.
