@@ -78,7 +78,9 @@ pub(super) fn read_map(path: &Path, inputs: &mut Vec<InputFile>) -> Result<Vec<M
             },
         });
     }
-    inputs.push(t.input_file("pcn_map", out.len() as u64));
+    let mut input = t.input_file("pcn_map", out.len() as u64);
+    input.edition = crate::load::sources::edition_of(&t)?;
+    inputs.push(input);
     Ok(out)
 }
 
@@ -120,7 +122,9 @@ pub(super) fn read_list_sizes(
             bail!("{}: practice {k} has two list-size rows", row.at());
         }
     }
-    inputs.push(t.input_file("list_sizes", rows));
+    let mut input = t.input_file("list_sizes", rows);
+    input.edition = crate::load::sources::edition_of(&t)?;
+    inputs.push(input);
     Ok(out)
 }
 
