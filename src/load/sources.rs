@@ -280,13 +280,21 @@ pub fn attach(ds: &mut Dataset, practices: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The last English LSOA 2021 code (`E01035762`, in ONS's December 2021
+/// boundaries): codes beyond it are no real LSOA (the demo's synthetic
+/// `E019xxxxx`).
+const LAST_ENGLISH_LSOA21: u32 = 35_762;
+
 /// The LSOA edition of the dataset's areas, when its codes tell it.
 // TODO(lead): swap for `vintage::vintage_of_codes` (H2) when it lands; this
 // knows only codes that exist in LSOA 2021 alone.
 fn lsoa_vintage(ds: &Dataset) -> Option<Vintage> {
     ds.areas
         .iter()
-        .any(|a| vintage::is_only_2021(&a.code))
+        .any(|a| {
+            vintage::is_only_2021(&a.code)
+                && vintage::english_lsoa_number(&a.code).is_some_and(|n| n <= LAST_ENGLISH_LSOA21)
+        })
         .then_some(Vintage::Lsoa2021)
 }
 
@@ -390,6 +398,7 @@ mod tests {
     fn the_line_says_only_what_is_known() {
         let mut ds = Dataset::default();
         assert_eq!(vintage_line(&ds), None);
+        assert_eq!(lsoa_vintage(&ds), None);
         ds.sources = vec![
             input("registrations", "r", Some("01Oct2025")),
             input("list_sizes", "l", Some("2026-08-01")),
