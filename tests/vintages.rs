@@ -355,3 +355,60 @@ fn rutland_from_the_england_files() {
         ]
     );
 }
+
+#[test]
+fn staffordshire_from_todays_files() {
+    let Some(data) = shared_data("staffordshire_from_todays_files") else {
+        return;
+    };
+    let c = data.join("current");
+    if !c.is_dir() {
+        eprintln!(
+            "SKIP staffordshire_from_todays_files: {} not found",
+            c.display()
+        );
+        return;
+    }
+    let f = |n: &str| c.join(n).to_str().unwrap().to_string();
+    let t = tempfile::tempdir().unwrap();
+    let args = [
+        "import",
+        "--map",
+        &f("gp-reg-pat-prac-map-2025-10.csv"),
+        "--list-sizes",
+        &f("gp-reg-pat-prac-all-2026-04-first211rows.csv"),
+        "--epraccur",
+        &f("epraccur-2025-09.csv"),
+        "--postcodes",
+        &f("codepoint-open-2025-practices"),
+        "--boundaries",
+        &f("lsoa21_boundaries_bgc.geojson"),
+        "--ruc",
+        &f("lsoa21_rural_urban_2021.csv"),
+        "--registrations",
+        &f("gp-reg-pat-prac-lsoa-all-2025-10-staffordshire-icb.csv"),
+        "--lad",
+        "E06000021,E07000192,E07000193,E07000194,E07000195,E07000196,E07000197,E07000198,E07000199",
+        "--out",
+        "imp",
+    ];
+    let r = pcn_atlas(t.path(), &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = pcn_atlas(t.path(), &["check", "--dataset", "imp", "--out", "out"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rep = read_json(&t.path().join("out/report.json"));
+    // The list sizes of 1 Apr 2026 are exactly six months after the map and
+    // the registrations of 1 Oct 2025: not more than six, so no notice.
+    let line = "list sizes: 1 Apr 2026; PCN map: 1 Oct 2025; registrations: Oct 2025; LSOA 2021";
+    assert_eq!(rep["vintages"], line);
+    assert!(
+        r.stdout.contains(&format!("data: {line}\n")),
+        "{}",
+        r.stdout
+    );
+    assert!(months_apart_rows(&t.path().join("out")).is_empty());
+    let from = rep["imported_from"].as_array().unwrap();
+    let reg = from.iter().find(|i| i["role"] == "registrations").unwrap();
+    assert_eq!(reg["edition"], "2025-10-01");
+    assert_eq!(reg["rows"], 16864);
+}

@@ -192,6 +192,8 @@ pub(super) fn read_registrations(path: &Path, inputs: &mut Vec<InputFile>) -> Re
             patients: row.count(nc)?,
         });
     }
-    inputs.push(t.input_file("registrations", out.len() as u64));
+    let mut input = t.input_file("registrations", out.len() as u64);
+    input.edition = crate::load::sources::edition_of(&t)?;
+    inputs.push(input);
     Ok(out)
 }
