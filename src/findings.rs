@@ -127,6 +127,9 @@ codes! {
     AreaUnroutable = "AREA_UNROUTABLE", Warning, "Area off the roads", None;
     /// A code given twice in one file.
     DuplicateCode = "DUPLICATE_CODE", Error, "Duplicate code", None;
+    /// Two inputs whose editions are more than six months apart (e.g. 2021
+    /// list sizes with a 2022 PCN map).
+    InputsMonthsApart = "INPUTS_MONTHS_APART", Warning, "Inputs months apart", None;
     // Loader notices.
     /// A practice that could not be located (a postcode that does not geocode).
     PracticeUnlocated = "PRACTICE_UNLOCATED", Error, "Practice not located", None;

@@ -305,6 +305,13 @@ pub struct Dataset {
     pub footprints: Option<Vec<FootprintRow>>,
     pub links: Vec<AreaLink>,
     pub inputs: Vec<InputFile>,
+    /// The national files a dataset written by `pcn-atlas import` was
+    /// imported from, as its `import_report.json` lists them (empty for any
+    /// other dataset). Read by `load::sources`.
+    pub sources: Vec<InputFile>,
+    /// Where the practices' list sizes came from, as the import report says
+    /// (e.g. `list_sizes` or `registrations`); `None` when it does not say.
+    pub list_size_source: Option<String>,
     pub notices: Vec<Notice>,
 }
 

@@ -181,7 +181,7 @@ fn every_extract_date_form_is_the_files_edition() {
             regs["product"]
                 .as_str()
                 .unwrap()
-                .contains("practice by LSOA of residence")
+                .contains("by LSOA of residence")
         );
         let map = input(&j, "pcn_map");
         assert_eq!(map["edition"], "2025-10-01");

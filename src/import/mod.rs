@@ -270,6 +270,10 @@ pub fn run_import(src: &ImportSources, filter: &ImportFilter, out: &Path) -> Res
     translate::registrations(src, &mut nat, &mut inputs, &mut log)
         .map_err(crate::load::text::plain_error)?;
     let area_ix = nat.area_index();
+    crate::load::sources::fill_products(&mut inputs);
+    for n in crate::load::sources::months_apart(&inputs) {
+        log.add(n.code.as_str(), &n.subject, n.detail);
+    }
 
     let located = locate::locate_practices(src, &nat, &mut log);
     let sel = select::select(src, filter, &nat, &area_ix, &located, &mut log)?;

@@ -13,15 +13,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// The publishers' names of the files read here (as `InputFile.product`).
-pub(super) const PRODUCT_MAP: &str =
-    "NHS England: Patients Registered at a GP Practice — practice to PCN mapping";
-pub(super) const PRODUCT_LIST_SIZES: &str =
-    "NHS England: Patients Registered at a GP Practice — totals by practice";
-pub(super) const PRODUCT_REGISTRATIONS: &str =
-    "NHS England: Patients Registered at a GP Practice — practice by LSOA of residence";
-pub(super) const PRODUCT_SING_AGE: &str = "NHS England: Patients Registered at a GP Practice — \
-     single year of age by region, ICB, sub-ICB location and PCN";
-pub(super) const PRODUCT_EPRACCUR: &str = "NHS ODS: GP practices (epraccur)";
+pub(super) use crate::load::sources::{
+    PRODUCT_EPRACCUR, PRODUCT_LIST_SIZES, PRODUCT_MAP, PRODUCT_REGISTRATIONS, PRODUCT_SING_AGE,
+};
 
 /// `EXTRACT_DATE`, the date of the extract every NHS England file carries.
 pub(super) const EXTRACT_DATE: ColumnSpec = ColumnSpec::new("EXTRACT_DATE", &[]);

@@ -174,6 +174,7 @@ fn load_resolved_inner(r: &ResolvedPaths) -> Result<Dataset> {
         ds.links = links;
         ds.inputs.push(input);
     }
+    super::sources::attach(&mut ds, &r.practices)?;
     Ok(ds)
 }
 

@@ -35,12 +35,18 @@ impl std::fmt::Display for Vintage {
 /// The last English LSOA 2011 code: every higher `E01` code is LSOA 2021.
 pub const LAST_ENGLISH_LSOA11: u32 = 33_768;
 
-/// The number of an English LSOA code (`E01012345` → 12345), if it is one.
+/// The last English LSOA 2021 code: higher `E01` numbers are no real LSOA
+/// (the demo's synthetic county uses `E019…` codes).
+pub const LAST_ENGLISH_LSOA21: u32 = 35_762;
+
+/// The number of an English LSOA code of either edition (`E01012345` →
+/// 12345), if it is one: `E01000001`–`E01035762`.
 pub fn english_lsoa_number(code: &str) -> Option<u32> {
     let rest = code.strip_prefix("E01")?;
     (rest.len() == 6 && rest.bytes().all(|b| b.is_ascii_digit()))
         .then(|| rest.parse().ok())
         .flatten()
+        .filter(|&n| (1..=LAST_ENGLISH_LSOA21).contains(&n))
 }
 
 /// Whether a code can only be an LSOA 2021 code.
@@ -249,6 +255,9 @@ mod tests {
         assert!(!is_only_2021("E01033768"));
         assert!(is_only_2021("E01033769"));
         assert!(is_only_2021("E01035722"));
+        assert!(!is_only_2021("E01035763"));
+        assert_eq!(english_lsoa_number("E01900001"), None);
+        assert_eq!(english_lsoa_number("E01000000"), None);
         assert!(!is_only_2021("W01000001"));
         assert!(!is_only_2021("E0103377"));
         assert!(!is_only_2021("CLOSED"));

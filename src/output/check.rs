@@ -129,6 +129,16 @@ struct Report<'a> {
     command: &'a str,
     parameters: &'a crate::check::run::CheckOptions,
     inputs: &'a [InputFile],
+    /// The national files an imported dataset was made from (its
+    /// `import_report.json`), with their products and editions.
+    #[serde(skip_serializing_if = "<[InputFile]>::is_empty")]
+    imported_from: &'a [InputFile],
+    /// Where the practices' list sizes came from, as the import said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    list_size_source: Option<&'a str>,
+    /// The data vintages in one line (`load::sources::vintage_line`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vintages: Option<String>,
     footprint_rule: String,
     areas_by_assignment: BTreeMap<crate::check::footprint::AssignRule, usize>,
     counts: Counts,
@@ -428,6 +438,9 @@ impl CheckWrite<'_> {
             command: &info.command,
             parameters: &res.options,
             inputs: &ds.inputs,
+            imported_from: &ds.sources,
+            list_size_source: ds.list_size_source.as_deref(),
+            vintages: crate::load::sources::vintage_line(ds),
             footprint_rule: res.footprints.rule_description(ds),
             areas_by_assignment: res.footprints.rule_counts(),
             counts: Counts {

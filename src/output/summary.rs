@@ -27,6 +27,7 @@ pub fn check_summary(ds: &Dataset, res: &CheckResult) -> String {
             "nearest practice"
         }
     );
+    vintages_line(&mut s, ds);
     let o = &res.options;
     let _ = writeln!(
         s,
@@ -80,6 +81,14 @@ pub fn check_summary(ds: &Dataset, res: &CheckResult) -> String {
         }
     }
     s
+}
+
+/// The data vintages in one line (`load::sources::vintage_line`), when
+/// any is known: "data: list sizes: 1 Aug 2026; registrations: Oct 2025; …".
+fn vintages_line(s: &mut String, ds: &Dataset) {
+    if let Some(line) = crate::load::sources::vintage_line(ds) {
+        let _ = writeln!(s, "data: {line}");
+    }
 }
 
 fn truncate(s: &str, n: usize) -> String {

@@ -135,7 +135,8 @@ fn read_pbf(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, RoadsRepo
             path: path.display().to_string(),
             sha256,
             rows: p1.ways_read,
-            ..Default::default()
+            product: Some(OSM_PRODUCT.into()),
+            edition: header_edition(path)?,
         },
         "osm.pbf",
         profile,
@@ -152,6 +153,45 @@ fn read_pbf(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, RoadsRepo
     let mut net = keep_used_nodes(net_ways, &coords)?;
     report.finish(&mut net);
     Ok((net, report))
+}
+
+/// The product an `.osm.pbf` file is, for the report.
+pub const OSM_PRODUCT: &str = "OpenStreetMap contributors: OSM extract (.osm.pbf)";
+
+/// The file's edition: the day (UTC) of the header's
+/// `osmosis_replication_timestamp`, which extract services (Geofabrik,
+/// osmium, osmosis) write; `None` when the header has none.
+fn header_edition(path: &Path) -> Result<Option<crate::load::edition::Date>> {
+    let Some(blob) = blobs(path)?.next() else {
+        return Ok(None);
+    };
+    let blob = blob.map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    match blob
+        .decode()
+        .map_err(|e| anyhow!("{}: cannot decode the header: {e}", path.display()))?
+    {
+        BlobDecode::OsmHeader(h) => Ok(h.osmosis_replication_timestamp().and_then(utc_date)),
+        _ => Ok(None),
+    }
+}
+
+/// The UTC calendar day of a Unix time in seconds (days to civil date,
+/// H. Hinnant's algorithm); `None` outside the years `Date` allows.
+fn utc_date(secs: i64) -> Option<crate::load::edition::Date> {
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    crate::load::edition::Date::new(
+        u16::try_from(year).ok()?,
+        u8::try_from(month).ok()?,
+        u8::try_from(day).ok()?,
+    )
 }
 
 /// Pass 1: the ways the profile keeps, with counts of those it does not.
@@ -312,4 +352,20 @@ fn file_sha256(path: &Path) -> Result<String> {
     f.read_to_end(&mut bytes)
         .with_context(|| format!("{}: cannot read", path.display()))?;
     Ok(sha256_hex(&bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utc_date;
+
+    #[test]
+    fn unix_seconds_to_utc_day() {
+        let d = |s: i64| utc_date(s).map(|d| d.to_string());
+        assert_eq!(d(0).as_deref(), Some("1970-01-01"));
+        // 2022-07-20T20:21:02Z.
+        assert_eq!(d(1_658_348_462).as_deref(), Some("2022-07-20"));
+        assert_eq!(d(951_782_400).as_deref(), Some("2000-02-29"));
+        assert_eq!(d(1_709_251_199).as_deref(), Some("2024-02-29"));
+        assert_eq!(d(-86_400 * 365 * 80), None);
+    }
 }

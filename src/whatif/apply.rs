@@ -561,6 +561,7 @@ impl Work<'_> {
         ds.footprints = footprints;
         ds.links = base.links.clone();
         ds.inputs = base.inputs.clone();
+        (ds.sources, ds.list_size_source) = (base.sources.clone(), base.list_size_source.clone());
         ds.notices = self.notices();
         Ok(Edited {
             ds,

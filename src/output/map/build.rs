@@ -92,6 +92,7 @@ pub fn from_run(run: &Run, findings: &[Finding], title: &str) -> MapInput {
     });
     MapInput {
         title: title.to_string(),
+        subtitle: crate::load::sources::vintage_line(ds),
         pcns,
         points,
         routes,

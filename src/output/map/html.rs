@@ -143,11 +143,12 @@ pub fn html(input: &MapInput, prep: &Prepared, band: (u64, u64)) -> String {
     );
     let _ = writeln!(
         o,
-        "<header><h1>{title}</h1>\
+        "<header><h1>{title}</h1>{}\
          <label>Find <input id=\"search\" list=\"codes\" placeholder=\"PCN or practice code or name\" autocomplete=\"off\"></label>\
          <datalist id=\"codes\"></datalist>\
          <label>Colour by <select id=\"mode\"><option value=\"finding\">Worst finding</option></select></label>\
-         <span id=\"status\"></span></header>"
+         <span id=\"status\"></span></header>",
+        html_subtitle(input)
     );
     map_svg(&mut o, input, prep);
     o.push_str(
@@ -172,6 +173,17 @@ pub fn html(input: &MapInput, prep: &Prepared, band: (u64, u64)) -> String {
 }
 
 /// What the page's script reads: classes, metrics, networks and points.
+/// The data vintages beside the title (nothing when none is known); the
+/// header wraps, so the line is never cut.
+fn html_subtitle(input: &MapInput) -> String {
+    input.subtitle.as_deref().map_or_else(String::new, |v| {
+        format!(
+            "<span id=\"vintages\" style=\"color:#52606d;font-size:13px\">{}</span>",
+            esc(v)
+        )
+    })
+}
+
 fn data<'a>(input: &'a MapInput, prep: &Prepared, band: (u64, u64)) -> Data<'a> {
     let f = &prep.frame;
     let classes = legend_classes(input.pcns.iter().map(|p| p.worst()))

@@ -67,6 +67,9 @@ pub struct MapRoute {
 #[derive(Clone, Debug, Default)]
 pub struct MapInput {
     pub title: String,
+    /// The data vintages in one line, under the title (`None` when no
+    /// input's edition is known).
+    pub subtitle: Option<String>,
     pub pcns: Vec<MapPcn>,
     pub points: Vec<MapPoint>,
     pub routes: Vec<MapRoute>,

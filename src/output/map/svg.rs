@@ -322,6 +322,62 @@ fn svg_scale_and_north(o: &mut String, s: f64, map_h: f64) {
     );
 }
 
+/// Font size of the vintages line under the title.
+const SUBTITLE_FONT: f64 = 12.0;
+
+/// A generous width of one character of the legend's sans-serif fonts, in
+/// ems (DejaVu Sans, the widest of them, has digits of 0.64 em and most
+/// letters narrower), so that measured text is never wider than drawn.
+const CHAR_EM: f64 = 0.66;
+
+/// The width `text` takes at `font` pixels, at most.
+pub fn text_width(text: &str, font: f64) -> f64 {
+    text.chars().count() as f64 * font * CHAR_EM
+}
+
+/// `parts` joined by `sep` into lines no wider than `width` at `font`
+/// pixels (a part wider than a line alone is a line of its own).
+pub fn wrap_parts(parts: &[&str], sep: &str, font: f64, width: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for p in parts {
+        match lines.last_mut() {
+            Some(l) if text_width(&format!("{l}{sep}{p}"), font) <= width => {
+                l.push_str(sep);
+                l.push_str(p);
+            }
+            _ => lines.push((*p).to_string()),
+        }
+    }
+    lines
+}
+
+/// The font size at which `text` fits `width`: `font`, or smaller.
+fn fitting_font(text: &str, font: f64, width: f64) -> f64 {
+    let w = text_width(text, font);
+    if w <= width { font } else { font * width / w }
+}
+
+/// The vintages line under the legend's title, wrapped at its `; ` into
+/// lines that fit the panel (a single part too long is drawn smaller), so
+/// nothing is clipped. Returns the next line's y.
+fn svg_subtitle(o: &mut String, input: &MapInput, lx: f64, mut ly: f64) -> f64 {
+    let Some(line) = input.subtitle.as_deref() else {
+        return ly;
+    };
+    let parts: Vec<&str> = line.split("; ").collect();
+    let lines = wrap_parts(&parts, "; ", SUBTITLE_FONT, PANEL_W);
+    for l in &lines {
+        let font = fitting_font(l, SUBTITLE_FONT, PANEL_W);
+        let _ = writeln!(
+            o,
+            r##"<text x="{lx}" y="{ly}" font-size="{font:.1}" fill="#52606d">{}</text>"##,
+            esc(l)
+        );
+        ly += 17.0;
+    }
+    ly + 4.0
+}
+
 /// The legend panel right of the map: title, counts, finding classes,
 /// practice, hub and route symbols.
 fn svg_legend(o: &mut String, input: &MapInput) {
@@ -333,6 +389,7 @@ fn svg_legend(o: &mut String, input: &MapInput) {
         esc(&input.title)
     );
     ly += 24.0;
+    ly = svg_subtitle(o, input, lx, ly);
     let _ = writeln!(
         o,
         r##"<text x="{lx}" y="{ly}" font-size="13" fill="#52606d">{} networks, {} located practices · British National Grid</text>"##,
