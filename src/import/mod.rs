@@ -20,6 +20,7 @@
 //! `registrations` keeps the rows inside the selection, `write` writes the
 //! dataset in [`crate::load::format`] and the report.
 
+mod area_org;
 mod locate;
 mod national;
 mod registrations;
@@ -233,6 +234,8 @@ struct National {
     areas: Vec<Area>,
     area_notices: Vec<Notice>,
     regs: Option<Vec<RegRow>>,
+    /// Each area's sub-ICB location and ICB, from `--area-lookup`.
+    area_org: Option<HashMap<String, area_org::AreaOrg>>,
 }
 
 impl National {
@@ -260,7 +263,12 @@ impl National {
             Some(p) => Some(national::read_registrations(p, inputs)?),
             None => None,
         };
+        let area_org = match &src.area_org_lookup {
+            Some(p) => Some(area_org::read_area_org(p, inputs)?),
+            None => None,
+        };
         Ok(National {
+            area_org,
             map,
             list_sizes,
             ods,
@@ -316,6 +324,18 @@ pub fn run_import(src: &ImportSources, filter: &ImportFilter, out: &Path) -> Res
         .collect();
     if areas.is_empty() {
         bail!("the selection matches no areas");
+    }
+    if let (Some(org), Some(path)) = (&nat.area_org, &src.area_org_lookup) {
+        for a in areas.iter().filter(|a| !org.contains_key(&a.code)) {
+            log.add(
+                "AREA_NOT_IN_AREA_LOOKUP",
+                &a.code,
+                format!(
+                    "has no row in {}: written without sub_icb_code and icb_code",
+                    path.display()
+                ),
+            );
+        }
     }
     let reg_rows = registrations::within_selection(src, &nat, &area_ix, &sel, &areas, &mut log);
     write::write_import(
