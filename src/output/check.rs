@@ -205,6 +205,12 @@ pub fn write_check_into(staging: &mut Staging, run: &Run, info: &RunInfo) -> Res
             staging.write("pcn_summary.csv", |f| {
                 write_summary(f, &summary_rows(ds, &res.pcns, drive))
             })?;
+            staging.write("icb_summary.csv", |f| {
+                super::icb_summary::write_icb_summary(
+                    f,
+                    &super::icb_summary::icb_rows(ds, &res.pcns, drive),
+                )
+            })?;
             if let Some(d) = drive {
                 w.routes(staging, d)?;
             }

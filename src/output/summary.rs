@@ -27,6 +27,7 @@ pub fn check_summary(ds: &Dataset, res: &CheckResult) -> String {
             "nearest practice"
         }
     );
+    icb_lines(&mut s, ds, res);
     let o = &res.options;
     let _ = writeln!(
         s,
@@ -80,6 +81,17 @@ pub fn check_summary(ds: &Dataset, res: &CheckResult) -> String {
         }
     }
     s
+}
+
+/// The ICB(s) of the run (`ICB: QNC … (25 PCNs)`), when any PCN has one.
+fn icb_lines(s: &mut String, ds: &Dataset, res: &CheckResult) {
+    if res
+        .pcns
+        .iter()
+        .any(|c| !ds.pcn(c.pcn).org.icb_code.is_empty())
+    {
+        let _ = writeln!(s, "{}", super::icb_summary::icb_line(ds, &res.pcns));
+    }
 }
 
 fn truncate(s: &str, n: usize) -> String {
