@@ -238,6 +238,29 @@ fn icb_summary_of_a_hand_made_dataset() {
         (Some("P2"), Some("01B"))
     );
 
+    // map.html lists the ICBs for its colouring and filter, with their networks.
+    let html = std::fs::read_to_string(out.join("map.html")).unwrap();
+    let data = html
+        .split("<script type=\"application/json\" id=\"data\">")
+        .nth(1)
+        .and_then(|t| t.split("</script>").next())
+        .unwrap();
+    let data: serde_json::Value = serde_json::from_str(data).unwrap();
+    let icbs: Vec<(String, u64)> = data["icbs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["code"].as_str().unwrap().to_string(),
+                c["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(icbs, [("AAA".to_string(), 2), ("BBB".to_string(), 1)]);
+    assert_eq!(data["pcns"][1]["icb_code"], "AAA");
+    assert!(data["pcns"][3].get("icb_code").is_none());
+
     // The summary names the ICBs.
     assert!(
         run.stdout
@@ -297,6 +320,8 @@ fn demo_without_org_columns_gives_empty_columns() {
     assert_eq!(icbs[0]["name"], "unknown");
     totals_match(&out);
     assert!(!run.stdout.contains("ICB"), "{}", run.stdout);
+    let html = std::fs::read_to_string(out.join("map.html")).unwrap();
+    assert!(!html.contains("\"icbs\":"), "the demo has no ICBs");
 }
 
 /// The national files of Staffordshire and Stoke-on-Trent ICB (QNC).
