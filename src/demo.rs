@@ -236,6 +236,7 @@ fn areas_geojson(c: &county::County) -> Result<Vec<u8>> {
             ruc: Some(a.ruc),
             centroid_lon: Some(a.centroid_wgs[0]),
             centroid_lat: Some(a.centroid_wgs[1]),
+            ..AreaProps::default()
         };
         (props, g.as_str())
     });

@@ -141,6 +141,10 @@ codes! {
     PcnListSizeDiffers = "PCN_LIST_SIZE_DIFFERS", Info, "PCN list size differs from NHS England's", None;
     /// One PCN code with two names.
     PcnNameMismatch = "PCN_NAME_MISMATCH", Info, "PCN name differs", None;
+    /// A PCN whose practices the map places in more than one sub-ICB
+    /// location (or ICB): the PCN takes the org of the one with the largest
+    /// list size (ties: lowest code).
+    PcnSpansSubIcbs = "PCN_SPANS_SUB_ICBS", Info, "PCN in two sub-ICBs", None;
     /// A practice or PCN name with control characters (replaced by spaces).
     NameControlCharacters = "NAME_CONTROL_CHARACTERS", Warning, "Control characters in a name", None;
     /// An area polygon that had to be repaired or was unusable.

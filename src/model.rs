@@ -200,6 +200,8 @@ pub struct Practice {
     /// Location in BNG metres; `None` when it could not be located (a
     /// postcode that does not geocode).
     pub location: Option<Coord<f64>>,
+    /// Sub-ICB location, ICB and region (empty when the input has none).
+    pub org: OrgUnits,
 }
 
 /// A primary care network.
@@ -209,6 +211,39 @@ pub struct Pcn {
     pub name: String,
     /// Member practices, in input order.
     pub practices: Vec<PracticeId>,
+    /// Sub-ICB location, ICB and region: its practices' ([`pcn_org`]).
+    pub org: OrgUnits,
+}
+
+/// A PCN's org units: its practices', or, when they disagree (a PCN spanning
+/// two sub-ICB locations), those of the org with the largest summed list
+/// size (ties: lowest sub-ICB code, then ICB, then region). The second value
+/// lists every distinct org of the members, in order, when there is more
+/// than one (empty otherwise). Practices without org units are ignored.
+pub fn pcn_org(practices: &[Practice], members: &[PracticeId]) -> (OrgUnits, Vec<OrgUnits>) {
+    let mut size: std::collections::BTreeMap<&OrgUnits, u64> = std::collections::BTreeMap::new();
+    for &m in members {
+        let p = &practices[m.idx()];
+        if !p.org.is_empty() {
+            *size.entry(&p.org).or_insert(0) += p.list_size.unwrap_or(0);
+        }
+    }
+    // BTreeMap iterates by org (sub-ICB code first): the first of the
+    // largest wins.
+    let best = size
+        .iter()
+        .fold(None::<(&OrgUnits, u64)>, |acc, (o, n)| match acc {
+            Some((_, m)) if m >= *n => acc,
+            _ => Some((o, *n)),
+        })
+        .map(|(o, _)| o.clone())
+        .unwrap_or_default();
+    let all: Vec<OrgUnits> = if size.len() > 1 {
+        size.keys().map(|o| (*o).clone()).collect()
+    } else {
+        Vec::new()
+    };
+    (best, all)
 }
 
 /// Patients registered at a practice who live in an area.
@@ -501,12 +536,14 @@ pub mod testutil {
                 list_size: Some(n),
                 postcode: None,
                 location: Some(coord! { x: x, y: y }),
+                org: OrgUnits::default(),
             });
         }
         ds.pcns.push(Pcn {
             code: code.into(),
             name: format!("{code} PCN"),
             practices: members,
+            org: OrgUnits::default(),
         });
         id
     }

@@ -26,6 +26,7 @@
 //! `registrations` keeps the rows inside the selection, `write` writes the
 //! dataset in [`crate::load::format`] and the report.
 
+mod area_org;
 pub mod discover;
 mod list_size;
 mod locate;
@@ -167,6 +168,8 @@ struct National {
     regs_edition: Option<Date>,
     /// NHS England's PCN and ICB totals (`--sing-age`).
     nhs_totals: Option<sing_age::NhsTotals>,
+    /// Each area's sub-ICB location and ICB, from `--area-lookup`.
+    area_org: Option<HashMap<String, area_org::AreaOrg>>,
 }
 
 impl National {
@@ -222,7 +225,12 @@ impl National {
             }
             None => None,
         };
+        let area_org = match &src.area_org_lookup {
+            Some(p) => Some(area_org::read_area_org(p, inputs)?),
+            None => None,
+        };
         Ok(National {
+            area_org,
             map,
             list_sizes,
             ods,
@@ -297,6 +305,18 @@ pub fn run_import(src: &ImportSources, filter: &ImportFilter, out: &Path) -> Res
         .collect();
     if areas.is_empty() {
         bail!("the selection matches no areas");
+    }
+    if let (Some(org), Some(path)) = (&nat.area_org, &src.area_org_lookup) {
+        for a in areas.iter().filter(|a| !org.contains_key(&a.code)) {
+            log.add(
+                "AREA_NOT_IN_AREA_LOOKUP",
+                &a.code,
+                format!(
+                    "has no row in {}: written without sub_icb_code and icb_code",
+                    path.display()
+                ),
+            );
+        }
     }
     let reg_rows = registrations::within_selection(src, &nat, &area_ix, &sel, &areas, &mut log);
     write::write_import(

@@ -89,7 +89,6 @@ pub(super) struct MapPractice {
     pub pcn_code: String,
     pub pcn_name: String,
     /// Sub-ICB location, ICB and region (empty when the map has none).
-    #[allow(dead_code)] // carried into the dataset by the ICB work (issue 14)
     pub org: OrgUnits,
 }
 

@@ -1,6 +1,8 @@
-//! The part of the country to import (`--lad`, `--pcn`, `--bbox`): areas
-//! first, then the practices located in them, then whole PCNs.
+//! The part of the country to import (`--lad`, `--pcn`, `--icb`,
+//! `--sub-icb`, `--region`, `--bbox`): areas first, then the practices
+//! located in them, then whole PCNs.
 
+use super::national::MapPractice;
 use super::{ImportFilter, ImportSources, Log, National};
 use crate::coords::bng_to_wgs84;
 use crate::model::Area;
@@ -24,9 +26,6 @@ pub(super) fn select(
     located: &[Option<Coord<f64>>],
     log: &mut Log,
 ) -> Result<Selection> {
-    if !(filter.icbs.is_empty() && filter.sub_icbs.is_empty() && filter.regions.is_empty()) {
-        anyhow::bail!("--icb, --sub-icb and --region are not implemented yet");
-    }
     let mut sel = Selection {
         area: vec![filter.is_empty(); nat.areas.len()],
         practice: vec![filter.is_empty(); nat.map.len()],
@@ -37,7 +36,7 @@ pub(super) fn select(
     check_filter_codes(src, filter, nat)?;
     sel.areas_by_lad_and_box(filter, &nat.areas);
     if !filter.pcns.is_empty() {
-        sel.by_pcn(filter, nat, area_ix)?;
+        sel.by_pcn(&filter.pcns, nat, area_ix, |_| true)?;
     }
     // Practices located in a selected area, then whole PCNs.
     let index = AreaIndex::new(&nat.areas);
@@ -49,6 +48,16 @@ pub(super) fn select(
             sel.practice[i] = true;
         }
     }
+    // --icb, --sub-icb, --region: the units' practices and PCNs and the
+    // PCNs' footprint areas, but not the other networks' practices that
+    // stand in those areas (a registrations file cut to the unit's
+    // practices makes the unit the plurality wherever it has a patient).
+    let org_pcns = pcns_in_orgs(filter, nat);
+    if !org_pcns.is_empty() {
+        let in_unit = |a: usize| area_in_selected_org(filter, nat, a);
+        sel.by_pcn(&org_pcns, nat, area_ix, in_unit)?;
+    }
+    sel.practices_by_org(filter, nat);
     sel.complete_pcns(nat, log);
     Ok(sel)
 }
@@ -77,10 +86,160 @@ fn check_filter_codes(src: &ImportSources, filter: &ImportFilter, nat: &National
             );
         }
     }
+    check_org_codes(src, filter, nat)
+}
+
+/// Which org unit of a practice an org flag selects by.
+#[derive(Clone, Copy)]
+enum OrgFlag {
+    Icb,
+    SubIcb,
+    Region,
+}
+
+impl OrgFlag {
+    const ALL: [OrgFlag; 3] = [OrgFlag::Icb, OrgFlag::SubIcb, OrgFlag::Region];
+
+    fn flag(self) -> &'static str {
+        match self {
+            OrgFlag::Icb => "--icb",
+            OrgFlag::SubIcb => "--sub-icb",
+            OrgFlag::Region => "--region",
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            OrgFlag::Icb => "ICB",
+            OrgFlag::SubIcb => "sub-ICB location",
+            OrgFlag::Region => "commissioning region",
+        }
+    }
+
+    /// The codes given with the flag.
+    fn wanted(self, filter: &ImportFilter) -> &[String] {
+        match self {
+            OrgFlag::Icb => &filter.icbs,
+            OrgFlag::SubIcb => &filter.sub_icbs,
+            OrgFlag::Region => &filter.regions,
+        }
+    }
+
+    /// The practice's code for this unit.
+    fn code(self, p: &MapPractice) -> &str {
+        match self {
+            OrgFlag::Icb => &p.org.icb_code,
+            OrgFlag::SubIcb => &p.org.sub_icb_code,
+            OrgFlag::Region => &p.org.region_code,
+        }
+    }
+}
+
+/// Is the practice in an ICB, sub-ICB location or region given (codes
+/// compare case-insensitively)?
+fn in_selected_org(filter: &ImportFilter, p: &MapPractice) -> bool {
+    OrgFlag::ALL.iter().any(|&f| {
+        let c = f.code(p);
+        !c.is_empty() && f.wanted(filter).iter().any(|w| w.eq_ignore_ascii_case(c))
+    })
+}
+
+/// Every `--icb`, `--sub-icb` and `--region` code must be one the map has;
+/// an unknown one is an error listing the map's codes, closest first.
+fn check_org_codes(src: &ImportSources, filter: &ImportFilter, nat: &National) -> Result<()> {
+    for f in OrgFlag::ALL {
+        let known: BTreeSet<&str> = nat
+            .map
+            .iter()
+            .map(|p| f.code(p))
+            .filter(|c| !c.is_empty())
+            .collect();
+        for w in f.wanted(filter) {
+            if known.iter().any(|k| k.eq_ignore_ascii_case(w)) {
+                continue;
+            }
+            if known.is_empty() {
+                bail!(
+                    "{}: {} {}: the map has no {} codes (SUB_ICB_LOCATION_CODE, ICB_CODE, COMM_REGION_CODE or the older CCG_CODE, STP_CODE columns)",
+                    src.map.display(),
+                    f.flag(),
+                    crate::load::text::show(w),
+                    f.what()
+                );
+            }
+            let up = w.to_ascii_uppercase();
+            let mut near: Vec<&str> = known.iter().copied().collect();
+            near.sort_by_key(|k| {
+                (
+                    crate::load::columns::edits(&up, &k.to_ascii_uppercase()),
+                    *k,
+                )
+            });
+            let shown: Vec<&str> = near.iter().take(20).copied().collect();
+            bail!(
+                "{}: {} {}: no practice in the map has that {} code; the map has {} ({}, closest first{})",
+                src.map.display(),
+                f.flag(),
+                crate::load::text::show(w),
+                f.what(),
+                known.len(),
+                shown.join(", "),
+                if near.len() > shown.len() {
+                    ", …"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
     Ok(())
 }
 
+/// With an area lookup (`--area-lookup`), is the area in a selected ICB or
+/// sub-ICB location? Without one (or for `--region`, which the lookup does
+/// not give), every area may be.
+fn area_in_selected_org(filter: &ImportFilter, nat: &National, a: usize) -> bool {
+    let Some(lookup) = &nat.area_org else {
+        return true;
+    };
+    if !filter.regions.is_empty() {
+        return true;
+    }
+    lookup.get(&nat.areas[a].code).is_some_and(|o| {
+        filter
+            .icbs
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(&o.icb_code))
+            || filter
+                .sub_icbs
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(&o.sub_icb_code))
+    })
+}
+
+/// The PCNs with a practice in a selected ICB, sub-ICB location or region
+/// (sorted, without repeats).
+fn pcns_in_orgs(filter: &ImportFilter, nat: &National) -> Vec<String> {
+    let mut out: BTreeSet<String> = BTreeSet::new();
+    for p in &nat.map {
+        if !p.pcn_code.is_empty() && in_selected_org(filter, p) {
+            out.insert(p.pcn_code.clone());
+        }
+    }
+    out.into_iter().collect()
+}
+
 impl Selection {
+    /// Practices in a selected ICB, sub-ICB location or region, also those
+    /// without a PCN (whose PCNs `by_pcn` has already selected).
+    fn practices_by_org(&mut self, filter: &ImportFilter, nat: &National) {
+        for (i, p) in nat.map.iter().enumerate() {
+            if in_selected_org(filter, p) {
+                self.practice[i] = true;
+            }
+        }
+    }
+
     /// Areas in a selected local authority or with their centroid in the box.
     fn areas_by_lad_and_box(&mut self, filter: &ImportFilter, areas: &[Area]) {
         for (i, a) in areas.iter().enumerate() {
@@ -96,16 +255,21 @@ impl Selection {
         }
     }
 
-    /// `--pcn`: the PCNs' practices, and the areas where they have the most
-    /// registered patients (each area's plurality PCN; ties: lowest code).
+    /// `--pcn` (and the PCNs of `--icb`, `--sub-icb`, `--region`): the
+    /// PCNs' practices, and the areas where they have the most registered
+    /// patients (each area's plurality PCN; ties: lowest code) that
+    /// `keep_area` keeps.
     fn by_pcn(
         &mut self,
-        filter: &ImportFilter,
+        pcns: &[String],
         nat: &National,
         area_ix: &HashMap<&str, usize>,
+        keep_area: impl Fn(usize) -> bool,
     ) -> Result<()> {
         let Some(regs) = &nat.regs else {
-            bail!("--pcn needs registrations (gp-reg-pat-prac-lsoa) to choose the PCNs' areas");
+            bail!(
+                "--pcn, --icb, --sub-icb and --region need registrations (gp-reg-pat-prac-lsoa, --registrations) to choose the PCNs' areas"
+            );
         };
         let practice_pcn: HashMap<&str, &str> = nat
             .map
@@ -126,12 +290,12 @@ impl Selection {
                 .iter()
                 .max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0)))
                 .map(|(k, _)| *k);
-            if best.is_some_and(|b| filter.pcns.iter().any(|p| p == b)) {
+            if best.is_some_and(|b| pcns.iter().any(|p| p == b)) && keep_area(a) {
                 self.area[a] = true;
             }
         }
         for (i, p) in nat.map.iter().enumerate() {
-            if filter.pcns.contains(&p.pcn_code) {
+            if pcns.contains(&p.pcn_code) {
                 self.practice[i] = true;
             }
         }

@@ -11,7 +11,7 @@ use crate::output::atomic::{Kind, Replace, Staging};
 use crate::output::geojson::{multipolygon_json, round7};
 use anyhow::Result;
 use geo::Coord;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::path::Path;
 
@@ -40,7 +40,9 @@ pub(super) fn write_import(out: &Path, mut w: Written) -> Result<ImportReport> {
     let practices = write_practices(&mut staging, &w)?;
     let mut sorted_areas = w.areas.clone();
     sorted_areas.sort_by(|a, b| a.code.cmp(&b.code));
-    staging.write(format::AREAS_GEOJSON, |f| write_areas(f, &sorted_areas))?;
+    staging.write(format::AREAS_GEOJSON, |f| {
+        write_areas(f, &sorted_areas, w.nat.area_org.as_ref())
+    })?;
     let registered = write_registrations(&mut staging, &mut w)?;
     let mut entries = std::mem::take(&mut w.log.0);
     entries.sort();
@@ -95,7 +97,9 @@ fn write_practices(staging: &mut Staging, w: &Written) -> Result<PracticeCounts>
             postcode: &p.postcode,
             easting: Metres(loc.map(|c| round_cm(c.x))),
             northing: Metres(loc.map(|c| round_cm(c.y))),
+            ..PracticeRow::default()
         }
+        .with_org(&p.org)
     });
     staging.write(format::PRACTICES_CSV, |f| format::write_practices(f, rows))?;
     Ok(counts)
@@ -125,7 +129,11 @@ fn write_registrations(staging: &mut Staging, w: &mut Written) -> Result<u64> {
     Ok(w.reg_rows.iter().map(|r| r.patients).sum())
 }
 
-fn write_areas(w: &mut impl Write, areas: &[&Area]) -> Result<()> {
+fn write_areas(
+    w: &mut impl Write,
+    areas: &[&Area],
+    org: Option<&HashMap<String, super::area_org::AreaOrg>>,
+) -> Result<()> {
     use rayon::prelude::*;
     let geoms: Vec<String> = areas
         .par_iter()
@@ -147,6 +155,12 @@ fn write_areas(w: &mut impl Write, areas: &[&Area]) -> Result<()> {
             ruc: a.ruc.map(|r| r.code()),
             centroid_lon: clon,
             centroid_lat: clat,
+            sub_icb_code: org
+                .and_then(|o| o.get(&a.code))
+                .map(|o| o.sub_icb_code.as_str()),
+            icb_code: org
+                .and_then(|o| o.get(&a.code))
+                .map(|o| o.icb_code.as_str()),
         };
         (props, g.as_str())
     });

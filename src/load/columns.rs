@@ -79,7 +79,7 @@ pub fn closest<'h>(spec: &ColumnSpec, headers: &'h [String]) -> Option<&'h str> 
 }
 
 /// Levenshtein distance.
-fn edits(a: &str, b: &str) -> usize {
+pub fn edits(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

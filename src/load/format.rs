@@ -40,10 +40,17 @@ pub mod col {
     pub const CENTROID_LON: &str = "centroid_lon";
     pub const CENTROID_LAT: &str = "centroid_lat";
     pub const PATIENTS: &str = "patients";
+    pub const SUB_ICB_CODE: &str = "sub_icb_code";
+    pub const SUB_ICB_NAME: &str = "sub_icb_name";
+    pub const ICB_CODE: &str = "icb_code";
+    pub const ICB_NAME: &str = "icb_name";
+    pub const REGION_CODE: &str = "region_code";
 }
 
-/// Header of `practices.csv` located in British National Grid.
-pub const PRACTICES_HEADER: [&str; 8] = [
+/// Header of `practices.csv` located in British National Grid: the
+/// practice, then its sub-ICB location, ICB and region (issue 14; the
+/// loader accepts files without these last five columns).
+pub const PRACTICES_HEADER: [&str; 13] = [
     col::PRACTICE_CODE,
     col::PRACTICE_NAME,
     col::PCN_CODE,
@@ -52,6 +59,11 @@ pub const PRACTICES_HEADER: [&str; 8] = [
     col::POSTCODE,
     col::EASTING,
     col::NORTHING,
+    col::SUB_ICB_CODE,
+    col::SUB_ICB_NAME,
+    col::ICB_CODE,
+    col::ICB_NAME,
+    col::REGION_CODE,
 ];
 /// Header of `practices.csv` located in WGS84 degrees (the demo).
 pub const PRACTICES_WGS84_HEADER: [&str; 8] = [
@@ -102,6 +114,25 @@ pub struct PracticeRow<'a> {
     pub postcode: &'a str,
     pub easting: Metres,
     pub northing: Metres,
+    pub sub_icb_code: &'a str,
+    pub sub_icb_name: &'a str,
+    pub icb_code: &'a str,
+    pub icb_name: &'a str,
+    pub region_code: &'a str,
+}
+
+impl<'a> PracticeRow<'a> {
+    /// The row with `org`'s five columns filled in.
+    pub fn with_org(self, org: &'a crate::model::OrgUnits) -> PracticeRow<'a> {
+        PracticeRow {
+            sub_icb_code: &org.sub_icb_code,
+            sub_icb_name: &org.sub_icb_name,
+            icb_code: &org.icb_code,
+            icb_name: &org.icb_name,
+            region_code: &org.region_code,
+            ..self
+        }
+    }
 }
 
 /// One row of `practices.csv`, located in WGS84 (the demo's form).
@@ -145,6 +176,12 @@ pub struct AreaProps<'a> {
     pub centroid_lon: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub centroid_lat: Option<f64>,
+    /// The area's sub-ICB location and ICB (NHS codes), when `import` was
+    /// given an area lookup (`--area-lookup`) that lists the area.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_icb_code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icb_code: Option<&'a str>,
 }
 
 /// Write a CSV file of the dataset: `header`, then one record per row
@@ -286,13 +323,16 @@ mod tests {
                 postcode: "LE15 6AA",
                 easting: Metres(Some(485_000.0)),
                 northing: Metres(Some(308_123.45)),
+                icb_code: "QNC",
+                ..PracticeRow::default()
             }],
         )
         .unwrap();
         assert_eq!(
             String::from_utf8(buf).unwrap(),
-            "practice_code,practice_name,pcn_code,pcn_name,list_size,postcode,easting,northing\n\
-             A1,\"The \"\"Surgery\"\", Oakham\",U1,North,,LE15 6AA,485000,308123.45\n"
+            "practice_code,practice_name,pcn_code,pcn_name,list_size,postcode,easting,northing,\
+             sub_icb_code,sub_icb_name,icb_code,icb_name,region_code\n\
+             A1,\"The \"\"Surgery\"\", Oakham\",U1,North,,LE15 6AA,485000,308123.45,,,QNC,,\n"
         );
     }
 }

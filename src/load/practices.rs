@@ -10,7 +10,7 @@ use super::columns as c;
 use super::table::{Col, ColumnSpec, Row, Table};
 use super::text::show;
 use crate::coords::{check_bng, check_wgs84, wgs84_to_bng};
-use crate::model::{InputFile, Notice, Pcn, PcnId, Practice, PracticeId};
+use crate::model::{InputFile, Notice, OrgUnits, Pcn, PcnId, Practice, PracticeId, pcn_org};
 use anyhow::{Result, bail};
 use geo::Coord;
 use std::collections::{BTreeMap, HashMap};
@@ -37,6 +37,9 @@ struct Columns {
     postcode: Option<Col>,
     lonlat: Option<ColPair>,
     en: Option<ColPair>,
+    /// Sub-ICB code and name, ICB code and name, region code (optional:
+    /// files written before issue 14 have none).
+    org: [Option<Col>; 5],
 }
 
 impl Columns {
@@ -64,6 +67,13 @@ impl Columns {
             postcode,
             lonlat,
             en,
+            org: [
+                table.optional(c::SUB_ICB_CODE),
+                table.optional(c::SUB_ICB_NAME),
+                table.optional(c::ICB_CODE),
+                table.optional(c::ICB_NAME),
+                table.optional(c::REGION_CODE),
+            ],
         })
     }
 }
@@ -151,9 +161,11 @@ impl Reading {
             postcodes,
             &mut self.notices,
         )?;
+        let org = read_org(row, &cols.org);
         if let Some((prev, prev_line, prev_written)) = self.by_code.get(&code) {
             let p: &Practice = &self.practices[*prev];
             let same = p.name == name
+                && p.org == org
                 && p.list_size == list_size
                 && p.location == location
                 && self.practice_pcn[*prev] == pcn_code;
@@ -195,6 +207,7 @@ impl Reading {
             list_size,
             postcode,
             location,
+            org,
         });
         self.practice_pcn.push(pcn_code);
         Ok(())
@@ -268,6 +281,7 @@ impl Reading {
                 code: code.clone(),
                 name: pcn_names[code].0.clone(),
                 practices: Vec::new(),
+                org: OrgUnits::default(),
             })
             .collect();
         for (i, (p, code)) in practices.iter_mut().zip(practice_pcn.iter()).enumerate() {
@@ -276,8 +290,51 @@ impl Reading {
                 pcns[id.idx()].practices.push(PracticeId::from_idx(i));
             }
         }
+        for pcn in &mut pcns {
+            let (org, all) = pcn_org(practices, &pcn.practices);
+            if !all.is_empty() {
+                self.notices.push(pcn_spans_notice(pcn, &org, &all));
+            }
+            pcn.org = org;
+        }
         pcns
     }
+}
+
+/// A practice's org units from the optional columns (empty when absent).
+fn read_org(row: &Row<'_>, cols: &[Option<Col>; 5]) -> OrgUnits {
+    let [a, b, c, d, e] = cols.map(|col| row.opt_str(col).unwrap_or("").to_string());
+    OrgUnits {
+        sub_icb_code: a,
+        sub_icb_name: b,
+        icb_code: c,
+        icb_name: d,
+        region_code: e,
+    }
+}
+
+/// `PCN_SPANS_SUB_ICBS`: the PCN's practices are in more than one org.
+fn pcn_spans_notice(pcn: &Pcn, org: &OrgUnits, all: &[OrgUnits]) -> Notice {
+    let listed: Vec<String> = all
+        .iter()
+        .map(|o| format!("{}/{}", show_code(&o.sub_icb_code), show_code(&o.icb_code)))
+        .collect();
+    Notice {
+        code: crate::findings::Code::PcnSpansSubIcbs,
+        subject: pcn.code.clone(),
+        detail: format!(
+            "PCN {}'s practices are in sub-ICB/ICB {}; the PCN takes {}/{} (the largest list size, ties by code)",
+            pcn.code,
+            listed.join(", "),
+            show_code(&org.sub_icb_code),
+            show_code(&org.icb_code)
+        ),
+    }
+}
+
+/// A code for a message: `-` when empty.
+fn show_code(c: &str) -> &str {
+    if c.is_empty() { "-" } else { c }
 }
 
 /// A name column's text with control characters replaced by spaces

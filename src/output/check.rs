@@ -37,6 +37,9 @@ struct FindingOut<'a> {
 struct PcnProps<'a> {
     pcn_code: &'a str,
     pcn_name: &'a str,
+    /// Sub-ICB, ICB and region (empty strings when unknown).
+    #[serde(flatten)]
+    org: &'a crate::model::OrgUnits,
     practices: usize,
     practice_codes: Vec<&'a str>,
     list_size: u64,
@@ -79,6 +82,9 @@ struct PracticeProps<'a> {
     practice_code: &'a str,
     practice_name: &'a str,
     pcn_code: Option<&'a str>,
+    /// Sub-ICB, ICB and region (empty strings when unknown).
+    #[serde(flatten)]
+    org: &'a crate::model::OrgUnits,
     list_size: Option<u64>,
     postcode: Option<&'a str>,
     area_code: Option<&'a str>,
@@ -209,6 +215,12 @@ pub fn write_check_into(staging: &mut Staging, run: &Run, info: &RunInfo) -> Res
             staging.write("pcn_summary.csv", |f| {
                 write_summary(f, &summary_rows(ds, &res.pcns, drive))
             })?;
+            staging.write("icb_summary.csv", |f| {
+                super::icb_summary::write_icb_summary(
+                    f,
+                    &super::icb_summary::icb_rows(ds, &res.pcns, drive),
+                )
+            })?;
             if let Some(d) = drive {
                 w.routes(staging, d)?;
             }
@@ -260,6 +272,7 @@ impl CheckWrite<'_> {
                 let props = PcnProps {
                     pcn_code: &pcn.code,
                     pcn_name: &pcn.name,
+                    org: &pcn.org,
                     practices: pcn.practices.len(),
                     practice_codes: pcn
                         .practices
@@ -357,6 +370,7 @@ impl CheckWrite<'_> {
                     practice_code: &p.code,
                     practice_name: &p.name,
                     pcn_code: p.pcn.map(|q| ds.pcn(q).code.as_str()),
+                    org: &p.org,
                     list_size: p.list_size,
                     postcode: p.postcode.as_deref(),
                     area_code: area.map(|a| ds.area(a).code.as_str()),

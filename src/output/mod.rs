@@ -8,6 +8,7 @@ pub mod check;
 pub mod diff;
 pub mod drive;
 pub mod geojson;
+pub mod icb_summary;
 pub mod map;
 pub mod pcn_summary;
 pub mod propose;

@@ -50,6 +50,11 @@ pub struct SummaryRow {
     pub access_e2sfca_p10: Fixed<4>,
     pub access_gravity_mean: Fixed<4>,
     pub access_gravity_p10: Fixed<4>,
+    pub sub_icb_code: String,
+    pub sub_icb_name: String,
+    pub icb_code: String,
+    pub icb_name: String,
+    pub region_code: String,
 }
 
 impl SummaryRow {
@@ -96,6 +101,11 @@ impl SummaryRow {
             access_e2sfca_p10: m(d, |d| d.access_e2sfca_p10),
             access_gravity_mean: m(d, |d| d.access_gravity_mean),
             access_gravity_p10: m(d, |d| d.access_gravity_p10),
+            sub_icb_code: pcn.org.sub_icb_code.clone(),
+            sub_icb_name: pcn.org.sub_icb_name.clone(),
+            icb_code: pcn.org.icb_code.clone(),
+            icb_name: pcn.org.icb_name.clone(),
+            region_code: pcn.org.region_code.clone(),
         }
     }
 }

@@ -325,7 +325,9 @@ fn write_dataset_files(st: &mut Staging, w: &ProposalOutput) -> Result<()> {
             postcode: p.postcode.as_deref().unwrap_or(""),
             easting: Metres(p.location.map(|c| c.x)),
             northing: Metres(p.location.map(|c| c.y)),
+            ..PracticeRow::default()
         }
+        .with_org(&p.org)
     });
     st.write(format::PRACTICES_CSV, |f| {
         format::write_practices(f, practices)

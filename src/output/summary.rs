@@ -28,6 +28,7 @@ pub fn check_summary(ds: &Dataset, res: &CheckResult) -> String {
         }
     );
     vintages_line(&mut s, ds);
+    icb_lines(&mut s, ds, res);
     let o = &res.options;
     let _ = writeln!(
         s,
@@ -88,6 +89,17 @@ pub fn check_summary(ds: &Dataset, res: &CheckResult) -> String {
 fn vintages_line(s: &mut String, ds: &Dataset) {
     if let Some(line) = crate::load::sources::vintage_line(ds) {
         let _ = writeln!(s, "data: {line}");
+    }
+}
+
+/// The ICB(s) of the run (`ICB: QNC … (25 PCNs)`), when any PCN has one.
+fn icb_lines(s: &mut String, ds: &Dataset, res: &CheckResult) {
+    if res
+        .pcns
+        .iter()
+        .any(|c| !ds.pcn(c.pcn).org.icb_code.is_empty())
+    {
+        let _ = writeln!(s, "{}", super::icb_summary::icb_line(ds, &res.pcns));
     }
 }
 

@@ -69,6 +69,9 @@ struct WPractice {
     postcode: Option<String>,
     location: Option<Coord<f64>>,
     closed: bool,
+    /// Sub-ICB, ICB and region: the base practice's; an added practice
+    /// takes its PCN's in the base (empty for a new PCN).
+    org: crate::model::OrgUnits,
 }
 
 struct Work<'a> {
@@ -103,6 +106,7 @@ pub fn apply_edits(base: &Dataset, edits: &[EditAt], ctx: &ApplyContext) -> Resu
             postcode: p.postcode.clone(),
             location: p.location,
             closed: false,
+            org: p.org.clone(),
         })
         .collect();
     let mut w = Work {
@@ -344,6 +348,13 @@ impl Work<'_> {
             postcode,
             location: Some(location),
             closed: false,
+            org: self
+                .base
+                .pcns
+                .iter()
+                .find(|q| q.code == np.pcn)
+                .map(|q| q.org.clone())
+                .unwrap_or_default(),
         });
         Ok(format!(
             "practice {} ({}) added to {} with {} patients",
@@ -592,6 +603,7 @@ impl Work<'_> {
                     .cloned()
                     .unwrap_or_else(|| c.to_string()),
                 practices: Vec::new(),
+                org: crate::model::OrgUnits::default(),
             })
             .collect();
         let practices: Vec<Practice> = kept
@@ -609,9 +621,13 @@ impl Work<'_> {
                     list_size: p.list_size,
                     postcode: p.postcode.clone(),
                     location: p.location,
+                    org: p.org.clone(),
                 }
             })
             .collect();
+        for pcn in &mut pcns {
+            pcn.org = crate::model::pcn_org(&practices, &pcn.practices).0;
+        }
         (pcn_id, pcns, practices)
     }
 

@@ -73,6 +73,8 @@ pub fn from_run(run: &Run, findings: &[Finding], title: &str) -> MapInput {
             staff_tour_min: d.as_ref().and_then(|d| d.staff_tour_min),
             patients_p90_min_to_hub: d.as_ref().and_then(|d| d.patients_p90_min_to_hub),
             patients_mean_min_to_practice: d.as_ref().and_then(|d| d.patients_mean_min_to_practice),
+            icb_code: pcn.org.icb_code.clone(),
+            icb_name: pcn.org.icb_name.clone(),
             geometry: if c.areas.is_empty() {
                 MultiPolygon(vec![])
             } else {

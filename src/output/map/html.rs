@@ -52,6 +52,45 @@ struct Data<'a> {
     metrics: Vec<Metric>,
     pcns: &'a [MapPcn],
     points: &'a [super::MapPoint],
+    /// The ICBs of the networks, for *Colour by ICB* and the ICB filter
+    /// (omitted when no network has one).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    icbs: Vec<IcbClass>,
+}
+
+/// One ICB on the map: its code, name, fill and number of networks.
+#[derive(Serialize)]
+struct IcbClass {
+    code: String,
+    name: String,
+    colour: &'static str,
+    count: usize,
+}
+
+/// Fills for colouring by ICB (Okabe–Ito and Tableau hues), in turn by
+/// ICB code; networks without an ICB get the no-data grey.
+const ICB_PALETTE: &[&str] = &[
+    "#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7", "#8c564b",
+    "#17becf", "#bcbd22", "#9467bd", "#7f7f7f",
+];
+
+/// The ICBs of the map's networks, by code (none when no network has one).
+fn icb_classes(input: &MapInput) -> Vec<IcbClass> {
+    let mut by: std::collections::BTreeMap<&str, (&str, usize)> = Default::default();
+    for p in input.pcns.iter().filter(|p| !p.icb_code.is_empty()) {
+        by.entry(p.icb_code.as_str())
+            .or_insert((p.icb_name.as_str(), 0))
+            .1 += 1;
+    }
+    by.into_iter()
+        .enumerate()
+        .map(|(i, (code, (name, count)))| IcbClass {
+            code: code.to_string(),
+            name: name.to_string(),
+            colour: ICB_PALETTE[i % ICB_PALETTE.len()],
+            count,
+        })
+        .collect()
 }
 
 /// Oranges, light to dark, for metrics where more is worse.
@@ -210,6 +249,7 @@ fn data<'a>(input: &'a MapInput, prep: &Prepared, band: (u64, u64)) -> Data<'a> 
         metrics: metrics(input, band),
         pcns: &input.pcns,
         points: &input.points,
+        icbs: icb_classes(input),
     }
 }
 

@@ -31,6 +31,12 @@ pub struct MapPcn {
     pub staff_tour_min: Option<f64>,
     pub patients_p90_min_to_hub: Option<f64>,
     pub patients_mean_min_to_practice: Option<f64>,
+    /// The PCN's ICB (NHS code and name; omitted when unknown), for
+    /// colouring and filtering by ICB.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub icb_code: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub icb_name: String,
     #[serde(skip)]
     pub geometry: geo::MultiPolygon<f64>,
 }

@@ -166,8 +166,13 @@
     for (let i = 0; i < classes.length; i++) if (classes[i].hi === null || v < classes[i].hi) return i;
     return classes.length - 1;
   }
+  // ICBs (when the networks have them): a colour each, and a filter.
+  const icbs = D.icbs || [];
+  const icbColour = new Map(icbs.map((c) => [c.code, c.colour]));
+  let icbShown = '';
   function colourOf(k) {
     const p = D.pcns[k];
+    if (mode === 'icb') return icbColour.get(p.icb_code) || D.nodata;
     if (mode === 'finding') return classOf.get(p.findings.length ? p.findings[0][0] : 'NONE').colour;
     const v = p[mode];
     return v === null || v === undefined ? D.nodata : classes[classIndex(v)].colour;
@@ -176,12 +181,20 @@
     const m = D.metrics.find((x) => x.key === mode);
     classes = m ? metricClasses(m) : null;
     if (classes) D.pcns.forEach((p) => { const v = p[mode]; if (v !== null && v !== undefined) classes[classIndex(v)].n++; });
-    pcnEls.forEach((el) => el.setAttribute('fill', colourOf(+el.dataset.k)));
+    pcnEls.forEach((el) => {
+      el.setAttribute('fill', colourOf(+el.dataset.k));
+      el.style.display = icbShown && D.pcns[+el.dataset.k].icb_code !== icbShown ? 'none' : '';
+    });
     drawLegend(m);
   }
   function drawLegend(m) {
     let h = '';
-    if (!m) {
+    if (mode === 'icb') {
+      h = '<h2>Integrated care board</h2>';
+      for (const c of icbs) h += `<div class="row"><span class="sw" style="background:${c.colour}"></span>${esc(c.code)} ${esc(c.name)}<span class="n">${c.count}</span></div>`;
+      const none = D.pcns.filter((p) => !p.icb_code).length;
+      if (none) h += `<div class="row"><span class="sw" style="background:${D.nodata}"></span>unknown<span class="n">${none}</span></div>`;
+    } else if (!m) {
       h = '<h2>Worst finding per network</h2>';
       for (const c of D.classes) h += `<div class="row" data-class="${c.code}"><span class="sw" style="background:${c.colour}"></span>${c.label}<span class="n">${c.count}</span></div>`;
     } else {
@@ -378,6 +391,20 @@
     o.textContent = m.label + (m.available ? '' : ' (run analyse)');
     o.disabled = !m.available;
     modeSel.appendChild(o);
+  }
+  if (icbs.length) {
+    const o = document.createElement('option');
+    o.value = 'icb';
+    o.textContent = 'ICB';
+    modeSel.appendChild(o);
+    const label = document.createElement('label');
+    label.textContent = 'ICB ';
+    const f = document.createElement('select');
+    f.id = 'icb';
+    f.innerHTML = '<option value="">all</option>' + icbs.map((c) => `<option value="${esc(c.code)}">${esc(c.code)} ${esc(c.name)}</option>`).join('');
+    f.addEventListener('change', () => { icbShown = f.value; recolour(); });
+    label.appendChild(f);
+    modeSel.parentNode.after(label);
   }
   const dl = document.getElementById('codes');
   const opts = [];
