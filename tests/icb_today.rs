@@ -84,6 +84,35 @@ fn staffordshire_icb_today_end_to_end() {
         ],
     );
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    // The areas: the networks' footprints, close to the ICB's own 697 LSOAs
+    // (ONS's lookup) — not every area where a QNC practice has one patient
+    // (3,299 before the selection asked for a quarter of the residents).
+    let icb_lsoas = rows(&cur.join("lsoa21_sub_icb_icb_2024_lookup.csv"))
+        .iter()
+        .filter(|r| r["icb24_code_nhs"] == "QNC")
+        .count();
+    assert_eq!(icb_lsoas, 697);
+    let areas: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("qnc/areas.geojson")).unwrap())
+            .unwrap();
+    let features = areas["features"].as_array().unwrap();
+    let n = features.len();
+    assert!(
+        n * 100 >= icb_lsoas * 95 && n * 100 <= icb_lsoas * 105,
+        "{n} areas"
+    );
+    for f in features {
+        let p = &f["properties"];
+        assert!(p["population"].as_u64().is_some(), "{p}");
+        assert!(
+            p["ruc"].as_str().is_some_and(|r| r.len() >= 3),
+            "RUC 2021: {p}"
+        );
+        assert!(
+            p["centroid_lon"].as_f64().is_some(),
+            "population-weighted: {p}"
+        );
+    }
     let practices = rows(&d.path().join("qnc/practices.csv"));
     assert_eq!(practices.len(), 141);
     for row in &practices {

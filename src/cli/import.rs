@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use clap::Args;
-use pcn_atlas::import::discover::{Role, discover_in};
+use pcn_atlas::import::discover::{self, Role, discover_in};
 use pcn_atlas::import::{ImportFilter, ImportSources, run_import};
 use pcn_atlas::load::text::one_line;
 use pcn_atlas::output::atomic::{self, Kind, Replace};
@@ -163,6 +163,9 @@ impl ImportArgs {
                 *slot = v.clone();
             }
         }
+        // A folder holding one shapefile (ONS's unzipped centroids) is that file.
+        s.boundaries = discover::lone_shapefile(&s.boundaries);
+        s.centroids = s.centroids.as_deref().map(discover::lone_shapefile);
         Ok(s)
     }
 

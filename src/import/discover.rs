@@ -184,6 +184,25 @@ impl Discovery {
     }
 }
 
+/// A folder holding exactly one shapefile stands for that `.shp` (as ONS's
+/// centroid download unzips); any other path is itself.
+pub fn lone_shapefile(path: &Path) -> PathBuf {
+    if path.is_dir()
+        && let [one] = shapefiles_in(path).as_slice()
+    {
+        return one.clone();
+    }
+    path.to_path_buf()
+}
+
+/// The `.shp` files directly in a folder, sorted.
+fn shapefiles_in(dir: &Path) -> Vec<PathBuf> {
+    sorted_entries(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp")))
+        .collect()
+}
+
 /// What one entry of the folder is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Recognised {
@@ -399,11 +418,7 @@ fn recognise_folder(path: &Path, lower: &str) -> Recognised {
             return Recognised::Role(Role::Postcodes, path.to_path_buf());
         }
     }
-    let shps: Vec<PathBuf> = sorted_entries(path)
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp")))
-        .collect();
-    match shps.as_slice() {
+    match shapefiles_in(path).as_slice() {
         [one] => match recognise_shp(one) {
             Ok(r) => r,
             Err(why) => Recognised::Ignored(format!("a folder holding one shapefile: {why}")),

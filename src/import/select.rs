@@ -36,7 +36,7 @@ pub(super) fn select(
     check_filter_codes(src, filter, nat)?;
     sel.areas_by_lad_and_box(filter, &nat.areas);
     if !filter.pcns.is_empty() {
-        sel.by_pcn(&filter.pcns, nat, area_ix, |_| true)?;
+        sel.by_pcn(&filter.pcns, nat, area_ix, |_| true, 0.0)?;
     }
     // Practices located in a selected area, then whole PCNs.
     let index = AreaIndex::new(&nat.areas);
@@ -55,7 +55,7 @@ pub(super) fn select(
     let org_pcns = pcns_in_orgs(filter, nat);
     if !org_pcns.is_empty() {
         let in_unit = |a: usize| area_in_selected_org(filter, nat, a);
-        sel.by_pcn(&org_pcns, nat, area_ix, in_unit)?;
+        sel.by_pcn(&org_pcns, nat, area_ix, in_unit, MIN_RESIDENT_SHARE)?;
     }
     sel.practices_by_org(filter, nat);
     sel.complete_pcns(nat, log);
@@ -195,6 +195,15 @@ fn check_org_codes(src: &ImportSources, filter: &ImportFilter, nat: &National) -
     Ok(())
 }
 
+/// For `--icb`, `--sub-icb` and `--region`: an area joins the selection only
+/// when its plurality PCN's patients there are at least this share of its
+/// residents (when its residents are known). NHS England publishes the
+/// registrations by area per ICB too, and a file cut to one ICB's practices
+/// makes that ICB the plurality wherever it has a single patient: 3,299
+/// areas for Staffordshire and Stoke-on-Trent (QNC) instead of its 696. The
+/// same quarter as `[check] min_footprint_share`.
+pub const MIN_RESIDENT_SHARE: f64 = 0.25;
+
 /// With an area lookup (`--area-lookup`), is the area in a selected ICB or
 /// sub-ICB location? Without one (or for `--region`, which the lookup does
 /// not give), every area may be.
@@ -258,13 +267,15 @@ impl Selection {
     /// `--pcn` (and the PCNs of `--icb`, `--sub-icb`, `--region`): the
     /// PCNs' practices, and the areas where they have the most registered
     /// patients (each area's plurality PCN; ties: lowest code) that
-    /// `keep_area` keeps.
+    /// `keep_area` keeps, and whose patients there are at least
+    /// `min_resident_share` of the area's residents when those are known.
     fn by_pcn(
         &mut self,
         pcns: &[String],
         nat: &National,
         area_ix: &HashMap<&str, usize>,
         keep_area: impl Fn(usize) -> bool,
+        min_resident_share: f64,
     ) -> Result<()> {
         let Some(regs) = &nat.regs else {
             bail!(
@@ -286,11 +297,14 @@ impl Selection {
             }
         }
         for (a, counts) in by_area {
-            let best = counts
-                .iter()
-                .max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0)))
-                .map(|(k, _)| *k);
-            if best.is_some_and(|b| pcns.iter().any(|p| p == b)) && keep_area(a) {
+            let best = counts.iter().max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0)));
+            let enough = |n: u64| {
+                nat.areas[a]
+                    .population
+                    .is_none_or(|pop| n as f64 >= min_resident_share * pop as f64)
+            };
+            if best.is_some_and(|(b, &n)| pcns.iter().any(|p| p == b) && enough(n)) && keep_area(a)
+            {
                 self.area[a] = true;
             }
         }
