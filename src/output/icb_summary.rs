@@ -132,8 +132,13 @@ fn row(
     }
 }
 
+/// Up to this many ICBs are named one by one in the summary; more (a
+/// national run has 42) are counted, each being in `icb_summary.csv`.
+const ICBS_NAMED: usize = 4;
+
 /// The ICBs of a run for the stderr summary: `QNC Staffordshire and
-/// Stoke-on-Trent (25 PCNs)`, by code, `unknown` for PCNs without one.
+/// Stoke-on-Trent (25 PCNs)`, by code, `unknown` for PCNs without one; for
+/// more than [`ICBS_NAMED`], their number.
 pub fn icb_line(ds: &Dataset, pcns: &[PcnCheck]) -> String {
     let mut by: BTreeMap<&str, (&str, usize)> = BTreeMap::new();
     for c in pcns {
@@ -141,6 +146,13 @@ pub fn icb_line(ds: &Dataset, pcns: &[PcnCheck]) -> String {
         by.entry(o.icb_code.as_str())
             .or_insert((o.icb_name.as_str(), 0))
             .1 += 1;
+    }
+    if by.len() > ICBS_NAMED {
+        let unknown = by.get("").map_or(String::new(), |(_, n)| {
+            format!(" and {n} PCN{} with none", if *n == 1 { "" } else { "s" })
+        });
+        let known = by.len() - usize::from(by.contains_key(""));
+        return format!("ICBs: {known}{unknown}, each in icb_summary.csv");
     }
     let parts: Vec<String> = by
         .iter()
