@@ -338,22 +338,36 @@ fn no_list_sizes_and_no_registrations_is_exit_2_naming_both_flags() {
     assert!(!t.path().join("out").exists());
 }
 
+/// `all.csv` in the gp-reg-pat-prac-all 2026 layout (1 Apr 2026, sub-ICB
+/// 05D): rows of practice, postcode, sex (AGE=ALL) and patients.
+fn list_size_file(dir: &Path, rows: &[(&str, &str, &str, u64)]) {
+    let mut text = String::from(
+        "PUBLICATION,EXTRACT_DATE,TYPE,SUB_ICB_LOCATION_CODE,ONS_SUB_ICB_LOCATION_CODE,CODE,POSTCODE,SEX,AGE,NUMBER_OF_PATIENTS\n",
+    );
+    for (code, postcode, sex, n) in rows {
+        text.push_str(&format!(
+            "GP_PRAC_PAT_LIST,2026-04-01,GP,05D,E38000001,{code},{postcode},{sex},ALL,{n}\n"
+        ));
+    }
+    std::fs::write(dir.join("all.csv"), text).unwrap();
+}
+
 #[test]
 fn a_list_size_file_wins_and_differences_beyond_the_tolerance_are_counted() {
     let t = tempfile::tempdir().unwrap();
     national(t.path(), "01Oct2025");
     // gp-reg-pat-prac-all 2026 layout. P2: 300 vs 206 (94 apart: over 5%
     // of 300 = 15 and over 50); P3: 320 vs 305 (15 apart: within 50).
-    std::fs::write(
-        t.path().join("all.csv"),
-        "PUBLICATION,EXTRACT_DATE,TYPE,SUB_ICB_LOCATION_CODE,ONS_SUB_ICB_LOCATION_CODE,CODE,POSTCODE,SEX,AGE,NUMBER_OF_PATIENTS\n\
-         GP_PRAC_PAT_LIST,2026-04-01,GP,05D,E38000001,P00001,AA1 1AA,ALL,ALL,130\n\
-         GP_PRAC_PAT_LIST,2026-04-01,GP,05D,E38000001,P00001,AA1 1AA,MALE,ALL,70\n\
-         GP_PRAC_PAT_LIST,2026-04-01,GP,05D,E38000001,P00002,AA1 1AB,ALL,ALL,300\n\
-         GP_PRAC_PAT_LIST,2026-04-01,GP,05D,E38000001,P00003,AA1 1AC,ALL,ALL,320\n\
-         GP_PRAC_PAT_LIST,2026-04-01,GP,05D,E38000001,P00004,AA1 1AD,ALL,ALL,50\n",
-    )
-    .unwrap();
+    list_size_file(
+        t.path(),
+        &[
+            ("P00001", "AA1 1AA", "ALL", 130),
+            ("P00001", "AA1 1AA", "MALE", 70),
+            ("P00002", "AA1 1AB", "ALL", 300),
+            ("P00003", "AA1 1AC", "ALL", 320),
+            ("P00004", "AA1 1AD", "ALL", 50),
+        ],
+    );
     let r = import(
         t.path(),
         &[
@@ -626,4 +640,55 @@ fn the_august_2026_map_and_sing_age_totals_cover_all_england() {
     assert_eq!(input(&j, "pcn_map")["edition"], "2026-08-01");
     assert_eq!(input(&j, "pcn_map")["rows"], 6129);
     assert_eq!(input(&j, "list_sizes")["edition"], "2026-04-01");
+}
+
+/// A list-size file with no row for a practice the registrations have (an
+/// excerpt, or a practice opened since), the two files 6 months apart
+/// (Apr 2026, Oct 2025): that practice's list size is the sum of its
+/// registrations (305 for P00003, worked in
+/// `list_sizes_are_summed_from_registrations…`), said per practice and in
+/// the list-size source; the others keep the file's. The 2022 registrations
+/// have no date, so the England import fills nothing (its figures stay).
+#[test]
+fn a_practice_missing_from_the_list_size_file_takes_its_registrations() {
+    let t = tempfile::tempdir().unwrap();
+    national(t.path(), "01Oct2025");
+    list_size_file(
+        t.path(),
+        &[
+            ("P00001", "AA1 1AA", "ALL", 130),
+            ("P00002", "AA1 1AB", "ALL", 300),
+            ("P00004", "AA1 1AD", "ALL", 50),
+        ],
+    );
+    let r = import(
+        t.path(),
+        &["--registrations", "regs.csv", "--list-sizes", "all.csv"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = t.path().join("out");
+    let sizes = list_sizes(&out);
+    assert_eq!(
+        (
+            &sizes["P00001"][..],
+            &sizes["P00002"][..],
+            &sizes["P00003"][..]
+        ),
+        ("130", "300", "305")
+    );
+    let rep = report(&out);
+    let filled: Vec<_> = rep
+        .iter()
+        .filter(|(c, _, _)| c == "LIST_SIZE_FROM_REGISTRATIONS")
+        .collect();
+    assert_eq!(filled.len(), 1, "{rep:?}");
+    assert_eq!(filled[0].1, "P00003");
+    assert!(filled[0].2.ends_with("by area, 305"), "{}", filled[0].2);
+    assert!(!rep.iter().any(|(c, _, _)| c == "NO_LIST_SIZE"), "{rep:?}");
+    let j = report_json(&out);
+    let source = j["list_size_source"].as_str().unwrap();
+    assert!(
+        source.starts_with("list sizes file") && source.contains("LIST_SIZE_FROM_REGISTRATIONS"),
+        "{source}"
+    );
 }

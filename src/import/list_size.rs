@@ -22,6 +22,10 @@ pub const TOLERANCE_PERCENT: f64 = 5.0;
 /// …and by at least this many patients (small practices).
 pub const TOLERANCE_PATIENTS: u64 = 50;
 
+/// A list-size file and registrations at most this many months apart: a
+/// practice missing from the first takes its sum in the second.
+pub const FILL_MONTHS: i32 = 6;
+
 /// Where the list sizes come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Source {
@@ -37,13 +41,25 @@ pub(super) struct ListSizes {
     pub source: Source,
     pub path: PathBuf,
     pub edition: Option<Date>,
+    /// With a list-size file: the practices it has no row for whose list
+    /// size is the sum of their registrations instead, and that file (with
+    /// its edition).
+    pub filled: BTreeMap<String, u64>,
+    pub filled_from: Option<(PathBuf, Option<Date>)>,
 }
 
 impl ListSizes {
     /// The source as the import report states it.
     pub fn describe(&self) -> String {
         match self.source {
-            Source::File => format!("list sizes file {}", self.path.display()),
+            Source::File => match &self.filled_from {
+                Some((regs, _)) if !self.filled.is_empty() => format!(
+                    "list sizes file {}; for practices without a row there (LIST_SIZE_FROM_REGISTRATIONS), the sum of their registrations by area {}",
+                    self.path.display(),
+                    regs.display()
+                ),
+                _ => format!("list sizes file {}", self.path.display()),
+            },
             Source::Registrations => {
                 format!("sum of registrations by area {}", self.path.display())
             }
@@ -56,7 +72,48 @@ impl ListSizes {
             Source::File => "list sizes file",
             Source::Registrations => "registrations",
         };
-        format!("{what}, {}", date_or_unknown(self.edition))
+        let mut s = format!("{what}, {}", date_or_unknown(self.edition));
+        if let Some((_, ed)) = self
+            .filled_from
+            .as_ref()
+            .filter(|_| !self.filled.is_empty())
+        {
+            s.push_str(&format!(" or registrations, {}", date_or_unknown(*ed)));
+        }
+        s
+    }
+
+    /// With a list-size file: each map practice it has no row for but the
+    /// registrations have takes the sum of its registrations (the same
+    /// patients, as the published totals are), recorded in `filled` — when
+    /// both files are dated and at most [`FILL_MONTHS`] apart; otherwise
+    /// nothing is filled (a practice missing from a list-size file of
+    /// another year is a practice of another year).
+    pub fn fill_from_registrations(
+        &mut self,
+        regs: &[RegRow],
+        map: &[MapPractice],
+        path: PathBuf,
+        edition: Option<Date>,
+    ) {
+        let close = match (self.edition, edition) {
+            (Some(a), Some(b)) => a.months_until(b).abs() <= FILL_MONTHS,
+            _ => false,
+        };
+        if !close {
+            return;
+        }
+        let sums = sum_by_practice(regs);
+        for p in map {
+            if self.sizes.contains_key(&p.code) {
+                continue;
+            }
+            if let Some(&n) = sums.get(p.code.as_str()) {
+                self.sizes.insert(p.code.clone(), (n, p.postcode.clone()));
+                self.filled.insert(p.code.clone(), n);
+            }
+        }
+        self.filled_from = Some((path, edition));
     }
 
     /// Each map practice's registrations summed (practices without a row
@@ -80,6 +137,8 @@ impl ListSizes {
             source: Source::Registrations,
             path,
             edition,
+            filled: BTreeMap::new(),
+            filled_from: None,
         }
     }
 }

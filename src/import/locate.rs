@@ -71,6 +71,18 @@ fn locate(
 /// A practice without a list size, closed or dormant in epraccur, or
 /// without a PCN.
 fn report_practice(src: &ImportSources, nat: &National, p: &MapPractice, log: &mut Log) {
+    if let Some(n) = nat.list_sizes.filled.get(&p.code) {
+        log.add(
+            "LIST_SIZE_FROM_REGISTRATIONS",
+            &p.code,
+            format!(
+                "{} ({}) has no row in {}: its list size is the sum of its registrations by area, {n}",
+                p.name,
+                p.pcn_code,
+                nat.list_sizes.path.display()
+            ),
+        );
+    }
     if !nat.list_sizes.sizes.contains_key(&p.code) {
         log.add(
             "NO_LIST_SIZE",

@@ -211,7 +211,11 @@ impl National {
         };
         let regs_path = src.registrations.clone().unwrap_or_default();
         let list_sizes = match (from_file, &regs) {
-            (Some(l), _) => l,
+            (Some(mut l), Some(r)) => {
+                l.fill_from_registrations(r, &map, regs_path.clone(), regs_edition);
+                l
+            }
+            (Some(l), None) => l,
             (None, Some(r)) => {
                 ListSizes::from_registrations(r, &map, regs_path.clone(), regs_edition)
             }

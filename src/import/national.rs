@@ -200,6 +200,8 @@ pub(super) fn read_list_sizes(path: &Path, inputs: &mut Vec<InputFile>) -> Resul
         source: Source::File,
         path: path.to_path_buf(),
         edition: ed.date(),
+        filled: BTreeMap::new(),
+        filled_from: None,
     })
 }
 
