@@ -110,13 +110,7 @@ pub(super) fn read_map(path: &Path, inputs: &mut Vec<InputFile>) -> Result<Vec<M
     let postcode = t.require(c::POSTCODE)?;
     let pcn = t.require(c::PCN_CODE)?;
     let pcn_name = t.require(c::PCN_NAME)?;
-    let org_cols = [
-        t.optional(c::SUB_ICB_CODE),
-        t.optional(c::SUB_ICB_NAME),
-        t.optional(c::ICB_CODE),
-        t.optional(c::ICB_NAME),
-        t.optional(c::REGION_CODE),
-    ];
+    let org_cols = c::org_columns(&t);
     let mut out = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut ed = Edition::of(&t);
@@ -142,17 +136,7 @@ pub(super) fn read_map(path: &Path, inputs: &mut Vec<InputFile>) -> Result<Vec<M
             postcode: row.str(postcode).to_string(),
             pcn_code,
             pcn_name,
-            org: {
-                let [a, b, c, d, e] =
-                    org_cols.map(|col| row.opt_str(col).unwrap_or("").to_string());
-                OrgUnits {
-                    sub_icb_code: a,
-                    sub_icb_name: b,
-                    icb_code: c,
-                    icb_name: d,
-                    region_code: e,
-                }
-            },
+            org: c::read_org(&row, &org_cols),
         });
     }
     inputs.push(ed.input_file(&t, "pcn_map", PRODUCT_MAP, out.len() as u64));

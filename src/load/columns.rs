@@ -115,6 +115,24 @@ pub const ICB_CODE: ColumnSpec = ColumnSpec::new("icb_code", &["ICB_CODE", "STP_
 pub const ICB_NAME: ColumnSpec = ColumnSpec::new("icb_name", &["ICB_NAME", "STP_NAME"]);
 pub const REGION_CODE: ColumnSpec =
     ColumnSpec::new("region_code", &["COMM_REGION_CODE", "REGION_CODE"]);
+/// The optional org-unit columns of a table (sub-ICB code and name, ICB
+/// code and name, region code), for [`read_org`].
+pub fn org_columns(t: &super::table::Table) -> [Option<Col>; 5] {
+    [SUB_ICB_CODE, SUB_ICB_NAME, ICB_CODE, ICB_NAME, REGION_CODE].map(|spec| t.optional(spec))
+}
+
+/// A row's org units from [`org_columns`] (empty strings when absent).
+pub fn read_org(row: &Row<'_>, cols: &[Option<Col>; 5]) -> crate::model::OrgUnits {
+    let [a, b, c, d, e] = cols.map(|col| row.opt_str(col).unwrap_or("").to_string());
+    crate::model::OrgUnits {
+        sub_icb_code: a,
+        sub_icb_name: b,
+        icb_code: c,
+        icb_name: d,
+        region_code: e,
+    }
+}
+
 pub const LIST_SIZE: ColumnSpec = ColumnSpec::new(
     col::LIST_SIZE,
     &["NUMBER_OF_PATIENTS", "registered_patients"],

@@ -67,13 +67,7 @@ impl Columns {
             postcode,
             lonlat,
             en,
-            org: [
-                table.optional(c::SUB_ICB_CODE),
-                table.optional(c::SUB_ICB_NAME),
-                table.optional(c::ICB_CODE),
-                table.optional(c::ICB_NAME),
-                table.optional(c::REGION_CODE),
-            ],
+            org: c::org_columns(table),
         })
     }
 }
@@ -161,7 +155,7 @@ impl Reading {
             postcodes,
             &mut self.notices,
         )?;
-        let org = read_org(row, &cols.org);
+        let org = c::read_org(row, &cols.org);
         if let Some((prev, prev_line, prev_written)) = self.by_code.get(&code) {
             let p: &Practice = &self.practices[*prev];
             let same = p.name == name
@@ -298,18 +292,6 @@ impl Reading {
             pcn.org = org;
         }
         pcns
-    }
-}
-
-/// A practice's org units from the optional columns (empty when absent).
-fn read_org(row: &Row<'_>, cols: &[Option<Col>; 5]) -> OrgUnits {
-    let [a, b, c, d, e] = cols.map(|col| row.opt_str(col).unwrap_or("").to_string());
-    OrgUnits {
-        sub_icb_code: a,
-        sub_icb_name: b,
-        icb_code: c,
-        icb_name: d,
-        region_code: e,
     }
 }
 
