@@ -180,10 +180,7 @@ fn main() -> Result<()> {
         supply: None,
         access_export: export,
     };
-    let info = RunInfo {
-        command: std::env::args().collect::<Vec<_>>().join(" "),
-        version: env!("CARGO_PKG_VERSION").into(),
-    };
+    let info = RunInfo::now();
     let s = run_analyse(ds, &net, &opts, &out, &info, &Timed)?;
     eprintln!(
         "{:>15}: wall {:7.2} s  cpu {:7.2} s  peak RSS {:6.0} MB",

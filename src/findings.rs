@@ -50,6 +50,51 @@ impl Severity {
     }
 }
 
+/// The family of a network finding, for drawing every finding of a
+/// network at once: one fill (its *Colour by*), and an overlay per family —
+/// the footprint rules, the population band, drive times, and the rural
+/// context flags.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    /// No footprint, not contiguous, a practice outside the footprint.
+    Footprint,
+    /// Registered patients below or above the band.
+    Band,
+    /// Hub, shared role and patient drive-time findings.
+    Drive,
+    /// Rural access risk, rural waiver candidate, rural.
+    Rural,
+}
+
+impl Family {
+    pub const ALL: [Family; 4] = [
+        Family::Footprint,
+        Family::Band,
+        Family::Drive,
+        Family::Rural,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Footprint => "footprint",
+            Family::Band => "band",
+            Family::Drive => "drive",
+            Family::Rural => "rural",
+        }
+    }
+
+    /// A short human label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Family::Footprint => "Footprint rules",
+            Family::Band => "Population band",
+            Family::Drive => "Drive times",
+            Family::Rural => "Rural access",
+        }
+    }
+}
+
 /// Everything known about one code.
 struct Spec {
     code: Code,
@@ -210,6 +255,22 @@ impl Code {
         self.spec().colour
     }
 
+    /// The family of a network finding (`None` for dataset, practice and
+    /// area findings).
+    pub fn family(self) -> Option<Family> {
+        Some(match self {
+            Code::NoFootprint | Code::NonContiguous | Code::PracticeOutsideFootprint => {
+                Family::Footprint
+            }
+            Code::PopulationBelowBand | Code::PopulationAboveBand => Family::Band,
+            Code::HubImpractical | Code::SharedRoleImpractical | Code::PatientAccessBurden => {
+                Family::Drive
+            }
+            Code::RuralAccessRisk | Code::RuralWaiverCandidate | Code::Rural => Family::Rural,
+            _ => return None,
+        })
+    }
+
     /// Rank in [`Code::MAP_ORDER`] (codes not drawn on maps last).
     pub fn map_rank(self) -> usize {
         Code::MAP_ORDER
@@ -297,6 +358,15 @@ mod tests {
         for c in Code::all() {
             assert_eq!(c.colour().is_some(), Code::MAP_ORDER.contains(&c), "{c}");
         }
+    }
+
+    #[test]
+    fn exactly_the_map_classes_have_a_family() {
+        for c in Code::all() {
+            assert_eq!(c.family().is_some(), Code::MAP_ORDER.contains(&c), "{c}");
+        }
+        assert_eq!(Code::RuralAccessRisk.family(), Some(Family::Rural));
+        assert_eq!(Code::AreaUnassigned.family(), None);
     }
 
     #[test]

@@ -324,6 +324,27 @@ pub struct Notice {
     pub detail: String,
 }
 
+/// What kind of place a named place is (OSM `place=*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceKind {
+    City,
+    Town,
+    Village,
+}
+
+/// A named place for orienting a map (a city, town or village), from the
+/// road file's OSM `place=*` nodes or a Geofabrik places layer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Place {
+    pub name: String,
+    pub kind: PlaceKind,
+    /// BNG easting, northing.
+    pub location: [f64; 2],
+    /// OSM `population=*`, when given and a number.
+    pub population: Option<u64>,
+}
+
 /// A loaded, validated dataset.
 #[derive(Clone, Debug, Default)]
 pub struct Dataset {

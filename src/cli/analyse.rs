@@ -8,7 +8,6 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use pcn_atlas::analyse::access::{AccessOptions, Decay};
 use pcn_atlas::load::dataset::load_dataset;
-use pcn_atlas::output::check::RunInfo;
 use pcn_atlas::pipeline::{AnalyseOptions, run_analyse};
 use pcn_atlas::routing::{RoadCache, SnapOptions};
 use std::path::{Path, PathBuf};
@@ -45,6 +44,8 @@ pub struct AnalyseArgs {
     /// Exit with code 1 when there is any finding.
     #[arg(long)]
     pub fail_on_findings: bool,
+    #[command(flatten)]
+    pub output: super::input::OutputFlags,
     /// Worker threads (default: all cores). Output is identical whatever the number.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -162,7 +163,14 @@ pub fn run(args: &AnalyseArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         supply: args.access.supply.clone(),
         access_export: args.access.access_export,
     };
-    let summary = run_analyse(ds, &net, &opts, &args.out, &RunInfo::now(), &progress)?;
+    let summary = run_analyse(
+        ds,
+        &net,
+        &opts,
+        &args.out,
+        &args.output.run_info(),
+        &progress,
+    )?;
     if let Some(w) = &summary.dissolve_warning {
         eprintln!("{w}");
     }

@@ -6,7 +6,7 @@ use super::progress::Progress;
 use anyhow::Result;
 use clap::Args;
 use pcn_atlas::load::dataset::load_dataset;
-use pcn_atlas::output::check::{RunInfo, write_check};
+use pcn_atlas::output::check::write_check;
 use pcn_atlas::pipeline::{self, Fresh, Plan};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,6 +30,8 @@ pub struct CheckArgs {
     /// Exit with code 1 when there is any finding.
     #[arg(long)]
     pub fail_on_findings: bool,
+    #[command(flatten)]
+    pub output: super::input::OutputFlags,
     /// Worker threads (default: all cores). Output is identical whatever the number.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -108,7 +110,9 @@ pub fn run(args: &CheckArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
     if let Some(w) = run.dissolve_check.warning() {
         eprintln!("{w}");
     }
-    progress.stage("write", || write_check(&args.out, &run, &RunInfo::now()))?;
+    progress.stage("write", || {
+        write_check(&args.out, &run, &args.output.run_info())
+    })?;
     print!(
         "{}",
         pcn_atlas::output::summary::check_summary(&run.ds, &run.check)

@@ -8,6 +8,33 @@ use pcn_atlas::load::dataset::DatasetPaths;
 use pcn_atlas::output::atomic::{self, Claim, Kind, Replace};
 use std::path::{Path, PathBuf};
 
+/// What the maps draw and whether they are drawn, for `check` and `analyse`.
+#[derive(Args, Clone, Debug, Default)]
+pub struct OutputFlags {
+    /// Do not draw map.html, map.svg and map.png.
+    #[arg(long)]
+    pub no_maps: bool,
+    /// A tile basemap under map.html's footprints: a URL template such as
+    /// `https://tile.openstreetmap.org/{z}/{x}/{y}.png` (off by default: the map stays offline).
+    #[arg(long, value_name = "URL_TEMPLATE")]
+    pub basemap: Option<String>,
+    /// Named places for the maps: a Geofabrik places layer (gis_osm_places_free_1.shp) or an
+    /// .osm.pbf (its place=city|town|village nodes); by default the road file's own.
+    #[arg(long, value_name = "FILE")]
+    pub places: Option<PathBuf>,
+}
+
+impl OutputFlags {
+    /// The run's [`RunInfo`] with these choices.
+    pub fn run_info(&self) -> pcn_atlas::output::check::RunInfo {
+        pcn_atlas::output::check::RunInfo {
+            maps: !self.no_maps,
+            basemap: self.basemap.clone(),
+            ..pcn_atlas::output::check::RunInfo::now()
+        }
+    }
+}
+
 /// Where the inputs are: a dataset folder, and/or single files overriding it.
 #[derive(Args, Clone, Debug)]
 pub struct InputArgs {

@@ -99,6 +99,14 @@ struct PracticeProps<'a> {
 pub struct RunInfo {
     pub command: String,
     pub version: String,
+    /// Draw `map.html`, `map.svg` and `map.png` (`--no-maps` skips them).
+    #[serde(skip)]
+    pub maps: bool,
+    /// A tile URL template for `map.html`'s optional basemap
+    /// (`--basemap`, e.g. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`);
+    /// `None` keeps the map fully offline.
+    #[serde(skip)]
+    pub basemap: Option<String>,
 }
 
 impl RunInfo {
@@ -107,6 +115,8 @@ impl RunInfo {
         RunInfo {
             command: std::env::args().collect::<Vec<_>>().join(" "),
             version: env!("CARGO_PKG_VERSION").into(),
+            maps: true,
+            basemap: None,
         }
     }
 }
@@ -207,7 +217,13 @@ pub fn write_check_into(staging: &mut Staging, run: &Run, info: &RunInfo) -> Res
     // The maps (simplification, then the PNG: single-threaded) are drawn
     // while the other files are written.
     let (maps, written) = rayon::join(
-        || render_maps(out, run, &findings),
+        || {
+            if info.maps {
+                render_maps(out, run, &findings, info)
+            } else {
+                Ok(Vec::new())
+            }
+        },
         || -> Result<()> {
             w.pcns(staging)?;
             w.areas(staging)?;
@@ -522,13 +538,15 @@ fn render_maps(
     out: &Path,
     run: &Run,
     findings: &[Finding],
+    info: &RunInfo,
 ) -> Result<Vec<(&'static str, Vec<u8>)>> {
     let name = out.file_name().map_or_else(
         || out.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
     let title = format!("PCN footprints · {name}");
-    let input = crate::output::map::build::from_run(run, findings, &title);
+    let mut input = crate::output::map::build::from_run(run, findings, &title);
+    input.basemap = info.basemap.clone();
     let prep = crate::output::map::svg::prepare(&input);
     let band = (run.check.options.band_min, run.check.options.band_max);
     let html = crate::output::map::html::html(&input, &prep, band);

@@ -7,6 +7,7 @@ pub mod atomic;
 pub mod check;
 pub mod diff;
 pub mod drive;
+pub mod findings_table;
 pub mod geojson;
 pub mod icb_summary;
 pub mod map;

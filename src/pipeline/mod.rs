@@ -48,6 +48,9 @@ pub struct Run {
     pub dissolve_check: DissolveCheck,
     /// Drive times, when the run had roads to drive on.
     pub drive: Option<Drive>,
+    /// Named places to draw on the maps (from the road file or a places
+    /// layer), in name order; empty when none were given.
+    pub places: Vec<crate::model::Place>,
 }
 
 impl Run {
@@ -107,6 +110,7 @@ pub fn run(
         dissolved,
         dissolve_check,
         drive,
+        places: Vec::new(),
     })
 }
 

@@ -101,6 +101,10 @@ pub fn from_run(run: &Run, findings: &[Finding], title: &str) -> MapInput {
         drive: drive.is_some(),
         attribution: attribution(drive.is_some()),
         attribution_short: attribution_short(drive.is_some()),
+        areas: Vec::new(),
+        notes: Vec::new(),
+        places: run.places.clone(),
+        basemap: None,
     }
 }
 

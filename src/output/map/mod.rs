@@ -85,6 +85,41 @@ pub struct MapInput {
     pub attribution: Vec<String>,
     /// The same in one short line, for the corner of `map.html`.
     pub attribution_short: String,
+    /// Areas drawn on their own (hatched): in no footprint, in two
+    /// footprints, or mostly at practices with no PCN — coverage gaps.
+    pub areas: Vec<MapArea>,
+    /// Dataset-level findings (unlocated practices, practices with no PCN,
+    /// inputs months apart ...), listed in a panel.
+    pub notes: Vec<MapNote>,
+    /// Named places for orientation, in name order.
+    pub places: Vec<crate::model::Place>,
+    /// Tile URL template of an optional basemap (`--basemap`); `None`
+    /// keeps the map offline.
+    pub basemap: Option<String>,
+}
+
+/// An area drawn on its own because of an area finding (a coverage gap).
+#[derive(Clone, Debug, Serialize)]
+pub struct MapArea {
+    pub code: String,
+    pub name: Option<String>,
+    /// Its area findings (`AREA_UNASSIGNED`, `AREA_IN_TWO_PCNS`,
+    /// `AREA_MOSTLY_UNALLOCATED` ...), with their details.
+    pub findings: Vec<(crate::findings::Code, String)>,
+    #[serde(skip)]
+    pub geometry: geo::MultiPolygon<f64>,
+}
+
+/// A finding not about a network (dataset, practice or area scope) for the
+/// map's panel; `location` (BNG) when its subject is on the map.
+#[derive(Clone, Debug, Serialize)]
+pub struct MapNote {
+    pub code: crate::findings::Code,
+    pub scope: crate::findings::Scope,
+    pub subject: String,
+    pub detail: String,
+    #[serde(skip)]
+    pub location: Option<[f64; 2]>,
 }
 
 /// The map's extent in BNG: min x, min y, max x, max y (footprints and
