@@ -14,6 +14,12 @@ pub struct OutputFlags {
     /// Do not draw map.html, map.svg and map.png.
     #[arg(long)]
     pub no_maps: bool,
+    /// Do not write pcn-atlas.gpkg (the GeoPackage of every layer and table).
+    #[arg(long)]
+    pub no_gpkg: bool,
+    /// Do not write pcn-atlas.xlsx (the workbook).
+    #[arg(long)]
+    pub no_xlsx: bool,
     /// A tile basemap under map.html's footprints: a URL template such as
     /// `https://tile.openstreetmap.org/{z}/{x}/{y}.png` (off by default: the map stays offline).
     #[arg(long, value_name = "URL_TEMPLATE")]
@@ -29,6 +35,8 @@ impl OutputFlags {
     pub fn run_info(&self) -> pcn_atlas::output::check::RunInfo {
         pcn_atlas::output::check::RunInfo {
             maps: !self.no_maps,
+            gpkg: !self.no_gpkg,
+            xlsx: !self.no_xlsx,
             basemap: self.basemap.clone(),
             ..pcn_atlas::output::check::RunInfo::now()
         }

@@ -107,6 +107,12 @@ pub struct RunInfo {
     /// `None` keeps the map fully offline.
     #[serde(skip)]
     pub basemap: Option<String>,
+    /// Write `pcn-atlas.gpkg` (`--no-gpkg` skips it).
+    #[serde(skip)]
+    pub gpkg: bool,
+    /// Write `pcn-atlas.xlsx` (`--no-xlsx` skips it).
+    #[serde(skip)]
+    pub xlsx: bool,
 }
 
 impl RunInfo {
@@ -117,6 +123,8 @@ impl RunInfo {
             version: env!("CARGO_PKG_VERSION").into(),
             maps: true,
             basemap: None,
+            gpkg: true,
+            xlsx: true,
         }
     }
 }

@@ -118,3 +118,24 @@ pub fn demo() -> String {
         .expect("a UTF-8 path")
         .to_string()
 }
+
+/// GDAL's `ogrinfo` (Debian's gdal-bin), for reading our GeoJSON and
+/// GeoPackage outputs as QGIS would. When absent the test prints why and is
+/// skipped — unless `PCN_ATLAS_REQUIRE_GDAL=1` (set by `.ci/run` once it
+/// has installed gdal-bin), when it fails.
+pub fn ogrinfo(test: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("ogrinfo"))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        let msg =
+            format!("SKIP {test}: GDAL's ogrinfo not found on PATH (apt-get install gdal-bin)");
+        if std::env::var("PCN_ATLAS_REQUIRE_GDAL").is_ok_and(|v| v == "1") {
+            panic!("{msg}, and PCN_ATLAS_REQUIRE_GDAL=1");
+        }
+        eprintln!("{msg}");
+    }
+    found
+}
