@@ -3,6 +3,11 @@
 //! geometry always gives the same bytes, and features are written in the
 //! order given (callers sort by code).
 //!
+//! Polygons are always written as MultiPolygons (one geometry type per
+//! layer, as GDAL and GeoPackage want), and every ring is wound as RFC 7946
+//! §3.1.6 asks: exteriors counter-clockwise, holes clockwise, judged on the
+//! rounded positions as written (ONS boundaries come clockwise).
+//!
 //! Areas read from WGS84 keep their input positions
 //! ([`Area::input_lonlat_e7`]); [`area_json`] and [`footprint_json`] write
 //! those back instead of transforming each vertex from BNG (the inverse
@@ -86,15 +91,6 @@ fn push_bng(out: &mut String, c: Coord<f64>) {
     out.push(']');
 }
 
-/// Append `[lon,lat]` for a position in units of 1e-7 degree.
-fn push_e7_pair(out: &mut String, [lon, lat]: [i32; 2]) {
-    out.push('[');
-    push_e7(out, i64::from(lon));
-    out.push(',');
-    push_e7(out, i64::from(lat));
-    out.push(']');
-}
-
 /// A BNG coordinate as a WGS84 position string `[lon,lat]`.
 pub fn position(c: Coord<f64>) -> String {
     let mut out = String::with_capacity(24);
@@ -102,30 +98,64 @@ pub fn position(c: Coord<f64>) -> String {
     out
 }
 
-/// Append a ring, each vertex written by `pos` (given the vertex and its
-/// index among all vertices of the geometry, counted from `*n`).
-fn ring(
-    out: &mut String,
-    ls: &LineString<f64>,
-    n: &mut usize,
-    pos: &mut impl FnMut(&mut String, Coord<f64>, usize),
-) {
+/// A degree value in units of 1e-7 degree (rounded: the 7 decimals written).
+fn e7(v: f64) -> i64 {
+    // Saturating cast; degrees are far inside i64 once multiplied by 1e7.
+    (v * 1e7).round() as i64
+}
+
+/// A BNG coordinate as a WGS84 position in units of 1e-7 degree.
+fn bng_e7(c: Coord<f64>) -> [i64; 2] {
+    let (lon, lat) = bng_to_wgs84(c);
+    [e7(lon), e7(lat)]
+}
+
+/// Twice the signed area of a ring of positions (shoelace, exact in
+/// integers): positive when the ring runs counter-clockwise in lon/lat.
+fn signed_area2(ring: &[[i64; 2]]) -> i128 {
+    let Some(&[x0, y0]) = ring.first() else {
+        return 0;
+    };
+    // Relative to the first vertex, so the products stay small.
+    ring.windows(2)
+        .map(|w| {
+            let (ax, ay) = (i128::from(w[0][0] - x0), i128::from(w[0][1] - y0));
+            let (bx, by) = (i128::from(w[1][0] - x0), i128::from(w[1][1] - y0));
+            ax * by - bx * ay
+        })
+        .sum()
+}
+
+/// Append a ring of positions (units of 1e-7 degree) wound as RFC 7946
+/// asks: counter-clockwise when `exterior`, clockwise for a hole. The
+/// winding is taken from the positions as written, so it holds for the
+/// rounded coordinates a reader sees; a ring of no area is written as given.
+fn ring_e7(out: &mut String, ring: &mut [[i64; 2]], exterior: bool) {
+    let a = signed_area2(ring);
+    if (exterior && a < 0) || (!exterior && a > 0) {
+        ring.reverse();
+    }
     out.push('[');
-    for (i, c) in ls.0.iter().enumerate() {
+    for (i, p) in ring.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        pos(out, *c, *n);
-        *n += 1;
+        out.push('[');
+        push_e7(out, p[0]);
+        out.push(',');
+        push_e7(out, p[1]);
+        out.push(']');
     }
     out.push(']');
 }
 
-/// A MultiPolygon as a GeoJSON geometry object (a Polygon when it has one
-/// part), each vertex written by `pos` (vertex, index in `geometry`'s order).
+/// A MultiPolygon as a GeoJSON MultiPolygon (also when it has one part:
+/// one geometry type per layer), each vertex's position (units of 1e-7
+/// degree) given by `pos` (vertex, index in `geometry`'s order), every
+/// ring wound as RFC 7946 asks ([`ring_e7`]).
 fn multipolygon_with(
     mp: &MultiPolygon<f64>,
-    mut pos: impl FnMut(&mut String, Coord<f64>, usize),
+    mut pos: impl FnMut(Coord<f64>, usize) -> [i64; 2],
 ) -> String {
     // 24 bytes a vertex in Great Britain ("[-1.2345678,52.3456789],"), a
     // few more for each ring: enough to write without growing (which would
@@ -133,35 +163,35 @@ fn multipolygon_with(
     let rings: usize = mp.0.iter().map(|p| 1 + p.interiors().len()).sum();
     let mut out = String::with_capacity(48 + 24 * vertex_count(mp) + 4 * rings);
     let mut n = 0;
-    let mut poly = |out: &mut String, p: &geo::Polygon<f64>| {
+    let mut buf: Vec<[i64; 2]> = Vec::new();
+    let mut ring = |out: &mut String, ls: &LineString<f64>, exterior: bool| {
+        buf.clear();
+        for c in &ls.0 {
+            buf.push(pos(*c, n));
+            n += 1;
+        }
+        ring_e7(out, &mut buf, exterior);
+    };
+    out.push_str("{\"type\":\"MultiPolygon\",\"coordinates\":[");
+    for (i, p) in mp.0.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
         out.push('[');
-        ring(out, p.exterior(), &mut n, &mut pos);
+        ring(&mut out, p.exterior(), true);
         for h in p.interiors() {
             out.push(',');
-            ring(out, h, &mut n, &mut pos);
-        }
-        out.push(']');
-    };
-    if mp.0.len() == 1 {
-        out.push_str("{\"type\":\"Polygon\",\"coordinates\":");
-        poly(&mut out, &mp.0[0]);
-    } else {
-        out.push_str("{\"type\":\"MultiPolygon\",\"coordinates\":[");
-        for (i, p) in mp.0.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            poly(&mut out, p);
+            ring(&mut out, h, false);
         }
         out.push(']');
     }
-    out.push('}');
+    out.push_str("]}");
     out
 }
 
-/// A MultiPolygon as a GeoJSON geometry object (a Polygon when it has one part).
+/// A MultiPolygon as a GeoJSON MultiPolygon, RFC 7946 winding.
 pub fn multipolygon_json(mp: &MultiPolygon<f64>) -> String {
-    multipolygon_with(mp, |out, c, _| push_bng(out, c))
+    multipolygon_with(mp, |c, _| bng_e7(c))
 }
 
 fn vertex_count(mp: &MultiPolygon<f64>) -> usize {
@@ -177,7 +207,9 @@ pub fn area_json(a: &Area) -> String {
     if e7.is_empty() || e7.len() != vertex_count(&a.geometry) {
         return multipolygon_json(&a.geometry);
     }
-    multipolygon_with(&a.geometry, |out, _, i| push_e7_pair(out, e7[i]))
+    multipolygon_with(&a.geometry, |_, i| {
+        [i64::from(e7[i][0]), i64::from(e7[i][1])]
+    })
 }
 
 /// A dissolved footprint as a GeoJSON geometry object. Its vertices are its
@@ -200,10 +232,10 @@ pub fn footprint_json<'a>(mp: &MultiPolygon<f64>, areas: impl Iterator<Item = &'
             input.insert([c.x.to_bits(), c.y.to_bits()], *e7);
         }
     }
-    multipolygon_with(mp, |out, c, _| {
+    multipolygon_with(mp, |c, _| {
         match input.get(&[c.x.to_bits(), c.y.to_bits()]) {
-            Some(e7) => push_e7_pair(out, *e7),
-            None => push_bng(out, c),
+            Some(e7) => [i64::from(e7[0]), i64::from(e7[1])],
+            None => bng_e7(c),
         }
     })
 }
@@ -215,9 +247,14 @@ pub fn point_json(c: Coord<f64>) -> String {
 
 /// A LineString geometry.
 pub fn linestring_json(ls: &LineString<f64>) -> String {
-    let mut out = String::from("{\"type\":\"LineString\",\"coordinates\":");
-    ring(&mut out, ls, &mut 0, &mut |out, c, _| push_bng(out, c));
-    out.push('}');
+    let mut out = String::from("{\"type\":\"LineString\",\"coordinates\":[");
+    for (i, c) in ls.0.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_bng(&mut out, *c);
+    }
+    out.push_str("]}");
     out
 }
 
@@ -353,20 +390,77 @@ mod tests {
         };
         let want = multipolygon_json(&mp);
         assert!(want.contains("[-0.7578,52.62265]"), "{want}");
+        assert!(
+            want.starts_with("{\"type\":\"MultiPolygon\",\"coordinates\":[[["),
+            "{want}"
+        );
         assert_eq!(area_json(&area), want);
         assert_eq!(footprint_json(&mp, std::iter::once(&area)), want);
         // Another position stored for the first vertex shows which is used.
         area.input_lonlat_e7[0] = [-1, 1];
         area.input_lonlat_e7[3] = [-1, 1];
-        assert!(
-            area_json(&area)
-                .starts_with("{\"type\":\"Polygon\",\"coordinates\":[[[-0.0000001,0.0000001],")
-        );
+        assert!(area_json(&area).contains("[-0.0000001,0.0000001]"));
         assert!(footprint_json(&mp, std::iter::once(&area)).contains("[-0.0000001,0.0000001]"));
         // A footprint vertex that is no area's is transformed.
         assert_eq!(footprint_json(&mp, std::iter::empty()), want);
         // Positions that do not match the geometry are not used.
         area.input_lonlat_e7.pop();
         assert_eq!(area_json(&area), want);
+    }
+
+    /// A clockwise exterior (as ONS gives them) with a counter-clockwise
+    /// hole is written reversed, both rings; a ring already wound right
+    /// keeps its order; a single polygon is still a MultiPolygon.
+    #[test]
+    fn rings_are_wound_as_rfc_7946_asks() {
+        let c = |x: f64, y: f64| Coord {
+            x: 400_000.0 + x,
+            y: 300_000.0 + y,
+        };
+        // Exterior clockwise (north, east, south), hole counter-clockwise.
+        let ext = LineString(vec![
+            c(0., 0.),
+            c(0., 100.),
+            c(100., 100.),
+            c(100., 0.),
+            c(0., 0.),
+        ]);
+        let hole = LineString(vec![
+            c(10., 10.),
+            c(20., 10.),
+            c(20., 20.),
+            c(10., 20.),
+            c(10., 10.),
+        ]);
+        let mp = MultiPolygon(vec![geo::Polygon::new(ext, vec![hole])]);
+        let v: serde_json::Value = serde_json::from_str(&multipolygon_json(&mp)).unwrap();
+        assert_eq!(v["type"], "MultiPolygon");
+        let rings = v["coordinates"][0].as_array().unwrap();
+        let area = |r: &serde_json::Value| {
+            let p: Vec<[f64; 2]> = r
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|q| [q[0].as_f64().unwrap(), q[1].as_f64().unwrap()])
+                .collect();
+            p.windows(2)
+                .map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1])
+                .sum::<f64>()
+        };
+        assert!(area(&rings[0]) > 0.0, "exterior counter-clockwise");
+        assert!(area(&rings[1]) < 0.0, "hole clockwise");
+        // The first vertex stays first; the second is now the eastern one.
+        let first = position(c(0., 0.));
+        let east = position(c(100., 0.));
+        let text = rings[0].to_string();
+        assert!(text.starts_with(&format!("[{first},{east},")), "{text}");
+        // Already right: unchanged order.
+        let mut ok = vec![[0, 0], [10, 0], [10, 10], [0, 0]];
+        let mut out = String::new();
+        ring_e7(&mut out, &mut ok, true);
+        assert_eq!(out, "[[0,0],[0.000001,0],[0.000001,0.000001],[0,0]]");
+        out.clear();
+        ring_e7(&mut out, &mut ok, false);
+        assert_eq!(out, "[[0,0],[0.000001,0.000001],[0.000001,0],[0,0]]");
     }
 }
