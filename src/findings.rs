@@ -324,6 +324,12 @@ pub struct Finding {
     pub code: Code,
     pub subject: String,
     pub detail: String,
+    /// The one practice a network finding is about, when it is about one
+    /// (`PRACTICE_OUTSIDE_FOOTPRINT`: the practice outside;
+    /// `HUB_IMPRACTICAL`: the member farthest from the hub), so outputs
+    /// need not read it out of the detail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub practice: Option<String>,
 }
 
 #[cfg(test)]

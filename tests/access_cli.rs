@@ -86,9 +86,13 @@ fn supply_file_of_twice_the_list_sizes_doubles_every_score_exactly() {
             assert!(x > 0.0, "{code}: every demo area reaches a practice");
             // Doubling is exact in floating point: the same sums, twice.
             assert_eq!(sb[code][k], 2.0 * x, "{code} method {k}");
-            // areas.geojson carries the same number (to serde_json's parsing).
+            // areas.geojson carries the same number to its 4 decimals
+            // (docs/output.md).
             let g = ga[code][k].unwrap_or_else(|| panic!("{code}: no score"));
-            assert!((g - x).abs() <= 1e-12 * x, "{code}: geojson {g}, csv {x}");
+            assert!(
+                (g - x).abs() <= 0.5e-4 + 1e-12 * x,
+                "{code}: geojson {g}, csv {x}"
+            );
         }
     }
     // The per-PCN columns are filled, p10 ≤ mean.

@@ -107,7 +107,8 @@ fn rutland_import_then_analyse() {
         let a = &f["properties"];
         let got = a["access_2sfca"].as_f64().unwrap();
         assert!(
-            (got - want).abs() <= 1e-9 * want,
+            // 4 decimals in areas.geojson (docs/output.md).
+            (got - want).abs() <= 0.5e-4 + 1e-9 * want,
             "{}: {got} vs {want}",
             a["area_code"]
         );

@@ -685,5 +685,5 @@ fn move_practice_diff_by_hand_and_identical_across_threads() {
     assert_eq!(feats[1]["properties"]["scenario"], "after");
     assert_eq!(feats[1]["properties"]["list_size_after"], 60750.0);
     assert_eq!(feats[1]["properties"]["contiguous_after"], true);
-    assert_eq!(feats[1]["geometry"]["type"], "Polygon");
+    assert_eq!(feats[1]["geometry"]["type"], "MultiPolygon");
 }

@@ -148,12 +148,14 @@ impl SiteSnaps {
                     code: Code::PracticeUnroutable,
                     subject: ds.practice(p).code.clone(),
                     detail: format!("practice {}: {}", ds.practice(p).code, far(d)),
+                    practice: None,
                 },
                 Site::Area(a) => Finding {
                     scope: Scope::Dataset,
                     code: Code::AreaUnroutable,
                     subject: ds.area(a).code.clone(),
                     detail: format!("centroid of area {}: {}", ds.area(a).code, far(d)),
+                    practice: None,
                 },
                 Site::Candidate(i) => {
                     let c = &candidates[i as usize];
@@ -162,6 +164,7 @@ impl SiteSnaps {
                         code: Code::PracticeUnroutable,
                         subject: c.code.clone(),
                         detail: format!("candidate hub site {} ({}): {}", c.code, c.name, far(d)),
+                        practice: None,
                     }
                 }
             })

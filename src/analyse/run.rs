@@ -99,6 +99,10 @@ pub fn run_drive_reusing(
                     code: *code,
                     subject: ds.pcn(d.pcn).code.clone(),
                     detail: detail.clone(),
+                    // The member farthest from the hub.
+                    practice: (*code == Code::HubImpractical)
+                        .then(|| d.staff_farthest.map(|p| ds.practice(p).code.clone()))
+                        .flatten(),
                 })
         })
         .collect();

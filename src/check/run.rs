@@ -441,6 +441,11 @@ struct PcnFindings<'a> {
 
 impl PcnFindings<'_> {
     fn add(&mut self, code: Code, detail: String) {
+        self.add_about(code, detail, None);
+    }
+
+    /// A finding about one member practice (its code in `practice`).
+    fn add_about(&mut self, code: Code, detail: String, practice: Option<String>) {
         if !self.flags.contains(&code) {
             self.flags.push(code);
         }
@@ -449,6 +454,7 @@ impl PcnFindings<'_> {
             code,
             subject: self.subject.to_string(),
             detail,
+            practice,
         });
     }
 }
@@ -595,9 +601,10 @@ fn outside_findings(ds: &Dataset, c: &PcnCheck, f: &mut PcnFindings) {
                 }
             }
         };
-        f.add(
+        f.add_about(
             Code::PracticeOutsideFootprint,
             format!("member practice {} ({}) lies {where_}", p.code, p.name),
+            Some(p.code.clone()),
         );
     }
 }
@@ -654,6 +661,7 @@ fn unallocated_finding(ds: &Dataset, u: &Unallocated) -> Finding {
                 shares.join(", ")
             }
         ),
+        practice: None,
     }
 }
 
@@ -664,6 +672,7 @@ fn dataset_findings(ds: &Dataset, fp: &Footprints, adj: &Adjacency, out: &mut Ve
             code: n.code,
             subject: n.subject.clone(),
             detail: n.detail.clone(),
+            practice: None,
         });
     }
     for (i, pcns) in fp.area_pcns.iter().enumerate() {
@@ -689,6 +698,7 @@ fn dataset_findings(ds: &Dataset, fp: &Footprints, adj: &Adjacency, out: &mut Ve
                         near.into_iter().collect::<Vec<_>>().join(" ")
                     }
                 ),
+                practice: None,
             });
         }
         if pcns.len() > 1 {
@@ -702,6 +712,7 @@ fn dataset_findings(ds: &Dataset, fp: &Footprints, adj: &Adjacency, out: &mut Ve
                     a.code,
                     names.join(" and ")
                 ),
+                practice: None,
             });
         }
     }
@@ -717,6 +728,7 @@ fn dataset_findings(ds: &Dataset, fp: &Footprints, adj: &Adjacency, out: &mut Ve
                 names.join(" and "),
                 names[0]
             ),
+            practice: None,
         });
     }
     for u in &fp.unallocated {
@@ -731,6 +743,7 @@ fn dataset_findings(ds: &Dataset, fp: &Footprints, adj: &Adjacency, out: &mut Ve
                 "area {} touches no other area (within the tolerance) and has no link: give a links.csv row for a bridge or ferry",
                 ds.area(a).code
             ),
+            practice: None,
         });
     }
 }

@@ -27,9 +27,13 @@ fn km2(v: f64) -> f64 {
     (v * 1e3).round() / 1e3
 }
 
+/// A network's finding inside `pcns.geojson`'s `findings` list.
 #[derive(Serialize)]
 struct FindingOut<'a> {
     code: Code,
+    severity: crate::findings::Severity,
+    /// The member practice the finding is about, when it is about one.
+    practice_code: Option<&'a str>,
     detail: &'a str,
 }
 
@@ -52,9 +56,13 @@ struct PcnProps<'a> {
     area_km2: f64,
     components: usize,
     contiguous: bool,
+    /// Null after `check` (the same keys as `analyse`).
     #[serde(flatten)]
-    drive: Option<PcnDriveProps>,
+    drive: PcnDriveProps,
     flags: Vec<Code>,
+    /// The most severe of the network's findings (`error`, `warning`,
+    /// `info`), null when it has none.
+    worst_severity: Option<crate::findings::Severity>,
     findings: Vec<FindingOut<'a>>,
 }
 
@@ -74,7 +82,7 @@ struct AreaProps<'a> {
     neighbours: usize,
     centroid_source: crate::model::CentroidSource,
     #[serde(flatten)]
-    drive: Option<AreaDriveProps>,
+    drive: AreaDriveProps,
 }
 
 #[derive(Serialize)]
@@ -91,7 +99,7 @@ struct PracticeProps<'a> {
     inside_footprint: Option<bool>,
     component: Option<usize>,
     #[serde(flatten)]
-    drive: Option<PracticeDriveProps>,
+    drive: PracticeDriveProps,
 }
 
 /// What the run was asked to do, for the report.
@@ -313,12 +321,16 @@ impl CheckWrite<'_> {
                     area_km2: km2(c.area_km2),
                     components: c.components.len(),
                     contiguous: c.contiguous(),
-                    drive: drive.map(|d| PcnDriveProps::new(ds, d, k)),
+                    drive: drive
+                        .map_or_else(PcnDriveProps::absent, |d| PcnDriveProps::new(ds, d, k)),
                     flags: pcn_flags(c, drive.map(|d| &d.run.pcns[k])),
+                    worst_severity: fs.iter().map(|f| f.code.severity()).min(),
                     findings: fs
                         .iter()
                         .map(|f| FindingOut {
                             code: f.code,
+                            severity: f.code.severity(),
+                            practice_code: f.practice.as_deref(),
                             detail: &f.detail,
                         })
                         .collect(),
@@ -362,7 +374,8 @@ impl CheckWrite<'_> {
                     drive: self
                         .index
                         .as_ref()
-                        .and_then(|x| x.area.get(&crate::model::AreaId::from_idx(i)).cloned()),
+                        .and_then(|x| x.area.get(&crate::model::AreaId::from_idx(i)).cloned())
+                        .unwrap_or_default(),
                 };
                 fw.feature(&props, &area_geoms[i])?;
             }
@@ -404,11 +417,15 @@ impl CheckWrite<'_> {
                     } else {
                         None
                     },
-                    drive: self.index.as_ref().and_then(|x| {
-                        x.practice
-                            .get(&crate::model::PracticeId::from_idx(i))
-                            .cloned()
-                    }),
+                    drive: self
+                        .index
+                        .as_ref()
+                        .and_then(|x| {
+                            x.practice
+                                .get(&crate::model::PracticeId::from_idx(i))
+                                .cloned()
+                        })
+                        .unwrap_or_default(),
                 };
                 let g = p.location.map_or("null".to_string(), point_json);
                 fw.feature(&props, &g)?;
@@ -426,8 +443,8 @@ impl CheckWrite<'_> {
             for r in &d.routes {
                 let props = RouteProps {
                     pcn_code: &ds.pcn(r.pcn).code,
-                    from: super::drive::site_code(ds, &d.candidates, r.from),
-                    to: super::drive::site_code(ds, &d.candidates, r.to),
+                    from_code: super::drive::site_code(ds, &d.candidates, r.from),
+                    to_code: super::drive::site_code(ds, &d.candidates, r.to),
                     minutes: super::drive::min2(r.seconds / 60.0),
                     km: (r.metres / 10.0).round() / 100.0,
                 };
@@ -444,17 +461,11 @@ impl CheckWrite<'_> {
         })
     }
 
-    /// `findings.csv`: one row per finding.
+    /// `findings.csv`: one row per finding, the columns of
+    /// [`super::findings_table::FindingRow`].
     fn findings_csv(&self, staging: &mut Staging) -> Result<()> {
-        staging.write("findings.csv", |w| {
-            let mut cw = crate::safe_text::csv_writer(w);
-            cw.write_record(["scope", "code", "subject", "detail"])?;
-            for f in self.findings {
-                cw.write_record([f.scope.as_str(), f.code.as_str(), &f.subject, &f.detail])?;
-            }
-            cw.flush()?;
-            Ok(())
-        })
+        let rows = super::findings_table::finding_rows(self.ds, self.findings);
+        staging.write("findings.csv", |w| super::table::write_csv(w, &rows))
     }
 
     /// `report.json`: inputs, parameters, counts, components and findings.
@@ -597,11 +608,13 @@ fn findings_by_pcn<'a>(
     m
 }
 
+/// A hub-to-member route (`from_code`/`to_code`: `from` and `to` are SQL
+/// keywords).
 #[derive(Serialize)]
 struct RouteProps<'a> {
     pcn_code: &'a str,
-    from: String,
-    to: String,
+    from_code: String,
+    to_code: String,
     minutes: f64,
     km: f64,
 }

@@ -144,6 +144,9 @@ impl Serialize for Props<'_> {
                 m.serialize_entry(k, &serde_json::Value::Null)?;
             } else if v == "true" || v == "false" {
                 m.serialize_entry(k, &(v == "true"))?;
+            } else if let (false, Ok(n)) = (text_column, v.parse::<i64>()) {
+                // A count stays an integer (`56674`, not `56674.0`).
+                m.serialize_entry(k, &n)?;
             } else if let (false, Ok(x)) = (text_column, v.parse::<f64>()) {
                 m.serialize_entry(k, &x)?;
             } else {

@@ -32,32 +32,37 @@ pub fn site_code(ds: &Dataset, candidates: &[CandidateSite], s: Site) -> String 
 }
 
 /// Drive-time properties of one PCN (flattened into `pcns.geojson`).
+/// Every field is optional: `check` writes the same keys as `analyse`,
+/// all null ([`PcnDriveProps::absent`]). Counts are integers; minutes have
+/// 2 decimals, shares and access scores 4.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct PcnDriveProps {
     pub hub_practice: Option<String>,
-    pub hub_rule: &'static str,
+    pub hub_rule: Option<&'static str>,
     pub median_hub: Option<String>,
     pub centre_hub: Option<String>,
-    pub practices_routable: usize,
-    pub practices_unroutable: usize,
+    pub practices_routable: Option<usize>,
+    pub practices_unroutable: Option<usize>,
     pub staff_max_min: Option<f64>,
     pub staff_farthest_practice: Option<String>,
     pub staff_mean_min: Option<f64>,
     pub staff_tour_min: Option<f64>,
     pub staff_tour_exact: Option<bool>,
     pub staff_tour_gap: Option<f64>,
-    pub staff_tour_order: Vec<String>,
+    pub staff_tour_order: Option<Vec<String>>,
     pub visits_per_day: Option<usize>,
-    pub patients_basis: &'static str,
-    pub patients: Option<f64>,
-    pub patients_unroutable: f64,
+    pub patients_basis: Option<&'static str>,
+    /// Patients (registrations or residents, by `patients_basis`) counted
+    /// in the times to practice; a whole number.
+    pub patients: Option<u64>,
+    pub patients_unroutable: Option<u64>,
     pub patients_mean_min_to_practice: Option<f64>,
     pub patients_median_min_to_practice: Option<f64>,
     pub patients_p90_min_to_practice: Option<f64>,
     pub patients_max_min_to_practice: Option<f64>,
     pub patients_mean_min_to_nearest: Option<f64>,
     pub patients_excess_mean_min: Option<f64>,
-    pub patient_minutes_per_1000: Option<f64>,
+    pub patient_minutes_per_1000: Option<u64>,
     pub patients_mean_min_to_hub: Option<f64>,
     pub patients_median_min_to_hub: Option<f64>,
     pub patients_p90_min_to_hub: Option<f64>,
@@ -81,9 +86,21 @@ pub struct PcnDriveProps {
     pub access_gravity_p10: Option<f64>,
 }
 
-/// An accessibility score rounded to 0.0001 for per-PCN output.
+/// An accessibility score rounded to 0.0001 for output.
 fn score4(v: f64) -> f64 {
     (v * 1e4).round() / 1e4
+}
+
+/// A count kept as a float (a sum of whole registrations or residents) as
+/// the whole number it is.
+fn count(v: f64) -> u64 {
+    // Saturating cast: counts are never negative or near u64::MAX.
+    v.round().max(0.0) as u64
+}
+
+/// The property of the share of patients over `t` minutes from the hub.
+fn share_key(t: f64) -> String {
+    format!("patients_share_over_{}_min_to_hub", threshold_name(t))
 }
 
 fn threshold_name(t: f64) -> String {
@@ -95,6 +112,16 @@ fn threshold_name(t: f64) -> String {
 }
 
 impl PcnDriveProps {
+    /// The properties of a run without drive times: every key `analyse`
+    /// writes with the default reporting thresholds, all null.
+    pub fn absent() -> PcnDriveProps {
+        let thresholds = crate::analyse::network::DriveOptions::default().share_thresholds_min;
+        PcnDriveProps {
+            shares_to_hub: thresholds.iter().map(|&t| (share_key(t), None)).collect(),
+            ..PcnDriveProps::default()
+        }
+    }
+
     pub fn new(ds: &Dataset, out: &Drive, k: usize) -> PcnDriveProps {
         let d: &PcnDrive = &out.run.pcns[k];
         let code = |s: Site| site_code(ds, &out.candidates, s);
@@ -103,7 +130,7 @@ impl PcnDriveProps {
         let mut shares = BTreeMap::new();
         for (i, &t) in opts.share_thresholds_min.iter().enumerate() {
             shares.insert(
-                format!("patients_share_over_{}_min_to_hub", threshold_name(t)),
+                share_key(t),
                 pt.to_hub.as_ref().map(|s| share4(s.share_over[i])),
             );
         }
@@ -117,42 +144,43 @@ impl PcnDriveProps {
         };
         PcnDriveProps {
             hub_practice: d.hub.map(code),
-            hub_rule: d.hub_rule,
+            hub_rule: Some(d.hub_rule),
             median_hub: d.median.map(code),
             centre_hub: d.centre.map(code),
-            practices_routable: d.members.len(),
-            practices_unroutable: d.unroutable_members.len(),
+            practices_routable: Some(d.members.len()),
+            practices_unroutable: Some(d.unroutable_members.len()),
             staff_max_min: d.staff_max_min.map(min2),
             staff_farthest_practice: d.staff_farthest.map(|p| ds.practice(p).code.clone()),
             staff_mean_min: d.staff_mean_min.map(min2),
             staff_tour_min: d.tour.as_ref().map(|t| min2(t.seconds / 60.0)),
             staff_tour_exact: d.tour.as_ref().map(|t| t.exact),
             staff_tour_gap: d.tour.as_ref().map(|t| share4(t.gap())),
-            staff_tour_order: d
-                .tour
-                .as_ref()
-                .map(|t| t.order.iter().map(|&i| code(d.tour_sites[i])).collect())
-                .unwrap_or_default(),
+            staff_tour_order: Some(
+                d.tour
+                    .as_ref()
+                    .map(|t| t.order.iter().map(|&i| code(d.tour_sites[i])).collect())
+                    .unwrap_or_default(),
+            ),
             visits_per_day: d.tour.as_ref().map(|t| t.visits_per_day),
-            patients_basis: match pt.basis {
+            patients_basis: Some(match pt.basis {
                 crate::analyse::network::PatientBasis::Registrations => "registrations",
                 crate::analyse::network::PatientBasis::PopulationNearest => "population_nearest",
-            },
-            patients: pt.to_practice.as_ref().map(|s| s.weight),
-            patients_unroutable: pt.unroutable_patients,
+            }),
+            patients: pt.to_practice.as_ref().map(|s| count(s.weight)),
+            patients_unroutable: Some(count(pt.unroutable_patients)),
             patients_mean_min_to_practice: pt.to_practice.as_ref().map(|s| min2(s.mean)),
             patients_median_min_to_practice: pt.to_practice.as_ref().map(|s| min2(s.median)),
             patients_p90_min_to_practice: pt.to_practice.as_ref().map(|s| min2(s.p90)),
             patients_max_min_to_practice: pt.to_practice.as_ref().map(|s| min2(s.max)),
             patients_mean_min_to_nearest: pt.to_nearest.as_ref().map(|s| min2(s.mean)),
             patients_excess_mean_min: pt.excess_mean_min.map(min2),
-            patient_minutes_per_1000: pt.to_practice.as_ref().map(|s| (s.mean * 1000.0).round()),
+            patient_minutes_per_1000: pt.to_practice.as_ref().map(|s| count(s.mean * 1000.0)),
             patients_mean_min_to_hub: pt.to_hub.as_ref().map(|s| min2(s.mean)),
             patients_median_min_to_hub: pt.to_hub.as_ref().map(|s| min2(s.median)),
             patients_p90_min_to_hub: pt.to_hub.as_ref().map(|s| min2(s.p90)),
             patients_max_min_to_hub: pt.to_hub.as_ref().map(|s| min2(s.max)),
             shares_to_hub: shares,
-            slow_speed_factor: slow.map(|(f, _)| f),
+            slow_speed_factor: slow.map(|(f, _)| score4(f)),
             staff_max_min_slow: slow.and_then(|(_, s)| s.staff_max_min.map(min2)),
             staff_tour_min_slow: slow
                 .and_then(|(_, s)| s.tour.as_ref().map(|t| min2(t.seconds / 60.0))),
@@ -170,26 +198,29 @@ impl PcnDriveProps {
     }
 }
 
-/// Drive-time properties of one area (flattened into `areas.geojson`).
+/// Drive-time properties of one area (flattened into `areas.geojson`; all
+/// null after `check`). Metres have 1 decimal, minutes 2.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct AreaDriveProps {
     pub snap_m: Option<f64>,
     pub minutes_to_nearest_member: Option<f64>,
     pub minutes_to_hub: Option<f64>,
     pub mean_minutes_to_practice: Option<f64>,
-    /// Accessibility per 1,000 residents (docs/access.md), full precision;
-    /// null when the area did not snap to the roads or access is off.
+    /// Accessibility per 1,000 residents (docs/access.md), 4 decimals (the
+    /// full precision is in `--access-export`'s `access_scores.csv`); null
+    /// when the area did not snap to the roads or access is off.
     pub access_2sfca: Option<f64>,
     pub access_e2sfca: Option<f64>,
     pub access_gravity: Option<f64>,
 }
 
-/// Drive-time properties of one practice (flattened into `practices.geojson`).
+/// Drive-time properties of one practice (flattened into
+/// `practices.geojson`; all null after `check`).
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct PracticeDriveProps {
-    pub routable: bool,
+    pub routable: Option<bool>,
     pub snap_m: Option<f64>,
-    pub is_hub: bool,
+    pub is_hub: Option<bool>,
     pub minutes_from_hub: Option<f64>,
 }
 
@@ -214,9 +245,9 @@ impl DriveIndex {
                 a,
                 AreaDriveProps {
                     snap_m: snap_m(Site::Area(a)),
-                    access_2sfca: acc.map(|v| v[0]),
-                    access_e2sfca: acc.map(|v| v[1]),
-                    access_gravity: acc.map(|v| v[2]),
+                    access_2sfca: acc.map(|v| score4(v[0])),
+                    access_e2sfca: acc.map(|v| score4(v[1])),
+                    access_gravity: acc.map(|v| score4(v[2])),
                     ..AreaDriveProps::default()
                 },
             );
@@ -226,9 +257,9 @@ impl DriveIndex {
             practice.insert(
                 p,
                 PracticeDriveProps {
-                    routable: out.snaps.snaps.contains_key(&Site::Practice(p)),
+                    routable: Some(out.snaps.snaps.contains_key(&Site::Practice(p))),
                     snap_m: snap_m(Site::Practice(p)),
-                    is_hub: false,
+                    is_hub: Some(false),
                     minutes_from_hub: None,
                 },
             );
@@ -246,7 +277,7 @@ impl DriveIndex {
             if let Some(Site::Practice(h)) = d.hub
                 && let Some(e) = practice.get_mut(&h)
             {
-                e.is_hub = true;
+                e.is_hub = Some(true);
             }
             for (s, &t) in d.tour_sites.iter().zip(&d.from_hub_s) {
                 if let Site::Practice(p) = s

@@ -8,26 +8,30 @@ use crate::model::Dataset;
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// One row of the findings table.
+/// One row of the findings table (and of `findings.csv`, in this column
+/// order).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct FindingRow {
     pub scope: &'static str,
     pub code: &'static str,
+    pub subject: String,
+    /// Kept fourth, where `findings.csv` always had it: readers by position
+    /// go on working; the new columns follow.
+    pub detail: String,
     /// `error` (breaks a rule), `warning` (drive-time or access burden) or
     /// `info` (context).
     pub severity: &'static str,
     /// A short human label of the code.
     pub label: &'static str,
-    pub subject: String,
     pub pcn_code: String,
     pub pcn_name: String,
     pub practice_code: String,
     pub area_code: String,
-    pub detail: String,
 }
 
 /// The rows of `findings` (in their order), the network, practice and area
-/// of each resolved from its subject.
+/// of each resolved from its subject; a network finding about one practice
+/// ([`Finding::practice`]) names it in `practice_code`.
 pub fn finding_rows(ds: &Dataset, findings: &[Finding]) -> Vec<FindingRow> {
     let pcn_names: HashMap<&str, &str> = ds
         .pcns
@@ -64,6 +68,10 @@ pub fn finding_rows(ds: &Dataset, findings: &[Finding]) -> Vec<FindingRow> {
                 }
                 None
             };
+            // A network finding about one member practice names it.
+            if let Some(p) = &f.practice {
+                row.practice_code = p.clone();
+            }
             if let Some(code) = pcn {
                 row.pcn_code = code.to_string();
                 row.pcn_name = pcn_names

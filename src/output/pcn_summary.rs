@@ -5,7 +5,7 @@
 use super::drive::PcnDriveProps;
 use super::table::{self, Fixed};
 use crate::check::run::{Band, PcnCheck, ShareBasis};
-use crate::findings::{Code, join_codes};
+use crate::findings::{Code, Severity, join_codes};
 use crate::model::Dataset;
 use crate::pipeline::Drive;
 use anyhow::Result;
@@ -44,6 +44,9 @@ pub struct SummaryRow {
     pub staff_tour_min_slow: Fixed<2>,
     pub patients_p90_min_to_hub_slow: Fixed<2>,
     pub flags: String,
+    /// The most severe of the flags' severities (`error`, `warning`,
+    /// `info`); empty when the network has no finding.
+    pub worst_severity: Option<Severity>,
     pub access_2sfca_mean: Fixed<4>,
     pub access_2sfca_p10: Fixed<4>,
     pub access_e2sfca_mean: Fixed<4>,
@@ -95,6 +98,7 @@ impl SummaryRow {
             staff_tour_min_slow: m(d, |d| d.staff_tour_min_slow),
             patients_p90_min_to_hub_slow: m(d, |d| d.patients_p90_min_to_hub_slow),
             flags: join_codes(flags, ";"),
+            worst_severity: flags.iter().map(|c| c.severity()).min(),
             access_2sfca_mean: m(d, |d| d.access_2sfca_mean),
             access_2sfca_p10: m(d, |d| d.access_2sfca_p10),
             access_e2sfca_mean: m(d, |d| d.access_e2sfca_mean),
