@@ -3,6 +3,8 @@
 //! `PCN_ATLAS_REQUIRE_DATA=1` (as in CI).
 
 mod common;
+#[path = "support/geojson_clean.rs"]
+mod geojson_clean;
 use common::{pcn_atlas, shared_data};
 use pcn_atlas::coords::{bng_to_wgs84, wgs84_to_bng};
 use std::collections::{BTreeMap, BTreeSet};
@@ -164,6 +166,30 @@ fn national_import_reports_every_unusable_practice() {
     );
     assert!(st_neots.contains("left in no footprint"), "{st_neots}");
     assert!(!findings.contains(",AREA_UNASSIGNED,E01018245,"));
+
+    // RFC 7946 winding on every polygon of the national run, one geometry
+    // type per layer (issue 15 item 6; tests/outputs_clean.rs on the demo).
+    for (name, features) in [("areas", 32844), ("pcns", 1254)] {
+        let (l, _) = geojson_clean::read_layer(&out.path().join(format!("check/{name}.geojson")));
+        assert_eq!(l.features, features, "{name}");
+        assert_eq!(
+            l.types.iter().collect::<Vec<_>>(),
+            vec!["MultiPolygon"],
+            "{name}"
+        );
+        assert!(l.rings >= features - l.null_geometries, "{name}: {l:?}");
+        assert!(
+            l.bad_winding.is_empty(),
+            "{name}: {} of {} rings wound the wrong way: {:?}",
+            l.bad_winding.len(),
+            l.rings,
+            &l.bad_winding[..l.bad_winding.len().min(5)]
+        );
+        eprintln!(
+            "{name}: {} polygons, {} rings, all RFC 7946",
+            l.polygons, l.rings
+        );
+    }
 
     // Without epraccur there is no fallback: all 20 are POSTCODE_NOT_FOUND.
     let r = pcn_atlas(
