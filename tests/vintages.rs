@@ -49,12 +49,14 @@ fn check_with(report: &str) -> (tempfile::TempDir, common::Run) {
     (d, r)
 }
 
+/// The `INPUTS_MONTHS_APART` rows of `findings.csv`: scope, code, subject
+/// and detail (its first four columns) joined by commas.
 fn months_apart_rows(out: &Path) -> Vec<String> {
-    std::fs::read_to_string(out.join("findings.csv"))
-        .expect("findings.csv")
-        .lines()
-        .filter(|l| l.contains("INPUTS_MONTHS_APART"))
-        .map(str::to_string)
+    let mut r = csv::Reader::from_path(out.join("findings.csv")).expect("findings.csv");
+    r.records()
+        .map(|x| x.expect("a findings.csv row"))
+        .filter(|x| &x[1] == "INPUTS_MONTHS_APART")
+        .map(|x| x.iter().take(4).collect::<Vec<_>>().join(","))
         .collect()
 }
 
