@@ -213,6 +213,9 @@ fn read_ways(path: &Path, profile: &CarProfile) -> Result<Pass1> {
     )
 }
 
+/// BNG coordinates by index into the needed node ids (`None`: not in the file).
+type NodeCoords = Vec<Option<[f64; 2]>>;
+
 /// Found in pass 2: node coordinates by index into `needed`, and places.
 #[derive(Default)]
 struct Pass2 {
@@ -246,7 +249,7 @@ fn node_place<'t>(
 /// Pass 2: the coordinates (BNG) of the nodes in `needed` (sorted OSM
 /// ids), `None` where the file lacks a node; and the named places among
 /// the file's nodes (unsorted).
-fn node_coords(path: &Path, needed: &[i64]) -> Result<(Vec<Option<[f64; 2]>>, Vec<Place>)> {
+fn node_coords(path: &Path, needed: &[i64]) -> Result<(NodeCoords, Vec<Place>)> {
     let found = par_blocks(
         path,
         |block| {
