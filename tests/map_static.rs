@@ -257,7 +257,7 @@ fn legend_counts_networks_with_each_finding_and_overlays_the_rest() {
         "No findings (1)",
         "Footprint rules (dashed outline) (1)",
         "Drive times (cross-hatch) (1)",
-        "Rural access (dots) (1)",
+        "Rural access (ringed dots) (1)",
     ] {
         assert!(svg.contains(want), "legend lacks {want}");
     }

@@ -290,20 +290,23 @@ fn family_overlay(f: Family) -> (&'static str, &'static str) {
         Family::Footprint => ("fam-footprint", "dashed outline"),
         Family::Band => ("fam-band", "diagonal hatch"),
         Family::Drive => ("fam-drive", "cross-hatch"),
-        Family::Rural => ("fam-rural", "dots"),
+        Family::Rural => ("fam-rural", "ringed dots"),
     }
 }
 
 /// The overlay patterns, `unit` map units a pixel (patterns live in the
-/// footprints' scaled space, so they stay 7 pixels whatever the scale).
+/// footprints' scaled space, so they stay 7 pixels whatever the scale);
+/// the rural dots are white with a dark ring, so they still show over a
+/// cross-hatch.
 fn svg_patterns(o: &mut String, unit: f64) {
     let w = 7.0 * unit;
     let sw = 1.1 * unit;
     let _ = writeln!(
         o,
-        r##"<defs><pattern id="fam-band" patternUnits="userSpaceOnUse" width="{w:.3}" height="{w:.3}"><path d="M0 {w:.3}L{w:.3} 0" stroke="#1f2933" stroke-width="{sw:.3}"/></pattern><pattern id="fam-drive" patternUnits="userSpaceOnUse" width="{w:.3}" height="{w:.3}"><path d="M0 0L{w:.3} {w:.3}M0 {w:.3}L{w:.3} 0" stroke="#1f2933" stroke-width="{sw:.3}"/></pattern><pattern id="fam-rural" patternUnits="userSpaceOnUse" width="{w:.3}" height="{w:.3}"><circle cx="{c:.3}" cy="{c:.3}" r="{r:.3}" fill="#1f2933"/></pattern><pattern id="leg-band" patternUnits="userSpaceOnUse" width="7" height="7"><path d="M0 7L7 0" stroke="#1f2933" stroke-width="1.1"/></pattern><pattern id="leg-drive" patternUnits="userSpaceOnUse" width="7" height="7"><path d="M0 0L7 7M0 7L7 0" stroke="#1f2933" stroke-width="1.1"/></pattern><pattern id="leg-rural" patternUnits="userSpaceOnUse" width="7" height="7"><circle cx="3.5" cy="3.5" r="1.3" fill="#1f2933"/></pattern></defs>"##,
-        c = w / 2.0,
-        r = 1.3 * unit
+        r##"<defs><pattern id="fam-band" patternUnits="userSpaceOnUse" width="{w:.3}" height="{w:.3}"><path d="M0 {w:.3}L{w:.3} 0" stroke="#1f2933" stroke-width="{sw:.3}"/></pattern><pattern id="fam-drive" patternUnits="userSpaceOnUse" width="{w:.3}" height="{w:.3}"><path d="M0 0L{w:.3} {w:.3}M0 {w:.3}L{w:.3} 0" stroke="#1f2933" stroke-width="{sw:.3}"/></pattern><pattern id="fam-rural" patternUnits="userSpaceOnUse" width="{w2:.3}" height="{w2:.3}"><circle cx="{c:.3}" cy="{c:.3}" r="{r:.3}" fill="#ffffff" stroke="#1f2933" stroke-width="{sw:.3}"/></pattern><pattern id="leg-band" patternUnits="userSpaceOnUse" width="7" height="7"><path d="M0 7L7 0" stroke="#1f2933" stroke-width="1.1"/></pattern><pattern id="leg-drive" patternUnits="userSpaceOnUse" width="7" height="7"><path d="M0 0L7 7M0 7L7 0" stroke="#1f2933" stroke-width="1.1"/></pattern><pattern id="leg-rural" patternUnits="userSpaceOnUse" width="9" height="9"><circle cx="4.5" cy="4.5" r="2" fill="#ffffff" stroke="#1f2933" stroke-width="1.1"/></pattern></defs>"##,
+        w2 = 9.0 * unit,
+        c = 4.5 * unit,
+        r = 2.0 * unit
     );
 }
 
