@@ -570,7 +570,7 @@ fn svg_places(o: &mut String, input: &MapInput, prep: &Prepared, lay: &Layout) {
             PlaceKind::Village => (10.5, "normal"),
         };
         let [x, y] = lay.px(f, p.location);
-        let w = text_width(&p.name, font) * 0.85;
+        let w = text_width(&p.name, font);
         let b = [x - 3.0, y - font * 0.8, x + 5.0 + w, y + font * 0.35];
         let inside = b[0] >= MARGIN
             && b[2] <= MARGIN + MAP_W
