@@ -698,14 +698,16 @@ fn svg_legend(o: &mut String, input: &MapInput) -> f64 {
     ly += 24.0;
     ly = svg_subtitle(o, input, lx, ly);
     let practices = input.points.iter().filter(|p| !p.site).count();
-    let counts = format!(
-        "{} networks, {practices} located practices · British National Grid",
-        input.pcns.len()
-    );
+    // Two lines at 13 px (one would not fit the panel).
     let _ = writeln!(
         o,
-        r##"<text x="{lx}" y="{ly}" font-size="{:.1}" fill="#52606d">{counts}</text>"##,
-        fitting_font(&counts, 13.0, PANEL_W)
+        r##"<text x="{lx}" y="{ly}" font-size="13" fill="#52606d">{} networks, {practices} located practices</text>"##,
+        input.pcns.len(),
+    );
+    ly += 17.0;
+    let _ = writeln!(
+        o,
+        r##"<text x="{lx}" y="{ly}" font-size="13" fill="#52606d">British National Grid</text>"##
     );
     ly += 30.0;
     let _ = writeln!(
@@ -746,14 +748,13 @@ fn svg_legend(o: &mut String, input: &MapInput) -> f64 {
             ty = ly + 12.0
         );
     } else {
-        let note =
-            format!("Practices not drawn at this scale (over {PRACTICE_DOT_LIMIT}): see map.html");
         let _ = writeln!(
             o,
-            r##"<text x="{lx}" y="{ty}" font-size="{:.1}" fill="#52606d">{note}</text>"##,
-            fitting_font(&note, 12.0, PANEL_W),
-            ty = ly + 12.0
+            r##"<text x="{lx}" y="{ty}" font-size="13" fill="#52606d">Practices not drawn at this scale</text><text x="{lx}" y="{ty2}" font-size="13" fill="#52606d">(over {PRACTICE_DOT_LIMIT}): see map.html</text>"##,
+            ty = ly + 12.0,
+            ty2 = ly + 29.0
         );
+        ly += 17.0;
     }
     ly += 22.0;
     if input.drive {
