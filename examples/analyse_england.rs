@@ -179,6 +179,7 @@ fn main() -> Result<()> {
         access: Some(AccessOptions::default()),
         supply: None,
         access_export: export,
+        places: Vec::new(),
     };
     let info = RunInfo::now();
     let s = run_analyse(ds, &net, &opts, &out, &info, &Timed)?;

@@ -129,29 +129,29 @@ macro_rules! codes {
 codes! {
     // Per PCN: the network rules.
     /// The network has no area in its footprint.
-    NoFootprint = "NO_FOOTPRINT", Error, "No footprint", Some("#8c8c8c");
+    NoFootprint = "NO_FOOTPRINT", Error, "No footprint", Some("#988d7f");
     /// The footprint is in more than one piece.
-    NonContiguous = "NON_CONTIGUOUS", Error, "Not contiguous", Some("#d7191c");
+    NonContiguous = "NON_CONTIGUOUS", Error, "Not contiguous", Some("#aa361d");
     /// Registered patients below the band.
-    PopulationBelowBand = "POPULATION_BELOW_BAND", Error, "Population below band", Some("#f4793b");
+    PopulationBelowBand = "POPULATION_BELOW_BAND", Error, "Population below band", Some("#ce6f2f");
     /// Registered patients above the band.
-    PopulationAboveBand = "POPULATION_ABOVE_BAND", Error, "Population above band", Some("#a6216e");
+    PopulationAboveBand = "POPULATION_ABOVE_BAND", Error, "Population above band", Some("#9d4259");
     /// A member practice stands outside the footprint.
-    PracticeOutsideFootprint = "PRACTICE_OUTSIDE_FOOTPRINT", Error, "Practice outside footprint", Some("#fdb863");
+    PracticeOutsideFootprint = "PRACTICE_OUTSIDE_FOOTPRINT", Error, "Practice outside footprint", Some("#fdae21");
     // Per PCN: drive times.
     /// A member practice is too far from the hub.
-    HubImpractical = "HUB_IMPRACTICAL", Warning, "Hub impractical", Some("#5e3c99");
+    HubImpractical = "HUB_IMPRACTICAL", Warning, "Hub impractical", Some("#705287");
     /// The staff tour is too long.
-    SharedRoleImpractical = "SHARED_ROLE_IMPRACTICAL", Warning, "Shared role impractical", Some("#9e8ac8");
+    SharedRoleImpractical = "SHARED_ROLE_IMPRACTICAL", Warning, "Shared role impractical", Some("#a6a2f4");
     /// Too many patients are far from the hub.
-    PatientAccessBurden = "PATIENT_ACCESS_BURDEN", Warning, "Patient access burden", Some("#2166ac");
+    PatientAccessBurden = "PATIENT_ACCESS_BURDEN", Warning, "Patient access burden", Some("#0768ff");
     /// Rural and any drive-time finding.
-    RuralAccessRisk = "RURAL_ACCESS_RISK", Warning, "Rural access risk", Some("#6fb1d6");
+    RuralAccessRisk = "RURAL_ACCESS_RISK", Warning, "Rural access risk", Some("#97b6ba");
     // Per PCN: context.
     /// Below the band and rural or sparse.
-    RuralWaiverCandidate = "RURAL_WAIVER_CANDIDATE", Info, "Rural waiver candidate", Some("#f6e27f");
+    RuralWaiverCandidate = "RURAL_WAIVER_CANDIDATE", Info, "Rural waiver candidate", Some("#ffffa5");
     /// Most patients live in rural areas.
-    Rural = "RURAL", Info, "Rural (no problem found)", Some("#c3e3a2");
+    Rural = "RURAL", Info, "Rural (no problem found)", Some("#b2ceab");
     // Per dataset: footprints and coverage.
     /// An area in no footprint.
     AreaUnassigned = "AREA_UNASSIGNED", Error, "Area in no footprint", None;

@@ -66,8 +66,10 @@ fn maps_are_self_contained_complete_and_deterministic() {
     }
     // U00002 is the planted non-contiguous network: red; U00003 has no
     // finding: the no-findings colour (data/demo/README.md).
-    assert!(html.contains("id=\"pcn-U00002\" fill=\"#d7191c\""));
-    assert!(html.contains("id=\"pcn-U00003\" fill=\"#fbfbf4\""));
+    let red = ::pcn_atlas::findings::Code::NonContiguous.colour().unwrap();
+    let none = ::pcn_atlas::output::map::style::finding_colour(None);
+    assert!(html.contains(&format!("id=\"pcn-U00002\" fill=\"{red}\"")));
+    assert!(html.contains(&format!("id=\"pcn-U00003\" fill=\"{none}\"")));
     // Hub routes are drawn for analyse.
     assert!(html.contains("<g id=\"routes\">\n<path"));
 

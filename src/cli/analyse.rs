@@ -132,6 +132,7 @@ pub fn run(args: &AnalyseArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         args.candidates.clone(),
         args.access.supply.clone(),
         args.drive.cache_dir(cfg)?,
+        args.output.places.clone(),
     ]);
     let _claim = super::input::claim_results(&args.out, cfg, inputs)?;
     let progress = Progress::new(quiet);
@@ -140,6 +141,7 @@ pub fn run(args: &AnalyseArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         pcn_atlas::roads::load_roads(&roads_path, &profile)
     })?;
     ds.inputs.push(roads_report.input.clone());
+    let places = args.output.places(roads_report.places.clone())?;
     let profile_json = serde_json::to_value(&profile)?;
     let opts = AnalyseOptions {
         check: check_opts,
@@ -162,6 +164,7 @@ pub fn run(args: &AnalyseArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         access: access_opts,
         supply: args.access.supply.clone(),
         access_export: args.access.access_export,
+        places,
     };
     let summary = run_analyse(
         ds,

@@ -82,25 +82,31 @@ pub fn run(args: &CheckArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
     super::config::threads(args.threads, cfg)?;
     let opts = args.thresholds.options(cfg)?;
     let mut inputs: Vec<_> = args.input.given().into_iter().map(Some).collect();
-    inputs.extend([args.roads.clone(), args.profile.clone()]);
+    inputs.extend([
+        args.roads.clone(),
+        args.profile.clone(),
+        args.output.places.clone(),
+    ]);
     let _claim = super::input::claim_results(&args.out, cfg, inputs)?;
     let progress = Progress::new(quiet);
     let mut ds = progress.stage("load", || load_dataset(&args.input.paths()))?;
-    let net = match &args.roads {
-        None => None,
+    let (net, road_places) = match &args.roads {
+        None => (None, Vec::new()),
         Some(path) => {
             let profile = cfg.profile(args.profile.as_deref())?;
             let (net, report) =
                 progress.stage("roads", || pcn_atlas::roads::load_roads(path, &profile))?;
             ds.inputs.push(report.input.clone());
-            Some(net)
+            (Some(net), report.places)
         }
     };
+    let places = args.output.places(road_places)?;
     let plan = Plan {
         links: net.as_ref(),
         ..Plan::check(&opts)
     };
-    let run = pipeline::run(ds, &plan, &mut Fresh, &progress)?;
+    let mut run = pipeline::run(ds, &plan, &mut Fresh, &progress)?;
+    run.places = places;
     let road_links = run.check.road_links.len();
     if road_links > 0 && !quiet {
         eprintln!(

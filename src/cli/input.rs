@@ -31,6 +31,18 @@ pub struct OutputFlags {
 }
 
 impl OutputFlags {
+    /// The places the maps name: `--places FILE`'s when given, otherwise
+    /// the road file's own (`from_roads`).
+    pub fn places(
+        &self,
+        from_roads: Vec<pcn_atlas::model::Place>,
+    ) -> Result<Vec<pcn_atlas::model::Place>> {
+        match &self.places {
+            Some(path) => pcn_atlas::roads::places::load_places(path),
+            None => Ok(from_roads),
+        }
+    }
+
     /// The run's [`RunInfo`] with these choices.
     pub fn run_info(&self) -> pcn_atlas::output::check::RunInfo {
         pcn_atlas::output::check::RunInfo {

@@ -44,6 +44,8 @@ pub struct AnalyseOptions {
     /// Also write the accessibility matrix and inputs (for
     /// `scripts/access_pysal.py`).
     pub access_export: bool,
+    /// Named places for the maps (the road file's, or `--places`).
+    pub places: Vec<crate::model::Place>,
 }
 
 /// What a run found, for the caller to print or tabulate.
@@ -95,7 +97,8 @@ pub fn run_analyse<S: Stages>(
             ..DrivePlan::new(&roads, &opts.drive, opts.routes)
         }),
     };
-    let run = super::run(ds, &plan, &mut Fresh, stages)?;
+    let mut run = super::run(ds, &plan, &mut Fresh, stages)?;
+    run.places = opts.places.clone();
     // The prepared roads (both scenarios) are not needed to write: free
     // them first, so the write's buffers do not stack on them.
     let graph_nodes = roads.prepared.graph.node_count();

@@ -41,7 +41,12 @@ fn read_geojson(path: &Path, profile: &CarProfile) -> Result<(super::RoadNetwork
             Some(Geometry::LineString { coordinates }) => vec![coordinates],
             Some(Geometry::MultiLineString { coordinates }) => coordinates.iter().collect(),
             Some(_) | None => {
-                report.count("features_not_lines", 1);
+                match super::places::geojson_place(f, fc.crs).with_context(|| {
+                    feature_label(path, i, f.properties.as_ref().unwrap_or(&Map::new()))
+                })? {
+                    Some(p) => report.places.push(p),
+                    None => report.count("features_not_lines", 1),
+                }
                 continue;
             }
         };
@@ -66,6 +71,7 @@ fn read_geojson(path: &Path, profile: &CarProfile) -> Result<(super::RoadNetwork
     }
     let mut net = b.finish();
     report.finish(&mut net);
+    super::places::sort(&mut report.places);
     Ok((net, report))
 }
 

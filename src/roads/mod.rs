@@ -7,6 +7,7 @@
 pub mod geojson;
 pub mod network;
 pub mod pbf;
+pub mod places;
 pub mod profile;
 pub mod shp;
 
@@ -46,6 +47,10 @@ pub struct RoadsReport {
     pub total_km: f64,
     /// The car profile the network was built with.
     pub profile: CarProfile,
+    /// Named places (OSM `place=city|town|village`) found in the file, in
+    /// [`places::sort`] order; not written to `roads_report.json`.
+    #[serde(skip)]
+    pub places: Vec<crate::model::Place>,
 }
 
 impl RoadsReport {
@@ -63,6 +68,7 @@ impl RoadsReport {
             ways_by_class: BTreeMap::new(),
             total_km: 0.0,
             profile: profile.clone(),
+            places: Vec::new(),
         }
     }
 

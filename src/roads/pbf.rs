@@ -15,7 +15,7 @@ use super::network::{RoadNetwork, Way};
 use super::profile::{CarProfile, Quirk, WayAttrs};
 use crate::coords::wgs84_to_bng;
 use crate::load::text::sha256_hex;
-use crate::model::InputFile;
+use crate::model::{InputFile, Place};
 use anyhow::{Context, Result, anyhow};
 use osmpbf::{BlobDecode, BlobReader};
 use rayon::prelude::*;
@@ -148,10 +148,12 @@ fn read_pbf(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, RoadsRepo
     let mut needed: Vec<i64> = ways.iter().flat_map(|w| w.refs.iter().copied()).collect();
     needed.par_sort_unstable();
     needed.dedup();
-    let coords = node_coords(path, &needed)?;
+    let (coords, mut places) = node_coords(path, &needed)?;
+    super::places::sort(&mut places);
     let net_ways = runs_of_present_nodes(path, ways, &needed, &coords, &mut report)?;
     let mut net = keep_used_nodes(net_ways, &coords)?;
     report.finish(&mut net);
+    report.places = places;
     Ok((net, report))
 }
 
@@ -211,42 +213,100 @@ fn read_ways(path: &Path, profile: &CarProfile) -> Result<Pass1> {
     )
 }
 
+/// BNG coordinates by index into the needed node ids (`None`: not in the file).
+type NodeCoords = Vec<Option<[f64; 2]>>;
+
+/// Found in pass 2: node coordinates by index into `needed`, and places.
+#[derive(Default)]
+struct Pass2 {
+    coords: Vec<(u32, [f64; 2])>,
+    places: Vec<Place>,
+}
+
+impl Pass2 {
+    fn merge(mut self, mut o: Pass2) -> Pass2 {
+        if self.coords.len() < o.coords.len() {
+            std::mem::swap(&mut self.coords, &mut o.coords);
+        }
+        self.coords.append(&mut o.coords);
+        self.places.append(&mut o.places);
+        self
+    }
+}
+
+/// A node's place (`place=city|town|village` with a name), if it is one.
+fn node_place<'t>(
+    mut tags: impl Iterator<Item = (&'t str, &'t str)> + Clone,
+    lon: f64,
+    lat: f64,
+) -> Option<Place> {
+    // Most nodes have no tags and few of the rest a `place`: look first.
+    tags.clone().find(|(k, _)| *k == "place")?;
+    let p = wgs84_to_bng(lon, lat);
+    super::places::from_tags(&mut tags, [p.x, p.y])
+}
+
 /// Pass 2: the coordinates (BNG) of the nodes in `needed` (sorted OSM
-/// ids), `None` where the file lacks a node.
-fn node_coords(path: &Path, needed: &[i64]) -> Result<Vec<Option<[f64; 2]>>> {
+/// ids), `None` where the file lacks a node; and the named places among
+/// the file's nodes (unsorted).
+fn node_coords(path: &Path, needed: &[i64]) -> Result<(NodeCoords, Vec<Place>)> {
     let found = par_blocks(
         path,
         |block| {
-            let mut out: Vec<(u32, [f64; 2])> = Vec::new();
-            let mut take = |id: i64, lon: f64, lat: f64| {
+            let mut out = Pass2::default();
+            let mut take = |id: i64, lon: f64, lat: f64, place: Option<Place>| {
                 if let Ok(i) = needed.binary_search(&id) {
                     let p = wgs84_to_bng(lon, lat);
-                    out.push((i as u32, [p.x, p.y]));
+                    out.coords.push((i as u32, [p.x, p.y]));
                 }
+                out.places.extend(place);
             };
             for g in block.groups() {
                 for n in g.dense_nodes() {
-                    take(n.id(), n.lon(), n.lat());
+                    let (lon, lat) = (n.lon(), n.lat());
+                    take(n.id(), lon, lat, node_place(n.tags(), lon, lat));
                 }
                 for n in g.nodes() {
-                    take(n.id(), n.lon(), n.lat());
+                    let (lon, lat) = (n.lon(), n.lat());
+                    take(n.id(), lon, lat, node_place(n.tags(), lon, lat));
                 }
             }
             out
         },
-        |mut a, mut b| {
-            if a.len() < b.len() {
-                std::mem::swap(&mut a, &mut b);
-            }
-            a.append(&mut b);
-            a
-        },
+        Pass2::merge,
     )?;
     let mut coords: Vec<Option<[f64; 2]>> = vec![None; needed.len()];
-    for (i, c) in found {
+    for (i, c) in found.coords {
         coords[i as usize] = Some(c);
     }
-    Ok(coords)
+    Ok((coords, found.places))
+}
+
+/// The named places among one block's nodes.
+fn block_places(block: &osmpbf::PrimitiveBlock) -> Vec<Place> {
+    let mut places = Vec::new();
+    for g in block.groups() {
+        for n in g.dense_nodes() {
+            places.extend(node_place(n.tags(), n.lon(), n.lat()));
+        }
+        for n in g.nodes() {
+            places.extend(node_place(n.tags(), n.lon(), n.lat()));
+        }
+    }
+    places
+}
+
+/// Only the named places of an `.osm.pbf` (for `--places`), sorted.
+pub fn read_places(path: &Path) -> Result<Vec<Place>> {
+    if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+        anyhow::bail!("{}: the file is empty: not an OSM PBF file", path.display());
+    }
+    let mut places = par_blocks(path, block_places, |mut a, mut b| {
+        a.append(&mut b);
+        a
+    })?;
+    super::places::sort(&mut places);
+    Ok(places)
 }
 
 /// Ways as runs of present nodes; node indices into `needed` for now.

@@ -30,7 +30,7 @@ pub fn highway_for_fclass(fclass: &str) -> Option<&'static str> {
         .map(RoadClass::as_str)
 }
 
-fn text(r: &Record, field: &str) -> Option<String> {
+pub(crate) fn text(r: &Record, field: &str) -> Option<String> {
     match r.get(field)? {
         FieldValue::Character(Some(s)) | FieldValue::Memo(s) => {
             let t = s.trim();
