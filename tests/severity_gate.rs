@@ -203,3 +203,57 @@ fn help_examples_reference_files_that_exist() {
     // data/demo, docs/examples and the real-data paths at least.
     assert!(checked >= 8, "only {checked} paths checked");
 }
+
+/// The summary counts like with like: a per-practice code whose rows name
+/// their network is counted as practices in networks, whatever the numbers;
+/// a per-network code as networks; up to three networks are named.
+#[test]
+fn summary_counts_rows_against_distinct_subjects() {
+    use pcn_atlas::findings::{Code, Finding, Scope};
+    let paths = pcn_atlas::load::dataset::DatasetPaths {
+        dir: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo")),
+        ..Default::default()
+    };
+    let ds = pcn_atlas::load::dataset::load_dataset(&paths).unwrap();
+    let f = |scope, code, subject: &str| Finding {
+        scope,
+        code,
+        subject: subject.to_string(),
+        detail: String::new(),
+    };
+    // Three practices outside their footprints, in two networks; one network
+    // below the band; two areas in no footprint (dataset scope).
+    let findings = vec![
+        f(Scope::Pcn, Code::PracticeOutsideFootprint, "U00006"),
+        f(Scope::Pcn, Code::PracticeOutsideFootprint, "U00006"),
+        f(Scope::Pcn, Code::PracticeOutsideFootprint, "U00001"),
+        f(Scope::Pcn, Code::PopulationBelowBand, "U00009"),
+        f(Scope::Dataset, Code::AreaUnassigned, "E01900132"),
+        f(Scope::Dataset, Code::AreaUnassigned, "E01900133"),
+        f(Scope::Pcn, Code::Rural, "U00004"),
+    ];
+    let t = pcn_atlas::output::summary::findings_table(&ds, &findings);
+    let lines: Vec<Vec<&str>> = t.lines().map(|l| l.split_whitespace().collect()).collect();
+    let text = |code: &str| {
+        let l = lines.iter().find(|l| l[1] == code).unwrap();
+        (l[0].to_string(), l[2..].join(" "))
+    };
+    assert_eq!(
+        text("PRACTICE_OUTSIDE_FOOTPRINT"),
+        (
+            "error".into(),
+            "3 practices in 2 networks: U00001 DEMCHESTER CENTRAL PCN, U00006 EASTWOLD PCN".into()
+        )
+    );
+    assert_eq!(
+        text("POPULATION_BELOW_BAND"),
+        ("error".into(), "1 network: U00009 UPLAND DALES PCN".into())
+    );
+    assert_eq!(text("AREA_UNASSIGNED"), ("error".into(), "2 areas".into()));
+    assert_eq!(
+        text("RURAL"),
+        ("info".into(), "1 network: U00004 NORTHFIELD PCN".into())
+    );
+    // Errors before info.
+    assert_eq!(lines.last().unwrap()[0], "info", "{t}");
+}

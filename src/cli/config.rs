@@ -373,6 +373,21 @@ mod tests {
         assert!(e.contains("checks"), "{e}");
     }
 
+    /// Each level fails on its severity and worse: worked out from
+    /// `Code::severity` (HUB_IMPRACTICAL warning, NON_CONTIGUOUS error,
+    /// RURAL info).
+    #[test]
+    fn fail_on_levels() {
+        use FailOn::*;
+        let warn = [Code::HubImpractical, Code::Rural];
+        let err = [Code::NonContiguous];
+        let info = [Code::Rural, Code::RuralWaiverCandidate];
+        assert!(!Error.fails(warn) && Warning.fails(warn) && Info.fails(warn));
+        assert!(Error.fails(err) && Warning.fails(err) && Info.fails(err));
+        assert!(!Error.fails(info) && !Warning.fails(info) && Info.fails(info));
+        assert!(!Never.fails(err) && !Info.fails([]));
+    }
+
     #[test]
     fn profile_table_applies_overrides() {
         let cfg = parse("[profile]\nspeed_factor = 0.5\n").unwrap();
