@@ -177,7 +177,7 @@ pub fn run(args: &AnalyseArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         eprintln!("{w}");
     }
     print!("{}", summary.text);
-    println!("{}", cfg.describe());
+    println!("\n{}", cfg.describe());
     println!("\nwrote {}", args.out.display());
     let codes = summary
         .findings_by_code

@@ -119,7 +119,7 @@ pub fn run(args: &CheckArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         "{}",
         pcn_atlas::output::summary::check_summary(&run.ds, &run.check)
     );
-    println!("{}", cfg.describe());
+    println!("\n{}", cfg.describe());
     println!("\nwrote {}", args.out.display());
     Ok(super::config::gate(
         args.fail_on_findings,

@@ -128,7 +128,7 @@ pub fn findings_table(ds: &Dataset, findings: &[Finding]) -> String {
         } else if !r.pcn_code.is_empty() {
             "network"
         } else {
-            "subject"
+            "finding"
         };
         let c = by_code
             .entry((f.code.severity(), f.code))
@@ -150,7 +150,9 @@ pub fn findings_table(ds: &Dataset, findings: &[Finding]) -> String {
     for ((sev, code), c) in &by_code {
         let subjects = plural(c.subjects.len(), c.kind);
         let per = row_kind(*code);
-        let mut text = if per != c.kind && per != "finding" {
+        let mut text = if c.kind == "finding" {
+            plural(c.rows, "finding")
+        } else if per != c.kind && per != "finding" {
             format!("{} in {subjects}", plural(c.rows, per))
         } else if c.rows == c.subjects.len() {
             subjects
