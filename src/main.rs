@@ -1,6 +1,6 @@
 //! The `pcn-atlas` command line: parses arguments and runs the library's
-//! stages in order. Exit codes: 0 ran, 1 findings with `--fail-on-findings`,
-//! 2 bad input or error.
+//! stages in order. Exit codes: 0 ran, 1 a finding at or above
+//! `--fail-on-findings`'s severity, 2 bad input or error.
 
 mod cli;
 
@@ -26,7 +26,8 @@ struct Cli {
     /// Print nothing on stderr but errors (no progress bars, no timings).
     #[arg(long, short, global = true)]
     quiet: bool,
-    /// Settings file (default: $PCN_ATLAS_CONFIG, else ./pcn-atlas.toml if present). See `pcn-atlas config`.
+    /// Settings file, over $PCN_ATLAS_CONFIG, over the dataset folder's pcn-atlas.toml, over
+    /// ./pcn-atlas.toml (every file found is read; they merge key by key). See `pcn-atlas config`.
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<std::path::PathBuf>,
     #[command(subcommand)]
@@ -50,15 +51,16 @@ enum Command {
     /// Check footprints: contiguity, coverage, practices inside their footprint, population bands, rural shares.
     #[command(after_help = "Examples:\n  \
         pcn-atlas check --dataset data/demo --out out/demo\n  \
-        # a national dataset made by `pcn-atlas import`, rook contiguity, fail CI on any finding\n  \
+        # a national dataset made by `pcn-atlas import`, rook contiguity; fail CI (exit 1) on an\n  \
+        # error or warning finding, not on RURAL or RURAL_WAIVER_CANDIDATE (info)\n  \
         pcn-atlas check --dataset england --out out/england --contiguity rook --fail-on-findings\n  \
-        # a planner's proposal replacing the dataset's footprints\n  \
-        pcn-atlas check --dataset england --footprints proposal.csv --out out/proposal\n\n\
+        # a proposal replacing the dataset's footprints (here the one `propose --out out/demo-propose` writes)\n  \
+        pcn-atlas check --dataset data/demo --footprints out/demo-propose/footprints.csv --out out/proposal\n\n\
         Outputs (all WGS84, written atomically): map.html (open it in a browser, works offline),\n\
         map.svg, map.png, pcns.geojson, areas.geojson, practices.geojson, pcn_summary.csv,\n\
         findings.csv, report.json. Thresholds can come from pcn-atlas.toml (see `pcn-atlas config`).\n\
-        Exit code: 0 ran; 1 findings with\n\
-        --fail-on-findings; 2 bad input or error.")]
+        Exit codes: 0 ran (findings or not); 1 a finding at or above --fail-on-findings' severity\n\
+        (bare: warning; =error only rule breaches; =info any finding); 2 bad input or error.")]
     Check(CheckArgs),
     /// Write the synthetic demo county (Demoshire) as a dataset folder.
     #[command(after_help = "Example:\n  pcn-atlas demo --out data/demo\n\n\
@@ -68,7 +70,8 @@ enum Command {
     #[command(after_help = "Examples:\n  \
         pcn-atlas roads --roads ../shared/data/rutland/rutland-2022-07.osm.pbf\n  \
         # the Geofabrik shapefile layer, with a profile override, written out for a map viewer\n  \
-        pcn-atlas roads --roads gis_osm_roads_free_1.shp --profile slow.toml --out out/roads\n  \
+        pcn-atlas roads --roads ../shared/data/rutland/osm-roads-2022/gis_osm_roads_free_1.shp \\\n    \
+        --profile docs/examples/slow.toml --out out/roads\n  \
         pcn-atlas roads --roads data/demo/roads.geojson --out out/demo-roads\n\n\
         Prints nodes, ways, km by class and ways excluded by reason, then the routing graph:\n\
         nodes and edges after contraction, strongly connected components, kept and discarded\n\
@@ -84,13 +87,14 @@ enum Command {
         pcn-atlas import --from ../shared/data/england --lad E06000017 --out rutland\n  \
         pcn-atlas analyse --dataset rutland --roads ../shared/data/rutland/rutland-2022-07.osm.pbf --out out/rutland\n  \
         # stricter thresholds, the 1-centre as hub, a community hospital as a candidate hub\n  \
-        pcn-atlas analyse --dataset rutland --roads rutland.osm.pbf --hub-rule centre --hub-max-min 20 \\\n      \
-        --candidates hospitals.csv --out out/rutland-strict\n\n\
+        pcn-atlas analyse --dataset data/demo --hub-rule centre --hub-max-min 20 \\\n      \
+        --candidates docs/examples/candidates.csv --out out/demo-strict\n\n\
         Writes everything `check` writes (map.html with hubs and routes, map.svg, map.png, GeoJSON,\n\
         CSV, report.json), with drive-time properties and columns, plus routes.geojson (hub-to-member\n\
         routes along the roads). Settings can come from pcn-atlas.toml (see `pcn-atlas config`). Free-flow times are reported beside a slower scenario\n\
-        (--slow-factor, default 0.8 of every road speed). Exit code: 0 ran; 1 findings with\n\
-        --fail-on-findings; 2 bad input or error.")]
+        (--slow-factor, default 0.8 of every road speed).\n\
+        Exit codes: 0 ran (findings or not); 1 a finding at or above --fail-on-findings' severity\n\
+        (bare: warning; =error only rule breaches; =info any finding); 2 bad input or error.")]
     Analyse(AnalyseArgs),
     /// Route one origin–destination pair by car and write the path as GeoJSON (a debug command).
     #[command(after_help = "Examples:\n  \
@@ -98,20 +102,24 @@ enum Command {
         pcn-atlas route --roads ../shared/data/rutland/rutland-2022-07.osm.pbf \\\n    \
         --from -0.7306,52.6708 --to -0.7229,52.5878 --out route.geojson\n  \
         # British National Grid easting,northing\n  \
-        pcn-atlas route --roads roads.shp --bng --from 486000,308700 --to 486800,299500\n  \
+        pcn-atlas route --roads ../shared/data/rutland/osm-roads-2022/gis_osm_roads_free_1.shp \\\n    \
+        --bng --from 486000,308700 --to 486800,299500\n  \
         # two practices by code, located from a dataset's practices.csv\n  \
-        pcn-atlas route --roads rutland-2022-07.osm.pbf --dataset rutland --from C82010 --to C82044\n\n\
+        pcn-atlas route --roads data/demo/roads.geojson --dataset data/demo --from D80001 --to D80010\n\n\
         Prints each snap distance, the drive time (minutes, off-road legs included), the road km\n\
         and the straight-line km. A point further than max_snap_m (profile, default 1000 m) from\n\
         every usable road is an error naming the distance (exit 2).")]
     Route(RouteArgs),
-    /// Print the effective settings (flags over pcn-atlas.toml over defaults) as a config file.
+    /// Print the effective settings (flags over the pcn-atlas.toml files over defaults) as a config file.
     #[command(after_help = "Examples:\n  \
         # the defaults, as a file to start from\n  \
         pcn-atlas config > pcn-atlas.toml\n  \
-        # what `analyse` would use with this file and a flag\n  \
-        pcn-atlas --config rural.toml config --hub-max-min 40\n\n\
-        Every value is commented with where it came from: flag, config file or default.\n\
+        # what `analyse --dataset data/demo` would use, with a flag\n  \
+        pcn-atlas config --dataset data/demo --hub-max-min 40\n\n\
+        Every value is commented with where it came from: flag, the config file's path, or default.\n\
+        Files, highest first: --config FILE, $PCN_ATLAS_CONFIG, DATASET/pcn-atlas.toml,\n\
+        ./pcn-atlas.toml; all that exist are read and merge key by key (a higher file's key wins).\n\
+        Top-level keys: threads, fail_on_findings (\"error\", \"warning\", \"info\" or \"never\").\n\
         Sections: [check] thresholds, [drive] drive-time settings, [profile] car profile\n\
         (the keys of a --profile file, docs/car-profile.md, or profile = \"file.toml\").")]
     Config(ConfigArgs),
@@ -127,13 +135,16 @@ enum Command {
     },
     /// Apply edits (move a practice or an area, add or close a practice, merge PCNs) and compare with today.
     #[command(after_help = "Examples:\n  \
-        # move the exclave practice of DEMCHESTER NORTH PCN to DEMCHESTER CENTRAL PCN (check metrics only)\n  \
-        pcn-atlas what-if --dataset data/demo --move-practice D80010=U00001 --out out/whatif\n  \
+        # make DEMCHESTER NORTH PCN whole: give its exclave (two areas and the practice in them) to\n  \
+        # DEMCHESTER CENTRAL PCN (check metrics only). Moving the practice alone would leave the\n  \
+        # network split: a footprint is areas, and the areas would stay behind.\n  \
+        pcn-atlas what-if --dataset data/demo --move-practice D80010=U00001 \\\n      \
+        --move-area E01900132=U00001 --move-area E01900133=U00001 --out out/whatif\n  \
         # merge two networks under a new code, with drive times on the demo's roads\n  \
         pcn-atlas what-if --dataset data/demo --roads data/demo/roads.geojson \\\n      \
         --merge \"U00009,U00005=U00010:DALES AND MOOR PCN\" --out out/whatif-merge\n  \
         # several edits from a file (TOML; docs/what-if.md)\n  \
-        pcn-atlas what-if --dataset data/demo --dataset-roads --edits edits.toml --out out/whatif-file\n\n\
+        pcn-atlas what-if --dataset data/demo --dataset-roads --edits docs/examples/edits.toml --out out/whatif-file\n\n\
         Writes diff.csv (one row per touched PCN: every pcn_summary.csv column before and after,\n\
         findings added and removed), diff.geojson (their footprints before and after, same\n\
         properties), diff_findings.csv (every finding that appeared or went), and the full outputs\n\
@@ -210,7 +221,17 @@ fn run(cli: &Cli) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     cli::config::check_thread_env()?;
-    let cfg = cli::config::Config::load(cli.config.as_deref())?;
+    let dataset = match &cli.command {
+        Command::Validate(a) => a.dataset.as_deref(),
+        Command::Check(a) => a.input.dataset.as_deref(),
+        Command::Analyse(a) => a.input.dataset.as_deref(),
+        Command::WhatIf(a) => a.input.dataset.as_deref(),
+        Command::Propose(a) => a.input.dataset.as_deref(),
+        Command::Route(a) => a.dataset.as_deref(),
+        Command::Config(a) => a.dataset.as_deref(),
+        _ => None,
+    };
+    let cfg = cli::config::Config::load(cli.config.as_deref(), dataset)?;
     match &cli.command {
         Command::Validate(args) => cli::check::run_validate(args, quiet),
         Command::Import(args) => cli::import::run(args, quiet),

@@ -373,14 +373,28 @@ impl Source {
             Source::Default => "default",
         }
     }
+
+    /// For `pcn-atlas config`'s comments: "flag", "default" or the
+    /// config file's path.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::File(p) => p.display().to_string(),
+            _ => self.as_str().to_string(),
+        }
+    }
 }
 
-/// The config file's `[check]` and `[drive]` sections, read against
-/// [`SETTINGS`].
+/// The `[check]` and `[drive]` sections of one or more config files, read
+/// against [`SETTINGS`]. Files are read lowest precedence first; a key set
+/// by a later file replaces an earlier file's (key by key: a file that does
+/// not set a key leaves the earlier file's value).
 #[derive(Clone, Debug, Default)]
 pub struct FileValues {
+    /// The last file read.
     pub path: Option<PathBuf>,
     pub values: Vec<(&'static Spec, Value)>,
+    /// The file each of `values` came from.
+    pub from: Vec<PathBuf>,
 }
 
 impl FileValues {
@@ -426,6 +440,7 @@ impl FileValues {
                 (Kind::Dir, _) => return Err(bad("a folder name")),
             };
             self.values.push((spec, value));
+            self.from.push(path.to_path_buf());
         }
         self.path = Some(path.to_path_buf());
         Ok(())
@@ -446,19 +461,20 @@ pub struct Settings {
 
 impl Settings {
     /// Resolve every setting, flag over file over default, and check each
-    /// value against its rule.
+    /// value against its rule. Of several files, the last read wins.
     pub fn resolve(flags: &[(&'static Spec, Value)], file: &FileValues) -> Result<Settings> {
         let pick = |spec: &Spec, from: &[(&'static Spec, Value)]| {
             from.iter()
-                .rev()
-                .find(|(s, _)| s.section == spec.section && s.key == spec.key)
-                .map(|(_, v)| v.clone())
+                .rposition(|(s, _)| s.section == spec.section && s.key == spec.key)
         };
         let mut values = Vec::with_capacity(SETTINGS.len());
         for spec in SETTINGS {
             let (value, source) = match (pick(spec, flags), pick(spec, &file.values)) {
-                (Some(v), _) => (Some(v), Source::Flag),
-                (None, Some(v)) => (Some(v), Source::File(file.path.clone().unwrap_or_default())),
+                (Some(i), _) => (Some(flags[i].1.clone()), Source::Flag),
+                (None, Some(i)) => (
+                    Some(file.values[i].1.clone()),
+                    Source::File(file.from.get(i).cloned().unwrap_or_default()),
+                ),
                 (None, None) => ((spec.default)(), Source::Default),
             };
             values.push((value, source));
@@ -636,7 +652,7 @@ impl Settings {
             match value.clone().or_else(|| shown(spec.key)) {
                 Some(v) => {
                     let kv = format!("{} = {}", spec.key, toml_value(&v));
-                    let _ = writeln!(o, "{kv:<32} # {}", source.as_str());
+                    let _ = writeln!(o, "{kv:<32} # {}", source.describe());
                 }
                 None => {
                     let kv = format!("# {} = \"{}\"", spec.key, spec.value_name);

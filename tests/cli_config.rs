@@ -68,7 +68,7 @@ fn config_file_sets_thresholds_and_flags_override_it() {
             .unwrap()
             .to_string()
     };
-    assert!(line("band_min = 15000").ends_with("# config file"));
+    assert!(line("band_min = 15000").ends_with("# pcn-atlas.toml"));
     assert!(line("band_max = 60000").ends_with("# flag"));
     assert!(line("rural_threshold = 0.5").ends_with("# default"));
 }

@@ -740,7 +740,7 @@ fn dataset_findings(ds: &Dataset, fp: &Footprints, adj: &Adjacency, out: &mut Ve
             code: Code::AreaIsland,
             subject: ds.area(a).code.clone(),
             detail: format!(
-                "area {} touches no other area (within the tolerance) and has no link: give a links.csv row for a bridge or ferry",
+                "area {} touches no other area and nothing joins it, so no network holding it can be contiguous: if a bridge or ferry reaches it, add a links.csv row joining it to the area across the water (or run with --roads, which joins areas by their bridges and ferries); if it does border a neighbour on the ground, the boundaries miss by a gap: raise --tolerance-m",
                 ds.area(a).code
             ),
             practice: None,

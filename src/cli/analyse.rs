@@ -41,9 +41,11 @@ pub struct AnalyseArgs {
     /// Do not write routes.geojson (the hub-to-member routes along the roads).
     #[arg(long)]
     pub no_routes: bool,
-    /// Exit with code 1 when there is any finding.
-    #[arg(long)]
-    pub fail_on_findings: bool,
+    /// Exit with code 1 when there is a finding of this severity or worse:
+    /// bare `--fail-on-findings` means `warning` (errors and warnings fail;
+    /// RURAL and RURAL_WAIVER_CANDIDATE, which are info, do not).
+    #[arg(long, value_name = "LEVEL", num_args = 0..=1, default_missing_value = "warning")]
+    pub fail_on_findings: Option<super::config::FailOn>,
     #[command(flatten)]
     pub output: super::input::OutputFlags,
     /// Worker threads (default: all cores). Output is identical whatever the number.
@@ -178,10 +180,11 @@ pub fn run(args: &AnalyseArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         eprintln!("{w}");
     }
     print!("{}", summary.text);
+    println!("\n{}", cfg.describe());
     println!("\nwrote {}", args.out.display());
-    let any = summary.check_findings + summary.drive_findings > 0;
-    if args.fail_on_findings && any {
-        return Ok(ExitCode::from(1));
-    }
-    Ok(ExitCode::SUCCESS)
+    let codes = summary
+        .findings_by_code
+        .keys()
+        .filter_map(|c| pcn_atlas::findings::Code::parse(c));
+    Ok(super::config::gate(args.fail_on_findings, cfg, codes))
 }

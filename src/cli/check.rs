@@ -27,9 +27,11 @@ pub struct CheckArgs {
     /// Car profile overrides for --roads (which roads and ferries a car may use).
     #[arg(long, value_name = "FILE", requires = "roads")]
     pub profile: Option<PathBuf>,
-    /// Exit with code 1 when there is any finding.
-    #[arg(long)]
-    pub fail_on_findings: bool,
+    /// Exit with code 1 when there is a finding of this severity or worse:
+    /// bare `--fail-on-findings` means `warning` (errors and warnings fail;
+    /// RURAL and RURAL_WAIVER_CANDIDATE, which are info, do not).
+    #[arg(long, value_name = "LEVEL", num_args = 0..=1, default_missing_value = "warning")]
+    pub fail_on_findings: Option<super::config::FailOn>,
     #[command(flatten)]
     pub output: super::input::OutputFlags,
     /// Worker threads (default: all cores). Output is identical whatever the number.
@@ -123,9 +125,11 @@ pub fn run(args: &CheckArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         "{}",
         pcn_atlas::output::summary::check_summary(&run.ds, &run.check)
     );
+    println!("\n{}", cfg.describe());
     println!("\nwrote {}", args.out.display());
-    if args.fail_on_findings && !run.check.findings.is_empty() {
-        return Ok(ExitCode::from(1));
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(super::config::gate(
+        args.fail_on_findings,
+        cfg,
+        run.check.findings.iter().map(|f| f.code),
+    ))
 }

@@ -23,6 +23,9 @@ pub struct ConfigArgs {
     /// Worker threads [default: all cores].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// The dataset folder whose pcn-atlas.toml a run on it would read.
+    #[arg(long, value_name = "DIR")]
+    pub dataset: Option<PathBuf>,
 }
 
 /// The effective settings as commented TOML.
@@ -57,24 +60,22 @@ fn header(args: &ConfigArgs, cfg: &Config) -> String {
         "# pcn-atlas {} — effective settings",
         env!("CARGO_PKG_VERSION")
     );
-    match &cfg.path {
-        Some(p) => {
-            let _ = writeln!(o, "# config file: {}", p.display());
-        }
-        None => {
-            let _ = writeln!(
-                o,
-                "# config file: none (looked for --config, ${ENV}, ./{LOCAL}); defaults and flags only"
-            );
-        }
+    if cfg.used.is_empty() {
+        let _ = writeln!(
+            o,
+            "# config file: none (looked for --config, ${ENV}, DATASET/{LOCAL}, ./{LOCAL}); defaults and flags only"
+        );
+    }
+    // Highest precedence first; a key of an earlier file wins.
+    for (layer, p) in cfg.used.iter().rev() {
+        let _ = writeln!(o, "# config file: {} ({})", p.display(), layer.label());
     }
     let _ = writeln!(o, "# Save as {LOCAL} and edit; flags still override it.\n");
     match args.threads.or(cfg.file.threads) {
         Some(n) => {
-            let src = if args.threads.is_some() {
-                "flag"
-            } else {
-                "config file"
+            let src = match (&args.threads, &cfg.threads_from) {
+                (Some(_), _) | (None, None) => "flag".to_string(),
+                (None, Some(p)) => p.display().to_string(),
             };
             let kv = format!("threads = {n}");
             let _ = writeln!(o, "{kv:<32} # {src}");
@@ -84,6 +85,22 @@ fn header(args: &ConfigArgs, cfg: &Config) -> String {
                 o,
                 "# threads = {:<22} # default: all cores",
                 std::thread::available_parallelism().map_or(1, |n| n.get())
+            );
+        }
+    }
+    match &cfg.file.fail_on_findings {
+        Some(f) => {
+            let kv = format!("fail_on_findings = \"{}\"", f.as_str());
+            let from = cfg
+                .fail_on_from
+                .as_ref()
+                .map_or(String::new(), |p| p.display().to_string());
+            let _ = writeln!(o, "{kv:<32} # {from}");
+        }
+        None => {
+            let _ = writeln!(
+                o,
+                "# fail_on_findings = \"warning\"   # default: never (exit 0 whatever the findings)"
             );
         }
     }
@@ -100,7 +117,7 @@ fn profile_section(
     let profile_src = if args.profile.is_some() {
         "from --profile"
     } else if cfg.file.profile.is_some() {
-        "from the config file over the defaults"
+        "from the config file(s) over the defaults"
     } else {
         "defaults"
     };

@@ -133,7 +133,7 @@ impl InputArgs {
 /// the settings file): see `output::atomic::claim`.
 pub fn claim_results(out: &Path, cfg: &Config, inputs: Vec<Option<PathBuf>>) -> Result<Claim> {
     let mut all: Vec<PathBuf> = inputs.into_iter().flatten().collect();
-    all.extend(cfg.path.clone());
+    all.extend(cfg.used.iter().map(|(_, p)| p.clone()));
     atomic::claim(out, Replace::kind(Kind::Results), &all)
 }
 

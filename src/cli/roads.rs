@@ -131,7 +131,7 @@ pub fn run_route(args: &RouteArgs, cfg: &Config, quiet: bool) -> Result<ExitCode
             args.dataset.as_ref(),
         ];
         let mut inputs: Vec<PathBuf> = inputs.into_iter().flatten().cloned().collect();
-        inputs.extend(cfg.path.clone());
+        inputs.extend(cfg.used.iter().map(|(_, p)| p.clone()));
         pcn_atlas::output::atomic::check_not_input(out, &inputs)?;
     }
     let progress = Progress::new(quiet);

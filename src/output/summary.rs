@@ -1,9 +1,9 @@
 //! The short summary table printed on stdout at the end of a run.
 
 use crate::check::run::{Band, CheckResult};
-use crate::findings::{Code, Scope, join_codes};
+use crate::findings::{Code, Finding, Scope, Severity, join_codes};
 use crate::model::Dataset;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
 
 /// A plain-text summary: counts, bands, findings by code and the networks
@@ -48,17 +48,14 @@ pub fn check_summary(ds: &Dataset, res: &CheckResult) -> String {
         flagged(Code::Rural),
         flagged(Code::RuralWaiverCandidate)
     );
-    let mut by_code: BTreeMap<(Scope, Code), usize> = BTreeMap::new();
-    for f in &res.findings {
-        *by_code.entry((f.scope, f.code)).or_insert(0) += 1;
-    }
-    if by_code.is_empty() {
+    if res.findings.is_empty() {
         let _ = writeln!(s, "no findings");
     } else {
-        let _ = writeln!(s, "\n{:<9} {:<28} {:>6}", "scope", "finding", "count");
-        for ((scope, code), k) in &by_code {
-            let _ = writeln!(s, "{:<9} {:<28} {:>6}", scope.as_str(), code, k);
-        }
+        let _ = writeln!(
+            s,
+            "\nfindings by severity (error: breaks a network rule or leaves data unusable; warning: a\ndrive-time or access burden; info: context, e.g. RURAL):"
+        );
+        s.push_str(&findings_table(ds, &res.findings));
     }
     let mut worst: Vec<_> = res.pcns.iter().filter(|c| !c.flags.is_empty()).collect();
     worst.sort_by(|a, b| {
@@ -73,7 +70,7 @@ pub fn check_summary(ds: &Dataset, res: &CheckResult) -> String {
             let p = ds.pcn(c.pcn);
             let _ = writeln!(
                 s,
-                "  {:<7} {:<40} {:>7} patients  {}",
+                "  {:<7} {:<40} {:>7} registered patients  {}",
                 p.code,
                 truncate(&p.name, 40),
                 c.list_size,
@@ -103,6 +100,103 @@ fn icb_lines(s: &mut String, ds: &Dataset, res: &CheckResult) {
     }
 }
 
+/// What one finding of each code counts, by the code's subject and the
+/// thing its name is about: for each code (by severity, then code) the
+/// rows and the distinct subjects they concern — "564 practices in 348
+/// networks" when several rows share a subject, "113 networks" when each
+/// row is its own subject — and, for up to three networks, their codes and
+/// names.
+pub fn findings_table(ds: &Dataset, findings: &[Finding]) -> String {
+    struct Count<'a> {
+        rows: usize,
+        subjects: BTreeSet<&'a str>,
+        kind: &'static str,
+        pcns: BTreeMap<&'a str, &'a str>,
+    }
+    let pcn_names: HashMap<&str, &str> = ds
+        .pcns
+        .iter()
+        .map(|p| (p.code.as_str(), p.name.as_str()))
+        .collect();
+    let rows = super::findings_table::finding_rows(ds, findings);
+    let mut by_code: BTreeMap<(Severity, Code), Count> = BTreeMap::new();
+    for (f, r) in findings.iter().zip(&rows) {
+        let kind = if !r.practice_code.is_empty() {
+            "practice"
+        } else if !r.area_code.is_empty() {
+            "area"
+        } else if !r.pcn_code.is_empty() {
+            "network"
+        } else {
+            "finding"
+        };
+        let c = by_code
+            .entry((f.code.severity(), f.code))
+            .or_insert_with(|| Count {
+                rows: 0,
+                subjects: BTreeSet::new(),
+                kind,
+                pcns: BTreeMap::new(),
+            });
+        c.rows += 1;
+        c.subjects.insert(f.subject.as_str());
+        if f.scope == Scope::Pcn
+            && let Some(name) = pcn_names.get(f.subject.as_str())
+        {
+            c.pcns.insert(f.subject.as_str(), name);
+        }
+    }
+    let mut s = String::new();
+    for ((sev, code), c) in &by_code {
+        let subjects = plural(c.subjects.len(), c.kind);
+        let per = row_kind(*code);
+        let mut text = if c.kind == "finding" {
+            plural(c.rows, "finding")
+        } else if per != c.kind && per != "finding" {
+            format!("{} in {subjects}", plural(c.rows, per))
+        } else if c.rows == c.subjects.len() {
+            subjects
+        } else {
+            format!("{} on {subjects}", plural(c.rows, "finding"))
+        };
+        if !c.pcns.is_empty() && c.pcns.len() <= 3 {
+            let named: Vec<String> = c
+                .pcns
+                .iter()
+                .map(|(code, name)| format!("{code} {name}"))
+                .collect();
+            let _ = write!(text, ": {}", named.join(", "));
+        }
+        let _ = writeln!(s, "  {:<8} {:<28} {text}", sev.as_str(), code.as_str());
+    }
+    s
+}
+
+/// What one row of a code counts, from the code's name: a practice for
+/// `PRACTICE_…`, an area for `AREA_…`, a network for `PCN_…`, else a
+/// finding.
+fn row_kind(code: Code) -> &'static str {
+    let name = code.as_str();
+    if name.starts_with("PRACTICE_") {
+        "practice"
+    } else if name.starts_with("AREA_") {
+        "area"
+    } else if name.starts_with("PCN_") {
+        "network"
+    } else {
+        "finding"
+    }
+}
+
+/// "1 network", "348 networks".
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
@@ -118,7 +212,7 @@ fn truncate(s: &str, n: usize) -> String {
 pub fn drive_summary(
     ds: &Dataset,
     run: &crate::analyse::run::DriveRun,
-    findings: &[crate::findings::Finding],
+    findings: &[Finding],
     snaps: &crate::analyse::road_times::SnapSummary,
 ) -> String {
     let mut s = String::new();
@@ -134,13 +228,7 @@ pub fn drive_summary(
         snaps.areas_unroutable,
         snaps.mean_snap_m
     );
-    let mut by_code: BTreeMap<Code, usize> = BTreeMap::new();
-    for f in findings {
-        *by_code.entry(f.code).or_insert(0) += 1;
-    }
-    for (code, n) in &by_code {
-        let _ = writeln!(s, "  {code:<26} {n}");
-    }
+    s.push_str(&findings_table(ds, findings));
     let mut worst: Vec<(&crate::analyse::network::PcnDrive, f64)> = run
         .pcns
         .iter()
