@@ -250,7 +250,7 @@ fn zip_text(bytes: &[u8], normalise: &dyn Fn(&str) -> String) -> Vec<u8> {
         let mut e = z.by_index(i).expect("zip entry");
         let mut body = Vec::new();
         e.read_to_end(&mut body).expect("read zip entry");
-        out.extend(format!("{}\n", e.name()).into_bytes());
+        out.extend(format!("{}\n", e.name().expect("zip entry name")).into_bytes());
         match String::from_utf8(body) {
             Ok(t) => out.extend(normalise(&t).into_bytes()),
             Err(b) => out.extend(b.into_bytes()),

@@ -286,7 +286,7 @@ fn demo_analyse_workbook_reads_back() {
     );
 }
 
-/// Three practices on one straight 60 km/h road in one network; P2, in the
+/// Three practices on one straight road signed 60 km/h in one network; P2, in the
 /// middle, is the hub (equal list sizes: the 1-median).
 fn line_network() -> tempfile::TempDir {
     let area = |code: &str, w: f64| {
@@ -359,7 +359,8 @@ fn staff_matrix_of_a_hand_made_network() {
         ("West Surgery", "Middle Surgery")
     );
     // By hand: 0.01° of longitude at 52.625°N is 111.32 km × cos(52.625°)
-    // = 0.676 km; at 60 km/h a kilometre takes a minute.
+    // = 0.676 km; a signed 60 km/h is driven at 0.85 × 60 = 51 km/h
+    // (docs/car-profile.md), so 0.676 km takes 0.676 / 51 × 60 = 0.795 min.
     let m: HashMap<(&str, &str), (f64, Option<f64>)> = rows[1..]
         .iter()
         .map(|r| {
@@ -371,7 +372,7 @@ fn staff_matrix_of_a_hand_made_network() {
         .collect();
     for ((from, to), (min, _)) in &m {
         let hops = (from.as_bytes()[1] as i32 - to.as_bytes()[1] as i32).abs() as f64;
-        let want = 0.676 * hops;
+        let want = 0.676 / 51.0 * 60.0 * hops;
         assert!(
             (min - want).abs() < 0.02,
             "{from}→{to}: {min} min, want {want}"
@@ -512,7 +513,7 @@ fn same_bytes_any_thread_count_no_clock_and_no_xlsx_skips() {
                 m.second()
             ),
             (1980, 1, 1, 0, 0, 0),
-            "{}",
+            "{:?}",
             e.name()
         );
     }
