@@ -16,7 +16,8 @@
 //! Before comparing, the few strings that depend on where the test runs are
 //! replaced by placeholders: the binary's path by `pcn-atlas`, the
 //! temporary output root by `{OUT}` and the real-data folder by `{DATA}`.
-//! Binary files (`map.png`) are kept as their SHA-256 in `<file>.sha256`;
+//! Binary files (`map.png`) are kept as their SHA-256 in `<file>.sha256`
+//! (`pcn-atlas.xlsx`: of its zip entries' names and normalised contents);
 //! the PNG's text is drawn with the system's fonts, so bless on the
 //! machine CI runs on. The summary printed on stdout is kept as
 //! `stdout.txt`.
@@ -212,6 +213,12 @@ fn run_case(case: &Case, out_root: &Path, data: Option<&Path>) -> Vec<String> {
         vec![(PathBuf::from("stdout.txt"), normalise(&stdout).into_bytes())];
     for rel in walk(&produced) {
         let bytes = std::fs::read(produced.join(&rel)).expect("read output");
+        if rel.to_string_lossy().ends_with(".xlsx") {
+            // The workbook's About sheet holds the command and input paths:
+            // hash its zip entries with the placeholders put in.
+            files.push((png_name(&rel), sha_line(&zip_text(&bytes, &normalise))));
+            continue;
+        }
         match String::from_utf8(bytes) {
             Ok(text) if !rel.to_string_lossy().ends_with(".png") => {
                 files.push((rel, normalise(&text).into_bytes()))
@@ -231,6 +238,26 @@ fn run_case(case: &Case, out_root: &Path, data: Option<&Path>) -> Vec<String> {
         return Vec::new();
     }
     compare(case.name, &golden, &files)
+}
+
+/// A zip file (the workbook) as text: each entry's name, compressed size
+/// left out, and its contents normalised, in the archive's order.
+fn zip_text(bytes: &[u8], normalise: &dyn Fn(&str) -> String) -> Vec<u8> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip file");
+    let mut out = Vec::new();
+    for i in 0..z.len() {
+        let mut e = z.by_index(i).expect("zip entry");
+        let mut body = Vec::new();
+        e.read_to_end(&mut body).expect("read zip entry");
+        out.extend(format!("{}\n", e.name().expect("zip entry name")).into_bytes());
+        match String::from_utf8(body) {
+            Ok(t) => out.extend(normalise(&t).into_bytes()),
+            Err(b) => out.extend(b.into_bytes()),
+        }
+        out.push(b'\n');
+    }
+    out
 }
 
 /// The golden name of a binary file: its SHA-256 beside it.

@@ -262,6 +262,19 @@ pub fn write_check_into(staging: &mut Staging, run: &Run, info: &RunInfo) -> Res
             {
                 super::access::write_export(staging, ds, a)?;
             }
+            if let Some(d) = drive {
+                let rows =
+                    super::staff_matrix::staff_rows(&super::staff_matrix::staff_blocks(ds, d));
+                staging.write("staff_matrix.csv", |f| {
+                    super::staff_matrix::write_staff_matrix(f, &rows)
+                })?;
+            }
+            if info.xlsx {
+                staging.write_bytes(
+                    "pcn-atlas.xlsx",
+                    &super::xlsx::workbook(run, &findings, info)?,
+                )?;
+            }
             w.findings_csv(staging)?;
             w.report(staging, &run.dissolve_check, info)
         },
@@ -395,14 +408,7 @@ impl CheckWrite<'_> {
             for &i in &practice_order {
                 let p = &ds.practices[i];
                 let area = res.practice_area[i];
-                // Null without a PCN or without a location: an unlocated
-                // practice is not known to be outside.
-                let inside = match (p.pcn, p.location) {
-                    (Some(pcn), Some(_)) => {
-                        Some(area.is_some_and(|a| res.footprints.area_pcns[a.idx()].contains(&pcn)))
-                    }
-                    _ => None,
-                };
+                let inside = inside_footprint(res, p, area);
                 let props = PracticeProps {
                     practice_code: &p.code,
                     practice_name: &p.name,
@@ -576,6 +582,22 @@ fn render_maps(
         ("map.png", png),
         ("map.svg", svg.into_bytes()),
     ])
+}
+
+/// Whether a practice stands inside its PCN's footprint: null without a
+/// PCN or without a location (an unlocated practice is not known to be
+/// outside).
+pub(super) fn inside_footprint(
+    res: &CheckResult,
+    p: &crate::model::Practice,
+    area: Option<crate::model::AreaId>,
+) -> Option<bool> {
+    match (p.pcn, p.location) {
+        (Some(pcn), Some(_)) => {
+            Some(area.is_some_and(|a| res.footprints.area_pcns[a.idx()].contains(&pcn)))
+        }
+        _ => None,
+    }
 }
 
 /// Each area's component rank (1-based) within its first PCN.

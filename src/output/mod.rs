@@ -14,5 +14,7 @@ pub mod map;
 pub mod pcn_summary;
 pub mod propose;
 pub mod roads;
+pub mod staff_matrix;
 pub mod summary;
 pub mod table;
+pub mod xlsx;
