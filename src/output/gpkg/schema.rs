@@ -191,8 +191,9 @@ pub fn value(col: &Column, row: &Row) -> Sql {
 }
 
 /// A CSV cell as a JSON value: empty is null, `true`/`false` a boolean, an
-/// integer written as Rust writes it (no sign, no leading zero: `0123` is a
-/// code, not a number) an integer, a plain decimal number a number,
+/// integer written as Rust writes it (no `+`, no leading zero: `0123` is a
+/// code, not a number) an integer, a plain decimal number (no leading zero
+/// before another digit) a number,
 /// anything else text. The apostrophe that CSV writers put before a cell
 /// starting with `=`, `+`, `-`, `@`, tab or carriage return (formula
 /// neutralisation, see [`crate::safe_text::csv_cell`]) is taken off: a
@@ -211,7 +212,10 @@ pub fn csv_value(cell: &str) -> Value {
     {
         return Value::from(i);
     }
-    let plain = cell.bytes().any(|b| b.is_ascii_digit())
+    let unsigned = cell.strip_prefix('-').unwrap_or(cell).as_bytes();
+    let leading_zero = unsigned.len() > 1 && unsigned[0] == b'0' && unsigned[1].is_ascii_digit();
+    let plain = !leading_zero
+        && cell.bytes().any(|b| b.is_ascii_digit())
         && cell
             .bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'e' | b'E' | b'+'))
@@ -298,6 +302,9 @@ mod tests {
         assert_eq!(csv_value("12"), json!(12));
         assert_eq!(csv_value("-3"), json!(-3));
         assert_eq!(csv_value("0123"), json!("0123"));
+        assert_eq!(csv_value("01.5"), json!("01.5"));
+        assert_eq!(csv_value("-007"), json!("-007"));
+        assert_eq!(csv_value("0"), json!(0));
         assert_eq!(csv_value("+5"), json!("+5"));
         assert_eq!(csv_value("0.2500"), json!(0.25));
         assert_eq!(csv_value("-0.5"), json!(-0.5));
