@@ -16,7 +16,7 @@
 //! Before comparing, the few strings that depend on where the test runs are
 //! replaced by placeholders: the binary's path by `pcn-atlas`, the
 //! temporary output root by `{OUT}` and the real-data folder by `{DATA}`.
-//! Binary files (`map.png`) are kept as their SHA-256 in `<file>.sha256`
+//! Binary files (`map.png`, `pcn-atlas.gpkg`) are kept as their SHA-256 in `<file>.sha256`
 //! (`pcn-atlas.xlsx`: of its zip entries' names and normalised contents);
 //! the PNG's text is drawn with the system's fonts, so bless on the
 //! machine CI runs on. The summary printed on stdout is kept as
@@ -220,7 +220,11 @@ fn run_case(case: &Case, out_root: &Path, data: Option<&Path>) -> Vec<String> {
             continue;
         }
         match String::from_utf8(bytes) {
-            Ok(text) if !rel.to_string_lossy().ends_with(".png") => {
+            Ok(text)
+                if ![".png", ".gpkg"]
+                    .iter()
+                    .any(|x| rel.to_string_lossy().ends_with(x)) =>
+            {
                 files.push((rel, normalise(&text).into_bytes()))
             }
             Ok(text) => files.push((png_name(&rel), sha_line(text.as_bytes()))),

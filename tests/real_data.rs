@@ -166,6 +166,20 @@ fn national_import_reports_every_unusable_practice() {
     );
     assert!(st_neots.contains("left in no footprint"), "{st_neots}");
     assert!(!findings.contains(",AREA_UNASSIGNED,E01018245,"));
+    // Its GeoPackage opens in GDAL with every area (issue 15; tests/gpkg.rs
+    // reads the demo's in detail).
+    if let Some(ogr) = common::ogrinfo("national_import_reports_every_unusable_practice (gpkg)") {
+        let o = std::process::Command::new(ogr)
+            .args(["-ro", "-so"])
+            .arg(out.path().join("check/pcn-atlas.gpkg"))
+            .arg("areas")
+            .output()
+            .unwrap();
+        let s = String::from_utf8_lossy(&o.stdout);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(s.contains("Geometry: Multi Polygon"), "{s}");
+        assert!(s.contains("Feature Count: 32844"), "{s}");
+    }
 
     // RFC 7946 winding on every polygon of the national run, one geometry
     // type per layer (issue 15 item 6; tests/outputs_clean.rs on the demo).

@@ -593,6 +593,18 @@ impl Staging {
         Ok(())
     }
 
+    /// Write one file that a library creates itself at a path (SQLite's
+    /// `pcn-atlas.gpkg`): `f` gets the staged path and leaves the file there.
+    pub fn write_at(&mut self, name: &str, f: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+        let path = self.dir.join(name);
+        f(&path).with_context(|| format!("writing {name}"))?;
+        File::open(&path)
+            .and_then(|f| f.sync_all())
+            .with_context(|| format!("writing {name}"))?;
+        self.names.push(name.to_string());
+        Ok(())
+    }
+
     /// Write bytes as one file.
     pub fn write_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
         self.write(name, |w| Ok(w.write_all(bytes)?))

@@ -276,7 +276,12 @@ pub fn write_check_into(staging: &mut Staging, run: &Run, info: &RunInfo) -> Res
                 )?;
             }
             w.findings_csv(staging)?;
-            w.report(staging, &run.dissolve_check, info)
+            w.report(staging, &run.dissolve_check, info)?;
+            // Last: the GeoPackage is built from the files staged above.
+            if info.gpkg {
+                super::gpkg::write_gpkg(staging, ds, &findings)?;
+            }
+            Ok(())
         },
     );
     written?;

@@ -9,6 +9,7 @@ pub mod diff;
 pub mod drive;
 pub mod findings_table;
 pub mod geojson;
+pub mod gpkg;
 pub mod icb_summary;
 pub mod map;
 pub mod pcn_summary;
