@@ -443,3 +443,179 @@ fn map_svg(o: &mut String, input: &MapInput, prep: &Prepared) {
     }
     o.push_str("</g>\n<g id=\"labels\"></g>\n<g id=\"sel\"></g>\n</svg>\n");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::findings::Scope;
+    use crate::model::Place;
+    use crate::output::map::{MapArea, MapNote};
+    use geo::{MultiPolygon, polygon};
+
+    fn square(x0: f64, y0: f64, side: f64) -> MultiPolygon<f64> {
+        MultiPolygon(vec![polygon![
+            (x: x0, y: y0),
+            (x: x0 + side, y: y0),
+            (x: x0 + side, y: y0 + side),
+            (x: x0, y: y0 + side),
+            (x: x0, y: y0),
+        ]])
+    }
+
+    fn pcn(code: &str, x0: f64, findings: Vec<(Code, String)>) -> MapPcn {
+        MapPcn {
+            code: code.into(),
+            name: format!("{code} PCN"),
+            findings,
+            band: "within",
+            practices: 1,
+            list_size: 40_000,
+            resident_population: 40_000,
+            rural_share: None,
+            area_km2: 100.0,
+            components: 1,
+            hub: None,
+            hub_name: None,
+            members: vec![("A1".into(), "ONE SURGERY".into(), Some(40_000))],
+            staff_max_min: None,
+            staff_tour_min: None,
+            patients_p90_min_to_hub: None,
+            patients_mean_min_to_practice: None,
+            icb_code: String::new(),
+            icb_name: String::new(),
+            geometry: square(x0, 100_000.0, 10_000.0),
+        }
+    }
+
+    /// The page's data, read back from the `<script type="application/json">`.
+    fn page_data(input: &MapInput) -> serde_json::Value {
+        let prep = super::super::svg::prepare(input);
+        let page = html(input, &prep, (30_000, 50_000));
+        let start = page.find("id=\"data\">").unwrap() + "id=\"data\">".len();
+        let end = start + page[start..].find("</script>").unwrap();
+        serde_json::from_str(&page[start..end]).unwrap()
+    }
+
+    fn input() -> MapInput {
+        let outside = |p: &str| {
+            (
+                Code::PracticeOutsideFootprint,
+                format!("member practice {p} lies outside"),
+            )
+        };
+        MapInput {
+            title: "t".into(),
+            pcns: vec![
+                // Two practices outside: two rows of findings.csv, one network.
+                pcn(
+                    "P1",
+                    400_000.0,
+                    vec![
+                        (Code::PopulationBelowBand, "below".into()),
+                        outside("A2"),
+                        outside("A3"),
+                        (Code::Rural, "rural".into()),
+                    ],
+                ),
+                pcn("P2", 410_000.0, vec![(Code::Rural, "rural".into())]),
+            ],
+            places: vec![
+                Place {
+                    name: "Alpha".into(),
+                    kind: crate::model::PlaceKind::City,
+                    location: [405_000.4, 104_000.6],
+                    population: Some(120_000),
+                },
+                Place {
+                    name: "Beta".into(),
+                    kind: crate::model::PlaceKind::Village,
+                    location: [415_000.0, 101_000.0],
+                    population: None,
+                },
+            ],
+            notes: vec![MapNote {
+                code: Code::PracticeUnlocated,
+                scope: Scope::Dataset,
+                subject: "Z9".into(),
+                detail: "postcode not found".into(),
+                location: None,
+            }],
+            ..MapInput::default()
+        }
+    }
+
+    #[test]
+    fn layers_count_networks_not_rows() {
+        let d = page_data(&input());
+        // P1 has two PRACTICE_OUTSIDE_FOOTPRINT rows: one network. RURAL: both.
+        assert_eq!(
+            d["layers"],
+            serde_json::json!([
+                {"code": "POPULATION_BELOW_BAND", "networks": 1},
+                {"code": "PRACTICE_OUTSIDE_FOOTPRINT", "networks": 1},
+                {"code": "RURAL", "networks": 2},
+            ])
+        );
+        let below = d["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == "POPULATION_BELOW_BAND")
+            .unwrap();
+        assert_eq!(below["severity"], "error");
+        assert_eq!(below["family"], "band");
+        assert_eq!(below["label"], "Population below band");
+        assert_eq!(below["colour"], Code::PopulationBelowBand.colour().unwrap());
+    }
+
+    #[test]
+    fn places_in_map_units_and_notes_unlocated() {
+        let d = page_data(&input());
+        // Frame: x0 = 400000, y1 = 110000 (the footprints' extent); a place
+        // at (405000.4, 104000.6) is 5000 m east, 5999 m south (rounded).
+        assert_eq!(
+            d["places"],
+            serde_json::json!([
+                ["Alpha", 0, 5000, 5999, 120000],
+                ["Beta", 2, 15000, 9000, 0]
+            ])
+        );
+        assert_eq!(d["notes"][0]["subject"], "Z9");
+        assert!(d["notes"][0].get("at").is_none());
+        // No --basemap: no template in the page, and no URL at all.
+        assert!(d.get("basemap").is_none());
+        // Label points inside each square: its centre.
+        assert_eq!(
+            d["label_at"],
+            serde_json::json!([[5000, 5000], [15000, 5000]])
+        );
+    }
+
+    #[test]
+    fn basemap_template_only_when_given() {
+        let mut i = input();
+        i.basemap = Some("https://tile.example.org/{z}/{x}/{y}.png".into());
+        let d = page_data(&i);
+        assert_eq!(d["basemap"], "https://tile.example.org/{z}/{x}/{y}.png");
+    }
+
+    #[test]
+    fn coverage_gaps_drawn_as_their_own_paths() {
+        let mut i = input();
+        i.areas = vec![MapArea {
+            code: "E01000001".into(),
+            name: None,
+            findings: vec![(Code::AreaUnassigned, "in no footprint".into())],
+            geometry: square(420_000.0, 100_000.0, 1_000.0),
+        }];
+        let prep = super::super::svg::prepare(&i);
+        let page = html(&i, &prep, (30_000, 50_000));
+        // The square 20 km east of x0, 10 km south of y1 (its south-west
+        // corner), 1 km across: four relative steps back to the start.
+        assert!(
+            page.contains("<path data-a=\"0\" d=\"M20000 10000l1000 0 0-1000-1000 0 0 1000z\"/>"),
+            "{}",
+            &page[page.find("<g id=\"areas\">").unwrap()..][..200]
+        );
+    }
+}

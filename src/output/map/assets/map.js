@@ -675,7 +675,8 @@
   // ---- optional basemap (--basemap): Web Mercator tiles placed in BNG ----------
   // Each tile is drawn as an image under an affine transform through the
   // projected positions of three of its corners; the fourth corner's error is
-  // kept in pcnAtlas.tileError (metres) so tests and users can see the fit.
+  // kept in pcnAtlas.tileError (pixels of a 256-pixel tile) so tests and
+  // users can see the fit.
   const tilesEl = document.getElementById('tiles');
   let tileError = 0;
   function fromBng(e, n) {
@@ -717,7 +718,8 @@
       const ne = mapXY(tileLon(x + 1, z), tileLat(y, z));
       const sw = mapXY(tileLon(x, z), tileLat(y + 1, z));
       const se = mapXY(tileLon(x + 1, z), tileLat(y + 1, z));
-      tileError = Math.max(tileError, Math.hypot(ne[0] + sw[0] - nw[0] - se[0], ne[1] + sw[1] - nw[1] - se[1]));
+      // In pixels of the tile (256 across).
+      tileError = Math.max(tileError, (256 * Math.hypot(ne[0] + sw[0] - nw[0] - se[0], ne[1] + sw[1] - nw[1] - se[1])) / Math.hypot(ne[0] - nw[0], ne[1] - nw[1]));
       const img = document.createElementNS(NS, 'image');
       img.setAttribute('href', D.basemap.replace('{z}', z).replace('{x}', x).replace('{y}', y).replace('{s}', 'abc'[(x + y) % 3]));
       img.setAttribute('width', 1); img.setAttribute('height', 1);
