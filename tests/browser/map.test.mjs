@@ -289,6 +289,13 @@ async function testDir(browser, dir) {
   console.log(`  timing: load ${loadMs} ms; pan of 40 moves ${panMs} ms, ${frames.length} frames, median frame ${median.toFixed(1)} ms, worst ${worstGap.toFixed(1)} ms`);
 
   await everyFinding(page, dir);
+  // Printing a pinned network: the network with the most findings, on one
+  // A4 landscape page with its panel.
+  const most = await page.evaluate(() => { const D = JSON.parse(document.getElementById('data').textContent); return D.pcns.reduce((a, p) => (p.findings.length > a.findings.length ? p : a)).code; });
+  await page.evaluate((q) => window.pcnAtlas.search(q), most);
+  const pdf = await page.pdf({ landscape: true, format: 'A4' });
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  check(pages === 1, `printing with ${most} pinned: ${pages} A4 page(s)`);
   await page.close();
   await atScreenSize(browser, file, dir);
 }
