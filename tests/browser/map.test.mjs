@@ -289,6 +289,7 @@ async function testDir(browser, dir) {
   console.log(`  timing: load ${loadMs} ms; pan of 40 moves ${panMs} ms, ${frames.length} frames, median frame ${median.toFixed(1)} ms, worst ${worstGap.toFixed(1)} ms`);
 
   await everyFinding(page, dir);
+  await labelsApart(page);
   // Printing a pinned network: the network with the most findings, on one
   // A4 landscape page with its panel.
   const most = await page.evaluate(() => { const D = JSON.parse(document.getElementById('data').textContent); return D.pcns.reduce((a, p) => (p.findings.length > a.findings.length ? p : a)).code; });
@@ -350,6 +351,28 @@ async function everyFinding(page, dir) {
     await page.waitForTimeout(50);
     check(await page.evaluate(() => document.querySelectorAll('#sel path').length === 1), 'a dataset finding’s “zoom to it” link zooms to it and marks it');
   }
+}
+
+// Labels (network names with their badge, place names) never overlap, on
+// the whole map and zoomed in twice.
+async function labelsApart(page) {
+  await page.click('#zhome');
+  await page.waitForTimeout(50);
+  for (const step of [0, 1, 2]) {
+    if (step) { await page.click('#zin'); await page.waitForTimeout(50); }
+    const r = await page.evaluate(() => {
+      const boxes = Array.from(document.querySelectorAll('#labels > g')).map((g) => { const b = g.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom, g.textContent]; });
+      const places = document.querySelectorAll('#labels .place').length;
+      let clash = null;
+      for (let i = 0; i < boxes.length && !clash; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i], boxes[j]];
+        if (a[0] < b[2] - 1 && a[2] > b[0] + 1 && a[1] < b[3] - 1 && a[3] > b[1] + 1) { clash = `${a[4]} / ${b[4]}`; break; }
+      }
+      return { n: boxes.length, places, clash };
+    });
+    check(!r.clash, `${r.n} labels (${r.places} place names) at zoom step ${step}, none overlapping${r.clash ? ': ' + r.clash : ''}`);
+  }
+  await page.click('#zhome');
 }
 
 // At 1366×768 and 1920×1080: hub markers at least 8 px across (counted in
