@@ -3,11 +3,19 @@
 // at places worked out from pcns.geojson (not from the page), the
 // background where there is no footprint, hover and search showing the
 // right network, colouring by a metric, no console error and no network
-// request. Prints load and pan timings (measured, never asserted).
+// request (or, when the map has a --basemap, requests only for its tiles).
+// Every finding: for each network finding code in findings.csv, the
+// networks the page marks (its overlays and its "show only" filter) are
+// exactly those findings.csv names, and the layer list counts them; hub
+// markers are at least 8 px across at 1366×768; every coverage-gap area is
+// drawn and found by searching its code; dataset findings are listed.
+// Prints load and pan timings (measured, never asserted).
 //
 // Usage: node tests/browser/map.test.mjs OUT_DIR [OUT_DIR ...]
 //   env CHROMIUM (default /usr/bin/chromium), SCREENSHOT_DIR (optional:
-//   where to save a screenshot of each map, named after its folder).
+//   where to save screenshots of each map at 1366×768 and 1920×1080, named
+//   after its folder), SCREENSHOT_PIN (optional: a network code to pin in
+//   those screenshots).
 // Exit codes: 0 passed, 1 a check failed, 77 no browser (skipped).
 
 import fs from 'node:fs';
@@ -117,6 +125,25 @@ function interiorPoint(geom) {
   }
   return best && { lon: best.p[0], lat: best.p[1], metres: best.d * 111320 };
 }
+// findings.csv: header names, quoted cells with doubled quotes.
+function parseCsv(text) {
+  const rows = [];
+  let row = [], cell = '', q = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (q) {
+      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') q = false; else cell += ch;
+    } else if (ch === '"') q = true;
+    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; } else if (ch !== '\r') cell += ch;
+  }
+  if (cell || row.length) { row.push(cell); rows.push(row); }
+  const [head, ...rest] = rows;
+  return rest.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i] ?? ''])));
+}
+const sameSet = (a, b) => a.size === b.size && [...a].every((x) => b.has(x));
+const show = (set) => { const l = [...set].sort(); return l.length > 6 ? `${l.slice(0, 6).join(' ')} … (${l.length})` : l.join(' '); };
+// A tiny PNG for basemap tile requests (1×1, grey).
+const TILE = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGPo6OgAAAMgAZDdp4AAAAAASUVORK5CYII=', 'base64');
 function worst(findings) {
   let w = null;
   for (const f of findings) {
@@ -136,6 +163,7 @@ async function testDir(browser, dir) {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('request', (r) => { if (r.url() !== `file://${file}`) requests.push(r.url()); });
+  await page.route(/^https?:/, (r) => r.fulfill({ status: 200, contentType: 'image/png', body: TILE }));
   const t0 = Date.now();
   await page.goto(`file://${file}`);
   await page.waitForFunction(() => window.pcnAtlas && window.pcnAtlas.ready, null, { timeout: 120000 });
@@ -153,8 +181,13 @@ async function testDir(browser, dir) {
   check(samples.length >= Math.min(3, pcns.length), `${samples.length} networks large enough on screen to sample`);
   for (const s of samples) s.at = await page.evaluate(([lon, lat]) => window.pcnAtlas.toScreen(lon, lat), [s.ip.lon, s.ip.lat]);
   await page.mouse.move(1, 1);
+  // The fill alone: overlays and labels are checked through the DOM below.
+  // (With a basemap, footprints are see-through: made opaque for this too.)
+  const hasBasemap = await page.evaluate(() => document.body.classList.contains('basemap'));
+  const layersShown = (v) => page.evaluate(([v, b]) => { for (const id of ['overlays', 'labels', 'areas', 'tiles']) document.getElementById(id).style.visibility = v; document.body.classList.toggle('basemap', b && v !== 'hidden'); }, [v, hasBasemap]);
+  await layersShown('hidden');
   const shot = await page.screenshot();
-  if (process.env.SCREENSHOT_DIR) fs.writeFileSync(path.join(process.env.SCREENSHOT_DIR, `${path.basename(path.resolve(dir))}-map.png`), shot);
+  await layersShown('');
   const img = decodePng(shot);
   for (const s of samples) {
     const want = hex(await page.evaluate((c) => window.pcnAtlas.classColour(c), s.worst));
@@ -202,7 +235,7 @@ async function testDir(browser, dir) {
     check(text.includes(p.practice_code) && text.includes(p.pcn_code), `search “${p.practice_code.toLowerCase()}” shows the practice and ${p.pcn_code}`);
     await page.fill('#search', 'no such network anywhere');
     await page.press('#search', 'Enter');
-    check((await page.textContent('#status')).includes('no network or practice'), 'a search that matches nothing says so');
+    check((await page.textContent('#status')).includes('no network, practice or area'), 'a search that matches nothing says so');
     await page.click('#zhome');
     await page.waitForTimeout(100);
   }
@@ -211,7 +244,9 @@ async function testDir(browser, dir) {
   await page.selectOption('#mode', 'list_size');
   await page.mouse.move(1, 1);
   await page.waitForTimeout(100);
+  await layersShown('hidden');
   const img2 = decodePng(await page.screenshot());
+  await layersShown('');
   const ramp = ['#b2182b', '#ef8a62', '#a6dba0', '#1b7837', '#c2a5cf', '#762a83'];
   for (const s of samples.slice(0, 4)) {
     let c = band.findIndex((b) => s.list < b);
@@ -239,10 +274,149 @@ async function testDir(browser, dir) {
   const moved = await page.evaluate(() => window.pcnAtlas.view().x);
 
   check(errors.length === 0, `no console errors${errors.length ? ': ' + errors.slice(0, 3).join(' | ') : ''}`);
-  check(requests.length === 0, `no network requests${requests.length ? ': ' + requests.slice(0, 3).join(' ') : ''}`);
+  const basemap = await page.evaluate(() => JSON.parse(document.getElementById('data').textContent).basemap || null);
+  if (!basemap) check(requests.length === 0, `no network requests without --basemap${requests.length ? ': ' + requests.slice(0, 3).join(' ') : ''}`);
+  else {
+    const re = new RegExp('^' + basemap.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[zxy]\\?\}/g, '\\d+').replace(/\\?\{s\\?\}/g, '[abc]') + '$');
+    const bad = requests.filter((u) => !re.test(u));
+    check(requests.length > 0 && bad.length === 0, `with --basemap, ${requests.length} requests, all tiles of ${basemap}${bad.length ? ': not tiles: ' + bad.slice(0, 3).join(' ') : ''}`);
+    const tiles = await page.evaluate(() => document.querySelectorAll('#tiles image').length);
+    const err = await page.evaluate(() => window.pcnAtlas.tileError());
+    check(tiles > 0 && err < 2, `${tiles} basemap tiles under the footprints, worst tile corner off its affine fit by ${err.toFixed(2)} px`);
+    check((await page.textContent('#attr')).includes('basemap tiles'), 'the basemap is attributed');
+  }
   check(Number.isFinite(moved), 'the map pans');
   console.log(`  timing: load ${loadMs} ms; pan of 40 moves ${panMs} ms, ${frames.length} frames, median frame ${median.toFixed(1)} ms, worst ${worstGap.toFixed(1)} ms`);
+
+  await everyFinding(page, dir);
+  await labelsApart(page);
+  // Printing a pinned network: the network with the most findings, on one
+  // A4 landscape page with its panel.
+  const most = await page.evaluate(() => { const D = JSON.parse(document.getElementById('data').textContent); return D.pcns.reduce((a, p) => (p.findings.length > a.findings.length ? p : a)).code; });
+  await page.evaluate((q) => window.pcnAtlas.search(q), most);
+  const pdf = await page.pdf({ landscape: true, format: 'A4' });
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  check(pages === 1, `printing with ${most} pinned: ${pages} A4 page(s)`);
   await page.close();
+  await atScreenSize(browser, file, dir);
+}
+
+// For each network finding code in findings.csv: the networks the page marks
+// are exactly those findings.csv names; the layer list counts them; codes
+// absent from findings.csv get no layer. Coverage gaps and dataset findings.
+async function everyFinding(page, dir) {
+  const rows = parseCsv(fs.readFileSync(path.resolve(dir, 'findings.csv'), 'utf8'));
+  const want = new Map();
+  for (const r of rows.filter((r) => r.scope === 'pcn')) {
+    const pcn = r.pcn_code || r.subject;
+    if (!want.has(r.code)) want.set(r.code, new Set());
+    want.get(r.code).add(pcn);
+  }
+  const layers = await page.evaluate(() => JSON.parse(document.getElementById('data').textContent).layers.map((l) => l.code));
+  check(sameSet(new Set(layers), new Set(want.keys())), `a layer for each network finding code of findings.csv (${[...want.keys()].join(' ')})`);
+  for (const [code, pcns] of want) {
+    const m = await page.evaluate((c) => window.pcnAtlas.marked(c), code);
+    const lit = new Set(m.lit), ov = new Set(m.overlaid);
+    // Networks without a footprint have nothing to draw on: findings.csv names them, the page lists them.
+    const drawable = await page.evaluate((codes) => codes.filter((c) => { const el = document.getElementById(`pcn-${c}`); return el && el.getAttribute('d'); }), [...pcns]);
+    check(sameSet(lit, pcns), `${code}: "show only" leaves exactly the ${pcns.size} networks of findings.csv${sameSet(lit, pcns) ? '' : ` (page ${show(lit)}; csv ${show(pcns)})`}`);
+    check(sameSet(ov, new Set(drawable)), `${code}: overlays drawn on exactly its ${drawable.length} networks with a footprint${sameSet(ov, new Set(drawable)) ? '' : ` (page ${show(ov)})`}`);
+    const n = await page.evaluate((c) => { const e = document.querySelector(`#layers [data-count="${c}"]`); return e ? +e.textContent : null; }, code);
+    check(n === pcns.size, `${code}: layer list says ${n}, findings.csv has ${pcns.size} networks`);
+  }
+  // Coverage gaps: every area finding of these codes is drawn and searchable.
+  const gapCodes = ['AREA_UNASSIGNED', 'AREA_IN_TWO_PCNS', 'AREA_MOSTLY_UNALLOCATED'];
+  const gaps = new Set(rows.filter((r) => gapCodes.includes(r.code)).map((r) => r.area_code || r.subject));
+  const drawn = await page.evaluate(() => JSON.parse(document.getElementById('data').textContent).areas.map((a) => a.code));
+  check(sameSet(new Set(drawn), gaps), `${gaps.size} coverage-gap areas of findings.csv drawn hatched`);
+  const unassigned = rows.filter((r) => r.code === 'AREA_UNASSIGNED').map((r) => r.area_code || r.subject);
+  for (const a of [...unassigned.slice(0, 2), ...[...gaps].slice(0, 1)]) {
+    await page.fill('#search', a.toLowerCase());
+    await page.press('#search', 'Enter');
+    await page.waitForTimeout(50);
+    const text = await page.evaluate(() => document.getElementById('info').textContent);
+    const outline = await page.evaluate(() => document.querySelectorAll('#sel path').length);
+    check(text.includes(`Area ${a}`) && outline === 1, `search “${a.toLowerCase()}” finds the area and outlines it`);
+  }
+  // Dataset findings: each one listed in the panel (up to 200 per code).
+  const notes = rows.filter((r) => r.scope !== 'pcn');
+  const listed = await page.evaluate(() => Array.from(document.querySelectorAll('#notes details')).map((d) => [d.dataset.code, +d.querySelector('summary .n').textContent]));
+  const byCode = new Map();
+  for (const r of notes) byCode.set(r.code, (byCode.get(r.code) || 0) + 1);
+  check(sameSet(new Set(listed.map((l) => `${l[0]}:${l[1]}`)), new Set([...byCode].map(([c, n]) => `${c}:${n}`))), `dataset findings panel lists ${notes.length} findings under ${byCode.size} codes`);
+  const link = await page.$('#notes a[data-note]');
+  if (link) {
+    await page.evaluate(() => document.querySelector('#notes details').open = true);
+    await page.evaluate(() => document.querySelector('#notes a[data-note]').click());
+    await page.waitForTimeout(50);
+    check(await page.evaluate(() => document.querySelectorAll('#sel path').length === 1), 'a dataset finding’s “zoom to it” link zooms to it and marks it');
+  }
+}
+
+// Labels (network names with their badge, place names) never overlap, on
+// the whole map and zoomed in twice.
+async function labelsApart(page) {
+  await page.click('#zhome');
+  await page.waitForTimeout(50);
+  for (const step of [0, 1, 2]) {
+    if (step) { await page.click('#zin'); await page.waitForTimeout(50); }
+    const r = await page.evaluate(() => {
+      const boxes = Array.from(document.querySelectorAll('#labels > g')).map((g) => { const b = g.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom, g.textContent]; });
+      const places = document.querySelectorAll('#labels .place').length;
+      let clash = null;
+      for (let i = 0; i < boxes.length && !clash; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i], boxes[j]];
+        if (a[0] < b[2] - 1 && a[2] > b[0] + 1 && a[1] < b[3] - 1 && a[3] > b[1] + 1) { clash = `${a[4]} / ${b[4]}`; break; }
+      }
+      return { n: boxes.length, places, clash };
+    });
+    check(!r.clash, `${r.n} labels (${r.places} place names) at zoom step ${step}, none overlapping${r.clash ? ': ' + r.clash : ''}`);
+  }
+  await page.click('#zhome');
+}
+
+// At 1366×768 and 1920×1080: hub markers at least 8 px across (counted in
+// pixels of the hub colour through each hub's centre, labels hidden), and
+// the screenshots for the docs.
+async function atScreenSize(browser, file, dir) {
+  for (const [w, h] of [[1366, 768], [1920, 1080]]) {
+    const page = await browser.newPage({ viewport: { width: w, height: h } });
+    await page.route(/^https?:/, (r) => r.fulfill({ status: 200, contentType: 'image/png', body: TILE }));
+    await page.goto(`file://${file}`);
+    await page.waitForFunction(() => window.pcnAtlas && window.pcnAtlas.ready, null, { timeout: 120000 });
+    await page.mouse.move(1, 1);
+    if (process.env.SCREENSHOT_DIR) {
+      if (process.env.SCREENSHOT_PIN) {
+        await page.evaluate((q) => window.pcnAtlas.search(q), process.env.SCREENSHOT_PIN);
+        await page.click('#zhome');
+        await page.mouse.move(1, 1);
+      }
+      await page.waitForTimeout(100);
+      fs.writeFileSync(path.join(process.env.SCREENSHOT_DIR, `${path.basename(path.resolve(dir))}-${w}.png`), await page.screenshot());
+      await page.evaluate(() => window.pcnAtlas.search(''));
+    }
+    const hubs = await page.evaluate(() => {
+      document.getElementById('labels').style.visibility = 'hidden';
+      const m = document.getElementById('map').getBoundingClientRect();
+      return Array.from(document.querySelectorAll('#points path.hub')).map((el) => { const r = el.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })
+        .filter(([x, y]) => x > m.left + 20 && x < m.right - 60 && y > m.top + 20 && y < m.bottom - 40);
+    });
+    if (hubs.length) {
+      const img = decodePng(await page.screenshot());
+      const yellow = [0xff, 0xd4, 0x00];
+      const runs = hubs.slice(0, 30).map(([x, y]) => {
+        let a = 0, b = 0;
+        while (a < 20 && near(img.at(x - a - 1, y), yellow, 40)) a++;
+        while (b < 20 && near(img.at(x + b + 1, y), yellow, 40)) b++;
+        return near(img.at(x, y), yellow, 40) ? a + b + 1 : 0;
+      });
+      // Hubs can overlap (two networks' hubs at one site): the smallest visible one counts.
+      const seen = runs.filter((r) => r > 0);
+      const min = Math.min(...seen);
+      check(seen.length >= Math.min(3, hubs.length) && min >= 8, `hub markers at ${w}×${h}: ${seen.length} measured, the smallest ${min} px across`);
+    }
+    await page.close();
+  }
 }
 
 const browser = await chromium.launch({

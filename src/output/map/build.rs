@@ -1,12 +1,12 @@
 //! Gathering what a map draws from a run's results.
 
-use super::{MapInput, MapPcn, MapPoint, MapRoute};
+use super::{MapArea, MapInput, MapNote, MapPcn, MapPoint, MapRoute};
 use crate::analyse::network::Site;
-use crate::findings::{Finding, Scope};
+use crate::findings::{Code, Finding, Scope};
 use crate::output::drive::PcnDriveProps;
 use crate::pipeline::Run;
 use geo::MultiPolygon;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The attribution every map carries; the road line only when roads were
 /// used.
@@ -54,9 +54,26 @@ pub fn from_run(run: &Run, findings: &[Finding], title: &str) -> MapInput {
         // Severity first, then the run's own order (stable sort).
         fs.sort_by_key(|(code, _)| code.map_rank());
         let d = drive.map(|d| PcnDriveProps::new(ds, d, k));
-        if let Some(h) = drive.and_then(|d| d.run.pcns[k].hub) {
+        let hub = drive.and_then(|d| d.run.pcns[k].hub);
+        if let Some(h) = hub {
             hubs.insert(h);
         }
+        let hub_name = hub.and_then(|h| match h {
+            Site::Practice(id) => Some(ds.practice(id).name.clone()),
+            Site::Candidate(i) => drive
+                .and_then(|d| d.candidates.get(i as usize))
+                .map(|c| c.name.clone()),
+            Site::Area(_) => None,
+        });
+        let mut members: Vec<(String, String, Option<u64>)> = pcn
+            .practices
+            .iter()
+            .map(|&id| {
+                let p = ds.practice(id);
+                (p.code.clone(), p.name.clone(), p.list_size)
+            })
+            .collect();
+        members.sort();
         pcns.push(MapPcn {
             code: pcn.code.clone(),
             name: pcn.name.clone(),
@@ -65,14 +82,19 @@ pub fn from_run(run: &Run, findings: &[Finding], title: &str) -> MapInput {
             practices: pcn.practices.len(),
             list_size: c.list_size,
             resident_population: c.resident_population,
-            rural_share: c.rural_share,
-            area_km2: c.area_km2,
+            rural_share: as_csv(c.rural_share, 4),
+            area_km2: as_csv(Some(c.area_km2), 3).unwrap_or(c.area_km2),
             components: c.components.len(),
             hub: d.as_ref().and_then(|d| d.hub_practice.clone()),
-            staff_max_min: d.as_ref().and_then(|d| d.staff_max_min),
-            staff_tour_min: d.as_ref().and_then(|d| d.staff_tour_min),
-            patients_p90_min_to_hub: d.as_ref().and_then(|d| d.patients_p90_min_to_hub),
-            patients_mean_min_to_practice: d.as_ref().and_then(|d| d.patients_mean_min_to_practice),
+            hub_name,
+            members,
+            staff_max_min: as_csv(d.as_ref().and_then(|d| d.staff_max_min), 2),
+            staff_tour_min: as_csv(d.as_ref().and_then(|d| d.staff_tour_min), 2),
+            patients_p90_min_to_hub: as_csv(d.as_ref().and_then(|d| d.patients_p90_min_to_hub), 2),
+            patients_mean_min_to_practice: as_csv(
+                d.as_ref().and_then(|d| d.patients_mean_min_to_practice),
+                2,
+            ),
             icb_code: pcn.org.icb_code.clone(),
             icb_name: pcn.org.icb_name.clone(),
             geometry: if c.areas.is_empty() {
@@ -101,8 +123,8 @@ pub fn from_run(run: &Run, findings: &[Finding], title: &str) -> MapInput {
         drive: drive.is_some(),
         attribution: attribution(drive.is_some()),
         attribution_short: attribution_short(drive.is_some()),
-        areas: Vec::new(),
-        notes: Vec::new(),
+        areas: areas(run, findings),
+        notes: notes(run, findings),
         places: run.places.clone(),
         basemap: None,
     }
@@ -149,4 +171,78 @@ fn points(run: &Run, hubs: &BTreeSet<Site>) -> Vec<MapPoint> {
     }
     points.sort_by(|a, b| a.code.cmp(&b.code).then(a.pcn.cmp(&b.pcn)));
     points
+}
+
+/// The area findings a map draws as areas of their own (coverage gaps).
+const AREA_CODES: [Code; 3] = [
+    Code::AreaUnassigned,
+    Code::AreaInTwoPcns,
+    Code::AreaMostlyUnallocated,
+];
+
+/// Areas in no footprint, in two, or mostly at practices with no PCN, in
+/// area code order, each with all of its coverage findings.
+fn areas(run: &Run, findings: &[Finding]) -> Vec<MapArea> {
+    let ds = &run.ds;
+    let index: HashMap<&str, usize> = ds
+        .areas
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.code.as_str(), i))
+        .collect();
+    let mut by_area: BTreeMap<&str, Vec<(Code, String)>> = BTreeMap::new();
+    for f in findings.iter().filter(|f| AREA_CODES.contains(&f.code)) {
+        if index.contains_key(f.subject.as_str()) {
+            by_area
+                .entry(f.subject.as_str())
+                .or_default()
+                .push((f.code, f.detail.clone()));
+        }
+    }
+    by_area
+        .into_iter()
+        .filter_map(|(code, findings)| {
+            let a = ds.areas.get(*index.get(code)?)?;
+            Some(MapArea {
+                code: a.code.clone(),
+                name: a.name.clone(),
+                findings,
+                geometry: a.geometry.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Every finding not about a network, in the run's order, located at its
+/// practice or area (the area's representative point) when it names one.
+fn notes(run: &Run, findings: &[Finding]) -> Vec<MapNote> {
+    let ds = &run.ds;
+    let mut at: HashMap<&str, [f64; 2]> = HashMap::new();
+    for a in &ds.areas {
+        at.insert(a.code.as_str(), [a.centroid.x, a.centroid.y]);
+    }
+    // A practice code wins over an area code (they never collide in NHS and
+    // ONS codes, but a hand-made dataset might).
+    for p in &ds.practices {
+        if let Some(l) = p.location {
+            at.insert(p.code.as_str(), [l.x, l.y]);
+        }
+    }
+    findings
+        .iter()
+        .filter(|f| f.scope != Scope::Pcn)
+        .map(|f| MapNote {
+            code: f.code,
+            scope: f.scope,
+            subject: f.subject.clone(),
+            detail: f.detail.clone(),
+            location: at.get(f.subject.as_str()).copied(),
+        })
+        .collect()
+}
+
+/// `v` rounded as the CSVs write it (`output::table::Fixed`: `decimals`
+/// places), so the page shows the same digits as `pcn_summary.csv`.
+fn as_csv(v: Option<f64>, decimals: usize) -> Option<f64> {
+    v.map(|x| format!("{x:.decimals$}").parse().unwrap_or(x))
 }

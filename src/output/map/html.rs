@@ -4,13 +4,29 @@
 //! request and needs no third-party code.
 
 use super::style::{class_code, finding_colour, finding_label, legend_classes};
-use super::svg::{Prepared, esc};
+use super::svg::{Prepared, esc, path_d};
+use super::topology::douglas_peucker;
 use super::{MapInput, MapPcn};
+use crate::findings::Code;
+use crate::model::PlaceKind;
 use serde::Serialize;
 use std::fmt::Write;
 
 const CSS: &str = include_str!("assets/map.css");
 const JS: &str = include_str!("assets/map.js");
+
+/// The overlay patterns, drawn in screen pixels (the script scales them
+/// with the zoom): hatching for the footprint rules and coverage gaps,
+/// dots for drive times. Band (dashed outline) and rural (thick border)
+/// overlays are strokes in `map.css`.
+const DEFS: &str = "<defs>\
+<pattern id=\"pat-footprint\" class=\"pat\" patternUnits=\"userSpaceOnUse\" width=\"9\" height=\"9\" patternTransform=\"rotate(45)\">\
+<rect width=\"2.2\" height=\"9\" fill=\"#1f2933\" fill-opacity=\"0.75\"/></pattern>\
+<pattern id=\"pat-drive\" class=\"pat\" patternUnits=\"userSpaceOnUse\" width=\"8\" height=\"8\">\
+<circle cx=\"4\" cy=\"4\" r=\"1.7\" fill=\"#1f2933\" fill-opacity=\"0.85\"/></pattern>\
+<pattern id=\"pat-area\" class=\"pat\" patternUnits=\"userSpaceOnUse\" width=\"7\" height=\"7\" patternTransform=\"rotate(-45)\">\
+<rect width=\"7\" height=\"7\" fill=\"#ffffff\" fill-opacity=\"0.55\"/><rect width=\"2\" height=\"7\" fill=\"#b00020\"/></pattern>\
+</defs>\n";
 
 #[derive(Serialize)]
 struct Class {
@@ -56,6 +72,90 @@ struct Data<'a> {
     /// (omitted when no network has one).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     icbs: Vec<IcbClass>,
+    /// Every finding code: label, severity, family and colour.
+    codes: Vec<CodeInfo>,
+    /// The layer list: each network finding code present, with the number
+    /// of networks that have it (each network once, however many rows).
+    layers: Vec<Layer>,
+    /// A label point per network (map units), inside its largest piece.
+    label_at: Vec<Option<(i64, i64)>>,
+    /// Coverage gaps, drawn hatched (`#areas path[data-a]`).
+    areas: &'a [super::MapArea],
+    /// Findings not about a network, for the dataset findings panel.
+    notes: Vec<NoteOut<'a>>,
+    /// Named places: name, kind (0 city, 1 town, 2 village), x, y (map
+    /// units), population (0 when unknown).
+    places: Vec<(&'a str, u8, i64, i64, u64)>,
+    /// Tile URL template of the optional basemap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    basemap: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct CodeInfo {
+    code: Code,
+    label: &'static str,
+    severity: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    family: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    colour: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Layer {
+    code: Code,
+    networks: usize,
+}
+
+#[derive(Serialize)]
+struct NoteOut<'a> {
+    code: Code,
+    subject: &'a str,
+    detail: &'a str,
+    /// Map units, when the subject is on the map.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<(i64, i64)>,
+}
+
+/// The layer list: every network finding code present, in map order, with
+/// how many networks have it.
+fn layers(input: &MapInput) -> Vec<Layer> {
+    let mut n = vec![0usize; Code::MAP_ORDER.len()];
+    for p in &input.pcns {
+        let mut seen: Vec<Code> = p.findings.iter().map(|(c, _)| *c).collect();
+        seen.sort();
+        seen.dedup();
+        for c in seen {
+            if let Some(x) = n.get_mut(c.map_rank()) {
+                *x += 1;
+            }
+        }
+    }
+    Code::MAP_ORDER
+        .iter()
+        .zip(n)
+        .filter(|(_, k)| *k > 0)
+        .map(|(&code, networks)| Layer { code, networks })
+        .collect()
+}
+
+/// A point inside each network's largest piece, for its label.
+fn label_points(input: &MapInput, frame: &super::svg::Frame) -> Vec<Option<(i64, i64)>> {
+    use geo::{Area, InteriorPoint};
+    input
+        .pcns
+        .iter()
+        .map(|p| {
+            let largest = p.geometry.0.iter().max_by(|a, b| {
+                a.unsigned_area()
+                    .partial_cmp(&b.unsigned_area())
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })?;
+            let c = largest.interior_point()?;
+            Some(frame.at([c.x(), c.y()]))
+        })
+        .collect()
 }
 
 /// One ICB on the map: its code, name, fill and number of networks.
@@ -183,9 +283,10 @@ pub fn html(input: &MapInput, prep: &Prepared, band: (u64, u64)) -> String {
     let _ = writeln!(
         o,
         "<header><h1>{title}</h1>{}\
-         <label>Find <input id=\"search\" list=\"codes\" placeholder=\"PCN or practice code or name\" autocomplete=\"off\"></label>\
+         <label>Find <input id=\"search\" list=\"codes\" placeholder=\"PCN, practice or area code, or a name\" autocomplete=\"off\"></label>\
          <datalist id=\"codes\"></datalist>\
          <label>Colour by <select id=\"mode\"><option value=\"finding\">Worst finding</option></select></label>\
+         <label>Show only <select id=\"only\"><option value=\"\">all networks</option></select></label>\
          <span id=\"status\"></span></header>",
         html_subtitle(input)
     );
@@ -201,7 +302,7 @@ pub fn html(input: &MapInput, prep: &Prepared, band: (u64, u64)) -> String {
     );
     let _ = writeln!(
         o,
-        "<div id=\"attr\">{}</div>\n</main>\n<aside><div id=\"legend\"></div><div id=\"info\"></div></aside>",
+        "<div id=\"attr\">{}</div>\n</main>\n<aside><div id=\"info\"></div><div id=\"legend\"></div><div id=\"layers\"></div><div id=\"notes\"></div></aside>",
         esc(&input.attribution_short)
     );
     let _ = write!(
@@ -250,6 +351,42 @@ fn data<'a>(input: &'a MapInput, prep: &Prepared, band: (u64, u64)) -> Data<'a> 
         pcns: &input.pcns,
         points: &input.points,
         icbs: icb_classes(input),
+        codes: Code::all()
+            .map(|c| CodeInfo {
+                code: c,
+                label: c.label(),
+                severity: c.severity().as_str(),
+                family: c.family().map(|f| f.as_str()),
+                colour: c.colour(),
+            })
+            .collect(),
+        layers: layers(input),
+        label_at: label_points(input, f),
+        areas: &input.areas,
+        notes: input
+            .notes
+            .iter()
+            .map(|n| NoteOut {
+                code: n.code,
+                subject: &n.subject,
+                detail: &n.detail,
+                at: n.location.map(|l| f.at(l)),
+            })
+            .collect(),
+        places: input
+            .places
+            .iter()
+            .map(|p| {
+                let (x, y) = f.at(p.location);
+                let kind = match p.kind {
+                    PlaceKind::City => 0,
+                    PlaceKind::Town => 1,
+                    PlaceKind::Village => 2,
+                };
+                (p.name.as_str(), kind, x, y, p.population.unwrap_or(0))
+            })
+            .collect(),
+        basemap: input.basemap.as_deref(),
     }
 }
 
@@ -258,9 +395,11 @@ fn map_svg(o: &mut String, input: &MapInput, prep: &Prepared) {
     let f = &prep.frame;
     let _ = write!(
         o,
-        "<main id=\"map\">\n<svg id=\"svg\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" preserveAspectRatio=\"xMidYMid meet\">\n<g id=\"pcns\">\n",
+        "<main id=\"map\">\n<svg id=\"svg\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" preserveAspectRatio=\"xMidYMid meet\">\n",
         f.width, f.height
     );
+    o.push_str(DEFS);
+    o.push_str("<g id=\"tiles\"></g>\n<g id=\"pcns\">\n");
     for (k, (p, d)) in input.pcns.iter().zip(&prep.pcn_d).enumerate() {
         let _ = writeln!(
             o,
@@ -268,6 +407,21 @@ fn map_svg(o: &mut String, input: &MapInput, prep: &Prepared) {
             esc(&p.code),
             finding_colour(p.worst())
         );
+    }
+    o.push_str("</g>\n<g id=\"overlays\"></g>\n<g id=\"areas\">\n");
+    for (i, a) in input.areas.iter().enumerate() {
+        let rings: Vec<Vec<[f64; 2]>> = a
+            .geometry
+            .0
+            .iter()
+            .flat_map(|poly| std::iter::once(poly.exterior()).chain(poly.interiors()))
+            .map(|ring| {
+                let pts: Vec<[f64; 2]> = ring.0.iter().map(|c| [c.x, c.y]).collect();
+                douglas_peucker(&pts, prep.tolerance)
+            })
+            .collect();
+        let d = path_d(rings.iter().map(Vec::as_slice), f, true);
+        let _ = writeln!(o, "<path data-a=\"{i}\" d=\"{d}\"/>");
     }
     o.push_str("</g>\n<g id=\"routes\">\n");
     for (k, d) in prep.route_d.iter().enumerate() {
@@ -287,5 +441,181 @@ fn map_svg(o: &mut String, input: &MapInput, prep: &Prepared) {
         let class = if p.hub { " class=\"hub\"" } else { "" };
         let _ = writeln!(o, "<path data-i=\"{i}\"{class} d=\"{}\"/>", dot(p));
     }
-    o.push_str("</g>\n<g id=\"sel\"></g>\n</svg>\n");
+    o.push_str("</g>\n<g id=\"labels\"></g>\n<g id=\"sel\"></g>\n</svg>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::findings::Scope;
+    use crate::model::Place;
+    use crate::output::map::{MapArea, MapNote};
+    use geo::{MultiPolygon, polygon};
+
+    fn square(x0: f64, y0: f64, side: f64) -> MultiPolygon<f64> {
+        MultiPolygon(vec![polygon![
+            (x: x0, y: y0),
+            (x: x0 + side, y: y0),
+            (x: x0 + side, y: y0 + side),
+            (x: x0, y: y0 + side),
+            (x: x0, y: y0),
+        ]])
+    }
+
+    fn pcn(code: &str, x0: f64, findings: Vec<(Code, String)>) -> MapPcn {
+        MapPcn {
+            code: code.into(),
+            name: format!("{code} PCN"),
+            findings,
+            band: "within",
+            practices: 1,
+            list_size: 40_000,
+            resident_population: 40_000,
+            rural_share: None,
+            area_km2: 100.0,
+            components: 1,
+            hub: None,
+            hub_name: None,
+            members: vec![("A1".into(), "ONE SURGERY".into(), Some(40_000))],
+            staff_max_min: None,
+            staff_tour_min: None,
+            patients_p90_min_to_hub: None,
+            patients_mean_min_to_practice: None,
+            icb_code: String::new(),
+            icb_name: String::new(),
+            geometry: square(x0, 100_000.0, 10_000.0),
+        }
+    }
+
+    /// The page's data, read back from the `<script type="application/json">`.
+    fn page_data(input: &MapInput) -> serde_json::Value {
+        let prep = super::super::svg::prepare(input);
+        let page = html(input, &prep, (30_000, 50_000));
+        let start = page.find("id=\"data\">").unwrap() + "id=\"data\">".len();
+        let end = start + page[start..].find("</script>").unwrap();
+        serde_json::from_str(&page[start..end]).unwrap()
+    }
+
+    fn input() -> MapInput {
+        let outside = |p: &str| {
+            (
+                Code::PracticeOutsideFootprint,
+                format!("member practice {p} lies outside"),
+            )
+        };
+        MapInput {
+            title: "t".into(),
+            pcns: vec![
+                // Two practices outside: two rows of findings.csv, one network.
+                pcn(
+                    "P1",
+                    400_000.0,
+                    vec![
+                        (Code::PopulationBelowBand, "below".into()),
+                        outside("A2"),
+                        outside("A3"),
+                        (Code::Rural, "rural".into()),
+                    ],
+                ),
+                pcn("P2", 410_000.0, vec![(Code::Rural, "rural".into())]),
+            ],
+            places: vec![
+                Place {
+                    name: "Alpha".into(),
+                    kind: crate::model::PlaceKind::City,
+                    location: [405_000.4, 104_000.6],
+                    population: Some(120_000),
+                },
+                Place {
+                    name: "Beta".into(),
+                    kind: crate::model::PlaceKind::Village,
+                    location: [415_000.0, 101_000.0],
+                    population: None,
+                },
+            ],
+            notes: vec![MapNote {
+                code: Code::PracticeUnlocated,
+                scope: Scope::Dataset,
+                subject: "Z9".into(),
+                detail: "postcode not found".into(),
+                location: None,
+            }],
+            ..MapInput::default()
+        }
+    }
+
+    #[test]
+    fn layers_count_networks_not_rows() {
+        let d = page_data(&input());
+        // P1 has two PRACTICE_OUTSIDE_FOOTPRINT rows: one network. RURAL: both.
+        assert_eq!(
+            d["layers"],
+            serde_json::json!([
+                {"code": "POPULATION_BELOW_BAND", "networks": 1},
+                {"code": "PRACTICE_OUTSIDE_FOOTPRINT", "networks": 1},
+                {"code": "RURAL", "networks": 2},
+            ])
+        );
+        let below = d["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == "POPULATION_BELOW_BAND")
+            .unwrap();
+        assert_eq!(below["severity"], "error");
+        assert_eq!(below["family"], "band");
+        assert_eq!(below["label"], "Population below band");
+        assert_eq!(below["colour"], Code::PopulationBelowBand.colour().unwrap());
+    }
+
+    #[test]
+    fn places_in_map_units_and_notes_unlocated() {
+        let d = page_data(&input());
+        // Frame: x0 = 400000, y1 = 110000 (the footprints' extent); a place
+        // at (405000.4, 104000.6) is 5000 m east, 5999 m south (rounded).
+        assert_eq!(
+            d["places"],
+            serde_json::json!([
+                ["Alpha", 0, 5000, 5999, 120000],
+                ["Beta", 2, 15000, 9000, 0]
+            ])
+        );
+        assert_eq!(d["notes"][0]["subject"], "Z9");
+        assert!(d["notes"][0].get("at").is_none());
+        // No --basemap: no template in the page, and no URL at all.
+        assert!(d.get("basemap").is_none());
+        // Label points inside each square: its centre.
+        assert_eq!(
+            d["label_at"],
+            serde_json::json!([[5000, 5000], [15000, 5000]])
+        );
+    }
+
+    #[test]
+    fn basemap_template_only_when_given() {
+        let mut i = input();
+        i.basemap = Some("https://tile.example.org/{z}/{x}/{y}.png".into());
+        let d = page_data(&i);
+        assert_eq!(d["basemap"], "https://tile.example.org/{z}/{x}/{y}.png");
+    }
+
+    #[test]
+    fn coverage_gaps_drawn_as_their_own_paths() {
+        let mut i = input();
+        i.areas = vec![MapArea {
+            code: "E01000001".into(),
+            name: None,
+            findings: vec![(Code::AreaUnassigned, "in no footprint".into())],
+            geometry: square(420_000.0, 100_000.0, 1_000.0),
+        }];
+        let prep = super::super::svg::prepare(&i);
+        let page = html(&i, &prep, (30_000, 50_000));
+        // The square 20 km east of x0, 10 km south of y1 (its south-west
+        // corner), 1 km across: four relative steps back to the start.
+        assert!(
+            page.contains("<path data-a=\"0\" d=\"M20000 10000l1000 0 0-1000-1000 0 0 1000z\"/>"),
+            "{}",
+            &page[page.find("<g id=\"areas\">").unwrap()..][..200]
+        );
+    }
 }

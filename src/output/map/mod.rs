@@ -27,6 +27,11 @@ pub struct MapPcn {
     pub area_km2: f64,
     pub components: usize,
     pub hub: Option<String>,
+    /// The hub practice's (or hub site's) name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hub_name: Option<String>,
+    /// Member practices in code order: code, name, registered patients.
+    pub members: Vec<(String, String, Option<u64>)>,
     pub staff_max_min: Option<f64>,
     pub staff_tour_min: Option<f64>,
     pub patients_p90_min_to_hub: Option<f64>,
