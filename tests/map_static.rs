@@ -255,14 +255,14 @@ fn legend_counts_networks_with_each_finding_and_overlays_the_rest() {
         "Rural access risk (1)",
         "Practice outside footprint (1)",
         "No findings (1)",
-        "Footprint rules (dashed outline) (1)",
-        "Drive times (cross-hatch) (1)",
-        "Rural access (ringed dots) (1)",
+        "Footprint rules (hatching) (1)",
+        "Drive times (dots) (1)",
+        "Rural access (coloured border) (1)",
     ] {
         assert!(svg.contains(want), "legend lacks {want}");
     }
     // A's fill says "below band": no band hatch; B shows only its fill.
-    assert!(!svg.contains("Population band (diagonal hatch)"));
+    assert!(!svg.contains("Population band (dashed outline)"));
     let group = |id: &str| {
         let k = svg.find(&format!("<g class=\"{id}\"")).unwrap();
         svg[k..]

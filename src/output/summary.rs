@@ -121,7 +121,11 @@ pub fn findings_table(ds: &Dataset, findings: &[Finding]) -> String {
     let rows = super::findings_table::finding_rows(ds, findings);
     let mut by_code: BTreeMap<(Severity, Code), Count> = BTreeMap::new();
     for (f, r) in findings.iter().zip(&rows) {
-        let kind = if !r.practice_code.is_empty() {
+        // The subject's kind: a PCN-scope finding is about its network even
+        // when it also names a practice (`practice_code`).
+        let kind = if f.scope == Scope::Pcn && !r.pcn_code.is_empty() {
+            "network"
+        } else if !r.practice_code.is_empty() {
             "practice"
         } else if !r.area_code.is_empty() {
             "area"

@@ -121,8 +121,9 @@ pub fn from_run(run: &Run, findings: &[Finding], title: &str) -> MapInput {
         points,
         routes,
         drive: drive.is_some(),
-        attribution: attribution(drive.is_some()),
-        attribution_short: attribution_short(drive.is_some()),
+        // OpenStreetMap is credited when its roads or its place names are drawn.
+        attribution: attribution(drive.is_some() || !run.places.is_empty()),
+        attribution_short: attribution_short(drive.is_some() || !run.places.is_empty()),
         areas: areas(run, findings),
         notes: notes(run, findings),
         places: run.places.clone(),

@@ -167,11 +167,17 @@ struct IcbClass {
     count: usize,
 }
 
-/// Fills for colouring by ICB (Okabe–Ito and Tableau hues), in turn by
-/// ICB code; networks without an ICB get the no-data grey.
+/// Fills for colouring by ICB, in turn by ICB code; networks without an
+/// ICB get the no-data grey. Chosen so that every two of them, and each
+/// against the no-data grey, stay apart by CIEDE2000 ΔE ≥ 10 in normal
+/// vision, simulated deuteranopia and protanopia (see `style::vision`; the
+/// Okabe–Ito/Tableau set used before fell to 2.1 for deuteranopes).
+/// The fill of a network with no value for the metric coloured by.
+const NODATA: &str = "#d9dde1";
+
 const ICB_PALETTE: &[&str] = &[
-    "#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7", "#8c564b",
-    "#17becf", "#bcbd22", "#9467bd", "#7f7f7f",
+    "#eba015", "#579afa", "#0f7e5b", "#e1d195", "#0060ea", "#de4a00", "#9e87a3", "#b7212c",
+    "#7ed1fd", "#fff544", "#7e5d89", "#939c8e",
 ];
 
 /// The ICBs of the map's networks, by code (none when no network has one).
@@ -345,7 +351,7 @@ fn data<'a>(input: &'a MapInput, prep: &Prepared, band: (u64, u64)) -> Data<'a> 
             height: f.height,
         },
         tolerance_m: (prep.tolerance * 100.0).round() / 100.0,
-        nodata: "#d9dde1",
+        nodata: NODATA,
         classes,
         metrics: metrics(input, band),
         pcns: &input.pcns,
@@ -446,6 +452,14 @@ fn map_svg(o: &mut String, input: &MapInput, prep: &Prepared) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn icb_palette_is_colour_blind_safe() {
+        let mut all: Vec<&str> = super::ICB_PALETTE.to_vec();
+        all.push(super::NODATA);
+        let (d, a, b, v) = super::super::style::vision::closest_pair(&all).expect("colours");
+        assert!(d >= 10.0, "{a} and {b} differ by ΔE00 {d:.1} ({v:?})");
+    }
+
     use super::*;
     use crate::findings::Scope;
     use crate::model::Place;

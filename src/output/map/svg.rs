@@ -287,27 +287,45 @@ pub fn static_svg(input: &MapInput, prep: &Prepared) -> String {
 /// its pattern id, how it is drawn, and its legend swatch.
 fn family_overlay(f: Family) -> (&'static str, &'static str) {
     match f {
-        Family::Footprint => ("fam-footprint", "dashed outline"),
-        Family::Band => ("fam-band", "diagonal hatch"),
-        Family::Drive => ("fam-drive", "cross-hatch"),
-        Family::Rural => ("fam-rural", "ringed dots"),
+        Family::Footprint => ("fam-footprint", "hatching"),
+        Family::Band => ("fam-band", "dashed outline"),
+        Family::Drive => ("fam-drive", "dots"),
+        Family::Rural => ("fam-rural", "coloured border"),
     }
 }
 
 /// The overlay patterns, `unit` map units a pixel (patterns live in the
-/// footprints' scaled space, so they stay 7 pixels whatever the scale);
-/// the rural dots are white with a dark ring, so they still show over a
-/// cross-hatch.
+/// footprints' scaled space, so they stay the same pixels whatever the
+/// scale). The same marks as `map.html`'s: a hatch for the footprint rules,
+/// dots for drive times (the band's dashed outline and the rural border
+/// are strokes, not patterns).
 fn svg_patterns(o: &mut String, unit: f64) {
-    let w = 7.0 * unit;
-    let sw = 1.1 * unit;
+    let w = 9.0 * unit;
     let _ = writeln!(
         o,
-        r##"<defs><pattern id="fam-band" patternUnits="userSpaceOnUse" width="{w:.3}" height="{w:.3}"><path d="M0 {w:.3}L{w:.3} 0" stroke="#1f2933" stroke-width="{sw:.3}"/></pattern><pattern id="fam-drive" patternUnits="userSpaceOnUse" width="{w:.3}" height="{w:.3}"><path d="M0 0L{w:.3} {w:.3}M0 {w:.3}L{w:.3} 0" stroke="#1f2933" stroke-width="{sw:.3}"/></pattern><pattern id="fam-rural" patternUnits="userSpaceOnUse" width="{w2:.3}" height="{w2:.3}"><circle cx="{c:.3}" cy="{c:.3}" r="{r:.3}" fill="#ffffff" stroke="#1f2933" stroke-width="{sw:.3}"/></pattern><pattern id="leg-band" patternUnits="userSpaceOnUse" width="7" height="7"><path d="M0 7L7 0" stroke="#1f2933" stroke-width="1.1"/></pattern><pattern id="leg-drive" patternUnits="userSpaceOnUse" width="7" height="7"><path d="M0 0L7 7M0 7L7 0" stroke="#1f2933" stroke-width="1.1"/></pattern><pattern id="leg-rural" patternUnits="userSpaceOnUse" width="9" height="9"><circle cx="4.5" cy="4.5" r="2" fill="#ffffff" stroke="#1f2933" stroke-width="1.1"/></pattern></defs>"##,
-        w2 = 9.0 * unit,
-        c = 4.5 * unit,
-        r = 2.0 * unit
+        r##"<defs><pattern id="fam-footprint" patternUnits="userSpaceOnUse" width="{w:.3}" height="{w:.3}"><path d="M0 {w:.3}L{w:.3} 0M{nw:.3} {w:.3}L{w:.3} {nw:.3}M0 {w2:.3}L{w2:.3} 0" stroke="#1f2933" stroke-opacity="0.75" stroke-width="{sw:.3}"/></pattern><pattern id="fam-drive" patternUnits="userSpaceOnUse" width="{d:.3}" height="{d:.3}"><circle cx="{c:.3}" cy="{c:.3}" r="{r:.3}" fill="#1f2933" fill-opacity="0.85"/></pattern><pattern id="leg-footprint" patternUnits="userSpaceOnUse" width="9" height="9"><path d="M0 9L9 0M-4.5 9L9 -4.5M0 13.5L13.5 0" stroke="#1f2933" stroke-opacity="0.75" stroke-width="1.6"/></pattern><pattern id="leg-drive" patternUnits="userSpaceOnUse" width="8" height="8"><circle cx="4" cy="4" r="1.7" fill="#1f2933" fill-opacity="0.85"/></pattern></defs>"##,
+        nw = -4.5 * unit,
+        w2 = 13.5 * unit,
+        sw = 1.6 * unit,
+        d = 8.0 * unit,
+        c = 4.0 * unit,
+        r = 1.7 * unit
     );
+}
+
+/// The rural border of a network: the colour and width of its most severe
+/// rural-family finding (rural access risk widest), as on `map.html`.
+fn rural_border(p: &super::MapPcn) -> Option<(&'static str, f64)> {
+    let code = Code::MAP_ORDER
+        .into_iter()
+        .filter(|c| c.family() == Some(Family::Rural))
+        .find(|c| p.findings.iter().any(|(f, _)| f == c))?;
+    let width = if code == Code::RuralAccessRisk {
+        4.0
+    } else {
+        3.0
+    };
+    Some((code.colour()?, width))
 }
 
 /// The families a network shows as overlays: those of its findings other
@@ -402,20 +420,32 @@ fn svg_overlays(o: &mut String, input: &MapInput, prep: &Prepared, px: f64) {
     let fams: Vec<Vec<Family>> = input.pcns.iter().map(overlay_families).collect();
     for fam in Family::ALL {
         let (id, _) = family_overlay(fam);
-        let style = if fam == Family::Footprint {
-            format!(
+        let style = match fam {
+            Family::Band => format!(
                 r##"fill="none" stroke="#1f2933" stroke-width="{:.3}" stroke-dasharray="{:.3} {:.3}""##,
                 1.6 * px,
                 4.0 * px,
                 2.5 * px
-            )
-        } else {
-            format!(r#"fill="url(#{id})" stroke="none""#)
+            ),
+            Family::Rural => r#"fill="none" stroke-linejoin="round""#.to_string(),
+            _ => format!(r#"fill="url(#{id})" stroke="none""#),
         };
         let _ = writeln!(o, r#"<g class="{id}" {style}>"#);
-        for ((_, d), fs) in input.pcns.iter().zip(&prep.pcn_d).zip(&fams) {
-            if !d.is_empty() && fs.contains(&fam) {
-                let _ = writeln!(o, r#"<path fill-rule="evenodd" d="{d}"/>"#);
+        for ((p, d), fs) in input.pcns.iter().zip(&prep.pcn_d).zip(&fams) {
+            if d.is_empty() || !fs.contains(&fam) {
+                continue;
+            }
+            match rural_border(p).filter(|_| fam == Family::Rural) {
+                Some((colour, w)) => {
+                    let _ = writeln!(
+                        o,
+                        r#"<path fill-rule="evenodd" stroke="{colour}" stroke-width="{:.3}" d="{d}"/>"#,
+                        w * px
+                    );
+                }
+                None => {
+                    let _ = writeln!(o, r#"<path fill-rule="evenodd" d="{d}"/>"#);
+                }
             }
         }
         let _ = writeln!(o, "</g>");
@@ -803,14 +833,19 @@ fn svg_family_legend(o: &mut String, input: &MapInput, lx: f64, mut ly: f64) -> 
             continue;
         }
         let (id, how) = family_overlay(fam);
-        let swatch = if fam == Family::Footprint {
-            r##"fill="#ffffff" stroke="#1f2933" stroke-width="1.6" stroke-dasharray="4 2.5""##
-                .to_string()
-        } else {
-            format!(
+        let swatch = match fam {
+            Family::Band => {
+                r##"fill="#ffffff" stroke="#1f2933" stroke-width="1.6" stroke-dasharray="4 2.5""##
+                    .to_string()
+            }
+            Family::Rural => format!(
+                r##"fill="#ffffff" stroke="{}" stroke-width="3""##,
+                Code::RuralAccessRisk.colour().unwrap_or("#1f2933")
+            ),
+            _ => format!(
                 r##"fill="url(#{})" stroke="#9aa5b1""##,
                 id.replace("fam-", "leg-")
-            )
+            ),
         };
         let _ = writeln!(
             o,
