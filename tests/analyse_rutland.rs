@@ -2,7 +2,7 @@
 //! files, then `analyse` with the Rutland OpenStreetMap extract.
 
 mod common;
-use common::{pcn_atlas, shared_data};
+use common::shared_data;
 
 #[test]
 fn rutland_import_then_analyse() {
@@ -10,36 +10,7 @@ fn rutland_import_then_analyse() {
         return;
     };
     let out = tempfile::tempdir().unwrap();
-    let england = data.join("england");
-    let r = pcn_atlas(
-        out.path(),
-        &[
-            "import",
-            "--from",
-            england.to_str().unwrap(),
-            "--lad",
-            "E06000017",
-            "--out",
-            "rut",
-            "-q",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let pbf = data.join("rutland/rutland-2022-07.osm.pbf");
-    let r = pcn_atlas(
-        out.path(),
-        &[
-            "analyse",
-            "-d",
-            "rut",
-            "--roads",
-            pbf.to_str().unwrap(),
-            "-o",
-            "an",
-            "-q",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    common::rutland_with_roads(out.path(), &data, "analyse", "an");
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.path().join("an/report.json")).unwrap())
             .unwrap();

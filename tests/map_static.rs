@@ -35,6 +35,8 @@ fn pcn(code: &str, geometry: MultiPolygon<f64>, findings: &[Code]) -> MapPcn {
         area_km2: 1.0,
         components: 1,
         hub: None,
+        hub_name: None,
+        members: Vec::new(),
         staff_max_min: None,
         staff_tour_min: None,
         patients_p90_min_to_hub: None,

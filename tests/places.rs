@@ -188,36 +188,7 @@ fn rutland_check_map_names_its_towns() {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
-    let england = data.join("england");
-    let r = pcn_atlas(
-        tmp.path(),
-        &[
-            "import",
-            "--from",
-            england.to_str().unwrap(),
-            "--lad",
-            "E06000017",
-            "--out",
-            "rut",
-            "-q",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let pbf = data.join("rutland/rutland-2022-07.osm.pbf");
-    let r = pcn_atlas(
-        tmp.path(),
-        &[
-            "check",
-            "-d",
-            "rut",
-            "--roads",
-            pbf.to_str().unwrap(),
-            "-o",
-            "c",
-            "-q",
-        ],
-    );
-    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    common::rutland_with_roads(tmp.path(), &data, "check", "c");
     let svg = std::fs::read_to_string(tmp.path().join("c/map.svg")).unwrap();
     let places = svg.split("<g id=\"places\">").nth(1).unwrap();
     let places = places.split("</g>").next().unwrap();

@@ -220,6 +220,7 @@ fn summary_counts_rows_against_distinct_subjects() {
         code,
         subject: subject.to_string(),
         detail: String::new(),
+        practice: None,
     };
     // Three practices outside their footprints, in two networks; one network
     // below the band; two areas in no footprint (dataset scope).

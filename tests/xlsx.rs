@@ -393,7 +393,10 @@ fn staff_matrix_of_a_hand_made_network() {
     assert_eq!(feats.len(), 2);
     for f in feats {
         let p = &f["properties"];
-        let key = (p["from"].as_str().unwrap(), p["to"].as_str().unwrap());
+        let key = (
+            p["from_code"].as_str().unwrap(),
+            p["to_code"].as_str().unwrap(),
+        );
         assert_eq!(key.0, "P2", "the hub is the middle practice");
         let (min, km) = m[&key];
         assert_eq!(min, p["minutes"].as_f64().unwrap(), "{key:?}");
@@ -536,36 +539,7 @@ fn rutland_analyse_workbook() {
         return;
     };
     let out = tempfile::tempdir().unwrap();
-    let england = data.join("england");
-    let r = pcn_atlas(
-        out.path(),
-        &[
-            "import",
-            "--from",
-            england.to_str().unwrap(),
-            "--lad",
-            "E06000017",
-            "--out",
-            "rut",
-            "-q",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let pbf = data.join("rutland/rutland-2022-07.osm.pbf");
-    let r = pcn_atlas(
-        out.path(),
-        &[
-            "analyse",
-            "-d",
-            "rut",
-            "--roads",
-            pbf.to_str().unwrap(),
-            "-o",
-            "an",
-            "-q",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    common::rutland_with_roads(out.path(), &data, "analyse", "an");
     let mut wb = workbook(&out.path().join("an/pcn-atlas.xlsx"));
     assert_eq!(
         wb.sheet_names(),

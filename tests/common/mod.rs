@@ -139,3 +139,40 @@ pub fn ogrinfo(test: &str) -> Option<PathBuf> {
     }
     found
 }
+
+/// Rutland as a new user makes it: `import` from the national files in
+/// `data/england` into `dir/rut`, then `command` (`check` or `analyse`)
+/// on it with the Rutland OpenStreetMap extract into `dir/out`. Panics with
+/// the binary's stderr when either step fails.
+pub fn rutland_with_roads(dir: &Path, data: &Path, command: &str, out: &str) {
+    let england = data.join("england");
+    let r = pcn_atlas(
+        dir,
+        &[
+            "import",
+            "--from",
+            england.to_str().unwrap(),
+            "--lad",
+            "E06000017",
+            "--out",
+            "rut",
+            "-q",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pbf = data.join("rutland/rutland-2022-07.osm.pbf");
+    let r = pcn_atlas(
+        dir,
+        &[
+            command,
+            "-d",
+            "rut",
+            "--roads",
+            pbf.to_str().unwrap(),
+            "-o",
+            out,
+            "-q",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
