@@ -430,7 +430,13 @@ fn write_file(
                 match *name {
                     "pcns" => Some(style::pcns(&pcn_classes)),
                     "areas" => Some(style::areas()),
-                    "practices" => Some(style::practices(cols.iter().any(|c| c.name == "is_hub"))),
+                    // Hubs only when the run has them: after `check` the drive
+                    // keys, `is_hub` among them, are present but null.
+                    "practices" => {
+                        Some(style::practices(cols.iter().any(|c| {
+                            c.name == "is_hub" && c.ty == schema::Type::Boolean
+                        })))
+                    }
                     "routes" => Some(style::routes()),
                     _ => None,
                 }
