@@ -170,6 +170,9 @@ codes! {
     PracticeUnroutable = "PRACTICE_UNROUTABLE", Warning, "Practice off the roads", None;
     /// An area centroid off the road network.
     AreaUnroutable = "AREA_UNROUTABLE", Warning, "Area off the roads", None;
+    /// A branch surgery off the road network (its practice's other sites
+    /// are used without it).
+    SiteUnroutable = "SITE_UNROUTABLE", Warning, "Branch site off the roads", None;
     /// A code given twice in one file.
     DuplicateCode = "DUPLICATE_CODE", Error, "Duplicate code", None;
     /// Two inputs whose editions are more than six months apart (e.g. 2021
@@ -178,6 +181,10 @@ codes! {
     // Loader notices.
     /// A practice that could not be located (a postcode that does not geocode).
     PracticeUnlocated = "PRACTICE_UNLOCATED", Error, "Practice not located", None;
+    /// A branch surgery that could not be located (left out of the analysis).
+    SiteUnlocated = "SITE_UNLOCATED", Warning, "Branch site not located", None;
+    /// A `sites.csv` row whose practice is not in `practices.csv`.
+    SiteWithoutPractice = "SITE_WITHOUT_PRACTICE", Warning, "Site of an unknown practice", None;
     /// A practice with no list size.
     PracticeWithoutListSize = "PRACTICE_WITHOUT_LIST_SIZE", Error, "Practice without list size", None;
     /// A PCN whose list size (the sum of its practices') differs from NHS

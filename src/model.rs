@@ -25,6 +25,10 @@ macro_rules! id_type {
 id_type!(PracticeId, "practice");
 id_type!(PcnId, "primary care network");
 id_type!(AreaId, "small area (LSOA)");
+id_type!(
+    BranchId,
+    "branch surgery (a practice's site other than its main one)"
+);
 
 /// ONS Rural-Urban Classification of a small area: the 2011 classes (LSOA
 /// 2011, `RUC11CD`) or the 2021 ones (LSOA 2021, `RUC21CD`); both parse, and
@@ -204,6 +208,19 @@ pub struct Practice {
     pub org: OrgUnits,
 }
 
+/// A branch surgery: a site a practice works from besides its main one
+/// (the practice's own location). From `sites.csv` (`kind = branch`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Branch {
+    /// The site's code (ODS branch codes are the parent's code + 3 digits).
+    pub code: String,
+    pub practice: PracticeId,
+    pub name: String,
+    pub postcode: Option<String>,
+    /// Location in BNG metres; `None` when it could not be located.
+    pub location: Option<Coord<f64>>,
+}
+
 /// A primary care network.
 #[derive(Clone, Debug)]
 pub struct Pcn {
@@ -369,6 +386,12 @@ pub struct Dataset {
     /// (e.g. `list_sizes` or `registrations`); `None` when it does not say.
     pub list_size_source: Option<String>,
     pub notices: Vec<Notice>,
+    /// Branch surgeries, in `sites.csv` order; empty without one.
+    pub branches: Vec<Branch>,
+    /// A sites file was given (`sites.csv`): the analysis works over sites
+    /// (main and branches) rather than one point per practice, even when no
+    /// practice has a branch. `false` keeps today's behaviour exactly.
+    pub sites_given: bool,
 }
 
 /// Registration rows grouped by practice and by area (CSR over row
@@ -490,6 +513,17 @@ impl Dataset {
     }
     pub fn area_ids(&self) -> impl Iterator<Item = AreaId> + '_ {
         (0..self.areas.len()).map(AreaId::from_idx)
+    }
+    pub fn branch(&self, id: BranchId) -> &Branch {
+        &self.branches[id.idx()]
+    }
+    pub fn branch_ids(&self) -> impl Iterator<Item = BranchId> + '_ {
+        (0..self.branches.len()).map(BranchId::from_idx)
+    }
+    /// The branches of practice `p`, in `sites.csv` order.
+    pub fn branches_of(&self, p: PracticeId) -> impl Iterator<Item = BranchId> + '_ {
+        self.branch_ids()
+            .filter(move |&b| self.branches[b.idx()].practice == p)
     }
 }
 

@@ -7,7 +7,7 @@
 //! in the library, so an error names the flag, the file and key, or the
 //! default that gave the bad value.
 
-use crate::analyse::network::{DriveOptions, HubRule};
+use crate::analyse::network::{DriveOptions, HubRule, PatientSite, SiteRequest, TourSites};
 use crate::check::adjacency::{AdjacencyOptions, Contiguity};
 use crate::check::run::CheckOptions;
 pub use crate::roads::profile::{SNAP_MAX_M, SPEED_MAX_KPH, SPEED_MIN_KPH, number};
@@ -292,6 +292,36 @@ pub static SETTINGS: &[Spec] = &[
         value_name: "KPH",
         help: "Speed of the leg between a point and its road [default: the profile's, 15 km/h]",
         default: || None,
+        unset: "",
+    },
+    Spec {
+        section: "drive",
+        key: "patient_site",
+        kind: Kind::Choice(&["main", "nearest"]),
+        rule: Rule::Any,
+        value_name: "SITE",
+        help: "With sites.csv (branch surgeries): patients go to their practice's main site, or to its site nearest by drive time",
+        default: || None,
+        unset: "nearest when the dataset has sites, else main",
+    },
+    Spec {
+        section: "drive",
+        key: "tour_sites",
+        kind: Kind::Choice(&["main", "all"]),
+        rule: Rule::Any,
+        value_name: "SITES",
+        help: "With sites.csv: the staff tour and hub run over main sites only, or every site (branches within --site-merge-min of another stop of their practice count as one)",
+        default: || None,
+        unset: "all when the dataset has sites, else main",
+    },
+    Spec {
+        section: "drive",
+        key: "site_merge_min",
+        kind: Kind::Float,
+        rule: Rule::Range(0.0, 60.0),
+        value_name: "MIN",
+        help: "A practice's sites within this many minutes' drive of each other (both ways) are one stop of the staff tour",
+        default: || Some(Value::Float(drive_defaults().site_request.merge_min)),
         unset: "",
     },
     Spec {
@@ -614,6 +644,20 @@ impl Settings {
             share_thresholds_min: d.share_thresholds_min,
             day_hours: f("day_hours", d.day_hours),
             on_site_min: f("on_site_min", d.on_site_min),
+            sites: None,
+            site_request: SiteRequest {
+                patient_site: match self.word("patient_site") {
+                    Some("main") => Some(PatientSite::Main),
+                    Some("nearest") => Some(PatientSite::Nearest),
+                    _ => None,
+                },
+                tour_sites: match self.word("tour_sites") {
+                    Some("main") => Some(TourSites::Main),
+                    Some("all") => Some(TourSites::All),
+                    _ => None,
+                },
+                merge_min: f("site_merge_min", d.site_request.merge_min),
+            },
         }
     }
 

@@ -7,7 +7,7 @@ use super::hub::{HubCandidates, choose_hub};
 use super::stats::{WeightedSample, WeightedSummary};
 use super::tour::{Day, Tour, shortest_tour};
 use crate::findings::Code;
-use crate::model::{AreaId, Dataset, PcnId, PracticeId};
+use crate::model::{AreaId, BranchId, Dataset, PcnId, PracticeId};
 use serde::Serialize;
 
 /// A place drive times are needed between.
@@ -19,6 +19,20 @@ pub enum Site {
     Area(AreaId),
     /// A candidate hub site that is not a practice (index into the caller's list).
     Candidate(u32),
+    /// A practice's branch surgery (its main site is `Practice`).
+    Branch(BranchId),
+}
+
+impl Site {
+    /// The practice whose site this is: a practice (its main site) or one
+    /// of its branches.
+    pub fn practice(self, ds: &Dataset) -> Option<PracticeId> {
+        match self {
+            Site::Practice(p) => Some(p),
+            Site::Branch(b) => Some(ds.branch(b).practice),
+            Site::Area(_) | Site::Candidate(_) => None,
+        }
+    }
 }
 
 /// Drive times between sites, in seconds.
@@ -57,6 +71,98 @@ pub struct DriveOptions {
     /// A rotating role's working day and time on site per visit.
     pub day_hours: f64,
     pub on_site_min: f64,
+    /// How branch surgeries are used, once resolved for a dataset with
+    /// sites ([`DriveOptions::for_dataset`]); `None` without sites, so
+    /// every practice is one point (and the report is as before sites).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sites: Option<SiteOptions>,
+    /// What the settings asked for (`--patient-site`, `--tour-sites`,
+    /// `--site-merge-min`), before resolving against the dataset.
+    #[serde(skip)]
+    pub site_request: SiteRequest,
+}
+
+/// Which site of their practice patients are taken to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PatientSite {
+    /// The practice's main site (one point per practice, as without sites).
+    Main,
+    /// The site of their practice nearest by drive time.
+    Nearest,
+}
+
+/// Which sites the staff tour (and the hub's member times) run over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TourSites {
+    /// Main sites only.
+    Main,
+    /// Every site; a practice's sites within `merge_min` of each other
+    /// count as one stop.
+    All,
+}
+
+/// How sites are used in a run on a dataset with sites.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SiteOptions {
+    pub patient_site: PatientSite,
+    pub tour_sites: TourSites,
+    /// A branch within this many minutes' drive (both ways) of another
+    /// stop of its practice is the same stop of the tour.
+    pub merge_min: f64,
+}
+
+/// The site settings as given (`None`: the default for the dataset).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SiteRequest {
+    pub patient_site: Option<PatientSite>,
+    pub tour_sites: Option<TourSites>,
+    pub merge_min: f64,
+}
+
+/// Branch sites this close to another stop of their practice are merged.
+pub const DEFAULT_SITE_MERGE_MIN: f64 = 5.0;
+
+impl Default for SiteRequest {
+    fn default() -> Self {
+        SiteRequest {
+            patient_site: None,
+            tour_sites: None,
+            merge_min: DEFAULT_SITE_MERGE_MIN,
+        }
+    }
+}
+
+impl DriveOptions {
+    /// These options for a dataset with (`sites_given`) or without sites:
+    /// with sites, patients default to their practice's nearest site and
+    /// the tour to every site; without, asking for either is an error
+    /// (nothing to use), and `main` is today's behaviour.
+    pub fn for_dataset(&self, sites_given: bool) -> anyhow::Result<DriveOptions> {
+        let r = &self.site_request;
+        let mut o = self.clone();
+        if sites_given {
+            o.sites = Some(SiteOptions {
+                patient_site: r.patient_site.unwrap_or(PatientSite::Nearest),
+                tour_sites: r.tour_sites.unwrap_or(TourSites::All),
+                merge_min: r.merge_min,
+            });
+        } else {
+            if r.patient_site == Some(PatientSite::Nearest) {
+                anyhow::bail!(
+                    "--patient-site nearest needs the practices' sites: the dataset has no sites.csv (give --sites FILE, or make one with `pcn-atlas import --branches`)"
+                );
+            }
+            if r.tour_sites == Some(TourSites::All) {
+                anyhow::bail!(
+                    "--tour-sites all needs the practices' sites: the dataset has no sites.csv (give --sites FILE, or make one with `pcn-atlas import --branches`)"
+                );
+            }
+            o.sites = None;
+        }
+        Ok(o)
+    }
 }
 
 impl Default for DriveOptions {
@@ -70,6 +176,8 @@ impl Default for DriveOptions {
             share_thresholds_min: vec![15.0, 30.0, 45.0],
             day_hours: 7.5,
             on_site_min: 60.0,
+            sites: None,
+            site_request: SiteRequest::default(),
         }
     }
 }
@@ -168,6 +276,25 @@ pub struct PcnDrive {
     pub flags: Vec<Code>,
     /// Human-readable details of each flag, same order.
     pub details: Vec<String>,
+    /// With sites: every routable site of the routable members (main sites
+    /// in member order, each followed by its branches in `sites.csv`
+    /// order) and the patients it serves under the run's `patient_site`
+    /// (the hub's weights). Empty without sites.
+    pub site_patients: Vec<(Site, f64)>,
+    /// With sites: the same network analysed on main sites only (patients
+    /// at the main site, tour over main sites), so that the effect of
+    /// branches is visible. `None` without sites.
+    pub main_only: Option<Box<MainOnly>>,
+}
+
+/// A network's figures on main sites only (one point per practice), beside
+/// the figures with branches.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MainOnly {
+    pub hub: Option<Site>,
+    pub staff_max_min: Option<f64>,
+    pub tour_min: Option<f64>,
+    pub patients: PatientDrive,
 }
 
 /// The order drive-time flags are listed in.
@@ -229,6 +356,8 @@ pub fn analyse_pcn(
         area_times: Vec::new(),
         flags: Vec::new(),
         details: Vec::new(),
+        site_patients: Vec::new(),
+        main_only: None,
     };
     let day = Day {
         length_s: opts.day_hours * 3600.0,
@@ -506,6 +635,7 @@ fn flags(ds: &Dataset, input: &PcnInput, opts: &DriveOptions, out: &mut PcnDrive
         Site::Practice(p) => code(p).to_string(),
         Site::Area(a) => ds.area(a).code.clone(),
         Site::Candidate(i) => format!("candidate site {i}"),
+        Site::Branch(b) => ds.branch(b).code.clone(),
     };
     let mut any = Vec::new();
     if let (Some(max), Some(far), Some(hub)) = (out.staff_max_min, out.staff_farthest, out.hub)

@@ -32,6 +32,11 @@ pub struct SnapSummary {
     pub areas_unroutable: usize,
     pub candidates_snapped: usize,
     pub candidates_unroutable: usize,
+    /// Branch surgeries snapped and too far from a road (only with sites).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branches_snapped: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branches_unroutable: Option<usize>,
     /// Largest snap distance among the snapped points, metres.
     pub max_snap_m: f64,
     /// Mean snap distance of snapped practices and areas, metres.
@@ -82,6 +87,12 @@ impl SiteSnaps {
         for (i, c) in candidates.iter().enumerate() {
             points.push((Site::Candidate(i as u32), c.location));
         }
+        // Branch surgeries (located ones: the loader left out the rest).
+        for b in ds.branch_ids() {
+            if let Some(c) = ds.branch(b).location {
+                points.push((Site::Branch(b), [c.x, c.y]));
+            }
+        }
         let snapped: Vec<(Site, Result<Snap, Option<f64>>)> = points
             .par_iter()
             .map(|&(site, p)| {
@@ -98,6 +109,8 @@ impl SiteSnaps {
             practices_unlocated: unlocated,
             max_snap_threshold_m: snapper.options.max_snap_m,
             off_road_kph: snapper.options.off_road_kph,
+            branches_snapped: ds.sites_given.then_some(0),
+            branches_unroutable: ds.sites_given.then_some(0),
             ..SnapSummary::default()
         };
         let mut snaps = HashMap::with_capacity(snapped.len());
@@ -112,11 +125,19 @@ impl SiteSnaps {
                 Site::Area(_) => s.areas_unroutable += 1,
                 Site::Candidate(_) if ok => s.candidates_snapped += 1,
                 Site::Candidate(_) => s.candidates_unroutable += 1,
+                Site::Branch(_) => {
+                    let n = if ok {
+                        &mut s.branches_snapped
+                    } else {
+                        &mut s.branches_unroutable
+                    };
+                    *n.get_or_insert(0) += 1;
+                }
             }
             match r {
                 Ok(snap) => {
                     s.max_snap_m = s.max_snap_m.max(snap.snap_m);
-                    if !matches!(site, Site::Candidate(_)) {
+                    if matches!(site, Site::Practice(_) | Site::Area(_)) {
                         sum_m += snap.snap_m;
                         n_m += 1;
                     }
@@ -157,6 +178,23 @@ impl SiteSnaps {
                     detail: format!("centroid of area {}: {}", ds.area(a).code, far(d)),
                     practice: None,
                 },
+                Site::Branch(b) => {
+                    let br = ds.branch(b);
+                    let parent = ds.practice(br.practice);
+                    Finding {
+                        scope: Scope::Dataset,
+                        code: Code::SiteUnroutable,
+                        subject: br.code.clone(),
+                        detail: format!(
+                            "branch {} ({}) of practice {}: {}; its patients go to the practice's other sites",
+                            br.code,
+                            br.name,
+                            parent.code,
+                            far(d)
+                        ),
+                        practice: Some(parent.code.clone()),
+                    }
+                }
                 Site::Candidate(i) => {
                     let c = &candidates[i as usize];
                     Finding {

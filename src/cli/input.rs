@@ -76,6 +76,9 @@ pub struct InputArgs {
     /// Links CSV: area_code_a, area_code_b, kind (bridges, ferries).
     #[arg(long, value_name = "FILE")]
     pub links: Option<PathBuf>,
+    /// Sites CSV: site_code, practice_code, site_name, kind (main|branch), location (branch surgeries; `import --branches` writes it).
+    #[arg(long, value_name = "FILE")]
+    pub sites: Option<PathBuf>,
     /// Population CSV joined onto areas by code (e.g. ONS mid-year estimates).
     #[arg(long, value_name = "FILE")]
     pub population: Option<PathBuf>,
@@ -99,6 +102,7 @@ impl InputArgs {
             registrations: self.registrations.clone(),
             footprints: self.footprints.clone(),
             links: self.links.clone(),
+            sites: self.sites.clone(),
             population: self.population.clone(),
             ruc: self.ruc.clone(),
             centroids: self.centroids.clone(),
@@ -117,6 +121,7 @@ impl InputArgs {
             &self.registrations,
             &self.footprints,
             &self.links,
+            &self.sites,
             &self.population,
             &self.ruc,
             &self.centroids,

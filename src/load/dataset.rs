@@ -5,6 +5,7 @@
 //! | `practices.csv` | yes |
 //! | `areas.geojson` or `areas.shp` | yes |
 //! | `registrations.csv`, `footprints.csv`, `links.csv` | no |
+//! | `sites.csv` (main sites and branch surgeries) | no |
 //! | `population.csv`, `ruc.csv`, `centroids.csv` (joined onto areas) | no |
 //! | `postcodes/` (Code-Point Open, for practices located by postcode) | no |
 
@@ -26,6 +27,8 @@ pub struct DatasetPaths {
     pub registrations: Option<PathBuf>,
     pub footprints: Option<PathBuf>,
     pub links: Option<PathBuf>,
+    /// `sites.csv`: branch surgeries (`--sites`).
+    pub sites: Option<PathBuf>,
     pub population: Option<PathBuf>,
     pub ruc: Option<PathBuf>,
     pub centroids: Option<PathBuf>,
@@ -40,6 +43,8 @@ pub struct ResolvedPaths {
     pub registrations: Option<PathBuf>,
     pub footprints: Option<PathBuf>,
     pub links: Option<PathBuf>,
+    /// `sites.csv`: branch surgeries (`--sites`).
+    pub sites: Option<PathBuf>,
     pub population: Option<PathBuf>,
     pub ruc: Option<PathBuf>,
     pub centroids: Option<PathBuf>,
@@ -95,6 +100,7 @@ impl DatasetPaths {
             registrations: pick(&self.registrations, &["registrations.csv"])?,
             footprints: pick(&self.footprints, &["footprints.csv"])?,
             links: pick(&self.links, &["links.csv"])?,
+            sites: pick(&self.sites, &["sites.csv"])?,
             population: pick(&self.population, &["population.csv"])?,
             ruc: pick(&self.ruc, &["ruc.csv"])?,
             centroids: pick(&self.centroids, &["centroids.csv"])?,
@@ -173,6 +179,20 @@ fn load_resolved_inner(r: &ResolvedPaths) -> Result<Dataset> {
         let (links, input) = load_links(p, &ix)?;
         ds.links = links;
         ds.inputs.push(input);
+    }
+    if let Some(p) = &r.sites {
+        let by_code: HashMap<String, (PracticeId, Option<geo::Coord<f64>>)> = ds
+            .practice_ids()
+            .map(|id| {
+                let pr = ds.practice(id);
+                (pr.code.to_uppercase(), (id, pr.location))
+            })
+            .collect();
+        let sites = super::sites::load_sites(p, &by_code, lookup.as_ref())?;
+        ds.branches = sites.branches;
+        ds.notices.extend(sites.notices);
+        ds.inputs.push(sites.input);
+        ds.sites_given = true;
     }
     super::sources::attach(&mut ds, &r.practices)?;
     Ok(ds)

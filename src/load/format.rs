@@ -10,6 +10,7 @@
 //! | `areas.geojson` | [`AreaProps`] + a polygon geometry | import, demo |
 //! | `registrations.csv` | [`RegistrationRow`] | import, demo |
 //! | `footprints.csv` | [`FootprintRow`] | propose, demo |
+//! | `sites.csv` | [`SiteRow`] (BNG) | import (`--branches`) |
 
 use anyhow::Result;
 use serde::{Serialize, Serializer};
@@ -19,6 +20,7 @@ pub const PRACTICES_CSV: &str = "practices.csv";
 pub const AREAS_GEOJSON: &str = "areas.geojson";
 pub const REGISTRATIONS_CSV: &str = "registrations.csv";
 pub const FOOTPRINTS_CSV: &str = "footprints.csv";
+pub const SITES_CSV: &str = "sites.csv";
 
 /// Canonical column (and GeoJSON property) names.
 pub mod col {
@@ -45,6 +47,9 @@ pub mod col {
     pub const ICB_CODE: &str = "icb_code";
     pub const ICB_NAME: &str = "icb_name";
     pub const REGION_CODE: &str = "region_code";
+    pub const SITE_CODE: &str = "site_code";
+    pub const SITE_NAME: &str = "site_name";
+    pub const SITE_KIND: &str = "kind";
 }
 
 /// Header of `practices.csv` located in British National Grid: the
@@ -78,6 +83,17 @@ pub const PRACTICES_WGS84_HEADER: [&str; 8] = [
 ];
 pub const REGISTRATIONS_HEADER: [&str; 3] = [col::PRACTICE_CODE, col::AREA_CODE, col::PATIENTS];
 pub const FOOTPRINTS_HEADER: [&str; 2] = [col::AREA_CODE, col::PCN_CODE];
+/// Header of `sites.csv`: a practice's main site and its branch surgeries,
+/// located in British National Grid (or by postcode when the cells are empty).
+pub const SITES_HEADER: [&str; 7] = [
+    col::SITE_CODE,
+    col::PRACTICE_CODE,
+    col::SITE_NAME,
+    col::SITE_KIND,
+    col::POSTCODE,
+    col::EASTING,
+    col::NORTHING,
+];
 
 /// A coordinate in metres written as Rust prints it (shortest round trip,
 /// no trailing `.0`), or an empty cell when the practice is not located.
@@ -163,6 +179,19 @@ pub struct FootprintRow<'a> {
     pub pcn_code: &'a str,
 }
 
+/// One row of `sites.csv`: `kind` is `main` (the practice's own location,
+/// `site_code` = `practice_code`) or `branch`.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SiteRow<'a> {
+    pub site_code: &'a str,
+    pub practice_code: &'a str,
+    pub site_name: &'a str,
+    pub kind: &'a str,
+    pub postcode: &'a str,
+    pub easting: Metres,
+    pub northing: Metres,
+}
+
 /// The properties of one feature of `areas.geojson`. The centroid is
 /// written only when it is population-weighted.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -233,6 +262,11 @@ pub fn write_footprints<'a>(
     write_rows(w, &FOOTPRINTS_HEADER, rows)
 }
 
+/// `sites.csv` (import `--branches`).
+pub fn write_sites<'a>(w: impl Write, rows: impl IntoIterator<Item = SiteRow<'a>>) -> Result<()> {
+    write_rows(w, &SITES_HEADER, rows)
+}
+
 /// `areas.geojson`: a FeatureCollection with one feature a line, from each
 /// area's properties and its geometry already rendered as JSON. `name`
 /// becomes the collection's `name` member when given.
@@ -284,6 +318,7 @@ mod tests {
         assert_eq!(field_names::<PracticeRowWgs84>(), PRACTICES_WGS84_HEADER);
         assert_eq!(field_names::<RegistrationRow>(), REGISTRATIONS_HEADER);
         assert_eq!(field_names::<FootprintRow>(), FOOTPRINTS_HEADER);
+        assert_eq!(field_names::<SiteRow>(), SITES_HEADER);
         let props = serde_json::to_value(AreaProps {
             centroid_lon: Some(0.0),
             centroid_lat: Some(0.0),

@@ -12,6 +12,7 @@ pub mod geojson;
 pub mod practices;
 pub mod registrations;
 pub mod shp;
+pub mod sites;
 pub mod sources;
 pub mod table;
 pub mod text;

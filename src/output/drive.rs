@@ -28,6 +28,7 @@ pub fn site_code(ds: &Dataset, candidates: &[CandidateSite], s: Site) -> String 
         Site::Candidate(i) => candidates
             .get(i as usize)
             .map_or_else(|| format!("candidate-{i}"), |c| c.code.clone()),
+        Site::Branch(b) => ds.branch(b).code.clone(),
     }
 }
 

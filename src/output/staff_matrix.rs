@@ -69,6 +69,7 @@ fn site_name(ds: &Dataset, drive: &Drive, s: Site) -> String {
             .candidates
             .get(i as usize)
             .map_or_else(String::new, |c| c.name.clone()),
+        Site::Branch(b) => ds.branch(b).name.clone(),
     }
 }
 

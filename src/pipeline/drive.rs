@@ -99,6 +99,8 @@ pub(super) fn drive(
         (None, _) => None,
     };
     let ds = &*ds;
+    // Branch surgeries, when the dataset has sites.
+    let opts = dp.opts.for_dataset(ds.sites_given)?;
     let scenario = |name: &str, roads: &PreparedRoads, slow: bool| {
         let snaps = stages.stage(if slow { "slow-snap" } else { "snap" }, || {
             SiteSnaps::snap_all_reusing(ds, &roads.snapper(), &candidates, &|s| reuse.snap(slow, s))
@@ -108,7 +110,7 @@ pub(super) fn drive(
             snaps: &snaps,
         };
         let run = stages.counted(name, res.pcns.len() as u64, "PCNs", |tick| {
-            run_drive_reusing(ds, res, &times, dp.opts, &hubs, tick, &|q| {
+            run_drive_reusing(ds, res, &times, &opts, &hubs, tick, &|q| {
                 reuse.drive(slow, q)
             })
         });

@@ -21,6 +21,7 @@ impl StraightLine<'_> {
         match s {
             Site::Practice(p) => self.ds.practice(p).location,
             Site::Area(a) => Some(self.ds.area(a).centroid),
+            Site::Branch(b) => self.ds.branch(b).location,
             Site::Candidate(_) => None,
         }
     }

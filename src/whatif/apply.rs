@@ -15,7 +15,9 @@
 use super::edits::{Edit, EditAt, NewLocation, NewPractice};
 use crate::check::footprint::Footprints;
 use crate::load::codepoint::PostcodeLookup;
-use crate::model::{AreaId, Dataset, FootprintRow, Pcn, PcnId, Practice, PracticeId, Registration};
+use crate::model::{
+    AreaId, Branch, BranchId, Dataset, FootprintRow, Pcn, PcnId, Practice, PracticeId, Registration,
+};
 use anyhow::{Context, Result, bail};
 use geo::Coord;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -42,6 +44,9 @@ pub struct Edited {
     pub ds: Dataset,
     /// The edited id of each baseline practice (`None`: closed).
     pub practice_map: Vec<Option<PracticeId>>,
+    /// Each baseline branch's id in the edited dataset (`None`: its
+    /// practice closed).
+    pub branch_map: Vec<Option<BranchId>>,
     /// The edited id of each baseline PCN (merged PCNs map to the merger).
     pub pcn_map: Vec<Option<PcnId>>,
     /// One line per edit saying what it did.
@@ -564,7 +569,21 @@ impl Work<'_> {
             .map(|i| practice_of_work[i])
             .collect();
         let pcn_map = self.pcn_map(&pcn_id);
+        // Branches follow their practice; a closed practice's are dropped.
+        let mut branch_map: Vec<Option<BranchId>> = vec![None; base.branches.len()];
+        let mut branches = Vec::new();
+        for (i, b) in base.branches.iter().enumerate() {
+            if let Some(p) = practice_map[b.practice.idx()] {
+                branch_map[i] = Some(BranchId::from_idx(branches.len()));
+                branches.push(Branch {
+                    practice: p,
+                    ..b.clone()
+                });
+            }
+        }
         let mut ds = Dataset::default();
+        ds.branches = branches;
+        ds.sites_given = base.sites_given;
         ds.practices = practices;
         ds.pcns = pcns;
         ds.areas = base.areas.clone();
@@ -577,6 +596,7 @@ impl Work<'_> {
         Ok(Edited {
             ds,
             practice_map,
+            branch_map,
             pcn_map,
             log: self.log,
         })

@@ -107,6 +107,7 @@ impl<'a> FromBaseline<'a> {
     fn site(&self, s: Site) -> Option<Site> {
         Some(match s {
             Site::Practice(p) => Site::Practice(self.practice(p)?),
+            Site::Branch(b) => Site::Branch(self.edited.branch_map[b.idx()]?),
             other => other,
         })
     }
@@ -203,6 +204,8 @@ impl crate::pipeline::Reuse for FromBaseline<'_> {
                 }
                 Site::Practice(PracticeId::from_idx(b))
             }
+            // Few and cheap: snapped afresh.
+            Site::Branch(_) => return None,
             other => other,
         };
         if let Some(s) = snaps.snaps.get(&base_site) {

@@ -63,6 +63,7 @@ pub fn from_run(run: &Run, findings: &[Finding], title: &str) -> MapInput {
             Site::Candidate(i) => drive
                 .and_then(|d| d.candidates.get(i as usize))
                 .map(|c| c.name.clone()),
+            Site::Branch(b) => Some(ds.branch(b).name.clone()),
             Site::Area(_) => None,
         });
         let mut members: Vec<(String, String, Option<u64>)> = pcn
