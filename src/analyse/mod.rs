@@ -12,5 +12,7 @@ pub mod routes;
 pub mod run;
 pub mod site_plan;
 pub mod sites;
+#[cfg(test)]
+mod sites_tests;
 pub mod stats;
 pub mod tour;
