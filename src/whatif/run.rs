@@ -267,6 +267,17 @@ impl crate::pipeline::Reuse for FromBaseline<'_> {
         if let Some(p) = d.staff_farthest {
             d.staff_farthest = Some(self.practice(p)?);
         }
+        if let Some(x) = d.staff_farthest_site {
+            d.staff_farthest_site = Some(self.site(x)?);
+        }
+        if let Some(m) = d.main_only.as_mut()
+            && let Some(x) = m.hub
+        {
+            m.hub = Some(self.site(x)?);
+        }
+        for (s, _) in d.site_patients.iter_mut() {
+            *s = self.site(*s)?;
+        }
         d.tour_sites = d
             .tour_sites
             .iter()
