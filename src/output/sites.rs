@@ -22,6 +22,16 @@ pub enum SiteKind {
     Branch,
 }
 
+impl SiteKind {
+    /// `main` or `branch`, as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SiteKind::Main => "main",
+            SiteKind::Branch => "branch",
+        }
+    }
+}
+
 /// One site with what the run knows of it.
 #[derive(Clone, Debug)]
 pub struct SiteOut<'a> {
