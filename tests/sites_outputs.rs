@@ -463,3 +463,33 @@ fn analyse_site_figures_written_where_documented() {
     assert_eq!(hub_point["hub"], true);
     assert_eq!(page.matches("<path data-b=").count(), 4);
 }
+
+/// The page in a browser (tests/browser/map.test.mjs) on the demo analysed
+/// with the fixture's sites: every branch of sites.geojson drawn where the
+/// file puts it, its hover, the legend row, no network request — and all
+/// the page's other checks.
+#[test]
+fn map_in_a_browser_draws_every_branch() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let require = std::env::var("PCN_ATLAS_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+    if !Path::new(&chromium).exists() || !here.join("node_modules/playwright-core").is_dir() {
+        assert!(!require, "no browser, and PCN_ATLAS_REQUIRE_BROWSER=1");
+        eprintln!("SKIP map_in_a_browser_draws_every_branch: no Chromium or node_modules");
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let out = run(t.path(), "analyse", "a", true, &["--no-gpkg", "--no-xlsx"]);
+    let o = std::process::Command::new("node")
+        .arg(here.join("map.test.mjs"))
+        .arg(&out)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("running node");
+    let text = String::from_utf8_lossy(&o.stdout);
+    eprintln!("{text}{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(o.status.code(), Some(0), "map browser test failed:\n{text}");
+    assert!(text.contains("4 branch markers for the 4 branches of sites.geojson"));
+    assert!(text.contains("each branch drawn where sites.geojson puts it"));
+    assert!(text.contains("all map checks passed"));
+}
