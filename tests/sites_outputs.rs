@@ -493,3 +493,82 @@ fn map_in_a_browser_draws_every_branch() {
     assert!(text.contains("each branch drawn where sites.geojson puts it"));
     assert!(text.contains("all map checks passed"));
 }
+
+/// `analyse` with the fixture's sites, end to end: in each network exactly
+/// one site is the hub and it is `hub_practice`; the tour stops are the
+/// sites of `staff_tour_order`; the patients the sites serve add up to the
+/// network's `patients` (each site's count rounded, so within one per
+/// site); report.json's `main_only` agrees with the summary's main-site
+/// columns.
+#[test]
+fn analyse_with_sites_end_to_end() {
+    let t = tempfile::tempdir().unwrap();
+    let out = run(
+        t.path(),
+        "analyse",
+        "a",
+        true,
+        &["--no-maps", "--no-gpkg", "--no-xlsx"],
+    );
+    let sites = features(&out.join("sites.geojson"));
+    let (h, rows) = summary(&out);
+    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let main_only = json(&out.join("report.json"))["drive"]["main_only"].clone();
+    for f in features(&out.join("pcns.geojson")) {
+        let p = &f["properties"];
+        let code = p["pcn_code"].as_str().unwrap();
+        let mine: Vec<&serde_json::Value> = sites
+            .iter()
+            .map(|s| &s["properties"])
+            .filter(|s| s["pcn_code"] == code)
+            .collect();
+        assert_eq!(mine.len(), expected_sites()[code], "{code}");
+        let hubs: Vec<&str> = mine
+            .iter()
+            .filter(|s| s["is_hub"] == true)
+            .map(|s| s["site_code"].as_str().unwrap())
+            .collect();
+        assert_eq!(hubs, [p["hub_practice"].as_str().unwrap()], "{code}");
+        let stops: BTreeSet<&str> = mine
+            .iter()
+            .filter(|s| s["tour_stop"] == true)
+            .map(|s| s["site_code"].as_str().unwrap())
+            .collect();
+        let order: BTreeSet<&str> = p["staff_tour_order"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        assert_eq!(stops, order, "{code}");
+        let served: u64 = mine.iter().filter_map(|s| s["patients"].as_u64()).sum();
+        let total = p["patients"].as_u64().unwrap();
+        assert!(
+            served.abs_diff(total) <= mine.len() as u64,
+            "{code}: sites serve {served}, the network counts {total}"
+        );
+        let row = rows.iter().find(|r| r[0] == code).unwrap();
+        let m = main_only
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["pcn_code"] == code)
+            .unwrap();
+        let fixed = |v: &serde_json::Value| v.as_f64().map_or(String::new(), |x| format!("{x:.2}"));
+        assert_eq!(
+            row[col("staff_tour_min_main_sites")],
+            fixed(&m["staff_tour_min"])
+        );
+        assert_eq!(
+            row[col("patients_mean_min_to_practice_main_site")],
+            fixed(&m["patients_mean_min_to_practice"])
+        );
+    }
+    // Branches bring Upland Dales' patients nearer their practice's site.
+    let u9 = rows.iter().find(|r| r[0] == "U00009").unwrap();
+    let with: f64 = u9[col("patients_mean_min_to_practice")].parse().unwrap();
+    let main: f64 = u9[col("patients_mean_min_to_practice_main_site")]
+        .parse()
+        .unwrap();
+    assert!(with < main, "{with} < {main}");
+}
