@@ -572,3 +572,52 @@ fn analyse_with_sites_end_to_end() {
         .unwrap();
     assert!(with < main, "{with} < {main}");
 }
+
+/// what-if with sites: a practice moves with its branch, so `diff.csv`'s
+/// site columns count it in its new network (D80037 and its branch
+/// D80037001: U00005 3 → 5 sites, U00009 8 → 6), and every row has as many
+/// cells as the header.
+#[test]
+fn whatif_diff_counts_sites_before_and_after() {
+    let t = tempfile::tempdir().unwrap();
+    let demo = demo();
+    let sites = sites_csv();
+    let roads = format!("{demo}/roads.geojson");
+    let args = [
+        "what-if",
+        "--dataset",
+        &demo,
+        "--sites",
+        &sites,
+        "--roads",
+        &roads,
+        "--move-practice",
+        "D80037=U00005",
+        "--out",
+        "w",
+        "-q",
+    ];
+    let r = pcn_atlas(t.path(), &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut rd = csv::Reader::from_path(t.path().join("w/diff.csv")).unwrap();
+    let h: Vec<String> = rd.headers().unwrap().iter().map(str::to_string).collect();
+    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+    let mut got = BTreeMap::new();
+    for row in &rows {
+        assert_eq!(row.len(), h.len());
+        got.insert(
+            row[0].to_string(),
+            (
+                row[col("sites_before")].to_string(),
+                row[col("sites_after")].to_string(),
+            ),
+        );
+    }
+    let want: BTreeMap<String, (String, String)> = [("U00005", ("3", "5")), ("U00009", ("8", "6"))]
+        .into_iter()
+        .map(|(k, (a, b))| (k.to_string(), (a.to_string(), b.to_string())))
+        .collect();
+    assert_eq!(got, want);
+    assert!(t.path().join("w/after/sites.geojson").is_file());
+}
