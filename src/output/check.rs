@@ -5,7 +5,7 @@
 use super::atomic::Staging;
 use super::drive::{AreaDriveProps, DriveIndex, PcnDriveProps, PracticeDriveProps};
 use super::geojson::{FeatureWriter, area_json, footprint_json, linestring_json, point_json};
-use super::pcn_summary::{pcn_flags, summary_rows, write_summary};
+use super::pcn_summary::{pcn_flags, write_summary};
 use crate::check::run::CheckResult;
 use crate::check::sliver::DissolveCheck;
 use crate::findings::{Code, Finding};
@@ -46,6 +46,10 @@ struct PcnProps<'a> {
     org: &'a crate::model::OrgUnits,
     practices: usize,
     practice_codes: Vec<&'a str>,
+    /// With sites only: the sites of the member practices (main and
+    /// branches).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sites: Option<usize>,
     list_size: u64,
     resident_population: u64,
     band: &'static str,
@@ -229,6 +233,7 @@ pub fn write_check_into(staging: &mut Staging, run: &Run, info: &RunInfo) -> Res
         findings: &findings,
         component_of: component_index(ds, res),
         index: drive.map(|d| DriveIndex::new(ds, d)),
+        sites: super::sites::sites(ds, drive),
     };
     // The maps (simplification, then the PNG: single-threaded) are drawn
     // while the other files are written.
@@ -245,7 +250,7 @@ pub fn write_check_into(staging: &mut Staging, run: &Run, info: &RunInfo) -> Res
             w.areas(staging)?;
             w.practices(staging)?;
             staging.write("pcn_summary.csv", |f| {
-                write_summary(f, &summary_rows(ds, &res.pcns, drive))
+                write_summary(f, ds, &res.pcns, drive)
             })?;
             staging.write("icb_summary.csv", |f| {
                 super::icb_summary::write_icb_summary(
@@ -256,6 +261,7 @@ pub fn write_check_into(staging: &mut Staging, run: &Run, info: &RunInfo) -> Res
             if let Some(d) = drive {
                 w.routes(staging, d)?;
             }
+            super::sites::write_sites_geojson(staging, ds, &w.sites)?;
             if let Some(a) = drive
                 .and_then(|d| d.access.as_ref())
                 .filter(|a| a.export.is_some())
@@ -303,6 +309,8 @@ struct CheckWrite<'a> {
     component_of: Vec<Option<usize>>,
     /// Drive-time properties by area and practice.
     index: Option<DriveIndex>,
+    /// Every site, with sites (`sites.csv`); empty without.
+    sites: Vec<super::sites::SiteOut<'a>>,
 }
 
 impl CheckWrite<'_> {
@@ -310,6 +318,7 @@ impl CheckWrite<'_> {
     fn pcns(&self, staging: &mut Staging) -> Result<()> {
         let (ds, res, drive) = (self.ds, self.res, self.drive);
         let by_pcn = findings_by_pcn(ds, self.findings);
+        let sites = super::sites::sites_per_pcn(ds, &self.sites);
         let geoms: Vec<String> = (self.dissolved.par_iter().zip(&res.pcns))
             .map(|(d, c)| footprint_json(d, c.areas.iter().map(|a| ds.area(*a))))
             .collect();
@@ -329,6 +338,7 @@ impl CheckWrite<'_> {
                         .iter()
                         .map(|p| ds.practice(*p).code.as_str())
                         .collect(),
+                    sites: sites.get(c.pcn.idx()).copied(),
                     list_size: c.list_size,
                     resident_population: c.resident_population,
                     band: c.band.as_str(),
@@ -339,8 +349,10 @@ impl CheckWrite<'_> {
                     area_km2: km2(c.area_km2),
                     components: c.components.len(),
                     contiguous: c.contiguous(),
-                    drive: drive
-                        .map_or_else(PcnDriveProps::absent, |d| PcnDriveProps::new(ds, d, k)),
+                    drive: drive.map_or_else(
+                        || PcnDriveProps::absent(ds),
+                        |d| PcnDriveProps::new(ds, d, k),
+                    ),
                     flags: pcn_flags(c, drive.map(|d| &d.run.pcns[k])),
                     worst_severity: fs.iter().map(|f| f.code.severity()).min(),
                     findings: fs

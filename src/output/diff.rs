@@ -6,8 +6,7 @@ use crate::findings::{Finding, Scope};
 use crate::output::atomic::Staging;
 use crate::output::check::{RunInfo, write_check_into};
 use crate::output::geojson::{FeatureWriter, multipolygon_json};
-use crate::output::pcn_summary::{summary_columns, summary_rows};
-use crate::output::table;
+use crate::output::pcn_summary::{summary_cells, summary_columns};
 use crate::pipeline::Run;
 use anyhow::Result;
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -29,7 +28,7 @@ pub struct Table {
 pub fn write_scenario(mut out: Staging, run: &Run, info: &RunInfo) -> Result<Table> {
     write_check_into(&mut out, run, info)?;
     out.commit()?;
-    let rows = table::cells(&summary_rows(&run.ds, &run.check.pcns, run.drive.as_ref()))?;
+    let (_, rows) = summary_cells(&run.ds, &run.check.pcns, run.drive.as_ref())?;
     Ok(Table {
         rows: rows.into_iter().map(|r| (r[0].clone(), r)).collect(),
         findings: run.findings(),
@@ -38,10 +37,11 @@ pub fn write_scenario(mut out: Staging, run: &Run, info: &RunInfo) -> Result<Tab
 }
 
 /// Columns of `diff.csv`, in order: every `pcn_summary.csv` column but the
-/// code, before and after.
-pub fn diff_columns() -> Result<Vec<String>> {
+/// code, before and after (with the site columns when the scenarios have
+/// sites).
+pub fn diff_columns(sites: bool) -> Result<Vec<String>> {
     let mut c = vec!["pcn_code".to_string(), "change".into(), "recomputed".into()];
-    for m in summary_columns()?.iter().skip(1) {
+    for m in summary_columns(sites)?.iter().skip(1) {
         c.push(format!("{m}_before"));
         c.push(format!("{m}_after"));
     }
@@ -167,7 +167,7 @@ pub fn write_diff(
     before: &Table,
     after: &Table,
 ) -> Result<()> {
-    let columns = diff_columns()?;
+    let columns = diff_columns(before_run.ds.sites_given || after_run.ds.sites_given)?;
     st.write("diff.csv", |w| {
         let mut cw = crate::safe_text::csv_writer(w);
         cw.write_record(&columns)?;

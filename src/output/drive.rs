@@ -85,6 +85,39 @@ pub struct PcnDriveProps {
     pub access_e2sfca_p10: Option<f64>,
     pub access_gravity_mean: Option<f64>,
     pub access_gravity_p10: Option<f64>,
+    /// With sites only (`sites.csv`): the figures on main sites alone,
+    /// beside the ones above (which then count branch sites); absent
+    /// without sites, so those outputs are as before.
+    #[serde(flatten)]
+    pub main_sites: Option<MainSiteProps>,
+}
+
+/// A network's headline figures on its practices' main sites only (the
+/// analysis without branch surgeries), written beside the figures with
+/// them. Null after `check`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MainSiteProps {
+    /// Patients' mean drive to their practice's main site (the figure
+    /// `patients_mean_min_to_practice` was before sites).
+    pub patients_mean_min_to_practice_main_site: Option<f64>,
+    /// The staff tour over main sites only.
+    pub staff_tour_min_main_sites: Option<f64>,
+}
+
+impl MainSiteProps {
+    /// `Some` (the figures, or all null when there is no drive) with
+    /// sites, `None` without.
+    pub fn of(ds: &Dataset, d: Option<&PcnDrive>) -> Option<MainSiteProps> {
+        ds.sites_given.then(|| {
+            let m = d.and_then(|d| d.main_only.as_deref());
+            MainSiteProps {
+                patients_mean_min_to_practice_main_site: m
+                    .and_then(|m| m.patients.to_practice.as_ref())
+                    .map(|s| min2(s.mean)),
+                staff_tour_min_main_sites: m.and_then(|m| m.tour_min).map(min2),
+            }
+        })
+    }
 }
 
 /// An accessibility score rounded to 0.0001 for output.
@@ -94,7 +127,7 @@ fn score4(v: f64) -> f64 {
 
 /// A count kept as a float (a sum of whole registrations or residents) as
 /// the whole number it is.
-fn count(v: f64) -> u64 {
+pub(super) fn count(v: f64) -> u64 {
     // Saturating cast: counts are never negative or near u64::MAX.
     v.round().max(0.0) as u64
 }
@@ -115,10 +148,11 @@ fn threshold_name(t: f64) -> String {
 impl PcnDriveProps {
     /// The properties of a run without drive times: every key `analyse`
     /// writes with the default reporting thresholds, all null.
-    pub fn absent() -> PcnDriveProps {
+    pub fn absent(ds: &Dataset) -> PcnDriveProps {
         let thresholds = crate::analyse::network::DriveOptions::default().share_thresholds_min;
         PcnDriveProps {
             shares_to_hub: thresholds.iter().map(|&t| (share_key(t), None)).collect(),
+            main_sites: MainSiteProps::of(ds, None),
             ..PcnDriveProps::default()
         }
     }
@@ -195,6 +229,7 @@ impl PcnDriveProps {
             access_e2sfca_p10: p10(|a| a.e2sfca),
             access_gravity_mean: mean(|a| a.gravity),
             access_gravity_p10: p10(|a| a.gravity),
+            main_sites: MainSiteProps::of(ds, Some(d)),
         }
     }
 }
@@ -225,6 +260,15 @@ pub struct PracticeDriveProps {
     pub minutes_from_hub: Option<f64>,
 }
 
+/// How far a site is from the road it snapped to, metres to 0.1; `None`
+/// when it did not snap.
+pub fn snap_m(out: &Drive, s: Site) -> Option<f64> {
+    out.snaps
+        .snaps
+        .get(&s)
+        .map(|x| (x.snap_m * 10.0).round() / 10.0)
+}
+
 /// Per-area and per-practice lookups built once for writing.
 pub struct DriveIndex {
     pub area: BTreeMap<AreaId, AreaDriveProps>,
@@ -233,12 +277,7 @@ pub struct DriveIndex {
 
 impl DriveIndex {
     pub fn new(ds: &Dataset, out: &Drive) -> DriveIndex {
-        let snap_m = |s: Site| {
-            out.snaps
-                .snaps
-                .get(&s)
-                .map(|x| (x.snap_m * 10.0).round() / 10.0)
-        };
+        let snap_m = |s: Site| snap_m(out, s);
         let mut area = BTreeMap::new();
         for a in ds.area_ids() {
             let acc = out.access.as_ref().and_then(|x| x.area(a));
@@ -296,7 +335,7 @@ impl DriveIndex {
 /// snapping, accessibility, and each network's member-to-member minutes.
 pub fn report(ds: &Dataset, d: &Drive) -> serde_json::Value {
     let code = |s: Site| site_code(ds, &d.candidates, s);
-    serde_json::json!({
+    let mut v = serde_json::json!({
         "options": &d.run.options,
         "slow_speed_factor": d.slow.as_ref().map(|s| s.factor),
         "profile": &d.reports.profile,
@@ -316,5 +355,40 @@ pub fn report(ds: &Dataset, d: &Drive) -> serde_json::Value {
                 }).collect::<Vec<_>>()).collect::<Vec<_>>(),
             })
         }).collect::<Vec<_>>(),
-    })
+    });
+    if ds.sites_given
+        && let Some(o) = v.as_object_mut()
+    {
+        o.insert("main_only".into(), main_only_report(ds, d));
+    }
+    v
+}
+
+/// With sites: each network's figures on main sites only (the analysis
+/// without branch surgeries), for `report.json`'s `drive.main_only`.
+fn main_only_report(ds: &Dataset, d: &Drive) -> serde_json::Value {
+    let code = |s: Site| site_code(ds, &d.candidates, s);
+    let stat =
+        |s: Option<&crate::analyse::stats::WeightedSummary>,
+         f: fn(&crate::analyse::stats::WeightedSummary) -> f64| { s.map(|s| min2(f(s))) };
+    d.run
+        .pcns
+        .iter()
+        .map(|p| {
+            let m = p.main_only.as_deref();
+            let pt = m.map(|m| &m.patients);
+            let to_practice = pt.and_then(|p| p.to_practice.as_ref());
+            let to_hub = pt.and_then(|p| p.to_hub.as_ref());
+            serde_json::json!({
+                "pcn_code": ds.pcn(p.pcn).code,
+                "hub": m.and_then(|m| m.hub).map(code),
+                "staff_max_min": m.and_then(|m| m.staff_max_min).map(min2),
+                "staff_tour_min": m.and_then(|m| m.tour_min).map(min2),
+                "patients_mean_min_to_practice": stat(to_practice, |s| s.mean),
+                "patients_p90_min_to_practice": stat(to_practice, |s| s.p90),
+                "patients_mean_min_to_hub": stat(to_hub, |s| s.mean),
+                "patients_p90_min_to_hub": stat(to_hub, |s| s.p90),
+            })
+        })
+        .collect()
 }

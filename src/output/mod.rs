@@ -15,6 +15,7 @@ pub mod map;
 pub mod pcn_summary;
 pub mod propose;
 pub mod roads;
+pub mod sites;
 pub mod staff_matrix;
 pub mod summary;
 pub mod table;

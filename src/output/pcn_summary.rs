@@ -1,8 +1,9 @@
 //! `pcn_summary.csv`: one row per PCN. The row is a typed struct, so the
 //! header and the values come from one place; drive-time columns are empty
-//! until `analyse` fills them. Every column: docs/output.md.
+//! until `analyse` fills them. With sites (`sites.csv`) the columns of
+//! [`SiteColumns`] follow at the end. Every column: docs/output.md.
 
-use super::drive::PcnDriveProps;
+use super::drive::{MainSiteProps, PcnDriveProps};
 use super::table::{self, Fixed};
 use crate::check::run::{Band, PcnCheck, ShareBasis};
 use crate::findings::{Code, Severity, join_codes};
@@ -114,6 +115,58 @@ impl SummaryRow {
     }
 }
 
+/// The columns appended to `pcn_summary.csv` when the dataset has sites.
+#[derive(Debug, Default, Serialize)]
+pub struct SiteColumns {
+    /// Sites of the network's practices: main sites and branches.
+    pub sites: usize,
+    /// Patients' mean drive to their practice's main site (without
+    /// branches); `patients_mean_min_to_practice` is then to the site the
+    /// run sends them to (`--patient-site`, nearest by default).
+    pub patients_mean_min_to_practice_main_site: Fixed<2>,
+    /// The staff tour over main sites only.
+    pub staff_tour_min_main_sites: Fixed<2>,
+}
+
+/// The site columns of each PCN in `pcns` order; `None` without sites.
+pub fn site_columns(
+    ds: &Dataset,
+    pcns: &[PcnCheck],
+    drive: Option<&Drive>,
+) -> Option<Vec<SiteColumns>> {
+    if !ds.sites_given {
+        return None;
+    }
+    let n = super::sites::sites_per_pcn(ds, &super::sites::sites(ds, drive));
+    Some(
+        pcns.iter()
+            .enumerate()
+            .map(|(k, c)| {
+                let m = MainSiteProps::of(ds, drive.map(|d| &d.run.pcns[k])).unwrap_or_default();
+                SiteColumns {
+                    sites: n.get(c.pcn.idx()).copied().unwrap_or(0),
+                    patients_mean_min_to_practice_main_site: Fixed(
+                        m.patients_mean_min_to_practice_main_site,
+                    ),
+                    staff_tour_min_main_sites: Fixed(m.staff_tour_min_main_sites),
+                }
+            })
+            .collect(),
+    )
+}
+
+/// The header and cells of `pcn_summary.csv`: [`SummaryRow`]'s columns,
+/// then, with sites, [`SiteColumns`]'.
+pub fn summary_cells(
+    ds: &Dataset,
+    pcns: &[PcnCheck],
+    drive: Option<&Drive>,
+) -> Result<(Vec<String>, Vec<Vec<String>>)> {
+    let rows = summary_rows(ds, pcns, drive);
+    let sites = site_columns(ds, pcns, drive);
+    table::joined_cells(&rows, sites.as_deref())
+}
+
 /// A drive-time metric of the PCN, when there are drive times.
 fn m<const N: usize>(
     d: Option<&PcnDriveProps>,
@@ -143,12 +196,22 @@ pub fn summary_rows(ds: &Dataset, pcns: &[PcnCheck], drive: Option<&Drive>) -> V
         .collect()
 }
 
-/// The columns of `pcn_summary.csv`, in order.
-pub fn summary_columns() -> Result<Vec<String>> {
-    table::header::<SummaryRow>()
+/// The columns of `pcn_summary.csv`, in order (with sites or without).
+pub fn summary_columns(sites: bool) -> Result<Vec<String>> {
+    let mut c = table::header::<SummaryRow>()?;
+    if sites {
+        c.extend(table::header::<SiteColumns>()?);
+    }
+    Ok(c)
 }
 
-/// Write `pcn_summary.csv`.
-pub fn write_summary(w: impl Write, rows: &[SummaryRow]) -> Result<()> {
-    table::write_csv(w, rows)
+/// Write `pcn_summary.csv` ([`summary_cells`]).
+pub fn write_summary(
+    w: impl Write,
+    ds: &Dataset,
+    pcns: &[PcnCheck],
+    drive: Option<&Drive>,
+) -> Result<()> {
+    let (header, rows) = summary_cells(ds, pcns, drive)?;
+    table::write_cells(w, &header, &rows)
 }

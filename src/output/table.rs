@@ -43,13 +43,35 @@ pub fn header<T: Serialize + Default>() -> Result<Vec<String>> {
 /// Write `rows` as CSV to `w`, header first (also when there are no rows),
 /// text cells neutralised ([`safe_text::csv_cell`]).
 pub fn write_csv<T: Serialize + Default>(w: impl Write, rows: &[T]) -> Result<()> {
+    write_cells(w, &header::<T>()?, &cells(rows)?)
+}
+
+/// Write a header and rows of cells as CSV, text cells neutralised.
+pub fn write_cells(w: impl Write, header: &[String], rows: &[Vec<String>]) -> Result<()> {
     let mut cw = safe_text::csv_writer(w);
-    cw.write_record(header::<T>()?)?;
-    for row in cells(rows)? {
+    cw.write_record(header)?;
+    for row in rows {
         cw.write_record(row)?;
     }
     cw.flush()?;
     Ok(())
+}
+
+/// The header and cells of `rows` with `extra`'s columns appended to
+/// each row (`extra` in the same order; `None`: no extra columns).
+pub fn joined_cells<T: Serialize + Default, U: Serialize + Default>(
+    rows: &[T],
+    extra: Option<&[U]>,
+) -> Result<(Vec<String>, Vec<Vec<String>>)> {
+    let mut head = header::<T>()?;
+    let mut body = cells(rows)?;
+    if let Some(extra) = extra {
+        head.extend(header::<U>()?);
+        for (row, more) in body.iter_mut().zip(cells(extra)?) {
+            row.extend(more);
+        }
+    }
+    Ok((head, body))
 }
 
 /// Each row's cells as serde gives them (before quoting and before

@@ -210,6 +210,37 @@ const ICBS: &[(&str, &str, Kind)] = &[
     ("worst_networks", "PCNs with most findings", Kind::Text),
 ];
 
+/// The Sites sheet's columns (with sites only: `sites.geojson`'s).
+const SITES: &[(&str, &str, Kind)] = &[
+    ("site_code", "Site code", Kind::Text),
+    ("site_name", "Site name", Kind::Text),
+    ("kind", "Main site or branch", Kind::Text),
+    ("practice_code", "Practice code", Kind::Text),
+    ("practice_name", "Practice name", Kind::Text),
+    ("pcn_code", "PCN code", Kind::Text),
+    ("postcode", "Postcode", Kind::Text),
+    ("routable", "Snapped to the roads", Kind::Bool),
+    ("patients", "Patients served", Kind::Count),
+    ("is_hub", "Network hub", Kind::Bool),
+    ("tour_stop", "Staff tour stop", Kind::Bool),
+];
+
+/// One row of the Sites sheet.
+#[derive(Debug, Default, Serialize)]
+struct SiteSheetRow<'a> {
+    site_code: &'a str,
+    site_name: &'a str,
+    kind: &'a str,
+    practice_code: &'a str,
+    practice_name: &'a str,
+    pcn_code: &'a str,
+    postcode: &'a str,
+    routable: Option<bool>,
+    patients: Option<u64>,
+    is_hub: Option<bool>,
+    tour_stop: Option<bool>,
+}
+
 /// One row of the Practices sheet.
 #[derive(Debug, Default, Serialize)]
 struct PracticeRow<'a> {
@@ -299,6 +330,30 @@ pub fn workbook(run: &Run, findings: &[Finding], info: &RunInfo) -> Result<Vec<u
 
     let rows = practice_rows(run);
     table_sheet(wb.add_worksheet(), "Practices", &rows, PRACTICES, 1, &f)?;
+
+    if ds.sites_given {
+        let sites = super::sites::sites(ds, drive);
+        let rows: Vec<SiteSheetRow> = sites
+            .iter()
+            .map(|x| {
+                let p = ds.practice(x.practice);
+                SiteSheetRow {
+                    site_code: x.code,
+                    site_name: x.name,
+                    kind: x.kind.as_str(),
+                    practice_code: &p.code,
+                    practice_name: &p.name,
+                    pcn_code: p.pcn.map_or("", |q| ds.pcn(q).code.as_str()),
+                    postcode: x.postcode.unwrap_or(""),
+                    routable: x.routable,
+                    patients: x.patients,
+                    is_hub: x.is_hub,
+                    tour_stop: x.tour_stop,
+                }
+            })
+            .collect();
+        table_sheet(wb.add_worksheet(), "Sites", &rows, SITES, 1, &f)?;
+    }
 
     if let Some(d) = drive {
         staff_sheet(wb.add_worksheet(), &staff_blocks(ds, d), &f)?;

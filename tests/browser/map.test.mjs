@@ -289,6 +289,7 @@ async function testDir(browser, dir) {
   console.log(`  timing: load ${loadMs} ms; pan of 40 moves ${panMs} ms, ${frames.length} frames, median frame ${median.toFixed(1)} ms, worst ${worstGap.toFixed(1)} ms`);
 
   await everyFinding(page, dir);
+  await branchSites(page, dir);
   await labelsApart(page);
   // Printing a pinned network: the network with the most findings, on one
   // A4 landscape page with its panel.
@@ -299,6 +300,52 @@ async function testDir(browser, dir) {
   check(pages === 1, `printing with ${most} pinned: ${pages} A4 page(s)`);
   await page.close();
   await atScreenSize(browser, file, dir);
+}
+
+// With sites (sites.geojson): every branch surgery in the file is drawn on
+// the page, where the file puts it (to a pixel), and hovering it names it,
+// its practice ("branch of NAME (CODE)") and joins it to its practice; the
+// legend has a "Branch site" row. Without sites the page has no branches.
+async function branchSites(page, dir) {
+  const f = path.resolve(dir, 'sites.geojson');
+  const drawn = await page.evaluate(() => document.querySelectorAll('#branches path[data-b]').length);
+  if (!fs.existsSync(f)) { check(drawn === 0, 'no branch sites drawn without sites.geojson'); return; }
+  const branches = JSON.parse(fs.readFileSync(f, 'utf8')).features.filter((x) => x.properties.kind === 'branch');
+  await page.keyboard.press('Escape');
+  await page.click('#zhome');
+  await page.mouse.move(1, 1);
+  await page.waitForTimeout(100);
+  check(drawn === branches.length, `${drawn} branch markers for the ${branches.length} branches of sites.geojson`);
+  let worstPx = 0;
+  const missing = [];
+  for (const b of branches) {
+    const got = await page.evaluate(([code, lon, lat]) => {
+      const i = (JSON.parse(document.getElementById('data').textContent).branches || []).findIndex((x) => x.code === code);
+      const el = document.querySelector(`#branches path[data-b="${i}"]`);
+      if (i < 0 || !el) return null;
+      const r = el.getBoundingClientRect();
+      const s = window.pcnAtlas.toScreen(lon, lat);
+      return { px: Math.hypot(r.left + r.width / 2 - s.x, r.top + r.height / 2 - s.y), x: s.x, y: s.y };
+    }, [b.properties.site_code, ...b.geometry.coordinates]);
+    if (!got) { missing.push(b.properties.site_code); continue; }
+    worstPx = Math.max(worstPx, got.px);
+    b.at = got;
+  }
+  check(missing.length === 0 && worstPx <= 1.5, `each branch drawn where sites.geojson puts it (worst ${worstPx.toFixed(2)} px${missing.length ? '; missing ' + missing.join(' ') : ''})`);
+  // Hover the first branch not under another marker.
+  for (const b of branches.filter((x) => x.at)) {
+    const top = await page.evaluate(([x, y]) => { const e = document.elementFromPoint(x, y); return e && e.dataset ? e.dataset.b : undefined; }, [b.at.x, b.at.y]);
+    if (top === undefined) continue;
+    await page.mouse.move(b.at.x, b.at.y);
+    await page.waitForTimeout(50);
+    const tip = await page.evaluate(() => document.getElementById('tip').textContent);
+    const p = b.properties;
+    const joined = await page.evaluate(() => document.querySelectorAll('#join line').length);
+    check(tip.includes(p.site_code) && tip.includes(`branch of ${p.practice_name} (${p.practice_code})`) && joined === 1, `hover over branch ${p.site_code} shows “${tip.slice(0, 90)}” and joins it to its practice`);
+    break;
+  }
+  await page.mouse.move(1, 1);
+  check((await page.textContent('#legend')).includes('Branch site'), 'the legend has a “Branch site” row');
 }
 
 // For each network finding code in findings.csv: the networks the page marks

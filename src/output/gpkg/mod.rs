@@ -57,7 +57,7 @@ enum Source {
 
 /// The layers, in the order they are written. A layer whose file was not
 /// written (`routes` in `check`) is left out.
-const LAYERS: [(&str, Source, &str); 7] = [
+const LAYERS: [(&str, Source, &str); 8] = [
     (
         "pcns",
         Source::Features("pcns.geojson", LayerType::MultiPolygon),
@@ -72,6 +72,11 @@ const LAYERS: [(&str, Source, &str); 7] = [
         "practices",
         Source::Features("practices.geojson", LayerType::Point),
         "GP practices",
+    ),
+    (
+        "sites",
+        Source::Features("sites.geojson", LayerType::Point),
+        "Practice sites: each practice's main site and its branch surgeries (with sites.csv)",
     ),
     (
         "routes",
@@ -434,6 +439,11 @@ fn write_file(
                     // keys, `is_hub` among them, are present but null.
                     "practices" => {
                         Some(style::practices(cols.iter().any(|c| {
+                            c.name == "is_hub" && c.ty == schema::Type::Boolean
+                        })))
+                    }
+                    "sites" => {
+                        Some(style::sites(cols.iter().any(|c| {
                             c.name == "is_hub" && c.ty == schema::Type::Boolean
                         })))
                     }

@@ -28,6 +28,7 @@ const HUB_FILL: &str = "#ffd400";
 const INK: &str = "#1f2933";
 const OUTSIDE_FILL: &str = "#d7263d";
 const PRACTICE_FILL: &str = "#ffffff";
+const BRANCH_FILL: &str = "#bcccdc";
 const AREA_LINE: &str = "#7b8794";
 const ROUTE_LINE: &str = "#3b5bdb";
 
@@ -135,6 +136,45 @@ pub fn practices(has_hub: bool) -> Style {
     });
     Style {
         name: "Practices and hubs",
+        rules,
+    }
+}
+
+/// `sites`: hubs (when the layer has `is_hub`) as stars, main sites as
+/// the practices are drawn, branch surgeries smaller and grey.
+pub fn sites(has_hub: bool) -> Style {
+    let mut rules = Vec::new();
+    if has_hub {
+        rules.push(Rule {
+            label: "Network hub".into(),
+            filter: Filter::Int("is_hub", 1),
+            symbol: Symbol::Marker {
+                star: true,
+                colour: HUB_FILL,
+                size: 4.0,
+            },
+        });
+    }
+    rules.push(Rule {
+        label: "Main site".into(),
+        filter: Filter::Text("kind", "main".into()),
+        symbol: Symbol::Marker {
+            star: false,
+            colour: PRACTICE_FILL,
+            size: 2.0,
+        },
+    });
+    rules.push(Rule {
+        label: "Branch site".into(),
+        filter: Filter::Text("kind", "branch".into()),
+        symbol: Symbol::Marker {
+            star: false,
+            colour: BRANCH_FILL,
+            size: 1.4,
+        },
+    });
+    Style {
+        name: "Practice sites",
         rules,
     }
 }

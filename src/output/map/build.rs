@@ -1,6 +1,6 @@
 //! Gathering what a map draws from a run's results.
 
-use super::{MapArea, MapInput, MapNote, MapPcn, MapPoint, MapRoute};
+use super::{MapArea, MapBranch, MapInput, MapNote, MapPcn, MapPoint, MapRoute};
 use crate::analyse::network::Site;
 use crate::findings::{Code, Finding, Scope};
 use crate::output::drive::PcnDriveProps;
@@ -105,7 +105,21 @@ pub fn from_run(run: &Run, findings: &[Finding], title: &str) -> MapInput {
             },
         });
     }
-    let points = points(run, &hubs);
+    let mut points = points(run, &hubs);
+    let branches = branches(run);
+    // A hub at a branch is drawn as a hub, as a hub site of its network.
+    for b in branches.iter().filter(|b| b.hub) {
+        points.push(MapPoint {
+            code: b.code.clone(),
+            name: b.name.clone(),
+            pcn: b.pcn.clone(),
+            list_size: None,
+            hub: true,
+            site: true,
+            location: b.location,
+        });
+    }
+    points.sort_by(|a, b| a.code.cmp(&b.code).then(a.pcn.cmp(&b.pcn)));
     let routes = drive.map_or_else(Vec::new, |d| {
         d.routes
             .iter()
@@ -120,6 +134,7 @@ pub fn from_run(run: &Run, findings: &[Finding], title: &str) -> MapInput {
         subtitle: crate::load::sources::vintage_line(ds),
         pcns,
         points,
+        branches,
         routes,
         drive: drive.is_some(),
         // OpenStreetMap is credited when its roads or its place names are drawn.
@@ -173,6 +188,31 @@ fn points(run: &Run, hubs: &BTreeSet<Site>) -> Vec<MapPoint> {
     }
     points.sort_by(|a, b| a.code.cmp(&b.code).then(a.pcn.cmp(&b.pcn)));
     points
+}
+
+/// The branch surgeries (with sites), in site code order.
+fn branches(run: &Run) -> Vec<MapBranch> {
+    let ds = &run.ds;
+    let mut out: Vec<MapBranch> = crate::output::sites::sites(ds, run.drive.as_ref())
+        .into_iter()
+        .filter(|s| s.kind == crate::output::sites::SiteKind::Branch)
+        .map(|s| {
+            let p = ds.practice(s.practice);
+            MapBranch {
+                code: s.code.to_string(),
+                name: s.name.to_string(),
+                practice: p.code.clone(),
+                practice_name: p.name.clone(),
+                pcn: p.pcn.map(|q| ds.pcn(q).code.clone()),
+                patients: s.patients,
+                hub: s.is_hub == Some(true),
+                location: [s.location.x, s.location.y],
+                practice_location: p.location.map(|l| [l.x, l.y]),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.code.cmp(&b.code));
+    out
 }
 
 /// The area findings a map draws as areas of their own (coverage gaps).

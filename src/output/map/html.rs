@@ -14,6 +14,10 @@ use std::fmt::Write;
 
 const CSS: &str = include_str!("assets/map.css");
 const JS: &str = include_str!("assets/map.js");
+/// Branch sites' style and script, added to the page only when it has
+/// branch sites (so a page without sites is as before).
+const SITES_CSS: &str = include_str!("assets/sites.css");
+const SITES_JS: &str = include_str!("assets/sites.js");
 
 /// The overlay patterns, drawn in screen pixels (the script scales them
 /// with the zoom): hatching for the footprint rules and coverage gaps,
@@ -68,6 +72,10 @@ struct Data<'a> {
     metrics: Vec<Metric>,
     pcns: &'a [MapPcn],
     points: &'a [super::MapPoint],
+    /// Branch surgeries (only with sites): drawn as `#branches
+    /// path[data-b]`, with their position and their practice's (map units).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    branches: Vec<BranchOut<'a>>,
     /// The ICBs of the networks, for *Colour by ICB* and the ICB filter
     /// (omitted when no network has one).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -89,6 +97,15 @@ struct Data<'a> {
     /// Tile URL template of the optional basemap.
     #[serde(skip_serializing_if = "Option::is_none")]
     basemap: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct BranchOut<'a> {
+    #[serde(flatten)]
+    branch: &'a super::MapBranch,
+    at: (i64, i64),
+    #[serde(skip_serializing_if = "Option::is_none")]
+    practice_at: Option<(i64, i64)>,
 }
 
 #[derive(Serialize)]
@@ -283,8 +300,13 @@ pub fn html(input: &MapInput, prep: &Prepared, band: (u64, u64)) -> String {
         o,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"pcn-atlas {}\">\n<title>{title}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n",
-        env!("CARGO_PKG_VERSION")
+         <meta name=\"generator\" content=\"pcn-atlas {}\">\n<title>{title}</title>\n<style>\n{CSS}{}</style>\n</head>\n<body>\n",
+        env!("CARGO_PKG_VERSION"),
+        if input.branches.is_empty() {
+            ""
+        } else {
+            SITES_CSS
+        }
     );
     let _ = writeln!(
         o,
@@ -313,8 +335,12 @@ pub fn html(input: &MapInput, prep: &Prepared, band: (u64, u64)) -> String {
     );
     let _ = write!(
         o,
-        "<script type=\"application/json\" id=\"data\">{json}</script>\n<script>\n{JS}</script>\n</body>\n</html>\n"
+        "<script type=\"application/json\" id=\"data\">{json}</script>\n<script>\n{JS}</script>\n"
     );
+    if !input.branches.is_empty() {
+        let _ = write!(o, "<script>\n{SITES_JS}</script>\n");
+    }
+    o.push_str("</body>\n</html>\n");
     o
 }
 
@@ -356,6 +382,15 @@ fn data<'a>(input: &'a MapInput, prep: &Prepared, band: (u64, u64)) -> Data<'a> 
         metrics: metrics(input, band),
         pcns: &input.pcns,
         points: &input.points,
+        branches: input
+            .branches
+            .iter()
+            .map(|b| BranchOut {
+                branch: b,
+                at: f.at(b.location),
+                practice_at: b.practice_location.map(|l| f.at(l)),
+            })
+            .collect(),
         icbs: icb_classes(input),
         codes: Code::all()
             .map(|c| CodeInfo {
@@ -435,17 +470,31 @@ fn map_svg(o: &mut String, input: &MapInput, prep: &Prepared) {
             let _ = writeln!(o, "<path data-r=\"{k}\" d=\"{d}\"/>");
         }
     }
-    o.push_str("</g>\n<g id=\"points\">\n");
-    let dot = |p: &super::MapPoint| {
-        let (x, y) = f.at(p.location);
+    o.push_str("</g>\n");
+    let dot = |at: [f64; 2]| {
+        let (x, y) = f.at(at);
         format!("M{x} {y}l0 0")
     };
+    if !input.branches.is_empty() {
+        // Under the practices: a hollow ring each (a dark dot with a white
+        // one inside), and the line to its practice drawn on hover.
+        o.push_str("<g id=\"join\"></g>\n<g id=\"branches\">\n");
+        for (i, b) in input.branches.iter().enumerate() {
+            let d = dot(b.location);
+            let _ = writeln!(
+                o,
+                "<path data-b=\"{i}\" d=\"{d}\"/><path class=\"in\" d=\"{d}\"/>"
+            );
+        }
+        o.push_str("</g>\n");
+    }
+    o.push_str("<g id=\"points\">\n");
     for p in input.points.iter().filter(|p| p.hub) {
-        let _ = writeln!(o, "<path class=\"hub-edge\" d=\"{}\"/>", dot(p));
+        let _ = writeln!(o, "<path class=\"hub-edge\" d=\"{}\"/>", dot(p.location));
     }
     for (i, p) in input.points.iter().enumerate() {
         let class = if p.hub { " class=\"hub\"" } else { "" };
-        let _ = writeln!(o, "<path data-i=\"{i}\"{class} d=\"{}\"/>", dot(p));
+        let _ = writeln!(o, "<path data-i=\"{i}\"{class} d=\"{}\"/>", dot(p.location));
     }
     o.push_str("</g>\n<g id=\"labels\"></g>\n<g id=\"sel\"></g>\n</svg>\n");
 }

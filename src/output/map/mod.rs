@@ -67,6 +67,27 @@ pub struct MapPoint {
     pub location: [f64; 2],
 }
 
+/// A branch surgery on the map (only with sites): drawn as a small hollow
+/// circle, joined to its practice on hover.
+#[derive(Clone, Debug, Serialize)]
+pub struct MapBranch {
+    pub code: String,
+    pub name: String,
+    /// Its practice: code and name.
+    pub practice: String,
+    pub practice_name: String,
+    pub pcn: Option<String>,
+    /// Patients it serves (after `analyse`).
+    pub patients: Option<u64>,
+    /// The hub of its network (also drawn as a hub).
+    pub hub: bool,
+    #[serde(skip)]
+    pub location: [f64; 2],
+    /// Its practice's main site, when located.
+    #[serde(skip)]
+    pub practice_location: Option<[f64; 2]>,
+}
+
 /// A hub-to-member route (BNG polyline).
 #[derive(Clone, Debug)]
 pub struct MapRoute {
@@ -83,6 +104,8 @@ pub struct MapInput {
     pub subtitle: Option<String>,
     pub pcns: Vec<MapPcn>,
     pub points: Vec<MapPoint>,
+    /// Branch surgeries, in site code order (empty without sites).
+    pub branches: Vec<MapBranch>,
     pub routes: Vec<MapRoute>,
     /// Drive-time metrics present (`analyse`), not only `check`.
     pub drive: bool,
@@ -150,6 +173,9 @@ pub fn extent(input: &MapInput) -> Option<[f64; 4]> {
         }
     }
     for p in &input.points {
+        add(p.location[0], p.location[1]);
+    }
+    for p in &input.branches {
         add(p.location[0], p.location[1]);
     }
     (b[0] <= b[2] && b[1] <= b[3]).then_some(b)

@@ -395,6 +395,19 @@ fn svg_features(o: &mut String, input: &MapInput, prep: &Prepared, lay: &Layout)
         }
         let _ = writeln!(o, "</g>");
     }
+    // Branch sites (with sites only): small hollow rings.
+    if dots && !input.branches.is_empty() {
+        let _ = writeln!(
+            o,
+            r##"<g fill="#ffffff" stroke="#1f2933" stroke-width="{:.3}">"##,
+            0.9 * px
+        );
+        for b in &input.branches {
+            let (x, y) = f.at(b.location);
+            let _ = writeln!(o, r#"<circle cx="{x}" cy="{y}" r="{:.2}"/>"#, 1.8 * px);
+        }
+        let _ = writeln!(o, "</g>");
+    }
     // Hubs: 8 px squares (5 px when practices are too many to draw).
     let hr = if dots { 4.0 } else { 2.5 } * px;
     let _ = writeln!(
@@ -787,6 +800,19 @@ fn svg_legend(o: &mut String, input: &MapInput) -> f64 {
         ly += 17.0;
     }
     ly += 22.0;
+    if !input.branches.is_empty()
+        && input.points.iter().filter(|p| !p.hub).count() <= PRACTICE_DOT_LIMIT
+    {
+        let _ = writeln!(
+            o,
+            r##"<circle cx="{cx}" cy="{cy}" r="3" fill="#ffffff" stroke="#1f2933" stroke-width="1.5"/><text x="{tx}" y="{ty}" font-size="13" fill="#1f2933">Branch site</text>"##,
+            cx = lx + 9.0,
+            cy = ly + 7.0,
+            tx = lx + 26.0,
+            ty = ly + 12.0
+        );
+        ly += 22.0;
+    }
     if input.drive {
         let _ = writeln!(
             o,
