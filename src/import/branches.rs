@@ -103,6 +103,28 @@ fn ods_date(s: &str) -> Option<String> {
     ok.then(|| format!("{}-{}-{}", &s[..4], &s[4..6], &s[6..]))
 }
 
+/// The line a record starts on, from its byte offset. (The csv crate's own
+/// line number lags by one after a CRLF, as ODS files end their lines: a
+/// record there "starts" at the `\n` of the line before.)
+#[derive(Default)]
+struct LineCounter {
+    byte: usize,
+    line: u64,
+}
+
+impl LineCounter {
+    /// Offsets must not decrease between calls.
+    fn line_at(&mut self, text: &[u8], at: u64) -> u64 {
+        let mut at = usize::try_from(at).unwrap_or(usize::MAX).min(text.len());
+        while at < text.len() && matches!(text[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        self.line += memchr::memchr_iter(b'\n', &text[self.byte.min(at)..at]).count() as u64;
+        self.byte = at;
+        self.line + 1
+    }
+}
+
 /// Columns of `ebranchs.csv` (1-based, as documented).
 const MIN_COLUMNS: usize = 15;
 
@@ -115,9 +137,10 @@ pub(super) fn read_ebranchs(path: &Path, inputs: &mut Vec<InputFile>) -> Result<
         .flexible(true)
         .from_reader(text.text.as_bytes());
     let mut out = Vec::new();
+    let mut lines = LineCounter::default();
     for rec in rdr.records() {
         let rec = rec.with_context(|| format!("{}: malformed CSV", path.display()))?;
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = lines.line_at(text.text.as_bytes(), rec.position().map_or(0, |p| p.byte()));
         let at = format!("{}:{line}", path.display());
         if rec.len() < MIN_COLUMNS {
             bail!(
@@ -331,6 +354,20 @@ pub(super) fn decide(rows: Vec<EbranchRow>, scope: &Scope, log: &mut Log) -> Bra
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_counted_through_crlf_and_lf() {
+        let t = b"\"a\"\r\n\"b\"\n\"c\"\r\n\"d\"";
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(&t[..]);
+        let mut c = LineCounter::default();
+        let got: Vec<u64> = rdr
+            .records()
+            .map(|r| c.line_at(t, r.unwrap().position().unwrap().byte()))
+            .collect();
+        assert_eq!(got, [1, 2, 3, 4]);
+    }
 
     #[test]
     fn codes_and_dates() {
