@@ -4,6 +4,7 @@
 //! and run on the road graph alike.
 
 use super::hub::{HubCandidates, choose_hub};
+use super::site_plan::{SitePlan, staff_weights, stops};
 use super::stats::{WeightedSample, WeightedSummary};
 use super::tour::{Day, Tour, shortest_tour};
 use crate::findings::Code;
@@ -261,6 +262,8 @@ pub struct PcnDrive {
     pub staff_max_min: Option<f64>,
     /// The member at that worst time.
     pub staff_farthest: Option<PracticeId>,
+    /// The site at that worst time (the member's main site or a branch).
+    pub staff_farthest_site: Option<Site>,
     /// List-size-weighted mean drive time from the hub to the members, minutes.
     pub staff_mean_min: Option<f64>,
     /// Closed tour from the hub through every member; `order` indexes
@@ -269,6 +272,8 @@ pub struct PcnDrive {
     pub tour_sites: Vec<Site>,
     /// Seconds from the hub to each of `tour_sites` (0 for the hub itself).
     pub from_hub_s: Vec<f64>,
+    /// Seconds between the tour sites, row-major (row = from).
+    pub tour_matrix_s: Vec<f64>,
     pub patients: PatientDrive,
     /// Times from each footprint area (sorted by id); unroutable areas left out.
     pub area_times: Vec<AreaTimes>,
@@ -309,12 +314,44 @@ fn minutes(s: f64) -> f64 {
     s / 60.0
 }
 
-/// Analyse one network.
+/// Analyse one network. With sites (`opts.sites`), the network is
+/// analysed twice: with its branches as the options say, and on main sites
+/// only (`main_only`), and each drive-time finding's detail says when the
+/// branches change its figure.
 pub fn analyse_pcn(
     ds: &Dataset,
     input: &PcnInput,
     times: &dyn DriveTimes,
     opts: &DriveOptions,
+) -> PcnDrive {
+    let Some(sites) = &opts.sites else {
+        return analyse_with(ds, input, times, opts, None);
+    };
+    let main_sites = SiteOptions {
+        patient_site: PatientSite::Main,
+        tour_sites: TourSites::Main,
+        merge_min: sites.merge_min,
+    };
+    let main = analyse_with(ds, input, times, opts, Some(&main_sites));
+    let mut out = analyse_with(ds, input, times, opts, Some(sites));
+    super::branch_effect::annotate(&mut out, &main);
+    out.main_only = Some(Box::new(MainOnly {
+        hub: main.hub,
+        staff_max_min: main.staff_max_min,
+        tour_min: main.tour.as_ref().map(|t| minutes(t.seconds)),
+        patients: main.patients,
+    }));
+    out
+}
+
+/// One analysis of a network over the sites `sites` says (`None`: one
+/// point per practice, as without a sites file).
+fn analyse_with(
+    ds: &Dataset,
+    input: &PcnInput,
+    times: &dyn DriveTimes,
+    opts: &DriveOptions,
+    sites: Option<&SiteOptions>,
 ) -> PcnDrive {
     let (members, unroutable_members): (Vec<PracticeId>, Vec<PracticeId>) = input
         .members
@@ -323,27 +360,43 @@ pub fn analyse_pcn(
     let member_sites: Vec<Site> = members.iter().map(|&p| Site::Practice(p)).collect();
     let n = members.len();
     let matrix_s = times.times(&member_sites, &member_sites);
-    let weights: Vec<f64> = members
+    let list_sizes: Vec<f64> = members
         .iter()
         .map(|&p| ds.practice(p).list_size.unwrap_or(0) as f64)
         .collect();
+    let plan = SitePlan::new(ds, &members, times, sites);
+    // With sites: the patients each site serves (where patients go does not
+    // depend on the hub), which weigh the sites for the hub.
+    let served: Option<Vec<f64>> = sites.map(|_| patients(ds, input, times, &plan, None, opts).2);
+    let staff_all = sites.is_some_and(|s| s.tour_sites == TourSites::All);
+    let (staff_matrix, staff_weights) = if staff_all {
+        let w = served
+            .as_deref()
+            .map(|sv| staff_weights(&plan, &list_sizes, sv))
+            .unwrap_or_default();
+        (times.times(&plan.staff_sites, &plan.staff_sites), w)
+    } else {
+        (matrix_s.clone(), list_sizes.clone())
+    };
 
     // The hub: given, or chosen among the members and candidate sites.
     let mut out = PcnDrive {
         pcn: input.pcn,
         members: members.clone(),
         unroutable_members,
-        matrix_s: matrix_s.clone(),
+        matrix_s,
         hub: None,
         hub_rule: "median",
         median: None,
         centre: None,
         staff_max_min: None,
         staff_farthest: None,
+        staff_farthest_site: None,
         staff_mean_min: None,
         tour: None,
         tour_sites: Vec::new(),
         from_hub_s: Vec::new(),
+        tour_matrix_s: Vec::new(),
         patients: PatientDrive {
             basis: PatientBasis::PopulationNearest,
             to_practice: None,
@@ -363,50 +416,69 @@ pub fn analyse_pcn(
         length_s: opts.day_hours * 3600.0,
         on_site_s: opts.on_site_min * 60.0,
     };
-    let hub = pick_hub(
-        input,
-        times,
-        &member_sites,
-        &matrix_s,
-        &weights,
-        opts,
-        &mut out,
-    );
+    let staff = Staff {
+        sites: &plan.staff_sites,
+        matrix_s: &staff_matrix,
+        weights: &staff_weights,
+    };
+    let hub = pick_hub(input, times, &staff, opts, &mut out);
     out.hub = hub;
 
     if let Some(hub) = hub.filter(|_| n > 0) {
-        staff_and_tour(ds, times, hub, &member_sites, day, &mut out);
+        // Tour stops: each site its own stop, or (with branches) a
+        // practice's sites within the merge time grouped.
+        let groups: Vec<Vec<usize>> = match sites.filter(|_| staff_all) {
+            Some(so) => stops(&plan.staff_owner, &staff_matrix, so.merge_min * 60.0),
+            None => (0..plan.staff_sites.len()).map(|i| vec![i]).collect(),
+        };
+        staff_and_tour(ds, times, hub, &staff, &groups, day, &mut out);
     }
 
-    (out.patients, out.area_times) = patients(ds, input, times, &members, hub, opts);
+    let (patients, area_times, _) = patients(ds, input, times, &plan, hub, opts);
+    (out.patients, out.area_times) = (patients, area_times);
+    if let Some(sv) = served {
+        out.site_patients = plan.patient_sites.iter().copied().zip(sv).collect();
+        // Sites staff visit but no patient goes to (`--patient-site main`).
+        for &s in &plan.staff_sites {
+            if !plan.patient_sites.contains(&s) {
+                out.site_patients.push((s, 0.0));
+            }
+        }
+    }
     flags(ds, input, opts, &mut out);
     out
 }
 
-/// The hub: given (if routable), or chosen among the members and the
+/// The sites staff visit, their square drive-time matrix (row = from) and
+/// their weights for the hub.
+struct Staff<'a> {
+    sites: &'a [Site],
+    matrix_s: &'a [f64],
+    weights: &'a [f64],
+}
+
+/// The hub: given (if routable), or chosen among the staff sites and the
 /// routable candidate sites by `opts.hub_rule`, with the median and the
 /// centre noted in `out`.
 fn pick_hub(
     input: &PcnInput,
     times: &dyn DriveTimes,
-    member_sites: &[Site],
-    matrix_s: &[f64],
-    weights: &[f64],
+    staff: &Staff,
     opts: &DriveOptions,
     out: &mut PcnDrive,
 ) -> Option<Site> {
-    let n = member_sites.len();
+    let n = staff.sites.len();
     if let Some(h) = input.given_hub {
         out.hub_rule = "given";
         times.routable(h).then_some(h)
     } else if n > 0 {
-        let mut cands: Vec<Site> = member_sites.to_vec();
+        let mut cands: Vec<Site> = staff.sites.to_vec();
         cands.extend(input.candidates.iter().filter(|&&c| times.routable(c)));
-        let extra = times.times(&cands[n..], member_sites);
+        let extra = times.times(&cands[n..], staff.sites);
         let rows: Vec<Vec<f64>> = (0..cands.len())
             .map(|c| {
                 if c < n {
-                    matrix_s[c * n..(c + 1) * n].to_vec()
+                    staff.matrix_s[c * n..(c + 1) * n].to_vec()
                 } else {
                     extra[(c - n) * n..(c - n + 1) * n].to_vec()
                 }
@@ -414,7 +486,7 @@ fn pick_hub(
             .collect();
         choose_hub(&HubCandidates {
             times: &rows,
-            member_weights: weights,
+            member_weights: staff.weights,
         })
         .map(|h| {
             out.median = Some(cands[h.median]);
@@ -432,50 +504,74 @@ fn pick_hub(
     }
 }
 
-/// Staff measures from the hub (worst and list-weighted mean drive to a
-/// member) and the shortest tour from the hub through every member.
+/// Staff measures from the hub (worst and weighted mean drive to a stop)
+/// and the shortest tour from the hub through every stop. `groups` are the
+/// stops as lists of staff sites, the first standing for the stop; the
+/// stop holding the hub is the hub.
 fn staff_and_tour(
     ds: &Dataset,
     times: &dyn DriveTimes,
     hub: Site,
-    member_sites: &[Site],
+    staff: &Staff,
+    groups: &[Vec<usize>],
     day: Day,
     out: &mut PcnDrive,
 ) {
-    // Tour sites: the hub first, then every other member.
+    // Tour sites: the hub first, then every other stop, with its weight.
     let mut sites = vec![hub];
-    sites.extend(member_sites.iter().filter(|&&s| s != hub));
+    let hub_group = groups
+        .iter()
+        .position(|g| g.iter().any(|&i| staff.sites[i] == hub));
+    let group_weight = |g: &[usize]| g.iter().map(|&i| staff.weights[i]).sum::<f64>();
+    // A hub outside the stops (a candidate site, or a given practice that
+    // is not a member) weighs its own list size if it is a practice.
+    let mut weights = vec![hub_group.map(|g| group_weight(&groups[g])).or(match hub {
+        Site::Practice(p) => Some(ds.practice(p).list_size.unwrap_or(0) as f64),
+        _ => None,
+    })];
+    for (gi, g) in groups.iter().enumerate() {
+        if Some(gi) != hub_group {
+            sites.push(staff.sites[g[0]]);
+            weights.push(Some(group_weight(g)));
+        }
+    }
     let d = times.times(&sites, &sites);
     let k = sites.len();
     let from_hub = &d[0..k];
     let (mut worst, mut farthest, mut wsum, mut wtot) = (0.0f64, None, 0.0, 0.0);
     for (j, s) in sites.iter().enumerate() {
-        let Site::Practice(p) = *s else { continue };
+        let (Some(p), Some(w)) = (s.practice(ds), weights[j]) else {
+            continue;
+        };
         let t = from_hub[j];
         if t > worst || farthest.is_none() {
             worst = t;
-            farthest = Some(p);
+            farthest = Some((p, *s));
         }
-        let w = ds.practice(p).list_size.unwrap_or(0) as f64;
         wsum += w * t;
         wtot += w;
     }
     out.staff_max_min = Some(minutes(worst));
-    out.staff_farthest = farthest;
+    out.staff_farthest = farthest.map(|f| f.0);
+    out.staff_farthest_site = farthest.map(|f| f.1);
     out.staff_mean_min = (wtot > 0.0).then(|| minutes(wsum / wtot));
     out.tour = Some(shortest_tour(&|i, j| d[i * k + j], k, day));
     out.tour_sites = sites;
     out.from_hub_s = from_hub.to_vec();
+    out.tour_matrix_s = d;
 }
 
+/// The patients' drive times (to the site of their practice the plan sends
+/// them to, to the nearest member site, to the hub), each footprint area's
+/// times, and the patients each patient site serves.
 fn patients(
     ds: &Dataset,
     input: &PcnInput,
     times: &dyn DriveTimes,
-    members: &[PracticeId],
+    plan: &SitePlan,
     hub: Option<Site>,
     opts: &DriveOptions,
-) -> (PatientDrive, Vec<AreaTimes>) {
+) -> (PatientDrive, Vec<AreaTimes>, Vec<f64>) {
     let (mut pairs, basis) = patient_pairs(ds, input);
     pairs.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
     // Every area with patients, and every footprint area (for its times).
@@ -484,8 +580,9 @@ fn patients(
     areas.sort_unstable();
     areas.dedup();
     let area_sites: Vec<Site> = areas.iter().map(|&a| Site::Area(a)).collect();
-    // Columns: the routable members, then the hub if it is not one of them.
-    let mut cols: Vec<Site> = members.iter().map(|&p| Site::Practice(p)).collect();
+    // Columns: the patient sites, then the hub if it is not one of them.
+    let mut cols: Vec<Site> = plan.patient_sites.clone();
+    let ns = cols.len();
     let hub_col = hub.map(|h| match cols.iter().position(|&c| c == h) {
         Some(i) => i,
         None => {
@@ -495,32 +592,40 @@ fn patients(
     });
     let m = cols.len();
     let t = times.times(&area_sites, &cols);
+    let owner_practice: Vec<Option<PracticeId>> =
+        plan.patient_sites.iter().map(|s| s.practice(ds)).collect();
     let (mut to_practice, mut to_nearest, mut to_hub) = (
         WeightedSample::new(),
         WeightedSample::new(),
         WeightedSample::new(),
     );
     let mut unroutable = 0.0;
+    let mut served = vec![0.0; ns];
     // Per area: Σ w·t to the registered practice and Σ w.
     let mut own_sum = vec![(0.0f64, 0.0f64); areas.len()];
     for (a, practice, w) in &pairs {
         let row = areas.binary_search(a).unwrap_or(0);
         let r = &t[row * m..(row + 1) * m];
-        let nearest = r[..members.len()]
-            .iter()
-            .copied()
-            .fold(f64::INFINITY, f64::min);
-        let own = match practice {
-            Some(p) => members
-                .iter()
-                .position(|q| q == p)
-                .map_or(f64::INFINITY, |i| r[i]),
-            None => nearest,
+        // The nearest of the given sites (the first on a tie).
+        let best = |pick: &dyn Fn(usize) -> bool| {
+            (0..ns)
+                .filter(|&j| pick(j))
+                .fold((f64::INFINITY, None), |(bt, bj), j| {
+                    if r[j] < bt { (r[j], Some(j)) } else { (bt, bj) }
+                })
+        };
+        let (nearest, nearest_j) = best(&|_| true);
+        let (own, own_j) = match practice {
+            Some(p) => best(&|j| owner_practice[j] == Some(*p)),
+            None => (nearest, nearest_j),
         };
         let hub_t = hub_col.map_or(f64::INFINITY, |c| r[c]);
         if !(own.is_finite() && nearest.is_finite() && (hub.is_none() || hub_t.is_finite())) {
             unroutable += w;
             continue;
+        }
+        if let Some(j) = own_j {
+            served[j] += *w;
         }
         if practice.is_some() {
             own_sum[row].0 += own * w;
@@ -533,10 +638,10 @@ fn patients(
             let _ = to_hub.push(minutes(hub_t), *w);
         }
     }
-    let area_times = footprint_area_times(input, &areas, (&t, m), members.len(), hub_col, &own_sum);
+    let area_times = footprint_area_times(input, &areas, (&t, m), ns, hub_col, &own_sum);
     let samples = (to_practice, to_nearest, to_hub);
     let drive = summarise_patients(basis, samples, unroutable, opts);
-    (drive, area_times)
+    (drive, area_times, served)
 }
 
 /// The patients' summaries from their weighted samples of minutes (to the
@@ -600,7 +705,8 @@ fn patient_pairs(
 }
 
 /// Times from each footprint area that reaches a member: `t` is the
-/// areas × `m` columns matrix (members first, then the hub if not a member),
+/// areas × `m` columns matrix (the `n_members` patient sites first, then the
+/// hub if not one of them),
 /// `own_sum` each area's patient-weighted sum to the registered practice
 /// and its patients.
 fn footprint_area_times(
@@ -642,9 +748,17 @@ fn flags(ds: &Dataset, input: &PcnInput, opts: &DriveOptions, out: &mut PcnDrive
         && max > opts.hub_max_min
     {
         out.flags.push(Code::HubImpractical);
+        let who = match out.staff_farthest_site {
+            Some(Site::Branch(b)) => format!(
+                "member {}'s branch {} ({})",
+                code(far),
+                ds.branch(b).code,
+                ds.branch(b).name
+            ),
+            _ => format!("member {}", code(far)),
+        };
         out.details.push(format!(
-            "member {} is {max:.1} min from hub {} (limit {} min)",
-            code(far),
+            "{who} is {max:.1} min from hub {} (limit {} min)",
             site(hub),
             opts.hub_max_min
         ));

@@ -125,6 +125,9 @@ pub fn findings_table(ds: &Dataset, findings: &[Finding]) -> String {
         // when it also names a practice (`practice_code`).
         let kind = if f.scope == Scope::Pcn && !r.pcn_code.is_empty() {
             "network"
+        } else if f.code.as_str().starts_with("SITE_") {
+            // A branch surgery, which also names its practice.
+            "site"
         } else if !r.practice_code.is_empty() {
             "practice"
         } else if !r.area_code.is_empty() {
@@ -177,7 +180,8 @@ pub fn findings_table(ds: &Dataset, findings: &[Finding]) -> String {
 }
 
 /// What one row of a code counts, from the code's name: a practice for
-/// `PRACTICE_…`, an area for `AREA_…`, a network for `PCN_…`, else a
+/// `PRACTICE_…`, an area for `AREA_…`, a network for `PCN_…`, a site for
+/// `SITE_…`, else a
 /// finding.
 fn row_kind(code: Code) -> &'static str {
     let name = code.as_str();
@@ -187,6 +191,8 @@ fn row_kind(code: Code) -> &'static str {
         "area"
     } else if name.starts_with("PCN_") {
         "network"
+    } else if name.starts_with("SITE_") {
+        "site"
     } else {
         "finding"
     }
@@ -232,6 +238,26 @@ pub fn drive_summary(
         snaps.areas_unroutable,
         snaps.mean_snap_m
     );
+    if let Some(so) = &run.options.sites {
+        use crate::analyse::network::{PatientSite, TourSites};
+        let ok = snaps.branches_snapped.unwrap_or(0);
+        let off = snaps.branches_unroutable.unwrap_or(0);
+        let _ = writeln!(
+            s,
+            "branch sites: {} of {} snapped ({off} off the roads); patients go to {}; the staff tour visits {} (sites within {} min of each other are one stop)",
+            ok,
+            ds.branches.len(),
+            match so.patient_site {
+                PatientSite::Nearest => "their practice's nearest site",
+                PatientSite::Main => "their practice's main site",
+            },
+            match so.tour_sites {
+                TourSites::All => "every site",
+                TourSites::Main => "main sites only",
+            },
+            so.merge_min
+        );
+    }
     s.push_str(&findings_table(ds, findings));
     let mut worst: Vec<(&crate::analyse::network::PcnDrive, f64)> = run
         .pcns
