@@ -393,7 +393,7 @@ fn without_branches_the_import_is_todays() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("ebranchs.csv: NHS ODS branch surgeries (ebranchs): read only when given as --branches FILE"),
+            .contains("ebranchs.csv: NHS ODS branch surgeries (ebranchs; first row: branch P00001001 of practice P00001): read only when given as --branches FILE"),
         "{}",
         r.stderr
     );

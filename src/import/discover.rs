@@ -556,9 +556,10 @@ fn recognise_csv(path: &Path) -> std::result::Result<Recognised, String> {
         return role(Role::Postcodes);
     }
     if ebranchs_row(&f) {
-        return Ok(Recognised::Ignored(
-            "NHS ODS branch surgeries (ebranchs): read only when given as --branches FILE".into(),
-        ));
+        return Ok(Recognised::Ignored(format!(
+            "NHS ODS branch surgeries (ebranchs; first row: branch {} of practice {}): read only when given as --branches FILE",
+            f[0], f[14]
+        )));
     }
     Ok(match csv_role(&f) {
         Some(r) => Recognised::Role(r, path.to_path_buf()),
