@@ -3,7 +3,7 @@
 use anyhow::Result;
 use clap::Args;
 use pcn_atlas::import::discover::{self, Role, discover_in};
-use pcn_atlas::import::{ImportFilter, ImportSources, run_import};
+use pcn_atlas::import::{BranchSources, ImportFilter, ImportSources, run_import_with_branches};
 use pcn_atlas::load::text::one_line;
 use pcn_atlas::output::atomic::{self, Kind, Replace};
 use std::path::PathBuf;
@@ -54,6 +54,14 @@ pub struct ImportArgs {
     /// LSOA → sub-ICB location → ICB lookup, giving areas their sub-ICB and ICB.
     #[arg(long, value_name = "FILE")]
     pub area_lookup: Option<PathBuf>,
+    /// NHS ODS branch surgeries (ebranchs.csv), optional: open branches whose parent practice is
+    /// written go to sites.csv, with a main row per practice; never taken from --from unless given.
+    #[arg(long, value_name = "FILE")]
+    pub branches: Option<PathBuf>,
+    /// OS Code-Point Open folder for the branches' postcodes, searched before --postcodes
+    /// (e.g. a newer edition holding the branch postcodes); only with --branches.
+    #[arg(long, value_name = "DIR", requires = "branches")]
+    pub branch_postcodes: Option<PathBuf>,
     /// Keep only these local authority districts (codes, comma-separated or repeated).
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     pub lad: Vec<String>,
@@ -169,6 +177,14 @@ impl ImportArgs {
         Ok(s)
     }
 
+    /// The branch surgeries (`--branches`, `--branch-postcodes`).
+    pub fn branch_sources(&self) -> Option<BranchSources> {
+        self.branches.as_ref().map(|f| BranchSources {
+            ebranchs: f.clone(),
+            postcodes: self.branch_postcodes.clone(),
+        })
+    }
+
     pub fn filter(&self) -> Result<ImportFilter> {
         let bbox = match &self.bbox {
             None => None,
@@ -252,10 +268,13 @@ pub fn run(args: &ImportArgs, quiet: bool) -> Result<ExitCode> {
         src.sing_age.clone(),
         src.lsoa_lookup.clone(),
         src.area_org_lookup.clone(),
+        args.branches.clone(),
+        args.branch_postcodes.clone(),
     ];
     let inputs: Vec<PathBuf> = inputs.into_iter().flatten().collect();
     let _claim = atomic::claim(&args.out, Replace::kind(Kind::Dataset), &inputs)?;
-    let r = run_import(&src, &filter, &args.out)?;
+    let branches = args.branch_sources();
+    let r = run_import_with_branches(&src, branches.as_ref(), &filter, &args.out)?;
     if !quiet {
         eprintln!("imported in {:.1} s", t.elapsed().as_secs_f64());
     }
@@ -269,6 +288,12 @@ pub fn run(args: &ImportArgs, quiet: bool) -> Result<ExitCode> {
         r.registrations_written,
         r.registered_patients_written
     );
+    if let Some(b) = &r.branches {
+        println!(
+            "  sites.csv: {} branches written of {} in the branch file ({} open)",
+            b.branches_written, b.branches_in_file, b.branches_open
+        );
+    }
     for (code, n) in &r.counts {
         println!("  {code}: {n}");
     }

@@ -524,6 +524,12 @@ fn epraccur_row(f: &[String]) -> bool {
     f.len() >= 13 && practice_code(&f[0]) && matches!(f[12].as_str(), "A" | "C" | "D" | "P")
 }
 
+/// The first row of ebranchs (no header, epraccur's layout): a branch code,
+/// and the parent practice's code in column 15.
+fn ebranchs_row(f: &[String]) -> bool {
+    f.len() >= 15 && super::branches::is_branch_code(&f[0]) && practice_code(&f[14])
+}
+
 /// A Code-Point Open row (no header): postcode, positional quality,
 /// easting, northing, ….
 fn codepoint_row(line: &str) -> bool {
@@ -548,6 +554,12 @@ fn recognise_csv(path: &Path) -> std::result::Result<Recognised, String> {
     }
     if codepoint_row(&line) {
         return role(Role::Postcodes);
+    }
+    if ebranchs_row(&f) {
+        return Ok(Recognised::Ignored(format!(
+            "NHS ODS branch surgeries (ebranchs; first row: branch {} of practice {}): read only when given as --branches FILE",
+            f[0], f[14]
+        )));
     }
     Ok(match csv_role(&f) {
         Some(r) => Recognised::Role(r, path.to_path_buf()),
@@ -844,6 +856,8 @@ mod tests {
         // ebranchs: a 9-character branch code, no status in column 13.
         let ebranchs = "\"A81004001\",\"DR LEIGH\",\"Y54\",\"Q74\",\"283 ACKLAM ROAD\",\"\",\"\",\"MIDDLESBROUGH\",\"CLEVELAND\",\"TS5 7BP\",\"20040401\",\"\",\"\",\"\",\"A81004\"";
         assert!(!epraccur_row(&fields(ebranchs)));
+        assert!(ebranchs_row(&fields(ebranchs)));
+        assert!(!ebranchs_row(&fields(epraccur)));
         assert!(codepoint_row("\"TS1 2NR\",10,449498,520298,\"E92000001\""));
         assert!(!codepoint_row(
             "Postcode,Positional_quality_indicator,Eastings,Northings"

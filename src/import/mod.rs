@@ -27,6 +27,7 @@
 //! dataset in [`crate::load::format`] and the report.
 
 mod area_org;
+mod branches;
 pub mod discover;
 mod list_size;
 mod locate;
@@ -37,6 +38,7 @@ mod sing_age;
 mod translate;
 mod write;
 
+pub use branches::{BranchCounts, BranchSources, PRODUCT_EBRANCHS};
 pub use list_size::{TOLERANCE_PATIENTS, TOLERANCE_PERCENT};
 pub use national::is_unallocated;
 pub use sing_age::{NhsTotals, read_nhs_totals};
@@ -133,6 +135,9 @@ pub struct ImportReport {
     pub areas_written: usize,
     pub registrations_written: usize,
     pub registered_patients_written: u64,
+    /// With `--branches`: how many branches met each fate (absent without).
+    #[serde(flatten)]
+    pub branches: Option<BranchCounts>,
     /// Count of report entries by code.
     pub counts: BTreeMap<String, usize>,
     pub entries: Vec<ReportEntry>,
@@ -276,8 +281,23 @@ fn no_list_sizes() -> anyhow::Error {
 
 /// Run an import into `out`.
 pub fn run_import(src: &ImportSources, filter: &ImportFilter, out: &Path) -> Result<ImportReport> {
+    run_import_with_branches(src, None, filter, out)
+}
+
+/// Run an import into `out`, with the branch surgeries of `branches`
+/// (`--branches`) written to `sites.csv`.
+pub fn run_import_with_branches(
+    src: &ImportSources,
+    branches: Option<&BranchSources>,
+    filter: &ImportFilter,
+    out: &Path,
+) -> Result<ImportReport> {
     let mut inputs: Vec<InputFile> = Vec::new();
     let mut nat = National::read(src, &mut inputs).map_err(crate::load::text::plain_error)?;
+    let branch_input = match branches {
+        Some(b) => Some(branches::read(b, &mut inputs).map_err(crate::load::text::plain_error)?),
+        None => None,
+    };
     let mut log = Log::default();
     translate::registrations(src, &mut nat, &mut inputs, &mut log)
         .map_err(crate::load::text::plain_error)?;
@@ -323,6 +343,22 @@ pub fn run_import(src: &ImportSources, filter: &ImportFilter, out: &Path) -> Res
         }
     }
     let reg_rows = registrations::within_selection(src, &nat, &area_ix, &sel, &areas, &mut log);
+    let branches = match (branches, branch_input) {
+        (Some(b), Some((rows, lookup))) => {
+            let scope = branches::Scope {
+                nat: &nat,
+                written: nat.practice_codes(|i| sel.practice[i]),
+                filtered: !filter.is_empty(),
+                branch_lookup: lookup.as_ref(),
+                src: b,
+                postcodes: &src.postcodes,
+                map: &src.map,
+                epraccur: src.epraccur.as_deref(),
+            };
+            Some(branches::decide(rows, &scope, &mut log))
+        }
+        _ => None,
+    };
     write::write_import(
         out,
         write::Written {
@@ -333,6 +369,7 @@ pub fn run_import(src: &ImportSources, filter: &ImportFilter, out: &Path) -> Res
             sel: &sel,
             areas,
             reg_rows,
+            branches: branches.as_ref(),
             log,
         },
     )

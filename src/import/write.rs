@@ -1,11 +1,12 @@
 //! Writing the imported dataset (in [`crate::load::format`]) and the
 //! import report, all staged and moved into place together.
 
+use super::branches::Branches;
 use super::national::RegRow;
 use super::select::Selection;
 use super::{ImportFilter, ImportReport, Log, National};
 use crate::coords::bng_to_wgs84;
-use crate::load::format::{self, AreaProps, Metres, PracticeRow, RegistrationRow};
+use crate::load::format::{self, AreaProps, Metres, PracticeRow, RegistrationRow, SiteRow};
 use crate::model::{Area, CentroidSource, InputFile};
 use crate::output::atomic::{Kind, Replace, Staging};
 use crate::output::geojson::{multipolygon_json, round7};
@@ -25,6 +26,8 @@ pub(super) struct Written<'a> {
     /// Selected areas, in the boundaries file's order.
     pub areas: Vec<&'a Area>,
     pub reg_rows: Vec<&'a RegRow>,
+    /// With `--branches`: the branches read and those kept.
+    pub branches: Option<&'a Branches>,
     pub log: Log,
 }
 
@@ -44,6 +47,9 @@ pub(super) fn write_import(out: &Path, mut w: Written) -> Result<ImportReport> {
         write_areas(f, &sorted_areas, w.nat.area_org.as_ref())
     })?;
     let registered = write_registrations(&mut staging, &mut w)?;
+    if let Some(b) = w.branches {
+        write_sites(&mut staging, &w, b)?;
+    }
     let mut entries = std::mem::take(&mut w.log.0);
     entries.sort();
     let mut counts = BTreeMap::new();
@@ -62,6 +68,7 @@ pub(super) fn write_import(out: &Path, mut w: Written) -> Result<ImportReport> {
         areas_written: sorted_areas.len(),
         registrations_written: w.reg_rows.len(),
         registered_patients_written: registered,
+        branches: w.branches.map(|b| b.counts.clone()),
         counts,
         entries,
     };
@@ -70,11 +77,53 @@ pub(super) fn write_import(out: &Path, mut w: Written) -> Result<ImportReport> {
     Ok(report)
 }
 
-/// `practices.csv`: the selected practices by code, in BNG to the centimetre.
-fn write_practices(staging: &mut Staging, w: &Written) -> Result<PracticeCounts> {
+/// The selected practices (indices into the map), by code.
+fn practice_order(w: &Written) -> Vec<usize> {
     let map = &w.nat.map;
     let mut order: Vec<usize> = (0..map.len()).filter(|&i| w.sel.practice[i]).collect();
     order.sort_by(|&a, &b| map[a].code.cmp(&map[b].code));
+    order
+}
+
+/// `sites.csv` (`--branches`): a `main` row per practice written (its own
+/// postcode and location) and a `branch` row per branch kept, by practice
+/// code then site code.
+fn write_sites(staging: &mut Staging, w: &Written, b: &Branches) -> Result<()> {
+    let map = &w.nat.map;
+    let mains = practice_order(w).into_iter().map(|i| {
+        let p = &map[i];
+        let loc = w.located[i];
+        SiteRow {
+            site_code: &p.code,
+            practice_code: &p.code,
+            site_name: &p.name,
+            kind: "main",
+            postcode: &p.postcode,
+            easting: Metres(loc.map(|c| round_cm(c.x))),
+            northing: Metres(loc.map(|c| round_cm(c.y))),
+        }
+    });
+    let kept = b.kept.iter().map(|&(i, at)| {
+        let r = &b.rows[i];
+        SiteRow {
+            site_code: &r.code,
+            practice_code: &r.parent,
+            site_name: &r.name,
+            kind: "branch",
+            postcode: &r.postcode,
+            easting: Metres(Some(round_cm(at.x))),
+            northing: Metres(Some(round_cm(at.y))),
+        }
+    });
+    let mut rows: Vec<SiteRow> = mains.chain(kept).collect();
+    rows.sort_by(|a, b| (a.practice_code, a.site_code).cmp(&(b.practice_code, b.site_code)));
+    staging.write(format::SITES_CSV, |f| format::write_sites(f, rows))
+}
+
+/// `practices.csv`: the selected practices by code, in BNG to the centimetre.
+fn write_practices(staging: &mut Staging, w: &Written) -> Result<PracticeCounts> {
+    let map = &w.nat.map;
+    let order = practice_order(w);
     let pcns: BTreeSet<&str> = order
         .iter()
         .map(|&i| map[i].pcn_code.as_str())
