@@ -118,3 +118,172 @@ fn asking_for_sites_without_a_sites_file_is_an_error() {
         );
     }
 }
+
+/// Rutland end to end: the 2022 national files with the May 2017 branch
+/// file (branch postcodes from the 2025 Code-Point cut) and the 2022
+/// OpenStreetMap extract. Its four practices have seven branches; Gretton
+/// (Northamptonshire) and Somerby (Leicestershire) lie beyond the clipped
+/// extract, more than 1 km from any road in it: `SITE_UNROUTABLE`.
+#[test]
+fn rutland_with_its_branches() {
+    let Some(data) = common::shared_data("rutland_with_its_branches") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let r = pcn_atlas(
+        dir.path(),
+        &[
+            "import",
+            "--from",
+            &s(&data.join("england")),
+            "--lad",
+            "E06000017",
+            "--branches",
+            &s(&data.join("england/ebranchs-2017-05.csv")),
+            "--branch-postcodes",
+            &s(&data.join("current/codepoint-open-2025-practices")),
+            "--out",
+            "rut",
+            "-q",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pbf = s(&data.join("rutland/rutland-2022-07.osm.pbf"));
+    for (out, extra) in [
+        (
+            "main",
+            vec!["--tour-sites", "main", "--patient-site", "main"],
+        ),
+        ("sites", vec![]),
+    ] {
+        let mut args = vec![
+            "analyse",
+            "-d",
+            "rut",
+            "--roads",
+            &pbf,
+            "-o",
+            out,
+            "-q",
+            "--no-maps",
+        ];
+        args.extend(extra);
+        let r = pcn_atlas(dir.path(), &args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let findings = std::fs::read_to_string(dir.path().join("sites/findings.csv")).unwrap();
+    let unroutable: Vec<&str> = findings
+        .lines()
+        .filter(|l| l.starts_with("dataset,SITE_UNROUTABLE,"))
+        .map(|l| l.split(',').nth(2).unwrap())
+        .collect();
+    assert_eq!(unroutable, vec!["C82077002", "C82649001"], "{findings}");
+    let main = &summary(&dir.path().join("main/pcn_summary.csv"))["U67590"];
+    let sites = &summary(&dir.path().join("sites/pcn_summary.csv"))["U67590"];
+    let num = |row: &BTreeMap<String, String>, c: &str| row[c].parse::<f64>().unwrap();
+    // Patients' mean drive to their practice's nearest site is below the
+    // main-site figure (Ketton's, Barrowden's and Exton's villages), and the
+    // tour, now through the five routable branches too, is longer.
+    let col = "patients_mean_min_to_practice";
+    assert!(
+        num(sites, col) < num(main, col),
+        "{} vs {}",
+        sites[col],
+        main[col]
+    );
+    let tour = "staff_tour_min";
+    assert!(
+        num(sites, tour) > num(main, tour),
+        "{} vs {}",
+        sites[tour],
+        main[tour]
+    );
+    // The figures in the README.
+    assert_eq!((main[col].as_str(), sites[col].as_str()), ("5.64", "4.88"));
+    assert_eq!(
+        (main[tour].as_str(), sites[tour].as_str()),
+        ("52.11", "62.63")
+    );
+}
+
+/// `what-if` with sites reuses the baseline's untouched networks (their
+/// branch sites mapped to the edited ids) and re-analyses the touched ones:
+/// moving Fellside (which has a branch) to Northfield equals a full
+/// `analyse` of the edited files; closing Castle Street drops its branch.
+#[test]
+fn what_if_with_sites_equals_a_full_rerun() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo_dir = std::path::PathBuf::from(demo());
+    std::fs::write(dir.path().join("sites.csv"), SITES).unwrap();
+    let roads = demo_dir.join("roads.geojson");
+    let roads = roads.to_str().unwrap();
+    let what_if = |edit: &[&str], out: &str| {
+        let d = demo();
+        let mut args = vec![
+            "what-if",
+            "--dataset",
+            &d,
+            "--sites",
+            "sites.csv",
+            "--roads",
+            roads,
+            "--out",
+            out,
+            "-q",
+        ];
+        args.extend_from_slice(edit);
+        let r = pcn_atlas(dir.path(), &args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    };
+    what_if(&["--move-practice", "D80035=U00004"], "wi");
+    // The edited dataset by hand: Fellside in Northfield PCN.
+    let edited = dir.path().join("edited");
+    std::fs::create_dir_all(&edited).unwrap();
+    for f in ["areas.geojson", "registrations.csv", "footprints.csv"] {
+        std::fs::copy(demo_dir.join(f), edited.join(f)).unwrap();
+    }
+    let practices = std::fs::read_to_string(demo_dir.join("practices.csv")).unwrap();
+    let practices: String = practices
+        .lines()
+        .map(|l| {
+            if l.starts_with("D80035,") {
+                l.replace("U00009,UPLAND DALES PCN", "U00004,NORTHFIELD PCN")
+            } else {
+                l.to_string()
+            }
+        })
+        .map(|l| l + "\n")
+        .collect();
+    std::fs::write(edited.join("practices.csv"), practices).unwrap();
+    let r = pcn_atlas(
+        dir.path(),
+        &[
+            "analyse",
+            "--dataset",
+            "edited",
+            "--sites",
+            "sites.csv",
+            "--roads",
+            roads,
+            "--no-access",
+            "--out",
+            "full",
+            "-q",
+            "--no-maps",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let after = summary(&dir.path().join("wi/after/pcn_summary.csv"));
+    let full = summary(&dir.path().join("full/pcn_summary.csv"));
+    assert_eq!(after, full);
+    let f = |p: &str| std::fs::read_to_string(dir.path().join(p)).unwrap();
+    assert_eq!(f("wi/after/findings.csv"), f("full/findings.csv"));
+    // Closing Castle Street takes its branch with it: no site of D80001
+    // is left, and Upland Dales (untouched) is as before.
+    what_if(&["--close-practice", "D80001"], "closed");
+    let before = summary(&dir.path().join("closed/before/pcn_summary.csv"));
+    let after = summary(&dir.path().join("closed/after/pcn_summary.csv"));
+    assert_eq!(before["U00009"], after["U00009"]);
+    assert!(!f("closed/after/findings.csv").contains("D80001001"));
+}
