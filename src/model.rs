@@ -219,6 +219,11 @@ pub struct Branch {
     pub postcode: Option<String>,
     /// Location in BNG metres; `None` when it could not be located.
     pub location: Option<Coord<f64>>,
+    /// Open to the practice's registered patients (the default). `false`
+    /// for a site that serves a closed population — a school sanatorium, a
+    /// prison surgery: staff visit it, but patients from the areas are not
+    /// sent there and it is not a hub.
+    pub serves_patients: bool,
 }
 
 /// A primary care network.

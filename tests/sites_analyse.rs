@@ -205,6 +205,45 @@ fn rutland_with_its_branches() {
         (main[tour].as_str(), sites[tour].as_str()),
         ("52.11", "62.63")
     );
+    // Two branches are school surgeries (Oakham School's sanatorium,
+    // Uppingham School): as open sites they draw the towns' patients (and
+    // the hub, to the sanatorium); marked `patients = no` they are tour
+    // stops only — merged with their main sites, a few minutes away.
+    assert_eq!(sites["hub_practice"], "C82010001");
+    let text = std::fs::read_to_string(dir.path().join("rut/sites.csv")).unwrap();
+    let mut marked = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let extra = match (i, line.split(',').next()) {
+            (0, _) => ",patients",
+            (_, Some("C82010001" | "C82077004")) => ",no",
+            _ => ",",
+        };
+        marked.push_str(&format!("{line}{extra}\n"));
+    }
+    std::fs::write(dir.path().join("schools.csv"), marked).unwrap();
+    let r = pcn_atlas(
+        dir.path(),
+        &[
+            "analyse",
+            "-d",
+            "rut",
+            "--sites",
+            "schools.csv",
+            "--roads",
+            &pbf,
+            "-o",
+            "schools",
+            "-q",
+            "--no-maps",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let schools = &summary(&dir.path().join("schools/pcn_summary.csv"))["U67590"];
+    assert_eq!(schools["hub_practice"], "C82010");
+    assert_eq!(
+        (schools[col].as_str(), schools[tour].as_str()),
+        ("5.22", "63.83")
+    );
 }
 
 /// `what-if` with sites reuses the baseline's untouched networks (their

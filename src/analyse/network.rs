@@ -417,6 +417,7 @@ fn analyse_with(
         on_site_s: opts.on_site_min * 60.0,
     };
     let staff = Staff {
+        ds,
         sites: &plan.staff_sites,
         matrix_s: &staff_matrix,
         weights: &staff_weights,
@@ -452,6 +453,7 @@ fn analyse_with(
 /// The sites staff visit, their square drive-time matrix (row = from) and
 /// their weights for the hub.
 struct Staff<'a> {
+    ds: &'a Dataset,
     sites: &'a [Site],
     matrix_s: &'a [f64],
     weights: &'a [f64],
@@ -477,7 +479,12 @@ fn pick_hub(
         let extra = times.times(&cands[n..], staff.sites);
         let rows: Vec<Vec<f64>> = (0..cands.len())
             .map(|c| {
-                if c < n {
+                if let Site::Branch(b) = cands[c]
+                    && !staff.ds.branch(b).serves_patients
+                {
+                    // Not a hub: no row reaches every site.
+                    vec![f64::INFINITY; n]
+                } else if c < n {
                     staff.matrix_s[c * n..(c + 1) * n].to_vec()
                 } else {
                     extra[(c - n) * n..(c - n + 1) * n].to_vec()

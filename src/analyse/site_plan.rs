@@ -10,6 +10,9 @@
 //!   practice's sites within `merge_min` minutes of each other, both ways,
 //!   being one stop.
 //!
+//! A branch marked `patients = no` (a school or prison surgery) is a stop of
+//! the tour but neither a patient site nor a hub.
+//!
 //! Only routable sites of routable members take part: a practice whose main
 //! site is off the roads is an unroutable member (as without sites), and an
 //! unroutable branch is left out with `SITE_UNROUTABLE`.
@@ -42,8 +45,9 @@ impl SitePlan {
     ) -> SitePlan {
         let patient_branches = sites.is_some_and(|s| s.patient_site == PatientSite::Nearest);
         let staff_branches = sites.is_some_and(|s| s.tour_sites == TourSites::All);
-        let (patient_sites, patient_owner) = member_sites(ds, members, times, patient_branches);
-        let (staff_sites, staff_owner) = member_sites(ds, members, times, staff_branches);
+        let (patient_sites, patient_owner) =
+            member_sites(ds, members, times, patient_branches, true);
+        let (staff_sites, staff_owner) = member_sites(ds, members, times, staff_branches, false);
         SitePlan {
             patient_sites,
             patient_owner,
@@ -54,12 +58,14 @@ impl SitePlan {
 }
 
 /// Each member's main site, followed by its routable branches when
-/// `branches`; with the member index of each.
+/// `branches` (only those open to patients when `for_patients`); with the
+/// member index of each.
 fn member_sites(
     ds: &Dataset,
     members: &[PracticeId],
     times: &dyn DriveTimes,
     branches: bool,
+    for_patients: bool,
 ) -> (Vec<Site>, Vec<usize>) {
     let mut sites = Vec::new();
     let mut owner = Vec::new();
@@ -69,7 +75,7 @@ fn member_sites(
         if branches {
             for b in ds.branches_of(p) {
                 let s = Site::Branch(b);
-                if times.routable(s) {
+                if times.routable(s) && (ds.branch(b).serves_patients || !for_patients) {
                     sites.push(s);
                     owner.push(m);
                 }

@@ -66,6 +66,7 @@ fn network(
                 x: x * 1000.0,
                 y: 0.0,
             }),
+            serves_patients: true,
         });
         km.insert(b(i as u32), x);
     }
@@ -272,6 +273,32 @@ fn the_hub_can_be_a_branch() {
     ));
     // On main sites only P2 is the hub (Σ 30,000 vs P1's 300,000).
     assert_eq!(r.main_only.as_ref().unwrap().hub, Some(p(1)));
+}
+
+#[test]
+fn a_closed_population_site_is_a_stop_but_no_patient_site_or_hub() {
+    // The network of `the_hub_can_be_a_branch`, its branch B2 a school
+    // surgery (`patients = no`): Y's 6,000 go to P2 (14 min), so P2 serves
+    // all 10,000; the hub is P2 (Σ w·t 30,000 vs P1's 300,000; B2 is not
+    // eligible); the tour still stops at B2 on the way (60 min).
+    let (mut ds, input, line) = network(
+        &[("P1", 1_000, 0.0), ("P2", 10_000, 30.0)],
+        &[("B2", 1, 15.0)],
+        &[1.0, 16.0, 29.0],
+        &[(0, 0, 1000), (1, 1, 6000), (2, 1, 4000)],
+    );
+    ds.branches[0].serves_patients = false;
+    let r = analyse_pcn(&ds, &input, &line, &sites_opts());
+    assert_eq!(r.hub, Some(p(1)));
+    assert_eq!(r.median, Some(p(1)));
+    assert_eq!(
+        r.site_patients,
+        vec![(p(0), 1000.0), (p(1), 10_000.0), (b(0), 0.0)]
+    );
+    assert_eq!(r.tour_sites, vec![p(1), p(0), b(0)]);
+    assert!(close(r.tour.as_ref().unwrap().seconds, 3600.0));
+    let pt = r.patients.to_practice.as_ref().unwrap();
+    assert!(close(pt.mean, (1000.0 + 6000.0 * 14.0 + 4000.0) / 11_000.0));
 }
 
 #[test]

@@ -9,7 +9,10 @@
 //! a notice, the practice's location wins). A branch whose practice is not
 //! in the dataset (`SITE_WITHOUT_PRACTICE`) or which cannot be located
 //! (`SITE_UNLOCATED`) is counted and named in a notice, and left out. Any
-//! other bad value is an error naming the file, line and value.
+//! other bad value is an error naming the file, line and value. An
+//! optional `patients` column (`yes` | `no`, empty = yes) marks a branch that
+//! serves a closed population (a school or prison surgery): staff visit it,
+//! but patients are not sent there and it is not a hub.
 
 use super::codepoint::PostcodeLookup;
 use super::columns as c;
@@ -28,6 +31,7 @@ pub const MAIN_SITE_TOLERANCE_M: f64 = 100.0;
 const SITE_CODE: ColumnSpec = ColumnSpec::new("site_code", &["branch_code", "code"]);
 const SITE_NAME: ColumnSpec = ColumnSpec::new("site_name", &["name", "branch_name"]);
 const SITE_KIND: ColumnSpec = ColumnSpec::new("kind", &["site_kind", "type"]);
+const SERVES: ColumnSpec = ColumnSpec::new("patients", &["open_to_patients", "serves_patients"]);
 
 /// The branches read, and what could not be used.
 #[derive(Debug)]
@@ -50,6 +54,7 @@ pub fn load_sites(
     let name_col = t.optional(SITE_NAME);
     let kind_col = t.require(SITE_KIND)?;
     let postcode_col = t.optional(c::POSTCODE);
+    let serves_col = t.optional(SERVES);
     let en = t.optional(c::EASTING).zip(t.optional(c::NORTHING));
     let lonlat = t.optional(c::LON).zip(t.optional(c::LAT));
     if en.is_none() && lonlat.is_none() && (postcode_col.is_none() || postcodes.is_none()) {
@@ -96,6 +101,19 @@ pub fn load_sites(
             });
             continue;
         };
+        let serves_patients = match row
+            .opt_str(serves_col)
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("yes" | "y" | "true" | "1") => true,
+            Some("no" | "n" | "false" | "0") => false,
+            Some(_) => bail!(
+                "{}: column `patients`: {:?} is not yes or no",
+                row.at(),
+                row.opt_str(serves_col).unwrap_or_default()
+            ),
+        };
         let at = locate(&row, &code, en, lonlat, postcode_col, postcodes)?;
         if is_main {
             if let (Some(a), Some(p)) = (at, practice_at) {
@@ -140,6 +158,7 @@ pub fn load_sites(
             name: row.opt_str(name_col).unwrap_or_default().to_string(),
             postcode,
             location: at,
+            serves_patients,
         });
     }
     out.input = t.input_file("sites", rows);
@@ -254,6 +273,24 @@ mod tests {
         );
         assert!(s.notices[0].detail.contains("sites.csv:4"));
         assert_eq!(s.input.rows, 5);
+    }
+
+    #[test]
+    fn patients_column_marks_closed_population_sites() {
+        let (_d, p) = write(
+            "site_code,practice_code,kind,easting,northing,patients\n\
+             P1001,P1,branch,5000,1000,no\n\
+             P1002,P1,branch,6000,1000,\n\
+             P1003,P1,branch,7000,1000,Yes\n",
+        );
+        let s = load_sites(&p, &practices(), None).unwrap();
+        let serves: Vec<bool> = s.branches.iter().map(|b| b.serves_patients).collect();
+        assert_eq!(serves, vec![false, true, true]);
+        let (_d, p) = write(
+            "site_code,practice_code,kind,easting,northing,patients\nP1001,P1,branch,5000,1000,pupils\n",
+        );
+        let e = load_sites(&p, &practices(), None).unwrap_err().to_string();
+        assert!(e.contains("sites.csv:2") && e.contains("\"pupils\""), "{e}");
     }
 
     #[test]
