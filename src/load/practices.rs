@@ -25,7 +25,7 @@ pub struct LoadedPractices {
     pub input: InputFile,
 }
 
-type ColPair = (Col, Col);
+pub(super) type ColPair = (Col, Col);
 
 /// The columns of a practices table.
 struct Columns {
@@ -405,34 +405,43 @@ fn locate(
 /// The row's easting/northing or lon/lat, checked; `None` when both pairs
 /// are empty (or absent).
 fn locate_by_coordinates(row: &Row<'_>, code: &str, cols: &Columns) -> Result<Option<Coord<f64>>> {
-    if let Some((ce, cn)) = cols.en {
+    coordinates(row, &format!("practice {code}"), cols.en, cols.lonlat)
+}
+
+/// A row's location from its easting/northing (`en`) else lon/lat
+/// columns, checked (errors name `what`, e.g. "practice A81001"); `None`
+/// when both pairs are empty or absent.
+pub(super) fn coordinates(
+    row: &Row<'_>,
+    what: &str,
+    en: Option<ColPair>,
+    lonlat: Option<ColPair>,
+) -> Result<Option<Coord<f64>>> {
+    if let Some((ce, cn)) = en {
         match (row.opt_f64(Some(ce))?, row.opt_f64(Some(cn))?) {
             (Some(e), Some(n)) => {
                 if let Some(why) = check_bng(e, n) {
-                    bail!("{}: practice {code}: {why}", row.at());
+                    bail!("{}: {what}: {why}", row.at());
                 }
                 return Ok(Some(Coord { x: e, y: n }));
             }
             (None, None) => {}
             _ => bail!(
-                "{}: practice {code}: only one of easting/northing is given",
+                "{}: {what}: only one of easting/northing is given",
                 row.at()
             ),
         }
     }
-    if let Some((clon, clat)) = cols.lonlat {
+    if let Some((clon, clat)) = lonlat {
         match (row.opt_f64(Some(clon))?, row.opt_f64(Some(clat))?) {
             (Some(lon), Some(lat)) => {
                 if let Some(why) = check_wgs84(lon, lat) {
-                    bail!("{}: practice {code}: {why}", row.at());
+                    bail!("{}: {what}: {why}", row.at());
                 }
                 return Ok(Some(wgs84_to_bng(lon, lat)));
             }
             (None, None) => {}
-            _ => bail!(
-                "{}: practice {code}: only one of lon/lat is given",
-                row.at()
-            ),
+            _ => bail!("{}: {what}: only one of lon/lat is given", row.at()),
         }
     }
     Ok(None)

@@ -17,7 +17,6 @@
 use super::codepoint::PostcodeLookup;
 use super::columns as c;
 use super::table::{ColumnSpec, Row, Table};
-use crate::coords::{check_bng, check_wgs84, wgs84_to_bng};
 use crate::findings::Code;
 use crate::model::{Branch, InputFile, Notice, PracticeId};
 use anyhow::{Result, bail};
@@ -165,7 +164,7 @@ pub fn load_sites(
     Ok(out)
 }
 
-type Pair = Option<(super::table::Col, super::table::Col)>;
+type Pair = Option<super::practices::ColPair>;
 
 /// The row's easting/northing, else lon/lat, else its postcode's location.
 fn locate(
@@ -176,32 +175,8 @@ fn locate(
     postcode_col: Option<super::table::Col>,
     postcodes: Option<&PostcodeLookup>,
 ) -> Result<Option<Coord<f64>>> {
-    if let Some((ce, cn)) = en {
-        match (row.opt_f64(Some(ce))?, row.opt_f64(Some(cn))?) {
-            (Some(e), Some(n)) => {
-                if let Some(why) = check_bng(e, n) {
-                    bail!("{}: site {code}: {why}", row.at());
-                }
-                return Ok(Some(Coord { x: e, y: n }));
-            }
-            (None, None) => {}
-            _ => bail!(
-                "{}: site {code}: only one of easting/northing is given",
-                row.at()
-            ),
-        }
-    }
-    if let Some((clon, clat)) = lonlat {
-        match (row.opt_f64(Some(clon))?, row.opt_f64(Some(clat))?) {
-            (Some(lon), Some(lat)) => {
-                if let Some(why) = check_wgs84(lon, lat) {
-                    bail!("{}: site {code}: {why}", row.at());
-                }
-                return Ok(Some(wgs84_to_bng(lon, lat)));
-            }
-            (None, None) => {}
-            _ => bail!("{}: site {code}: only one of lon/lat is given", row.at()),
-        }
+    if let Some(c) = super::practices::coordinates(row, &format!("site {code}"), en, lonlat)? {
+        return Ok(Some(c));
     }
     Ok(row
         .opt_str(postcode_col)

@@ -101,9 +101,8 @@ pub fn areas() -> Style {
     }
 }
 
-/// `practices`: hubs (when the layer has `is_hub`) as stars, practices
-/// outside their network's footprint in red, the rest white.
-pub fn practices(has_hub: bool) -> Style {
+/// The hub star, first, when the layer has hubs (`is_hub`).
+fn hub_rule(has_hub: bool) -> Vec<Rule> {
     let mut rules = Vec::new();
     if has_hub {
         rules.push(Rule {
@@ -116,6 +115,13 @@ pub fn practices(has_hub: bool) -> Style {
             },
         });
     }
+    rules
+}
+
+/// `practices`: hubs (when the layer has `is_hub`) as stars, practices
+/// outside their network's footprint in red, the rest white.
+pub fn practices(has_hub: bool) -> Style {
+    let mut rules = hub_rule(has_hub);
     rules.push(Rule {
         label: "Practice outside its footprint".into(),
         filter: Filter::Int("inside_footprint", 0),
@@ -143,18 +149,7 @@ pub fn practices(has_hub: bool) -> Style {
 /// `sites`: hubs (when the layer has `is_hub`) as stars, main sites as
 /// the practices are drawn, branch surgeries smaller and grey.
 pub fn sites(has_hub: bool) -> Style {
-    let mut rules = Vec::new();
-    if has_hub {
-        rules.push(Rule {
-            label: "Network hub".into(),
-            filter: Filter::Int("is_hub", 1),
-            symbol: Symbol::Marker {
-                star: true,
-                colour: HUB_FILL,
-                size: 4.0,
-            },
-        });
-    }
+    let mut rules = hub_rule(has_hub);
     rules.push(Rule {
         label: "Main site".into(),
         filter: Filter::Text("kind", "main".into()),
