@@ -367,7 +367,11 @@ fn analyse_with(
     let plan = SitePlan::new(ds, &members, times, sites);
     // With sites: the patients each site serves (where patients go does not
     // depend on the hub), which weigh the sites for the hub.
-    let served: Option<Vec<f64>> = sites.map(|_| patients(ds, input, times, &plan, None, opts).2);
+    let first: Option<(Vec<f64>, Vec<f64>)> = sites.map(|_| {
+        let (_, _, served, t) = patients(ds, input, times, &plan, None, opts, None);
+        (served, t)
+    });
+    let (served, prior) = first.unzip();
     let staff_all = sites.is_some_and(|s| s.tour_sites == TourSites::All);
     let (staff_matrix, staff_weights) = if staff_all {
         let w = served
@@ -435,7 +439,8 @@ fn analyse_with(
         staff_and_tour(ds, times, hub, &staff, &groups, day, &mut out);
     }
 
-    let (patients, area_times, _) = patients(ds, input, times, &plan, hub, opts);
+    let (patients, area_times, _, _) =
+        patients(ds, input, times, &plan, hub, opts, prior.as_deref());
     (out.patients, out.area_times) = (patients, area_times);
     if let Some(sv) = served {
         out.site_patients = plan.patient_sites.iter().copied().zip(sv).collect();
@@ -578,7 +583,8 @@ fn patients(
     plan: &SitePlan,
     hub: Option<Site>,
     opts: &DriveOptions,
-) -> (PatientDrive, Vec<AreaTimes>, Vec<f64>) {
+    prior: Option<&[f64]>,
+) -> (PatientDrive, Vec<AreaTimes>, Vec<f64>, Vec<f64>) {
     let (mut pairs, basis) = patient_pairs(ds, input);
     pairs.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
     // Every area with patients, and every footprint area (for its times).
@@ -598,7 +604,23 @@ fn patients(
         }
     });
     let m = cols.len();
-    let t = times.times(&area_sites, &cols);
+    // The areas × patient sites times from a first pass (`prior`, with
+    // sites: where patients go does not depend on the hub) are reused, and
+    // only the hub's column asked for: each pair's time does not depend on
+    // the other columns of a query.
+    let t = match prior {
+        Some(pt) if m == ns => pt.to_vec(),
+        Some(pt) if ns > 0 => {
+            let hub_t = times.times(&area_sites, &cols[ns..]);
+            let mut t = Vec::with_capacity(areas.len() * m);
+            for (row, h) in pt.chunks(ns).zip(&hub_t) {
+                t.extend_from_slice(&row[..ns]);
+                t.push(*h);
+            }
+            t
+        }
+        _ => times.times(&area_sites, &cols),
+    };
     let owner_practice: Vec<Option<PracticeId>> =
         plan.patient_sites.iter().map(|s| s.practice(ds)).collect();
     let (mut to_practice, mut to_nearest, mut to_hub) = (
@@ -648,7 +670,7 @@ fn patients(
     let area_times = footprint_area_times(input, &areas, (&t, m), ns, hub_col, &own_sum);
     let samples = (to_practice, to_nearest, to_hub);
     let drive = summarise_patients(basis, samples, unroutable, opts);
-    (drive, area_times, served)
+    (drive, area_times, served, t)
 }
 
 /// The patients' summaries from their weighted samples of minutes (to the
