@@ -205,6 +205,25 @@ fn rutland_with_its_branches() {
         (main[tour].as_str(), sites[tour].as_str()),
         ("52.11", "62.63")
     );
+    // The staff matrix covers every tour stop: the four practices, the
+    // hub (Oakham School's sanatorium) and Barrowden, Ketton and Exton.
+    let mut rdr = csv::Reader::from_path(dir.path().join("sites/staff_matrix.csv")).unwrap();
+    let mut codes: Vec<String> = rdr.records().map(|r| r.unwrap()[2].to_string()).collect();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(
+        codes,
+        vec![
+            "C82010",
+            "C82010001",
+            "C82044",
+            "C82044002",
+            "C82077",
+            "C82077001",
+            "C82077003",
+            "C82649"
+        ]
+    );
     // Two branches are school surgeries (Oakham School's sanatorium,
     // Uppingham School): as open sites they draw the towns' patients (and
     // the hub, to the sanatorium); marked `patients = no` they are tour

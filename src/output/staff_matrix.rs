@@ -11,6 +11,9 @@
 //! not a member they are its drive times to the members
 //! ([`PcnDrive::from_hub_s`]); the way back to such a hub was never
 //! computed and is left empty, as is every pair with an unroutable site.
+//! With sites (`sites.csv`) the branch surgeries the tour stops at follow,
+//! in tour order, and every pair of tour stops has its time (the tour's own
+//! matrix, [`PcnDrive::tour_matrix_s`]).
 //! Kilometres are known only where a route was traced (`routes.geojson`:
 //! from the hub to each member); elsewhere the cell is empty.
 
@@ -106,6 +109,14 @@ fn block(
     if let Some(h) = d.hub.filter(|h| !sites.contains(h)) {
         sites.push(h);
     }
+    // With sites: the branches the tour stops at, in tour order.
+    if ds.sites_given {
+        for &s in &d.tour_sites {
+            if !sites.contains(&s) {
+                sites.push(s);
+            }
+        }
+    }
     let n = sites.len();
     let routable: HashMap<Site, usize> = d
         .members
@@ -120,6 +131,7 @@ fn block(
         .map(|(i, &s)| (s, i))
         .collect();
     let m = d.members.len();
+    let k = d.tour_sites.len();
     let seconds = |from: Site, to: Site| -> Option<f64> {
         if from == to {
             return Some(0.0);
@@ -127,6 +139,11 @@ fn block(
         let s = match (routable.get(&from), routable.get(&to)) {
             (Some(&i), Some(&j)) => d.matrix_s.get(i * m + j).copied(),
             _ if Some(from) == d.hub => tour.get(&to).and_then(|&j| d.from_hub_s.get(j).copied()),
+            // With sites, between any two stops of the tour.
+            _ if ds.sites_given => match (tour.get(&from), tour.get(&to)) {
+                (Some(&i), Some(&j)) => d.tour_matrix_s.get(i * k + j).copied(),
+                _ => None,
+            },
             _ => None,
         };
         s.filter(|s| s.is_finite())
