@@ -384,38 +384,7 @@ fn analyse_with(
     };
 
     // The hub: given, or chosen among the members and candidate sites.
-    let mut out = PcnDrive {
-        pcn: input.pcn,
-        members: members.clone(),
-        unroutable_members,
-        matrix_s,
-        hub: None,
-        hub_rule: "median",
-        median: None,
-        centre: None,
-        staff_max_min: None,
-        staff_farthest: None,
-        staff_farthest_site: None,
-        staff_mean_min: None,
-        tour: None,
-        tour_sites: Vec::new(),
-        from_hub_s: Vec::new(),
-        tour_matrix_s: Vec::new(),
-        patients: PatientDrive {
-            basis: PatientBasis::PopulationNearest,
-            to_practice: None,
-            to_nearest: None,
-            to_hub: None,
-            excess_mean_min: None,
-            hub_share_over_limit: None,
-            unroutable_patients: 0.0,
-        },
-        area_times: Vec::new(),
-        flags: Vec::new(),
-        details: Vec::new(),
-        site_patients: Vec::new(),
-        main_only: None,
-    };
+    let mut out = PcnDrive::empty(input.pcn, members.clone(), unroutable_members, matrix_s);
     let day = Day {
         length_s: opts.day_hours * 3600.0,
         on_site_s: opts.on_site_min * 60.0,
@@ -453,6 +422,49 @@ fn analyse_with(
     }
     flags(ds, input, opts, &mut out);
     out
+}
+
+impl PcnDrive {
+    /// A network's result before its hub, tour and patients are worked out.
+    fn empty(
+        pcn: PcnId,
+        members: Vec<PracticeId>,
+        unroutable_members: Vec<PracticeId>,
+        matrix_s: Vec<f64>,
+    ) -> PcnDrive {
+        PcnDrive {
+            pcn,
+            members,
+            unroutable_members,
+            matrix_s,
+            hub: None,
+            hub_rule: "median",
+            median: None,
+            centre: None,
+            staff_max_min: None,
+            staff_farthest: None,
+            staff_farthest_site: None,
+            staff_mean_min: None,
+            tour: None,
+            tour_sites: Vec::new(),
+            from_hub_s: Vec::new(),
+            tour_matrix_s: Vec::new(),
+            patients: PatientDrive {
+                basis: PatientBasis::PopulationNearest,
+                to_practice: None,
+                to_nearest: None,
+                to_hub: None,
+                excess_mean_min: None,
+                hub_share_over_limit: None,
+                unroutable_patients: 0.0,
+            },
+            area_times: Vec::new(),
+            flags: Vec::new(),
+            details: Vec::new(),
+            site_patients: Vec::new(),
+            main_only: None,
+        }
+    }
 }
 
 /// The sites staff visit, their square drive-time matrix (row = from) and

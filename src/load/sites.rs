@@ -100,47 +100,21 @@ pub fn load_sites(
             });
             continue;
         };
-        let serves_patients = match row
-            .opt_str(serves_col)
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            None | Some("yes" | "y" | "true" | "1") => true,
-            Some("no" | "n" | "false" | "0") => false,
-            Some(_) => bail!(
-                "{}: column `patients`: {:?} is not yes or no",
-                row.at(),
-                row.opt_str(serves_col).unwrap_or_default()
-            ),
-        };
+        let serves_patients = serves_patients(&row, serves_col)?;
         let at = locate(&row, &code, en, lonlat, postcode_col, postcodes)?;
         if is_main {
-            if let (Some(a), Some(p)) = (at, practice_at) {
-                let d = ((a.x - p.x).powi(2) + (a.y - p.y).powi(2)).sqrt();
-                if d > MAIN_SITE_TOLERANCE_M {
-                    out.notices.push(Notice {
-                        code: Code::SiteUnlocated,
-                        subject: code.clone(),
-                        detail: format!(
-                            "{}: main site {code} is {d:.0} m from practice {practice_code}'s location in the practices file; the practice's location is used",
-                            row.at()
-                        ),
-                    });
-                }
-            }
+            out.notices.extend(main_site_moved(
+                &row,
+                &code,
+                &practice_code,
+                at,
+                practice_at,
+            ));
             continue;
         }
         let postcode = row.opt_str(postcode_col).map(str::to_string);
         if at.is_none() {
-            let why = match (&postcode, postcodes) {
-                (Some(pc), Some(_)) => {
-                    format!("postcode {pc} is not in the Code-Point Open lookup")
-                }
-                (Some(pc), None) => format!(
-                    "no coordinates, and postcode {pc} cannot be looked up without --postcodes DIR"
-                ),
-                (None, _) => "no coordinates and no postcode".to_string(),
-            };
+            let why = unlocated_why(postcode.as_deref(), postcodes.is_some());
             out.notices.push(Notice {
                 code: Code::SiteUnlocated,
                 subject: code.clone(),
@@ -165,6 +139,51 @@ pub fn load_sites(
 }
 
 type Pair = Option<super::practices::ColPair>;
+
+/// Why a branch has no location.
+fn unlocated_why(postcode: Option<&str>, have_lookup: bool) -> String {
+    match (postcode, have_lookup) {
+        (Some(pc), true) => format!("postcode {pc} is not in the Code-Point Open lookup"),
+        (Some(pc), false) => {
+            format!("no coordinates, and postcode {pc} cannot be looked up without --postcodes DIR")
+        }
+        (None, _) => "no coordinates and no postcode".to_string(),
+    }
+}
+
+/// The `patients` cell: yes (or empty) / no.
+fn serves_patients(row: &Row<'_>, col: Option<super::table::Col>) -> Result<bool> {
+    match row.opt_str(col).map(str::to_ascii_lowercase).as_deref() {
+        None | Some("yes" | "y" | "true" | "1") => Ok(true),
+        Some("no" | "n" | "false" | "0") => Ok(false),
+        Some(_) => bail!(
+            "{}: column `patients`: {:?} is not yes or no",
+            row.at(),
+            row.opt_str(col).unwrap_or_default()
+        ),
+    }
+}
+
+/// A notice when a `main` row is more than [`MAIN_SITE_TOLERANCE_M`] from
+/// its practice's location (which is used).
+fn main_site_moved(
+    row: &Row<'_>,
+    code: &str,
+    practice_code: &str,
+    at: Option<Coord<f64>>,
+    practice_at: Option<Coord<f64>>,
+) -> Option<Notice> {
+    let (a, p) = (at?, practice_at?);
+    let d = ((a.x - p.x).powi(2) + (a.y - p.y).powi(2)).sqrt();
+    (d > MAIN_SITE_TOLERANCE_M).then(|| Notice {
+        code: Code::SiteUnlocated,
+        subject: code.to_string(),
+        detail: format!(
+            "{}: main site {code} is {d:.0} m from practice {practice_code}'s location in the practices file; the practice's location is used",
+            row.at()
+        ),
+    })
+}
 
 /// The row's easting/northing, else lon/lat, else its postcode's location.
 fn locate(
