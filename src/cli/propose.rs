@@ -374,6 +374,16 @@ fn summary(w: &ProposalOutput, written: &Written) -> String {
         },
         w.outcome.proposed.len()
     ));
+    for (k, e) in w.outcome.proposed.iter().enumerate() {
+        let v = e.violation(o);
+        if v > 0 && v <= e.floor(o) {
+            s.push_str(&format!(
+                "{}: {} patients outside the band; only moving practices can change its list size (--move-practices)\n",
+                w.ds.pcn(pcn_atlas::model::PcnId(k as u32)).code,
+                v
+            ));
+        }
+    }
     for (a, n) in w.crowded_areas() {
         s.push_str(&format!(
             "area {a} holds practices with {n} patients together, above the band's {}: its network cannot be brought into the band\n",
