@@ -110,6 +110,21 @@ const DEMO: &[Case] = &[
         ],
     },
     Case {
+        name: "demo-propose-driving",
+        args: &[
+            "propose",
+            "--dataset",
+            "data/demo",
+            "--rural-waiver",
+            "--objective",
+            "driving",
+            "--move-practices",
+            "--allow-worse",
+            "--out",
+            "{OUT}/demo-propose-driving",
+        ],
+    },
+    Case {
         name: "demo-propose-repair",
         args: &[
             "propose",
