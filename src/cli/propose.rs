@@ -180,30 +180,7 @@ pub fn run(args: &ProposeArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         ds.inputs.push(report.input.clone());
         roads_in = Some((path, net, report, profile));
     }
-    let roads = match &roads_in {
-        Some((path, net, report, profile)) => {
-            let profile_json = serde_json::to_value(profile)?;
-            Some(Roads::prepare(
-                RoadsSpec {
-                    net,
-                    name: path.display().to_string(),
-                    snap: SnapOptions {
-                        off_road_kph: profile.off_road_kph,
-                        max_snap_m: profile.max_snap_m,
-                    },
-                    slow_factor: args.drive.slow_factor(cfg)?,
-                    cache: args
-                        .drive
-                        .cache_dir(cfg)?
-                        .map(|dir| RoadCache::new(&dir, &report.input.sha256, &profile_json, net)),
-                    roads_report: serde_json::to_value(report)?,
-                    profile: profile_json,
-                },
-                &progress,
-            )?)
-        }
-        None => None,
-    };
+    let roads = prepare_roads(args, cfg, roads_in.as_ref(), &progress)?;
     // Today and the proposal go through the same stages as `analyse` (with
     // roads) or `check` (without).
     let plan = Plan {
@@ -274,6 +251,47 @@ pub fn run(args: &ProposeArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// The roads prepared for routing (and cached when asked), when given.
+fn prepare_roads<'a>(
+    args: &ProposeArgs,
+    cfg: &Config,
+    roads_in: Option<&'a RoadsIn<'a>>,
+    progress: &Progress,
+) -> Result<Option<Roads<'a>>> {
+    Ok(match roads_in {
+        Some((path, net, report, profile)) => {
+            let profile_json = serde_json::to_value(profile)?;
+            Some(Roads::prepare(
+                RoadsSpec {
+                    net,
+                    name: path.display().to_string(),
+                    snap: SnapOptions {
+                        off_road_kph: profile.off_road_kph,
+                        max_snap_m: profile.max_snap_m,
+                    },
+                    slow_factor: args.drive.slow_factor(cfg)?,
+                    cache: args
+                        .drive
+                        .cache_dir(cfg)?
+                        .map(|dir| RoadCache::new(&dir, &report.input.sha256, &profile_json, net)),
+                    roads_report: serde_json::to_value(report)?,
+                    profile: profile_json,
+                },
+                progress,
+            )?)
+        }
+        None => None,
+    })
+}
+
+/// The road file given, its network and report, and the car profile.
+type RoadsIn<'a> = (
+    &'a PathBuf,
+    pcn_atlas::roads::network::RoadNetwork,
+    pcn_atlas::roads::RoadsReport,
+    pcn_atlas::roads::profile::CarProfile,
+);
 
 /// Drive-time findings of the proposal that today's footprints do not
 /// have: same scope, code and subject (a renamed network compared with
