@@ -35,6 +35,7 @@ fn stockton_move_practice_equals_a_full_check() {
             "what-if",
             "--dataset",
             "base",
+            "--no-roads",
             "--move-practice",
             "A81001=U07032",
             "--out",
