@@ -948,3 +948,36 @@ fn roads_come_from_the_dataset_unless_no_roads() {
         "a folder without roads equals --no-roads"
     );
 }
+
+/// `--no-access` leaves the `access_*` columns empty (drive times stay);
+/// a bad accessibility flag and `--access-export` are one-line errors
+/// (exit 2) before anything is written.
+#[test]
+fn no_access_and_bad_access_flags() {
+    let work = tempfile::tempdir().unwrap();
+    let d = s(&demo());
+    let base = ["what-if", "--dataset", d.as_str(), "-q"];
+    let edit = ["--move-practice", "D80010=U00001"];
+    let r = pcn_atlas(
+        work.path(),
+        &[&base[..], &edit, &["--no-access", "--out", "n"]].concat(),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let diff = csv_rows(&work.path().join("n/diff.csv"));
+    assert_eq!(diff[0]["access_e2sfca_mean_after"], "");
+    assert_eq!(diff[0]["staff_tour_min_after"], "36.03");
+    for (flags, want) in [
+        (vec!["--access-decay", "bogus"], "--access-decay \"bogus\""),
+        (
+            vec!["--access-export"],
+            "--access-export is not supported by what-if",
+        ),
+    ] {
+        let argv = [&base[..], &edit, &flags, &["--out", "x"]].concat();
+        let r = pcn_atlas(work.path(), &argv);
+        assert_eq!(r.code, 2, "{flags:?}: {}", r.stderr);
+        assert!(r.stderr.contains(want), "{flags:?}: {}", r.stderr);
+        assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+        assert!(!work.path().join("x").exists());
+    }
+}
