@@ -88,6 +88,7 @@ const DEMO: &[Case] = &[
             "what-if",
             "--dataset",
             "data/demo",
+            "--no-roads",
             "--merge",
             "U00008,U00009",
             "--close-practice",
