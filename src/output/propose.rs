@@ -226,10 +226,7 @@ impl ProposalOutput<'_> {
             .practices
             .iter()
             .enumerate()
-            .filter(|(i, _)| {
-                let a = self.built.problem.practice_area[*i];
-                self.outcome.label[a as usize] == k.0
-            })
+            .filter(|(i, _)| self.built.problem.network_of(*i, &self.outcome.label) == Some(k.0))
             .count()
     }
 
@@ -252,16 +249,15 @@ impl ProposalOutput<'_> {
             }
         }
         for (i, &p) in self.built.practices.iter().enumerate() {
-            let a = self.built.problem.practice_area[i];
-            let to = self.outcome.label[a as usize];
+            let to = self.built.problem.network_of(i, &self.outcome.label);
             let pr = ds.practice(p);
-            if pr.pcn.map(|k| k.0) != Some(to) {
+            if pr.pcn.map(|k| k.0) != to {
                 v.push([
                     "practice".into(),
                     pr.code.clone(),
                     pr.name.clone(),
                     code(pr.pcn.map(|k| k.0)),
-                    to_code(to),
+                    to.map_or(String::new(), to_code),
                 ]);
             }
         }
@@ -400,12 +396,9 @@ fn write_dataset_files(st: &mut Staging, w: &ProposalOutput) -> Result<()> {
     st.write(format::FOOTPRINTS_CSV, |f| {
         format::write_footprints(f, footprints)
     })?;
-    let mut prac = vec![None; ds.practices.len()];
-    for (i, &p) in w.built.practices.iter().enumerate() {
-        prac[p.idx()] = Some(label[w.built.problem.practice_area[i] as usize]);
-    }
+    let prac = crate::propose::build::proposed_pcn(ds, w.built, label);
     let practices = ds.practices.iter().enumerate().map(|(i, p)| {
-        let pcn = prac[i].map(PcnId).or(p.pcn).map(|k| &w.identity[k.idx()]);
+        let pcn = prac[i].map(|k| &w.identity[k.idx()]);
         PracticeRow {
             practice_code: &p.code,
             practice_name: &p.name,

@@ -104,6 +104,7 @@ pub fn build(ds: &Dataset, res: &CheckResult, times: &dyn DriveTimes, straight_k
             .map(|&p| ds.practice(p).pcn.map(|k| k.0))
             .collect(),
         locked: vec![false; n_areas],
+        pinned: vec![false; practices.len()],
         practice_area,
         fixed_list,
         fixed_reg,
@@ -277,9 +278,11 @@ impl Built {
     /// and return the labelling to start from: today's (filled), with each
     /// such area given to its practices' network today — so a practice
     /// standing outside its footprint brings its area home (one area
-    /// moved). Practices of two networks in one area: the area goes to the
-    /// network with the larger list there (ties: the lower), and the others
-    /// move with it (counted, the only practice moves this allows).
+    /// moved). Practices of two networks in one area: the area stays where
+    /// it is when that is one of theirs, else goes to the one with the
+    /// larger list there (ties: the lower); the others are pinned to their
+    /// own network (outside its footprint, as today). Practices in no
+    /// network stay in none.
     pub fn lock_practice_areas(&mut self) -> Vec<u32> {
         let pb = &mut self.problem;
         let mut start = self.filled.clone();
@@ -292,12 +295,29 @@ impl Built {
             }
         }
         for (a, lists) in by_area.iter().enumerate() {
+            if lists.contains_key(&start[a]) {
+                continue;
+            }
             let best = lists
                 .iter()
                 .max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0)))
                 .map(|(k, _)| *k);
             if let Some(k) = best {
                 start[a] = k;
+            }
+        }
+        for p in 0..pb.n_practices() {
+            let a = pb.practice_area[p] as usize;
+            let today = pb.practice_today[p];
+            if today == Some(start[a]) {
+                continue;
+            }
+            pb.pinned[p] = true;
+            if let Some(k) = today {
+                pb.fixed_list[k as usize] += pb.practice_list[p];
+                for (f, x) in pb.fixed_reg[k as usize].iter_mut().zip(pb.practice_reg[p]) {
+                    *f += x;
+                }
             }
         }
         start
@@ -457,7 +477,7 @@ pub struct Identity {
 pub fn proposed_pcn(ds: &Dataset, b: &Built, label: &[u32]) -> Vec<Option<PcnId>> {
     let mut v: Vec<Option<PcnId>> = ds.practices.iter().map(|p| p.pcn).collect();
     for (i, &p) in b.practices.iter().enumerate() {
-        v[p.idx()] = Some(PcnId(label[b.problem.practice_area[i] as usize]));
+        v[p.idx()] = b.problem.network_of(i, label).map(PcnId);
     }
     v
 }

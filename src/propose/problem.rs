@@ -42,6 +42,11 @@ pub struct Problem {
     /// Areas that may not move: without `--move-practices`, every area a
     /// practice stands in (so no practice changes network).
     pub locked: Vec<bool>,
+    /// Practices held in their network today whatever their area's label
+    /// (without `--move-practices`: one sharing its area with a larger
+    /// practice of another network, or in no network): counted like the
+    /// practices that stand in no area (`fixed_*`), never hubs.
+    pub pinned: Vec<bool>,
     /// Drive seconds from area i's centroid to practice j: `[i * np + j]`.
     pub area_practice_s: Vec<f64>,
     /// Drive seconds from practice i to practice j: `[i * np + j]`.
@@ -70,7 +75,9 @@ impl Problem {
     pub fn crowded_areas(&self, band_max: u64) -> Vec<(u32, u64)> {
         let mut list = vec![0u64; self.n_areas()];
         for (p, &a) in self.practice_area.iter().enumerate() {
-            list[a as usize] += self.practice_list[p];
+            if !self.pinned[p] {
+                list[a as usize] += self.practice_list[p];
+            }
         }
         (0..self.n_areas() as u32)
             .filter(|&a| list[a as usize] > band_max)
@@ -78,13 +85,26 @@ impl Problem {
             .collect()
     }
 
-    /// Practices standing in each area, by practice number.
+    /// Practices standing in each area (and following it), by practice
+    /// number; pinned practices are left out.
     pub fn area_practices(&self) -> Vec<Vec<u32>> {
         let mut v = vec![Vec::new(); self.n_areas()];
         for (p, &a) in self.practice_area.iter().enumerate() {
-            v[a as usize].push(p as u32);
+            if !self.pinned[p] {
+                v[a as usize].push(p as u32);
+            }
         }
         v
+    }
+
+    /// The network of practice `p` under `label`: its area's, or today's
+    /// when pinned.
+    pub fn network_of(&self, p: usize, label: &[u32]) -> Option<u32> {
+        if self.pinned[p] {
+            self.practice_today[p]
+        } else {
+            Some(label[self.practice_area[p] as usize])
+        }
     }
 }
 

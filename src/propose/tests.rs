@@ -56,6 +56,7 @@ fn grid_like(
         practice_reg: vec![[0; 3]; np],
         practice_today: vec![None; np],
         locked: vec![false; n],
+        pinned: vec![false; np],
         fixed_list: vec![0; k],
         fixed_reg: vec![[0; 3]; k],
         area_practice_s,
