@@ -158,6 +158,7 @@ pub fn run(args: &ProposeArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         command: std::env::args().collect::<Vec<_>>().join(" "),
         version: env!("CARGO_PKG_VERSION").into(),
         export_problem: args.export_problem,
+        runs: Some((&today, &proposed)),
     };
     progress.stage("write", || write_proposal(&args.out, &w))?;
     print!("{}", summary(&w));

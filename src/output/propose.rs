@@ -69,6 +69,8 @@ pub struct ProposalOutput<'a> {
     /// Also write `problem.json` (areas, adjacency, populations, practices,
     /// drive times) for comparisons such as scripts/propose_spopt.py.
     pub export_problem: bool,
+    /// Today's run and the proposal's, for `proposal.html` (not drawn when absent).
+    pub runs: Option<(&'a crate::pipeline::Run, &'a crate::pipeline::Run)>,
 }
 
 #[derive(Serialize)]
@@ -278,6 +280,9 @@ pub fn write_proposal(out: &Path, w: &ProposalOutput) -> Result<()> {
         st.write("repairs.csv", |f| write_repairs(f, w))?;
     }
     st.write("proposal.geojson", |f| write_polygons(f, w))?;
+    if let Some((today, proposed)) = w.runs {
+        super::map::proposal::write_proposal_html(&mut st, w, today, proposed)?;
+    }
     if w.export_problem {
         st.write("problem.json", |f| {
             serde_json::to_writer(&mut *f, &problem_export(w))?;
