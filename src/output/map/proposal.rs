@@ -377,39 +377,40 @@ fn arrows(o: &mut String, d: &Drawn, w: &ProposalOutput) {
         let (Some(from), Some(to)) = (from, to) else {
             continue;
         };
-        let (x0, y0) = f.at(from);
-        let (dx, dy) = ((to.0 - x0) as f64, (to.1 - y0) as f64);
-        let len = dx.hypot(dy).max(1.0);
-        let (ux, uy) = (dx / len, dy / len);
-        // The tip stops short of the point, clear of the network's label.
-        let back = if len > 3.0 * head { head } else { 0.0 };
-        let to = (
-            to.0 - (back * ux).round() as i64,
-            to.1 - (back * uy).round() as i64,
-        );
-        let wing = |s: f64| {
-            (
-                to.0 - (head * (ux - s * 0.5 * uy)).round() as i64,
-                to.1 - (head * (uy + s * 0.5 * ux)).round() as i64,
-            )
-        };
-        let (a, b) = (wing(1.0), wing(-1.0));
         let _ = writeln!(
             o,
-            "<path class=\"arrow\" data-practice=\"{}\" d=\"M{x0} {y0}L{} {}M{} {}L{} {}L{} {}\"><title>{}</title></path>",
+            "<path class=\"arrow\" data-practice=\"{}\" d=\"{}\"><title>{}</title></path>",
             esc(&m.code),
-            to.0,
-            to.1,
-            a.0,
-            a.1,
-            to.0,
-            to.1,
-            b.0,
-            b.1,
+            arrow_d(f.at(from), to, head),
             esc(&m.text)
         );
     }
     o.push_str("</g>\n");
+}
+
+/// The `d` of an arrow from `from` towards `to` (map units): its tip a
+/// head's length short of `to` when the arrow is longer than three heads,
+/// the head's two wings `head` back and half as wide to each side.
+fn arrow_d(from: (i64, i64), to: (i64, i64), head: f64) -> String {
+    let (dx, dy) = ((to.0 - from.0) as f64, (to.1 - from.1) as f64);
+    let len = dx.hypot(dy).max(1.0);
+    let (ux, uy) = (dx / len, dy / len);
+    let back = if len > 3.0 * head { head } else { 0.0 };
+    let tip = (
+        to.0 - (back * ux).round() as i64,
+        to.1 - (back * uy).round() as i64,
+    );
+    let wing = |s: f64| {
+        (
+            tip.0 - (head * (ux - s * 0.5 * uy)).round() as i64,
+            tip.1 - (head * (uy + s * 0.5 * ux)).round() as i64,
+        )
+    };
+    let (a, b) = (wing(1.0), wing(-1.0));
+    format!(
+        "M{} {}L{} {}M{} {}L{} {}L{} {}",
+        from.0, from.1, tip.0, tip.1, a.0, a.1, tip.0, tip.1, b.0, b.1
+    )
 }
 
 /// A dot per located practice; a moved one marked, with its sentence.
@@ -552,4 +553,40 @@ fn columns() -> Vec<(String, usize, Option<usize>)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrow_stops_a_head_short_with_two_wings() {
+        // East 100 units, head 10: tip at 90; wings 10 back (x 80) and 5
+        // to each side (y ∓5).
+        assert_eq!(arrow_d((0, 0), (100, 0), 10.0), "M0 0L90 0M80 -5L90 0L80 5");
+        // South (SVG y down) 40 units, head 10: tip at y 30; wings at y 20,
+        // x ±5.
+        assert_eq!(arrow_d((7, 0), (7, 40), 10.0), "M7 0L7 30M12 20L7 30L2 20");
+        // Shorter than three heads: the tip at the point itself.
+        assert_eq!(arrow_d((0, 0), (20, 0), 10.0), "M0 0L20 0M10 -5L20 0L10 5");
+    }
+
+    #[test]
+    fn columns_pair_today_with_proposed() {
+        let cols = columns();
+        let find = |n: &str| cols.iter().find(|c| c.0 == n).cloned();
+        let at = |n: &str| PROPOSAL_COLUMNS.iter().position(|c| *c == n);
+        assert_eq!(
+            find("list_size"),
+            Some((
+                "list_size".into(),
+                at("list_size_today").unwrap(),
+                at("list_size_proposed")
+            ))
+        );
+        assert_eq!(find("pcn_code"), Some(("pcn_code".into(), 0, None)));
+        // Every proposal.csv column is shown once, alone or in its pair.
+        let shown: usize = cols.iter().map(|c| 1 + usize::from(c.2.is_some())).sum();
+        assert_eq!(shown, PROPOSAL_COLUMNS.len());
+    }
 }

@@ -1,0 +1,212 @@
+//! `proposal.html`, written by `propose` beside its other outputs, on the
+//! demo: a footprint for every network on both panels (today and
+//! proposed), every moved area of `moves.csv` hatched on the proposal and
+//! outlined today with the sentence saying where it went, an arrow for
+//! every moved practice (and none for any other), a table row per network
+//! with `proposal.csv`'s figures; the same bytes on a second run, and
+//! nothing fetched from anywhere. What Chromium draws (panels panned and
+//! zoomed together, hatch and hover) is `tests/browser/proposal.test.mjs`,
+//! run by `proposal_in_a_real_browser` when a browser is installed.
+
+mod common;
+use common::{demo, pcn_atlas};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// `propose --rural-waiver` on the demo (with `--move-practices` when the
+/// binary has that flag, so practices may move) into `dir/out`.
+fn propose(dir: &Path, out: &str, threads: &str) -> PathBuf {
+    let help = pcn_atlas(dir, &["propose", "--help"]);
+    let demo = demo();
+    let mut args = vec![
+        "propose",
+        "--dataset",
+        &demo,
+        "--out",
+        out,
+        "--rural-waiver",
+        "--threads",
+        threads,
+        "-q",
+    ];
+    if help.stdout.contains("--move-practices") {
+        args.push("--move-practices");
+    }
+    let r = pcn_atlas(dir, &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    dir.join(out)
+}
+
+/// Rows of a CSV as column → value maps.
+fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut rdr = csv::Reader::from_path(path).unwrap();
+    let h = rdr.headers().unwrap().clone();
+    rdr.records()
+        .map(|r| {
+            let r = r.unwrap();
+            h.iter()
+                .zip(r.iter())
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// The text of the element opened by `open` up to its `close`.
+fn section<'a>(html: &'a str, open: &str, close: &str) -> &'a str {
+    let start = html.find(open).unwrap_or_else(|| panic!("{open} missing"));
+    let end = start + html[start..].find(close).unwrap();
+    &html[start..end]
+}
+
+/// The value of attribute `name` in the tag starting at `tag`.
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let tag = &tag[..tag.find('>')?];
+    let key = format!(" {name}=\"");
+    let i = tag.find(&key)? + key.len();
+    Some(&tag[i..i + tag[i..].find('"')?])
+}
+
+/// The tags in `html` that start with `<path` and carry `key="value"`.
+fn paths_with<'a>(html: &'a str, key: &str, value: &str) -> Vec<&'a str> {
+    html.match_indices("<path ")
+        .map(|(i, _)| &html[i..])
+        .filter(|t| attr(t, key) == Some(value))
+        .collect()
+}
+
+#[test]
+fn demo_proposal_html_shows_every_network_move_and_figure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = propose(tmp.path(), "p", "2");
+    let html = std::fs::read_to_string(out.join("proposal.html")).unwrap();
+    let before = section(&html, "<svg id=\"before\"", "</svg>");
+    let after = section(&html, "<svg id=\"after\"", "</svg>");
+    let proposal = csv_rows(&out.join("proposal.csv"));
+    assert_eq!(proposal.len(), 9, "the demo has nine networks");
+
+    // A footprint for each network on both panels, in the same fill.
+    for row in &proposal {
+        let code = &row["pcn_code"];
+        let (b, a) = (
+            paths_with(before, "data-pcn", code),
+            paths_with(after, "data-pcn", code),
+        );
+        assert_eq!((b.len(), a.len()), (1, 1), "{code}: one path per panel");
+        for t in [b[0], a[0]] {
+            assert!(attr(t, "d").unwrap().starts_with('M'), "{code}: empty path");
+        }
+        assert_eq!(attr(b[0], "fill"), attr(a[0], "fill"), "{code}: same fill");
+    }
+    let fills: std::collections::BTreeSet<_> = before
+        .match_indices("<path data-pcn")
+        .filter_map(|(i, _)| attr(&before[i..], "fill"))
+        .collect();
+    assert_eq!(fills.len(), 9, "nine networks, nine fills: {fills:?}");
+
+    // Every moved area: hatched on the proposal, outlined today, its
+    // sentence naming both networks.
+    let moves = csv_rows(&out.join("moves.csv"));
+    let name_of: BTreeMap<&str, &str> = proposal
+        .iter()
+        .map(|r| (r["pcn_code"].as_str(), r["pcn_name"].as_str()))
+        .collect();
+    let areas: Vec<_> = moves.iter().filter(|m| m["kind"] == "area").collect();
+    assert!(!areas.is_empty(), "the demo proposal moves areas");
+    for m in &areas {
+        let code = &m["code"];
+        let a = paths_with(after, "data-area", code);
+        assert_eq!(a.len(), 1, "{code} not drawn on the proposal");
+        assert_eq!(attr(a[0], "fill"), Some("url(#proposal-hatch)"), "{code}");
+        assert!(attr(a[0], "d").unwrap().starts_with('M'), "{code}");
+        let b = paths_with(before, "data-area", code);
+        assert_eq!(b.len(), 1, "{code} not outlined today");
+        assert_eq!(attr(b[0], "class"), Some("moved-before"), "{code}");
+        // An area in no footprint today (the demo's E01900103) moves from
+        // "no network".
+        let network = |c: &str| match name_of.get(c) {
+            Some(name) => format!("{c} {name}"),
+            None => "no network".to_string(),
+        };
+        let sentence = format!(
+            "<title>{code} {} moved from {} to {}</title>",
+            m["name"],
+            network(&m["from_pcn"]),
+            network(&m["to_pcn"])
+        );
+        assert!(a[0].contains(&sentence), "{code}: {sentence} missing");
+    }
+    let hatched = after.matches("fill=\"url(#proposal-hatch)\"").count();
+    assert_eq!(hatched, areas.len(), "only moved areas are hatched");
+    assert!(html.contains("<pattern id=\"proposal-hatch\""));
+
+    // An arrow for each moved practice, and no other.
+    let practices: Vec<_> = moves.iter().filter(|m| m["kind"] == "practice").collect();
+    for m in &practices {
+        let code = &m["code"];
+        let arrows: Vec<_> = paths_with(after, "data-practice", code)
+            .into_iter()
+            .filter(|t| attr(t, "class") == Some("arrow"))
+            .collect();
+        assert_eq!(arrows.len(), 1, "{code}: no arrow");
+        let d = attr(arrows[0], "d").unwrap();
+        assert_eq!(d.matches('L').count(), 3, "{code}: shaft and head: {d}");
+        assert!(
+            arrows[0].contains(&format!("to {} ", m["to_pcn"])),
+            "{code}"
+        );
+    }
+    assert_eq!(after.matches("class=\"arrow\"").count(), practices.len());
+    assert_eq!(before.matches("class=\"arrow\"").count(), 0);
+
+    // The table: one row per network, list sizes and practices as in
+    // proposal.csv.
+    let table = section(&html, "<table id=\"changes\"", "</table>");
+    assert_eq!(table.matches("<tr data-pcn=").count(), proposal.len());
+    for row in &proposal {
+        let tr = section(
+            table,
+            &format!("<tr data-pcn=\"{}\">", row["pcn_code"]),
+            "</tr>",
+        );
+        for col in ["list_size", "practices", "band", "components"] {
+            let cell = section(tr, &format!("<td data-col=\"{col}\""), "</td>");
+            assert_eq!(
+                (attr(cell, "data-today"), attr(cell, "data-proposed")),
+                (
+                    Some(row[&format!("{col}_today")].as_str()),
+                    Some(row[&format!("{col}_proposed")].as_str())
+                ),
+                "{} {col}",
+                row["pcn_code"]
+            );
+            assert!(cell.ends_with(&format!(
+                "{} → {}",
+                row[&format!("{col}_today")],
+                row[&format!("{col}_proposed")]
+            )));
+        }
+    }
+}
+
+#[test]
+fn proposal_html_same_bytes_and_offline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = std::fs::read(propose(tmp.path(), "a", "1").join("proposal.html")).unwrap();
+    let b = std::fs::read(propose(tmp.path(), "b", "2").join("proposal.html")).unwrap();
+    assert!(a == b, "proposal.html differs between two runs");
+    common::assert_offline(&String::from_utf8(a).unwrap(), "proposal.html");
+}
+
+/// The browser half, `tests/browser/proposal.test.mjs`; skipped (with a
+/// note) when Chromium or `tests/browser/node_modules` is missing, unless
+/// PCN_ATLAS_REQUIRE_BROWSER=1.
+#[test]
+fn proposal_in_a_real_browser() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = propose(tmp.path(), "p", "2");
+    let test = "proposal_in_a_real_browser";
+    if let Some(text) = common::browser_test(test, "proposal.test.mjs", &[&out]) {
+        assert!(text.contains("all proposal checks passed"));
+    }
+}
