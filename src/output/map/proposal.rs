@@ -96,7 +96,7 @@ fn page(w: &ProposalOutput, today: &Run, proposed: &Run) -> String {
         d.practices.len(),
         esc(&w.times),
         crate::load::sources::vintage_line(w.ds)
-            .map_or_else(String::new, |v| format!(" {}", esc(&v)))
+            .map_or_else(String::new, |v| format!("<br>Data: {}.", esc(&v)))
     );
     legend(&mut o);
     o.push_str("<svg class=\"defs\" width=\"0\" height=\"0\" aria-hidden=\"true\"><defs>");
