@@ -286,7 +286,17 @@ fn fills(today: &Run, proposed: &Run) -> Vec<&'static str> {
     if n <= PALETTE.len() {
         return PALETTE[..n].to_vec();
     }
-    let mut colour: Vec<usize> = Vec::with_capacity(n);
+    greedy(&touch, PALETTE.len())
+        .into_iter()
+        .map(|c| PALETTE[c])
+        .collect()
+}
+
+/// Greedy colouring in index order: each item the lowest of `colours`
+/// not taken by an earlier item it touches (its index modulo `colours`
+/// when all are).
+fn greedy(touch: &[BTreeSet<usize>], colours: usize) -> Vec<usize> {
+    let mut colour: Vec<usize> = Vec::with_capacity(touch.len());
     for (k, near) in touch.iter().enumerate() {
         let used: BTreeSet<usize> = near
             .iter()
@@ -294,12 +304,12 @@ fn fills(today: &Run, proposed: &Run) -> Vec<&'static str> {
             .map(|&l| colour[l])
             .collect();
         colour.push(
-            (0..PALETTE.len())
+            (0..colours)
                 .find(|c| !used.contains(c))
-                .unwrap_or(k % PALETTE.len()),
+                .unwrap_or(k % colours),
         );
     }
-    colour.into_iter().map(|c| PALETTE[c]).collect()
+    colour
 }
 
 /// One map panel: `after` = the proposal (moved areas hatched, arrows),
@@ -569,6 +579,27 @@ mod tests {
         assert_eq!(arrow_d((7, 0), (7, 40), 10.0), "M7 0L7 30M12 20L7 30L2 20");
         // Shorter than three heads: the tip at the point itself.
         assert_eq!(arrow_d((0, 0), (20, 0), 10.0), "M0 0L20 0M10 -5L20 0L10 5");
+    }
+
+    #[test]
+    fn neighbours_get_different_colours() {
+        let graph = |edges: &[(usize, usize)], n: usize| {
+            let mut t = vec![BTreeSet::new(); n];
+            for &(a, b) in edges {
+                t[a].insert(b);
+                t[b].insert(a);
+            }
+            t
+        };
+        // A triangle: three colours; a fourth item touching only 0 takes 1.
+        let t = graph(&[(0, 1), (1, 2), (0, 2), (0, 3)], 4);
+        assert_eq!(greedy(&t, 12), vec![0, 1, 2, 1]);
+        // A chain of five alternates two colours.
+        let t = graph(&[(0, 1), (1, 2), (2, 3), (3, 4)], 5);
+        assert_eq!(greedy(&t, 12), vec![0, 1, 0, 1, 0]);
+        // Two colours for a triangle: the third gets its index modulo 2.
+        let t = graph(&[(0, 1), (1, 2), (0, 2)], 3);
+        assert_eq!(greedy(&t, 2), vec![0, 1, 0]);
     }
 
     #[test]
