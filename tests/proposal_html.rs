@@ -210,3 +210,43 @@ fn proposal_in_a_real_browser() {
         assert!(text.contains("all proposal checks passed"));
     }
 }
+
+/// Names that would end a `<title>`, open a script or a comment are text
+/// on the page: every `<` of a name arrives as `&lt;`.
+#[test]
+fn hostile_names_stay_text() {
+    let bad = "</title><script>alert(1)</script><!--";
+    let square = |code: &str, name: &str, x0: f64| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"area_code":"{code}","area_name":"{name}","population":1500}},"geometry":{{"type":"Polygon","coordinates":[[[{x0},52.62],[{x1},52.62],[{x1},52.63],[{x0},52.63],[{x0},52.62]]]}}}}"#,
+            x1 = x0 + 0.01
+        )
+    };
+    let areas = format!(
+        r#"{{"type":"FeatureCollection","features":[{},{}]}}"#,
+        square("E01000001", bad, -0.76),
+        square("E01000002", "B", -0.75)
+    );
+    let practices = format!(
+        "practice_code,practice_name,pcn_code,pcn_name,list_size,lon,lat\n\
+         P1,\"{bad}\",U1,\"{bad}\",1000,-0.755,52.625\nP2,TWO,U2,\"{bad}\",2000,-0.745,52.625\n"
+    );
+    let d = common::folder(&[
+        ("ds/practices.csv", &practices),
+        ("ds/areas.geojson", &areas),
+    ]);
+    let r = pcn_atlas(
+        d.path(),
+        &["propose", "--dataset", "ds", "--out", "out", "-q"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(d.path().join("out/proposal.html")).unwrap();
+    assert!(!html.contains("<script>alert"), "a name opened a script");
+    assert!(!html.contains("<!--"), "a name opened a comment");
+    assert_eq!(
+        html.matches("<script>").count(),
+        1,
+        "only the page's own script"
+    );
+    assert!(html.contains("&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;!--"));
+}
