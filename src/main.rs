@@ -136,21 +136,23 @@ enum Command {
     /// Apply edits (move a practice or an area, add or close a practice, merge PCNs) and compare with today.
     #[command(after_help = "Examples:\n  \
         # make DEMCHESTER NORTH PCN whole: give its exclave (two areas and the practice in them) to\n  \
-        # DEMCHESTER CENTRAL PCN (check metrics only). Moving the practice alone would leave the\n  \
-        # network split: a footprint is areas, and the areas would stay behind.\n  \
+        # DEMCHESTER CENTRAL PCN, with drive times and accessibility on the dataset's own roads.\n  \
+        # Moving the practice alone would leave the network split: a footprint is areas.\n  \
         pcn-atlas what-if --dataset data/demo --move-practice D80010=U00001 \\\n      \
         --move-area E01900132=U00001 --move-area E01900133=U00001 --out out/whatif\n  \
-        # merge two networks under a new code, with drive times on the demo's roads\n  \
-        pcn-atlas what-if --dataset data/demo --roads data/demo/roads.geojson \\\n      \
+        # merge two networks under a new code, check metrics only (no roads)\n  \
+        pcn-atlas what-if --dataset data/demo --no-roads \\\n      \
         --merge \"U00009,U00005=U00010:DALES AND MOOR PCN\" --out out/whatif-merge\n  \
         # several edits from a file (TOML; docs/what-if.md)\n  \
-        pcn-atlas what-if --dataset data/demo --dataset-roads --edits docs/examples/edits.toml --out out/whatif-file\n\n\
-        Writes diff.csv (one row per touched PCN: every pcn_summary.csv column before and after,\n\
-        findings added and removed), diff.geojson (their footprints before and after, same\n\
-        properties), diff_findings.csv (every finding that appeared or went), and the full outputs\n\
-        of both scenarios in before/ and after/ (the files check, or analyse with roads, writes).\n\
-        Only the PCNs an edit touches are checked and analysed again. A bad edit (an unknown code,\n\
-        a PCN that does not exist) is an error naming it and where it was given (exit 2).")]
+        pcn-atlas what-if --dataset data/demo --edits fixtures/whatif/readme-edits.toml --out out/whatif-file\n\n\
+        Roads: --roads FILE, else the dataset's own road file (as analyse), --no-roads for none.\n\
+        Writes diff.csv (one row per touched PCN or changed row: every pcn_summary.csv column before\n\
+        and after, access_* included, findings added and removed), diff.geojson (their footprints\n\
+        before and after, same properties), diff_findings.csv (every finding added, removed or\n\
+        changed, old and new detail on one row), and the full outputs of both scenarios in before/\n\
+        and after/ (the files check, or analyse with roads, writes). Only the PCNs an edit touches\n\
+        are checked and analysed again; accessibility is recomputed in full. A bad edit (an unknown\n\
+        code, a PCN that does not exist) is an error naming it and where it was given (exit 2).")]
     WhatIf(WhatIfArgs),
     /// Propose footprints that meet the rules with the least driving, or repair failing networks.
     #[command(after_help = "Examples:\n  \

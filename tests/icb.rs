@@ -3,25 +3,9 @@
 //! up by ICB and sub-ICB; `import --icb` selects an ICB's networks.
 
 mod common;
-use common::{demo, folder, pcn_atlas, shared_data};
+use common::{csv_rows, demo, folder, pcn_atlas, shared_data};
 use std::collections::BTreeMap;
 use std::path::Path;
-
-/// A CSV file as rows of column → value.
-fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            header
-                .iter()
-                .cloned()
-                .zip(rec.iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
-}
 
 /// A 0.01° square area at column `i` of a row starting at 1°W, 52°N.
 fn square(code: &str, i: usize) -> String {

@@ -7,7 +7,7 @@
 //! tests/maps.rs on the plain ones.
 
 mod common;
-use common::{demo, pcn_atlas};
+use common::{csv_rows, demo, pcn_atlas};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -26,20 +26,6 @@ fn page_data(dir: &Path) -> serde_json::Value {
     let start = page.find("id=\"data\">").unwrap() + "id=\"data\">".len();
     let end = start + page[start..].find("</script>").unwrap();
     serde_json::from_str(&page[start..end]).unwrap()
-}
-
-fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let head = r.headers().unwrap().clone();
-    r.records()
-        .map(|x| {
-            let x = x.unwrap();
-            head.iter()
-                .zip(x.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }
 
 #[test]

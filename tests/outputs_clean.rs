@@ -10,7 +10,7 @@ mod common;
 #[path = "support/geojson_clean.rs"]
 mod geojson_clean;
 
-use common::{demo, pcn_atlas};
+use common::{csv_rows, demo, pcn_atlas};
 use geojson_clean::{Layer, number_problems, read_layer, sql_keyword_keys};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -173,20 +173,6 @@ fn gdal_reads_one_geometry_type_per_layer() {
         let (g, n) = ogr_summary(&ogrinfo, &path);
         assert_eq!((g.as_str(), n), (geometry, l.features), "{file}");
     }
-}
-
-fn csv_rows(file: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(file).unwrap();
-    let h = r.headers().unwrap().clone();
-    r.records()
-        .map(|x| {
-            let x = x.unwrap();
-            h.iter()
-                .zip(x.iter())
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }
 
 /// `findings.csv` on the demo `analyse` run, against data/demo/README.md's

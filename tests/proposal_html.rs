@@ -9,7 +9,7 @@
 //! run by `proposal_in_a_real_browser` when a browser is installed.
 
 mod common;
-use common::{demo, pcn_atlas};
+use common::{csv_rows, demo, pcn_atlas};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -35,21 +35,6 @@ fn propose(dir: &Path, out: &str, threads: &str) -> PathBuf {
     let r = pcn_atlas(dir, &args);
     assert_eq!(r.code, 0, "{}", r.stderr);
     dir.join(out)
-}
-
-/// Rows of a CSV as column → value maps.
-fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut rdr = csv::Reader::from_path(path).unwrap();
-    let h = rdr.headers().unwrap().clone();
-    rdr.records()
-        .map(|r| {
-            let r = r.unwrap();
-            h.iter()
-                .zip(r.iter())
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }
 
 /// The text of the element opened by `open` up to its `close`.

@@ -95,6 +95,14 @@ fn demo() -> std::path::PathBuf {
 #[test]
 fn demo_proposals_pass_check() {
     let out = tempfile::tempdir().unwrap();
+    // The least-driving objective, which moves practices (and raises
+    // drive-time findings, accepted here): every rule met.
+    let driving = [
+        "--objective",
+        "driving",
+        "--move-practices",
+        "--allow-worse",
+    ];
     for (name, extra) in [
         ("current", vec!["--rural-waiver"]),
         (
@@ -104,6 +112,7 @@ fn demo_proposals_pass_check() {
         // Without the waiver the uplands must reach 30,000 too (seed 1 does).
         ("strict", vec![]),
     ] {
+        let extra: Vec<&str> = extra.into_iter().chain(driving).collect();
         let s = propose_then_check(out.path(), &demo(), name, &extra);
         assert_eq!(s.len(), 9, "{name}");
         for (code, (band, comps, flags)) in &s {
@@ -132,7 +141,16 @@ fn demo_proposal_is_byte_identical_whatever_the_threads() {
             out.path(),
             &demo(),
             dir,
-            &["--seed", "11", "--threads", threads],
+            &[
+                "--seed",
+                "11",
+                "--threads",
+                threads,
+                "--objective",
+                "driving",
+                "--move-practices",
+                "--allow-worse",
+            ],
         );
         assert_eq!(r.code, 0, "{}", r.stderr);
     }
@@ -158,7 +176,12 @@ fn demo_repair_moves_the_fewest_areas() {
     // counts in U00001 until E01900154 goes to EASTWOLD — one of the two
     // moves that bring U00001 into the band.
     let out = tempfile::tempdir().unwrap();
-    let r = run_propose(out.path(), &demo(), "r", &["--repair", "--rural-waiver"]);
+    let r = run_propose(
+        out.path(),
+        &demo(),
+        "r",
+        &["--repair", "--rural-waiver", "--move-practices"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let text = std::fs::read_to_string(out.path().join("r/repairs.csv")).unwrap();
     let rows: Vec<Vec<String>> = csv::Reader::from_reader(text.as_bytes())
@@ -213,7 +236,17 @@ fn herefordshire_proposal_passes_check() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let ds = out.path().join("hfd");
-    let s = propose_then_check(out.path(), &ds, "p", &["--rural-waiver"]);
+    let s = propose_then_check(
+        out.path(),
+        &ds,
+        "p",
+        &[
+            "--rural-waiver",
+            "--objective",
+            "driving",
+            "--move-practices",
+        ],
+    );
     assert_eq!(s.len(), 5);
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.path().join("p/proposal.json")).unwrap())
@@ -248,4 +281,143 @@ fn bad_flags_are_errors_naming_the_flag() {
         assert!(r.stderr.contains(flag), "{flag}: {}", r.stderr);
     }
     assert!(!out.path().join("x/footprints.csv").exists());
+}
+
+/// The rows of a CSV file: header, then records.
+fn csv_rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut rdr = csv::Reader::from_path(path).unwrap();
+    let h = rdr.headers().unwrap().iter().map(String::from).collect();
+    let rows = rdr
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    (h, rows)
+}
+
+#[test]
+fn demo_default_is_the_minimal_change_and_its_table_is_analyse_on_the_written_files() {
+    // The demo's breaches (data/demo/README.md): E01900103 unassigned,
+    // U00002 in two pieces (D80010 stands in the 2-area exclave),
+    // D80025 (U00006) standing in U00001's E01900154, U00001 above the band,
+    // U00009 below (rural: waived). Without --move-practices no practice
+    // may change network, so U00001 (56,674 patients, all in its members'
+    // lists) cannot be brought into the band; everything else can: the
+    // unassigned area goes to a neighbour (1), E01900154 goes home to
+    // U00006 with its practice (1), and U00002's pieces are joined (3).
+    let out = tempfile::tempdir().unwrap();
+    let r = run_propose(out.path(), &demo(), "p", &["--rural-waiver"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let dir = out.path().join("p");
+    let (_, moves) = csv_rows(&dir.join("moves.csv"));
+    assert!(moves.iter().all(|m| m[0] == "area"), "{moves:?}");
+    assert_eq!(moves.len(), 5, "{moves:?}");
+    assert!(
+        moves
+            .iter()
+            .any(|m| m[1] == "E01900154" && m[4] == "U00006")
+    );
+    assert!(moves.iter().any(|m| m[1] == "E01900103" && m[3].is_empty()));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("proposal.json")).unwrap()).unwrap();
+    assert_eq!(report["refused"], false);
+    assert_eq!(report["new_drive_findings"].as_array().unwrap().len(), 0);
+    assert_eq!(report["practice_moves"], 0);
+    // The table is `analyse` on the written files, byte for byte.
+    let a = pcn_atlas(
+        out.path(),
+        &[
+            "analyse",
+            "--dataset",
+            demo().to_str().unwrap(),
+            "--practices",
+            dir.join("practices.csv").to_str().unwrap(),
+            "--footprints",
+            dir.join("footprints.csv").to_str().unwrap(),
+            "--out",
+            "a",
+            "-q",
+        ],
+    );
+    assert_eq!(a.code, 0, "{}", a.stderr);
+    for f in ["pcn_summary.csv", "findings.csv", "areas.geojson"] {
+        let x = std::fs::read(out.path().join("a").join(f)).unwrap();
+        let y = std::fs::read(dir.join("after").join(f)).unwrap();
+        assert!(
+            x == y,
+            "after/{f} differs from analyse on the written files"
+        );
+    }
+    // Every breach fixed but U00001's list size; no finding added.
+    let (h, rows) = csv_rows(&dir.join("proposal.csv"));
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    for r in &rows {
+        let flags = &r[col("flags_proposed")];
+        assert_eq!(r[col("components_proposed")], "1", "{}", r[0]);
+        assert!(!flags.contains("PRACTICE_OUTSIDE_FOOTPRINT"), "{}", r[0]);
+        assert_eq!(r[col("status")], "kept");
+        assert_eq!(r[col("practices_moved")], "0");
+        assert_eq!(r[col("findings_added")], "", "{}", r[0]);
+        let above = flags.contains("POPULATION_ABOVE_BAND");
+        assert_eq!(above, r[0] == "U00001", "{}: {flags}", r[0]);
+    }
+    let findings = std::fs::read_to_string(dir.join("after/findings.csv")).unwrap();
+    assert!(!findings.contains("AREA_UNASSIGNED"));
+    assert!(!findings.contains("NON_CONTIGUOUS"));
+}
+
+#[test]
+fn a_proposal_that_worsens_a_tour_is_refused_unless_allowed() {
+    // With --move-practices the only way to bring U00001 (56,674) into the
+    // band is to give practices away; the fewest moves hand D80006 to
+    // WESTMOOR (U00005), whose staff tour grows from 44.9 to 55.4 minutes.
+    // With a 50-minute tour limit that is a SHARED_ROLE_IMPRACTICAL
+    // WESTMOOR does not have today.
+    let out = tempfile::tempdir().unwrap();
+    let flags = ["--rural-waiver", "--move-practices", "--tour-max-min", "50"];
+    let r = run_propose(out.path(), &demo(), "no", &flags);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("refused"), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("SHARED_ROLE_IMPRACTICAL U00005"),
+        "{}",
+        r.stdout
+    );
+    let dir = out.path().join("no");
+    assert!(!dir.join("footprints.csv").exists());
+    assert!(!dir.join("practices.csv").exists());
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("proposal.json")).unwrap()).unwrap();
+    assert_eq!(report["refused"], true);
+    let new: Vec<(&str, &str)> = report["new_drive_findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["code"].as_str().unwrap(), f["subject"].as_str().unwrap()))
+        .collect();
+    assert!(
+        new.contains(&("SHARED_ROLE_IMPRACTICAL", "U00005")),
+        "{new:?}"
+    );
+
+    let mut allowed = flags.to_vec();
+    allowed.push("--allow-worse");
+    let r = run_propose(out.path(), &demo(), "yes", &allowed);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let dir = out.path().join("yes");
+    assert!(dir.join("footprints.csv").exists());
+    let (h, rows) = csv_rows(&dir.join("proposal.csv"));
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let westmoor = rows.iter().find(|r| r[0] == "U00005").unwrap();
+    assert!(
+        westmoor[col("new_drive_findings")].contains("SHARED_ROLE_IMPRACTICAL"),
+        "{westmoor:?}"
+    );
+    let diff = std::fs::read_to_string(dir.join("diff_findings.csv")).unwrap();
+    assert!(
+        diff.lines()
+            .any(|l| l.contains("SHARED_ROLE_IMPRACTICAL,U00005") && l.starts_with("added")),
+        "{diff}"
+    );
+    let (_, moves) = csv_rows(&dir.join("moves.csv"));
+    assert!(moves.iter().any(|m| m[0] == "practice" && m[4] == "U00005"));
 }

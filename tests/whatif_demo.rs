@@ -1,15 +1,17 @@
 //! `what-if` on the demo county: each edit's result is what a full re-run
-//! gives (issue 7). For every edit kind the test builds the edited dataset
-//! files itself (its own reference editor on the CSV text, below), runs the
-//! full `check` (no roads) and `analyse` (demo roads) on them, and compares
-//! with what-if's `after/` byte for byte: `pcn_summary.csv`, `findings.csv`,
-//! `pcns.geojson`, `areas.geojson`, `practices.geojson` and, with roads,
+//! gives (issues 7 and 17). For every edit kind the test builds the edited
+//! dataset files itself (its own reference editor on the CSV text, below),
+//! runs the full `check` (no roads) and `analyse` (demo roads, with
+//! accessibility) on them, and compares with what-if's `after/` byte for
+//! byte: `pcn_summary.csv` (with roads: its `access_*` columns),
+//! `findings.csv`, `pcns.geojson`, `areas.geojson` (with roads: each area's
+//! 2SFCA, E2SFCA and gravity scores), `practices.geojson` and, with roads,
 //! `routes.geojson` (`report.json` differs: it names the input files). It
 //! also checks that `diff.csv` lists every PCN whose full-run row changed,
 //! with the full runs' rows as its before and after cells.
 
 mod common;
-use common::pcn_atlas;
+use common::{csv_rows, pcn_atlas};
 use pcn_atlas::load::dataset::{DatasetPaths, load_dataset};
 use pcn_atlas::model::Dataset;
 use std::collections::BTreeMap;
@@ -266,7 +268,10 @@ fn read_summary(p: &Path) -> BTreeMap<String, Vec<String>> {
         .collect()
 }
 
-fn run_case(case: &Case, roads: bool, base_run: &Path, work: &Path) {
+/// Run `case` through what-if and through a full run on edited files, both
+/// with the flags `extra`, and compare (`base_run`: the full run on the
+/// demo with the same flags).
+fn run_case(case: &Case, roads: bool, extra: &[&str], base_run: &Path, work: &Path) {
     let ds = load_dataset(&DatasetPaths::dir(demo())).unwrap();
     let mut files = Files::demo();
     let roads_file = s(&demo().join("roads.geojson"));
@@ -332,7 +337,10 @@ fn run_case(case: &Case, roads: bool, base_run: &Path, work: &Path) {
     ];
     if roads {
         args.extend(["--roads".to_string(), roads_file.clone()]);
+    } else {
+        args.push("--no-roads".into());
     }
+    args.extend(extra.iter().map(|x| x.to_string()));
     args.extend(case.flags.iter().cloned());
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = pcn_atlas(work, &argv);
@@ -347,9 +355,9 @@ fn run_case(case: &Case, roads: bool, base_run: &Path, work: &Path) {
         "-q",
     ];
     if roads {
-        // what-if does not compute accessibility scores (docs/what-if.md).
-        full_args.extend(["--roads", roads_file.as_str(), "--no-access"]);
+        full_args.extend(["--roads", roads_file.as_str()]);
     }
+    full_args.extend(extra);
     let out = pcn_atlas(work, &full_args);
     assert_eq!(out.code, 0, "{}: {}", case.name, out.stderr);
 
@@ -362,6 +370,19 @@ fn run_case(case: &Case, roads: bool, base_run: &Path, work: &Path) {
     ];
     if roads {
         files_cmp.push("routes.geojson");
+    }
+    if roads {
+        // Accessibility ran in both: the comparison below covers it.
+        let after = read_summary(&wi.join("after/pcn_summary.csv"));
+        let head = read_header(&wi.join("after/pcn_summary.csv"));
+        let k = head.iter().position(|h| h == "access_e2sfca_mean").unwrap();
+        assert!(
+            after.values().all(|r| !r[k].is_empty()),
+            "{}: access_e2sfca_mean empty in after/pcn_summary.csv",
+            case.name
+        );
+        let areas = std::fs::read_to_string(wi.join("after/areas.geojson")).unwrap();
+        assert!(areas.contains("\"access_gravity\""), "{}", case.name);
     }
     for f in files_cmp {
         let a = std::fs::read_to_string(wi.join("after").join(f)).unwrap();
@@ -445,7 +466,7 @@ fn every_edit_equals_a_full_check_rerun() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     for case in cases() {
-        run_case(&case, false, &base, work.path());
+        run_case(&case, false, &[], &base, work.path());
     }
 }
 
@@ -462,7 +483,6 @@ fn every_edit_equals_a_full_analyse_rerun() {
             &s(&demo()),
             "--roads",
             &roads,
-            "--no-access",
             "--out",
             &s(&base),
             "-q",
@@ -470,7 +490,56 @@ fn every_edit_equals_a_full_analyse_rerun() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     for case in cases() {
-        run_case(&case, true, &base, work.path());
+        run_case(&case, true, &[], &base, work.path());
+    }
+}
+
+/// The accessibility flags mean in what-if what they mean in `analyse`: a
+/// supply file (every practice's list size / 1000 + its row number, so the
+/// scores differ from list sizes; an added practice is not in it and has
+/// supply 0, a closed one's row is ignored), a Gaussian decay and a 20-minute
+/// catchment give the full runs' bytes for an addition and a closure.
+#[test]
+fn access_flags_equal_a_full_analyse_rerun_with_the_same_flags() {
+    let work = tempfile::tempdir().unwrap();
+    let mut supply = String::from("practice_code,supply\n");
+    for (i, line) in Files::demo().practices.lines().skip(1).enumerate() {
+        let c: Vec<&str> = line.split(',').collect();
+        let list: f64 = c[4].parse().unwrap();
+        supply.push_str(&format!("{},{}\n", c[0], list / 1000.0 + i as f64));
+    }
+    let supply_file = work.path().join("supply.csv");
+    std::fs::write(&supply_file, supply).unwrap();
+    let sf = s(&supply_file);
+    let extra = [
+        "--supply",
+        sf.as_str(),
+        "--access-decay",
+        "gaussian",
+        "--access-catchment-min",
+        "20",
+    ];
+    let base = work.path().join("base");
+    let roads = s(&demo().join("roads.geojson"));
+    let (d, b) = (s(&demo()), s(&base));
+    let mut argv = vec![
+        "analyse",
+        "--dataset",
+        &d,
+        "--roads",
+        &roads,
+        "--out",
+        &b,
+        "-q",
+    ];
+    argv.extend(extra);
+    let r = pcn_atlas(work.path(), &argv);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for case in cases()
+        .into_iter()
+        .filter(|c| c.name == "add-practice" || c.name == "close-practice")
+    {
+        run_case(&case, true, &extra, &base, work.path());
     }
 }
 
@@ -506,7 +575,15 @@ fn bad_edits_are_errors_naming_the_edit_and_value() {
             vec!["edits.toml line 5", "no PCN U99999"],
         ),
     ] {
-        let mut argv = vec!["what-if", "--dataset", d.as_str(), "--out", "o", "-q"];
+        let mut argv = vec![
+            "what-if",
+            "--dataset",
+            d.as_str(),
+            "--no-roads",
+            "--out",
+            "o",
+            "-q",
+        ];
         argv.extend(args.iter().copied());
         let r = pcn_atlas(work.path(), &argv);
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
@@ -583,7 +660,6 @@ fn drive_nearest_footprints_equal_a_full_analyse_rerun() {
                 edited.to_str().unwrap(),
                 "--roads",
                 roads.as_str(),
-                "--no-access",
                 "--out",
                 full.to_str().unwrap(),
                 "-q",
@@ -610,7 +686,9 @@ fn drive_nearest_footprints_equal_a_full_analyse_rerun() {
 /// hand: U00001 60,750 with 7 practices and a new PRACTICE_OUTSIDE_FOOTPRINT
 /// (D80010 stands in U00002's exclave); U00002 35,878 with 3 practices, still
 /// NON_CONTIGUOUS (footprints.csv keeps its areas). Only those two rows; the
-/// same bytes whatever the thread count.
+/// same bytes whatever the thread count. In diff_findings.csv the two
+/// findings that stay (U00001 above the band, U00002 in two pieces) are one
+/// `changed` row each with the old and new numbers.
 #[test]
 fn move_practice_diff_by_hand_and_identical_across_threads() {
     let work = tempfile::tempdir().unwrap();
@@ -624,6 +702,7 @@ fn move_practice_diff_by_hand_and_identical_across_threads() {
                 "what-if",
                 "--dataset",
                 &d,
+                "--no-roads",
                 "--move-practice",
                 "D80010=U00001",
                 "--threads",
@@ -686,4 +765,219 @@ fn move_practice_diff_by_hand_and_identical_across_threads() {
     assert_eq!(feats[1]["properties"]["list_size_after"], 60750.0);
     assert_eq!(feats[1]["properties"]["contiguous_after"], true);
     assert_eq!(feats[1]["geometry"]["type"], "MultiPolygon");
+
+    let f = csv_rows(&outs[0].join("diff_findings.csv"));
+    let got: Vec<[&str; 4]> = f
+        .iter()
+        .map(|r| [&r["status"], &r["code"], &r["subject"], &r["practice_code"]].map(String::as_str))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ["changed", "NON_CONTIGUOUS", "U00002", ""],
+            ["changed", "POPULATION_ABOVE_BAND", "U00001", ""],
+            ["added", "PRACTICE_OUTSIDE_FOOTPRINT", "U00001", "D80010"],
+        ]
+    );
+    let above = &f[1];
+    assert!(above["detail_before"].starts_with("56674 registered patients across 6"));
+    assert!(above["detail_after"].starts_with("60750 registered patients across 7"));
+    assert_eq!(above["severity"], "error");
+    assert!(f[0]["detail_before"].ends_with("practices: D80010"));
+    assert!(f[0]["detail_after"].ends_with("practices: none"));
+    assert_eq!(f[2]["detail_before"], "");
+}
+
+/// The README's example, exactly as given there:
+/// `what-if --dataset data/demo --edits fixtures/whatif/readme-edits.toml`
+/// (the dataset's own roads). Moving D80010 with the two areas of its
+/// exclave makes DEMCHESTER NORTH whole: diff_findings.csv creates no
+/// NON_CONTIGUOUS or PRACTICE_OUTSIDE_FOOTPRINT, removes U00002's
+/// NON_CONTIGUOUS, and every finding present before and after (U00001 above
+/// the band: 56,674 → 60,750) is one `changed` row — never a removed and an
+/// added row for one finding. diff.csv carries the drive-time and access
+/// columns on both sides.
+#[test]
+fn readme_example_makes_the_network_whole_and_shows_kept_findings_as_changed() {
+    let work = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = work.path().join("whatif");
+    let r = pcn_atlas(
+        root,
+        &[
+            "what-if",
+            "--dataset",
+            "data/demo",
+            "--edits",
+            "fixtures/whatif/readme-edits.toml",
+            "--out",
+            &s(&out),
+            "-q",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let f = csv_rows(&out.join("diff_findings.csv"));
+    let got: Vec<[&str; 3]> = f
+        .iter()
+        .map(|r| [&r["status"], &r["code"], &r["subject"]].map(String::as_str))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ["removed", "NON_CONTIGUOUS", "U00002"],
+            ["changed", "POPULATION_ABOVE_BAND", "U00001"],
+        ]
+    );
+    assert!(f[1]["detail_before"].starts_with("56674 registered patients"));
+    assert!(f[1]["detail_after"].starts_with("60750 registered patients"));
+    // The property in general: a finding (scope, code, subject, practice)
+    // on both sides is never listed as removed or added.
+    let key = |r: &BTreeMap<String, String>| {
+        ["scope", "code", "subject", "practice_code"].map(|k| r[k].clone())
+    };
+    let findings = |side: &str| -> std::collections::BTreeSet<[String; 4]> {
+        csv_rows(&out.join(side).join("findings.csv"))
+            .iter()
+            .map(key)
+            .collect()
+    };
+    let (before, after) = (findings("before"), findings("after"));
+    for r in &f {
+        let both = before.contains(&key(r)) && after.contains(&key(r));
+        assert_eq!(r["status"] == "changed", both, "{r:?}");
+    }
+    // The dataset's roads were used: drive times and accessibility on both
+    // sides.
+    let d = csv_rows(&out.join("diff.csv"));
+    assert_eq!(d.len(), 2);
+    for row in &d {
+        for col in ["staff_tour_min", "access_2sfca_mean", "access_gravity_p10"] {
+            for side in ["before", "after"] {
+                assert!(!row[&format!("{col}_{side}")].is_empty(), "{col}_{side}");
+            }
+        }
+    }
+    assert_eq!(d[1]["contiguous_before"], "false");
+    assert_eq!(d[1]["contiguous_after"], "true");
+    assert!(out.join("after/routes.geojson").is_file());
+}
+
+/// One rule for roads, as `analyse`: the dataset's own road file by default
+/// (drive times and routes), `--no-roads` skips it, `--roads FILE`
+/// overrides it, and the old `--dataset-roads` is accepted and changes
+/// nothing. A dataset folder without a road file gives check metrics only.
+#[test]
+fn roads_come_from_the_dataset_unless_no_roads() {
+    let work = tempfile::tempdir().unwrap();
+    let d = s(&demo());
+    let roads = s(&demo().join("roads.geojson"));
+    let run = |out: &str, extra: &[&str]| -> PathBuf {
+        let o = work.path().join(out);
+        let mut argv = vec!["what-if", "--dataset", d.as_str(), "--out", out, "-q"];
+        argv.extend_from_slice(extra);
+        argv.extend(["--move-practice", "D80010=U00001"]);
+        let r = pcn_atlas(work.path(), &argv);
+        assert_eq!(r.code, 0, "{extra:?}: {}", r.stderr);
+        o
+    };
+    let default = run("default", &[]);
+    let given = run("given", &["--roads", &roads]);
+    let alias = run("alias", &["--dataset-roads"]);
+    let none = run("none", &["--no-roads"]);
+    let read = |o: &Path, f: &str| std::fs::read(o.join(f)).unwrap();
+    for f in ["diff.csv", "diff_findings.csv", "after/pcn_summary.csv"] {
+        assert!(
+            read(&default, f) == read(&given, f),
+            "{f}: default vs --roads"
+        );
+        assert!(
+            read(&default, f) == read(&alias, f),
+            "{f}: default vs alias"
+        );
+    }
+    assert!(default.join("after/routes.geojson").is_file());
+    assert!(!none.join("after/routes.geojson").exists());
+    let tour = |o: &Path| csv_rows(&o.join("diff.csv"))[0]["staff_tour_min_after"].clone();
+    assert!(!tour(&default).is_empty());
+    assert_eq!(tour(&none), "");
+    // --no-roads and --roads together are refused.
+    let r = pcn_atlas(
+        work.path(),
+        &[
+            "what-if",
+            "--dataset",
+            &d,
+            "--no-roads",
+            "--roads",
+            &roads,
+            "--out",
+            "x",
+            "-q",
+            "--move-practice",
+            "D80010=U00001",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    // A folder without a road file: check metrics only, said on stderr.
+    let plain = work.path().join("plain");
+    std::fs::create_dir_all(&plain).unwrap();
+    for f in [
+        "practices.csv",
+        "areas.geojson",
+        "registrations.csv",
+        "footprints.csv",
+    ] {
+        std::fs::copy(demo().join(f), plain.join(f)).unwrap();
+    }
+    let r = pcn_atlas(
+        work.path(),
+        &[
+            "what-if",
+            "--dataset",
+            "plain",
+            "--out",
+            "p",
+            "--move-practice",
+            "D80010=U00001",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("no road file in"), "{}", r.stderr);
+    assert!(
+        read(&none, "diff.csv") == read(&work.path().join("p"), "diff.csv"),
+        "a folder without roads equals --no-roads"
+    );
+}
+
+/// `--no-access` leaves the `access_*` columns empty (drive times stay);
+/// a bad accessibility flag and `--access-export` are one-line errors
+/// (exit 2) before anything is written.
+#[test]
+fn no_access_and_bad_access_flags() {
+    let work = tempfile::tempdir().unwrap();
+    let d = s(&demo());
+    let base = ["what-if", "--dataset", d.as_str(), "-q"];
+    let edit = ["--move-practice", "D80010=U00001"];
+    let r = pcn_atlas(
+        work.path(),
+        &[&base[..], &edit, &["--no-access", "--out", "n"]].concat(),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let diff = csv_rows(&work.path().join("n/diff.csv"));
+    assert_eq!(diff[0]["access_e2sfca_mean_after"], "");
+    assert_eq!(diff[0]["staff_tour_min_after"], "36.03");
+    for (flags, want) in [
+        (vec!["--access-decay", "bogus"], "--access-decay \"bogus\""),
+        (
+            vec!["--access-export"],
+            "--access-export is not supported by what-if",
+        ),
+    ] {
+        let argv = [&base[..], &edit, &flags, &["--out", "x"]].concat();
+        let r = pcn_atlas(work.path(), &argv);
+        assert_eq!(r.code, 2, "{flags:?}: {}", r.stderr);
+        assert!(r.stderr.contains(want), "{flags:?}: {}", r.stderr);
+        assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+        assert!(!work.path().join("x").exists());
+    }
 }

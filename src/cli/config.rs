@@ -15,7 +15,7 @@
 use anyhow::{Context, Result, anyhow, bail};
 use pcn_atlas::findings::{Code, Severity};
 use pcn_atlas::roads::profile::{CarProfile, toml_error};
-use pcn_atlas::settings::{FileValues, Settings};
+use pcn_atlas::settings::FileValues;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -339,15 +339,6 @@ pub fn check_thread_env() -> Result<()> {
     Ok(())
 }
 
-/// The prepared-roads cache folder: the `--cache` flag, else the config
-/// file's `[drive] cache` (relative to the config file's folder), else none.
-pub fn cache_dir(flag: &Option<PathBuf>, cfg: &Config) -> Result<Option<PathBuf>> {
-    if let Some(d) = flag {
-        return Ok(Some(d.clone()));
-    }
-    Ok(Settings::resolve(&[], &cfg.values)?.cache())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,7 +353,7 @@ mod tests {
         let c =
             parse("threads = 2\n[check]\nband_min = 25000\n[drive]\nhub_max_min = 20.0\n").unwrap();
         assert_eq!(c.file.threads, Some(2));
-        let s = Settings::resolve(&[], &c.values).unwrap();
+        let s = pcn_atlas::settings::Settings::resolve(&[], &c.values).unwrap();
         assert_eq!(s.check_options().unwrap().band_min, 25_000);
         assert_eq!(s.drive_options().hub_max_min, 20.0);
         let e = parse("[check]\nband_minimum = 1\n")

@@ -1,19 +1,21 @@
 //! `pcn-atlas what-if`: apply edits, re-run what they touch, write the
 //! before/after comparison and the edited scenario's full outputs.
 
-use super::analyse::{DriveFlags, dataset_roads};
+use super::analyse::{AccessFlags, DriveFlags, dataset_roads};
 use super::config::Config;
 use super::input::{CheckFlags, InputArgs};
 use super::progress::Progress;
 use anyhow::{Result, bail};
 use clap::Args;
+use pcn_atlas::load::codepoint::PostcodeLookup;
 use pcn_atlas::load::dataset::load_dataset;
+use pcn_atlas::model::Dataset;
 use pcn_atlas::output::atomic::Staging;
 use pcn_atlas::output::check::RunInfo;
 use pcn_atlas::output::diff::{diff_rows, write_diff, write_scenario};
 use pcn_atlas::pipeline::{Roads, RoadsSpec};
 use pcn_atlas::routing::{RoadCache, SnapOptions};
-use pcn_atlas::whatif::apply::{ApplyContext, apply_edits};
+use pcn_atlas::whatif::apply::{ApplyContext, DriveFn, apply_edits};
 use pcn_atlas::whatif::edits::{self, EditAt};
 use pcn_atlas::whatif::run::{Scenario, WhatIfOptions, run_baseline, run_edited};
 use std::path::PathBuf;
@@ -23,12 +25,15 @@ use std::process::ExitCode;
 pub struct WhatIfArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Road file: with it, drive times are compared too (as `analyse`); without, check metrics only.
-    /// Unlike `analyse`, the dataset's own road file is used only with --dataset-roads.
+    /// Road file: drive times and accessibility are compared too (as `analyse`); default: the
+    /// dataset's roads.osm.pbf, roads.geojson or roads.shp; without one, check metrics only.
     #[arg(long, value_name = "FILE")]
     pub roads: Option<PathBuf>,
-    /// Use the dataset folder's roads.osm.pbf, roads.geojson or roads.shp.
+    /// Ignore the dataset's own road file: compare the check metrics only.
     #[arg(long, conflicts_with = "roads")]
+    pub no_roads: bool,
+    /// Kept for old scripts: the dataset's road file is now the default (no effect).
+    #[arg(long, hide = true, conflicts_with = "no_roads")]
     pub dataset_roads: bool,
     /// Car profile overrides (TOML or JSON; see docs/car-profile.md).
     #[arg(long, value_name = "FILE")]
@@ -58,6 +63,8 @@ pub struct WhatIfArgs {
     pub thresholds: CheckFlags,
     #[command(flatten)]
     pub drive: DriveFlags,
+    #[command(flatten)]
+    pub access: Box<AccessFlags>,
     /// Do not write routes.geojson.
     #[arg(long)]
     pub no_routes: bool,
@@ -98,29 +105,42 @@ impl WhatIfArgs {
     }
 }
 
+impl WhatIfArgs {
+    /// The road file, by the rule every command follows: `--roads`, else
+    /// (unless `--no-roads`) the dataset folder's own; `None`: check only.
+    fn roads_path(&self) -> Option<PathBuf> {
+        match (&self.roads, &self.input.dataset, self.no_roads) {
+            (Some(p), _, _) => Some(p.clone()),
+            (None, Some(d), false) => dataset_roads(d),
+            _ => None,
+        }
+    }
+}
+
 /// `pcn-atlas what-if`.
 pub fn run(args: &WhatIfArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
     super::config::threads(args.threads, cfg)?;
     let edits = args.edits()?;
-    let check = args.thresholds.options(cfg)?;
-    let drive = args.drive.options(cfg)?;
-    let roads_path = match (&args.roads, args.dataset_roads, &args.input.dataset) {
-        (Some(p), _, _) => Some(p.clone()),
-        (None, true, Some(d)) => Some(dataset_roads(d).ok_or_else(|| {
-            anyhow::anyhow!(
-                "--dataset-roads: no roads.osm.pbf, roads.geojson or roads.shp in {}",
-                d.display()
-            )
-        })?),
-        (None, true, None) => bail!("--dataset-roads needs --dataset DIR"),
-        (None, false, _) => None,
+    if args.access.access_export {
+        bail!(
+            "--access-export is not supported by what-if: run `analyse --access-export` on each scenario's files"
+        );
+    }
+    let opts = WhatIfOptions {
+        check: args.thresholds.options(cfg)?,
+        drive: args.drive.options(cfg)?,
+        routes: !args.no_routes,
+        access: args.access.options()?,
+        supply: args.access.supply.clone(),
     };
+    let roads_path = args.roads_path();
     let profile = args.drive.profile(cfg, args.profile.as_deref())?;
     let mut inputs: Vec<_> = args.input.given().into_iter().map(Some).collect();
     inputs.extend([
         roads_path.clone(),
         args.profile.clone(),
         args.edits.clone(),
+        args.access.supply.clone(),
         args.drive.cache_dir(cfg)?,
     ]);
     let _claim = super::input::claim_results(&args.out, cfg, inputs)?;
@@ -130,22 +150,21 @@ pub fn run(args: &WhatIfArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         Some(p) => Some(pcn_atlas::load::codepoint::PostcodeLookup::load(p)?),
         None => None,
     };
-    let opts = WhatIfOptions {
-        check,
-        drive,
-        routes: !args.no_routes,
+    let run = Scenarios {
+        opts: &opts,
+        edits: &edits,
+        postcodes: postcodes.as_ref(),
+        progress: &progress,
+        info: RunInfo::now(),
     };
-    let info = RunInfo::now();
     let Some(roads_path) = roads_path else {
-        let base = progress.stage("baseline", || run_baseline(ds, None, &opts))?;
-        let ctx = ApplyContext {
-            baseline_footprints: &base.run.check.footprints,
-            drive: None,
-            postcodes: postcodes.as_ref(),
-        };
-        let edited = apply_edits(&base.run.ds, &edits, &ctx)?;
-        let after = progress.stage("edited", || run_edited(&base, &edited, None, &opts))?;
-        write_all(args, &progress, &base, &after, &edited.log, &info)?;
+        if let (false, false, Some(d)) = (quiet, args.no_roads, &args.input.dataset) {
+            eprintln!(
+                "no road file in {} (roads.osm.pbf, roads.geojson, roads.shp): check metrics only; --roads FILE compares drive times and accessibility too",
+                d.display()
+            );
+        }
+        run.run_and_write(args, ds, None)?;
         return Ok(ExitCode::SUCCESS);
     };
 
@@ -173,18 +192,40 @@ pub fn run(args: &WhatIfArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         },
         &progress,
     )?;
-    let base = progress.stage("baseline", || run_baseline(ds, Some(&roads), &opts))?;
-    // Closing a practice: its patients go to the nearest by drive time.
-    let drive_fn = |from: geo::Coord<f64>, to: &[geo::Coord<f64>]| roads.times_from(from, to);
-    let ctx = ApplyContext {
-        baseline_footprints: &base.run.check.footprints,
-        drive: Some(&drive_fn),
-        postcodes: postcodes.as_ref(),
-    };
-    let edited = apply_edits(&base.run.ds, &edits, &ctx)?;
-    let after = progress.stage("edited", || run_edited(&base, &edited, Some(&roads), &opts))?;
-    write_all(args, &progress, &base, &after, &edited.log, &info)?;
+    run.run_and_write(args, ds, Some(&roads))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What both scenarios share: settings, edits, and where to report.
+struct Scenarios<'a> {
+    opts: &'a WhatIfOptions,
+    edits: &'a [EditAt],
+    postcodes: Option<&'a PostcodeLookup>,
+    progress: &'a Progress,
+    info: RunInfo,
+}
+
+impl Scenarios<'_> {
+    /// Run the baseline, apply the edits, run the edited scenario and write
+    /// both with the diff.
+    fn run_and_write(&self, args: &WhatIfArgs, ds: Dataset, roads: Option<&Roads>) -> Result<()> {
+        let (opts, progress) = (self.opts, self.progress);
+        let base = progress.stage("baseline", || run_baseline(ds, roads, opts))?;
+        // Closing a practice: its patients go to the nearest by drive time
+        // when there are roads.
+        let drive_fn = |from: geo::Coord<f64>, to: &[geo::Coord<f64>]| match roads {
+            Some(r) => r.times_from(from, to),
+            None => Vec::new(),
+        };
+        let ctx = ApplyContext {
+            baseline_footprints: &base.run.check.footprints,
+            drive: roads.map(|_| &drive_fn as &DriveFn),
+            postcodes: self.postcodes,
+        };
+        let edited = apply_edits(&base.run.ds, self.edits, &ctx)?;
+        let after = progress.stage("edited", || run_edited(&base, &edited, roads, opts))?;
+        write_all(args, progress, &base, &after, &edited.log, &self.info)
+    }
 }
 
 /// Write both scenarios, the diff, and the summary on stdout.
@@ -229,7 +270,7 @@ fn report(
     for l in log {
         println!("  {l}");
     }
-    println!("\nPCNs touched: {}", rows.len());
+    println!("\nPCNs in diff.csv: {}", rows.len());
     for r in rows {
         let mut s = format!("  {:<8} {:<9}", r.pcn_code, r.change);
         if !r.findings_added.is_empty() {

@@ -8,10 +8,14 @@
 use super::atomic::Staging;
 use super::geojson::{FeatureWriter, multipolygon_json};
 use crate::check::run::CheckResult;
+use crate::findings::{Finding, Scope};
 use crate::load::format::{self, FootprintRow, Metres, PracticeRow};
 use crate::model::{Dataset, PcnId};
+use crate::output::check::RunInfo;
+use crate::output::diff::{DiffRow, diff_rows, write_diff, write_scenario};
+use crate::pipeline::Run;
 use crate::propose::ProposeOptions;
-use crate::propose::build::{Built, Outcome};
+use crate::propose::build::{Built, Identity, Outcome};
 use crate::propose::problem::NetEval;
 use anyhow::Result;
 use geo::MultiPolygon;
@@ -45,6 +49,14 @@ pub const PROPOSAL_COLUMNS: &[&str] = &[
     "objective_proposed",
     "areas_moved",
     "flags_proposed",
+    "status",
+    "proposed_code",
+    "proposed_name",
+    "patients_kept_share",
+    "practices_moved",
+    "findings_added",
+    "findings_removed",
+    "new_drive_findings",
 ];
 
 fn r2(v: f64) -> f64 {
@@ -62,15 +74,25 @@ pub struct ProposalOutput<'a> {
     pub check_proposed: &'a CheckResult,
     /// Dissolved proposed footprint of each network.
     pub dissolved: &'a [MultiPolygon<f64>],
+    /// Today and the proposal run through `analyse`'s stages (with roads)
+    /// or `check`'s (without): written to `before/` and `after/`, compared
+    /// in `diff.csv` and `diff_findings.csv`.
+    pub today_run: &'a Run,
+    pub proposed_run: &'a Run,
+    /// Each network's proposed code and name (kept, or new).
+    pub identity: Vec<Identity>,
+    /// Drive-time findings of the proposal today's footprints do not have.
+    pub new_drive_findings: &'a [Finding],
+    /// Refused for them (no `--allow-worse`): `footprints.csv` and
+    /// `practices.csv` are not written.
+    pub refused: bool,
     /// How drive times were measured (roads file, or straight line).
     pub times: String,
-    pub command: String,
-    pub version: String,
+    /// Command line and version, and which files `before/`, `after/` get.
+    pub info: RunInfo,
     /// Also write `problem.json` (areas, adjacency, populations, practices,
     /// drive times) for comparisons such as scripts/propose_spopt.py.
     pub export_problem: bool,
-    /// Today's run and the proposal's, for `proposal.html` (not drawn when absent).
-    pub runs: Option<(&'a crate::pipeline::Run, &'a crate::pipeline::Run)>,
 }
 
 #[derive(Serialize)]
@@ -118,7 +140,7 @@ impl ProposalOutput<'_> {
             let cp = &self.check_proposed.pcns[k.idx()];
             let pcn = self.ds.pcn(k);
             let opt = |v: Option<f64>| v.map_or(String::new(), |x| x.to_string());
-            rows.push(vec![
+            let mut row = vec![
                 pcn.code.clone(),
                 pcn.name.clone(),
                 self.ds.pcn(k).practices.len().to_string(),
@@ -144,9 +166,46 @@ impl ProposalOutput<'_> {
                 r2(p.cost(o)).to_string(),
                 p.moved.to_string(),
                 crate::findings::join_codes(&cp.flags, ";"),
-            ]);
+            ];
+            row.extend(self.identity_cells(k));
+            rows.push(row);
         }
         rows
+    }
+
+    /// The cells after `flags_proposed`: status, proposed code and name,
+    /// share of patients kept, practices moved, finding codes added and
+    /// removed (every finding of the network, check and drive), and the
+    /// drive-time findings that are new.
+    fn identity_cells(&self, k: PcnId) -> Vec<String> {
+        let id = &self.identity[k.idx()];
+        let today_code = &self.ds.pcn(k).code;
+        let codes = |run: &Run, code: &str| -> std::collections::BTreeSet<&'static str> {
+            run.findings()
+                .iter()
+                .filter(|f| f.scope == Scope::Pcn && f.subject == code)
+                .map(|f| f.code.as_str())
+                .collect()
+        };
+        let before = codes(self.today_run, today_code);
+        let after = codes(self.proposed_run, &id.code);
+        let join = |v: Vec<&&str>| v.into_iter().copied().collect::<Vec<_>>().join(";");
+        let worse: Vec<&str> = self
+            .new_drive_findings
+            .iter()
+            .filter(|f| f.scope == Scope::Pcn && f.subject == id.code)
+            .map(|f| f.code.as_str())
+            .collect();
+        vec![
+            if id.kept { "kept" } else { "new" }.into(),
+            id.code.clone(),
+            id.name.clone(),
+            format!("{:.4}", id.kept_share),
+            self.outcome.proposed[k.idx()].practices_moved.to_string(),
+            join(after.difference(&before).collect()),
+            join(before.difference(&after).collect()),
+            worse.join(";"),
+        ]
     }
 
     /// Areas whose practices alone exceed `band_max`, by code.
@@ -178,6 +237,7 @@ impl ProposalOutput<'_> {
     pub fn moves(&self) -> Vec<[String; 5]> {
         let ds = self.ds;
         let code = |k: Option<u32>| k.map_or(String::new(), |k| ds.pcn(PcnId(k)).code.clone());
+        let to_code = |k: u32| self.identity[k as usize].code.clone();
         let mut v = Vec::new();
         for (a, &l) in self.outcome.label.iter().enumerate() {
             if self.built.today[a] != Some(l) {
@@ -187,7 +247,7 @@ impl ProposalOutput<'_> {
                     area.code.clone(),
                     area.name.clone().unwrap_or_default(),
                     code(self.built.today[a]),
-                    code(Some(l)),
+                    to_code(l),
                 ]);
             }
         }
@@ -201,7 +261,7 @@ impl ProposalOutput<'_> {
                     pr.code.clone(),
                     pr.name.clone(),
                     code(pr.pcn.map(|k| k.0)),
-                    code(Some(to)),
+                    to_code(to),
                 ]);
             }
         }
@@ -234,6 +294,12 @@ struct Report<'a> {
     command: &'a str,
     version: &'a str,
     options: &'a ProposeOptions,
+    /// Refused: the proposal raises drive-time findings today's footprints
+    /// do not have (`new_drive_findings`) and `--allow-worse` was not given.
+    refused: bool,
+    new_drive_findings: &'a [Finding],
+    /// Networks that keep less than half their patients: new codes.
+    networks_new: Vec<&'a str>,
     times: &'a str,
     method: &'a str,
     iterations: u64,
@@ -253,9 +319,12 @@ struct Report<'a> {
 }
 
 /// Write every proposal output into `out`.
-pub fn write_proposal(out: &Path, w: &ProposalOutput) -> Result<()> {
+pub fn write_proposal(out: &Path, w: &ProposalOutput) -> Result<Written> {
     let mut st = Staging::new(out)?;
-    write_dataset_files(&mut st, w)?;
+    if !w.refused {
+        write_dataset_files(&mut st, w)?;
+    }
+    let diff = write_before_after(&mut st, w)?;
     let rows = w.rows();
     st.write("proposal.csv", |f| {
         let mut cw = crate::safe_text::csv_writer(f);
@@ -280,9 +349,7 @@ pub fn write_proposal(out: &Path, w: &ProposalOutput) -> Result<()> {
         st.write("repairs.csv", |f| write_repairs(f, w))?;
     }
     st.write("proposal.geojson", |f| write_polygons(f, w))?;
-    if let Some((today, proposed)) = w.runs {
-        super::map::proposal::write_proposal_html(&mut st, w, today, proposed)?;
-    }
+    super::map::proposal::write_proposal_html(&mut st, w, w.today_run, w.proposed_run)?;
     if w.export_problem {
         st.write("problem.json", |f| {
             serde_json::to_writer(&mut *f, &problem_export(w))?;
@@ -297,7 +364,26 @@ pub fn write_proposal(out: &Path, w: &ProposalOutput) -> Result<()> {
         Ok(())
     })?;
     st.commit()?;
-    Ok(())
+    Ok(Written { diff })
+}
+
+/// What the writer found worth printing.
+pub struct Written {
+    /// One `diff.csv` row per network (today's and proposed codes).
+    pub diff: Vec<DiffRow>,
+}
+
+/// `before/` and `after/` (today and the proposal, as `analyse` or `check`
+/// writes them), `diff.csv`, `diff.geojson` and `diff_findings.csv` over
+/// every network.
+fn write_before_after(st: &mut Staging, w: &ProposalOutput) -> Result<Vec<DiffRow>> {
+    let tb = write_scenario(st.child("before")?, w.today_run, &w.info)?;
+    let ta = write_scenario(st.child("after")?, w.proposed_run, &w.info)?;
+    let all: std::collections::BTreeSet<String> =
+        tb.rows.keys().chain(ta.rows.keys()).cloned().collect();
+    let rows = diff_rows(&tb, &ta, &all);
+    write_diff(st, w.today_run, w.proposed_run, &rows, &tb, &ta)?;
+    Ok(rows)
 }
 
 /// `footprints.csv` (by area code) and `practices.csv` with the proposed
@@ -310,7 +396,7 @@ fn write_dataset_files(st: &mut Staging, w: &ProposalOutput) -> Result<()> {
     order.sort_by(|&a, &b| ds.areas[a].code.cmp(&ds.areas[b].code));
     let footprints = order.iter().map(|&a| FootprintRow {
         area_code: &ds.areas[a].code,
-        pcn_code: &ds.pcn(PcnId(label[a])).code,
+        pcn_code: &w.identity[label[a] as usize].code,
     });
     st.write(format::FOOTPRINTS_CSV, |f| {
         format::write_footprints(f, footprints)
@@ -320,7 +406,7 @@ fn write_dataset_files(st: &mut Staging, w: &ProposalOutput) -> Result<()> {
         prac[p.idx()] = Some(label[w.built.problem.practice_area[i] as usize]);
     }
     let practices = ds.practices.iter().enumerate().map(|(i, p)| {
-        let pcn = prac[i].map(PcnId).or(p.pcn).map(|k| ds.pcn(k));
+        let pcn = prac[i].map(PcnId).or(p.pcn).map(|k| &w.identity[k.idx()]);
         PracticeRow {
             practice_code: &p.code,
             practice_name: &p.name,
@@ -441,20 +527,40 @@ fn problem_export<'a>(w: &'a ProposalOutput) -> ProblemExport<'a> {
 
 impl ProposalOutput<'_> {
     /// `proposal.json`'s summary.
+    /// How the proposal was found, in words.
+    fn method(&self) -> &'static str {
+        use crate::propose::Objective;
+        match (self.outcome.repair, self.opts.objective) {
+            (true, _) => {
+                "repair: exact search of the fewest area moves, heuristic where it says so (repairs.csv)"
+            }
+            (false, Objective::MinimalChange) => {
+                "minimal change: fewest-moves repair of each failing network (repairs.csv), then descent on (violation, practices moved, areas moved, driving)"
+            }
+            (false, Objective::Driving) => {
+                "seeded simulated annealing over single-area moves, then descent (docs/propose.md)"
+            }
+        }
+    }
+
     fn report(&self, moves: &[[String; 5]]) -> Report<'_> {
         let w = self;
         let ds = w.ds;
         let o = w.opts;
         Report {
-            command: &w.command,
-            version: &w.version,
+            command: &w.info.command,
+            version: &w.info.version,
             options: o,
+            refused: w.refused,
+            new_drive_findings: w.new_drive_findings,
+            networks_new: w
+                .identity
+                .iter()
+                .filter(|i| !i.kept)
+                .map(|i| i.code.as_str())
+                .collect(),
             times: &w.times,
-            method: if w.outcome.repairs.is_empty() && w.outcome.iterations > 0 {
-                "seeded simulated annealing over single-area moves, then descent (docs/propose.md)"
-            } else {
-                "repair: exact search of the fewest area moves, heuristic where it says so (repairs.csv)"
-            },
+            method: w.method(),
             iterations: w.outcome.iterations,
             objective_today: r2(w
                 .outcome

@@ -63,11 +63,12 @@ pub struct Fresh;
 
 impl Reuse for Fresh {}
 
-/// Only the adjacency is reused (`propose` checks its proposal on today's).
-pub struct SameAreas<'a>(pub &'a Adjacency);
+/// Only the adjacency and its road links are reused (`propose` checks and
+/// analyses its proposal on today's).
+pub struct SameAreas<'a>(pub &'a Adjacency, pub &'a [RoadLink]);
 
 impl Reuse for SameAreas<'_> {
     fn adjacency(&self) -> Option<(Adjacency, Vec<RoadLink>)> {
-        Some((self.0.clone(), Vec::new()))
+        Some((self.0.clone(), self.1.to_vec()))
     }
 }

@@ -4,7 +4,7 @@
 use super::problem::{HubCache, NetEval, Problem, Reg, Scratch, evaluate_parts, hub_tour};
 use super::repair::{Repair, repair_all};
 use super::search::{State, grow};
-use super::{ProposeOptions, Start};
+use super::{Objective, ProposeOptions, Start};
 use crate::analyse::network::{DriveTimes, Site};
 use crate::check::run::CheckResult;
 use crate::model::{AreaId, Dataset, FootprintRow, PcnId, PracticeId};
@@ -99,6 +99,11 @@ pub fn build(ds: &Dataset, res: &CheckResult, times: &dyn DriveTimes, straight_k
             .map(|&p| ds.practice(p).list_size.unwrap_or(0))
             .collect(),
         practice_reg: practices.iter().map(|&p| reg[p.idx()]).collect(),
+        practice_today: practices
+            .iter()
+            .map(|&p| ds.practice(p).pcn.map(|k| k.0))
+            .collect(),
+        locked: vec![false; n_areas],
         practice_area,
         fixed_list,
         fixed_reg,
@@ -267,6 +272,38 @@ fn fill(pb: &Problem, ds: &Dataset, today: &[Option<u32>]) -> Vec<u32> {
         .collect()
 }
 
+impl Built {
+    /// Lock every area a practice stands in (no practice changes network),
+    /// and return the labelling to start from: today's (filled), with each
+    /// such area given to its practices' network today — so a practice
+    /// standing outside its footprint brings its area home (one area
+    /// moved). Practices of two networks in one area: the area goes to the
+    /// network with the larger list there (ties: the lower), and the others
+    /// move with it (counted, the only practice moves this allows).
+    pub fn lock_practice_areas(&mut self) -> Vec<u32> {
+        let pb = &mut self.problem;
+        let mut start = self.filled.clone();
+        let mut by_area: Vec<std::collections::BTreeMap<u32, u64>> =
+            vec![Default::default(); pb.n_areas()];
+        for (p, &a) in pb.practice_area.iter().enumerate() {
+            pb.locked[a as usize] = true;
+            if let Some(k) = pb.practice_today[p] {
+                *by_area[a as usize].entry(k).or_insert(0) += pb.practice_list[p];
+            }
+        }
+        for (a, lists) in by_area.iter().enumerate() {
+            let best = lists
+                .iter()
+                .max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0)))
+                .map(|(k, _)| *k);
+            if let Some(k) = best {
+                start[a] = k;
+            }
+        }
+        start
+    }
+}
+
 /// What `propose` found.
 pub struct Outcome {
     /// The proposed network of each area.
@@ -275,8 +312,10 @@ pub struct Outcome {
     pub today: Vec<NetEval>,
     /// The proposal's measures of each network.
     pub proposed: Vec<NetEval>,
-    /// Per failing network, with `--repair`.
+    /// Per failing network, with `--repair` or a minimal change.
     pub repairs: Vec<Repair>,
+    /// Run as `--repair`.
+    pub repair: bool,
     /// Annealing steps run.
     pub iterations: u64,
 }
@@ -301,8 +340,16 @@ fn today_members(ds: &Dataset, b: &Built) -> Vec<Vec<u32>> {
         .collect()
 }
 
-/// Run the proposal (or, with `repair`, the repair) on a built problem.
-pub fn propose(ds: &Dataset, b: &Built, opts: &ProposeOptions, repair: bool) -> Outcome {
+/// Run the proposal (or, with `repair`, the repair) on a built problem,
+/// from `start` (today's footprint, [`Built::lock_practice_areas`]'s when
+/// practices stay put).
+pub fn propose(
+    ds: &Dataset,
+    b: &Built,
+    opts: &ProposeOptions,
+    repair: bool,
+    start: Vec<u32>,
+) -> Outcome {
     let pb = &b.problem;
     let members = today_members(ds, b);
     // Today's measures, with today's membership and footprint.
@@ -327,16 +374,28 @@ pub fn propose(ds: &Dataset, b: &Built, opts: &ProposeOptions, repair: bool) -> 
         .collect();
     let iterations = opts.iterations_for(pb.n_areas());
     let (label, repairs, iterations) = if repair {
-        let (l, r) = repair_all(pb, opts, b.filled.clone());
+        let (l, r) = repair_all(pb, opts, start);
         let its = if r.iter().any(|r| !r.exact) {
             iterations
         } else {
             0
         };
         (l, r, its)
+    } else if opts.objective == Objective::MinimalChange {
+        // Fewest moves for each failing network, then every move that
+        // lowers (violation, practices moved, areas moved, driving).
+        let (l, r) = repair_all(pb, opts, start);
+        let its = if r.iter().any(|r| !r.exact) {
+            iterations
+        } else {
+            0
+        };
+        let mut st = State::new(pb, opts, l, reference.clone());
+        st.descend();
+        (st.label, r, its)
     } else {
         let start = match opts.start {
-            Start::Current => b.filled.clone(),
+            Start::Current => start,
             Start::Scratch => grow(pb, &scratch_seeds(pb, &members)),
         };
         let mut st = State::new(pb, opts, start, reference.clone());
@@ -349,6 +408,7 @@ pub fn propose(ds: &Dataset, b: &Built, opts: &ProposeOptions, repair: bool) -> 
         today,
         proposed: st.evals,
         repairs,
+        repair,
         iterations,
     }
 }
@@ -379,21 +439,88 @@ fn scratch_seeds(pb: &Problem, members: &[Vec<u32>]) -> Vec<Option<(u32, u32)>> 
         .collect()
 }
 
+/// Whether a proposed network is still today's: it keeps its code and name
+/// only if it keeps the majority of its registered patients (today's
+/// members' list sizes); otherwise it is a new network, `NEW-<code>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Identity {
+    pub code: String,
+    pub name: String,
+    /// Share of today's registered patients whose practice stays in it
+    /// (1 when it had none).
+    pub kept_share: f64,
+    pub kept: bool,
+}
+
+/// The proposed network of each practice (its area's label; practices in
+/// no area keep their PCN).
+pub fn proposed_pcn(ds: &Dataset, b: &Built, label: &[u32]) -> Vec<Option<PcnId>> {
+    let mut v: Vec<Option<PcnId>> = ds.practices.iter().map(|p| p.pcn).collect();
+    for (i, &p) in b.practices.iter().enumerate() {
+        v[p.idx()] = Some(PcnId(label[b.problem.practice_area[i] as usize]));
+    }
+    v
+}
+
+/// The [`Identity`] of every network under `label`.
+pub fn identities(ds: &Dataset, b: &Built, label: &[u32]) -> Vec<Identity> {
+    let to = proposed_pcn(ds, b, label);
+    ds.pcn_ids()
+        .map(|k| {
+            let pcn = ds.pcn(k);
+            let list = |p: &PracticeId| ds.practice(*p).list_size.unwrap_or(0);
+            let total: u64 = pcn.practices.iter().map(list).sum();
+            let kept: u64 = pcn
+                .practices
+                .iter()
+                .filter(|p| to[p.idx()] == Some(k))
+                .map(list)
+                .sum();
+            let kept_share = if total == 0 {
+                1.0
+            } else {
+                kept as f64 / total as f64
+            };
+            let keeps = 2 * kept > total || total == 0;
+            Identity {
+                code: if keeps {
+                    pcn.code.clone()
+                } else {
+                    format!("NEW-{}", pcn.code)
+                },
+                name: if keeps {
+                    pcn.name.clone()
+                } else {
+                    format!("New network (was {})", pcn.name)
+                },
+                kept_share,
+                kept: keeps,
+            }
+        })
+        .collect()
+}
+
 /// The dataset as proposed: each practice in the network of the area it
-/// stands in, and the proposed footprints — for `check` to verify.
+/// stands in, the proposed footprints, and each network under its
+/// [`Identity`] — for `check` (and `analyse`) to verify.
 pub fn proposed_dataset(ds: &Dataset, b: &Built, label: &[u32]) -> Dataset {
     let mut out = ds.clone();
-    for (i, &p) in b.practices.iter().enumerate() {
-        let a = b.problem.practice_area[i];
-        out.practices[p.idx()].pcn = Some(PcnId(label[a as usize]));
+    let to = proposed_pcn(ds, b, label);
+    for (p, k) in out.practices.iter_mut().zip(to) {
+        p.pcn = k;
     }
-    for pcn in &mut out.pcns {
+    for (pcn, id) in out.pcns.iter_mut().zip(identities(ds, b, label)) {
         pcn.practices.clear();
+        pcn.code = id.code;
+        pcn.name = id.name;
     }
     for i in 0..out.practices.len() {
         if let Some(k) = out.practices[i].pcn {
             out.pcns[k.idx()].practices.push(PracticeId::from_idx(i));
         }
+    }
+    for k in 0..out.pcns.len() {
+        out.pcns[k].org = crate::model::pcn_org(&out.practices, &out.pcns[k].practices).0;
     }
     out.footprints = Some(
         label

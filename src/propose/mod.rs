@@ -43,6 +43,28 @@ pub const REPAIR_DEPTH_MAX: usize = 6;
 /// The largest objective weight (`--lambda`, `--move-cost`).
 pub const WEIGHT_MAX: f64 = 1e9;
 
+/// What the proposal minimises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Objective {
+    /// Today's footprints changed as little as possible: rule breaches
+    /// first, then practices moved, then areas moved, then driving
+    /// ([`PRACTICE_MOVE_WEIGHT`], [`AREA_MOVE_WEIGHT`]); the fewest-moves
+    /// repair of every failing network, then a descent.
+    MinimalChange,
+    /// The least driving (resident-minutes to the hub + λ × tour minutes),
+    /// whatever it moves: the annealing search.
+    Driving,
+}
+
+/// With `--objective minimal-change`, the objective charged per area moved
+/// (resident-minutes): more than any one area's change in driving (3,000
+/// residents × 300 minutes = 900,000), so fewer moves always win.
+pub const AREA_MOVE_WEIGHT: f64 = 1e7;
+/// With `--objective minimal-change --move-practices`, the objective
+/// charged per practice moved: a hundred area moves.
+pub const PRACTICE_MOVE_WEIGHT: f64 = 1e9;
+
 /// Settings of `propose`; every one is a flag.
 #[derive(Clone, Debug, Serialize)]
 pub struct ProposeOptions {
@@ -56,6 +78,13 @@ pub struct ProposeOptions {
     pub lambda: f64,
     /// Objective charged per area moved from today's footprint (0: none).
     pub move_cost: f64,
+    /// Objective charged per practice moved to another network (0: none).
+    pub practice_move_cost: f64,
+    /// What is minimised (the search method follows from it).
+    pub objective: Objective,
+    /// Areas holding practices may move (their practices with them);
+    /// without it every practice stays in its network.
+    pub move_practices: bool,
     pub seed: u64,
     /// Annealing steps; 0 = 400 per area.
     pub iterations: u64,
@@ -75,6 +104,9 @@ impl Default for ProposeOptions {
             rural_waiver: false,
             lambda: 1000.0,
             move_cost: 0.0,
+            practice_move_cost: 0.0,
+            objective: Objective::Driving,
+            move_practices: true,
             seed: 1,
             iterations: 0,
             start: Start::Current,
@@ -85,11 +117,29 @@ impl Default for ProposeOptions {
 }
 
 impl ProposeOptions {
+    /// The options of `objective` with its default weights: minimal change
+    /// charges [`AREA_MOVE_WEIGHT`] per area and [`PRACTICE_MOVE_WEIGHT`]
+    /// per practice moved; driving charges nothing.
+    pub fn for_objective(objective: Objective, move_practices: bool) -> Self {
+        let minimal = objective == Objective::MinimalChange;
+        Self {
+            objective,
+            move_practices,
+            move_cost: if minimal { AREA_MOVE_WEIGHT } else { 0.0 },
+            practice_move_cost: if minimal { PRACTICE_MOVE_WEIGHT } else { 0.0 },
+            ..Self::default()
+        }
+    }
+
     /// Check every weight, speed and count against its range (errors name
     /// the flag that sets it; the ranges are in docs/propose.md).
     pub fn validate(&self) -> anyhow::Result<()> {
         let n = crate::roads::profile::number;
-        let weights = [("--lambda", self.lambda), ("--move-cost", self.move_cost)];
+        let weights = [
+            ("--lambda", self.lambda),
+            ("--move-cost", self.move_cost),
+            ("--practice-move-cost", self.practice_move_cost),
+        ];
         for (flag, v) in weights {
             if !(v.is_finite() && (0.0..=WEIGHT_MAX).contains(&v)) {
                 anyhow::bail!("{flag} {}: must be in [0, {WEIGHT_MAX:e}]", n(v));
@@ -114,6 +164,13 @@ impl ProposeOptions {
             anyhow::bail!(
                 "--repair-depth {}: must be at most {REPAIR_DEPTH_MAX} (the exact search grows as areas^depth)",
                 self.repair_depth
+            );
+        }
+        if self.start == Start::Scratch
+            && (self.objective != Objective::Driving || !self.move_practices)
+        {
+            anyhow::bail!(
+                "--start scratch ignores today's footprint: it needs --objective driving --move-practices"
             );
         }
         if self.band_min > self.band_max {

@@ -37,6 +37,11 @@ pub struct Problem {
     /// stand in no area (they keep their PCN).
     pub fixed_list: Vec<u64>,
     pub fixed_reg: Vec<Reg>,
+    /// Today's network of each movable practice (`None`: in no PCN).
+    pub practice_today: Vec<Option<u32>>,
+    /// Areas that may not move: without `--move-practices`, every area a
+    /// practice stands in (so no practice changes network).
+    pub locked: Vec<bool>,
     /// Drive seconds from area i's centroid to practice j: `[i * np + j]`.
     pub area_practice_s: Vec<f64>,
     /// Drive seconds from practice i to practice j: `[i * np + j]`.
@@ -174,6 +179,8 @@ pub struct NetEval {
     pub patient_s: f64,
     /// Areas whose label differs from the reference (today's) footprint.
     pub moved: usize,
+    /// Member practices that were in another network (or none) today.
+    pub practices_moved: usize,
 }
 
 /// Penalty weight of one extra piece (or a footprint with no practice):
@@ -243,11 +250,27 @@ impl NetEval {
     }
 
     /// The objective: residents × minutes to the hub + λ × tour minutes,
-    /// plus the cost per area moved from today.
+    /// plus the costs per area and per practice moved from today.
     pub fn cost(&self, o: &ProposeOptions) -> f64 {
-        self.patient_s / 60.0
-            + o.lambda * self.hub.map_or(0.0, |h| h.tour_s) / 60.0
+        self.driving(o)
             + o.move_cost * self.moved as f64
+            + o.practice_move_cost * self.practices_moved as f64
+    }
+
+    /// The driving part of the objective: residents × minutes to the hub +
+    /// λ × tour minutes.
+    pub fn driving(&self, o: &ProposeOptions) -> f64 {
+        self.patient_s / 60.0 + o.lambda * self.hub.map_or(0.0, |h| h.tour_s) / 60.0
+    }
+
+    /// The violation no area move can remove while practices stay put: the
+    /// patients outside the band (members, hence list size, are fixed).
+    pub fn floor(&self, o: &ProposeOptions) -> u64 {
+        if o.move_practices {
+            0
+        } else {
+            self.violation_parts(o).1
+        }
     }
 }
 
@@ -354,6 +377,10 @@ pub fn evaluate_parts(
             moved += 1;
         }
     }
+    let practices_moved = members
+        .iter()
+        .filter(|&&p| pb.practice_today[p as usize] != Some(k))
+        .count();
     let hub = cache.get(pb, members);
     let patient_s = hub.map_or(0.0, |h| {
         areas
@@ -373,5 +400,6 @@ pub fn evaluate_parts(
         hub,
         patient_s,
         moved,
+        practices_moved,
     }
 }

@@ -48,7 +48,8 @@ pub fn repair_all(pb: &Problem, opts: &ProposeOptions, label: Vec<u32>) -> (Vec<
     let mut out = Vec::new();
     for f in 0..pb.n_networks() as u32 {
         let st = State::new(pb, opts, label.clone(), label.clone());
-        if st.evals[f as usize].violation(opts) == 0 {
+        let e = &st.evals[f as usize];
+        if e.violation(opts) <= e.floor(opts) {
             continue;
         }
         let r = repair_one(pb, opts, &label, f);
@@ -73,6 +74,9 @@ pub fn repair_one(pb: &Problem, opts: &ProposeOptions, label: &[u32], f: u32) ->
 fn candidates(pb: &Problem, label: &[u32], f: u32) -> Vec<(u32, u32)> {
     let mut c = Vec::new();
     for a in 0..label.len() as u32 {
+        if pb.locked[a as usize] {
+            continue;
+        }
         let own = label[a as usize];
         for &b in &pb.neighbours[a as usize] {
             let lb = label[b as usize];
@@ -167,7 +171,11 @@ impl<'a> Trial<'a> {
                 &mut self.scratch,
             );
             let before = &self.before[g as usize];
-            let limit = if g == f { 0 } else { before.violation(opts) };
+            let limit = if g == f {
+                before.floor(opts)
+            } else {
+                before.violation(opts)
+            };
             if e.violation(opts) > limit
                 || (e.areas > 0 && e.practices == 0 && before.practices > 0)
             {
@@ -199,9 +207,10 @@ fn exact(pb: &Problem, opts: &ProposeOptions, label: &[u32], f: u32) -> Option<R
     let cands = candidates(pb, label, f);
     let mut trial = Trial::new(pb, opts, label, f);
     let mut tried = 0u64;
+    let mut found: Option<(f64, Vec<(u32, u32)>)> = None;
     for depth in 1..=opts.repair_depth {
         if n_choose_k(cands.len() as u64, depth as u64) > EXACT_SET_LIMIT {
-            return None;
+            break;
         }
         let mut best: Option<(f64, Vec<(u32, u32)>)> = None;
         let mut idx: Vec<usize> = (0..depth).collect();
@@ -223,23 +232,39 @@ fn exact(pb: &Problem, opts: &ProposeOptions, label: &[u32], f: u32) -> Option<R
                 break;
             }
         }
-        if let Some((_, moves)) = best {
-            return Some(Repair {
-                network: f,
-                moves,
-                exact: true,
-                fixed: true,
-                sets_tried: tried,
-            });
+        // Charged for moving practices, a larger set that moves none may
+        // still be cheaper: look further (to the depth) while the best moves any.
+        if let Some((c, set)) = best
+            && found.as_ref().is_none_or(|(fc, _)| c < *fc - 1e-9)
+        {
+            found = Some((c, set));
+        }
+        let moves_practices = |set: &[(u32, u32)]| {
+            set.iter()
+                .any(|&(a, _)| !trial.area_practices[a as usize].is_empty())
+        };
+        if let Some((_, set)) = &found
+            && (opts.practice_move_cost == 0.0 || !moves_practices(set))
+        {
+            break;
         }
     }
-    None
+    found.map(|(_, moves)| Repair {
+        network: f,
+        moves,
+        exact: true,
+        fixed: true,
+        sets_tried: tried,
+    })
 }
 
 fn heuristic(pb: &Problem, opts: &ProposeOptions, label: &[u32], f: u32) -> Repair {
     // A move costs far more than any change in driving: fewest moves first.
     let mut o = opts.clone();
     o.move_cost = 1e9;
+    if o.practice_move_cost > 0.0 {
+        o.practice_move_cost = 1e11;
+    }
     // Only the network and the networks it touches may change.
     let mut near = vec![false; pb.n_networks()];
     near[f as usize] = true;
@@ -255,7 +280,8 @@ fn heuristic(pb: &Problem, opts: &ProposeOptions, label: &[u32], f: u32) -> Repa
     st.cap = st.evals.iter().map(|e| e.violation(&o)).collect();
     st.cap[f as usize] = u64::MAX;
     st.anneal(o.iterations_for(label.len()), o.seed);
-    let fixed = st.evals[f as usize].violation(&o) == 0;
+    let e = &st.evals[f as usize];
+    let fixed = e.violation(&o) <= e.floor(&o);
     // A partial repair is not applied.
     let moves: Vec<(u32, u32)> = (0..label.len())
         .filter(|&a| fixed && st.label[a] != label[a])

@@ -129,9 +129,13 @@ impl<'p> State<'p> {
         v
     }
 
-    /// The effect of giving area `a` to network `to`; `None` when the move
-    /// would leave a footprint with areas but no practice.
+    /// The effect of giving area `a` to network `to`; `None` when the area
+    /// is locked or the move would leave a footprint with areas but no
+    /// practice.
     fn delta(&mut self, a: u32, to: u32) -> Option<Delta> {
+        if self.pb.locked[a as usize] {
+            return None;
+        }
         let from = self.label[a as usize];
         let old_f = &self.evals[from as usize];
         let has_practices = !self.area_practices[a as usize].is_empty();

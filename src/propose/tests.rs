@@ -54,6 +54,8 @@ fn grid_like(
         practice_area: practices.iter().map(|p| p.0).collect(),
         practice_list: practices.iter().map(|p| p.1).collect(),
         practice_reg: vec![[0; 3]; np],
+        practice_today: vec![None; np],
+        locked: vec![false; n],
         fixed_list: vec![0; k],
         fixed_reg: vec![[0; 3]; k],
         area_practice_s,
@@ -250,4 +252,49 @@ fn growing_from_seeds_covers_every_area_in_one_piece_each() {
     let st = State::new(&pb, &o, label.clone(), label);
     assert!(st.evals.iter().all(|e| e.components == 1));
     assert_eq!(st.evals.iter().map(|e| e.areas).sum::<usize>(), 9);
+}
+
+#[test]
+fn locked_areas_never_move_and_the_band_floor_is_not_repaired() {
+    // Line of 6: network 0 holds areas 0–2 with practices in 0 (30,000)
+    // and 2 (15,000): 45,000; network 1 holds 3–5 with a practice in 5
+    // (20,000): below the band. Unlocked, giving area 2 (and its practice)
+    // to network 1 brings both into the band in one move (30,000, 35,000). Locked, no area
+    // move can change a list size: network 1's shortfall is its floor, and
+    // nothing moves.
+    let mut pb = line(6, &[(0, 30_000), (2, 15_000), (5, 20_000)], 2);
+    pb.practice_today = vec![Some(0), Some(0), Some(1)];
+    let label = vec![0, 0, 0, 1, 1, 1];
+    let o = ProposeOptions {
+        band_min: 30_000,
+        band_max: 50_000,
+        move_practices: false,
+        ..opts()
+    };
+    let free = repair_one(&pb, &opts(), &label, 1);
+    assert!(free.fixed && free.moves == vec![(2, 1)], "{free:?}");
+    // The same with the minimal-change weights: one area, one practice.
+    let minimal = ProposeOptions {
+        band_min: 30_000,
+        band_max: 50_000,
+        ..ProposeOptions::for_objective(super::Objective::MinimalChange, true)
+    };
+    assert_eq!(repair_one(&pb, &minimal, &label, 1).moves, vec![(2, 1)]);
+    let st = State::new(&pb, &minimal, vec![0, 0, 1, 1, 1, 1], label.clone());
+    let moved: Vec<usize> = st.evals.iter().map(|e| e.practices_moved).collect();
+    assert_eq!(moved, vec![0, 1]);
+    pb.locked = vec![true, false, true, false, false, true];
+    let (got, reps) = repair_all(&pb, &o, label.clone());
+    assert_eq!(got, label);
+    assert!(reps.is_empty(), "{reps:?}");
+    // Annealing may move the free areas (1, 3, 4) but never 0, 2 or 5,
+    // and no practice changes network.
+    for seed in 0..5 {
+        let mut st = State::new(&pb, &o, label.clone(), label.clone());
+        st.anneal(2_000, seed);
+        for a in [0, 2, 5] {
+            assert_eq!(st.label[a], label[a], "seed {seed}");
+        }
+        assert!(st.evals.iter().all(|e| e.practices_moved == 0));
+    }
 }

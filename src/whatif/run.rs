@@ -14,9 +14,15 @@
 //!   checked, dissolved and analysed again; the rest reuse the baseline's
 //!   results, ids renumbered;
 //! * the road graph, its contraction hierarchy and every snap are shared:
-//!   only added practices are snapped.
+//!   only added practices are snapped;
+//! * accessibility (2SFCA, E2SFCA, gravity) is computed in full, as
+//!   `analyse` does: an area's score depends on every practice within the
+//!   catchment and on every other area those practices serve, so an edit
+//!   changes scores beyond the touched networks (`Reuse` has no hook for
+//!   it; the matrix is built again from the shared snaps).
 
 use super::apply::Edited;
+use crate::analyse::access::AccessOptions;
 use crate::analyse::network::{DriveOptions, PcnDrive, Site};
 use crate::analyse::road_times::SiteSnaps;
 use crate::analyse::routes::RouteLine;
@@ -32,6 +38,7 @@ use crate::routing::Snap;
 use anyhow::Result;
 use geo::MultiPolygon;
 use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
 
 /// One scenario, run (and analysed when roads are given).
 pub struct Scenario {
@@ -47,6 +54,13 @@ pub struct WhatIfOptions {
     pub drive: DriveOptions,
     /// Trace hub-to-member routes (`routes.geojson`).
     pub routes: bool,
+    /// Accessibility scores with roads, as `analyse` computes them; `None`
+    /// skips them (`--no-access`). Both scenarios compute them in full.
+    pub access: Option<AccessOptions>,
+    /// Supply per practice for accessibility (`--supply`); `None`: list
+    /// sizes. Read again for the edited scenario, as `analyse` on the
+    /// edited files would: an added practice not in the file has supply 0.
+    pub supply: Option<PathBuf>,
 }
 
 impl WhatIfOptions {
@@ -54,7 +68,11 @@ impl WhatIfOptions {
         Plan {
             check: &self.check,
             links: None,
-            drive: roads.map(|r| DrivePlan::new(r, &self.drive, self.routes)),
+            drive: roads.map(|r| DrivePlan {
+                access: self.access.as_ref(),
+                supply: self.supply.as_deref(),
+                ..DrivePlan::new(r, &self.drive, self.routes)
+            }),
         }
     }
 }
@@ -427,6 +445,8 @@ mod tests {
             check: CheckOptions::default(),
             drive: crate::analyse::network::DriveOptions::default(),
             routes: false,
+            access: None,
+            supply: None,
         };
         let base = run_baseline(row4(), None, &opts).unwrap();
         let ctx = ApplyContext {

@@ -177,6 +177,21 @@ pub fn rutland_with_roads(dir: &Path, data: &Path, command: &str, out: &str) {
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
+/// A CSV file's rows as column → cell maps, in file order.
+pub fn csv_rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let head = r.headers().unwrap().clone();
+    r.records()
+        .map(|x| {
+            let x = x.unwrap();
+            head.iter()
+                .zip(x.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
 /// A page is self-contained: no URL but the SVG namespace, no external
 /// script, stylesheet or import, and `url(...)` only for its own patterns.
 pub fn assert_offline(html: &str, name: &str) {

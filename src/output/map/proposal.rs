@@ -9,13 +9,12 @@
 
 use super::svg::{Frame, esc, path_d};
 use super::topology::simplify_shared;
-use crate::findings::Scope;
 use crate::output::atomic::Staging;
 use crate::output::propose::{PROPOSAL_COLUMNS, ProposalOutput};
 use crate::pipeline::Run;
 use anyhow::Result;
 use geo::MultiPolygon;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
 
 const CSS: &str = include_str!("assets/proposal.css");
@@ -111,7 +110,7 @@ fn page(w: &ProposalOutput, today: &Run, proposed: &Run) -> String {
     panel(&mut o, &d, w, today, false);
     panel(&mut o, &d, w, proposed, true);
     o.push_str("</div>\n<p id=\"tip\">Hover or click an area, a practice or a network.</p>\n");
-    table(&mut o, w, today, proposed);
+    table(&mut o, w);
     let _ = write!(
         o,
         "<p class=\"attr\">{}</p>\n<script>\n{JS}</script>\n</body>\n</html>\n",
@@ -140,7 +139,7 @@ fn legend(o: &mut String) {
 /// outlines of a moved area follow its network's.
 fn drawn(w: &ProposalOutput, today: &Run, proposed: &Run) -> Drawn {
     let ds = w.ds;
-    let (areas, practices) = moves(w);
+    let (areas, practices) = moves(w, proposed);
     let area_index = index_by_code(&ds.areas, |a| &a.code);
     let footprint = |run: &Run| -> Vec<MultiPolygon<f64>> {
         run.check
@@ -234,13 +233,18 @@ fn index_by_code<T>(items: &[T], code: impl Fn(&T) -> &String) -> HashMap<&str, 
 
 /// The moves of `moves.csv` (areas, then practices, each by code), with
 /// their sentences.
-fn moves(w: &ProposalOutput) -> (Vec<Move>, Vec<Move>) {
-    let ds = w.ds;
-    let by_code = index_by_code(&ds.pcns, |p| &p.code);
-    let label = |code: &str| {
-        by_code.get(code).map_or_else(
+fn moves(w: &ProposalOutput, proposed: &Run) -> (Vec<Move>, Vec<Move>) {
+    // From today's networks; to the proposal's, whose code is new where a
+    // network keeps less than half its patients.
+    let (today, after) = (&w.ds.pcns, &proposed.ds.pcns);
+    let (from_k, to_k) = (
+        index_by_code(today, |p| &p.code),
+        index_by_code(after, |p| &p.code),
+    );
+    let label = |pcns: &[crate::model::Pcn], at: Option<&usize>| {
+        at.and_then(|&k| pcns.get(k)).map_or_else(
             || "no network".to_string(),
-            |&k| format!("{} {}", ds.pcns[k].code, ds.pcns[k].name),
+            |p| format!("{} {}", p.code, p.name),
         )
     };
     let (mut areas, mut practices) = (Vec::new(), Vec::new());
@@ -249,10 +253,10 @@ fn moves(w: &ProposalOutput) -> (Vec<Move>, Vec<Move>) {
             text: format!(
                 "{code}{}{name} moved from {} to {}",
                 if name.is_empty() { "" } else { " " },
-                label(&from),
-                label(&to)
+                label(today, from_k.get(from.as_str())),
+                label(after, to_k.get(to.as_str()))
             ),
-            to: by_code.get(to.as_str()).copied(),
+            to: to_k.get(to.as_str()).copied(),
             code,
         };
         if kind == "area" {
@@ -329,11 +333,13 @@ fn panel(o: &mut String, d: &Drawn, w: &ProposalOutput, run: &Run, after: bool) 
     );
     let paths = if after { &d.proposed_d } else { &d.today_d };
     for (k, (c, path)) in run.check.pcns.iter().zip(paths).enumerate() {
+        // Keyed by today's code on both panels (as proposal.csv's rows); a
+        // network with a new code shows it on the proposal.
         let pcn = run.ds.pcn(c.pcn);
         let _ = writeln!(
             o,
             "<path data-pcn=\"{}\" fill=\"{}\" d=\"{path}\"><title>{} {} {}: {} practices, {} patients ({} band), {} areas in {} piece(s)</title></path>",
-            esc(&pcn.code),
+            esc(&w.ds.pcn(c.pcn).code),
             d.fills.get(k).copied().unwrap_or(PALETTE[0]),
             esc(&pcn.code),
             esc(&pcn.name),
@@ -481,29 +487,16 @@ fn labels(o: &mut String, d: &Drawn, run: &Run, at: &[Option<(i64, i64)>]) {
     o.push_str("</g>\n");
 }
 
-/// Network finding codes of a run, by network code.
-fn network_codes(run: &Run) -> BTreeMap<String, BTreeSet<String>> {
-    let mut by: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for f in run.findings().into_iter().filter(|f| f.scope == Scope::Pcn) {
-        by.entry(f.subject)
-            .or_default()
-            .insert(f.code.as_str().to_string());
-    }
-    by
-}
-
 /// The table of changes: one row per network, `X_today`/`X_proposed`
 /// columns of `proposal.csv` paired into one "today → proposed" cell, the
-/// other columns as they are, then the network findings added and removed.
-fn table(o: &mut String, w: &ProposalOutput, today: &Run, proposed: &Run) {
+/// other columns as they are.
+fn table(o: &mut String, w: &ProposalOutput) {
     let cols = columns();
     o.push_str("<div id=\"table\"><table id=\"changes\">\n<thead><tr>");
     for c in &cols {
         let _ = write!(o, "<th>{}</th>", esc(&c.0.replace('_', " ")));
     }
-    o.push_str("<th>findings added</th><th>findings removed</th></tr></thead>\n<tbody>\n");
-    let (before, after) = (network_codes(today), network_codes(proposed));
-    let none = BTreeSet::new();
+    o.push_str("</tr></thead>\n<tbody>\n");
     for row in w.rows() {
         let code = row.first().cloned().unwrap_or_default();
         let _ = write!(o, "<tr data-pcn=\"{}\">", esc(&code));
@@ -528,17 +521,7 @@ fn table(o: &mut String, w: &ProposalOutput, today: &Run, proposed: &Run) {
                 }
             }
         }
-        let (b, a) = (
-            before.get(&code).unwrap_or(&none),
-            after.get(&code).unwrap_or(&none),
-        );
-        let list = |s: Vec<&String>| s.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" ");
-        let _ = writeln!(
-            o,
-            "<td data-col=\"findings_added\">{}</td><td data-col=\"findings_removed\">{}</td></tr>",
-            list(a.difference(b).collect()),
-            list(b.difference(a).collect())
-        );
+        o.push_str("</tr>\n");
     }
     o.push_str("</tbody>\n</table></div>\n");
 }
