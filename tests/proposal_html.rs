@@ -3,7 +3,8 @@
 //! proposed), every moved area of `moves.csv` hatched on the proposal and
 //! outlined today with the sentence saying where it went, an arrow for
 //! every moved practice (and none for any other), a table row per network
-//! with `proposal.csv`'s figures; the same bytes on a second run, and
+//! with `proposal.csv`'s figures — for the minimal change and for the
+//! least-driving search that renames networks; the same bytes on a second run, and
 //! nothing fetched from anywhere. What Chromium draws (panels panned and
 //! zoomed together, hatch and hover) is `tests/browser/proposal.test.mjs`,
 //! run by `proposal_in_a_real_browser` when a browser is installed.
@@ -13,10 +14,9 @@ use common::{csv_rows, demo, pcn_atlas};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// `propose --rural-waiver` on the demo (with `--move-practices` when the
-/// binary has that flag, so practices may move) into `dir/out`.
-fn propose(dir: &Path, out: &str, threads: &str) -> PathBuf {
-    let help = pcn_atlas(dir, &["propose", "--help"]);
+/// `propose --rural-waiver --move-practices` on the demo, with `extra`
+/// flags, into `dir/out`.
+fn propose(dir: &Path, out: &str, threads: &str, extra: &[&str]) -> PathBuf {
     let demo = demo();
     let mut args = vec![
         "propose",
@@ -25,13 +25,12 @@ fn propose(dir: &Path, out: &str, threads: &str) -> PathBuf {
         "--out",
         out,
         "--rural-waiver",
+        "--move-practices",
         "--threads",
         threads,
         "-q",
     ];
-    if help.stdout.contains("--move-practices") {
-        args.push("--move-practices");
-    }
+    args.extend_from_slice(extra);
     let r = pcn_atlas(dir, &args);
     assert_eq!(r.code, 0, "{}", r.stderr);
     dir.join(out)
@@ -61,9 +60,43 @@ fn paths_with<'a>(html: &'a str, key: &str, value: &str) -> Vec<&'a str> {
 }
 
 #[test]
-fn demo_proposal_html_shows_every_network_move_and_figure() {
+fn demo_minimal_change_drawn_whole() {
+    // The default objective on the demo: a few areas and practices move.
     let tmp = tempfile::tempdir().unwrap();
-    let out = propose(tmp.path(), "p", "2");
+    let moves = check_page(&propose(tmp.path(), "p", "2", &[]));
+    assert!(moves.0 > 0 && moves.1 > 0, "{moves:?}");
+}
+
+#[test]
+fn demo_driving_with_renamed_networks_drawn_whole() {
+    // The least-driving search moves many areas and practices, and some
+    // networks keep under half their patients: they are NEW-… on the
+    // proposal, still keyed by today's code.
+    let tmp = tempfile::tempdir().unwrap();
+    let extra = ["--objective", "driving", "--allow-worse"];
+    let out = propose(tmp.path(), "d", "2", &extra);
+    check_page(&out);
+    let proposal = csv_rows(&out.join("proposal.csv"));
+    let renamed: Vec<_> = proposal.iter().filter(|r| r["status"] == "new").collect();
+    assert!(
+        !renamed.is_empty(),
+        "the driving proposal renames a network"
+    );
+    let html = std::fs::read_to_string(out.join("proposal.html")).unwrap();
+    let after = section(&html, "<svg id=\"after\"", "</svg>");
+    for r in renamed {
+        let new = &r["proposed_code"];
+        assert!(new.starts_with("NEW-"), "{new}");
+        assert!(
+            after.contains(&format!(">{new}</text>")),
+            "{new} not labelled"
+        );
+    }
+}
+
+/// Check the page of a propose output folder against its CSVs; the
+/// numbers of areas and practices moved.
+fn check_page(out: &Path) -> (usize, usize) {
     let html = std::fs::read_to_string(out.join("proposal.html")).unwrap();
     let before = section(&html, "<svg id=\"before\"", "</svg>");
     let after = section(&html, "<svg id=\"after\"", "</svg>");
@@ -82,20 +115,39 @@ fn demo_proposal_html_shows_every_network_move_and_figure() {
             assert!(attr(t, "d").unwrap().starts_with('M'), "{code}: empty path");
         }
         assert_eq!(attr(b[0], "fill"), attr(a[0], "fill"), "{code}: same fill");
+        let named = format!(
+            "<title>{} {} proposed:",
+            row["proposed_code"], row["proposed_name"]
+        );
+        assert!(a[0].contains(&named), "{code}: {named} missing");
     }
     let fills: std::collections::BTreeSet<_> = before
         .match_indices("<path data-pcn")
         .filter_map(|(i, _)| attr(&before[i..], "fill"))
         .collect();
     assert_eq!(fills.len(), 9, "nine networks, nine fills: {fills:?}");
-
-    // Every moved area: hatched on the proposal, outlined today, its
-    // sentence naming both networks.
     let moves = csv_rows(&out.join("moves.csv"));
-    let name_of: BTreeMap<&str, &str> = proposal
-        .iter()
-        .map(|r| (r["pcn_code"].as_str(), r["pcn_name"].as_str()))
-        .collect();
+    let counts = check_moves(&html, &proposal, &moves);
+    check_table(&html, &proposal);
+    counts
+}
+
+/// Every moved area hatched on the proposal and outlined today, every
+/// moved practice arrowed, each with its sentence; the numbers of each.
+fn check_moves(
+    html: &str,
+    proposal: &[BTreeMap<String, String>],
+    moves: &[BTreeMap<String, String>],
+) -> (usize, usize) {
+    let before = section(html, "<svg id=\"before\"", "</svg>");
+    let after = section(html, "<svg id=\"after\"", "</svg>");
+    // Networks by today's code and by their proposed code (NEW-… when
+    // renamed).
+    let mut name_of: BTreeMap<&str, &str> = BTreeMap::new();
+    for r in proposal {
+        name_of.insert(&r["pcn_code"], &r["pcn_name"]);
+        name_of.insert(&r["proposed_code"], &r["proposed_name"]);
+    }
     let areas: Vec<_> = moves.iter().filter(|m| m["kind"] == "area").collect();
     assert!(!areas.is_empty(), "the demo proposal moves areas");
     for m in &areas {
@@ -143,18 +195,20 @@ fn demo_proposal_html_shows_every_network_move_and_figure() {
     }
     assert_eq!(after.matches("class=\"arrow\"").count(), practices.len());
     assert_eq!(before.matches("class=\"arrow\"").count(), 0);
+    (areas.len(), practices.len())
+}
 
-    // The table: one row per network, list sizes and practices as in
-    // proposal.csv.
-    let table = section(&html, "<table id=\"changes\"", "</table>");
+/// The table: one row per network, its figures as in proposal.csv.
+fn check_table(html: &str, proposal: &[BTreeMap<String, String>]) {
+    let table = section(html, "<table id=\"changes\"", "</table>");
     assert_eq!(table.matches("<tr data-pcn=").count(), proposal.len());
-    for row in &proposal {
+    for row in proposal {
         let tr = section(
             table,
             &format!("<tr data-pcn=\"{}\">", row["pcn_code"]),
             "</tr>",
         );
-        for col in ["list_size", "practices", "band", "components"] {
+        for col in ["list_size", "practices", "band", "components", "tour_min"] {
             let cell = section(tr, &format!("<td data-col=\"{col}\""), "</td>");
             assert_eq!(
                 (attr(cell, "data-today"), attr(cell, "data-proposed")),
@@ -177,8 +231,8 @@ fn demo_proposal_html_shows_every_network_move_and_figure() {
 #[test]
 fn proposal_html_same_bytes_and_offline() {
     let tmp = tempfile::tempdir().unwrap();
-    let a = std::fs::read(propose(tmp.path(), "a", "1").join("proposal.html")).unwrap();
-    let b = std::fs::read(propose(tmp.path(), "b", "2").join("proposal.html")).unwrap();
+    let a = std::fs::read(propose(tmp.path(), "a", "1", &[]).join("proposal.html")).unwrap();
+    let b = std::fs::read(propose(tmp.path(), "b", "2", &[]).join("proposal.html")).unwrap();
     assert!(a == b, "proposal.html differs between two runs");
     common::assert_offline(&String::from_utf8(a).unwrap(), "proposal.html");
 }
@@ -189,9 +243,15 @@ fn proposal_html_same_bytes_and_offline() {
 #[test]
 fn proposal_in_a_real_browser() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = propose(tmp.path(), "p", "2");
+    let p = propose(tmp.path(), "p", "2", &[]);
+    let d = propose(
+        tmp.path(),
+        "d",
+        "2",
+        &["--objective", "driving", "--allow-worse"],
+    );
     let test = "proposal_in_a_real_browser";
-    if let Some(text) = common::browser_test(test, "proposal.test.mjs", &[&out]) {
+    if let Some(text) = common::browser_test(test, "proposal.test.mjs", &[&p, &d]) {
         assert!(text.contains("all proposal checks passed"));
     }
 }
