@@ -42,20 +42,31 @@ fn n_choose_k(n: u64, k: u64) -> u64 {
 }
 
 /// Repair every failing network of `label` in network order; returns the
-/// new labelling and one [`Repair`] per network that was failing.
+/// new labelling and one [`Repair`] per network that was failing. Hubs and
+/// tours are computed once for the whole run (they depend on the member
+/// set only), and the networks evaluated afresh only after a repair moved
+/// something.
 pub fn repair_all(pb: &Problem, opts: &ProposeOptions, label: Vec<u32>) -> (Vec<u32>, Vec<Repair>) {
     let mut label = label;
     let mut out = Vec::new();
+    let mut st = State::new(pb, opts, label.clone(), label.clone());
     for f in 0..pb.n_networks() as u32 {
-        let st = State::new(pb, opts, label.clone(), label.clone());
         let e = &st.evals[f as usize];
         if e.violation(opts) <= e.floor(opts) {
             continue;
         }
-        let r = repair_one(pb, opts, &label, f);
+        let mut cache = st.take_cache();
+        let r = repair_one_with(pb, opts, &label, f, &mut cache);
         for &(a, to) in &r.moves {
             label[a as usize] = to;
         }
+        st = if r.moves.is_empty() {
+            let mut st = st;
+            st.put_cache(cache);
+            st
+        } else {
+            State::with_cache(pb, opts, label.clone(), label.clone(), cache)
+        };
         out.push(r);
     }
     (label, out)
@@ -63,10 +74,21 @@ pub fn repair_all(pb: &Problem, opts: &ProposeOptions, label: Vec<u32>) -> (Vec<
 
 /// Repair network `f` of `label`.
 pub fn repair_one(pb: &Problem, opts: &ProposeOptions, label: &[u32], f: u32) -> Repair {
-    if let Some(r) = exact(pb, opts, label, f) {
+    repair_one_with(pb, opts, label, f, &mut HubCache::default())
+}
+
+/// [`repair_one`] with hubs and tours already known.
+fn repair_one_with(
+    pb: &Problem,
+    opts: &ProposeOptions,
+    label: &[u32],
+    f: u32,
+    cache: &mut HubCache,
+) -> Repair {
+    if let Some(r) = exact(pb, opts, label, f, cache) {
         return r;
     }
-    heuristic(pb, opts, label, f)
+    heuristic(pb, opts, label, f, cache)
 }
 
 /// The candidate moves: `f`'s areas to each neighbouring network, and
@@ -100,46 +122,57 @@ struct Trial<'a> {
     /// The failing network.
     f: u32,
     areas_of: Vec<Vec<u32>>,
-    before: Vec<NetEval>,
+    /// Each network as it is, evaluated when a trial first touches it.
+    before: Vec<Option<NetEval>>,
     area_practices: Vec<Vec<u32>>,
-    cache: HubCache,
+    cache: &'a mut HubCache,
     scratch: Scratch,
 }
 
 impl<'a> Trial<'a> {
-    fn new(pb: &'a Problem, opts: &'a ProposeOptions, label: &'a [u32], f: u32) -> Self {
+    fn new(
+        pb: &'a Problem,
+        opts: &'a ProposeOptions,
+        label: &'a [u32],
+        f: u32,
+        cache: &'a mut HubCache,
+    ) -> Self {
         let area_practices = pb.area_practices();
-        let mut cache = HubCache::default();
-        let mut scratch = Scratch::new(label.len());
+        let scratch = Scratch::new(label.len());
         let k = pb.n_networks();
         let mut areas_of: Vec<Vec<u32>> = vec![Vec::new(); k];
         for (a, &l) in label.iter().enumerate() {
             areas_of[l as usize].push(a as u32);
         }
-        let before: Vec<_> = (0..k as u32)
-            .map(|n| {
-                evaluate_areas(
-                    pb,
-                    &areas_of[n as usize],
-                    label,
-                    n,
-                    &area_practices,
-                    &mut cache,
-                    &mut scratch,
-                )
-            })
-            .collect();
         Trial {
             pb,
             opts,
             label,
             f,
             areas_of,
-            before,
+            before: vec![None; k],
             area_practices,
             cache,
             scratch,
         }
+    }
+
+    /// Network `g` as it is.
+    fn before(&mut self, g: u32) -> NetEval {
+        if let Some(e) = &self.before[g as usize] {
+            return e.clone();
+        }
+        let e = evaluate_areas(
+            self.pb,
+            &self.areas_of[g as usize],
+            self.label,
+            g,
+            &self.area_practices,
+            self.cache,
+            &mut self.scratch,
+        );
+        self.before[g as usize] = Some(e.clone());
+        e
     }
 
     /// The change in objective if `set` (one move per area) repairs `f`
@@ -167,10 +200,10 @@ impl<'a> Trial<'a> {
                 self.label,
                 g,
                 &self.area_practices,
-                &mut self.cache,
+                self.cache,
                 &mut self.scratch,
             );
-            let before = &self.before[g as usize];
+            let before = &self.before(g);
             let limit = if g == f {
                 before.floor(opts)
             } else {
@@ -203,9 +236,15 @@ fn next_combination(idx: &mut [usize], n: usize) -> bool {
     false
 }
 
-fn exact(pb: &Problem, opts: &ProposeOptions, label: &[u32], f: u32) -> Option<Repair> {
+fn exact(
+    pb: &Problem,
+    opts: &ProposeOptions,
+    label: &[u32],
+    f: u32,
+    cache: &mut HubCache,
+) -> Option<Repair> {
     let cands = candidates(pb, label, f);
-    let mut trial = Trial::new(pb, opts, label, f);
+    let mut trial = Trial::new(pb, opts, label, f, cache);
     let mut tried = 0u64;
     let mut found: Option<(f64, Vec<(u32, u32)>)> = None;
     for depth in 1..=opts.repair_depth {
@@ -258,7 +297,13 @@ fn exact(pb: &Problem, opts: &ProposeOptions, label: &[u32], f: u32) -> Option<R
     })
 }
 
-fn heuristic(pb: &Problem, opts: &ProposeOptions, label: &[u32], f: u32) -> Repair {
+fn heuristic(
+    pb: &Problem,
+    opts: &ProposeOptions,
+    label: &[u32],
+    f: u32,
+    cache: &mut HubCache,
+) -> Repair {
     // A move costs far more than any change in driving: fewest moves first.
     let mut o = opts.clone();
     o.move_cost = 1e9;
@@ -275,11 +320,20 @@ fn heuristic(pb: &Problem, opts: &ProposeOptions, label: &[u32], f: u32) -> Repa
             }
         }
     }
-    let mut st = State::new(pb, &o, label.to_vec(), label.to_vec());
+    let mut st = State::with_cache(
+        pb,
+        &o,
+        label.to_vec(),
+        label.to_vec(),
+        std::mem::take(cache),
+    );
     st.closed = near.iter().map(|&n| !n).collect();
     st.cap = st.evals.iter().map(|e| e.violation(&o)).collect();
     st.cap[f as usize] = u64::MAX;
-    st.anneal(o.iterations_for(label.len()), o.seed);
+    // Steps in proportion to the areas that may move, not the whole map.
+    let open = label.iter().filter(|&&l| near[l as usize]).count();
+    st.anneal(o.iterations_for(open), o.seed);
+    *cache = st.take_cache();
     let e = &st.evals[f as usize];
     let fixed = e.violation(&o) <= e.floor(&o);
     // A partial repair is not applied.

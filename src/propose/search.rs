@@ -60,6 +60,18 @@ impl<'p> State<'p> {
         label: Vec<u32>,
         reference: Vec<u32>,
     ) -> Self {
+        Self::with_cache(pb, opts, label, reference, HubCache::default())
+    }
+
+    /// As [`State::new`], with hubs and tours already known (`cache`: they
+    /// depend on the member set only).
+    pub fn with_cache(
+        pb: &'p Problem,
+        opts: &'p ProposeOptions,
+        label: Vec<u32>,
+        reference: Vec<u32>,
+        mut cache: HubCache,
+    ) -> Self {
         let k = pb.n_networks();
         let mut members = vec![Vec::new(); k];
         let mut pos = vec![0; label.len()];
@@ -68,7 +80,6 @@ impl<'p> State<'p> {
             members[l as usize].push(a as u32);
         }
         let area_practices = pb.area_practices();
-        let mut cache = HubCache::default();
         let mut scratch = Scratch::new(label.len());
         let evals = (0..k as u32)
             .map(|n| {
@@ -105,6 +116,16 @@ impl<'p> State<'p> {
             self.evals.iter().map(|e| e.violation(self.opts)).sum(),
             self.evals.iter().map(|e| e.cost(self.opts)).sum(),
         )
+    }
+
+    /// The hubs and tours computed so far, for the next state.
+    pub fn take_cache(&mut self) -> HubCache {
+        std::mem::take(&mut self.cache)
+    }
+
+    /// Give back hubs and tours taken with [`State::take_cache`].
+    pub fn put_cache(&mut self, cache: HubCache) {
+        self.cache = cache;
     }
 
     /// Areas of network `k` (unordered).
@@ -395,11 +416,12 @@ impl<'p> State<'p> {
 
     /// Replace the labelling (recomputing every network).
     pub fn reset(&mut self, label: Vec<u32>) {
-        let fresh = State::new(
+        let fresh = State::with_cache(
             self.pb,
             self.opts,
             label,
             std::mem::take(&mut self.reference),
+            self.take_cache(),
         );
         let closed = std::mem::take(&mut self.closed);
         let cap = std::mem::take(&mut self.cap);
