@@ -43,20 +43,7 @@ fn maps_are_self_contained_complete_and_deterministic() {
     }
     let html = std::fs::read_to_string(a.join("map.html")).unwrap();
     // No external resource of any kind: the only URL is the SVG namespace.
-    let urls: Vec<&str> = html
-        .match_indices("http")
-        .map(|(i, _)| &html[i..(i + 40).min(html.len())])
-        .filter(|u| !u.starts_with("http://www.w3.org/2000/svg"))
-        .collect();
-    assert!(urls.is_empty(), "external URLs in map.html: {urls:?}");
-    for bad in ["<script src", "<link", "@import"] {
-        assert!(!html.contains(bad), "map.html contains {bad}");
-    }
-    // CSS `url(...)` only for the page's own SVG patterns (`url(#id)`).
-    let external = html
-        .match_indices("url(")
-        .any(|(i, _)| !html[i + 4..].starts_with('#'));
-    assert!(!external, "map.html has a url(...) that is not url(#...)");
+    common::assert_offline(&html, "map.html");
     // Every network of pcns.geojson is drawn, with its worst-finding colour.
     let pcns: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(a.join("pcns.geojson")).unwrap()).unwrap();
@@ -110,40 +97,10 @@ fn check_maps_have_no_drive_layers() {
 /// PCN_ATLAS_REQUIRE_BROWSER=1 (set by `.ci/run` once it has installed them).
 #[test]
 fn map_in_a_real_browser() {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let require = std::env::var("PCN_ATLAS_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
-    let missing = if !Path::new(&chromium).exists() {
-        Some(format!("no Chromium at {chromium}"))
-    } else if !here.join("node_modules/playwright-core").is_dir() {
-        Some("tests/browser/node_modules missing (run `npm ci --prefix tests/browser`)".into())
-    } else {
-        None
-    };
-    if let Some(why) = missing {
-        assert!(
-            !require,
-            "map browser test: {why}, and PCN_ATLAS_REQUIRE_BROWSER=1"
-        );
-        eprintln!("SKIP map_in_a_real_browser: {why}");
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
     let a = run(tmp.path(), "analyse", "analyse", "2");
     let c = run(tmp.path(), "check", "check", "2");
-    let out = std::process::Command::new("node")
-        .arg(here.join("map.test.mjs"))
-        .arg(&a)
-        .arg(&c)
-        .env("CHROMIUM", &chromium)
-        .output()
-        .expect("running node");
-    let text = String::from_utf8_lossy(&out.stdout);
-    eprintln!("{text}{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "map browser test failed:\n{text}"
-    );
-    assert!(text.contains("all map checks passed"));
+    if let Some(text) = common::browser_test("map_in_a_real_browser", "map.test.mjs", &[&a, &c]) {
+        assert!(text.contains("all map checks passed"));
+    }
 }

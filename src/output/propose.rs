@@ -345,6 +345,7 @@ pub fn write_proposal(out: &Path, w: &ProposalOutput) -> Result<Written> {
         st.write("repairs.csv", |f| write_repairs(f, w))?;
     }
     st.write("proposal.geojson", |f| write_polygons(f, w))?;
+    super::map::proposal::write_proposal_html(&mut st, w, w.today_run, w.proposed_run)?;
     if w.export_problem {
         st.write("problem.json", |f| {
             serde_json::to_writer(&mut *f, &problem_export(w))?;

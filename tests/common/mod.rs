@@ -191,3 +191,54 @@ pub fn csv_rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> 
         })
         .collect()
 }
+
+/// A page is self-contained: no URL but the SVG namespace, no external
+/// script, stylesheet or import, and `url(...)` only for its own patterns.
+pub fn assert_offline(html: &str, name: &str) {
+    let urls: Vec<&str> = html
+        .match_indices("http")
+        .map(|(i, _)| &html[i..(i + 40).min(html.len())])
+        .filter(|u| !u.starts_with("http://www.w3.org/2000/svg"))
+        .collect();
+    assert!(urls.is_empty(), "external URLs in {name}: {urls:?}");
+    for bad in ["<script src", "<link", "@import", "<img", "<iframe"] {
+        assert!(!html.contains(bad), "{name} contains {bad}");
+    }
+    let external = html
+        .match_indices("url(")
+        .any(|(i, _)| !html[i + 4..].starts_with('#'));
+    assert!(!external, "{name} has a url(...) that is not url(#...)");
+}
+
+/// Run a script of `tests/browser` in headless Chromium on `dirs`, and
+/// return what it printed, after asserting it passed. `None` (with a SKIP
+/// note naming `test`) when Chromium or `tests/browser/node_modules` is
+/// missing — unless PCN_ATLAS_REQUIRE_BROWSER=1 (set by `.ci/run` once it
+/// has installed them), when it fails.
+pub fn browser_test(test: &str, script: &str, dirs: &[&Path]) -> Option<String> {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let require = std::env::var("PCN_ATLAS_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+    let missing = if !Path::new(&chromium).exists() {
+        Some(format!("no Chromium at {chromium}"))
+    } else if !here.join("node_modules/playwright-core").is_dir() {
+        Some("tests/browser/node_modules missing (run `npm ci --prefix tests/browser`)".into())
+    } else {
+        None
+    };
+    if let Some(why) = missing {
+        assert!(!require, "{test}: {why}, and PCN_ATLAS_REQUIRE_BROWSER=1");
+        eprintln!("SKIP {test}: {why}");
+        return None;
+    }
+    let out = Command::new("node")
+        .arg(here.join(script))
+        .args(dirs)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("running node");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    eprintln!("{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{script} failed:\n{text}");
+    Some(text)
+}

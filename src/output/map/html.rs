@@ -159,19 +159,10 @@ fn layers(input: &MapInput) -> Vec<Layer> {
 
 /// A point inside each network's largest piece, for its label.
 fn label_points(input: &MapInput, frame: &super::svg::Frame) -> Vec<Option<(i64, i64)>> {
-    use geo::{Area, InteriorPoint};
     input
         .pcns
         .iter()
-        .map(|p| {
-            let largest = p.geometry.0.iter().max_by(|a, b| {
-                a.unsigned_area()
-                    .partial_cmp(&b.unsigned_area())
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            })?;
-            let c = largest.interior_point()?;
-            Some(frame.at([c.x(), c.y()]))
-        })
+        .map(|p| super::label_point(&p.geometry).map(|c| frame.at(c)))
         .collect()
 }
 

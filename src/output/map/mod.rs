@@ -6,6 +6,7 @@
 pub mod build;
 pub mod html;
 pub mod png;
+pub mod proposal;
 pub mod style;
 pub mod svg;
 pub mod topology;
@@ -179,6 +180,19 @@ pub fn extent(input: &MapInput) -> Option<[f64; 4]> {
         add(p.location[0], p.location[1]);
     }
     (b[0] <= b[2] && b[1] <= b[3]).then_some(b)
+}
+
+/// A point inside the largest piece of `g` (BNG), where its label goes;
+/// `None` when it has no piece.
+pub fn label_point(g: &geo::MultiPolygon<f64>) -> Option<[f64; 2]> {
+    use geo::{Area, InteriorPoint};
+    let largest = g.0.iter().max_by(|a, b| {
+        a.unsigned_area()
+            .partial_cmp(&b.unsigned_area())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    })?;
+    let c = largest.interior_point()?;
+    Some([c.x(), c.y()])
 }
 
 /// The simplification tolerance for a map of this extent: a 1/12,000th of
