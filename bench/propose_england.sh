@@ -40,8 +40,8 @@ run() {
 import json, sys
 r = json.load(open(sys.argv[1]))
 print(f"         networks valid {r['networks_valid']}/{r['networks']}, areas moved {r['area_moves']}, "
-      f"practices moved {r['practice_moves']}, new networks {len(r['networks_new'])}, "
-      f"iterations {r['iterations']}, objective today {r['objective_today']:.0f} proposed {r['objective_proposed']:.0f}")
+      f"practices moved {r['practice_moves']}, new networks {len(r['networks_new'])}, iterations {r['iterations']},\n         "
+      f"driving today {r['driving_today']:.0f} proposed {r['driving_proposed']:.0f} (resident-minutes + λ × tour minutes)")
 PY
   grep -E "^(repair|network|[A-Z0-9-]+: .*outside the band)" "$work/$name.stdout" | awk '
     /^repair/ { r++; if (/NOT fixed/) nf++; if (/heuristic/) h++ }

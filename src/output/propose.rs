@@ -301,6 +301,10 @@ struct Report<'a> {
     iterations: u64,
     objective_today: f64,
     objective_proposed: f64,
+    /// The driving part alone: resident-minutes to the hub + λ × tour
+    /// minutes (the objective adds the move costs).
+    driving_today: f64,
+    driving_proposed: f64,
     violation_proposed: u64,
     networks_valid: usize,
     networks: usize,
@@ -562,6 +566,8 @@ impl ProposalOutput<'_> {
                 .map(|e| e.cost(o) - o.move_cost * e.moved as f64)
                 .sum()),
             objective_proposed: r2(w.outcome.proposed.iter().map(|e| e.cost(o)).sum()),
+            driving_today: r2(w.outcome.today.iter().map(|e| e.driving(o)).sum()),
+            driving_proposed: r2(w.outcome.proposed.iter().map(|e| e.driving(o)).sum()),
             violation_proposed: w.outcome.proposed.iter().map(|e| e.violation(o)).sum(),
             networks_valid: w
                 .outcome

@@ -411,6 +411,8 @@ pub fn propose(
             0
         };
         let mut st = State::new(pb, opts, l, reference.clone());
+        // No network may end worse than the repairs left it.
+        st.cap = st.evals.iter().map(|e| e.violation(opts)).collect();
         st.descend();
         (st.label, r, its)
     } else {
