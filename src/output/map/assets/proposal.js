@@ -46,7 +46,11 @@
       e.preventDefault();
       zoom(s, e.clientX, e.clientY, Math.exp(Math.sign(e.deltaY) * 0.2));
     }, { passive: false });
-    s.addEventListener('dblclick', (e) => zoom(s, e.clientX, e.clientY, 0.5));
+    // A double click zooms; its two clicks must not pin what lies under it.
+    s.addEventListener('dblclick', (e) => {
+      zoom(s, e.clientX, e.clientY, 0.5);
+      unpin();
+    });
     s.addEventListener('pointerdown', (e) => {
       drag = { x: e.clientX, y: e.clientY, moved: false };
       s.setPointerCapture(e.pointerId);
@@ -98,6 +102,10 @@
     const t = k[2].querySelector('title')
       || document.querySelector(`svg.panel [${k[0]}="${CSS.escape(k[1])}"] title`);
     tip.textContent = t ? t.textContent : k[1];
+  }
+  function unpin() {
+    pinned = null;
+    tip.classList.remove('pinned');
   }
   function pick(el, click) {
     const k = key(el);
