@@ -697,8 +697,8 @@ fn demo_check_opens_in_gdal() {
             String::from_utf8_lossy(&o.stderr)
         );
     } else {
-        eprintln!(
-            "SKIP part of demo_check_opens_in_gdal: GDAL's validate_gpkg.py not found (python3-gdal)"
+        common::skip(
+            "SKIP part of demo_check_opens_in_gdal: GDAL's validate_gpkg.py not found (python3-gdal)",
         );
     }
 }

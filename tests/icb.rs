@@ -343,10 +343,10 @@ fn staffordshire_icb_import_and_summary() {
         return;
     };
     if !data.join("current").is_dir() {
-        eprintln!(
+        common::skip(&format!(
             "SKIP staffordshire_icb_import_and_summary: no current/ folder in {}",
             data.display()
-        );
+        ));
         return;
     }
     let d = folder(&[]);

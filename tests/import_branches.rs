@@ -582,19 +582,19 @@ fn pandas_counts(data: &Path, epraccur: &Path) -> Option<BTreeMap<String, u64>> 
             Some(branch_counts(&v))
         }
         Ok(o) => {
-            eprintln!(
+            common::skip(&format!(
                 "SKIP the pandas half of national_counts_match_the_pandas_count: {}",
                 String::from_utf8_lossy(&o.stderr)
                     .lines()
                     .last()
                     .unwrap_or("")
-            );
+            ));
             None
         }
         Err(e) => {
-            eprintln!(
+            common::skip(&format!(
                 "SKIP the pandas half of national_counts_match_the_pandas_count: python3: {e}"
-            );
+            ));
             None
         }
     }

@@ -129,7 +129,7 @@ fn basemap_only_when_given() {
     let require = std::env::var("PCN_ATLAS_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
     if !Path::new(&chromium).exists() || !here.join("node_modules/playwright-core").is_dir() {
         assert!(!require, "no browser, and PCN_ATLAS_REQUIRE_BROWSER=1");
-        eprintln!("SKIP basemap_only_when_given (browser half): no Chromium or node_modules");
+        common::skip("SKIP basemap_only_when_given (browser half): no Chromium or node_modules");
         return;
     }
     let out = std::process::Command::new("node")

@@ -475,7 +475,7 @@ fn map_in_a_browser_draws_every_branch() {
     let require = std::env::var("PCN_ATLAS_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
     if !Path::new(&chromium).exists() || !here.join("node_modules/playwright-core").is_dir() {
         assert!(!require, "no browser, and PCN_ATLAS_REQUIRE_BROWSER=1");
-        eprintln!("SKIP map_in_a_browser_draws_every_branch: no Chromium or node_modules");
+        common::skip("SKIP map_in_a_browser_draws_every_branch: no Chromium or node_modules");
         return;
     }
     let t = tempfile::tempdir().unwrap();

@@ -365,10 +365,10 @@ fn staffordshire_from_todays_files() {
     };
     let c = data.join("current");
     if !c.is_dir() {
-        eprintln!(
+        common::skip(&format!(
             "SKIP staffordshire_from_todays_files: {} not found",
             c.display()
-        );
+        ));
         return;
     }
     let f = |n: &str| c.join(n).to_str().unwrap().to_string();

@@ -5,6 +5,18 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// Say that a test (or part of one) did not run. Written to the process's
+/// standard error directly, not with `eprintln!`: the test harness captures
+/// `eprintln!` of a passing test, and a skipped test must be seen, e.g.
+/// `SKIP rutland_outputs_equal_goldens: real data not found at …` in the
+/// middle of `cargo test`'s output.
+#[allow(dead_code)]
+pub fn skip(msg: &str) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{msg}");
+}
+
 /// The real public data folder (`../shared/data`), from `PCN_ATLAS_DATA`.
 /// When absent the test prints why and is skipped — unless
 /// `PCN_ATLAS_REQUIRE_DATA=1` (set by `.ci/run`), when it fails.
@@ -22,7 +34,7 @@ pub fn shared_data(test: &str) -> Option<PathBuf> {
     if std::env::var("PCN_ATLAS_REQUIRE_DATA").is_ok_and(|v| v == "1") {
         panic!("{msg}, and PCN_ATLAS_REQUIRE_DATA=1");
     }
-    eprintln!("{msg}");
+    skip(&msg);
     None
 }
 
@@ -135,7 +147,7 @@ pub fn ogrinfo(test: &str) -> Option<PathBuf> {
         if std::env::var("PCN_ATLAS_REQUIRE_GDAL").is_ok_and(|v| v == "1") {
             panic!("{msg}, and PCN_ATLAS_REQUIRE_GDAL=1");
         }
-        eprintln!("{msg}");
+        skip(&msg);
     }
     found
 }
@@ -228,7 +240,7 @@ pub fn browser_test(test: &str, script: &str, dirs: &[&Path]) -> Option<String> 
     };
     if let Some(why) = missing {
         assert!(!require, "{test}: {why}, and PCN_ATLAS_REQUIRE_BROWSER=1");
-        eprintln!("SKIP {test}: {why}");
+        skip(&format!("SKIP {test}: {why}"));
         return None;
     }
     let out = Command::new("node")
