@@ -239,13 +239,23 @@ pub fn run(args: &ProposeArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         },
         export_problem: args.export_problem,
     };
-    let written = progress.stage("write", || write_proposal(&args.out, &w))?;
-    print!("{}", summary(&w, &written));
+    write_and_report(args, &w, &progress)
+}
+
+/// Write the proposal, print its summary, and say (exit 1) when it was
+/// refused for drive-time findings today's footprints do not have.
+fn write_and_report(
+    args: &ProposeArgs,
+    w: &ProposalOutput,
+    progress: &Progress,
+) -> Result<ExitCode> {
+    let written = progress.stage("write", || write_proposal(&args.out, w))?;
+    print!("{}", summary(w, &written));
     println!("\nwrote {}", args.out.display());
-    if refused {
+    if w.refused {
         eprintln!(
             "propose: refused: the proposal raises {} drive-time finding(s) today's footprints do not have (listed above); footprints.csv and practices.csv were not written. Rerun with --allow-worse to accept it, or --objective minimal-change without --move-practices.",
-            worse.len()
+            w.new_drive_findings.len()
         );
         return Ok(ExitCode::from(1));
     }

@@ -336,7 +336,7 @@ pub struct Outcome {
     pub repairs: Vec<Repair>,
     /// Run as `--repair`.
     pub repair: bool,
-    /// Annealing steps run.
+    /// Annealing steps run (the search, or the repair heuristics together).
     pub iterations: u64,
 }
 
@@ -392,34 +392,27 @@ pub fn propose(
             )
         })
         .collect();
-    let iterations = opts.iterations_for(pb.n_areas());
-    let (label, repairs, iterations) = if repair {
+    let (label, repairs, iterations) = if repair || opts.objective == Objective::MinimalChange {
+        // Fewest moves for each failing network; for a minimal change, then
+        // every move that lowers (violation, practices moved, areas moved,
+        // driving).
         let (l, r) = repair_all(pb, opts, start);
-        let its = if r.iter().any(|r| !r.exact) {
-            iterations
+        let steps = r.iter().map(|r| r.steps).sum();
+        if repair {
+            (l, r, steps)
         } else {
-            0
-        };
-        (l, r, its)
-    } else if opts.objective == Objective::MinimalChange {
-        // Fewest moves for each failing network, then every move that
-        // lowers (violation, practices moved, areas moved, driving).
-        let (l, r) = repair_all(pb, opts, start);
-        let its = if r.iter().any(|r| !r.exact) {
-            iterations
-        } else {
-            0
-        };
-        let mut st = State::new(pb, opts, l, reference.clone());
-        // No network may end worse than the repairs left it.
-        st.cap = st.evals.iter().map(|e| e.violation(opts)).collect();
-        st.descend();
-        (st.label, r, its)
+            let mut st = State::new(pb, opts, l, reference.clone());
+            // No network may end worse than the repairs left it.
+            st.cap = st.evals.iter().map(|e| e.violation(opts)).collect();
+            st.descend();
+            (st.label, r, steps)
+        }
     } else {
         let start = match opts.start {
             Start::Current => start,
             Start::Scratch => grow(pb, &scratch_seeds(pb, &members)),
         };
+        let iterations = opts.iterations_for(pb.n_areas());
         let mut st = State::new(pb, opts, start, reference.clone());
         st.anneal(iterations, opts.seed);
         (st.label, Vec::new(), iterations)

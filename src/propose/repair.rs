@@ -35,6 +35,8 @@ pub struct Repair {
     pub fixed: bool,
     /// Sets of moves tried by the exact search.
     pub sets_tried: u64,
+    /// Annealing steps the heuristic ran (0 when the exact search found it).
+    pub steps: u64,
 }
 
 fn n_choose_k(n: u64, k: u64) -> u64 {
@@ -294,6 +296,7 @@ fn exact(
         exact: true,
         fixed: true,
         sets_tried: tried,
+        steps: 0,
     })
 }
 
@@ -332,7 +335,8 @@ fn heuristic(
     st.cap[f as usize] = u64::MAX;
     // Steps in proportion to the areas that may move, not the whole map.
     let open = label.iter().filter(|&&l| near[l as usize]).count();
-    st.anneal(o.iterations_for(open), o.seed);
+    let steps = o.iterations_for(open);
+    st.anneal(steps, o.seed);
     *cache = st.take_cache();
     let e = &st.evals[f as usize];
     let fixed = e.violation(&o) <= e.floor(&o);
@@ -347,5 +351,6 @@ fn heuristic(
         moves,
         exact: false,
         sets_tried: 0,
+        steps,
     }
 }
