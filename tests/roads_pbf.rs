@@ -12,6 +12,8 @@
 //!
 //! So: 5 ways read (10–13, 15), 4 pieces kept (10a, 10b, 13, 15), 4 nodes, 3 missing refs.
 
+mod common;
+
 use pcn_atlas::roads::load_roads;
 use pcn_atlas::roads::network::{Direction, RoadClass};
 use pcn_atlas::roads::profile::CarProfile;
@@ -77,18 +79,23 @@ fn blob(kind: &str, payload: &[u8]) -> Vec<u8> {
 /// (OSM id, tags, node refs).
 type TestWay = (i64, &'static [(&'static str, &'static str)], &'static [i64]);
 
-fn tiny_pbf() -> Vec<u8> {
-    let mut st = Strings(vec![String::new()]);
+/// A `PrimitiveGroup` of plain nodes (id, lon) at latitude 52.60.
+fn node_group(nodes: &[(i64, f64)]) -> Vec<u8> {
     let mut group = Vec::new();
-    for (id, lon) in [(1i64, -0.70f64), (2, -0.69), (3, -0.68), (4, -0.67)] {
+    for &(id, lon) in nodes {
         let mut n = Vec::new();
         uint_field(&mut n, 1, zigzag(id));
         uint_field(&mut n, 8, zigzag((52.60f64 * 1e7).round() as i64));
         uint_field(&mut n, 9, zigzag((lon * 1e7).round() as i64));
         bytes_field(&mut group, 1, &n);
     }
-    let mut nodes_group = Vec::new();
-    bytes_field(&mut nodes_group, 2, &group);
+    let mut out = Vec::new();
+    bytes_field(&mut out, 2, &group);
+    out
+}
+
+/// A `PrimitiveGroup` of the module comment's ways, their strings in `st`.
+fn way_group(st: &mut Strings) -> Vec<u8> {
     let ways: [TestWay; 6] = [
         (10, &[("highway", "residential")], &[1, 2, 99, 3, 4]),
         (11, &[("highway", "primary")], &[98, 97]),
@@ -123,21 +130,49 @@ fn tiny_pbf() -> Vec<u8> {
         packed(&mut w, 8, deltas);
         bytes_field(&mut wgroup, 3, &w);
     }
-    let mut ways_group = Vec::new();
-    bytes_field(&mut ways_group, 2, &wgroup);
-    let mut table = Vec::new();
-    for s in &st.0 {
-        bytes_field(&mut table, 1, s.as_bytes());
-    }
-    let mut block = Vec::new();
-    bytes_field(&mut block, 1, &table);
-    block.extend(nodes_group);
-    block.extend(ways_group);
+    let mut out = Vec::new();
+    bytes_field(&mut out, 2, &wgroup);
+    out
+}
+
+/// What a block of the test files holds.
+enum Part {
+    Nodes(&'static [(i64, f64)]),
+    Ways,
+}
+
+const NODES: [(i64, f64); 4] = [(1, -0.70), (2, -0.69), (3, -0.68), (4, -0.67)];
+
+/// A file of a header and one `OSMData` block per entry of `blocks`, each
+/// block the groups of its parts.
+fn pbf_of(blocks: &[&[Part]]) -> Vec<u8> {
     let mut header = Vec::new();
     bytes_field(&mut header, 4, b"OsmSchema-V0.6");
     let mut file = blob("OSMHeader", &header);
-    file.extend(blob("OSMData", &block));
+    for parts in blocks {
+        let mut st = Strings(vec![String::new()]);
+        let mut groups = Vec::new();
+        for part in *parts {
+            groups.extend(match part {
+                Part::Nodes(n) => node_group(n),
+                Part::Ways => way_group(&mut st),
+            });
+        }
+        let mut table = Vec::new();
+        for s in &st.0 {
+            bytes_field(&mut table, 1, s.as_bytes());
+        }
+        let mut block = Vec::new();
+        bytes_field(&mut block, 1, &table);
+        block.extend(groups);
+        file.extend(blob("OSMData", &block));
+    }
     file
+}
+
+/// The module comment's file: one block, its nodes then its ways.
+fn tiny_pbf() -> Vec<u8> {
+    pbf_of(&[&[Part::Nodes(&NODES), Part::Ways]])
 }
 
 #[test]
@@ -183,4 +218,71 @@ fn truncated_pbf_is_an_error_naming_the_file() {
         load_roads(&path, &CarProfile::default()).unwrap_err()
     );
     assert!(e.contains("cut.osm.pbf"), "{e}");
+}
+
+/// The loader reads only way blocks in pass 1 and node blocks in pass 2
+/// when the file is sorted by type, and finds out when it is not: every
+/// block layout gives the one-block file's network and counts.
+#[test]
+fn any_block_order_gives_the_same_network() {
+    const N12: &[(i64, f64)] = &[(1, -0.70), (2, -0.69)];
+    const N34: &[(i64, f64)] = &[(3, -0.68), (4, -0.67)];
+    let layouts: [&[&[Part]]; 6] = [
+        &[&[Part::Nodes(N12)], &[Part::Nodes(N34)], &[Part::Ways]],
+        &[&[Part::Nodes(N12)], &[Part::Nodes(N34), Part::Ways], &[]],
+        // Not sorted by type: ways first, nodes after, or nodes on both sides.
+        &[&[Part::Ways], &[Part::Nodes(&NODES)]],
+        &[&[Part::Nodes(N12)], &[Part::Ways], &[Part::Nodes(N34)]],
+        &[&[Part::Nodes(N34)], &[Part::Ways], &[Part::Nodes(N12)], &[]],
+        // Sorted by type, not by id.
+        &[&[Part::Nodes(N34)], &[Part::Nodes(N12)], &[Part::Ways]],
+    ];
+    let d = tempfile::tempdir().unwrap();
+    let load = |name: &str, bytes: &[u8], by_type: bool| {
+        let path = d.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let (net, r) =
+            pcn_atlas::roads::pbf::load_pbf_with(&path, &CarProfile::default(), by_type).unwrap();
+        (
+            format!("{:?} {:?}", net.nodes, net.ways),
+            r.ways_read,
+            r.excluded,
+            r.counts,
+        )
+    };
+    let want = load("one.osm.pbf", &tiny_pbf(), true);
+    assert!(want.0.contains("Ferry"), "{}", want.0);
+    for (i, layout) in layouts.iter().enumerate() {
+        for by_type in [true, false] {
+            let got = load(&format!("l{i}.osm.pbf"), &pbf_of(layout), by_type);
+            assert_eq!(got, want, "layout {i}, by type {by_type}");
+        }
+    }
+}
+
+/// On the real extracts, reading by type (the default) and reading every
+/// block in both passes give the same network and report.
+#[test]
+fn real_extracts_read_by_type_as_read_whole() {
+    let Some(data) = common::shared_data("real_extracts_read_by_type_as_read_whole") else {
+        return;
+    };
+    for f in [
+        "rutland/rutland-2022-07.osm.pbf",
+        "iow/isle-of-wight-2015-01.osm.pbf",
+    ] {
+        let path = data.join(f);
+        let p = CarProfile::default();
+        let (a, ra) = pcn_atlas::roads::pbf::load_pbf_with(&path, &p, true).unwrap();
+        let (b, rb) = pcn_atlas::roads::pbf::load_pbf_with(&path, &p, false).unwrap();
+        assert_eq!(a.nodes, b.nodes, "{f}");
+        assert_eq!(a.ways, b.ways, "{f}");
+        assert_eq!(
+            serde_json::to_string(&ra).unwrap(),
+            serde_json::to_string(&rb).unwrap(),
+            "{f}"
+        );
+        assert_eq!(ra.places, rb.places, "{f}");
+        assert!(a.ways.len() > 1000, "{f}: {}", a.ways.len());
+    }
 }

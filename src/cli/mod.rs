@@ -11,4 +11,5 @@ pub mod progress;
 pub mod propose;
 pub mod roads;
 pub mod settings;
+pub mod stage_stats;
 pub mod whatif;

@@ -2,6 +2,7 @@
 //! stage runs, when stderr is a terminal; then one line with the stage's
 //! time. `--quiet` silences both; results go to stdout and files only.
 
+use super::stage_stats;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
@@ -35,6 +36,7 @@ impl Progress {
     /// Run a stage with a spinner, then print its time.
     pub fn stage<T>(&self, name: &str, f: impl FnOnce() -> T) -> T {
         let t = Instant::now();
+        let stats = self.stats();
         let spinner = self.bar(ProgressBar::new_spinner());
         spinner.set_style(
             ProgressStyle::with_template("{spinner} {msg:>9} {elapsed}")
@@ -43,7 +45,7 @@ impl Progress {
         spinner.set_message(name.to_string());
         let out = f();
         spinner.finish_and_clear();
-        self.done(name, t);
+        self.done(name, t, stats);
         out
     }
 
@@ -57,6 +59,7 @@ impl Progress {
         f: impl FnOnce(&(dyn Fn() + Sync)) -> T,
     ) -> T {
         let t = Instant::now();
+        let stats = self.stats();
         let bar = self.bar(ProgressBar::new(len));
         bar.set_style(
             ProgressStyle::with_template(&format!(
@@ -68,13 +71,19 @@ impl Progress {
         let tick = || bar.inc(1);
         let out = f(&tick);
         bar.finish_and_clear();
-        self.done(name, t);
+        self.done(name, t, stats);
         out
     }
 
-    fn done(&self, name: &str, t: Instant) {
+    /// CPU and memory measurement of a stage, when asked for.
+    fn stats(&self) -> Option<stage_stats::Start> {
+        (!self.quiet && stage_stats::enabled()).then(stage_stats::start)
+    }
+
+    fn done(&self, name: &str, t: Instant, stats: Option<stage_stats::Start>) {
         if !self.quiet {
-            eprintln!("{name:>9}: {:.2} s", t.elapsed().as_secs_f64());
+            let extra = stats.map(stage_stats::Start::finish).unwrap_or_default();
+            eprintln!("{name:>9}: {:.2} s{extra}", t.elapsed().as_secs_f64());
         }
     }
 }

@@ -33,6 +33,7 @@ use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::load::text::sha256_hex;
 use anyhow::{Context, Result, bail, ensure};
 use sha2::{Digest, Sha256};
 
@@ -214,13 +215,6 @@ fn unusable(path: &Path, e: &anyhow::Error) -> String {
     )
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// SHA-256 of every field of the network the graph depends on (not the
 /// ways' names).
 pub fn network_fingerprint(net: &RoadNetwork) -> String {
@@ -264,7 +258,7 @@ pub fn network_fingerprint(net: &RoadNetwork) -> String {
         flush(&mut buf, &mut h, false);
     }
     flush(&mut buf, &mut h, true);
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::load::text::hex(&h.finalize())
 }
 
 // ---------------------------------------------------------------- writing
