@@ -2,6 +2,7 @@
 //! nodes the file has (clipped extracts), then only the nodes some way
 //! uses, numbered in OSM id order.
 
+use super::nodes::NodeCoords;
 use super::ways::KeptWay;
 use crate::roads::RoadsReport;
 use crate::roads::network::{RoadNetwork, Way};
@@ -40,7 +41,7 @@ pub(super) fn runs_of_present_nodes(
     path: &Path,
     ways: &[KeptWay],
     needed: &[i64],
-    coords: &[Option<[f64; 2]>],
+    coords: &NodeCoords,
     report: &mut RoadsReport,
 ) -> Result<Vec<Way>> {
     let parts: Vec<(Vec<Way>, Tally)> = ways
@@ -80,7 +81,7 @@ fn cut(
     path: &Path,
     w: &KeptWay,
     needed: &[i64],
-    coords: &[Option<[f64; 2]>],
+    coords: &NodeCoords,
     (out, t): &mut (Vec<Way>, Tally),
 ) -> Result<()> {
     let mut pieces: Vec<Vec<u32>> = vec![Vec::new()];
@@ -93,7 +94,7 @@ fn cut(
                 w.id
             )
         })?;
-        if coords[i].is_none() {
+        if coords.get(i).is_none() {
             t.missing += 1;
             had_missing = true;
             if !pieces.last().is_some_and(Vec::is_empty) {
@@ -135,10 +136,7 @@ fn cut(
 }
 
 /// Keep only nodes some way uses, in OSM id order.
-pub(super) fn keep_used_nodes(
-    mut net_ways: Vec<Way>,
-    coords: &[Option<[f64; 2]>],
-) -> Result<RoadNetwork> {
+pub(super) fn keep_used_nodes(mut net_ways: Vec<Way>, coords: &NodeCoords) -> Result<RoadNetwork> {
     let mut remap = vec![u32::MAX; coords.len()];
     for w in &net_ways {
         for &v in &w.nodes {
@@ -149,7 +147,7 @@ pub(super) fn keep_used_nodes(
     for (i, r) in remap.iter_mut().enumerate() {
         if *r == 0 {
             *r = nodes.len() as u32;
-            nodes.push(coords[i].context("a used node has coordinates")?);
+            nodes.push(coords.get(i).context("a used node has coordinates")?);
         }
     }
     net_ways.par_iter_mut().for_each(|w| {

@@ -38,7 +38,21 @@ use std::path::Path;
 /// missing, and only the nodes some way uses.
 /// An error is one line with control characters escaped.
 pub fn load_pbf(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, RoadsReport)> {
-    read_pbf(path, profile, true).map_err(crate::load::text::plain_error)
+    let loaded = read_pbf(path, profile, true).map_err(crate::load::text::plain_error);
+    give_back_freed_memory();
+    loaded
+}
+
+/// Hand the memory the passes freed (way node lists, the needed ids, the
+/// coordinate slots: millions of small blocks) back to the system, so the
+/// graph build that comes next does not start on top of it (glibc keeps
+/// freed heap memory otherwise).
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory of the allocator's own.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// [`load_pbf`], optionally reading every block in both passes as for a

@@ -18,8 +18,24 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// "Not in the file": a NaN no conversion produces.
 const ABSENT: u64 = u64::MAX;
 
-/// BNG coordinates by index into the needed ids (`None`: not in the file).
-pub type NodeCoords = Vec<Option<[f64; 2]>>;
+/// BNG coordinates by index into the needed ids, as bits ([`ABSENT`]
+/// where the file lacks the node): 16 bytes a node.
+pub struct NodeCoords {
+    x: Vec<u64>,
+    y: Vec<u64>,
+}
+
+impl NodeCoords {
+    /// The coordinates of needed node `i`, `None` if the file lacks it.
+    pub fn get(&self, i: usize) -> Option<[f64; 2]> {
+        let (x, y) = (self.x[i], self.y[i]);
+        (x != ABSENT).then(|| [f64::from_bits(x), f64::from_bits(y)])
+    }
+
+    pub fn len(&self) -> usize {
+        self.x.len()
+    }
+}
 
 /// Slots being filled, one per needed id.
 struct Slots {
@@ -64,15 +80,11 @@ pub fn read(
         |i, block| block_nodes(i, block, needed, &slots),
         Found::merge,
     )?;
-    let coords = slots
-        .x
-        .into_iter()
-        .zip(slots.y)
-        .map(|(x, y)| {
-            let (x, y) = (x.into_inner(), y.into_inner());
-            (x != ABSENT).then(|| [f64::from_bits(x), f64::from_bits(y)])
-        })
-        .collect();
+    // Collected in place: the same allocations, no copy.
+    let coords = NodeCoords {
+        x: slots.x.into_iter().map(AtomicU64::into_inner).collect(),
+        y: slots.y.into_iter().map(AtomicU64::into_inner).collect(),
+    };
     Ok((coords, found))
 }
 

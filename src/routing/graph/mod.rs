@@ -24,13 +24,16 @@
 //! thread count give identical bits; a `u32` holds 49 days per edge and
 //! 4 bytes per edge keep the arrays small. Lengths are `f64` metres.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::roads::network::{Direction, RoadClass, RoadNetwork};
+
+mod chains;
+use chains::Chains;
 
 /// How to build the graph.
 #[derive(Clone, Debug)]
@@ -147,7 +150,9 @@ type Times = (Vec<u32>, Vec<f64>);
 /// "No edge" in [`RoadGraph::reverse`].
 pub const NO_EDGE: u32 = u32::MAX;
 
-/// One directed segment of a way.
+/// One directed segment of a way: 24 bytes, the most numerous thing a
+/// build holds. Its length is not kept: [`Seg::metres`] gives the same bits
+/// from the nodes' coordinates.
 #[derive(Clone, Copy, Debug)]
 struct Seg {
     u: u32,
@@ -155,7 +160,16 @@ struct Seg {
     s: f64,
     /// Seconds at the slower speeds (when asked for).
     s2: f64,
-    m: f64,
+}
+
+impl Seg {
+    /// Straight-line metres from `u` to `v`: the bits
+    /// [`RoadNetwork::segment_metres`] gives for the way segment either way
+    /// round (a hypotenuse does not depend on the signs of the sides).
+    fn metres(&self, nodes: &[[f64; 2]]) -> f64 {
+        let (a, b) = (nodes[self.u as usize], nodes[self.v as usize]);
+        (a[0] - b[0]).hypot(a[1] - b[1])
+    }
 }
 
 impl RoadGraph {
@@ -261,7 +275,7 @@ impl RoadGraph {
         let (mut segs, valid_way) = b.directed_segments(net, slower);
         b.drop_parallel(&mut segs);
         let keep_node = b.largest_component(net, opts, &mut segs, &valid_way);
-        let (chains, junction) = b.chains(opts, segs, &keep_node);
+        let (chains, junction) = b.chains(opts, segs, (&keep_node, &net.nodes));
         let (id, layout) = b.number_junctions(net, &keep_node, &junction);
         b.lay_out(net, layout, chains, &id)
     }
@@ -333,22 +347,10 @@ impl Build {
                     _ => (m / (way.speed_kph / 3.6), m / (speed2 / 3.6)),
                 };
                 if way.direction != Direction::Backward {
-                    segs.push(Seg {
-                        u: a,
-                        v: b,
-                        s,
-                        s2,
-                        m,
-                    });
+                    segs.push(Seg { u: a, v: b, s, s2 });
                 }
                 if way.direction != Direction::Forward {
-                    segs.push(Seg {
-                        u: b,
-                        v: a,
-                        s,
-                        s2,
-                        m,
-                    });
+                    segs.push(Seg { u: b, v: a, s, s2 });
                 }
             }
         }
@@ -360,12 +362,12 @@ impl Build {
     /// same length (the same two nodes), so at the slower speeds the one
     /// kept is the fastest there: its time is the least.
     fn drop_parallel(&mut self, segs: &mut Vec<Seg>) {
-        segs.sort_by(|x, y| {
-            (x.u, x.v)
-                .cmp(&(y.u, y.v))
-                .then(x.s.total_cmp(&y.s))
-                .then(x.m.total_cmp(&y.m))
-        });
+        // Segments equal in (u, v, s, m) may come in either order: the one
+        // kept is the same either way (s2 is the least of the group), so
+        // no stable sort (and its buffer) is needed.
+        // Parallel segments join the same two nodes, so have the same length:
+        // time alone orders them.
+        segs.sort_unstable_by(|x, y| (x.u, x.v).cmp(&(y.u, y.v)).then(x.s.total_cmp(&y.s)));
         let mut i = 0;
         while i < segs.len() {
             let mut j = i + 1;
@@ -440,8 +442,8 @@ impl Build {
         &mut self,
         opts: &GraphOptions,
         segs: Vec<Seg>,
-        keep_node: &[bool],
-    ) -> (Vec<Chain>, Vec<bool>) {
+        (keep_node, nodes): (&[bool], &[[f64; 2]]),
+    ) -> (Chains, Vec<bool>) {
         let n_in = keep_node.len();
         let first = csr_offsets(n_in, segs.iter().map(|s| s.u));
         // In-neighbours in CSR form, sorted: (v, u) pairs.
@@ -472,7 +474,7 @@ impl Build {
         let mut split = 0usize;
         let chains = loop {
             let (chains, promote, promote2) =
-                walk_chains(&segs, &first, keep_node, &junction, self.same);
+                chains::walk_chains(&segs, &first, (keep_node, &junction), nodes, self.same);
             // The slower build would promote other nodes: another layout.
             if promote2.is_some_and(|p2| p2 != promote) {
                 self.same = false;
@@ -513,45 +515,47 @@ impl Build {
         (id, g)
     }
 
-    /// Step 5b: The chains in edge order (by tail, head, time, length, nodes),
-    /// with the checks that the slower times keep that order.
-    fn sort_chains(&mut self, chains: &mut [Chain], id: &[u32]) {
-        let ends = |c: &Chain| {
-            (
-                id[c.nodes[0] as usize],
-                id[c.nodes[c.nodes.len() - 1] as usize],
-            )
+    /// Step 5b: The chains in edge order (by tail, head, time, length,
+    /// nodes), as chain indices, with the checks that the slower times keep
+    /// that order.
+    fn sort_chains(&mut self, chains: &Chains, id: &[u32]) -> Vec<u32> {
+        let ends = |c: u32| {
+            let (a, b) = chains.ends(c as usize);
+            (id[a as usize], id[b as usize])
         };
+        let mut order: Vec<u32> = (0..chains.len() as u32).collect();
         // A total order (no two chains have the same nodes), so unstable
         // sorting gives the same order without a buffer.
-        chains.sort_unstable_by(|a, b| {
+        order.sort_unstable_by(|&a, &b| {
+            let (x, y) = (a as usize, b as usize);
             ends(a)
                 .cmp(&ends(b))
-                .then(a.s.total_cmp(&b.s))
-                .then(a.m.total_cmp(&b.m))
-                .then(a.nodes.cmp(&b.nodes))
+                .then(chains.s[x].total_cmp(&chains.s[y]))
+                .then(chains.m[x].total_cmp(&chains.m[y]))
+                .then(chains.nodes(x).cmp(chains.nodes(y)))
         });
         // The slower build sorts parallel edges by their slower times: the
         // same order, or another layout.
         if self.same {
-            self.same = chains.windows(2).all(|w| {
-                ends(&w[0]) != ends(&w[1])
-                    || w[0]
-                        .s2
-                        .total_cmp(&w[1].s2)
-                        .then(w[0].m.total_cmp(&w[1].m))
-                        .then(w[0].nodes.cmp(&w[1].nodes))
+            self.same = order.windows(2).all(|w| {
+                let (x, y) = (w[0] as usize, w[1] as usize);
+                ends(w[0]) != ends(w[1])
+                    || chains.s2[x]
+                        .total_cmp(&chains.s2[y])
+                        .then(chains.m[x].total_cmp(&chains.m[y]))
+                        .then(chains.nodes(x).cmp(chains.nodes(y)))
                         .is_lt()
             });
         }
         // Parallel chains left here are slower direct segments beside a
         // faster chain (the others were split): they stay as parallel edges
         // so points near them still snap onto them; searches take the faster.
-        for w in chains.windows(2) {
-            if (w[0].nodes[0], w[0].nodes.last()) == (w[1].nodes[0], w[1].nodes.last()) {
+        for w in order.windows(2) {
+            if chains.ends(w[0] as usize) == chains.ends(w[1] as usize) {
                 self.rep.parallel_edges_kept += 1;
             }
         }
+        order
     }
 
     /// Step 5c: Lay out the CSR: one edge per chain with its geometry and times
@@ -561,16 +565,21 @@ impl Build {
         mut self,
         net: &RoadNetwork,
         mut g: GraphLayout,
-        mut chains: Vec<Chain>,
+        chains: Chains,
         id: &[u32],
     ) -> (RoadGraph, GraphReport, Option<Times>) {
-        self.sort_chains(&mut chains, id);
+        let order = self.sort_chains(&chains, id);
         let same = self.same;
         let n = g.node_xy.len();
-        g.first_out = csr_offsets(n, chains.iter().map(|c| id[c.nodes[0] as usize]));
+        g.first_out = csr_offsets(
+            n,
+            order
+                .iter()
+                .map(|&c| id[chains.ends(c as usize).0 as usize]),
+        );
         let (mut weight_ms, mut geom_s) = (Vec::new(), Vec::new());
         let (mut weight2, mut geom_s2) = (Vec::new(), Vec::new());
-        let points: usize = chains.iter().map(|c| c.nodes.len()).sum();
+        let points = chains.points();
         let m = chains.len();
         let (m2, points2) = if same { (m, points) } else { (0, 0) };
         for (v, len) in [
@@ -588,23 +597,24 @@ impl Build {
             v.reserve_exact(len);
         }
         g.geom_first.push(0);
-        for c in &chains {
-            let last = c.nodes[c.nodes.len() - 1];
-            g.tail.push(id[c.nodes[0] as usize]);
-            g.head.push(id[last as usize]);
-            weight_ms.push(seconds_to_ms(c.s));
-            g.length_m.push(c.m);
-            for (k, &v) in c.nodes.iter().enumerate() {
-                g.geom_xy.push(net.nodes[v as usize]);
-                geom_s.push(c.cum_s[k]);
-            }
+        for &c in &order {
+            let c = c as usize;
+            let (a, b) = chains.ends(c);
+            g.tail.push(id[a as usize]);
+            g.head.push(id[b as usize]);
+            weight_ms.push(seconds_to_ms(chains.s[c]));
+            g.length_m.push(chains.m[c]);
+            g.geom_xy
+                .extend(chains.nodes(c).iter().map(|&v| net.nodes[v as usize]));
+            geom_s.extend_from_slice(chains.cum_s(c));
             if same {
-                weight2.push(seconds_to_ms(c.s2));
-                geom_s2.extend_from_slice(&c.cum_s2);
+                weight2.push(seconds_to_ms(chains.s2[c]));
+                geom_s2.extend_from_slice(chains.cum_s2(c));
             }
             g.geom_first.push(g.geom_xy.len() as u32);
         }
-        g.reverse = reverse_edges(&chains);
+        g.reverse = chains::reverse_edges(&chains, &order);
+        drop(chains);
         self.rep.nodes = n;
         self.rep.edges = g.head.len();
         let slower_times = same.then_some((weight2, geom_s2));
@@ -650,25 +660,6 @@ fn count_km(
     rep.kept_km_by_class.retain(|_, km| *km > 0.0);
 }
 
-/// Each chain's reverse: the chain along the same nodes the other way, or
-/// [`NO_EDGE`]. Chains in edge order, so edge ids are their indices.
-fn reverse_edges(chains: &[Chain]) -> Vec<u32> {
-    let mut by_start: HashMap<(u32, u32), u32> = HashMap::with_capacity(chains.len());
-    for (e, c) in chains.iter().enumerate() {
-        by_start.insert((c.nodes[0], c.nodes[1]), e as u32);
-    }
-    chains
-        .iter()
-        .map(|c| {
-            let k = c.nodes.len();
-            match by_start.get(&(c.nodes[k - 1], c.nodes[k - 2])) {
-                Some(&r) if chains[r as usize].nodes.len() == k => r,
-                _ => NO_EDGE,
-            }
-        })
-        .collect()
-}
-
 /// Seconds to whole milliseconds, rounded half away from zero; saturates.
 pub fn seconds_to_ms(s: f64) -> u32 {
     let ms = (s * 1000.0).round();
@@ -677,140 +668,6 @@ pub fn seconds_to_ms(s: f64) -> u32 {
     } else {
         ms.max(0.0) as u32
     }
-}
-
-/// A path of segments between two junctions.
-struct Chain {
-    /// Input node indices, tail first.
-    nodes: Vec<u32>,
-    cum_s: Vec<f64>,
-    s: f64,
-    /// The same at the slower speeds (`cum_s2` empty when not asked for).
-    cum_s2: Vec<f64>,
-    s2: f64,
-    m: f64,
-}
-
-/// Follow every chain out of every junction. Returns the chains and the
-/// pass-through nodes to promote to junctions: the middle node of a chain
-/// that comes back to its start, of a slower chain parallel to a faster one,
-/// and one node of each cycle with no junction at all; with `slower`, also
-/// the nodes the slower times would promote.
-fn walk_chains(
-    segs: &[Seg],
-    first: &[u32],
-    keep: &[bool],
-    junction: &[bool],
-    slower: bool,
-) -> (Vec<Chain>, Vec<u32>, Option<Vec<u32>>) {
-    let n = keep.len();
-    let out_of = |v: u32| &segs[first[v as usize] as usize..first[v as usize + 1] as usize];
-    let mut visited = vec![false; n];
-    let mut chains = Vec::new();
-    let mut cycles = Vec::new();
-    let walk_from = |u: u32, visited: &mut Vec<bool>, chains: &mut Vec<Chain>| {
-        for s0 in out_of(u) {
-            let mut c = Chain {
-                nodes: vec![u],
-                cum_s: vec![0.0],
-                s: 0.0,
-                cum_s2: if slower { vec![0.0] } else { Vec::new() },
-                s2: 0.0,
-                m: 0.0,
-            };
-            let mut seg = *s0;
-            let mut steps = 0usize;
-            loop {
-                c.s += seg.s;
-                c.s2 += seg.s2;
-                c.m += seg.m;
-                c.nodes.push(seg.v);
-                c.cum_s.push(c.s);
-                if slower {
-                    c.cum_s2.push(c.s2);
-                }
-                let cur = seg.v;
-                if junction[cur as usize] || steps > n {
-                    break;
-                }
-                steps += 1;
-                visited[cur as usize] = true;
-                let outs = out_of(cur);
-                seg = if outs.len() == 2 && outs[0].v == seg.u {
-                    outs[1]
-                } else {
-                    outs[0]
-                };
-            }
-            chains.push(c);
-        }
-    };
-    for u in 0..n as u32 {
-        if keep[u as usize] && junction[u as usize] {
-            walk_from(u, &mut visited, &mut chains);
-        }
-    }
-    // Cycles without a junction: promote their lowest node.
-    for u in 0..n as u32 {
-        if keep[u as usize] && !junction[u as usize] && !visited[u as usize] {
-            cycles.push(u);
-            // Mark the whole cycle (all its nodes are pass-through).
-            let mut todo = vec![u];
-            visited[u as usize] = true;
-            while let Some(v) = todo.pop() {
-                for s in out_of(v) {
-                    if !junction[s.v as usize] && !visited[s.v as usize] {
-                        visited[s.v as usize] = true;
-                        todo.push(s.v);
-                    }
-                }
-            }
-        }
-    }
-    let (promote, promote2) = promotions(&chains, &cycles, slower);
-    (chains, promote, promote2)
-}
-
-/// The nodes to promote to junctions: the `cycles`' nodes, and the middle
-/// node of each self-loop and of each parallel chain with interior nodes
-/// but the fastest (by time, then length, then nodes: a total order);
-/// sorted. With `slower`, also the same by the slower times.
-fn promotions(chains: &[Chain], cycles: &[u32], slower: bool) -> (Vec<u32>, Option<Vec<u32>>) {
-    let ends = |c: &Chain| (c.nodes[0], c.nodes[c.nodes.len() - 1]);
-    let mut order: Vec<usize> = (0..chains.len()).collect();
-    order.sort_unstable_by_key(|&i| ends(&chains[i]));
-    let mut promote = cycles.to_vec();
-    let mut promote2 = slower.then(|| cycles.to_vec());
-    let faster = |x: &Chain, y: &Chain, time: fn(&Chain) -> f64| {
-        time(x)
-            .total_cmp(&time(y))
-            .then(x.m.total_cmp(&y.m))
-            .then(x.nodes.cmp(&y.nodes))
-    };
-    let split = |group: &[usize], time: fn(&Chain) -> f64, out: &mut Vec<u32>| {
-        let fastest = group
-            .iter()
-            .copied()
-            .min_by(|&a, &b| faster(&chains[a], &chains[b], time));
-        for &i in group {
-            let c = &chains[i];
-            let (a, b) = ends(c);
-            if (a == b || Some(i) != fastest) && c.nodes.len() > 2 {
-                out.push(c.nodes[c.nodes.len() / 2]);
-            }
-        }
-    };
-    for group in order.chunk_by(|&a, &b| ends(&chains[a]) == ends(&chains[b])) {
-        split(group, |c| c.s, &mut promote);
-        if let Some(p2) = promote2.as_mut() {
-            split(group, |c| c.s2, p2);
-        }
-    }
-    for p in std::iter::once(&mut promote).chain(promote2.as_mut()) {
-        p.sort_unstable();
-        p.dedup();
-    }
-    (promote, promote2)
 }
 
 /// CSR offsets for items sorted by `key`.
