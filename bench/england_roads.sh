@@ -29,7 +29,8 @@
 # Environment: BIN (default target/release/pcn-atlas), GEN (default
 #   target/release/examples/synth_osm), DATA (default $PCN_ATLAS_DATA/england, else
 #   ../shared/data/england), WORK (cache and scratch, default /tmp/pcn-atlas-england-roads),
-#   SEED (default 2026), CHECK_THREADS=1, SKIP_ANALYSE=1 (extracts and roads only).
+#   SEED (default 2026), CHECK_THREADS=1, SKIP_ANALYSE=1 (extracts and roads only),
+#   REPORT_ONLY=1 (measure nothing: print the tables from the logs in WORK of an earlier run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -91,6 +92,7 @@ make() {
 }
 
 for k in $fractions; do
+  [ "${REPORT_ONLY:-0}" = 1 ] && break
   lat=$(lat_of "$k")
   echo "== 1/$k of England: centroids south of $lat" >&2
   make "$k" "$lat"
@@ -126,7 +128,7 @@ for k in $fractions; do
 done
 
 # Per stage: wall (and CPU, peak when printed) of each stage line, per run kind and fraction.
-stage_re='^ *[a-z][a-z_ ]*: [0-9.]+ s'
+stage_re='^ *[a-z][a-z_ -]*: [0-9.]+ s'
 echo
 echo "== stages (wall s; cpu s and peak MB when pcn-atlas prints them)"
 printf '| run | stage |'; for k in $fractions; do printf ' 1/%s |' "$k"; done; echo
@@ -134,7 +136,8 @@ printf '|---|---|'; for _ in $fractions; do printf -- '---:|'; done; echo
 for kind in roads analyse fill cached; do
   first=$(echo "$fractions" | awk '{print $1}')
   [ -f "$work/logs/${kind}_$first.err" ] || continue
-  grep -E "$stage_re" "$work/logs/${kind}_$first.err" | sed -E 's/^ *([^:]+):.*/\1/' | awk '!seen[$0]++' |
+  grep -E "$stage_re" "$work/logs/${kind}_$first.err" | sed -E 's/^ *([^:]+):.*/\1/' |
+    awk '$0 != "wall" && $0 != "cpu" && !seen[$0]++' |
     while read -r st; do
       printf '| %s | %s |' "$kind" "$st"
       for k in $fractions; do

@@ -27,10 +27,10 @@
 //! - ways of 1–6 grid edges with winding shape nodes, service spurs
 //!   (driveways, yards; some private) and footways off them, maxspeed on
 //!   some;
-//! - per town 560 buildings (closed ways of 4–7 corners), 60 tagged points
-//!   and 12 footways; per land cell 26 landuse polygons (every 6th also a
-//!   multipolygon relation), 6 paths and tracks, 8 streams and 5 farm
-//!   buildings.
+//! - per town 520 buildings (closed ways of 4–7 corners), 150 tagged points,
+//!   30 fences and walls and 12 footways; per land cell 26 landuse polygons (every 6th also a
+//!   multipolygon relation), 6 paths and tracks, 8 streams, 12 hedges,
+//!   40 tagged points and 5 farm buildings.
 //!
 //! Output is sorted like Geofabrik's: nodes by id, then ways, then
 //! relations. It is made in three passes of the same generator (nodes,
@@ -220,7 +220,7 @@ impl Plan {
         for &(r, c) in &towns {
             plan.mark_town(r, c);
         }
-        for (&(dir, line, pos), _) in &plan.edges {
+        for &(dir, line, pos) in plan.edges.keys() {
             let (r, c) = if dir == 0 { (line, pos) } else { (pos, line) };
             let (r2, c2) = if dir == 0 { (r, c + 1) } else { (r + 1, c) };
             plan.vertices.insert(plan.grid.vertex_id(r, c));
@@ -652,17 +652,24 @@ impl<W: Write> Gen<'_, W> {
             "barrier=gate",
             "shop=convenience,name=Corner%20%Shop",
         ];
-        for _ in 0..560 {
+        const FENCES: [&str; 3] = ["barrier=fence", "barrier=wall", "barrier=hedge"];
+        for _ in 0..520 {
             let p = self.near(cell, 1.8);
             let n = 4 + self.rng.below(4);
             let tags = BUILDINGS[self.rng.below(BUILDINGS.len())];
             let rad = self.rng.range(0.00005, 0.00012);
             self.ring(p, rad, n, tags)?;
         }
-        for _ in 0..60 {
+        for _ in 0..150 {
             let p = self.near(cell, 1.8);
             let tags = POINTS[self.rng.below(POINTS.len())];
             self.sink.node(p, tags)?;
+        }
+        for _ in 0..30 {
+            let p = self.near(cell, 1.8);
+            let tags = FENCES[self.rng.below(FENCES.len())];
+            let n = 2 + self.rng.below(5);
+            self.line(p, 0.0001, n, tags)?;
         }
         for _ in 0..12 {
             let p = self.near(cell, 1.8);
@@ -692,6 +699,13 @@ impl<W: Write> Gen<'_, W> {
             "highway=footway",
             "highway=bridleway",
         ];
+        const FIELD_POINTS: [&str; 5] = [
+            "natural=tree",
+            "barrier=gate",
+            "power=pole",
+            "barrier=stile",
+            "place=locality,name=Field%20%End",
+        ];
         let centre = (a * LATTICE + LATTICE / 2, b * LATTICE + LATTICE / 2);
         let half = LATTICE as f64 / 2.0;
         for _ in 0..26 {
@@ -715,6 +729,16 @@ impl<W: Write> Gen<'_, W> {
             let p = self.near(centre, half);
             let n = 10 + self.rng.below(11);
             self.line(p, 0.0006, n, "waterway=stream")?;
+        }
+        for _ in 0..12 {
+            let p = self.near(centre, half);
+            let n = 5 + self.rng.below(8);
+            self.line(p, 0.0003, n, "barrier=hedge")?;
+        }
+        for _ in 0..40 {
+            let p = self.near(centre, half);
+            let tags = FIELD_POINTS[self.rng.below(FIELD_POINTS.len())];
+            self.sink.node(p, tags)?;
         }
         for _ in 0..5 {
             let p = self.near(centre, half);
