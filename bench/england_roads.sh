@@ -36,6 +36,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 fractions="${*:-16 8 4 2}"
+for k in $fractions; do
+  case "$k" in '' | *[!0-9]* | 0) echo "fraction $k: give whole numbers k ≥ 1 (1/k of England)" >&2; exit 2 ;; esac
+done
 abs() { case "$1" in /*) echo "$1" ;; *) echo "$root/$1" ;; esac; }
 bin=$(abs "${BIN:-target/release/pcn-atlas}")
 gen=$(abs "${GEN:-target/release/examples/synth_osm}")
@@ -79,8 +82,8 @@ measure() {
 # val TAG KEY: the number after "KEY: " in logs/TAG.err (wall, cpu, max_rss_mb).
 val() { awk -v k="$2:" '$1 == k {print $2}' "$work/logs/$1.err"; }
 
-# make K LAT: the cached extract and dataset for fraction 1/K.
-make() {
+# prepare_fraction K LAT: the cached extract and dataset for fraction 1/K.
+prepare_fraction() {
   local k=$1 lat=$2 pbf="$work/england-1of$1-s$seed.osm.pbf"
   if [ ! -s "$pbf" ]; then
     echo "  generating $pbf (south of $lat)" >&2
@@ -98,7 +101,7 @@ for k in $fractions; do
   [ "${REPORT_ONLY:-0}" = 1 ] && break
   lat=$(lat_of "$k")
   echo "== 1/$k of England: centroids south of $lat" >&2
-  make "$k" "$lat"
+  prepare_fraction "$k" "$lat"
   pbf="$work/england-1of$k-s$seed.osm.pbf" ds="$work/dataset-1of$k"
   measure "osmium_$k" osmium fileinfo -e "$pbf"
   measure "roads_$k" "$bin" roads --roads "$pbf"
@@ -112,7 +115,7 @@ done
 
 echo
 echo "== extracts and runs (wall s / peak MB; once each; load average in the log lines above)"
-printf '| fraction | nodes | ways | car graph nodes | PBF MB | osmium fileinfo -e s | roads s / MB | analyse s / CPU s / MB | analyse filling cache s / MB | analyse from cache s / MB |\n'
+printf '| fraction | nodes | ways | car graph nodes | PBF MiB | osmium fileinfo -e s | roads s / MB | analyse s / CPU s / MB | analyse filling cache s / MB | analyse from cache s / MB |\n'
 printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 for k in $fractions; do
   pbf="$work/england-1of$k-s$seed.osm.pbf"
@@ -171,7 +174,7 @@ if [ "${CHECK_THREADS:-0}" = 1 ]; then
   echo
   echo "== threads: 1/16 extract, analyse --threads 1 against --threads 2 (same --out path, then moved)"
   lat=$(lat_of 16)
-  make 16 "$lat"
+  prepare_fraction 16 "$lat"
   pbf="$work/england-1of16-s$seed.osm.pbf" ds="$work/dataset-1of16"
   for t in 1 2; do
     rm -rf "$work/threads/out" "$work/threads-$t"
