@@ -249,6 +249,7 @@ fn the_documented_example_profile_is_the_default() {
         (p.nsl_restricted_kph, d.nsl_restricted_kph),
         (p.walk_kph, d.walk_kph),
         (p.ferry_speed_kph, d.ferry_speed_kph),
+        (p.ferry_wait_min, d.ferry_wait_min),
         (p.off_road_kph, d.off_road_kph),
         (p.max_snap_m, d.max_snap_m),
     ] {
