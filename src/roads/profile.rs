@@ -1027,7 +1027,11 @@ mod tests {
             r(&[("highway", "residential"), ("foot", "yes")]),
             Ok(RoadClass::Residential)
         );
-        let iow: [(&[(&str, &str)], std::result::Result<RoadClass, Exclusion>); 8] = [
+        type Case<'a> = (
+            &'a [(&'a str, &'a str)],
+            std::result::Result<RoadClass, Exclusion>,
+        );
+        let iow: [Case; 8] = [
             (
                 &[("foot", "yes"), ("motorcar", "yes"), ("hgv", "yes")],
                 Ok(RoadClass::Ferry),
