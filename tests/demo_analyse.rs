@@ -169,3 +169,39 @@ fn without_footprints_or_registrations_areas_go_to_the_nearest_practice_by_road(
     let pcns = std::fs::read_to_string(out.path().join("o/pcns.geojson")).unwrap();
     assert!(pcns.contains("\"patients_basis\":\"population_nearest\""));
 }
+
+/// Every area's nearest practice of any network is no further than the
+/// nearest member of its own network, and some Demoshire areas have
+/// another network's practice nearer (its networks' footprints interleave
+/// at their edges).
+#[test]
+fn nearest_practice_of_any_network_is_never_further_than_the_nearest_member() {
+    let out = tempfile::tempdir().unwrap();
+    let r = pcn_atlas(
+        out.path(),
+        &["analyse", "--dataset", &demo(), "--out", "o", "-q"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(out.path().join("o/areas.geojson")).unwrap();
+    let g: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let (mut with_member, mut other_nearer) = (0, 0);
+    for f in g["features"].as_array().unwrap() {
+        let p = &f["properties"];
+        let any = p["minutes_to_nearest_practice"].as_f64();
+        let Some(member) = p["minutes_to_nearest_member"].as_f64() else {
+            continue;
+        };
+        with_member += 1;
+        let any = any.unwrap_or_else(|| panic!("{}: no nearest practice", p["area_code"]));
+        assert!(any <= member, "{}: {any} > {member}", p["area_code"]);
+        assert!(p["nearest_practice_code"].is_string());
+        if p["nearest_practice_pcn"] != p["pcn_code"] && any < member {
+            other_nearer += 1;
+        }
+    }
+    assert!(with_member > 0);
+    assert!(
+        other_nearer > 0,
+        "no area has another network's practice nearer"
+    );
+}

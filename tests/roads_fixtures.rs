@@ -23,7 +23,7 @@ fn profile_cases_by_hand() {
     let (net, r) = load_roads(&fixture("profile-cases.geojson"), &CarProfile::default()).unwrap();
     assert_eq!((r.ways_read, r.ways_kept), (18, 14));
     assert_eq!((r.nodes, r.junctions), (18, 14));
-    for why in ["access", "ferry_no_cars", "not_car_class", "reversible"] {
+    for why in ["access", "ferry_motorcar_no", "not_car_class", "reversible"] {
         assert_eq!(r.excluded.get(why), Some(&1), "{why}: {:?}", r.excluded);
     }
     assert_eq!(r.counts.get("maxspeed_unparsed"), Some(&1));
@@ -53,8 +53,9 @@ fn profile_cases_by_hand() {
         (2, Tertiary, Backward, 50.0, None),
         (3, Primary, Forward, 65.0, None),
         (5, Unclassified, Both, 40.0, None),
-        (6, Ferry, Both, 8.0, Some(1800.0)),
-        (7, Ferry, Both, 15.0, None),
+        // Sailing time plus the default 10-minute wait.
+        (6, Ferry, Both, 6.0, Some(2400.0)),
+        (7, Ferry, Both, 3000.0 / 1320.0 * 3.6, Some(1320.0)),
         (9, Secondary, Both, 82.076544, None),
         (10, Tertiary, Both, 25.5, None),
         (11, Tertiary, Both, 50.0, None),
@@ -248,6 +249,7 @@ fn the_documented_example_profile_is_the_default() {
         (p.nsl_restricted_kph, d.nsl_restricted_kph),
         (p.walk_kph, d.walk_kph),
         (p.ferry_speed_kph, d.ferry_speed_kph),
+        (p.ferry_wait_min, d.ferry_wait_min),
         (p.off_road_kph, d.off_road_kph),
         (p.max_snap_m, d.max_snap_m),
     ] {

@@ -8,7 +8,7 @@
 //! - way 11 primary 98-97 → no node in the file: dropped (2 missing refs);
 //! - way 12 footway 4-1 → not a car class; way 13 tertiary `oneway=-1` 2-3 → backward;
 //! - way 14 `building=yes` 1-2-3 → not a highway at all: not read;
-//! - way 15 `route=ferry` `duration=00:10` 4-1 → 600 s.
+//! - way 15 `route=ferry` `duration=00:10` 4-1 → 600 s + the default 600 s wait.
 //!
 //! So: 5 ways read (10–13, 15), 4 pieces kept (10a, 10b, 13, 15), 4 nodes, 3 missing refs.
 
@@ -201,7 +201,7 @@ fn clipped_ways_are_split_and_counted() {
             (15, RoadClass::Ferry, vec![3, 0], Direction::Both),
         ]
     );
-    assert_eq!(net.ways[3].fixed_seconds, Some(600.0));
+    assert_eq!(net.ways[3].fixed_seconds, Some(1200.0));
     // Node 1 is at (-0.70, 52.60).
     let p = pcn_atlas::coords::wgs84_to_bng(-0.70, 52.60);
     assert!((net.nodes[0][0] - p.x).abs() < 0.01 && (net.nodes[0][1] - p.y).abs() < 0.01);

@@ -227,6 +227,11 @@ pub struct PatientDrive {
     /// Patients whose area or practice did not snap to the roads, or with
     /// no route: left out of the statistics above and counted here.
     pub unroutable_patients: f64,
+    /// Each area with patients counted above, in area order: its drive to
+    /// the nearest member site, seconds, and its patients (for comparing
+    /// with the nearest practice of any network).
+    #[serde(skip)]
+    pub nearest_by_area: Vec<(AreaId, f64, f64)>,
 }
 
 /// Drive times from one footprint area's centroid, seconds.
@@ -235,6 +240,9 @@ pub struct AreaTimes {
     pub area: AreaId,
     /// To the nearest routable member practice.
     pub to_nearest_s: f64,
+    /// That practice (the first patient site on a tie; with sites, the
+    /// practice whose site it is).
+    pub nearest_member: Option<PracticeId>,
     pub to_hub_s: Option<f64>,
     /// Patient-weighted mean to the member practices its patients are
     /// registered at (registrations basis; `None` without any).
@@ -457,6 +465,7 @@ impl PcnDrive {
                 excess_mean_min: None,
                 hub_share_over_limit: None,
                 unroutable_patients: 0.0,
+                nearest_by_area: Vec::new(),
             },
             area_times: Vec::new(),
             flags: Vec::new(),
@@ -635,15 +644,12 @@ fn patients(
     };
     let owner_practice: Vec<Option<PracticeId>> =
         plan.patient_sites.iter().map(|s| s.practice(ds)).collect();
-    let (mut to_practice, mut to_nearest, mut to_hub) = (
-        WeightedSample::new(),
-        WeightedSample::new(),
-        WeightedSample::new(),
-    );
+    let [mut to_practice, mut to_nearest, mut to_hub] = [(); 3].map(|_| WeightedSample::new());
     let mut unroutable = 0.0;
     let mut served = vec![0.0; ns];
-    // Per area: Σ w·t to the registered practice and Σ w.
+    // Per area: (Σ w·t to the registered practice, Σ w); (nearest, Σ w routable).
     let mut own_sum = vec![(0.0f64, 0.0f64); areas.len()];
+    let mut near = own_sum.clone();
     for (a, practice, w) in &pairs {
         let row = areas.binary_search(a).unwrap_or(0);
         let r = &t[row * m..(row + 1) * m];
@@ -668,6 +674,7 @@ fn patients(
         if let Some(j) = own_j {
             served[j] += *w;
         }
+        near[row] = (nearest, near[row].1 + w);
         if practice.is_some() {
             own_sum[row].0 += own * w;
             own_sum[row].1 += w;
@@ -679,10 +686,23 @@ fn patients(
             let _ = to_hub.push(minutes(hub_t), *w);
         }
     }
-    let area_times = footprint_area_times(input, &areas, (&t, m), ns, hub_col, &own_sum);
+    let area_times =
+        footprint_area_times(input, &areas, (&t, m), &owner_practice, hub_col, &own_sum);
     let samples = (to_practice, to_nearest, to_hub);
-    let drive = summarise_patients(basis, samples, unroutable, opts);
+    let mut drive = summarise_patients(basis, samples, unroutable, opts);
+    drive.nearest_by_area = with_patients(&areas, near);
     (drive, area_times, served, t)
+}
+
+/// The areas with routable patients: (area, time to the nearest member
+/// site, patients), from each area's `(time, patients)`.
+fn with_patients(areas: &[AreaId], near: Vec<(f64, f64)>) -> Vec<(AreaId, f64, f64)> {
+    areas
+        .iter()
+        .zip(near)
+        .filter(|(_, (_, w))| *w > 0.0)
+        .map(|(&a, (s, w))| (a, s, w))
+        .collect()
 }
 
 /// The patients' summaries from their weighted samples of minutes (to the
@@ -710,6 +730,7 @@ fn summarise_patients(
         to_hub: to_hub.summary(th),
         hub_share_over_limit,
         unroutable_patients: unroutable,
+        nearest_by_area: Vec::new(),
     }
 }
 
@@ -746,28 +767,35 @@ fn patient_pairs(
 }
 
 /// Times from each footprint area that reaches a member: `t` is the
-/// areas × `m` columns matrix (the `n_members` patient sites first, then the
-/// hub if not one of them),
+/// areas × `m` columns matrix (the patient sites first, whose practices are
+/// `site_practice`, then the hub if not one of them),
 /// `own_sum` each area's patient-weighted sum to the registered practice
 /// and its patients.
 fn footprint_area_times(
     input: &PcnInput,
     areas: &[AreaId],
     (t, m): (&[f64], usize),
-    n_members: usize,
+    site_practice: &[Option<PracticeId>],
     hub_col: Option<usize>,
     own_sum: &[(f64, f64)],
 ) -> Vec<AreaTimes> {
+    let n_members = site_practice.len();
     areas
         .iter()
         .enumerate()
         .filter(|(_, a)| input.footprint.binary_search(a).is_ok())
         .filter_map(|(row, &area)| {
             let r = &t[row * m..(row + 1) * m];
-            let nearest = r[..n_members].iter().copied().fold(f64::INFINITY, f64::min);
+            let (nearest, nearest_j) = r[..n_members].iter().enumerate().fold(
+                (f64::INFINITY, None),
+                |(bt, bj), (j, &tj)| {
+                    if tj < bt { (tj, Some(j)) } else { (bt, bj) }
+                },
+            );
             nearest.is_finite().then(|| AreaTimes {
                 area,
                 to_nearest_s: nearest,
+                nearest_member: nearest_j.and_then(|j| site_practice[j]),
                 to_hub_s: hub_col.map(|c| r[c]).filter(|t| t.is_finite()),
                 mean_to_practice_s: (own_sum[row].1 > 0.0).then(|| own_sum[row].0 / own_sum[row].1),
                 patients: own_sum[row].1,

@@ -62,6 +62,11 @@ pub struct PcnDriveProps {
     pub patients_p90_min_to_practice: Option<f64>,
     pub patients_max_min_to_practice: Option<f64>,
     pub patients_mean_min_to_nearest: Option<f64>,
+    /// Share of the patients above (4 decimals) living where another
+    /// network's practice is nearer by drive than their own network's
+    /// nearest member, and the number of such areas.
+    pub share_patients_other_network_nearer: Option<f64>,
+    pub areas_other_network_nearer: Option<u64>,
     pub patients_excess_mean_min: Option<f64>,
     pub patient_minutes_per_1000: Option<u64>,
     pub patients_mean_min_to_hub: Option<f64>,
@@ -177,7 +182,10 @@ impl PcnDriveProps {
         let p10 = |f: fn(&crate::analyse::access::run::PcnAccess) -> Option<ScoreSummary>| {
             acc.and_then(f).map(|s| score4(s.p10))
         };
+        let other = other_network_nearer(ds, out, d);
         PcnDriveProps {
+            share_patients_other_network_nearer: other.map(|o| share4(o.0)),
+            areas_other_network_nearer: other.map(|o| o.1),
             hub_practice: d.hub.map(code),
             hub_rule: Some(d.hub_rule),
             median_hub: d.median.map(code),
@@ -234,12 +242,38 @@ impl PcnDriveProps {
     }
 }
 
+/// For one network: the share of its routable patients whose area has
+/// another network's practice nearer by drive than the network's nearest
+/// member (strictly), and the count of such areas; `None` without patients
+/// or without the nearest practices.
+fn other_network_nearer(ds: &Dataset, out: &Drive, d: &PcnDrive) -> Option<(f64, u64)> {
+    let any = out.nearest.as_deref()?;
+    let (mut total, mut other, mut areas) = (0.0, 0.0, 0);
+    for &(a, own_s, w) in &d.patients.nearest_by_area {
+        total += w;
+        if let Some(Some((p, s))) = any.get(a.idx())
+            && ds.practice(*p).pcn != Some(d.pcn)
+            && *s < own_s
+        {
+            other += w;
+            areas += 1;
+        }
+    }
+    (total > 0.0).then(|| (other / total, areas))
+}
+
 /// Drive-time properties of one area (flattened into `areas.geojson`; all
 /// null after `check`). Metres have 1 decimal, minutes 2.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct AreaDriveProps {
     pub snap_m: Option<f64>,
     pub minutes_to_nearest_member: Option<f64>,
+    /// The nearest practice of any network by drive (among the area's 8
+    /// straight-line nearest, and its own network's nearest member), its
+    /// code and its network's code.
+    pub minutes_to_nearest_practice: Option<f64>,
+    pub nearest_practice_code: Option<String>,
+    pub nearest_practice_pcn: Option<String>,
     pub minutes_to_hub: Option<f64>,
     pub mean_minutes_to_practice: Option<f64>,
     /// Accessibility per 1,000 residents (docs/access.md), 4 decimals (the
@@ -304,11 +338,15 @@ impl DriveIndex {
                 },
             );
         }
+        let mut own_nearest: BTreeMap<AreaId, (PracticeId, f64)> = BTreeMap::new();
         for d in &out.run.pcns {
             for t in &d.area_times {
                 // An area in two footprints shows its first PCN's times.
                 let e = area.entry(t.area).or_default();
                 if e.minutes_to_nearest_member.is_none() {
+                    if let Some(p) = t.nearest_member {
+                        own_nearest.insert(t.area, (p, t.to_nearest_s));
+                    }
                     e.minutes_to_nearest_member = Some(min2(t.to_nearest_s / 60.0));
                     e.minutes_to_hub = t.to_hub_s.map(|s| min2(s / 60.0));
                     e.mean_minutes_to_practice = t.mean_to_practice_s.map(|s| min2(s / 60.0));
@@ -327,7 +365,42 @@ impl DriveIndex {
                 }
             }
         }
+        nearest_of_any(ds, out, &own_nearest, &mut area);
         DriveIndex { area, practice }
+    }
+}
+
+/// The nearer of the candidates' drive-nearest practice and the own
+/// network's nearest member (the candidate on a tie).
+fn nearer(
+    cand: Option<(PracticeId, f64)>,
+    own: Option<(PracticeId, f64)>,
+) -> Option<(PracticeId, f64)> {
+    match (cand, own) {
+        (Some(c), Some(o)) => Some(if o.1 < c.1 { o } else { c }),
+        (c, o) => c.or(o),
+    }
+}
+
+/// Each area's nearest practice of any network: the drive-nearest of its
+/// straight-line candidates, or its own network's nearest member when that
+/// is nearer still (a member beyond the candidates), so it is never further
+/// than `minutes_to_nearest_member`.
+fn nearest_of_any(
+    ds: &Dataset,
+    out: &Drive,
+    own_nearest: &BTreeMap<AreaId, (PracticeId, f64)>,
+    area: &mut BTreeMap<AreaId, AreaDriveProps>,
+) {
+    let any = out.nearest.as_deref().unwrap_or(&[]);
+    for (a, e) in area.iter_mut() {
+        let cand = any.get(a.idx()).copied().flatten();
+        if let Some((p, s)) = nearer(cand, own_nearest.get(a).copied()) {
+            let practice = ds.practice(p);
+            e.minutes_to_nearest_practice = Some(min2(s / 60.0));
+            e.nearest_practice_code = Some(practice.code.clone());
+            e.nearest_practice_pcn = practice.pcn.map(|k| ds.pcn(k).code.clone());
+        }
     }
 }
 
@@ -391,4 +464,34 @@ fn main_only_report(ds: &Dataset, d: &Drive) -> serde_json::Value {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Area A's straight-line candidates give P3 of another network at
+    /// 300 s; its own network's nearest member P1 is 240 s away but was not
+    /// among the candidates: P1 it is. Area B: P3 at 300 s beats its own P2
+    /// at 420 s. Area C: an equal time keeps the candidate. Area D: no
+    /// candidate reachable, its own member stands.
+    #[test]
+    fn nearest_practice_is_never_further_than_the_nearest_member() {
+        let (p1, p2, p3) = (PracticeId(1), PracticeId(2), PracticeId(3));
+        assert_eq!(
+            nearer(Some((p3, 300.0)), Some((p1, 240.0))),
+            Some((p1, 240.0))
+        );
+        assert_eq!(
+            nearer(Some((p3, 300.0)), Some((p2, 420.0))),
+            Some((p3, 300.0))
+        );
+        assert_eq!(
+            nearer(Some((p3, 300.0)), Some((p2, 300.0))),
+            Some((p3, 300.0))
+        );
+        assert_eq!(nearer(None, Some((p2, 420.0))), Some((p2, 420.0)));
+        assert_eq!(nearer(Some((p3, 300.0)), None), Some((p3, 300.0)));
+        assert_eq!(nearer(None, None), None);
+    }
 }

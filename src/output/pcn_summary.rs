@@ -59,6 +59,10 @@ pub struct SummaryRow {
     pub icb_code: String,
     pub icb_name: String,
     pub region_code: String,
+    /// `analyse`: share of the network's patients with another network's
+    /// practice nearer than its nearest member, and the count of their areas.
+    pub share_patients_other_network_nearer: Fixed<4>,
+    pub areas_other_network_nearer: Option<u64>,
 }
 
 impl SummaryRow {
@@ -111,6 +115,8 @@ impl SummaryRow {
             icb_code: pcn.org.icb_code.clone(),
             icb_name: pcn.org.icb_name.clone(),
             region_code: pcn.org.region_code.clone(),
+            share_patients_other_network_nearer: m(d, |d| d.share_patients_other_network_nearer),
+            areas_other_network_nearer: d.and_then(|d| d.areas_other_network_nearer),
         }
     }
 }

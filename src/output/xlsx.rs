@@ -158,6 +158,16 @@ const SUMMARY: &[(&str, &str, Kind)] = &[
     ("icb_code", "ICB code", Kind::Text),
     ("icb_name", "ICB", Kind::Text),
     ("region_code", "Region code", Kind::Text),
+    (
+        "share_patients_other_network_nearer",
+        "Patients with another network's practice nearer (%)",
+        Kind::Share,
+    ),
+    (
+        "areas_other_network_nearer",
+        "Areas with another network's practice nearer",
+        Kind::Count,
+    ),
 ];
 
 /// The Findings sheet's columns.

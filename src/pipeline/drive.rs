@@ -1,12 +1,13 @@
 //! The drive-time stages of a scenario: candidate and given hubs, snapping,
-//! every network at free flow, accessibility, the slower scenario, and the
-//! hub-to-member routes.
+//! every network at free flow, each area's nearest practice of any network,
+//! accessibility, the slower scenario, and the hub-to-member routes.
 
 use super::roads::{RoadReports, Roads};
 use super::{Nearest, Reuse};
 use crate::analyse::access::AccessOptions;
 use crate::analyse::access::run::{AccessRun, run_access};
 use crate::analyse::access::supply::Supply;
+use crate::analyse::nearest::nearest_practice_by_drive;
 use crate::analyse::network::{DriveOptions, PcnDrive};
 use crate::analyse::road_times::{CandidateSite, RoadTimes, SiteSnaps};
 use crate::analyse::routes::{RouteLine, hub_routes};
@@ -64,7 +65,9 @@ pub struct Drive {
     pub slow: Option<SlowDrive>,
     pub routes: Vec<RouteLine>,
     pub access: Option<AccessRun>,
-    /// Each area's drive-nearest practice, when footprints went by it.
+    /// Each area's drive-nearest practice of any network (among its 8
+    /// straight-line nearest), at free flow: the footprints' when they went
+    /// by it, else found here. `None` only when no drive ran.
     pub nearest: Option<Nearest>,
     /// Drive-time and unroutable-site findings, sorted (the check's are in
     /// the check result).
@@ -119,6 +122,15 @@ pub(super) fn drive(
     let prepared = &dp.roads.prepared;
     let (snaps, run) = scenario("drive", prepared, false);
     let router = prepared.router();
+    let nearest = nearest.or_else(|| reuse.nearest(ds)).unwrap_or_else(|| {
+        stages.stage("nearest", || {
+            let times = RoadTimes {
+                router: &router,
+                snaps: &snaps,
+            };
+            nearest_practice_by_drive(ds, &times, 8)
+        })
+    });
     let access = match (dp.access, supply) {
         (Some(ao), Some(supply)) => Some(stages.stage("access", || {
             run_access(ds, res, &router, &snaps, ao, supply, dp.access_export)
@@ -148,7 +160,7 @@ pub(super) fn drive(
         slow,
         routes,
         access,
-        nearest,
+        nearest: Some(nearest),
         findings,
         reports: dp.roads.reports.clone(),
     })

@@ -90,7 +90,7 @@ impl RoadsReport {
 
     /// Fill the totals from the finished network.
     pub(crate) fn finish(&mut self, net: &mut RoadNetwork) {
-        finish_ways(net);
+        finish_ways(net, &self.profile);
         self.ways_kept = net.ways.len() as u64;
         self.nodes = net.nodes.len() as u64;
         self.junctions = net.junctions().iter().filter(|&&j| j).count() as u64;
@@ -116,13 +116,19 @@ fn round3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
 }
 
-/// Ferries with a fixed duration get the speed that duration implies, so
-/// `speed_kph` is always the speed actually travelled.
-fn finish_ways(net: &mut RoadNetwork) {
+/// A ferry without a `duration` gets a fixed time too: its length at
+/// `ferry_speed_kph` plus the flat `ferry_wait_min`. Then every ferry gets the
+/// speed its fixed time implies, so `speed_kph` is always the speed actually
+/// travelled, waiting included.
+fn finish_ways(net: &mut RoadNetwork, profile: &CarProfile) {
     let lengths: Vec<f64> = net.ways.iter().map(|w| net.way_metres(w)).collect();
     for (w, m) in net.ways.iter_mut().zip(lengths) {
+        if w.class == RoadClass::Ferry && w.fixed_seconds.is_none() && w.speed_kph > 0.0 {
+            w.fixed_seconds = Some(m / (w.speed_kph / 3.6) + profile.ferry_wait_s(None));
+        }
         if let Some(s) = w.fixed_seconds
             && m > 0.0
+            && s > 0.0
         {
             w.speed_kph = m / s * 3.6;
         }

@@ -27,6 +27,8 @@ pub const SPEED_MIN_KPH: f64 = 1.0;
 /// The largest factor of the profile (`speed_factor`, `class_factors`,
 /// `maxspeed_factor`).
 pub const FACTOR_MAX: f64 = 2.0;
+/// The largest ferry wait, minutes (a day).
+pub const FERRY_WAIT_MAX_MIN: f64 = 1440.0;
 /// The largest snapping distance, metres.
 pub const SNAP_MAX_M: f64 = 100_000.0;
 
@@ -71,6 +73,10 @@ pub struct CarProfile {
     pub walk_kph: f64,
     /// Speed of a ferry without a parsable `duration`, km/h.
     pub ferry_speed_kph: f64,
+    /// Boarding and waiting time added to every ferry crossing, minutes,
+    /// when the ferry has no usable `interval` (with one, half the interval
+    /// is used instead: see [`CarProfile::ferry_wait_s`]).
+    pub ferry_wait_min: f64,
     /// Speed of the off-road leg from a point to its snap point, km/h.
     pub off_road_kph: f64,
     /// Points further than this from any usable road are unroutable, metres.
@@ -113,6 +119,7 @@ impl Default for CarProfile {
             nsl_restricted_kph: mph(30.0),
             walk_kph: 8.0,
             ferry_speed_kph: 15.0,
+            ferry_wait_min: 10.0,
             off_road_kph: 15.0,
             max_snap_m: 1000.0,
         }
@@ -288,8 +295,18 @@ pub enum Exclusion {
     Access,
     /// `oneway=reversible`.
     Reversible,
-    /// A ferry that does not carry cars.
+    /// A ferry that does not carry cars by `vehicle` or `access` (`vehicle=no`,
+    /// `access=private`, ...).
     FerryNoCars,
+    /// A ferry whose `motorcar` forbids cars (`motorcar=no`, ...).
+    FerryMotorcarNo,
+    /// A ferry whose `motor_vehicle` forbids cars (`motor_vehicle=no`, ...).
+    FerryMotorVehicleNo,
+    /// A hovercraft (`transport=hovercraft` or `hovercraft=yes`): passengers only.
+    FerryHovercraft,
+    /// `foot=yes` (or `designated`) with none of `motorcar`, `motor_vehicle`,
+    /// `vehicle` `yes` or `designated`: a passenger ferry.
+    FerryFootOnly,
     /// `area=yes`: the outline of a square, car park or pedestrian area, not a road line.
     Area,
 }
@@ -301,6 +318,10 @@ impl Exclusion {
             Exclusion::Access => "access",
             Exclusion::Reversible => "reversible",
             Exclusion::FerryNoCars => "ferry_no_cars",
+            Exclusion::FerryMotorcarNo => "ferry_motorcar_no",
+            Exclusion::FerryMotorVehicleNo => "ferry_motor_vehicle_no",
+            Exclusion::FerryHovercraft => "ferry_hovercraft",
+            Exclusion::FerryFootOnly => "ferry_foot_only",
             Exclusion::Area => "area",
         }
     }
@@ -320,18 +341,48 @@ const NO_CARS: [&str; 6] = [
 /// least specific: `motorcar`, `motor_vehicle`, `vehicle`, `access`. A list
 /// (`agricultural;forestry`) forbids only when every part does.
 pub fn access_forbids<'t>(tag: &impl Fn(&str) -> Option<&'t str>) -> bool {
+    forbidding_key(tag).is_some()
+}
+
+/// The access key that keeps cars out ([`access_forbids`]'s rule), if any.
+fn forbidding_key<'t>(tag: &impl Fn(&str) -> Option<&'t str>) -> Option<&'static str> {
     for key in ["motorcar", "motor_vehicle", "vehicle", "access"] {
         if let Some(v) = tag(key) {
             let v = v.trim();
             if v.is_empty() {
                 continue;
             }
-            return v
+            let forbids = v
                 .split(';')
                 .all(|p| NO_CARS.contains(&p.trim().to_ascii_lowercase().as_str()));
+            return forbids.then_some(key);
         }
     }
-    false
+    None
+}
+
+/// Why a ferry carries no cars, if it does not: a hovercraft; an access tag
+/// forbidding cars (the reason names the key: `motorcar`, `motor_vehicle`,
+/// else `ferry_no_cars`); or `foot=yes`/`designated` with no vehicle key
+/// (`motorcar`, `motor_vehicle`, `vehicle`) saying `yes` or `designated`.
+fn ferry_exclusion<'t>(tag: &impl Fn(&str) -> Option<&'t str>) -> Option<Exclusion> {
+    let is = |key: &str, values: &[&str]| {
+        tag(key).is_some_and(|v| values.contains(&v.trim().to_ascii_lowercase().as_str()))
+    };
+    if is("transport", &["hovercraft"]) || is("hovercraft", &["yes"]) {
+        return Some(Exclusion::FerryHovercraft);
+    }
+    match forbidding_key(tag) {
+        Some("motorcar") => return Some(Exclusion::FerryMotorcarNo),
+        Some("motor_vehicle") => return Some(Exclusion::FerryMotorVehicleNo),
+        Some(_) => return Some(Exclusion::FerryNoCars),
+        None => {}
+    }
+    let allowed = ["yes", "designated"];
+    let cars = ["motorcar", "motor_vehicle", "vehicle"]
+        .iter()
+        .any(|k| is(k, &allowed));
+    (is("foot", &allowed) && !cars).then_some(Exclusion::FerryFootOnly)
 }
 
 /// The attributes a usable way gets from the profile.
@@ -340,6 +391,9 @@ pub struct WayAttrs {
     pub class: RoadClass,
     pub direction: Direction,
     pub speed_kph: f64,
+    /// A ferry's `duration` plus its wait ([`CarProfile::ferry_wait_s`]);
+    /// `None` for roads and for ferries without a `duration`, whose time the
+    /// network's finishing step sets from the length.
     pub fixed_seconds: Option<f64>,
     pub name: String,
 }
@@ -352,8 +406,12 @@ pub enum Quirk {
     MaxspeedUnparsed,
     /// `oneway` present but not understood: both directions.
     OnewayUnparsed,
-    /// A ferry without a parsable `duration`: `ferry_speed_kph` used.
+    /// A ferry without a parsable `duration`: `ferry_speed_kph` used (and the
+    /// flat `ferry_wait_min`, added when the network is finished).
     FerryWithoutDuration,
+    /// A ferry with a `duration` and a parsable `interval`: half the
+    /// interval is its wait.
+    FerryWaitFromInterval,
     /// Speed from a signed `maxspeed`.
     SpeedFromMaxspeed,
     /// Speed from an explicit `speed_kph`.
@@ -374,6 +432,7 @@ impl Quirk {
             Quirk::MaxspeedUnparsed => "maxspeed_unparsed",
             Quirk::OnewayUnparsed => "oneway_unparsed",
             Quirk::FerryWithoutDuration => "ferry_without_duration",
+            Quirk::FerryWaitFromInterval => "ferry_wait_from_interval",
             Quirk::SpeedFromMaxspeed => "speed_from_maxspeed",
             Quirk::SpeedFromSpeedKph => "speed_from_speed_kph",
             Quirk::SpeedFromClassDefault => "speed_from_class_default",
@@ -415,6 +474,13 @@ impl CarProfile {
         })
     }
 
+    /// The boarding and waiting time of a ferry crossing, seconds: half its
+    /// `interval` (the headway between departures, OSM key `interval`, same
+    /// formats as `duration`) when known, else `ferry_wait_min`.
+    pub fn ferry_wait_s(&self, interval_s: Option<f64>) -> f64 {
+        interval_s.map_or(self.ferry_wait_min * 60.0, |i| i / 2.0)
+    }
+
     /// Decide whether a way is usable and with what attributes, from its tags.
     /// `tag(key)` looks a tag up (OSM keys: `highway`, `route`, `maxspeed`,
     /// `oneway`, `junction`, access keys, `duration`, `name`, `ref`, and the
@@ -433,12 +499,12 @@ impl CarProfile {
         if class != RoadClass::Ferry && tag("area").is_some_and(|a| a.trim() == "yes") {
             return Err(Exclusion::Area);
         }
-        if access_forbids(&tag) {
-            return Err(if class == RoadClass::Ferry {
-                Exclusion::FerryNoCars
-            } else {
-                Exclusion::Access
-            });
+        if class == RoadClass::Ferry {
+            if let Some(e) = ferry_exclusion(&tag) {
+                return Err(e);
+            }
+        } else if access_forbids(&tag) {
+            return Err(Exclusion::Access);
         }
         let direction = way_direction(&tag, class, quirks)?;
         let name = tag("name")
@@ -449,14 +515,17 @@ impl CarProfile {
             .to_string();
         if class == RoadClass::Ferry {
             let fixed = tag("duration").and_then(parse_duration_s);
+            let interval = tag("interval").and_then(parse_duration_s);
             if fixed.is_none() {
                 quirks.push(Quirk::FerryWithoutDuration);
+            } else if interval.is_some() {
+                quirks.push(Quirk::FerryWaitFromInterval);
             }
             return Ok(WayAttrs {
                 class,
                 direction,
                 speed_kph: self.ferry_speed_kph,
-                fixed_seconds: fixed,
+                fixed_seconds: fixed.map(|s| s + self.ferry_wait_s(interval)),
                 name,
             });
         }
@@ -637,6 +706,7 @@ struct ProfileFile {
     nsl_restricted_kph: Option<f64>,
     walk_kph: Option<f64>,
     ferry_speed_kph: Option<f64>,
+    ferry_wait_min: Option<f64>,
     #[serde(alias = "off_road_kph")]
     off_road_speed_kph: Option<f64>,
     max_snap_m: Option<f64>,
@@ -726,6 +796,12 @@ impl ProfileFile {
                 self.ferry_speed_kph,
                 &mut p.ferry_speed_kph,
                 SPEED,
+            ),
+            (
+                "ferry_wait_min",
+                self.ferry_wait_min,
+                &mut p.ferry_wait_min,
+                (0.0, false, FERRY_WAIT_MAX_MIN),
             ),
             (
                 "off_road_speed_kph",
@@ -896,12 +972,152 @@ mod tests {
         assert_eq!(r(&[("highway", "track")]), Err(Exclusion::NotCarClass));
         assert_eq!(
             r(&[("route", "ferry"), ("motorcar", "no")]),
-            Err(Exclusion::FerryNoCars)
+            Err(Exclusion::FerryMotorcarNo)
         );
         assert_eq!(
             r(&[("highway", "service"), ("oneway", "reversible")]),
             Err(Exclusion::Reversible)
         );
+    }
+
+    /// Each passenger-ferry rule on its own, and the Isle of Wight ferries
+    /// as tagged in isle-of-wight-2015-01.osm.pbf (ways 368066, 614415,
+    /// 1881513, 1886910 carry cars; 614416, 7963408, 24977316, 134124129 do not).
+    #[test]
+    fn passenger_ferries_are_excluded_by_reason() {
+        use Exclusion::*;
+        let r = |kv: &[(&str, &str)]| classify(kv).map(|a| a.class);
+        let ferry = |extra: &[(&'static str, &'static str)]| {
+            let mut kv = vec![("route", "ferry"), ("duration", "0:20")];
+            kv.extend_from_slice(extra);
+            r(&kv)
+        };
+        assert_eq!(ferry(&[]), Ok(RoadClass::Ferry));
+        assert_eq!(ferry(&[("transport", "hovercraft")]), Err(FerryHovercraft));
+        assert_eq!(ferry(&[("hovercraft", "yes")]), Err(FerryHovercraft));
+        assert_eq!(ferry(&[("motorcar", "no")]), Err(FerryMotorcarNo));
+        assert_eq!(ferry(&[("motorcar", "private")]), Err(FerryMotorcarNo));
+        assert_eq!(ferry(&[("motor_vehicle", "no")]), Err(FerryMotorVehicleNo));
+        assert_eq!(ferry(&[("vehicle", "no")]), Err(FerryNoCars));
+        assert_eq!(ferry(&[("access", "private")]), Err(FerryNoCars));
+        assert_eq!(ferry(&[("foot", "yes")]), Err(FerryFootOnly));
+        assert_eq!(ferry(&[("foot", "designated")]), Err(FerryFootOnly));
+        assert_eq!(
+            ferry(&[("foot", "yes"), ("bicycle", "yes"), ("hgv", "yes")]),
+            Err(FerryFootOnly)
+        );
+        // A car allowed by the most specific key wins over a wider `no`.
+        assert_eq!(
+            ferry(&[("motor_vehicle", "no"), ("motorcar", "yes")]),
+            Ok(RoadClass::Ferry)
+        );
+        for car in ["motorcar", "motor_vehicle", "vehicle"] {
+            for v in ["yes", "designated"] {
+                assert_eq!(ferry(&[("foot", "yes"), (car, v)]), Ok(RoadClass::Ferry));
+            }
+        }
+        assert_eq!(
+            ferry(&[("foot", "yes"), ("motorcar", "destination")]),
+            Err(FerryFootOnly)
+        );
+        // foot=no is not a passenger ferry.
+        assert_eq!(ferry(&[("foot", "no")]), Ok(RoadClass::Ferry));
+        // The rules are for ferries: a road with foot=yes is a road.
+        assert_eq!(
+            r(&[("highway", "residential"), ("foot", "yes")]),
+            Ok(RoadClass::Residential)
+        );
+        type Case<'a> = (
+            &'a [(&'a str, &'a str)],
+            std::result::Result<RoadClass, Exclusion>,
+        );
+        let iow: [Case; 8] = [
+            (
+                &[("foot", "yes"), ("motorcar", "yes"), ("hgv", "yes")],
+                Ok(RoadClass::Ferry),
+            ),
+            (
+                &[("foot", "yes"), ("motorcar", "yes"), ("toll", "yes")],
+                Ok(RoadClass::Ferry),
+            ),
+            (
+                &[("foot", "yes"), ("motorcar", "yes"), ("hgv", "no")],
+                Ok(RoadClass::Ferry),
+            ),
+            (
+                &[("foot", "yes"), ("motor_vehicle", "yes")],
+                Ok(RoadClass::Ferry),
+            ),
+            (&[("foot", "yes"), ("motorcar", "no")], Err(FerryMotorcarNo)),
+            (&[("foot", "yes")], Err(FerryFootOnly)),
+            (
+                &[("foot", "yes"), ("motor_vehicle", "no")],
+                Err(FerryMotorVehicleNo),
+            ),
+            (
+                &[("foot", "yes"), ("transport", "hovercraft")],
+                Err(FerryHovercraft),
+            ),
+        ];
+        for (kv, want) in iow {
+            assert_eq!(ferry(kv), want, "{kv:?}");
+        }
+    }
+
+    #[test]
+    fn ferry_wait_flat_or_half_the_interval() {
+        let timed = |kv: &[(&str, &str)]| classify(kv).unwrap().fixed_seconds;
+        // 20 min sailing + 10 min flat wait.
+        assert_eq!(
+            timed(&[("route", "ferry"), ("duration", "0:20")]),
+            Some(1800.0)
+        );
+        // Half a 30-minute headway.
+        let mut q = Vec::new();
+        let a = CarProfile::default()
+            .classify(
+                tags(&[
+                    ("route", "ferry"),
+                    ("duration", "0:20"),
+                    ("interval", "00:30"),
+                ]),
+                None,
+                &mut q,
+            )
+            .unwrap();
+        assert_eq!(a.fixed_seconds, Some(2100.0));
+        assert_eq!(q, vec![Quirk::FerryWaitFromInterval]);
+        // An unparsable interval: the flat wait.
+        assert_eq!(
+            timed(&[
+                ("route", "ferry"),
+                ("duration", "0:20"),
+                ("interval", "hourly")
+            ]),
+            Some(1800.0)
+        );
+        // No duration: no fixed time yet (the network's finishing step adds it).
+        assert_eq!(timed(&[("route", "ferry")]), None);
+        let p = CarProfile::from_toml_str("ferry_wait_min = 0").unwrap();
+        let a = p
+            .classify(
+                tags(&[("route", "ferry"), ("duration", "0:20")]),
+                None,
+                &mut Vec::new(),
+            )
+            .unwrap();
+        assert_eq!(a.fixed_seconds, Some(1200.0));
+        let p = CarProfile::from_toml_str("ferry_wait_min = 25").unwrap();
+        assert_eq!(p.ferry_wait_s(None), 1500.0);
+        assert_eq!(p.ferry_wait_s(Some(3600.0)), 1800.0);
+        for bad in [
+            "ferry_wait_min = -1",
+            "ferry_wait_min = 1441",
+            "ferry_wait_min = nan",
+        ] {
+            let e = CarProfile::from_toml_str(bad).unwrap_err();
+            assert!(format!("{e:#}").contains("ferry_wait_min"), "{e:#}");
+        }
     }
 
     #[test]
@@ -935,7 +1151,10 @@ mod tests {
             .unwrap();
         assert_eq!((a.class, a.speed_kph), (RoadClass::Other, 22.0));
         let a = classify(&[("route", "ferry"), ("duration", "PT1H5M")]).unwrap();
-        assert_eq!((a.class, a.fixed_seconds), (RoadClass::Ferry, Some(3900.0)));
+        assert_eq!(
+            (a.class, a.fixed_seconds),
+            (RoadClass::Ferry, Some(3900.0 + 600.0))
+        );
         let a = classify(&[("highway", "residential"), ("ref", "B1234")]).unwrap();
         assert_eq!(a.name, "B1234");
     }
