@@ -864,6 +864,7 @@ mod tests {
         let (x, y) = (&a.hierarchy, &b.hierarchy);
         assert_eq!((&x.rank, &x.node_of_rank), (&y.rank, &y.node_of_rank));
         assert_eq!((&x.up, &x.down), (&y.up, &y.down));
+        assert_eq!(x.rounds, y.rounds);
         assert_eq!(x.report.shortcuts, y.report.shortcuts);
     }
 
