@@ -8,6 +8,7 @@
 //!     ROUTING_BENCH_SIDE_KM=60 cargo bench --features synthetic --bench routing   # a quick small run
 //!     RAYON_NUM_THREADS=1 cargo bench --features synthetic --bench routing
 //!     ROUTING_BENCH_SEQUENTIAL=1 cargo bench --features synthetic --bench routing   # one node at a time, as before issue 18
+//!     ROUTING_BENCH_HOPS=1 cargo bench --features synthetic --bench routing   # rounds of nodes least among their neighbours only (default 2 hops)
 //!     python3 bench/routing_compare.py target/routing-bench  # scipy + igraph on the same graph
 //!
 //! It writes, for the Python side: `edges.npy` (tail, head, ms as uint32),
@@ -150,18 +151,19 @@ fn main() -> anyhow::Result<()> {
     // In rounds of independent nodes (the default), or one node at a time.
     let sequential = std::env::var_os("ROUTING_BENCH_SEQUENTIAL").is_some();
     let (t, c) = (Instant::now(), cpu_s());
+    let hops = env_usize("ROUTING_BENCH_HOPS", 2);
     let ch = if sequential {
         Hierarchy::prepare_sequential(&g)
     } else {
-        Hierarchy::prepare(&g)
+        Hierarchy::prepare_in_rounds(&g, hops)
     };
     let router = Router::new(&g, &ch);
     println!(
         "CH preparation ({}): {}, {} shortcuts, {} rounds; peak {:.0} MB",
         if sequential {
-            "one node at a time"
+            "one node at a time".to_string()
         } else {
-            "in rounds"
+            format!("in rounds, {hops} hops")
         },
         since(t, c),
         ch.report.shortcuts,

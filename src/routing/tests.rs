@@ -704,20 +704,26 @@ fn same_hierarchy(a: &Hierarchy, b: &Hierarchy) {
 fn rounds_same_whatever_the_thread_count() {
     let (g, _) = build(&generate(&SyntheticOptions::small(13, 8)));
     let h = reweigh(&g, 17);
+    for hops in [1, 2] {
+        rounds_same_with(&g, &h, hops);
+    }
+}
+
+fn rounds_same_with(g: &RoadGraph, h: &RoadGraph, hops: usize) {
     let in_pool = |threads: usize, parallel_min: usize| {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .expect("thread pool");
         pool.install(|| {
-            let free = Hierarchy::prepare_in_rounds_from(&g, parallel_min);
-            let slow = Hierarchy::prepare_with_rounds(&h, free.order(), free.rounds())
-                .expect("same nodes");
+            let free = Hierarchy::prepare_in_rounds_from(g, parallel_min, hops);
+            let slow =
+                Hierarchy::prepare_with_rounds(h, free.order(), free.rounds()).expect("same nodes");
             (free, slow)
         })
     };
     let (one, one_slow) = in_pool(1, usize::MAX);
-    assert_eq!(one.rank, Hierarchy::prepare(&g).rank);
+    assert_eq!(one.rank, Hierarchy::prepare_in_rounds(g, hops).rank);
     assert!(one.report.shortcuts > 0, "a graph with shortcuts");
     assert!(
         one.rounds.len() * 4 < g.node_count(),
@@ -740,7 +746,13 @@ const PARALLEL_MIN_DEFAULT: usize = 32;
 /// grids and random roads (one-ways, parallel roads, ferries, islands, and
 /// zero-time edges after reweighing).
 fn check_rounds_on(g: &RoadGraph, seed: u64, extent: f64) {
-    let ch = Hierarchy::prepare(g);
+    for hops in [1, 2] {
+        check_rounds_with(g, seed, extent, hops);
+    }
+}
+
+fn check_rounds_with(g: &RoadGraph, seed: u64, extent: f64, hops: usize) {
+    let ch = Hierarchy::prepare_in_rounds(g, hops);
     assert!(ch.rounds.len() <= g.node_count().max(1));
     let mut rng = Rng::new(seed);
     let pts = random_points(&mut rng, 10, extent);

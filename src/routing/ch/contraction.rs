@@ -39,9 +39,12 @@ pub(super) struct Contraction {
     shortcuts_added: usize,
     /// [`PARALLEL_MIN`], or another threshold in tests.
     parallel_min: usize,
-    /// The nodes of the round being contracted: witness searches avoid
-    /// them all (each may be gone, and its shortcuts not yet added).
-    in_round: Vec<bool>,
+    /// Each node's place in the round being contracted, `u32::MAX` for
+    /// nodes not in it. A witness search for a node avoids the nodes of the
+    /// round placed before it: contracted one by one, they would be gone by
+    /// then, their shortcuts not yet known. Later ones are still there,
+    /// with the same edges (no node of a round is another's neighbour).
+    round_pos: Vec<u32>,
 }
 
 impl Contraction {
@@ -54,7 +57,7 @@ impl Contraction {
             down: UpGraph::started(),
             shortcuts_added: 0,
             parallel_min,
-            in_round: vec![false; n],
+            round_pos: vec![u32::MAX; n],
         };
         for e in 0..graph.edge_count() {
             let (u, x) = (graph.tail[e], graph.head[e]);
@@ -90,24 +93,27 @@ impl Contraction {
 
     /// Contract `round`, nodes none of which is a neighbour of another, in
     /// this (rank) order: the witness searches of all of them first, in
-    /// parallel on the graph as it is, avoiding every node of the round
-    /// (so none relies on a path through another that goes in the same
-    /// round); then each node retired and its shortcuts added in turn.
+    /// parallel on the graph as it is, each avoiding the nodes of the round
+    /// before it (so no two rely on paths through each other); then each
+    /// node retired and its shortcuts added in turn. The same hierarchy as
+    /// contracting them one by one, but for witnesses through the
+    /// shortcuts of the nodes before (missed: more shortcuts, never a wrong
+    /// time).
     /// Returns each node's neighbours (sorted, without repeats) in order.
     pub(super) fn contract_round(&mut self, round: &[u32]) -> Vec<Vec<u32>> {
         if let [v] = round {
-            self.in_round[*v as usize] = false;
+            self.round_pos[*v as usize] = u32::MAX;
             return vec![self.contract(*v)];
         }
-        for &v in round {
-            self.in_round[v as usize] = true;
+        for (i, &v) in round.iter().enumerate() {
+            self.round_pos[v as usize] = i as u32;
         }
         let found: Vec<Vec<(u32, u32, u32)>> = round
             .par_iter()
             .map(|&v| self.shortcuts(v, WITNESS_SETTLE_LIMIT))
             .collect();
         for &v in round {
-            self.in_round[v as usize] = false;
+            self.round_pos[v as usize] = u32::MAX;
         }
         round
             .iter()
@@ -120,19 +126,28 @@ impl Contraction {
     /// neighbours is in it already.
     pub(super) fn free_of_round(&self, v: u32) -> bool {
         let mut nbs = self.out[v as usize].iter().chain(&self.inn[v as usize]);
-        !nbs.any(|e| self.in_round[e.0 as usize])
+        !nbs.any(|e| self.round_pos[e.0 as usize] != u32::MAX)
     }
 
-    /// Mark `v` as in the round being gathered, or no longer.
-    pub(super) fn mark(&mut self, v: u32, on: bool) {
-        self.in_round[v as usize] = on;
+    /// Mark `v` as in the round being gathered ([`Contraction::contract_round`]
+    /// clears it).
+    pub(super) fn mark(&mut self, v: u32) {
+        self.round_pos[v as usize] = 0;
     }
 
-    /// Whether `v` comes before every neighbour by `(priority, id)`.
-    pub(super) fn is_local_min(&self, prio: &[i64], v: u32) -> bool {
+    /// The in- and out-neighbours of `v` (a neighbour both ways twice).
+    fn neighbours(&self, v: u32) -> impl Iterator<Item = u32> + '_ {
+        let (out, inn) = (&self.out[v as usize], &self.inn[v as usize]);
+        out.iter().chain(inn).map(|e| e.0)
+    }
+
+    /// Whether `v` comes before every node within `hops` (1 or 2) of it by
+    /// `(priority, id)`.
+    pub(super) fn is_local_min(&self, prio: &[i64], v: u32, hops: usize) -> bool {
         let key = (prio[v as usize], v);
-        let mut nbs = self.out[v as usize].iter().chain(&self.inn[v as usize]);
-        nbs.all(|e| key < (prio[e.0 as usize], e.0))
+        let before = |u: u32| key < (prio[u as usize], u);
+        self.neighbours(v)
+            .all(|u| before(u) && (hops < 2 || self.neighbours(u).all(|y| y == v || before(y))))
     }
 
     /// Remove `v` from the graph with its shortcuts `sc` added: its
@@ -269,7 +284,7 @@ impl Contraction {
                 left -= 1;
             }
             for &(x, w, _) in &self.out[v as usize] {
-                if x == skip || self.in_round[x as usize] {
+                if x == skip || self.round_pos[x as usize] < self.round_pos[skip as usize] {
                     continue;
                 }
                 let nd = d + w as u64;

@@ -13,6 +13,9 @@ use super::Hierarchy;
 use super::contraction::{Contraction, PARALLEL_MIN};
 use crate::routing::graph::RoadGraph;
 
+/// A round takes the nodes whose key is the least within this many hops.
+const ROUND_HOPS: usize = 2;
+
 impl Hierarchy {
     /// Prepare by priority in rounds (deterministic whatever the thread
     /// count): each round contracts, together and in parallel, every node
@@ -20,7 +23,13 @@ impl Hierarchy {
     /// its neighbours', ranked among themselves by that key; then the
     /// priorities of their neighbours are computed again.
     pub fn prepare(graph: &RoadGraph) -> Hierarchy {
-        Self::prepare_in_rounds_from(graph, PARALLEL_MIN)
+        Self::prepare_in_rounds_from(graph, PARALLEL_MIN, ROUND_HOPS)
+    }
+
+    /// [`Hierarchy::prepare`] with rounds of nodes whose key is the least
+    /// within `hops` (1 or 2) of them, to compare.
+    pub fn prepare_in_rounds(graph: &RoadGraph, hops: usize) -> Hierarchy {
+        Self::prepare_in_rounds_from(graph, PARALLEL_MIN, hops)
     }
 
     /// [`Hierarchy::prepare`] with the witness searches of one node and the
@@ -29,6 +38,7 @@ impl Hierarchy {
     pub(in crate::routing) fn prepare_in_rounds_from(
         graph: &RoadGraph,
         parallel_min: usize,
+        hops: usize,
     ) -> Hierarchy {
         let n = graph.node_count();
         let mut c = Contraction::new(graph, parallel_min);
@@ -42,7 +52,7 @@ impl Hierarchy {
             let mut round: Vec<u32> = left
                 .par_iter()
                 .copied()
-                .filter(|&v| c.is_local_min(&prio, v))
+                .filter(|&v| c.is_local_min(&prio, v, hops))
                 .collect();
             round.sort_unstable_by_key(|&v| (prio[v as usize], v));
             rounds.push(next_rank);
@@ -167,7 +177,7 @@ impl Hierarchy {
             while i < round.len() {
                 let mut j = i;
                 while j < round.len() && c.free_of_round(round[j]) {
-                    c.mark(round[j], true);
+                    c.mark(round[j]);
                     j += 1;
                 }
                 parts.push(start + i as u32);
