@@ -7,8 +7,7 @@
 //!     cargo bench --features synthetic --bench routing                       # writes target/routing-bench/
 //!     ROUTING_BENCH_SIDE_KM=60 cargo bench --features synthetic --bench routing   # a quick small run
 //!     RAYON_NUM_THREADS=1 cargo bench --features synthetic --bench routing
-//!     ROUTING_BENCH_SEQUENTIAL=1 cargo bench --features synthetic --bench routing   # one node at a time, as before issue 18
-//!     ROUTING_BENCH_HOPS=1 cargo bench --features synthetic --bench routing   # rounds of nodes least among their neighbours only (default 2 hops)
+//!     ROUTING_BENCH_ROUNDS=2 cargo bench --features synthetic --bench routing   # CH prepared in rounds of nodes least within 2 hops (or 1)
 //!     python3 bench/routing_compare.py target/routing-bench  # scipy + igraph on the same graph
 //!
 //! It writes, for the Python side: `edges.npy` (tail, head, ms as uint32),
@@ -148,14 +147,14 @@ fn main() -> anyhow::Result<()> {
         "one-to-all (binary-heap Dijkstra, u32 ms): {per:.3} s wall, {per_cpu:.3} s CPU per source over {one_to_all_sources} sources"
     );
 
-    // In rounds of independent nodes (the default), or one node at a time.
-    let sequential = std::env::var_os("ROUTING_BENCH_SEQUENTIAL").is_some();
+    // One node at a time (the default), or in rounds of independent nodes.
+    let rounds_hops = env_usize("ROUTING_BENCH_ROUNDS", 0);
+    let sequential = rounds_hops == 0;
     let (t, c) = (Instant::now(), cpu_s());
-    let hops = env_usize("ROUTING_BENCH_HOPS", 2);
     let ch = if sequential {
-        Hierarchy::prepare_sequential(&g)
+        Hierarchy::prepare(&g)
     } else {
-        Hierarchy::prepare_in_rounds(&g, hops)
+        Hierarchy::prepare_in_rounds(&g, rounds_hops)
     };
     let router = Router::new(&g, &ch);
     println!(
@@ -163,7 +162,7 @@ fn main() -> anyhow::Result<()> {
         if sequential {
             "one node at a time".to_string()
         } else {
-            format!("in rounds, {hops} hops")
+            format!("in rounds, {rounds_hops} hops")
         },
         since(t, c),
         ch.report.shortcuts,

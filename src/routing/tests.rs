@@ -683,7 +683,7 @@ fn same_hierarchy_whatever_the_thread_count() {
         pool.install(|| Hierarchy::prepare_sequential_from(&g, parallel_min))
     };
     let (one, three) = (prepare(1, usize::MAX), prepare(3, 1));
-    assert_eq!(one.rank, Hierarchy::prepare_sequential(&g).rank);
+    assert_eq!(one.rank, Hierarchy::prepare(&g).rank);
     assert!(one.report.shortcuts > 0, "a graph with shortcuts");
     same_hierarchy(&one, &three);
 }
@@ -791,7 +791,7 @@ proptest! {
 #[test]
 fn replayed_rounds_are_cut_where_nodes_meet() {
     let (g, _) = build(&generate(&SyntheticOptions::small(19, 6)));
-    let ch = Hierarchy::prepare(&g);
+    let ch = Hierarchy::prepare_in_rounds(&g, 2);
     // One round of everything: far from independent, so the replay must
     // cut it wherever a node meets an earlier one, and stay exact.
     let h = reweigh(&g, 23);

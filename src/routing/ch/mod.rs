@@ -1,15 +1,14 @@
 //! A contraction hierarchy for fast many-to-many drive-time matrices.
 //!
 //! Preparation ([`prepare`], on the graph being contracted in
-//! [`contraction`]) contracts nodes in rounds: each round takes every node
-//! whose priority `edge difference + deleted neighbours` (ties to the lower
-//! id) is below all its neighbours', and contracts them together, adding a
-//! shortcut `u → x` through a node `v` unless a witness search (a Dijkstra
-//! from `u` that avoids the round's nodes, bounded by the shortcut's time
-//! and by a settle limit) finds a path no longer. The nodes of a round are
-//! not neighbours, so their witness searches and shortcuts run in
-//! parallel; results are collected in order and applied in rank order, so
-//! the hierarchy is the same whatever the thread count.
+//! [`contraction`]) contracts nodes in order of priority `edge difference +
+//! deleted neighbours` (ties to the lower id), adding a shortcut `u → x`
+//! through a node `v` unless a witness search (a Dijkstra from `u` that
+//! avoids `v`, bounded by the shortcut's time and by a settle limit) finds
+//! a path no longer: one node at a time with lazy updates by default, or in
+//! rounds of independent nodes contracted in parallel (measured: a worse
+//! hierarchy, so not the default). Either way results are gathered in
+//! order, so the hierarchy is the same whatever the thread count.
 //!
 //! Queries: upward searches with stall-on-demand. A matrix runs one
 //! backward search per target and stores what it settles in per-node

@@ -1,7 +1,7 @@
-//! Preparing a [`Hierarchy`]: by priority in rounds of independent nodes
-//! (the default, both cores busy), by priority one node at a time (the
-//! earlier way, kept to compare), or in a given order, replaying a
-//! hierarchy's rounds when it has them.
+//! Preparing a [`Hierarchy`]: by priority one node at a time (the
+//! default), by priority in rounds of independent nodes contracted in
+//! parallel (measured, not the default: a worse hierarchy), or in a given
+//! order, replaying a hierarchy's rounds when it has them.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -13,26 +13,28 @@ use super::Hierarchy;
 use super::contraction::{Contraction, PARALLEL_MIN};
 use crate::routing::graph::RoadGraph;
 
-/// A round takes the nodes whose key is the least within this many hops.
-const ROUND_HOPS: usize = 2;
-
 impl Hierarchy {
-    /// Prepare by priority in rounds (deterministic whatever the thread
-    /// count): each round contracts, together and in parallel, every node
-    /// whose `(edge difference + deleted neighbours, id)` is less than all
-    /// its neighbours', ranked among themselves by that key; then the
-    /// priorities of their neighbours are computed again.
+    /// Prepare by priority one node at a time (deterministic whatever the
+    /// thread count): the node with the least `edge difference + deleted
+    /// neighbours` goes next, ties to the lower id, priorities updated
+    /// lazily. Its rounds are unknown (empty).
     pub fn prepare(graph: &RoadGraph) -> Hierarchy {
-        Self::prepare_in_rounds_from(graph, PARALLEL_MIN, ROUND_HOPS)
+        Self::prepare_sequential_from(graph, PARALLEL_MIN)
     }
 
-    /// [`Hierarchy::prepare`] with rounds of nodes whose key is the least
-    /// within `hops` (1 or 2) of them, to compare.
+    /// Prepare by priority in rounds (deterministic whatever the thread
+    /// count): each round contracts, together and in parallel, every node
+    /// whose `(edge difference + deleted neighbours, id)` is less than that
+    /// of every node within `hops` (1 or 2) of it, ranked among themselves
+    /// by that key; then the priorities of their neighbours are computed
+    /// again. Not the default: on the England-scale graph its hierarchy
+    /// has a third more shortcuts and costs twice the CPU time of
+    /// [`Hierarchy::prepare`] (docs/performance-routing.md).
     pub fn prepare_in_rounds(graph: &RoadGraph, hops: usize) -> Hierarchy {
         Self::prepare_in_rounds_from(graph, PARALLEL_MIN, hops)
     }
 
-    /// [`Hierarchy::prepare`] with the witness searches of one node and the
+    /// [`Hierarchy::prepare_in_rounds`] with the witness searches of one node and the
     /// priorities of a round's neighbours in parallel from `parallel_min`
     /// on (tests: 1 runs every batch in parallel, `usize::MAX` none).
     pub(in crate::routing) fn prepare_in_rounds_from(
@@ -79,15 +81,7 @@ impl Hierarchy {
         c.finish(graph, rank, rounds)
     }
 
-    /// Prepare by priority one node at a time (the earlier way, kept to
-    /// compare with [`Hierarchy::prepare`]): the node with the least
-    /// `edge difference + deleted neighbours` goes next, ties to the lower
-    /// id, priorities updated lazily. Its rounds are unknown.
-    pub fn prepare_sequential(graph: &RoadGraph) -> Hierarchy {
-        Self::prepare_sequential_from(graph, PARALLEL_MIN)
-    }
-
-    /// [`Hierarchy::prepare_sequential`] with batches run in parallel from
+    /// [`Hierarchy::prepare`] with batches run in parallel from
     /// `parallel_min` on (tests: 1 runs every batch in parallel).
     pub(in crate::routing) fn prepare_sequential_from(
         graph: &RoadGraph,
