@@ -7,6 +7,7 @@
 //!     cargo bench --features synthetic --bench routing                       # writes target/routing-bench/
 //!     ROUTING_BENCH_SIDE_KM=60 cargo bench --features synthetic --bench routing   # a quick small run
 //!     RAYON_NUM_THREADS=1 cargo bench --features synthetic --bench routing
+//!     ROUTING_BENCH_ROUNDS=2 cargo bench --features synthetic --bench routing   # CH prepared in rounds of nodes least within 2 hops (or 1)
 //!     python3 bench/routing_compare.py target/routing-bench  # scipy + igraph on the same graph
 //!
 //! It writes, for the Python side: `edges.npy` (tail, head, ms as uint32),
@@ -146,13 +147,26 @@ fn main() -> anyhow::Result<()> {
         "one-to-all (binary-heap Dijkstra, u32 ms): {per:.3} s wall, {per_cpu:.3} s CPU per source over {one_to_all_sources} sources"
     );
 
+    // One node at a time (the default), or in rounds of independent nodes.
+    let rounds_hops = env_usize("ROUTING_BENCH_ROUNDS", 0);
+    let sequential = rounds_hops == 0;
     let (t, c) = (Instant::now(), cpu_s());
-    let ch = Hierarchy::prepare(&g);
+    let ch = if sequential {
+        Hierarchy::prepare(&g)
+    } else {
+        Hierarchy::prepare_in_rounds(&g, rounds_hops)
+    };
     let router = Router::new(&g, &ch);
     println!(
-        "CH preparation: {}, {} shortcuts; peak {:.0} MB",
+        "CH preparation ({}): {}, {} shortcuts, {} rounds; peak {:.0} MB",
+        if sequential {
+            "one node at a time".to_string()
+        } else {
+            format!("in rounds, {rounds_hops} hops")
+        },
         since(t, c),
         ch.report.shortcuts,
+        ch.rounds().len(),
         peak_mb()
     );
     // The slower scenario's way: the same roads at 0.8 times the speed,
@@ -163,11 +177,13 @@ fn main() -> anyhow::Result<()> {
     drop(slow_net);
     assert!(slow_g.same_edges(&g), "scaled speeds keep the edges");
     let (t, c) = (Instant::now(), cpu_s());
-    let slow_ch = Hierarchy::prepare_with_order(&slow_g, ch.order()).expect("same nodes");
+    let slow_ch =
+        Hierarchy::prepare_with_rounds(&slow_g, ch.order(), ch.rounds()).expect("same nodes");
     println!(
-        "CH preparation at 0.8x speeds in the free-flow order: {}, {} shortcuts; peak {:.0} MB",
+        "CH preparation at 0.8x speeds in the free-flow order: {}, {} shortcuts, {} rounds; peak {:.0} MB",
         since(t, c),
         slow_ch.report.shortcuts,
+        slow_ch.rounds().len(),
         peak_mb()
     );
     drop((slow_ch, slow_g));

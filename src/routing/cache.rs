@@ -17,12 +17,15 @@
 //! **Format** (little-endian): magic `PCNROADS`, format version `u32`, kind
 //! `u32` (1: a whole graph; 2: only the times, over the free-flow file's
 //! layout), the key (`u64` length + UTF-8), the graph report, the graph's
-//! arrays (or its times), the hierarchy's arrays, each array a `u64` count
+//! arrays (or its times), the hierarchy's arrays (rank, the first rank of
+//! each preparation round, upward and downward edges), each array a `u64` count
 //! then its items; last the SHA-256 of everything before it.
 //!
 //! **Loading never trusts the file**: a wrong magic, version, key or
 //! checksum, a count larger than the bytes left, or arrays that do not fit
-//! together (lengths, offsets, ids in range) make the file unusable; the
+//! together (lengths, offsets, ids in range, rounds increasing) make the
+//! file unusable — and a round whose nodes are neighbours after all is cut
+//! where they meet when the slower scenario replays it; the
 //! caller then prepares the roads again and says so in one line. Files are
 //! written to a temporary file in the folder and renamed into place, so a
 //! reader never sees half a file.
@@ -37,7 +40,7 @@ use crate::load::text::sha256_hex;
 use anyhow::{Context, Result, bail, ensure};
 use sha2::{Digest, Sha256};
 
-use super::ch::{Hierarchy, NO_MID, PrepareReport, UpGraph};
+use super::ch::{Hierarchy, NO_MID, PrepareReport, UpGraph, check_rounds};
 use super::graph::{GraphLayout, GraphOptions, GraphReport, NO_EDGE, RoadGraph};
 use super::prepared::{Preparation, PreparedRoads};
 use super::snap::{SnapIndex, SnapOptions};
@@ -45,7 +48,7 @@ use crate::roads::network::{Direction, RoadNetwork};
 use crate::stages::Stages;
 
 /// Bump when the layout of the file changes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const MAGIC: &[u8; 8] = b"PCNROADS";
 const KIND_GRAPH: u32 = 1;
 const KIND_TIMES: u32 = 2;
@@ -399,6 +402,7 @@ fn write_file(
         w.u64(v as u64)?;
     }
     w.u32s(&h.rank)?;
+    w.u32s(&h.rounds)?;
     for up in [&h.up, &h.down] {
         w.u32s(&up.first)?;
         w.u32s(&up.other)?;
@@ -636,6 +640,7 @@ fn read_file(
         shortcuts: r.usize()?,
     };
     let rank = r.u32s()?;
+    let rounds = r.u32s()?;
     let mut ups = Vec::with_capacity(2);
     for _ in 0..2 {
         ups.push(UpGraph {
@@ -649,7 +654,7 @@ fn read_file(
     check_graph(&graph)?;
     let down = ups.pop().unwrap_or_default();
     let up = ups.pop().unwrap_or_default();
-    let hierarchy = hierarchy_from(&graph, rank, up, down, report)?;
+    let hierarchy = hierarchy_from(&graph, (rank, rounds), up, down, report)?;
     Ok((graph, graph_report, hierarchy))
 }
 
@@ -781,7 +786,7 @@ fn check_graph(g: &RoadGraph) -> Result<()> {
 /// The hierarchy from its arrays, checked against the graph.
 fn hierarchy_from(
     g: &RoadGraph,
-    rank: Vec<u32>,
+    (rank, rounds): (Vec<u32>, Vec<u32>),
     up: UpGraph,
     down: UpGraph,
     report: PrepareReport,
@@ -799,6 +804,7 @@ fn hierarchy_from(
             _ => bail!("hierarchy: ranks are not a permutation"),
         }
     }
+    check_rounds(&rounds, n).context("hierarchy")?;
     for (name, h) in [("up", &up), ("down", &down)] {
         let len = h.other.len();
         check_offsets(name, &h.first, n, len)?;
@@ -821,6 +827,7 @@ fn hierarchy_from(
         node_of_rank,
         up,
         down,
+        rounds,
         report,
     })
 }
@@ -851,6 +858,7 @@ mod tests {
         let (x, y) = (&a.hierarchy, &b.hierarchy);
         assert_eq!((&x.rank, &x.node_of_rank), (&y.rank, &y.node_of_rank));
         assert_eq!((&x.up, &x.down), (&y.up, &y.down));
+        assert_eq!(x.rounds, y.rounds);
         assert_eq!(x.report.shortcuts, y.report.shortcuts);
     }
 

@@ -166,7 +166,8 @@ impl PreparedRoads {
     ) -> PreparedRoads {
         let reused = graph.same_edges(&self.graph).then(|| {
             stages.stage("slow-prepare", || {
-                Hierarchy::prepare_with_order(&graph, self.hierarchy.order()).ok()
+                let free = &self.hierarchy;
+                Hierarchy::prepare_with_rounds(&graph, free.order(), free.rounds()).ok()
             })
         });
         let (hierarchy, how) = match reused.flatten() {

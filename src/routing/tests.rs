@@ -680,15 +680,146 @@ fn same_hierarchy_whatever_the_thread_count() {
             .num_threads(threads)
             .build()
             .expect("thread pool");
-        pool.install(|| Hierarchy::prepare_parallel_from(&g, parallel_min))
+        pool.install(|| Hierarchy::prepare_sequential_from(&g, parallel_min))
     };
     let (one, three) = (prepare(1, usize::MAX), prepare(3, 1));
     assert_eq!(one.rank, Hierarchy::prepare(&g).rank);
     assert!(one.report.shortcuts > 0, "a graph with shortcuts");
-    assert_eq!(one.rank, three.rank);
-    assert_eq!(one.up, three.up);
-    assert_eq!(one.down, three.down);
-    assert_eq!(one.report.shortcuts, three.report.shortcuts);
+    same_hierarchy(&one, &three);
+}
+
+/// The hierarchies have the same order, rounds, edges and shortcuts.
+fn same_hierarchy(a: &Hierarchy, b: &Hierarchy) {
+    assert_eq!(a.rank, b.rank);
+    assert_eq!(a.rounds, b.rounds);
+    assert_eq!(a.up, b.up);
+    assert_eq!(a.down, b.down);
+    assert_eq!(a.report.shortcuts, b.report.shortcuts);
+}
+
+/// Preparation in rounds, and the slower scenario's replay of them, give
+/// the same hierarchy with rayon pools of 1, 2 and 4 threads (and every
+/// batch in parallel or none).
+#[test]
+fn rounds_same_whatever_the_thread_count() {
+    let (g, _) = build(&generate(&SyntheticOptions::small(13, 8)));
+    let h = reweigh(&g, 17);
+    for hops in [1, 2] {
+        rounds_same_with(&g, &h, hops);
+    }
+}
+
+fn rounds_same_with(g: &RoadGraph, h: &RoadGraph, hops: usize) {
+    let in_pool = |threads: usize, parallel_min: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("thread pool");
+        pool.install(|| {
+            let free = Hierarchy::prepare_in_rounds_from(g, parallel_min, hops);
+            let slow =
+                Hierarchy::prepare_with_rounds(h, free.order(), free.rounds()).expect("same nodes");
+            (free, slow)
+        })
+    };
+    let (one, one_slow) = in_pool(1, usize::MAX);
+    assert_eq!(one.rank, Hierarchy::prepare_in_rounds(g, hops).rank);
+    assert!(one.report.shortcuts > 0, "a graph with shortcuts");
+    assert!(
+        one.rounds.len() * 4 < g.node_count(),
+        "rounds of several nodes: {} rounds for {} nodes",
+        one.rounds.len(),
+        g.node_count()
+    );
+    for (threads, parallel_min) in [(2, PARALLEL_MIN_DEFAULT), (2, 1), (4, 1)] {
+        let (free, slow) = in_pool(threads, parallel_min);
+        same_hierarchy(&one, &free);
+        same_hierarchy(&one_slow, &slow);
+    }
+}
+
+/// The default threshold for parallel batches (as `Hierarchy::prepare`).
+const PARALLEL_MIN_DEFAULT: usize = 32;
+
+/// A hierarchy prepared in rounds, and the same order replayed in rounds on
+/// new weights, answer every pair (and every node) exactly: on random
+/// grids and random roads (one-ways, parallel roads, ferries, islands, and
+/// zero-time edges after reweighing).
+fn check_rounds_on(g: &RoadGraph, seed: u64, extent: f64) {
+    for hops in [1, 2] {
+        check_rounds_with(g, seed, extent, hops);
+    }
+}
+
+fn check_rounds_with(g: &RoadGraph, seed: u64, extent: f64, hops: usize) {
+    let ch = Hierarchy::prepare_in_rounds(g, hops);
+    assert!(ch.rounds.len() <= g.node_count().max(1));
+    let mut rng = Rng::new(seed);
+    let pts = random_points(&mut rng, 10, extent);
+    check_router(&Router::new(g, &ch), &pts, true, &describe(g));
+    let h = reweigh(g, seed ^ 8);
+    let slow = Hierarchy::prepare_with_rounds(&h, ch.order(), ch.rounds()).expect("same nodes");
+    assert_eq!(slow.order(), ch.order());
+    // Each replayed round is cut into parts, never merged.
+    assert!(slow.rounds.len() >= ch.rounds.len());
+    assert!(
+        ch.rounds
+            .iter()
+            .all(|r| slow.rounds.binary_search(r).is_ok())
+    );
+    check_router(&Router::new(&h, &slow), &pts, true, &describe(&h));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn rounds_equal_dijkstra_on_random_grids(seed in any::<u64>(), k in 2usize..10) {
+        let (g, _) = build(&random_grid(seed, k));
+        check_rounds_on(&g, seed ^ 7, k as f64 * 100.0);
+    }
+
+    #[test]
+    fn rounds_equal_dijkstra_on_random_roads(seed in any::<u64>(), k in 2usize..8) {
+        let (g, _) = build(&random_roads(seed, k));
+        check_rounds_on(&g, seed ^ 9, k as f64 * 100.0);
+    }
+}
+
+/// A round replayed on weights where two of its nodes became neighbours
+/// (a shortcut the first weights did not need) is cut between them.
+#[test]
+fn replayed_rounds_are_cut_where_nodes_meet() {
+    let (g, _) = build(&generate(&SyntheticOptions::small(19, 6)));
+    let ch = Hierarchy::prepare_in_rounds(&g, 2);
+    // One round of everything: far from independent, so the replay must
+    // cut it wherever a node meets an earlier one, and stay exact.
+    let h = reweigh(&g, 23);
+    let slow = Hierarchy::prepare_with_rounds(&h, ch.order(), &[0]).expect("same nodes");
+    assert!(slow.rounds.len() > 1);
+    let seq = Hierarchy::prepare_with_order(&h, ch.order()).expect("same nodes");
+    assert!(seq.rounds.is_empty());
+    let mut rng = Rng::new(29);
+    let pts: Vec<[f64; 2]> = random_points(&mut rng, 10, 6000.0)
+        .into_iter()
+        .map(|p| [p[0] + 100_000.0, p[1] + 50_000.0])
+        .collect();
+    check_router(&Router::new(&h, &slow), &pts, false, "one round replayed");
+    check_router(&Router::new(&h, &seq), &pts, false, "one at a time");
+}
+
+/// Rounds that do not start at 0, do not increase or pass the end are refused.
+#[test]
+fn bad_rounds_are_refused() {
+    let (g, _) = build(&random_grid(3, 4));
+    let ch = Hierarchy::prepare(&g);
+    let n = g.node_count() as u32;
+    for bad in [vec![1], vec![0, 2, 2], vec![0, n]] {
+        let e = Hierarchy::prepare_with_rounds(&g, ch.order(), &bad)
+            .err()
+            .map(|e| e.to_string());
+        assert!(e.is_some_and(|e| e.contains("rounds") || e.contains("round")));
+    }
 }
 
 #[test]

@@ -1,15 +1,14 @@
 //! A contraction hierarchy for fast many-to-many drive-time matrices.
 //!
-//! Preparation contracts nodes one at a time in order of priority
-//! `edge difference + deleted neighbours` (lazy updates), adding a shortcut
-//! `u → x` through `v` unless a witness search (a Dijkstra from `u` that
-//! avoids `v`, bounded by the shortcut's time and by a settle limit) finds a
-//! path no longer. Preparation breaks ties by node
-//! id, so the hierarchy is the same on every run. Witness searches only
-//! read the graph, so the initial priorities, the priorities of a
-//! contracted node's neighbours and the witness searches from a node's
-//! in-neighbours run in parallel: the same values in the same order as one
-//! thread would give, so the hierarchy is the same whatever the thread count.
+//! Preparation ([`prepare`], on the graph being contracted in
+//! [`contraction`]) contracts nodes in order of priority `edge difference +
+//! deleted neighbours` (ties to the lower id), adding a shortcut `u → x`
+//! through a node `v` unless a witness search (a Dijkstra from `u` that
+//! avoids `v`, bounded by the shortcut's time and by a settle limit) finds
+//! a path no longer: one node at a time with lazy updates by default, or in
+//! rounds of independent nodes contracted in parallel (measured: a worse
+//! hierarchy, so not the default). Either way results are gathered in
+//! order, so the hierarchy is the same whatever the thread count.
 //!
 //! Queries: upward searches with stall-on-demand. A matrix runs one
 //! backward search per target and stores what it settles in per-node
@@ -24,27 +23,18 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::ops::Range;
 
-use anyhow::{Result, bail};
-
 use rayon::prelude::*;
+
+mod contraction;
+mod prepare;
+
+pub(super) use prepare::check_rounds;
 
 use super::UNREACHED_MS;
 use super::dijkstra;
 use super::graph::RoadGraph;
 use super::snap::Snap;
 
-/// Witness searches stop after settling this many nodes (a missed witness
-/// only adds a needless shortcut, never a wrong time): fewer when only
-/// estimating a priority, more when contracting.
-const WITNESS_SETTLE_LIMIT: usize = 500;
-const PRIORITY_SETTLE_LIMIT: usize = 40;
-/// Witness searches of one node, or priorities of a node's neighbours, run
-/// in parallel from this many on (below it rayon costs more than it saves).
-/// Measured on the England-scale graph (2 vCPUs, quiet): from 4 on, the
-/// preparation took 32–36 s wall and 59–64 s CPU, a third of it workers
-/// yielding; from 32 on (only the dense nodes late in the contraction),
-/// 28.4 s wall and 29 s CPU. The hierarchy is the same either way.
-const PARALLEL_MIN: usize = 32;
 pub(super) const NO_MID: u32 = u32::MAX;
 
 /// A drive-time matrix in seconds, row-major (`sources × targets`),
@@ -162,6 +152,10 @@ pub struct Hierarchy {
     pub(super) up: UpGraph,
     /// Backward upward edges: at `v`, the edges `u → v` with rank u > rank v.
     pub(super) down: UpGraph,
+    /// The first rank of each round of preparation: the nodes of a round
+    /// were contracted together, none a neighbour of another. Empty when
+    /// unknown (contracted one node at a time).
+    pub(super) rounds: Vec<u32>,
     pub report: PrepareReport,
 }
 
@@ -306,311 +300,15 @@ impl Buckets {
     }
 }
 
-/// The graph being contracted: adjacency lists of `(other, ms, mid)`, and
-/// the upward edges of the nodes contracted so far.
-struct Contraction {
-    out: Vec<Vec<(u32, u32, u32)>>,
-    inn: Vec<Vec<(u32, u32, u32)>>,
-    /// A contracted node's out- and in-edges at the time it was contracted
-    /// (all to nodes contracted later), by graph id.
-    /// The hierarchy so far: nodes are contracted in rank order, so each
-    /// one's upward edges are appended as it is contracted (the other end
-    /// by graph id until [`Contraction::finish`]) and its lists freed for
-    /// the shortcuts still to come, instead of being kept until the end.
-    up: UpGraph,
-    down: UpGraph,
-    shortcuts_added: usize,
-    /// [`PARALLEL_MIN`], or another threshold in tests.
-    parallel_min: usize,
-}
-
-impl Contraction {
-    fn new(graph: &RoadGraph, parallel_min: usize) -> Contraction {
-        let n = graph.node_count();
-        let mut c = Contraction {
-            out: vec![Vec::new(); n],
-            inn: vec![Vec::new(); n],
-            up: UpGraph::started(),
-            down: UpGraph::started(),
-            shortcuts_added: 0,
-            parallel_min,
-        };
-        for e in 0..graph.edge_count() {
-            let (u, x) = (graph.tail[e], graph.head[e]);
-            if u != x {
-                c.add_edge(u, x, graph.weight_ms[e], NO_MID);
-            }
-        }
-        c
-    }
-
-    fn add_edge(&mut self, u: u32, x: u32, w: u32, mid: u32) {
-        if let Some(e) = self.out[u as usize].iter_mut().find(|e| e.0 == x) {
-            if w < e.1 {
-                *e = (x, w, mid);
-                if let Some(f) = self.inn[x as usize].iter_mut().find(|f| f.0 == u) {
-                    *f = (u, w, mid);
-                }
-            }
-            return;
-        }
-        self.out[u as usize].push((x, w, mid));
-        self.inn[x as usize].push((u, w, mid));
-    }
-
-    /// Contract `v`: its remaining edges become its upward edges, and a
-    /// shortcut joins each in-neighbour to each out-neighbour through `v`
-    /// unless a witness search finds a path no longer. Returns the
-    /// neighbours, sorted and without repeats.
-    fn contract(&mut self, v: u32) -> Vec<u32> {
-        let sc = self.shortcuts(v, WITNESS_SETTLE_LIMIT);
-        let outs = std::mem::take(&mut self.out[v as usize]);
-        let ins = std::mem::take(&mut self.inn[v as usize]);
-        for &(x, _, _) in &outs {
-            self.inn[x as usize].retain(|f| f.0 != v);
-        }
-        for &(u, _, _) in &ins {
-            self.out[u as usize].retain(|f| f.0 != v);
-        }
-        self.shortcuts_added += sc.len();
-        for (u, x, w) in sc {
-            self.add_edge(u, x, w, v);
-        }
-        let mut nbs: Vec<u32> = outs.iter().chain(ins.iter()).map(|e| e.0).collect();
-        nbs.sort_unstable();
-        nbs.dedup();
-        self.up.push_node(&outs);
-        self.down.push_node(&ins);
-        nbs
-    }
-
-    /// The hierarchy in CSR form over rank ids, once every node is contracted.
-    fn finish(self, graph: &RoadGraph, rank: Vec<u32>) -> Hierarchy {
-        let n = rank.len();
-        let mut node_of_rank: Vec<u32> = vec![0; n];
-        for v in 0..n {
-            node_of_rank[rank[v] as usize] = v as u32;
-        }
-        let Contraction {
-            out,
-            inn,
-            mut up,
-            mut down,
-            shortcuts_added,
-            ..
-        } = self;
-        drop((out, inn));
-        for g in [&mut up, &mut down] {
-            g.by_rank(&rank);
-        }
-        Hierarchy {
-            report: PrepareReport {
-                nodes: n,
-                edges: graph.edge_count(),
-                shortcuts: shortcuts_added,
-            },
-            rank,
-            node_of_rank,
-            up,
-            down,
-        }
-    }
-
-    /// Shortcuts needed if `v` were contracted now: for each in-neighbour
-    /// in turn, those its witness search does not make needless. The
-    /// searches only read the graph, so for a node with many in-neighbours
-    /// they run in parallel; the list is the same in the same order.
-    fn shortcuts(&self, v: u32, settle_limit: usize) -> Vec<(u32, u32, u32)> {
-        let ins = &self.inn[v as usize];
-        let per_in = |e: &(u32, u32, u32)| self.shortcuts_from(v, *e, settle_limit);
-        if ins.len() >= self.parallel_min {
-            ins.par_iter().map(per_in).collect::<Vec<_>>().concat()
-        } else {
-            ins.iter().flat_map(per_in).collect()
-        }
-    }
-
-    /// The shortcuts through `v` from its in-neighbour `u` (edge `u → v`
-    /// of `wu` ms).
-    fn shortcuts_from(
-        &self,
-        v: u32,
-        (u, wu, _): (u32, u32, u32),
-        settle_limit: usize,
-    ) -> Vec<(u32, u32, u32)> {
-        let outs = &self.out[v as usize];
-        let max = outs
-            .iter()
-            .filter(|o| o.0 != u)
-            .map(|o| wu as u64 + o.1 as u64)
-            .max();
-        let Some(max) = max else {
-            return Vec::new();
-        };
-        let targets = outs.iter().filter(|o| o.0 != u).count();
-        Scratch::with(self.out.len(), |sc| {
-            self.witness(u, v, (outs, targets), max, settle_limit, sc);
-            let found = outs
-                .iter()
-                .filter_map(|&(x, wx, _)| {
-                    let d = wu as u64 + wx as u64;
-                    (x != u && sc.dist[x as usize] > d)
-                        .then(|| (u, x, d.min(u32::MAX as u64 - 1) as u32))
-                })
-                .collect();
-            sc.reset();
-            found
-        })
-    }
-
-    /// Dijkstra from `s` avoiding `skip`, up to `max` ms or the settle
-    /// limit, into `sc` (left for the caller to read and reset). It also
-    /// stops once it has settled all `targets` other than `s` (their
-    /// count given): their times are final then, so the answer is the same
-    /// as searching on.
-    fn witness(
-        &self,
-        s: u32,
-        skip: u32,
-        (targets, mut left): (&[(u32, u32, u32)], usize),
-        max: u64,
-        settle_limit: usize,
-        sc: &mut Scratch,
-    ) {
-        sc.dist[s as usize] = 0;
-        sc.touched.push(s);
-        sc.heap.push(Reverse((0, s)));
-        let mut settled = 0;
-        while let Some(Reverse((d, v))) = sc.heap.pop() {
-            if d > sc.dist[v as usize] {
-                continue;
-            }
-            if d > max || settled >= settle_limit || left == 0 {
-                break;
-            }
-            settled += 1;
-            if v != s && targets.iter().any(|t| t.0 == v) {
-                left -= 1;
-            }
-            for &(x, w, _) in &self.out[v as usize] {
-                if x == skip {
-                    continue;
-                }
-                let nd = d + w as u64;
-                if nd < sc.dist[x as usize] {
-                    if sc.dist[x as usize] == UNREACHED_MS {
-                        sc.touched.push(x);
-                    }
-                    sc.dist[x as usize] = nd;
-                    sc.heap.push(Reverse((nd, x)));
-                }
-            }
-        }
-    }
-
-    /// Priority of `v`: `edge difference + deleted neighbours`.
-    fn priority(&self, deleted: &[i64], v: u32) -> i64 {
-        let sc = self.shortcuts(v, PRIORITY_SETTLE_LIMIT).len() as i64;
-        let degree = (self.inn[v as usize].len() + self.out[v as usize].len()) as i64;
-        sc - degree + deleted[v as usize]
-    }
-
-    /// Priorities of `nodes`, in parallel when there are many (each is a
-    /// function of the graph alone, so the same values either way).
-    fn priorities(&self, deleted: &[i64], nodes: &[u32]) -> Vec<i64> {
-        if nodes.len() >= self.parallel_min {
-            nodes
-                .par_iter()
-                .map(|&v| self.priority(deleted, v))
-                .collect()
-        } else {
-            nodes.iter().map(|&v| self.priority(deleted, v)).collect()
-        }
-    }
-}
-
 impl Hierarchy {
-    /// Prepare by priority (single-threaded, deterministic): the node with
-    /// the least `edge difference + deleted neighbours` goes next, ties to
-    /// the lower id, priorities updated lazily.
-    pub fn prepare(graph: &RoadGraph) -> Hierarchy {
-        Self::prepare_parallel_from(graph, PARALLEL_MIN)
-    }
-
-    /// [`Hierarchy::prepare`] with batches run in parallel from
-    /// `parallel_min` on (tests: 1 runs every batch in parallel).
-    pub(super) fn prepare_parallel_from(graph: &RoadGraph, parallel_min: usize) -> Hierarchy {
-        let n = graph.node_count();
-        let mut c = Contraction::new(graph, parallel_min);
-        let mut deleted = vec![0i64; n];
-        let all: Vec<u32> = (0..n as u32).collect();
-        let mut prio = c.priorities(&deleted, &all);
-        drop(all);
-        let mut heap = BinaryHeap::with_capacity(n);
-        for v in 0..n as u32 {
-            heap.push(Reverse((prio[v as usize], v)));
-        }
-        let mut rank = vec![u32::MAX; n];
-        let mut next_rank = 0u32;
-        while let Some(Reverse((p, v))) = heap.pop() {
-            if rank[v as usize] != u32::MAX || p != prio[v as usize] {
-                continue;
-            }
-            let np = c.priority(&deleted, v);
-            if let Some(Reverse((top, _))) = heap.peek()
-                && np > *top
-            {
-                prio[v as usize] = np;
-                heap.push(Reverse((np, v)));
-                continue;
-            }
-            rank[v as usize] = next_rank;
-            next_rank += 1;
-            let nbs = c.contract(v);
-            for &nb in &nbs {
-                deleted[nb as usize] += 1;
-            }
-            // A neighbour's priority reads only its own count of deleted
-            // neighbours, so counting them all first changes nothing.
-            for (&nb, p) in nbs.iter().zip(c.priorities(&deleted, &nbs)) {
-                prio[nb as usize] = p;
-                heap.push(Reverse((p, nb)));
-            }
-        }
-        c.finish(graph, rank)
-    }
-
-    /// Prepare by contracting the nodes in a given `order` (graph node ids,
-    /// first contracted first), as fast_paths' `prepare_with_order` does:
-    /// no priorities, only the witness searches, on this graph's weights.
-    /// Meant for the order of a hierarchy on the same roads at other speeds
-    /// (the slower scenario). Any order gives exact times — a witness search
-    /// only ever saves a shortcut that a path no longer makes needless — and
-    /// a good one keeps the hierarchy small. Fails unless `order` is a
-    /// permutation of the graph's nodes.
-    pub fn prepare_with_order(graph: &RoadGraph, order: &[u32]) -> Result<Hierarchy> {
-        let n = graph.node_count();
-        if order.len() != n {
-            bail!("contraction order has {} nodes, the graph {n}", order.len());
-        }
-        let mut rank = vec![u32::MAX; n];
-        for (r, &v) in order.iter().enumerate() {
-            match rank.get_mut(v as usize) {
-                Some(slot) if *slot == u32::MAX => *slot = r as u32,
-                Some(_) => bail!("contraction order names node {v} twice"),
-                None => bail!("contraction order names node {v}, beyond the graph's {n}"),
-            }
-        }
-        let mut c = Contraction::new(graph, PARALLEL_MIN);
-        for &v in order {
-            c.contract(v);
-        }
-        Ok(c.finish(graph, rank))
-    }
-
     /// The contraction order: graph node ids, first contracted first.
     pub fn order(&self) -> &[u32] {
         &self.node_of_rank
+    }
+
+    /// The first rank of each round of preparation (empty when unknown).
+    pub fn rounds(&self) -> &[u32] {
+        &self.rounds
     }
 
     pub fn node_count(&self) -> usize {
