@@ -9,6 +9,11 @@
 //! and read when it ends; a stage inside another hands its peak on to the
 //! outer one. Elsewhere, or when the reset is refused, peak is the
 //! process's peak so far and the line says `peak so far`.
+//!
+//! The reset is the same mark `getrusage` and `/usr/bin/time` report as the
+//! process's maximum resident set: with stage lines on, that figure is only
+//! the peak since the last stage began, and the run's peak is the largest
+//! stage peak (bench/england_roads.sh takes that).
 
 use std::sync::Mutex;
 
