@@ -140,6 +140,7 @@ pub const INTEGER_KEYS: &[&str] = &[
     "patient_minutes_per_1000",
     "residents",
     "areas_moved",
+    "areas_other_network_nearer",
     // roads.geojson and graph.geojson
     "id",
     "edge",
