@@ -19,6 +19,7 @@
 //! - [`settings`] — every setting of `check` and `analyse` declared once: key, flag, default, rule.
 //! - [`pipeline`] — the stage order of every command, and the one [`pipeline::Run`] outputs read.
 //! - [`output`] — every file written (GeoJSON, CSV, report.json, maps), atomically.
+//! - [`transit`] — public transport: GTFS timetables, the walking network, RAPTOR journeys.
 //! - [`whatif`] — edited scenarios re-run incrementally, with a before/after diff.
 //! - [`propose`] — proposed footprints: seeded annealing and the fewest-moves repair.
 //! - [`import`] — the national NHS/ONS/OS files into a dataset folder.
@@ -42,4 +43,5 @@ pub mod safe_text;
 pub mod settings;
 pub mod spatial;
 pub mod stages;
+pub mod transit;
 pub mod whatif;

@@ -1,0 +1,1 @@
+//! GTFS loading (filled in by the loader work).

@@ -1,0 +1,1 @@
+//! RAPTOR (filled in by the journey work).

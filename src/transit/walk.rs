@@ -1,0 +1,1 @@
+//! Walking network (filled in by the walking work).
