@@ -180,6 +180,7 @@ fn main() -> Result<()> {
         supply: None,
         access_export: export,
         places: Vec::new(),
+        transit: None,
     };
     let info = RunInfo::now();
     let s = run_analyse(ds, &net, &opts, &out, &info, &Timed)?;

@@ -145,6 +145,9 @@ codes! {
     SharedRoleImpractical = "SHARED_ROLE_IMPRACTICAL", Warning, "Shared role impractical", Some("#a6a2f4");
     /// Too many patients are far from the hub.
     PatientAccessBurden = "PATIENT_ACCESS_BURDEN", Warning, "Patient access burden", Some("#0768ff");
+    /// Too many patients have no public-transport journey to the hub
+    /// within `pt_burden_min` (only with `--gtfs`).
+    PublicTransportBurden = "PUBLIC_TRANSPORT_BURDEN", Warning, "Public transport burden", Some("#3b9ab2");
     /// Rural and any drive-time finding.
     RuralAccessRisk = "RURAL_ACCESS_RISK", Warning, "Rural access risk", Some("#97b6ba");
     // Per PCN: context.
@@ -214,7 +217,7 @@ impl Code {
     /// is its first code in this list. Breaches of the network rules come
     /// before the practicality findings of `analyse`, and those before the
     /// informational rural flags.
-    pub const MAP_ORDER: [Code; 11] = [
+    pub const MAP_ORDER: [Code; 12] = [
         Code::NoFootprint,
         Code::NonContiguous,
         Code::PopulationBelowBand,
@@ -223,6 +226,7 @@ impl Code {
         Code::HubImpractical,
         Code::SharedRoleImpractical,
         Code::PatientAccessBurden,
+        Code::PublicTransportBurden,
         Code::RuralAccessRisk,
         Code::RuralWaiverCandidate,
         Code::Rural,
@@ -270,9 +274,10 @@ impl Code {
                 Family::Footprint
             }
             Code::PopulationBelowBand | Code::PopulationAboveBand => Family::Band,
-            Code::HubImpractical | Code::SharedRoleImpractical | Code::PatientAccessBurden => {
-                Family::Drive
-            }
+            Code::HubImpractical
+            | Code::SharedRoleImpractical
+            | Code::PatientAccessBurden
+            | Code::PublicTransportBurden => Family::Drive,
             Code::RuralAccessRisk | Code::RuralWaiverCandidate | Code::Rural => Family::Rural,
             _ => return None,
         })

@@ -8,9 +8,11 @@
 //! default that gave the bad value.
 
 use crate::analyse::network::{DriveOptions, HubRule, PatientSite, SiteRequest, TourSites};
+use crate::analyse::transit::PtOptions;
 use crate::check::adjacency::{AdjacencyOptions, Contiguity};
 use crate::check::run::CheckOptions;
 pub use crate::roads::profile::{SNAP_MAX_M, SPEED_MAX_KPH, SPEED_MIN_KPH, number};
+use crate::transit::walk::WalkOptions;
 use anyhow::{Result, anyhow, bail};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -19,7 +21,7 @@ use std::path::{Path, PathBuf};
 pub const SLOW_FACTOR: f64 = 0.8;
 
 /// The config file's sections that hold settings.
-pub const SECTIONS: [&str; 2] = ["check", "drive"];
+pub const SECTIONS: [&str; 3] = ["check", "drive", "transit"];
 
 /// The kind of a setting's value.
 #[derive(Clone, Copy, Debug)]
@@ -31,6 +33,8 @@ pub enum Kind {
     Choice(&'static [&'static str]),
     /// A folder; in the config file, relative to the file's folder.
     Dir,
+    /// A time of day, `HH:MM` (00:00–30:00: service days run past midnight).
+    Clock,
 }
 
 /// The rule a value must keep: a finite number in a stated range (the
@@ -111,6 +115,24 @@ pub enum Value {
     /// A [`Kind::Choice`] word, canonical spelling.
     Word(&'static str),
     Dir(PathBuf),
+    /// A [`Kind::Clock`] time: minutes after midnight.
+    Clock(u32),
+}
+
+/// The latest [`Kind::Clock`] time, minutes (30:00: GTFS service days run
+/// past midnight).
+pub const CLOCK_MAX_MIN: u32 = 30 * 60;
+
+/// Parse `HH:MM` (or `H:MM`) into minutes after midnight, up to 30:00.
+pub fn parse_clock(s: &str) -> Option<u32> {
+    let (h, m) = s.trim().split_once(':')?;
+    let ok = |t: &str| !t.is_empty() && t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit());
+    if !ok(h) || m.len() != 2 || !ok(m) {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    let v = h * 60 + m;
+    (m < 60 && v <= CLOCK_MAX_MIN).then_some(v)
 }
 
 impl std::fmt::Display for Value {
@@ -120,6 +142,7 @@ impl std::fmt::Display for Value {
             Value::Float(v) => write!(f, "{v}"),
             Value::Word(w) => write!(f, "{w}"),
             Value::Dir(p) => write!(f, "{}", p.display()),
+            Value::Clock(m) => write!(f, "{:02}:{:02}", m / 60, m % 60),
         }
     }
 }
@@ -130,6 +153,14 @@ fn check_defaults() -> CheckOptions {
 
 fn drive_defaults() -> DriveOptions {
     DriveOptions::default()
+}
+
+fn pt_defaults() -> PtOptions {
+    PtOptions::default()
+}
+
+fn walk_defaults() -> WalkOptions {
+    WalkOptions::default()
 }
 
 /// Every setting, in the order `pcn-atlas config` prints them.
@@ -334,6 +365,86 @@ pub static SETTINGS: &[Spec] = &[
         default: || None,
         unset: "roads are prepared afresh",
     },
+    Spec {
+        section: "transit",
+        key: "pt_from",
+        kind: Kind::Clock,
+        rule: Rule::Any,
+        value_name: "HH:MM",
+        help: "First departure of the public-transport window (journeys leave the area every --pt-step-min from --pt-from to --pt-to)",
+        default: || Some(Value::Clock(pt_defaults().from_min)),
+        unset: "",
+    },
+    Spec {
+        section: "transit",
+        key: "pt_to",
+        kind: Kind::Clock,
+        rule: Rule::Any,
+        value_name: "HH:MM",
+        help: "Last departure of the public-transport window",
+        default: || Some(Value::Clock(pt_defaults().to_min)),
+        unset: "",
+    },
+    Spec {
+        section: "transit",
+        key: "pt_step_min",
+        kind: Kind::Int,
+        rule: Rule::Range(1.0, 240.0),
+        value_name: "MIN",
+        help: "Minutes between the window's departures",
+        default: || Some(Value::Int(pt_defaults().step_min as u64)),
+        unset: "",
+    },
+    Spec {
+        section: "transit",
+        key: "pt_burden_min",
+        kind: Kind::Float,
+        rule: Rule::Above(0.0, MINUTES_MAX),
+        value_name: "MIN",
+        help: "PUBLIC_TRANSPORT_BURDEN: patients with no bus or walking journey to the hub within this many minutes ...",
+        default: || Some(Value::Float(pt_defaults().burden_min)),
+        unset: "",
+    },
+    Spec {
+        section: "transit",
+        key: "pt_burden_share",
+        kind: Kind::Float,
+        rule: Rule::Range(0.0, 1.0),
+        value_name: "SHARE",
+        help: "... make up more than this share of the patients",
+        default: || Some(Value::Float(pt_defaults().burden_share)),
+        unset: "",
+    },
+    Spec {
+        section: "transit",
+        key: "walk_speed_kph",
+        kind: Kind::Float,
+        rule: Rule::Range(1.0, 10.0),
+        value_name: "KPH",
+        help: "Walking speed, km/h (steps at half of it)",
+        default: || Some(Value::Float(walk_defaults().speed_kph)),
+        unset: "",
+    },
+    Spec {
+        section: "transit",
+        key: "walk_max_min",
+        kind: Kind::Float,
+        rule: Rule::Above(0.0, 120.0),
+        value_name: "MIN",
+        help: "Longest walk to the first stop or from the last stop, minutes",
+        default: || Some(Value::Float(walk_defaults().max_walk_min)),
+        unset: "",
+    },
+    Spec {
+        section: "transit",
+        key: "transfer_max_m",
+        kind: Kind::Float,
+        rule: Rule::Range(0.0, 5000.0),
+        value_name: "M",
+        help: "Longest walk between two stops to change buses, metres",
+        default: || Some(Value::Float(walk_defaults().max_transfer_m)),
+        unset: "",
+    },
 ];
 
 impl Spec {
@@ -468,6 +579,11 @@ impl FileValues {
                     Value::Dir(base.join(s))
                 }
                 (Kind::Dir, _) => return Err(bad("a folder name")),
+                (Kind::Clock, toml::Value::String(t)) => match parse_clock(t) {
+                    Some(m) => Value::Clock(m),
+                    None => return Err(bad("a time \"HH:MM\" up to \"30:00\"")),
+                },
+                (Kind::Clock, _) => return Err(bad("a time \"HH:MM\" up to \"30:00\"")),
             };
             self.values.push((spec, value));
             self.from.push(path.to_path_buf());
@@ -528,6 +644,19 @@ impl Settings {
 
     /// The rules between settings of one section.
     fn together(&self, section: &str) -> Result<()> {
+        if section == "transit"
+            && let (Some(Value::Clock(a)), Some(Value::Clock(b))) =
+                (self.value("pt_from"), self.value("pt_to"))
+            && a > b
+        {
+            bail!(
+                "{} = {} is after {} = {}",
+                self.name("pt_from"),
+                Value::Clock(*a),
+                self.name("pt_to"),
+                Value::Clock(*b)
+            );
+        }
         if section == "check" {
             let (lo, hi) = (self.int("band_min"), self.int("band_max"));
             if let (Some(lo), Some(hi)) = (lo, hi)
@@ -661,6 +790,34 @@ impl Settings {
         }
     }
 
+    /// The public-transport window and finding of `analyse --gtfs`.
+    pub fn pt_options(&self) -> PtOptions {
+        let d = PtOptions::default();
+        let clock = |key: &str, default: u32| match self.value(key) {
+            Some(Value::Clock(m)) => *m,
+            _ => default,
+        };
+        PtOptions {
+            from_min: clock("pt_from", d.from_min),
+            to_min: clock("pt_to", d.to_min),
+            step_min: self.int("pt_step_min").map_or(d.step_min, |v| v as u32),
+            burden_min: self.float("pt_burden_min").unwrap_or(d.burden_min),
+            burden_share: self.float("pt_burden_share").unwrap_or(d.burden_share),
+            max_rides: d.max_rides,
+        }
+    }
+
+    /// The walking settings of `analyse --gtfs` and `route --gtfs`.
+    pub fn walk_options(&self) -> WalkOptions {
+        let d = WalkOptions::default();
+        WalkOptions {
+            speed_kph: self.float("walk_speed_kph").unwrap_or(d.speed_kph),
+            max_walk_min: self.float("walk_max_min").unwrap_or(d.max_walk_min),
+            max_transfer_m: self.float("transfer_max_m").unwrap_or(d.max_transfer_m),
+            ..d
+        }
+    }
+
     /// The slower scenario's speed factor.
     pub fn slow_factor(&self) -> f64 {
         self.float("slow_factor").unwrap_or(SLOW_FACTOR)
@@ -734,6 +891,7 @@ fn toml_value(v: &Value) -> String {
         Value::Float(f) => format!("{f}"),
         Value::Word(w) => format!("{w:?}"),
         Value::Dir(p) => toml::Value::String(p.display().to_string()).to_string(),
+        Value::Clock(_) => format!("\"{v}\""),
     }
 }
 
@@ -750,6 +908,38 @@ mod tests {
             }
         }
         Ok(f)
+    }
+
+    #[test]
+    fn clock_settings_parse_check_their_order_and_reach_the_options() {
+        assert_eq!(parse_clock("08:00"), Some(480));
+        assert_eq!(parse_clock(" 8:05"), Some(485));
+        assert_eq!(parse_clock("24:30"), Some(1470));
+        for bad in [
+            "8", "08:60", "30:01", "-1:00", "08:0", "aa:bb", "123:00", "",
+        ] {
+            assert_eq!(parse_clock(bad), None, "{bad:?}");
+        }
+        let f = file("[transit]\npt_from = \"10:00\"\npt_to = \"09:30\"\n").unwrap();
+        let e = Settings::resolve(&[], &f).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "team.toml: [transit] pt_from = 10:00 is after team.toml: [transit] pt_to = 09:30"
+        );
+        let e = file("[transit]\npt_from = 8\n").unwrap_err().to_string();
+        assert!(e.contains("expected a time \"HH:MM\""), "{e}");
+        let f = file("[transit]\npt_to = \"24:10\"\nwalk_speed_kph = 4\n").unwrap();
+        let s = Settings::resolve(&[(spec("pt_step_min"), Value::Int(5))], &f).unwrap();
+        let o = s.pt_options();
+        assert_eq!((o.from_min, o.to_min, o.step_min), (480, 1450, 5));
+        assert_eq!(s.walk_options().speed_kph, 4.0);
+        assert_eq!(toml_value(&Value::Clock(1450)), "\"24:10\"");
+        let e = Settings::resolve(&[(spec("walk_speed_kph"), Value::Float(50.0))], &f);
+        assert!(
+            e.unwrap_err()
+                .to_string()
+                .contains("--walk-speed-kph = 50: must be in [1, 10]")
+        );
     }
 
     fn spec(key: &str) -> &'static Spec {

@@ -41,6 +41,8 @@ fn pcn(code: &str, geometry: MultiPolygon<f64>, findings: &[Code]) -> MapPcn {
         staff_tour_min: None,
         patients_p90_min_to_hub: None,
         patients_mean_min_to_practice: None,
+        pt_median_min_to_hub: None,
+        pt_share_no_journey_90_min_to_hub: None,
         icb_code: String::new(),
         icb_name: String::new(),
         geometry,

@@ -16,3 +16,4 @@ pub mod sites;
 mod sites_tests;
 pub mod stats;
 pub mod tour;
+pub mod transit;

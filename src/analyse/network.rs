@@ -34,6 +34,18 @@ impl Site {
             Site::Area(_) | Site::Candidate(_) => None,
         }
     }
+
+    /// The code of a site: practice, area, branch or candidate site code.
+    pub fn code(self, ds: &Dataset, candidates: &[super::road_times::CandidateSite]) -> String {
+        match self {
+            Site::Practice(p) => ds.practice(p).code.clone(),
+            Site::Area(a) => ds.area(a).code.clone(),
+            Site::Candidate(i) => candidates
+                .get(i as usize)
+                .map_or_else(|| format!("candidate-{i}"), |c| c.code.clone()),
+            Site::Branch(b) => ds.branch(b).code.clone(),
+        }
+    }
 }
 
 /// Drive times between sites, in seconds.
@@ -737,7 +749,7 @@ fn summarise_patients(
 /// Patients by (area, registered practice or `None` for "nearest"): the
 /// registrations at the members when there are any, else each footprint
 /// area's population going to its nearest member.
-fn patient_pairs(
+pub(crate) fn patient_pairs(
     ds: &Dataset,
     input: &PcnInput,
 ) -> (Vec<(AreaId, Option<PracticeId>, f64)>, PatientBasis) {

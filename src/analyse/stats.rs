@@ -102,7 +102,7 @@ impl WeightedSample {
 
 /// Smallest value whose cumulative weight reaches `q * weight`; pairs sorted
 /// by value, total weight > 0.
-fn quantile_sorted(pairs: &[(f64, f64)], weight: f64, q: f64) -> f64 {
+pub(crate) fn quantile_sorted(pairs: &[(f64, f64)], weight: f64, q: f64) -> f64 {
     let target = q * weight;
     let mut cum = 0.0;
     let mut last = f64::NAN;

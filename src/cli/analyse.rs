@@ -32,6 +32,8 @@ pub struct AnalyseArgs {
     pub drive: DriveFlags,
     #[command(flatten)]
     pub access: Box<AccessFlags>,
+    #[command(flatten)]
+    pub transit: Box<super::transit::TransitArgs>,
     /// Hubs to use instead of choosing: CSV `pcn_code, hub_code` (a member practice or a candidate site).
     #[arg(long, value_name = "FILE")]
     pub hubs: Option<PathBuf>,
@@ -136,6 +138,7 @@ pub fn run(args: &AnalyseArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         args.drive.cache_dir(cfg)?,
         args.output.places.clone(),
     ]);
+    inputs.extend(args.transit.inputs().into_iter().map(Some));
     let _claim = super::input::claim_results(&args.out, cfg, inputs)?;
     let progress = Progress::new(quiet);
     let mut ds = progress.stage("load", || load_dataset(&args.input.paths()))?;
@@ -144,6 +147,11 @@ pub fn run(args: &AnalyseArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
     })?;
     ds.inputs.push(roads_report.input.clone());
     let places = args.output.places(roads_report.places.clone())?;
+    let transit = args.transit.load(cfg, &roads_path, &progress)?;
+    if let Some(t) = &transit {
+        ds.inputs
+            .extend(t.gtfs.feeds.iter().map(|f| f.input.clone()));
+    }
     let profile_json = serde_json::to_value(&profile)?;
     let opts = AnalyseOptions {
         check: check_opts,
@@ -167,6 +175,7 @@ pub fn run(args: &AnalyseArgs, cfg: &Config, quiet: bool) -> Result<ExitCode> {
         supply: args.access.supply.clone(),
         access_export: args.access.access_export,
         places,
+        transit,
     };
     let summary = run_analyse(
         ds,

@@ -92,6 +92,9 @@ pub struct ConfigFile {
     /// `[drive]`: the drive-time settings of `analyse` and `what-if`.
     #[serde(default)]
     pub drive: toml::Table,
+    /// `[transit]`: the public-transport settings of `analyse --gtfs`.
+    #[serde(default)]
+    pub transit: toml::Table,
     /// Car profile overrides, the keys of a `--profile` file
     /// (docs/car-profile.md), or `profile = "file.toml"`.
     pub profile: Option<toml::Value>,
@@ -221,6 +224,7 @@ impl Config {
         }
         self.values.read_section(&path, "check", &file.check)?;
         self.values.read_section(&path, "drive", &file.drive)?;
+        self.values.read_section(&path, "transit", &file.transit)?;
         if let Some(p) = file.profile {
             self.file.profile = Some(match (self.file.profile.take(), p) {
                 (Some(toml::Value::Table(mut low)), toml::Value::Table(high)) => {

@@ -3,7 +3,7 @@
 //! and edited, each value commented with where it came from.
 
 use super::config::{Config, ENV, LOCAL};
-use super::settings::{CheckFlags, DriveFlags};
+use super::settings::{CheckFlags, DriveFlags, TransitFlags};
 use anyhow::Result;
 use clap::Args;
 use pcn_atlas::settings::{Settings, Value};
@@ -17,6 +17,8 @@ pub struct ConfigArgs {
     pub thresholds: CheckFlags,
     #[command(flatten)]
     pub drive: DriveFlags,
+    #[command(flatten)]
+    pub transit: TransitFlags,
     /// Car profile overrides (TOML or JSON), replacing the config's [profile].
     #[arg(long, value_name = "FILE")]
     pub profile: Option<PathBuf>,
@@ -32,6 +34,7 @@ pub struct ConfigArgs {
 pub fn render(args: &ConfigArgs, cfg: &Config) -> Result<String> {
     let mut given = args.thresholds.given.clone();
     given.extend(args.drive.given.iter().cloned());
+    given.extend(args.transit.given.iter().cloned());
     let settings = Settings::resolve(&given, &cfg.values)?;
     settings.check_options()?;
     if let Some(n) = args.threads {
@@ -48,6 +51,8 @@ pub fn render(args: &ConfigArgs, cfg: &Config) -> Result<String> {
         "off_road_kph" => Some(Value::Float(profile.off_road_kph)),
         _ => None,
     }));
+    let _ = writeln!(o, "\n[transit]");
+    o.push_str(&settings.section_toml("transit", &|_| None));
     profile_section(&mut o, args, cfg, &profile)?;
     Ok(o)
 }

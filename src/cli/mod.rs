@@ -12,4 +12,5 @@ pub mod propose;
 pub mod roads;
 pub mod settings;
 pub mod stage_stats;
+pub mod transit;
 pub mod whatif;

@@ -85,6 +85,11 @@ pub struct RouteArgs {
     /// Write the route as GeoJSON (WGS84): path, snap legs and points.
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// With --gtfs: leave --from at this time, HH:MM, and print the public-transport journey's legs.
+    #[arg(long, value_name = "HH:MM", requires = "gtfs")]
+    pub depart: Option<String>,
+    #[command(flatten)]
+    pub transit: super::transit::TransitArgs,
 }
 
 /// Parse `--from`/`--to` into BNG metres. `lookup` finds a practice code.
@@ -131,6 +136,7 @@ pub fn run_route(args: &RouteArgs, cfg: &Config, quiet: bool) -> Result<ExitCode
             args.dataset.as_ref(),
         ];
         let mut inputs: Vec<PathBuf> = inputs.into_iter().flatten().cloned().collect();
+        inputs.extend(args.transit.inputs());
         inputs.extend(cfg.used.iter().map(|(_, p)| p.clone()));
         pcn_atlas::output::atomic::check_not_input(out, &inputs)?;
     }
@@ -158,6 +164,10 @@ pub fn run_route(args: &RouteArgs, cfg: &Config, quiet: bool) -> Result<ExitCode
     };
     let from = parse_point("--from", &args.from, args.bng, &lookup)?;
     let to = parse_point("--to", &args.to, args.bng, &lookup)?;
+    if !args.transit.gtfs.is_empty() {
+        super::transit::run_pt_route(args, cfg, from, to, &progress)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let (net, _) = progress.stage("load", || {
         pcn_atlas::roads::load_roads(&args.roads, &profile)
     })?;

@@ -33,6 +33,10 @@ fn add_flags(mut cmd: Command, section: &str) -> Command {
                     .ignore_case(true)
             }
             Kind::Dir => arg.value_parser(clap::value_parser!(PathBuf)),
+            Kind::Clock => arg.value_parser(|s: &str| {
+                pcn_atlas::settings::parse_clock(s)
+                    .ok_or_else(|| format!("expected a time HH:MM up to 30:00, got {s:?}"))
+            }),
         };
         cmd = cmd.arg(arg);
     }
@@ -53,6 +57,7 @@ fn read_flags(m: &ArgMatches, section: &str) -> Vec<(&'static Spec, Value)> {
             Kind::Dir => m
                 .get_one::<PathBuf>(spec.key)
                 .map(|p| Value::Dir(p.clone())),
+            Kind::Clock => m.get_one::<u32>(spec.key).map(|v| Value::Clock(*v)),
         };
         if let Some(v) = v {
             out.push((spec, v));
@@ -123,6 +128,13 @@ setting_flags!(
     /// the `[drive]` section of `pcn-atlas.toml`.
     DriveFlags,
     "drive"
+);
+
+setting_flags!(
+    /// Public-transport settings of `analyse --gtfs` and `route --gtfs`.
+    /// Each flag overrides the `[transit]` section of `pcn-atlas.toml`.
+    TransitFlags,
+    "transit"
 );
 
 impl CheckFlags {

@@ -22,14 +22,7 @@ fn share4(v: f64) -> f64 {
 
 /// The code of a site: practice code, area code or candidate site code.
 pub fn site_code(ds: &Dataset, candidates: &[CandidateSite], s: Site) -> String {
-    match s {
-        Site::Practice(p) => ds.practice(p).code.clone(),
-        Site::Area(a) => ds.area(a).code.clone(),
-        Site::Candidate(i) => candidates
-            .get(i as usize)
-            .map_or_else(|| format!("candidate-{i}"), |c| c.code.clone()),
-        Site::Branch(b) => ds.branch(b).code.clone(),
-    }
+    s.code(ds, candidates)
 }
 
 /// Drive-time properties of one PCN (flattened into `pcns.geojson`).
@@ -95,6 +88,9 @@ pub struct PcnDriveProps {
     /// without sites, so those outputs are as before.
     #[serde(flatten)]
     pub main_sites: Option<MainSiteProps>,
+    /// Public-transport properties, with `--gtfs` only (no keys without).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub transit: Option<super::transit::PcnPtProps>,
 }
 
 /// A network's headline figures on its practices' main sites only (the
@@ -184,6 +180,11 @@ impl PcnDriveProps {
         };
         let other = other_network_nearer(ds, out, d);
         PcnDriveProps {
+            transit: out
+                .transit
+                .as_ref()
+                .and_then(|t| t.pcns.get(k))
+                .map(super::transit::PcnPtProps::new),
             share_patients_other_network_nearer: other.map(|o| share4(o.0)),
             areas_other_network_nearer: other.map(|o| o.1),
             hub_practice: d.hub.map(code),
@@ -282,6 +283,9 @@ pub struct AreaDriveProps {
     pub access_2sfca: Option<f64>,
     pub access_e2sfca: Option<f64>,
     pub access_gravity: Option<f64>,
+    /// Public-transport properties, with `--gtfs` only (no keys without).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub transit: Option<super::transit::AreaPtProps>,
 }
 
 /// Drive-time properties of one practice (flattened into
@@ -366,6 +370,11 @@ impl DriveIndex {
             }
         }
         nearest_of_any(ds, out, &own_nearest, &mut area);
+        if let Some(pt) = &out.transit {
+            for (a, props) in super::transit::area_props(ds, pt) {
+                area.entry(a).or_default().transit = Some(props);
+            }
+        }
         DriveIndex { area, practice }
     }
 }
@@ -433,6 +442,9 @@ pub fn report(ds: &Dataset, d: &Drive) -> serde_json::Value {
         && let Some(o) = v.as_object_mut()
     {
         o.insert("main_only".into(), main_only_report(ds, d));
+    }
+    if let (Some(pt), Some(o)) = (&d.transit, v.as_object_mut()) {
+        o.insert("transit".into(), super::transit::report(ds, pt));
     }
     v
 }

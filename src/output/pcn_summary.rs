@@ -170,7 +170,19 @@ pub fn summary_cells(
 ) -> Result<(Vec<String>, Vec<Vec<String>>)> {
     let rows = summary_rows(ds, pcns, drive);
     let sites = site_columns(ds, pcns, drive);
-    table::joined_cells(&rows, sites.as_deref())
+    let (mut head, mut body) = table::joined_cells(&rows, sites.as_deref())?;
+    if let Some(pt) = drive.and_then(|d| d.transit.as_ref()) {
+        let cols: Vec<super::transit::PtColumns> = pt
+            .pcns
+            .iter()
+            .map(|p| (&super::transit::PcnPtProps::new(p)).into())
+            .collect();
+        head.extend(table::header::<super::transit::PtColumns>()?);
+        for (row, more) in body.iter_mut().zip(table::cells(&cols)?) {
+            row.extend(more);
+        }
+    }
+    Ok((head, body))
 }
 
 /// A drive-time metric of the PCN, when there are drive times.

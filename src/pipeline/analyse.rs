@@ -46,6 +46,8 @@ pub struct AnalyseOptions {
     pub access_export: bool,
     /// Named places for the maps (the road file's, or `--places`).
     pub places: Vec<crate::model::Place>,
+    /// Public transport (`--gtfs`): the timetable and the walking network.
+    pub transit: Option<crate::analyse::transit::Transit>,
 }
 
 /// What a run found, for the caller to print or tabulate.
@@ -94,6 +96,7 @@ pub fn run_analyse<S: Stages>(
             access: opts.access.as_ref(),
             supply: opts.supply.as_deref(),
             access_export: opts.access_export,
+            transit: opts.transit.as_ref(),
             ..DrivePlan::new(&roads, &opts.drive, opts.routes)
         }),
     };

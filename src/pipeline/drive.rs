@@ -12,8 +12,10 @@ use crate::analyse::network::{DriveOptions, PcnDrive};
 use crate::analyse::road_times::{CandidateSite, RoadTimes, SiteSnaps};
 use crate::analyse::routes::{RouteLine, hub_routes};
 use crate::analyse::run::{DriveRun, HubInputs, run_drive_reusing};
+use crate::analyse::transit::{PtRun, Transit, run_transit};
 use crate::check::run::CheckResult;
 use crate::findings::Finding;
+use crate::findings::{Code, Scope};
 use crate::model::Dataset;
 use crate::routing::{PreparedRoads, Router};
 use crate::stages::Stages;
@@ -36,6 +38,8 @@ pub struct DrivePlan<'a> {
     pub supply: Option<&'a Path>,
     /// Also keep the accessibility matrix and inputs for export.
     pub access_export: bool,
+    /// Public-transport journeys (`--gtfs`); `None` skips them.
+    pub transit: Option<&'a Transit>,
 }
 
 impl<'a> DrivePlan<'a> {
@@ -51,6 +55,7 @@ impl<'a> DrivePlan<'a> {
             access: None,
             supply: None,
             access_export: false,
+            transit: None,
         }
     }
 }
@@ -65,6 +70,8 @@ pub struct Drive {
     pub slow: Option<SlowDrive>,
     pub routes: Vec<RouteLine>,
     pub access: Option<AccessRun>,
+    /// Public-transport journeys, with `--gtfs`.
+    pub transit: Option<PtRun>,
     /// Each area's drive-nearest practice of any network (among its 8
     /// straight-line nearest), at free flow: the footprints' when they went
     /// by it, else found here. `None` only when no drive ran.
@@ -137,6 +144,12 @@ pub(super) fn drive(
         })),
         _ => None,
     };
+    let mut run = run;
+    let transit = dp.transit.map(|t| {
+        let pt = stages.stage("transit", || run_transit(ds, res, &run, &candidates, t));
+        add_pt_flags(ds, res, &mut run, &pt);
+        pt
+    });
     let slow = dp.roads.slow(stages).map(|roads| {
         let (snaps, run) = scenario("slow", roads, true);
         SlowDrive {
@@ -160,6 +173,7 @@ pub(super) fn drive(
         slow,
         routes,
         access,
+        transit,
         nearest: Some(nearest),
         findings,
         reports: dp.roads.reports.clone(),
@@ -213,4 +227,68 @@ fn routes(run: &DriveRun, snaps: &SiteSnaps, router: &Router, reuse: &dyn Reuse)
         }
     }
     out
+}
+
+/// `PUBLIC_TRANSPORT_BURDEN` on each network whose public-transport run
+/// says so, and, on a rural one, `RURAL_ACCESS_RISK` naming it (added, or
+/// its detail extended when a drive-time finding already raised it).
+fn add_pt_flags(ds: &Dataset, res: &CheckResult, run: &mut DriveRun, pt: &PtRun) {
+    let threshold = (pt.options.burden_min, pt.options.burden_share);
+    for (d, p) in run.pcns.iter_mut().zip(&pt.pcns) {
+        let Some(hub) = p.to_hub.as_ref().filter(|_| p.burden) else {
+            continue;
+        };
+        let detail = format!(
+            "{:.1}% of patients have no public-transport journey to the hub within {} min (limit {:.1}%)",
+            hub.share_no_journey_burden * 100.0,
+            threshold.0,
+            threshold.1 * 100.0
+        );
+        let subject = ds.pcn(d.pcn).code.clone();
+        let finding = |code: Code, detail: String| Finding {
+            scope: Scope::Pcn,
+            code,
+            subject: subject.clone(),
+            detail,
+            practice: None,
+        };
+        run.findings
+            .push(finding(Code::PublicTransportBurden, detail.clone()));
+        // Before RURAL_ACCESS_RISK, which sums up the others.
+        let at = d
+            .flags
+            .iter()
+            .position(|&c| c == Code::RuralAccessRisk)
+            .unwrap_or(d.flags.len());
+        d.flags.insert(at, Code::PublicTransportBurden);
+        d.details.insert(at, detail);
+        let rural = res
+            .pcns
+            .iter()
+            .any(|c| c.pcn == d.pcn && c.flags.contains(&Code::Rural));
+        if !rural {
+            continue;
+        }
+        let code = Code::PublicTransportBurden.as_str();
+        match d.flags.iter().position(|&c| c == Code::RuralAccessRisk) {
+            Some(i) => {
+                d.details[i] = format!("{}, {code}", d.details[i]);
+                if let Some(f) = run
+                    .findings
+                    .iter_mut()
+                    .find(|f| f.code == Code::RuralAccessRisk && f.subject == subject)
+                {
+                    f.detail = d.details[i].clone();
+                }
+            }
+            None => {
+                let detail = format!("RURAL and {code}");
+                run.findings
+                    .push(finding(Code::RuralAccessRisk, detail.clone()));
+                d.flags.push(Code::RuralAccessRisk);
+                d.details.push(detail);
+            }
+        }
+    }
+    run.findings.sort();
 }

@@ -96,6 +96,14 @@ pub fn from_run(run: &Run, findings: &[Finding], title: &str) -> MapInput {
                 d.as_ref().and_then(|d| d.patients_mean_min_to_practice),
                 2,
             ),
+            pt_median_min_to_hub: d
+                .as_ref()
+                .and_then(|d| d.transit.as_ref())
+                .and_then(|t| t.pt_median_min_to_hub),
+            pt_share_no_journey_90_min_to_hub: d
+                .as_ref()
+                .and_then(|d| d.transit.as_ref())
+                .and_then(|t| t.pt_share_no_journey_90_min_to_hub),
             icb_code: pcn.org.icb_code.clone(),
             icb_name: pcn.org.icb_name.clone(),
             geometry: if c.areas.is_empty() {

@@ -219,7 +219,7 @@ const BAND_RAMP: &[&str] = &[
 fn metrics(input: &MapInput, band: (u64, u64)) -> Vec<Metric> {
     let has = |f: fn(&MapPcn) -> Option<f64>| input.pcns.iter().any(|p| f(p).is_some());
     let (lo, hi) = (band.0 as f64, band.1 as f64);
-    vec![
+    let mut m = vec![
         Metric {
             key: "list_size",
             label: "Registered patients",
@@ -274,7 +274,30 @@ fn metrics(input: &MapInput, band: (u64, u64)) -> Vec<Metric> {
             note: Some("Classes are sextiles of the networks shown.".into()),
             available: has(|p| p.staff_tour_min),
         },
-    ]
+    ];
+    // Public transport (`--gtfs`): listed only when the run has it, so a
+    // car-only map is unchanged.
+    if has(|p| p.pt_share_no_journey_90_min_to_hub) {
+        m.push(Metric {
+            key: "pt_share_no_journey_90_min_to_hub",
+            label: "Patients with no bus journey to hub within 90 min",
+            format: "share",
+            breaks: Some(vec![0.05, 0.1, 0.2, 0.4, 0.6]),
+            ramp: SEQUENTIAL,
+            note: Some("Share of the network's patients with no public-transport or walking journey to its hub within 90 minutes, leaving in the morning window (median of the departures).".into()),
+            available: true,
+        });
+        m.push(Metric {
+            key: "pt_median_min_to_hub",
+            label: "Patients' median bus journey to hub (min)",
+            format: "min",
+            breaks: Some(vec![20.0, 30.0, 45.0, 60.0, 90.0]),
+            ramp: SEQUENTIAL,
+            note: Some("Patient-weighted median of each area's median journey by bus and on foot, waiting included; empty when half the patients have none.".into()),
+            available: has(|p| p.pt_median_min_to_hub),
+        });
+    }
+    m
 }
 
 /// Write `map.html`; `band` is the population band of the run.
@@ -535,6 +558,8 @@ mod tests {
             staff_tour_min: None,
             patients_p90_min_to_hub: None,
             patients_mean_min_to_practice: None,
+            pt_median_min_to_hub: None,
+            pt_share_no_journey_90_min_to_hub: None,
             icb_code: String::new(),
             icb_name: String::new(),
             geometry: square(x0, 100_000.0, 10_000.0),

@@ -37,6 +37,13 @@ pub struct MapPcn {
     pub staff_tour_min: Option<f64>,
     pub patients_p90_min_to_hub: Option<f64>,
     pub patients_mean_min_to_practice: Option<f64>,
+    /// With `--gtfs`: patients' median public-transport journey to the hub
+    /// (null when at least half have none) and the share with no journey
+    /// within 90 minutes; omitted without.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pt_median_min_to_hub: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pt_share_no_journey_90_min_to_hub: Option<f64>,
     /// The PCN's ICB (NHS code and name; omitted when unknown), for
     /// colouring and filtering by ICB.
     #[serde(skip_serializing_if = "String::is_empty")]

@@ -244,6 +244,7 @@
     if (D.drive) {
       h += row('Hub', p.hub ? `${p.hub_name || ''} (${p.hub})` : null) + row('Hub to farthest member', p.staff_max_min, csv.min) + row('Staff tour', p.staff_tour_min, csv.min);
       h += row("Patients' 90th percentile to hub", p.patients_p90_min_to_hub, csv.min) + row('Patients’ mean to their practice', p.patients_mean_min_to_practice, csv.min);
+      h += row("Patients' median bus journey to hub", p.pt_median_min_to_hub, csv.min) + row('No bus journey to hub within 90 min', p.pt_share_no_journey_90_min_to_hub, csv.share);
     }
     h += '</table>';
     h += `<h3>Findings (${p.findings.length})</h3>`;
