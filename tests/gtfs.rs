@@ -9,7 +9,9 @@ use pcn_atlas::transit::{Call, Timetable};
 use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gtfs").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/gtfs")
+        .join(name)
 }
 
 fn load(name: &str, date: Option<&str>) -> (Timetable, GtfsReport) {
@@ -30,7 +32,10 @@ fn ids(tt: &Timetable) -> Vec<&str> {
 fn calls(tt: &Timetable, id: &str) -> Vec<(String, u32, u32)> {
     let trip = tt.trips.iter().find(|t| t.id == id).unwrap();
     let stop = |c: &Call| tt.stops[c.stop as usize].id.clone();
-    trip.calls.iter().map(|c| (stop(c), c.arrival, c.departure)).collect()
+    trip.calls
+        .iter()
+        .map(|c| (stop(c), c.arrival, c.departure))
+        .collect()
 }
 
 fn call(stop: &str, a: &str, d: &str) -> (String, u32, u32) {
@@ -44,13 +49,22 @@ fn error(paths: &[PathBuf], date: Option<&str>) -> String {
 #[test]
 fn default_date_skips_the_bank_holiday_monday() {
     let (tt, r) = load("calendar", None);
-    assert_eq!((r.date.as_str(), r.weekday.as_str()), ("2024-05-07", "Tuesday"));
+    assert_eq!(
+        (r.date.as_str(), r.weekday.as_str()),
+        ("2024-05-07", "Tuesday")
+    );
     assert_eq!(r.date_source, "first full weekday of the feed");
     assert_eq!(tt.date, "2024-05-07");
     assert_eq!(ids(&tt), ["T1", "T2"]);
     let f = &r.feeds[0];
-    assert_eq!((f.start_date.as_str(), f.end_date.as_str()), ("2024-05-06", "2024-05-31"));
-    assert_eq!((f.format.as_str(), f.input.role.as_str()), ("folder", "gtfs"));
+    assert_eq!(
+        (f.start_date.as_str(), f.end_date.as_str()),
+        ("2024-05-06", "2024-05-31")
+    );
+    assert_eq!(
+        (f.format.as_str(), f.input.role.as_str()),
+        ("folder", "gtfs")
+    );
     assert_eq!(f.rows["stop_times.txt"], 6);
     assert_eq!((r.stops, r.routes, r.trips, r.calls), (2, 1, 2, 4));
 }
@@ -59,14 +73,20 @@ fn default_date_skips_the_bank_holiday_monday() {
 fn calendar_dates_add_and_remove_a_day() {
     let (tt, r) = load("calendar", Some("2024-05-11"));
     assert_eq!(ids(&tt), ["T3"]);
-    assert_eq!((r.weekday.as_str(), r.date_source.as_str()), ("Saturday", "--pt-date"));
+    assert_eq!(
+        (r.weekday.as_str(), r.date_source.as_str()),
+        ("Saturday", "--pt-date")
+    );
     let (tt, _) = load("calendar", Some("2024-05-13"));
     assert_eq!(ids(&tt), ["T1", "T2"]);
     let e = error(&[fixture("calendar")], Some("2024-05-06"));
     assert!(e.contains("no trip on 2024-05-06"), "{e}");
     assert!(e.contains("2024-05-06 to 2024-05-31"), "{e}");
     let e = error(&[fixture("calendar")], Some("2024-5-6"));
-    assert!(e.contains("--pt-date 2024-5-6: not a date YYYY-MM-DD"), "{e}");
+    assert!(
+        e.contains("--pt-date 2024-5-6: not a date YYYY-MM-DD"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -74,7 +94,14 @@ fn frequencies_expand_into_departures() {
     let (tt, r) = load("frequency", Some("2024-05-08"));
     assert_eq!(
         ids(&tt),
-        ["FT@07:00:00", "P", "FT@07:20:00", "FT@07:40:00", "FT@16:00:00", "FT@16:15:00"]
+        [
+            "FT@07:00:00",
+            "P",
+            "FT@07:20:00",
+            "FT@07:40:00",
+            "FT@16:00:00",
+            "FT@16:15:00"
+        ]
     );
     assert_eq!(
         calls(&tt, "FT@07:20:00"),
@@ -84,7 +111,10 @@ fn frequencies_expand_into_departures() {
             call("C", "07:45:00", "07:45:00")
         ]
     );
-    assert_eq!(calls(&tt, "FT@16:15:00")[2], call("C", "16:40:00", "16:40:00"));
+    assert_eq!(
+        calls(&tt, "FT@16:15:00")[2],
+        call("C", "16:40:00", "16:40:00")
+    );
     assert_eq!(r.feeds[0].rows["frequencies.txt"], 2);
     assert!(r.notices.is_empty(), "{:?}", r.notices);
 }
@@ -95,7 +125,10 @@ fn trips_past_midnight_run_into_the_next_day() {
     assert_eq!(ids(&tt), ["N1@-1d", "N1", "N2"]);
     assert_eq!(
         calls(&tt, "N1@-1d"),
-        [call("C", "00:10:00", "00:10:00"), call("D", "00:30:00", "00:30:00")]
+        [
+            call("C", "00:10:00", "00:10:00"),
+            call("D", "00:30:00", "00:30:00")
+        ]
     );
     assert_eq!(calls(&tt, "N1")[3], call("D", "24:30:00", "24:30:00"));
     let (tt, _) = load("midnight", Some("2024-05-06"));
@@ -114,7 +147,10 @@ fn merged_feeds_prefix_colliding_ids() {
     let routes: Vec<(&str, &str, u16)> = (tt.routes.iter())
         .map(|r| (r.id.as_str(), r.agency.as_str(), r.feed))
         .collect();
-    assert_eq!(routes, [("RA", "Alpha Buses", 0), ("RB", "Beta Coaches", 1)]);
+    assert_eq!(
+        routes,
+        [("RA", "Alpha Buses", 0), ("RB", "Beta Coaches", 1)]
+    );
     assert_eq!(ids(&tt), ["1:TA", "0:TA"]);
     assert_eq!(calls(&tt, "1:TA")[0], call("1:S1", "07:50:00", "07:50:00"));
     assert_eq!(tt.trips[0].route, 1);
@@ -186,7 +222,12 @@ fn bad_rows_are_notices() {
         ("stop_times.txt", 18, "bad_stop_sequence", "x"),
         ("stop_times.txt", 19, "unknown_stop_id", "Z"),
         ("stop_times.txt", 20, "unknown_trip_id", "T9"),
-        ("stop_times.txt", 3, "interpolated_time", "T1 stop_sequence 2: 08:10:00"),
+        (
+            "stop_times.txt",
+            3,
+            "interpolated_time",
+            "T1 stop_sequence 2: 08:10:00",
+        ),
         (
             "stop_times.txt",
             7,
@@ -211,7 +252,10 @@ fn zip_of(name: &str, dir: &Path, nested: &str) -> PathBuf {
     let out = dir.join(format!("{name}.zip"));
     let mut zip = zip::ZipWriter::new(std::fs::File::create(&out).unwrap());
     let opts = zip::write::SimpleFileOptions::default();
-    let mut files: Vec<_> = std::fs::read_dir(fixture(name)).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(fixture(name))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     for f in files {
         let entry = format!("{nested}{}", f.file_name().unwrap().to_str().unwrap());
@@ -228,8 +272,11 @@ fn a_zip_gives_the_same_timetable_as_the_folder() {
     for (name, nested) in [("bad", ""), ("frequency", "feed/")] {
         let (tf, rf) = load(name, Some("2024-05-07"));
         let z = zip_of(name, dir.path(), nested);
-        let (tz, rz) = load_feeds(&[z.clone()], Some("2024-05-07")).unwrap();
-        assert_eq!((&tz.stops, &tz.routes, &tz.trips), (&tf.stops, &tf.routes, &tf.trips));
+        let (tz, rz) = load_feeds(std::slice::from_ref(&z), Some("2024-05-07")).unwrap();
+        assert_eq!(
+            (&tz.stops, &tz.routes, &tz.trips),
+            (&tf.stops, &tf.routes, &tf.trips)
+        );
         assert_eq!(rz.notices_by_kind, rf.notices_by_kind);
         assert_eq!(rz.feeds[0].format, "zip");
         assert_eq!(rz.feeds[0].rows, rf.feeds[0].rows);
@@ -256,19 +303,35 @@ fn missing_files_columns_and_bad_zips_are_errors() {
         d
     };
     let d = copy("calendar", "stop_times.txt");
-    let e = error(&[d.clone()], None);
-    assert!(e.contains(&d.display().to_string()) && e.contains("no stop_times.txt"), "{e}");
+    let e = error(std::slice::from_ref(&d), None);
+    assert!(
+        e.contains(&d.display().to_string()) && e.contains("no stop_times.txt"),
+        "{e}"
+    );
     let d = copy("frequency", "calendar.txt");
     let e = error(&[d], None);
-    assert!(e.contains("neither calendar.txt nor calendar_dates.txt"), "{e}");
+    assert!(
+        e.contains("neither calendar.txt nor calendar_dates.txt"),
+        "{e}"
+    );
     let d = copy("calendar", "none");
-    std::fs::write(d.join("stops.txt"), "stop_id,stop_name,stop_lat\nA,Alpha,53.19\n").unwrap();
-    let e = error(&[d.clone()], None);
+    std::fs::write(
+        d.join("stops.txt"),
+        "stop_id,stop_name,stop_lat\nA,Alpha,53.19\n",
+    )
+    .unwrap();
+    let e = error(std::slice::from_ref(&d), None);
     assert!(e.contains("stops.txt: no column stop_lon"), "{e}");
     let z = dir.path().join("broken.zip");
     std::fs::write(&z, b"PK\x03\x04 not really a zip").unwrap();
-    let e = error(&[z.clone()], None);
-    assert!(e.contains(&format!("{}: not a folder and not a readable zip", z.display())), "{e}");
+    let e = error(std::slice::from_ref(&z), None);
+    assert!(
+        e.contains(&format!(
+            "{}: not a folder and not a readable zip",
+            z.display()
+        )),
+        "{e}"
+    );
     assert!(error(&[], None).contains("no GTFS feed given"));
 }
 
@@ -286,14 +349,21 @@ fn isle_of_wight_feed() {
     // By hand (python over the CSVs): from Monday 2018-05-07, weekdays run
     // 10, 24, 22, 23, 25 trips, then 25, 24, 22, 23, 25 …: the first with 25
     // is Friday 2018-05-11, with 774 calls.
-    assert_eq!((r.date.as_str(), r.weekday.as_str()), ("2018-05-11", "Friday"));
+    assert_eq!(
+        (r.date.as_str(), r.weekday.as_str()),
+        ("2018-05-11", "Friday")
+    );
     assert_eq!((r.stops, r.routes, r.trips, r.calls), (315, 8, 25, 774));
     assert_eq!(tt.stops.len(), 315);
     let f = &r.feeds[0];
     assert_eq!((f.rows["stop_times.txt"], f.rows["trips.txt"]), (2608, 97));
     assert_eq!(f.agencies.len(), 3);
     assert!(r.notices.is_empty(), "{:?}", r.notices);
-    let (tt, r) = load_feeds(&[real("iow", "iow/gtfs-southern-vectis-2018").unwrap()], Some("2018-05-07")).unwrap();
+    let (tt, r) = load_feeds(
+        &[real("iow", "iow/gtfs-southern-vectis-2018").unwrap()],
+        Some("2018-05-07"),
+    )
+    .unwrap();
     assert_eq!((tt.trips.len(), r.calls), (10, 390));
 }
 
@@ -305,23 +375,44 @@ fn chester_feed() {
     let (tt, r) = load_feeds(&[p], None).unwrap();
     // From Monday 2023-07-31 weekdays run 795, 798, 804, 798, 804 trips:
     // Wednesday 2023-08-02 is the first with 804.
-    assert_eq!((r.date.as_str(), r.weekday.as_str()), ("2023-08-02", "Wednesday"));
+    assert_eq!(
+        (r.date.as_str(), r.weekday.as_str()),
+        ("2023-08-02", "Wednesday")
+    );
     assert_eq!(r.date_source, "first full weekday of the feed");
     let f = &r.feeds[0];
-    assert_eq!((f.format.as_str(), f.rows["stop_times.txt"]), ("zip", 34249));
-    assert_eq!((f.start_date.as_str(), f.end_date.as_str()), ("2023-07-31", "2024-04-26"));
+    assert_eq!(
+        (f.format.as_str(), f.rows["stop_times.txt"]),
+        ("zip", 34249)
+    );
+    assert_eq!(
+        (f.start_date.as_str(), f.end_date.as_str()),
+        ("2023-07-31", "2024-04-26")
+    );
     // Sealand School (stops.txt line 1294) is 370 km out to sea: set aside
     // with its 3 calls (3 trips of service 644, which runs that day).
     let n = &r.notices[0];
-    assert!(n.file.ends_with("chester-20230816-small_gtfs.zip:stops.txt"));
+    assert!(
+        n.file
+            .ends_with("chester-20230816-small_gtfs.zip:stops.txt")
+    );
     assert_eq!((n.line, n.kind.as_str()), (1294, "stop_isolated"));
     assert!(n.value.starts_with("49.766132,-7.555903"), "{}", n.value);
     // 1,320 rows less 27 stations (location_type 1) and Sealand School.
     assert_eq!((r.stops, f.stations_skipped), (1292, 27));
-    let kinds: Vec<(&str, u64)> = r.notices_by_kind.iter().map(|(k, n)| (k.as_str(), *n)).collect();
+    let kinds: Vec<(&str, u64)> = r
+        .notices_by_kind
+        .iter()
+        .map(|(k, n)| (k.as_str(), *n))
+        .collect();
     assert_eq!(kinds, [("call_at_set_aside_stop", 3), ("stop_isolated", 1)]);
     // Two trips run past midnight (18 calls each after 24:00), kept as given.
-    let late = tt.trips.iter().flat_map(|t| &t.calls).filter(|c| c.arrival >= 86_400).count();
+    let late = tt
+        .trips
+        .iter()
+        .flat_map(|t| &t.calls)
+        .filter(|c| c.arrival >= 86_400)
+        .count();
     assert_eq!(late, 36);
     let before = tt.trips.iter().filter(|t| t.id.ends_with("@-1d")).count();
     assert_eq!(before, 2);

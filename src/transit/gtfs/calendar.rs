@@ -217,7 +217,10 @@ mod tests {
 
     #[test]
     fn parses_dates_strictly() {
-        assert_eq!(parse_gtfs_date("20180507").map(iso), Some("2018-05-07".into()));
+        assert_eq!(
+            parse_gtfs_date("20180507").map(iso),
+            Some("2018-05-07".into())
+        );
         assert_eq!(parse_gtfs_date("20190229"), None);
         assert_eq!(parse_gtfs_date("2018-5-7"), None);
         assert_eq!(parse_iso("2018-05-07").map(iso), Some("2018-05-07".into()));

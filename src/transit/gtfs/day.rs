@@ -44,7 +44,12 @@ pub fn read_frequencies(feed: &mut Feed, t: &Table, n: &mut Notices) -> Result<(
             Ok(h) if h > 0 && e > s && (e - s).div_ceil(h) <= MAX_DEPARTURES => {
                 feed.trips[ti as usize].frequencies.push((s, e, h));
             }
-            _ => n.add(&t.file, line, "bad_frequency", &format!("{a}..{b} every {h}")),
+            _ => n.add(
+                &t.file,
+                line,
+                "bad_frequency",
+                &format!("{a}..{b} every {h}"),
+            ),
         }
     })?;
     feed.rows.insert("frequencies.txt".into(), count);
@@ -82,7 +87,13 @@ pub fn trips_on(feed: &Feed, day: Day) -> Vec<DayTrip> {
             continue;
         }
         if feed.calendar.runs(&tr.service, day) {
-            runs(tr, |suffix, calls| out.push(DayTrip { trip: i, suffix, calls }));
+            runs(tr, |suffix, calls| {
+                out.push(DayTrip {
+                    trip: i,
+                    suffix,
+                    calls,
+                })
+            });
         }
         if feed.calendar.runs(&tr.service, day - 1) {
             runs(tr, |suffix, calls| {
@@ -96,7 +107,11 @@ pub fn trips_on(feed: &Feed, day: Day) -> Vec<DayTrip> {
                     .collect();
                 if late.len() >= 2 {
                     let suffix = format!("{suffix}@-1d");
-                    out.push(DayTrip { trip: i, suffix, calls: late });
+                    out.push(DayTrip {
+                        trip: i,
+                        suffix,
+                        calls: late,
+                    });
                 }
             });
         }

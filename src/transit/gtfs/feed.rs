@@ -94,15 +94,21 @@ pub fn read(index: u16, path: &Path, notices: &mut Notices) -> Result<(Feed, Sou
     Ok((feed, src))
 }
 
+/// A name from the feed with control characters made spaces (names are
+/// one line of text in every output).
+fn clean(name: &str) -> String {
+    crate::safe_text::clean_name(name).unwrap_or_else(|| name.to_string())
+}
+
 impl Feed {
     fn read_agencies(&mut self, t: &Table) -> Result<HashMap<String, String>> {
         let (id, name) = (t.col("agency_id"), t.col("agency_name"));
         let mut names = HashMap::new();
         let n = t.rows(|_, r| {
             let (i, n) = (field(r, id), field(r, name));
-            let shown = if n.is_empty() { i } else { n };
-            self.agencies.push(shown.to_string());
-            names.insert(i.to_string(), shown.to_string());
+            let shown = clean(if n.is_empty() { i } else { n });
+            self.agencies.push(shown.clone());
+            names.insert(i.to_string(), shown);
         })?;
         self.rows.insert("agency.txt".into(), n);
         Ok(names)
@@ -131,10 +137,10 @@ impl Feed {
                 return notices.add(&t.file, line, "bad_coordinates", &format!("{la},{lo}"));
             };
             if crate::coords::check_wgs84(x, y).is_some() {
-                self.set_aside.insert(sid.to_string(), "outside Great Britain");
+                self.set_aside
+                    .insert(sid.to_string(), "outside Great Britain");
                 return notices.add(&t.file, line, "stop_outside_gb", &format!("{la},{lo}"));
             }
-            let raw_name = field(r, name);
             let b = crate::coords::wgs84_to_bng(x, y);
             at.push((line, format!("{la},{lo}")));
             self.stop_index
@@ -142,7 +148,7 @@ impl Feed {
             self.stops.push(Stop {
                 id: sid.to_string(),
                 code: field(r, code).to_string(),
-                name: crate::safe_text::clean_name(raw_name).unwrap_or_else(|| raw_name.into()),
+                name: clean(field(r, name)),
                 lon_lat: [x, y],
                 bng: [b.x, b.y],
                 feed: self.index,
@@ -195,7 +201,9 @@ impl Feed {
             t.col("route_short_name"),
             t.col("route_long_name"),
         );
-        let only = (agencies.len() == 1).then(|| agencies.values().next()).flatten();
+        let only = (agencies.len() == 1)
+            .then(|| agencies.values().next())
+            .flatten();
         let mut seen = HashMap::new();
         let n = t.rows(|line, r| {
             let rid = field(r, Some(id));
@@ -219,8 +227,8 @@ impl Feed {
             self.routes.push(Route {
                 id: rid.to_string(),
                 agency,
-                short_name: field(r, short).to_string(),
-                long_name: field(r, long).to_string(),
+                short_name: clean(field(r, short)),
+                long_name: clean(field(r, long)),
                 route_type,
                 feed: self.index,
             });
@@ -239,7 +247,11 @@ impl Feed {
             .map(|(i, r)| (r.id.as_str(), i as u32))
             .collect();
         let n = t.rows(|line, r| {
-            let (rid, sid, tid) = (field(r, Some(route)), field(r, Some(service)), field(r, Some(id)));
+            let (rid, sid, tid) = (
+                field(r, Some(route)),
+                field(r, Some(service)),
+                field(r, Some(id)),
+            );
             if self.trip_index.contains_key(tid) {
                 return notices.add(&t.file, line, "duplicate_id", tid);
             }

@@ -130,10 +130,15 @@ fn count_on(feeds: &[Feed], day: Day) -> usize {
 fn choose_day(feeds: &[Feed], date: Option<&str>) -> Result<(Day, &'static str)> {
     if let Some(d) = date {
         let shown = crate::load::text::show(d);
-        let day = parse_iso(d).ok_or_else(|| anyhow!("--pt-date {shown}: not a date YYYY-MM-DD"))?;
+        let day =
+            parse_iso(d).ok_or_else(|| anyhow!("--pt-date {shown}: not a date YYYY-MM-DD"))?;
         return Ok((day, "--pt-date"));
     }
-    let start = feeds.iter().filter_map(|f| f.calendar.span()).map(|s| s.0).min();
+    let start = feeds
+        .iter()
+        .filter_map(|f| f.calendar.span())
+        .map(|s| s.0)
+        .min();
     let Some(start) = start else {
         bail!("the GTFS feeds have no service dates ({})", ranges(feeds));
     };
@@ -170,9 +175,21 @@ fn shared_ids<'a>(lists: impl Iterator<Item = Vec<&'a str>>) -> HashMap<&'a str,
 /// The feeds' stops, routes and day's trips in one timetable; also the
 /// trips per feed and how many ids were prefixed.
 fn merge(feeds: &[Feed], day: Day) -> (Timetable, Vec<usize>, u64) {
-    let stop_ids = shared_ids(feeds.iter().map(|f| f.stops.iter().map(|s| s.id.as_str()).collect()));
-    let route_ids = shared_ids(feeds.iter().map(|f| f.routes.iter().map(|r| r.id.as_str()).collect()));
-    let trip_ids = shared_ids(feeds.iter().map(|f| f.trips.iter().map(|t| t.id.as_str()).collect()));
+    let stop_ids = shared_ids(
+        feeds
+            .iter()
+            .map(|f| f.stops.iter().map(|s| s.id.as_str()).collect()),
+    );
+    let route_ids = shared_ids(
+        feeds
+            .iter()
+            .map(|f| f.routes.iter().map(|r| r.id.as_str()).collect()),
+    );
+    let trip_ids = shared_ids(
+        feeds
+            .iter()
+            .map(|f| f.trips.iter().map(|t| t.id.as_str()).collect()),
+    );
     let mut prefixed = 0u64;
     let mut name = |shared: &HashMap<&str, u32>, feed: u16, id: &str| {
         if shared.contains_key(id) {

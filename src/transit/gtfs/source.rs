@@ -118,7 +118,9 @@ fn zip_entry(archive: &zip::ZipArchive<Cursor<Vec<u8>>>, name: &str) -> Option<S
 fn folder_sha256(dir: &Path) -> Result<String> {
     let shown = dir.display();
     let mut names = Vec::new();
-    for entry in std::fs::read_dir(dir).with_context(|| format!("GTFS feed {shown}: cannot list"))? {
+    for entry in
+        std::fs::read_dir(dir).with_context(|| format!("GTFS feed {shown}: cannot list"))?
+    {
         let entry = entry.with_context(|| format!("GTFS feed {shown}: cannot list"))?;
         if entry.path().is_file() {
             names.push(entry.file_name());
@@ -262,13 +264,19 @@ mod tests {
         // LF, CRLF, a BOM, a blank line and a quoted field over two lines.
         let lf = "id,x\na,1\nb,\"two\nlines\"\n\nc,3\n\n\nd,4\n";
         assert_eq!(lines(lf), want);
-        assert_eq!(lines(&format!("\u{feff}{}", lf.replace('\n', "\r\n"))), want);
+        assert_eq!(
+            lines(&format!("\u{feff}{}", lf.replace('\n', "\r\n"))),
+            want
+        );
     }
 
     #[test]
     fn header_is_trimmed_and_unknown_columns_ignored() {
         let t = Table::new("t.txt".into(), b"\xEF\xBB\xBF\"id\" , extra\r\n".to_vec()).unwrap();
-        assert_eq!((t.col("id"), t.col("extra"), t.col("x")), (Some(0), Some(1), None));
+        assert_eq!(
+            (t.col("id"), t.col("extra"), t.col("x")),
+            (Some(0), Some(1), None)
+        );
         let e = t.need("stop_id").unwrap_err().to_string();
         assert!(e.contains("t.txt: no column stop_id"), "{e}");
     }

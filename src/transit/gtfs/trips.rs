@@ -42,7 +42,12 @@ struct Row {
 }
 
 /// Read `stop_times.txt` into the feed's trips' calls.
-pub fn read_stop_times(feed: &mut Feed, t: &Table, trips_file: &str, n: &mut Notices) -> Result<()> {
+pub fn read_stop_times(
+    feed: &mut Feed,
+    t: &Table,
+    trips_file: &str,
+    n: &mut Notices,
+) -> Result<()> {
     let (trip, stop, seq) = (
         t.need("trip_id")?,
         t.need("stop_id")?,
@@ -98,14 +103,25 @@ pub fn read_stop_times(feed: &mut Feed, t: &Table, trips_file: &str, n: &mut Not
 }
 
 /// The calls of trip `i` from its rows, or nothing when it is set aside.
-fn calls_of(feed: &Feed, i: usize, mut rows: Vec<Row>, files: [&str; 2], n: &mut Notices) -> Vec<Call> {
+fn calls_of(
+    feed: &Feed,
+    i: usize,
+    mut rows: Vec<Row>,
+    files: [&str; 2],
+    n: &mut Notices,
+) -> Vec<Call> {
     let [file, trips_file] = files;
     let id = &feed.trips[i].id;
     rows.sort_by_key(|r| r.seq);
     rows.dedup_by(|b, a| {
         let dup = a.seq == b.seq;
         if dup {
-            n.add(file, b.line, "duplicate_stop_sequence", &format!("{id} {}", b.seq));
+            n.add(
+                file,
+                b.line,
+                "duplicate_stop_sequence",
+                &format!("{id} {}", b.seq),
+            );
         }
         dup
     });
@@ -161,7 +177,10 @@ fn interpolate(feed: &Feed, id: &str, rows: &mut [Row], file: &str, n: &mut Noti
             continue;
         }
         if k > prev + 1 {
-            let (t0, t1) = (rows[prev].departure.unwrap_or(0), rows[k].arrival.unwrap_or(0));
+            let (t0, t1) = (
+                rows[prev].departure.unwrap_or(0),
+                rows[k].arrival.unwrap_or(0),
+            );
             let span = cum[k] - cum[prev];
             for m in prev + 1..k {
                 let f = if span > 0.0 {
