@@ -75,7 +75,8 @@ fn secs(s: f64) -> Secs {
 }
 
 /// Walking times between stops, origins and destinations (BNG metres). The
-/// speed is the network's; the limits and `max_snap_m` are `opts`'.
+/// speed and detour are the network's; the limits and `max_snap_m` are
+/// `opts`'.
 pub fn walk_links(
     walk: &WalkNetwork,
     stops: &[[f64; 2]],
@@ -119,8 +120,8 @@ fn snap_all(snapper: &Snapper<'_>, points: &[[f64; 2]]) -> (Vec<Option<Snap>>, V
     (all.into_iter().map(|(s, _)| s).collect(), unsnapped)
 }
 
-/// One search from `s`: the targets within `limit_s` (excluding `skip`),
-/// with the node times searched up to `search_s`.
+/// The targets within `limit_s` of `s` (excluding `skip`), given the node
+/// times `dist` of a search from `s` that went at least that far.
 fn reached(
     g: &RoadGraph,
     s: &Snap,
