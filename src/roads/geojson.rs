@@ -5,7 +5,7 @@
 //! `other`). Lines meet only where they share a vertex with identical input
 //! coordinates. WGS84 unless the legacy `crs` member says EPSG:27700.
 
-use super::profile::CarProfile;
+use super::rules::WayRules;
 use super::{CoordNetworkBuilder, RoadsReport, classify_counted};
 use crate::load::geojson::{Geometry, read_feature_collection, value_text};
 use crate::load::text::sha256_hex;
@@ -18,12 +18,12 @@ use std::path::Path;
 /// escaped.
 pub fn load_geojson(
     path: &Path,
-    profile: &CarProfile,
+    profile: &impl WayRules,
 ) -> Result<(super::RoadNetwork, RoadsReport)> {
     read_geojson(path, profile).map_err(crate::load::text::plain_error)
 }
 
-fn read_geojson(path: &Path, profile: &CarProfile) -> Result<(super::RoadNetwork, RoadsReport)> {
+fn read_geojson(path: &Path, profile: &impl WayRules) -> Result<(super::RoadNetwork, RoadsReport)> {
     let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
     let fc = read_feature_collection(path, &bytes)?;
     let input = InputFile {
@@ -34,7 +34,7 @@ fn read_geojson(path: &Path, profile: &CarProfile) -> Result<(super::RoadNetwork
         ..Default::default()
     };
     drop(bytes);
-    let mut report = RoadsReport::new(input, "geojson", profile);
+    let mut report = RoadsReport::new(input, "geojson", profile.car_profile());
     let mut b = CoordNetworkBuilder::new();
     for (i, f) in fc.features.iter().enumerate() {
         let parts: Vec<&Vec<crate::load::geojson::Position>> = match &f.geometry {

@@ -9,6 +9,7 @@ pub mod network;
 pub mod pbf;
 pub mod places;
 pub mod profile;
+pub mod rules;
 pub mod shp;
 
 use crate::coords::{check_bng, check_wgs84, wgs84_to_bng};
@@ -17,6 +18,7 @@ use crate::model::InputFile;
 use anyhow::{Result, bail};
 use network::{RoadClass, RoadNetwork, Way};
 use profile::{CarProfile, Quirk, WayAttrs};
+use rules::WayRules;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -36,7 +38,8 @@ pub struct RoadsReport {
     /// Nodes that are a way's end or are shared by two or more ways.
     pub junctions: u64,
     /// Ways left out, by reason (`not_car_class`, `access`, `reversible`,
-    /// `ferry_no_cars`, `area`, `degenerate_geometry`, `all_nodes_missing`).
+    /// `ferry_no_cars`, `area`, `degenerate_geometry`, `all_nodes_missing`;
+    /// walking: `not_foot_class`, `motorway`, `foot_no`, `ferry_no_foot`).
     pub excluded: BTreeMap<String, u64>,
     /// Things carried on with, by kind (`maxspeed_unparsed`,
     /// `missing_node_refs`, `ways_split_at_missing_nodes`, ...).
@@ -45,7 +48,8 @@ pub struct RoadsReport {
     pub km_by_class: BTreeMap<String, f64>,
     pub ways_by_class: BTreeMap<String, u64>,
     pub total_km: f64,
-    /// The car profile the network was built with.
+    /// The car profile the network was built with (for a walking network:
+    /// the one whose ferry rules time its ferries).
     pub profile: CarProfile,
     /// Named places (OSM `place=city|town|village`) found in the file, in
     /// [`places::sort`] order; not written to `roads_report.json`.
@@ -158,8 +162,9 @@ impl RoadNetwork {
 }
 
 /// Load a road file, picking the format from its name: `.osm.pbf`/`.pbf`,
-/// `.shp`, `.geojson`/`.json`.
-pub fn load_roads(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, RoadsReport)> {
+/// `.shp`, `.geojson`/`.json`. `profile` is the car profile, or any other
+/// [`WayRules`] (walking).
+pub fn load_roads(path: &Path, profile: &impl WayRules) -> Result<(RoadNetwork, RoadsReport)> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
@@ -181,7 +186,7 @@ pub fn load_roads(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, Roa
 /// Run the profile on one way's tags, counting an exclusion or the quirks
 /// in the report; `None` when the way is excluded.
 pub(crate) fn classify_counted<'t>(
-    profile: &CarProfile,
+    profile: &impl WayRules,
     tag: impl Fn(&str) -> Option<&'t str>,
     speed_kph: Option<f64>,
     report: &mut RoadsReport,

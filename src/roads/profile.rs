@@ -309,6 +309,16 @@ pub enum Exclusion {
     FerryFootOnly,
     /// `area=yes`: the outline of a square, car park or pedestrian area, not a road line.
     Area,
+    /// Walking: no `highway` a pedestrian may use (`construction`,
+    /// `proposed`, `bus_guideway`, `raceway`, ... or none at all).
+    NotFootClass,
+    /// Walking: a motorway or motorway slip road.
+    Motorway,
+    /// Walking: `foot=no` (or `private`, `use_sidepath`).
+    FootNo,
+    /// Walking: a ferry that does not carry foot passengers (`foot=no`, or
+    /// `access=no`/`private` without `foot=yes`).
+    FerryNoFoot,
 }
 
 impl Exclusion {
@@ -323,6 +333,10 @@ impl Exclusion {
             Exclusion::FerryHovercraft => "ferry_hovercraft",
             Exclusion::FerryFootOnly => "ferry_foot_only",
             Exclusion::Area => "area",
+            Exclusion::NotFootClass => "not_foot_class",
+            Exclusion::Motorway => "motorway",
+            Exclusion::FootNo => "foot_no",
+            Exclusion::FerryNoFoot => "ferry_no_foot",
         }
     }
 }
@@ -507,35 +521,41 @@ impl CarProfile {
             return Err(Exclusion::Access);
         }
         let direction = way_direction(&tag, class, quirks)?;
-        let name = tag("name")
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .or_else(|| tag("ref").map(str::trim).filter(|s| !s.is_empty()))
-            .unwrap_or("")
-            .to_string();
         if class == RoadClass::Ferry {
-            let fixed = tag("duration").and_then(parse_duration_s);
-            let interval = tag("interval").and_then(parse_duration_s);
-            if fixed.is_none() {
-                quirks.push(Quirk::FerryWithoutDuration);
-            } else if interval.is_some() {
-                quirks.push(Quirk::FerryWaitFromInterval);
-            }
-            return Ok(WayAttrs {
-                class,
-                direction,
-                speed_kph: self.ferry_speed_kph,
-                fixed_seconds: fixed.map(|s| s + self.ferry_wait_s(interval)),
-                name,
-            });
+            return Ok(self.ferry_attrs(&tag, direction, quirks));
         }
         Ok(WayAttrs {
             class,
             direction,
             speed_kph: self.way_speed_kph(&tag, class, speed_kph, quirks),
             fixed_seconds: None,
-            name,
+            name: way_name(&tag),
         })
+    }
+
+    /// A ferry's attributes: its `duration` plus its wait as a fixed time,
+    /// else `ferry_speed_kph` (the wait is added when the network is
+    /// finished). The walking profile times ferries the same way.
+    pub(crate) fn ferry_attrs<'t>(
+        &self,
+        tag: &impl Fn(&str) -> Option<&'t str>,
+        direction: Direction,
+        quirks: &mut Vec<Quirk>,
+    ) -> WayAttrs {
+        let fixed = tag("duration").and_then(parse_duration_s);
+        let interval = tag("interval").and_then(parse_duration_s);
+        if fixed.is_none() {
+            quirks.push(Quirk::FerryWithoutDuration);
+        } else if interval.is_some() {
+            quirks.push(Quirk::FerryWaitFromInterval);
+        }
+        WayAttrs {
+            class: RoadClass::Ferry,
+            direction,
+            speed_kph: self.ferry_speed_kph,
+            fixed_seconds: fixed.map(|s| s + self.ferry_wait_s(interval)),
+            name: way_name(tag),
+        }
     }
 
     /// A road's speed: its `speed_kph`, else its `maxspeed` limit, else its
@@ -638,6 +658,16 @@ pub fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> anyhow::Error
         }
         None => anyhow!("{}: {msg}", path.display()),
     }
+}
+
+/// A way's `name`, else its `ref`, else empty.
+pub(crate) fn way_name<'t>(tag: &impl Fn(&str) -> Option<&'t str>) -> String {
+    tag("name")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .or_else(|| tag("ref").map(str::trim).filter(|s| !s.is_empty()))
+        .unwrap_or("")
+        .to_string()
 }
 
 /// A way's road class from `highway` (or `route=ferry`); a way with only

@@ -6,7 +6,7 @@
 //! ([`highway_for_fclass`]) and then go through the same car profile as OSM.
 //! Lines meet only where they share a vertex with identical input coordinates.
 
-use super::profile::CarProfile;
+use super::rules::WayRules;
 use super::{CoordNetworkBuilder, RoadNetwork, RoadsReport, classify_counted};
 use crate::load::shp::{for_each_shape, read_prj};
 use crate::load::text::sha256_hex;
@@ -45,7 +45,7 @@ pub(crate) fn text(r: &Record, field: &str) -> Option<String> {
 }
 
 /// Load the Geofabrik shapefile road layer.
-pub fn load_shp(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, RoadsReport)> {
+pub fn load_shp(path: &Path, profile: &impl WayRules) -> Result<(RoadNetwork, RoadsReport)> {
     let crs = read_prj(path)?;
     let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
     let sha256 = sha256_hex(&bytes);
@@ -59,7 +59,7 @@ pub fn load_shp(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, Roads
             ..Default::default()
         },
         "shapefile",
-        profile,
+        profile.car_profile(),
     );
     let mut b = CoordNetworkBuilder::new();
     let records = for_each_shape(path, |i, shape, record| {

@@ -25,7 +25,7 @@ mod ways;
 
 use super::RoadsReport;
 use super::network::RoadNetwork;
-use super::profile::CarProfile;
+use super::rules::WayRules;
 use crate::coords::wgs84_to_bng;
 use crate::model::{InputFile, Place};
 use anyhow::{Context, Result};
@@ -37,7 +37,7 @@ use std::path::Path;
 /// coordinates of their nodes (pass 2), the ways cut where nodes are
 /// missing, and only the nodes some way uses.
 /// An error is one line with control characters escaped.
-pub fn load_pbf(path: &Path, profile: &CarProfile) -> Result<(RoadNetwork, RoadsReport)> {
+pub fn load_pbf(path: &Path, profile: &impl WayRules) -> Result<(RoadNetwork, RoadsReport)> {
     let loaded = read_pbf(path, profile, true).map_err(crate::load::text::plain_error);
     give_back_freed_memory();
     loaded
@@ -60,7 +60,7 @@ fn give_back_freed_memory() {
 #[doc(hidden)]
 pub fn load_pbf_with(
     path: &Path,
-    profile: &CarProfile,
+    profile: &impl WayRules,
     by_type: bool,
 ) -> Result<(RoadNetwork, RoadsReport)> {
     read_pbf(path, profile, by_type).map_err(crate::load::text::plain_error)
@@ -68,7 +68,7 @@ pub fn load_pbf_with(
 
 fn read_pbf(
     path: &Path,
-    profile: &CarProfile,
+    profile: &impl WayRules,
     by_type: bool,
 ) -> Result<(RoadNetwork, RoadsReport)> {
     let dir = open(path)?;
@@ -91,7 +91,7 @@ fn read_pbf(
 fn read_blocks(
     path: &Path,
     dir: &Directory,
-    profile: &CarProfile,
+    profile: &impl WayRules,
     first_ways: Option<usize>,
 ) -> Result<Option<(RoadNetwork, RoadsReport)>> {
     let n = dir.len();
@@ -128,7 +128,7 @@ fn new_report(
     path: &Path,
     dir: &Directory,
     p1: &ways::Pass1,
-    profile: &CarProfile,
+    profile: &impl WayRules,
 ) -> Result<RoadsReport> {
     let edition = dir
         .header()?
@@ -144,7 +144,7 @@ fn new_report(
             edition,
         },
         "osm.pbf",
-        profile,
+        profile.car_profile(),
     );
     report.ways_read = p1.ways_read;
     report.excluded = p1.excluded.clone();

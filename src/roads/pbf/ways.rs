@@ -3,7 +3,8 @@
 //! holds, so the node pass decodes only blocks with nodes.
 
 use super::blocks::{Directory, block_kinds};
-use crate::roads::profile::{CarProfile, Quirk, WayAttrs};
+use crate::roads::profile::{Exclusion, Quirk, WayAttrs};
+use crate::roads::rules::WayRules;
 use anyhow::Result;
 use std::collections::BTreeMap;
 
@@ -42,7 +43,7 @@ impl Pass1 {
         self
     }
 
-    fn way(&mut self, profile: &CarProfile, w: &osmpbf::Way<'_>) {
+    fn way(&mut self, profile: &impl WayRules, w: &osmpbf::Way<'_>) {
         let tags: Vec<(&str, &str)> = w.tags().collect();
         let tag = |k: &str| tags.iter().find(|(kk, _)| *kk == k).map(|(_, v)| *v);
         let highway = tag("highway");
@@ -64,10 +65,15 @@ impl Pass1 {
             }
             Err(e) => {
                 *self.excluded.entry(e.as_str().to_string()).or_insert(0) += 1;
-                if let (crate::roads::profile::Exclusion::NotCarClass, Some(h)) = (e, highway) {
+                let mode = match e {
+                    Exclusion::NotCarClass => Some("cars"),
+                    Exclusion::NotFootClass => Some("walking"),
+                    _ => None,
+                };
+                if let (Some(mode), Some(h)) = (mode, highway) {
                     *self
                         .counts
-                        .entry(format!("highway_not_for_cars:{h}"))
+                        .entry(format!("highway_not_for_{mode}:{h}"))
                         .or_insert(0) += 1;
                 }
             }
@@ -77,7 +83,11 @@ impl Pass1 {
 
 /// Pass 1 over the blocks `from..` the end, and the kinds of element in
 /// each block read (by block index; 0 for blocks not read).
-pub(super) fn read(dir: &Directory, from: usize, profile: &CarProfile) -> Result<(Pass1, Vec<u8>)> {
+pub(super) fn read(
+    dir: &Directory,
+    from: usize,
+    profile: &impl WayRules,
+) -> Result<(Pass1, Vec<u8>)> {
     let mut p1 = dir.par_blocks(
         from..dir.len(),
         |_| true,

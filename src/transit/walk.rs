@@ -1,1 +1,0 @@
-//! Walking network (filled in by the walking work).
