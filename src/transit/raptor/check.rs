@@ -5,6 +5,17 @@
 use crate::rng::SplitMix64;
 use crate::transit::{Secs, Timetable};
 
+/// Transfers of the checks: stops within 300 m in a straight line.
+pub const TRANSFER_M: f64 = 300.0;
+/// Random query departures of the checks: 06:00 to 20:00.
+pub const PAIRS_FROM: Secs = 6 * 3600;
+pub const PAIRS_TO: Secs = 20 * 3600;
+/// Seed of the checks' random pairs.
+pub const PAIRS_SEED: u64 = 19;
+/// Rides allowed in the checks: enough never to bind, as the references
+/// have no limit.
+pub const CHECK_RIDES: usize = 64;
+
 /// Walking speed of the straight-line transfers: 4.8 km/h.
 pub const WALK_M_PER_S: f64 = 4.8 / 3.6;
 /// Straight lines are stretched by this to stand for the streets walked.

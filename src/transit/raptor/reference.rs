@@ -1,6 +1,8 @@
-//! The tests' reference: a plain Dijkstra over the time-expanded graph of
-//! the timetable, under the same walking rules as RAPTOR (one transfer walk
-//! after the access walk and after each ride) and with no limit on rides.
+//! The reference for RAPTOR's tests: a plain Dijkstra over the
+//! time-expanded graph of the timetable, under the same walking rules as
+//! RAPTOR (one transfer walk after the access walk and after each ride) and
+//! with no limit on rides. Slow (a graph of every event, a heap per query);
+//! kept simple so that it is obviously right.
 //!
 //! Nodes are events with fixed times: at each stop, one *wait* node per
 //! departure a passenger may board there (chained in time order by waiting
@@ -15,6 +17,7 @@ use crate::transit::{Secs, Timetable, UNREACHED};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+/// The time-expanded graph of one timetable with its transfers.
 pub struct Reference<'a> {
     tt: &'a Timetable,
     transfers: &'a [Vec<(u32, Secs)>],
@@ -35,6 +38,7 @@ pub struct Answer {
 }
 
 impl<'a> Reference<'a> {
+    /// Build the graph. Calls and transfers naming unknown stops are left out.
     pub fn new(tt: &'a Timetable, transfers: &'a [Vec<(u32, Secs)>]) -> Self {
         let mut r = Reference {
             tt,
@@ -57,10 +61,12 @@ impl<'a> Reference<'a> {
                 if i + 1 < trip.calls.len() {
                     r.arcs[base + 2 * i].push(base + 2 * i + 1);
                     r.arcs[base + 2 * i + 1].push(base + 2 * i + 2);
-                    if c.pickup {
+                    if c.pickup
+                        && let Some(w) = r.waits.get_mut(c.stop as usize)
+                    {
                         r.time.push(c.departure);
                         r.arcs.push(vec![base + 2 * i + 1]);
-                        r.waits[c.stop as usize].push((c.departure, r.time.len() - 1));
+                        w.push((c.departure, r.time.len() - 1));
                     }
                 }
             }
@@ -76,24 +82,31 @@ impl<'a> Reference<'a> {
 
     /// The first wait node at `s` at or after `t`.
     fn wait_at(&self, s: u32, t: Secs) -> Option<usize> {
-        let w = &self.waits[s as usize];
+        let w = self.waits.get(s as usize)?;
         w.get(w.partition_point(|&(d, _)| d < t)).map(|&(_, n)| n)
     }
 
     /// Being at stop `s` at `t` (alighted or walked from the origin): wait
     /// there or walk once. Seeds the heap and records the arrivals.
     fn arrive(&self, s: u32, t: Secs, ans: &mut Answer, heap: &mut Vec<(Secs, usize)>) {
-        ans.ride[s as usize] = ans.ride[s as usize].min(t);
-        ans.best[s as usize] = ans.best[s as usize].min(t);
+        let (Some(ride), Some(best)) = (ans.ride.get_mut(s as usize), ans.best.get_mut(s as usize))
+        else {
+            return;
+        };
+        *ride = (*ride).min(t);
+        *best = (*best).min(t);
         heap.extend(self.wait_at(s, t).map(|n| (self.time[n], n)));
         for &(q, w) in self.transfers.get(s as usize).map_or(&[][..], |v| v) {
-            let tq = t + w;
-            ans.best[q as usize] = ans.best[q as usize].min(tq);
-            heap.extend(self.wait_at(q, tq).map(|n| (self.time[n], n)));
+            let tq = t.saturating_add(w);
+            if let Some(b) = ans.best.get_mut(q as usize) {
+                *b = (*b).min(tq);
+                heap.extend(self.wait_at(q, tq).map(|n| (self.time[n], n)));
+            }
         }
     }
 
-    /// Earliest arrivals leaving at `depart` with `access` walks.
+    /// Earliest arrivals leaving at `depart` with `access` walks
+    /// (unknown stops skipped).
     pub fn query(&self, access: &[(u32, Secs)], depart: Secs) -> Answer {
         let n = self.tt.stops.len();
         let mut ans = Answer {
@@ -102,7 +115,7 @@ impl<'a> Reference<'a> {
         };
         let mut seeds = Vec::new();
         for &(s, w) in access {
-            self.arrive(s, depart + w, &mut ans, &mut seeds);
+            self.arrive(s, depart.saturating_add(w), &mut ans, &mut seeds);
         }
         let mut dist = vec![UNREACHED; self.time.len()];
         let mut heap: BinaryHeap<Reverse<(Secs, usize)>> = BinaryHeap::new();
@@ -124,7 +137,7 @@ impl<'a> Reference<'a> {
                 continue;
             }
             let mut next: Vec<(Secs, usize)> =
-                self.arcs[v].iter().map(|&u| (d + (self.time[u] - self.time[v]), u)).collect();
+                self.arcs[v].iter().map(|&u| (d.saturating_add(self.time[u].saturating_sub(self.time[v])), u)).collect();
             if let Some(s) = alight[v] {
                 self.arrive(s, d, &mut ans, &mut next);
             }
