@@ -26,7 +26,11 @@ pub const DETOUR: f64 = 1.3;
 /// each stop's list sorted by stop. A stop is not its own transfer.
 pub fn straight_line_transfers(tt: &Timetable, max_m: f64) -> Vec<Vec<(u32, Secs)>> {
     let mut order: Vec<usize> = (0..tt.stops.len()).collect();
-    order.sort_by(|&a, &b| tt.stops[a].bng[0].total_cmp(&tt.stops[b].bng[0]).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        tt.stops[a].bng[0]
+            .total_cmp(&tt.stops[b].bng[0])
+            .then(a.cmp(&b))
+    });
     let mut out = vec![Vec::new(); tt.stops.len()];
     for (oi, &a) in order.iter().enumerate() {
         let [ax, ay] = tt.stops[a].bng;
@@ -59,14 +63,22 @@ pub struct Pair {
 
 /// `n` seeded random pairs of stops that some trip calls at, departing
 /// uniformly between `from_secs` and `to_secs` (whole seconds).
-pub fn random_pairs(tt: &Timetable, n: usize, seed: u64, from_secs: Secs, to_secs: Secs) -> Vec<Pair> {
+pub fn random_pairs(
+    tt: &Timetable,
+    n: usize,
+    seed: u64,
+    from_secs: Secs,
+    to_secs: Secs,
+) -> Vec<Pair> {
     let mut served = vec![false; tt.stops.len()];
     for c in tt.trips.iter().flat_map(|t| &t.calls) {
         if let Some(x) = served.get_mut(c.stop as usize) {
             *x = true;
         }
     }
-    let stops: Vec<u32> = (0..tt.stops.len() as u32).filter(|&s| served[s as usize]).collect();
+    let stops: Vec<u32> = (0..tt.stops.len() as u32)
+        .filter(|&s| served[s as usize])
+        .collect();
     if stops.is_empty() {
         return Vec::new();
     }

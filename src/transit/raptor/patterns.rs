@@ -26,7 +26,10 @@ pub struct Pattern {
     pub times: usize,
 }
 
-fn key(trip: &Trip) -> Vec<(u32, u8)> {
+/// What makes trips one pattern: (stop, flags) of every call.
+type Key = Vec<(u32, u8)>;
+
+fn key(trip: &Trip) -> Key {
     trip.calls
         .iter()
         .map(|c| {
@@ -50,7 +53,11 @@ fn not_ahead(a: &Trip, b: &Trip) -> bool {
 /// not overtake.
 fn fifo_groups(tt: &Timetable, mut trips: Vec<u32>) -> Vec<Vec<u32>> {
     let times = |t: u32| -> Vec<(Secs, Secs)> {
-        tt.trips[t as usize].calls.iter().map(|c| (c.departure, c.arrival)).collect()
+        tt.trips[t as usize]
+            .calls
+            .iter()
+            .map(|c| (c.departure, c.arrival))
+            .collect()
     };
     trips.sort_by_cached_key(|&t| (times(t), t));
     let mut groups: Vec<Vec<u32>> = Vec::new();
@@ -72,8 +79,8 @@ fn fifo_groups(tt: &Timetable, mut trips: Vec<u32>) -> Vec<Vec<u32>> {
 /// transfer fields are left empty for [`Raptor::new`]). Patterns are numbered
 /// in order of their first trip, so the layout does not depend on hashing.
 pub fn build(tt: &Timetable) -> Raptor {
-    let mut index: HashMap<Vec<(u32, u8)>, usize> = HashMap::new();
-    let mut groups: Vec<(Vec<(u32, u8)>, Vec<u32>)> = Vec::new();
+    let mut index: HashMap<Key, usize> = HashMap::new();
+    let mut groups: Vec<(Key, Vec<u32>)> = Vec::new();
     let n = tt.stops.len();
     for (t, trip) in tt.trips.iter().enumerate() {
         // The loader never makes these; skipped rather than trusted.
@@ -129,7 +136,8 @@ fn push_pattern(r: &mut Raptor, tt: &Timetable, key: &[(u32, u8)], trips: &[u32]
         }
     }
     r.trip_ids.extend_from_slice(trips);
-    r.trip_routes.extend(trips.iter().map(|&t| tt.trips[t as usize].route));
+    r.trip_routes
+        .extend(trips.iter().map(|&t| tt.trips[t as usize].route));
     r.patterns.push(p);
 }
 

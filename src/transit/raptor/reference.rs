@@ -136,8 +136,15 @@ impl<'a> Reference<'a> {
             if d > dist[v] {
                 continue;
             }
-            let mut next: Vec<(Secs, usize)> =
-                self.arcs[v].iter().map(|&u| (d.saturating_add(self.time[u].saturating_sub(self.time[v])), u)).collect();
+            let mut next: Vec<(Secs, usize)> = self.arcs[v]
+                .iter()
+                .map(|&u| {
+                    (
+                        d.saturating_add(self.time[u].saturating_sub(self.time[v])),
+                        u,
+                    )
+                })
+                .collect();
             if let Some(s) = alight[v] {
                 self.arrive(s, d, &mut ans, &mut next);
             }

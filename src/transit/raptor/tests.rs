@@ -25,7 +25,11 @@ fn call(stop: u32, arrival: Secs, departure: Secs) -> Call {
 
 /// Calls at `stops` at the given times (arrival = departure).
 fn calls(stops: &[u32], times: &[Secs]) -> Vec<Call> {
-    stops.iter().zip(times).map(|(&s, &t)| call(s, t, t)).collect()
+    stops
+        .iter()
+        .zip(times)
+        .map(|(&s, &t)| call(s, t, t))
+        .collect()
 }
 
 /// A timetable of `n` stops 1 km apart on a line and the given (route, calls).
@@ -138,8 +142,17 @@ fn walking_transfer_between_routes() {
     let (tt, transfers) = two_routes();
     let r = Raptor::new(&tt, &transfers);
     let mut ws = r.workspace();
-    let a = r.arrivals(&[(0, 0)], hm(7, 55), MAX_RIDES, &mut ws).to_vec();
-    let expected = [hm(7, 55), hm(8, 10), hm(8, 20), hm(8, 40), hm(8, 15), hm(8, 30)];
+    let a = r
+        .arrivals(&[(0, 0)], hm(7, 55), MAX_RIDES, &mut ws)
+        .to_vec();
+    let expected = [
+        hm(7, 55),
+        hm(8, 10),
+        hm(8, 20),
+        hm(8, 40),
+        hm(8, 15),
+        hm(8, 30),
+    ];
     assert_eq!(a, expected);
     let j = r
         .journey(&[(0, 0)], hm(7, 55), &[(5, 0)], None, MAX_RIDES, &mut ws)
@@ -154,7 +167,10 @@ fn walking_transfer_between_routes() {
     assert_eq!(j.legs, expected);
     // Without the transfer, stop 5 cannot be reached at all.
     let r = Raptor::new(&tt, &[]);
-    assert_eq!(r.arrivals(&[(0, 0)], hm(7, 55), MAX_RIDES, &mut r.workspace())[5], UNREACHED);
+    assert_eq!(
+        r.arrivals(&[(0, 0)], hm(7, 55), MAX_RIDES, &mut r.workspace())[5],
+        UNREACHED
+    );
 }
 
 #[test]
@@ -163,13 +179,22 @@ fn frequent_route_boards_the_next_bus() {
     // Leaving at 7:31: the 7:40 bus, at stop 1 at 7:55. At 7:40 exactly: the
     // same bus. At 9:01: none left.
     let trips = (0..19)
-        .map(|i| (0, calls(&[0, 1], &[hm(6, 0) + 600 * i, hm(6, 15) + 600 * i])))
+        .map(|i| {
+            (
+                0,
+                calls(&[0, 1], &[hm(6, 0) + 600 * i, hm(6, 15) + 600 * i]),
+            )
+        })
         .collect();
     let tt = timetable(2, trips);
     let r = Raptor::new(&tt, &[]);
     assert_eq!(r.pattern_count(), 1);
     let mut ws = r.workspace();
-    for (depart, at_1) in [(hm(7, 31), hm(7, 55)), (hm(7, 40), hm(7, 55)), (hm(9, 1), UNREACHED)] {
+    for (depart, at_1) in [
+        (hm(7, 31), hm(7, 55)),
+        (hm(7, 40), hm(7, 55)),
+        (hm(9, 1), UNREACHED),
+    ] {
         assert_eq!(r.arrivals(&[(0, 0)], depart, MAX_RIDES, &mut ws)[1], at_1);
     }
     let j = r
@@ -193,9 +218,18 @@ fn trip_past_midnight() {
     );
     let r = Raptor::new(&tt, &[]);
     let mut ws = r.workspace();
-    assert_eq!(r.arrivals(&[(0, 0)], hm(0, 5), MAX_RIDES, &mut ws)[1], hm(0, 30));
-    assert_eq!(r.arrivals(&[(0, 0)], hm(23, 45), MAX_RIDES, &mut ws)[1], 87_600);
-    assert_eq!(r.arrivals(&[(0, 0)], hm(23, 51), MAX_RIDES, &mut ws)[1], UNREACHED);
+    assert_eq!(
+        r.arrivals(&[(0, 0)], hm(0, 5), MAX_RIDES, &mut ws)[1],
+        hm(0, 30)
+    );
+    assert_eq!(
+        r.arrivals(&[(0, 0)], hm(23, 45), MAX_RIDES, &mut ws)[1],
+        87_600
+    );
+    assert_eq!(
+        r.arrivals(&[(0, 0)], hm(23, 51), MAX_RIDES, &mut ws)[1],
+        UNREACHED
+    );
 }
 
 #[test]
@@ -232,7 +266,9 @@ fn overtaking_trip_gets_its_own_pattern() {
     );
     let r = Raptor::new(&tt, &[]);
     assert_eq!(r.pattern_count(), 2);
-    let a = r.arrivals(&[(0, 0)], hm(7, 55), MAX_RIDES, &mut r.workspace()).to_vec();
+    let a = r
+        .arrivals(&[(0, 0)], hm(7, 55), MAX_RIDES, &mut r.workspace())
+        .to_vec();
     assert_eq!(a, [hm(7, 55), hm(8, 20), hm(8, 30)]);
 }
 
@@ -251,12 +287,18 @@ fn direct_walk_when_no_later() {
         let j = go(Some(direct), &mut ws).unwrap();
         let arrive = hm(8, 0) + direct;
         assert_eq!(j.arrive, arrive);
-        assert_eq!(j.legs, [walk(Place::Origin, Place::Destination, hm(8, 0), arrive)]);
+        assert_eq!(
+            j.legs,
+            [walk(Place::Origin, Place::Destination, hm(8, 0), arrive)]
+        );
     }
     let j = go(Some(2520), &mut ws).unwrap();
     assert_eq!((j.arrive, j.legs.len()), (hm(8, 41), 3));
     // No bus after 8:30 and no direct walk: no journey.
-    assert_eq!(r.journey(&[(0, 60)], hm(8, 30), &[(1, 60)], None, MAX_RIDES, &mut ws), None);
+    assert_eq!(
+        r.journey(&[(0, 60)], hm(8, 30), &[(1, 60)], None, MAX_RIDES, &mut ws),
+        None
+    );
 }
 
 #[test]
@@ -273,9 +315,20 @@ fn equal_arrival_prefers_fewer_rides() {
     );
     let r = Raptor::new(&tt, &[]);
     let j = r
-        .journey(&[(0, 0)], hm(7, 50), &[(2, 0)], None, MAX_RIDES, &mut r.workspace())
+        .journey(
+            &[(0, 0)],
+            hm(7, 50),
+            &[(2, 0)],
+            None,
+            MAX_RIDES,
+            &mut r.workspace(),
+        )
         .unwrap();
-    let rides = j.legs.iter().filter(|l| matches!(l, Leg::Ride { .. })).count();
+    let rides = j
+        .legs
+        .iter()
+        .filter(|l| matches!(l, Leg::Ride { .. }))
+        .count();
     assert_eq!((j.arrive, rides), (hm(9, 0), 1));
 }
 
@@ -299,7 +352,11 @@ fn random_case(seed: u64) -> (Timetable, Vec<Vec<(u32, Secs)>>) {
             let mut t = hm(6, 0) + rng.below(19 * 3600) as Secs;
             let mut c = Vec::new();
             for &s in &stops {
-                let dwell = if rng.below(3) == 0 { rng.below(120) as Secs } else { 0 };
+                let dwell = if rng.below(3) == 0 {
+                    rng.below(120) as Secs
+                } else {
+                    0
+                };
                 let mut call = call(s, t, t + dwell);
                 call.pickup = rng.below(10) != 0;
                 call.drop_off = rng.below(10) != 0;
@@ -332,7 +389,10 @@ fn check_legs(tt: &Timetable, transfers: &[Vec<(u32, Secs)>], j: &Journey) {
             } => {
                 assert_eq!(depart, now, "{j:?}");
                 if let (Place::Stop(a), Place::Stop(b)) = (from, to) {
-                    assert!(transfers[a as usize].contains(&(b, arrive - depart)), "{j:?}");
+                    assert!(
+                        transfers[a as usize].contains(&(b, arrive - depart)),
+                        "{j:?}"
+                    );
                 }
                 now = arrive;
             }
@@ -346,8 +406,12 @@ fn check_legs(tt: &Timetable, transfers: &[Vec<(u32, Secs)>], j: &Journey) {
             } => {
                 assert!(depart >= now, "{j:?}");
                 let c = &tt.trips[trip as usize].calls;
-                let b = c.iter().position(|c| c.stop == board && c.departure == depart && c.pickup);
-                let a = c.iter().rposition(|c| c.stop == alight && c.arrival == arrive && c.drop_off);
+                let b = c
+                    .iter()
+                    .position(|c| c.stop == board && c.departure == depart && c.pickup);
+                let a = c
+                    .iter()
+                    .rposition(|c| c.stop == alight && c.arrival == arrive && c.drop_off);
                 assert!(matches!((b, a), (Some(b), Some(a)) if b < a), "{j:?}");
                 now = arrive;
             }
@@ -367,19 +431,30 @@ fn random_timetables_equal_time_expanded_dijkstra() {
         let mut rng = SplitMix64::stream(seed, "raptor random queries");
         let n = tt.stops.len();
         for _ in 0..30 {
-            let access: Vec<(u32, Secs)> =
-                (0..1 + rng.below(2)).map(|_| (rng.below(n) as u32, rng.below(600) as Secs)).collect();
-            let egress: Vec<(u32, Secs)> =
-                (0..1 + rng.below(3)).map(|_| (rng.below(n) as u32, rng.below(600) as Secs)).collect();
+            let access: Vec<(u32, Secs)> = (0..1 + rng.below(2))
+                .map(|_| (rng.below(n) as u32, rng.below(600) as Secs))
+                .collect();
+            let egress: Vec<(u32, Secs)> = (0..1 + rng.below(3))
+                .map(|_| (rng.below(n) as u32, rng.below(600) as Secs))
+                .collect();
             let depart = hm(5, 0) + rng.below(20 * 3600) as Secs;
             let want = reference.query(&access, depart);
             let got = raptor.arrivals(&access, depart, 1000, &mut ws);
             assert_eq!(got, &want.best[..], "seed {seed}, {access:?} at {depart}");
             let direct = (rng.below(2) == 0).then(|| rng.below(4 * 3600) as Secs);
-            let by_stop = egress.iter().map(|&(s, w)| want.ride[s as usize].saturating_add(w));
-            let want_arrive = by_stop.chain(direct.map(|d| depart + d)).min().unwrap_or(UNREACHED);
+            let by_stop = egress
+                .iter()
+                .map(|&(s, w)| want.ride[s as usize].saturating_add(w));
+            let want_arrive = by_stop
+                .chain(direct.map(|d| depart + d))
+                .min()
+                .unwrap_or(UNREACHED);
             let j = raptor.journey(&access, depart, &egress, direct, 1000, &mut ws);
-            assert_eq!(j.as_ref().map_or(UNREACHED, |j| j.arrive), want_arrive, "seed {seed}");
+            assert_eq!(
+                j.as_ref().map_or(UNREACHED, |j| j.arrive),
+                want_arrive,
+                "seed {seed}"
+            );
             if let Some(j) = j {
                 check_legs(&tt, &transfers, &j);
             }
@@ -412,6 +487,8 @@ fn unknown_stops_and_transfers_are_ignored() {
     transfers.push(vec![(1, 10)]);
     let r = Raptor::new(&tt, &transfers);
     assert_eq!(r.ignored_transfers(), 2);
-    let a = r.arrivals(&[(99, 0), (0, 0)], hm(7, 55), MAX_RIDES, &mut r.workspace()).to_vec();
+    let a = r
+        .arrivals(&[(99, 0), (0, 0)], hm(7, 55), MAX_RIDES, &mut r.workspace())
+        .to_vec();
     assert_eq!(a[3], hm(8, 40));
 }
