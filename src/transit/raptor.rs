@@ -1,1 +1,0 @@
-//! RAPTOR (filled in by the journey work).
