@@ -16,7 +16,7 @@ mod window;
 
 pub use run::{PtArea, PtPcn, PtRun, Transit, run_transit};
 pub use summary::PtSummary;
-pub use window::WindowTimes;
+pub use window::{WindowTimes, origin_times};
 
 use crate::transit::Secs;
 use serde::Serialize;
