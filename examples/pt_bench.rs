@@ -18,7 +18,8 @@
 //! `origin_times`, as `src/analyse/transit/run.rs` does), with wall and CPU
 //! time and the peak resident memory of the row (`VmHWM`, reset first). The
 //! checksum (sum of the median journeys found) is the same whatever the
-//! thread count.
+//! thread count. A search is one RAPTOR query (an origin at one
+//! departure); a journey is one origin, destination and departure.
 
 use anyhow::{Context, Result, bail};
 use pcn_atlas::analyse::transit::{PtOptions, WindowTimes, origin_times};
@@ -79,7 +80,7 @@ fn main() -> Result<()> {
     );
     println!(
         "| N | walk_links s | Raptor::new s | journeys wall s | journeys CPU s | peak MB \
-         | searches | journeys/s | µs/search (CPU) | wall ms per 1,000 N | reached | checksum |"
+         | searches | journeys/s | µs/search (CPU) | ms/origin (wall) | reached | checksum |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut fit = Vec::new();
@@ -107,11 +108,11 @@ fn main() -> Result<()> {
         let reached = times.iter().flatten().filter(|w| w.median_s.is_some());
         println!(
             "| {n} | {walk_s:.3} | {raptor_s:.3} | {wall:.3} | {cpu:.3} | {} | {searches} \
-             | {:.0} | {:.1} | {:.1} | {} | {} |",
+             | {:.0} | {:.1} | {:.2} | {} | {} |",
             peak_kb() / 1024,
             journeys / wall,
             cpu / searches * 1e6,
-            wall / n as f64 * 1e6,
+            wall / n as f64 * 1e3,
             reached.count(),
             found.map(u64::from).sum::<u64>()
         );
