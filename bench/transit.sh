@@ -6,6 +6,7 @@
 #   2. The Isle of Wight end to end: import LAD E06000046, then `analyse` on its OSM extract
 #      and the Southern Vectis 2018 feed with PCN_ATLAS_STAGE_STATS=1 (stage lines gtfs, walk,
 #      transit with CPU and peak memory) under /usr/bin/time -v.
+#      A second pt_bench run on one thread (N = 1000) checks the checksum.
 #   3. The same analyse with --threads 1 and --threads 2: every output file compared byte for
 #      byte; the lines of the files that differ are printed.
 #
@@ -31,6 +32,10 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "== Chester: examples/pt_bench $*"
 PCN_ATLAS_DATA="$data" nice -n 19 "$root/target/release/examples/pt_bench" "$@"
+echo
+echo "== Chester on one thread (the checksum must match the row above with the same N)"
+RAYON_NUM_THREADS=1 PCN_ATLAS_DATA="$data" nice -n 19 "$root/target/release/examples/pt_bench" 1000 |
+  grep -E '^(threads|\|)'
 
 echo
 echo "== Isle of Wight end to end (load average $(cut -d' ' -f1-3 /proc/loadavg))"

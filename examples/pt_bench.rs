@@ -116,9 +116,11 @@ fn main() -> Result<()> {
             reached.count(),
             found.map(u64::from).sum::<u64>()
         );
-        fit.push((n as f64, wall));
+        fit.push((n as f64, wall, cpu));
     }
-    print_fit(&fit);
+    println!();
+    print_fit("wall", &fit.iter().map(|r| (r.0, r.1)).collect::<Vec<_>>());
+    print_fit("CPU", &fit.iter().map(|r| (r.0, r.2)).collect::<Vec<_>>());
     Ok(())
 }
 
@@ -151,8 +153,9 @@ fn jittered(stops: &[[f64; 2]], n: usize, jitter: f64, label: &str) -> Vec<[f64;
         .collect()
 }
 
-/// Least squares of journeys wall time on N: `t = a + b N`.
-fn print_fit(rows: &[(f64, f64)]) {
+/// Least squares of the journeys' time (`what`: wall or CPU) on N:
+/// `t = a + b N`.
+fn print_fit(what: &str, rows: &[(f64, f64)]) {
     if rows.len() < 2 {
         return;
     }
@@ -170,7 +173,7 @@ fn print_fit(rows: &[(f64, f64)]) {
         1.0
     };
     println!(
-        "\njourneys wall s = {a:.4} + {:.4} ms × N (R² = {r2:.4})",
+        "journeys {what} s = {a:.4} + {:.4} ms × N (R² = {r2:.4})",
         b * 1e3
     );
 }
