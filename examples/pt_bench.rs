@@ -178,15 +178,18 @@ fn print_fit(what: &str, rows: &[(f64, f64)]) {
     );
 }
 
-/// User + system CPU seconds of the whole process, every thread.
+/// CPU seconds of the whole process so far, every thread
+/// (`CLOCK_PROCESS_CPUTIME_ID`: user and system, nanosecond resolution).
 fn cpu_seconds() -> f64 {
-    // SAFETY: getrusage writes into the zeroed struct it is given.
-    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes into the timespec it is given.
+    if unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) } != 0 {
         return 0.0;
     }
-    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    secs(u.ru_utime) + secs(u.ru_stime)
+    t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
 }
 
 /// Reset the resident high-water mark (Linux; ignored elsewhere).
