@@ -420,3 +420,22 @@ fn chester_feed() {
     // 36 after midnight of the day before's 2 trips.
     assert_eq!((r.trips, r.calls), (806, 34_282));
 }
+
+#[test]
+fn notices_past_the_first_thousand_are_counted_only() {
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(fixture("calendar")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+    }
+    let mut stops = std::fs::read_to_string(fixture("calendar/stops.txt")).unwrap();
+    for i in 0..1005 {
+        stops.push_str(&format!("X{i},Nowhere,,\n"));
+    }
+    std::fs::write(dir.path().join("stops.txt"), stops).unwrap();
+    let (tt, r) = load_feeds(&[dir.path().to_path_buf()], None).unwrap();
+    assert_eq!(ids(&tt), ["T1", "T2"]);
+    assert_eq!(r.notices_by_kind["bad_coordinates"], 1005);
+    assert_eq!((r.notices.len(), r.notices_not_listed), (1000, 5));
+    assert_eq!((r.notices[999].line, r.notices[999].value.as_str()), (1003, ","));
+}

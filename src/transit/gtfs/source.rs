@@ -82,7 +82,8 @@ impl Source {
                 let mut file = archive
                     .by_name(&entry)
                     .with_context(|| format!("{label}: cannot open in the zip"))?;
-                let mut bytes = Vec::with_capacity(file.size() as usize);
+                // The size is the zip's word: reserve no more than 64 MiB on it.
+                let mut bytes = Vec::with_capacity(file.size().min(1 << 26) as usize);
                 file.read_to_end(&mut bytes)
                     .with_context(|| format!("{label}: cannot read from the zip"))?;
                 bytes
