@@ -345,7 +345,7 @@ fn isle_of_wight_feed() {
     let Some(p) = real("isle_of_wight_feed", "iow/gtfs-southern-vectis-2018") else {
         return;
     };
-    let (tt, r) = load_feeds(&[p], None).unwrap();
+    let (tt, r) = load_feeds(std::slice::from_ref(&p), None).unwrap();
     // By hand (python over the CSVs): from Monday 2018-05-07, weekdays run
     // 10, 24, 22, 23, 25 trips, then 25, 24, 22, 23, 25 …: the first with 25
     // is Friday 2018-05-11, with 774 calls.
@@ -359,11 +359,7 @@ fn isle_of_wight_feed() {
     assert_eq!((f.rows["stop_times.txt"], f.rows["trips.txt"]), (2608, 97));
     assert_eq!(f.agencies.len(), 3);
     assert!(r.notices.is_empty(), "{:?}", r.notices);
-    let (tt, r) = load_feeds(
-        &[real("iow", "iow/gtfs-southern-vectis-2018").unwrap()],
-        Some("2018-05-07"),
-    )
-    .unwrap();
+    let (tt, r) = load_feeds(&[p], Some("2018-05-07")).unwrap();
     assert_eq!((tt.trips.len(), r.calls), (10, 390));
 }
 
@@ -416,5 +412,29 @@ fn chester_feed() {
     assert_eq!(late, 36);
     let before = tt.trips.iter().filter(|t| t.id.ends_with("@-1d")).count();
     assert_eq!(before, 2);
-    assert_eq!(r.trips, 806);
+    // 804 trips with 34,249 calls, less the 3 at Sealand School, plus the
+    // 36 after midnight of the day before's 2 trips.
+    assert_eq!((r.trips, r.calls), (806, 34_282));
+}
+
+#[test]
+fn notices_past_the_first_thousand_are_counted_only() {
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(fixture("calendar")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+    }
+    let mut stops = std::fs::read_to_string(fixture("calendar/stops.txt")).unwrap();
+    for i in 0..1005 {
+        stops.push_str(&format!("X{i},Nowhere,,\n"));
+    }
+    std::fs::write(dir.path().join("stops.txt"), stops).unwrap();
+    let (tt, r) = load_feeds(&[dir.path().to_path_buf()], None).unwrap();
+    assert_eq!(ids(&tt), ["T1", "T2"]);
+    assert_eq!(r.notices_by_kind["bad_coordinates"], 1005);
+    assert_eq!((r.notices.len(), r.notices_not_listed), (1000, 5));
+    assert_eq!(
+        (r.notices[999].line, r.notices[999].value.as_str()),
+        (1003, ",")
+    );
 }

@@ -32,8 +32,11 @@ fn at(x: f64, y: f64) -> [f64; 2] {
     [X0 + x, Y0 + y]
 }
 
+/// One line feature: its tags and its points (relative).
+type Feature<'a> = (&'a [(&'a str, &'a str)], Vec<[f64; 2]>);
+
 /// A GeoJSON feature collection in BNG of `(tags, line)` features.
-fn geojson(features: &[(&[(&str, &str)], Vec<[f64; 2]>)]) -> String {
+fn geojson(features: &[Feature<'_>]) -> String {
     let fs: Vec<serde_json::Value> = features
         .iter()
         .map(|(tags, line)| {
@@ -267,7 +270,7 @@ fn walk_links_equal_brute_force_on_random_grids() {
             "motorway",
             "service",
         ];
-        let mut feats: Vec<(&[(&str, &str)], Vec<[f64; 2]>)> = Vec::new();
+        let mut feats: Vec<Feature<'_>> = Vec::new();
         let tags: Vec<[(&str, &str); 1]> = kinds.iter().map(|k| [("highway", *k)]).collect();
         let n = 8;
         for i in 0..n {

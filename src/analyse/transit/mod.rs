@@ -25,8 +25,8 @@ use serde::Serialize;
 /// each, minutes.
 pub const THRESHOLDS_MIN: [f64; 2] = [60.0, 90.0];
 
-/// The most rides (boardings) a journey may take.
-pub const MAX_RIDES: usize = 6;
+/// The most rides (boardings) a journey may take: the planner's limit.
+pub use crate::transit::raptor::MAX_RIDES;
 
 /// The public-transport settings of `analyse` (section `[transit]`).
 #[derive(Clone, Debug, PartialEq, Serialize)]

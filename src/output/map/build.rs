@@ -37,82 +37,9 @@ pub fn attribution_short(roads: bool) -> String {
 /// The map of a `check` (or, with `drive`, an `analyse`) run. `findings`
 /// is every finding of the run; `dissolved` the footprints in PCN order.
 pub fn from_run(run: &Run, findings: &[Finding], title: &str) -> MapInput {
-    let (ds, res, dissolved) = (&run.ds, &run.check, &run.dissolved);
+    let ds = &run.ds;
     let drive = run.drive.as_ref();
-    let mut by_pcn: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-    for f in findings.iter().filter(|f| f.scope == Scope::Pcn) {
-        by_pcn.entry(f.subject.as_str()).or_default().push(f);
-    }
-    let mut hubs: BTreeSet<Site> = BTreeSet::new();
-    let mut pcns = Vec::with_capacity(res.pcns.len());
-    for (k, (c, g)) in res.pcns.iter().zip(dissolved).enumerate() {
-        let pcn = ds.pcn(c.pcn);
-        let mut fs: Vec<(crate::findings::Code, String)> = by_pcn
-            .get(pcn.code.as_str())
-            .map(|v| v.iter().map(|f| (f.code, f.detail.clone())).collect())
-            .unwrap_or_default();
-        // Severity first, then the run's own order (stable sort).
-        fs.sort_by_key(|(code, _)| code.map_rank());
-        let d = drive.map(|d| PcnDriveProps::new(ds, d, k));
-        let hub = drive.and_then(|d| d.run.pcns[k].hub);
-        if let Some(h) = hub {
-            hubs.insert(h);
-        }
-        let hub_name = hub.and_then(|h| match h {
-            Site::Practice(id) => Some(ds.practice(id).name.clone()),
-            Site::Candidate(i) => drive
-                .and_then(|d| d.candidates.get(i as usize))
-                .map(|c| c.name.clone()),
-            Site::Branch(b) => Some(ds.branch(b).name.clone()),
-            Site::Area(_) => None,
-        });
-        let mut members: Vec<(String, String, Option<u64>)> = pcn
-            .practices
-            .iter()
-            .map(|&id| {
-                let p = ds.practice(id);
-                (p.code.clone(), p.name.clone(), p.list_size)
-            })
-            .collect();
-        members.sort();
-        pcns.push(MapPcn {
-            code: pcn.code.clone(),
-            name: pcn.name.clone(),
-            findings: fs,
-            band: c.band.as_str(),
-            practices: pcn.practices.len(),
-            list_size: c.list_size,
-            resident_population: c.resident_population,
-            rural_share: as_csv(c.rural_share, 4),
-            area_km2: as_csv(Some(c.area_km2), 3).unwrap_or(c.area_km2),
-            components: c.components.len(),
-            hub: d.as_ref().and_then(|d| d.hub_practice.clone()),
-            hub_name,
-            members,
-            staff_max_min: as_csv(d.as_ref().and_then(|d| d.staff_max_min), 2),
-            staff_tour_min: as_csv(d.as_ref().and_then(|d| d.staff_tour_min), 2),
-            patients_p90_min_to_hub: as_csv(d.as_ref().and_then(|d| d.patients_p90_min_to_hub), 2),
-            patients_mean_min_to_practice: as_csv(
-                d.as_ref().and_then(|d| d.patients_mean_min_to_practice),
-                2,
-            ),
-            pt_median_min_to_hub: d
-                .as_ref()
-                .and_then(|d| d.transit.as_ref())
-                .and_then(|t| t.pt_median_min_to_hub),
-            pt_share_no_journey_90_min_to_hub: d
-                .as_ref()
-                .and_then(|d| d.transit.as_ref())
-                .and_then(|t| t.pt_share_no_journey_90_min_to_hub),
-            icb_code: pcn.org.icb_code.clone(),
-            icb_name: pcn.org.icb_name.clone(),
-            geometry: if c.areas.is_empty() {
-                MultiPolygon(vec![])
-            } else {
-                g.clone()
-            },
-        });
-    }
+    let (pcns, hubs) = map_pcns(run, findings);
     let mut points = points(run, &hubs);
     let branches = branches(run);
     // A hub at a branch is drawn as a hub, as a hub site of its network.
@@ -153,6 +80,82 @@ pub fn from_run(run: &Run, findings: &[Finding], title: &str) -> MapInput {
         places: run.places.clone(),
         basemap: None,
     }
+}
+
+/// Every network for the map, in the check's order, and the hub sites.
+fn map_pcns(run: &Run, findings: &[Finding]) -> (Vec<MapPcn>, BTreeSet<Site>) {
+    let (ds, res, dissolved) = (&run.ds, &run.check, &run.dissolved);
+    let drive = run.drive.as_ref();
+    let mut by_pcn: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in findings.iter().filter(|f| f.scope == Scope::Pcn) {
+        by_pcn.entry(f.subject.as_str()).or_default().push(f);
+    }
+    let mut hubs: BTreeSet<Site> = BTreeSet::new();
+    let mut pcns = Vec::with_capacity(res.pcns.len());
+    for (k, (c, g)) in res.pcns.iter().zip(dissolved).enumerate() {
+        let pcn = ds.pcn(c.pcn);
+        let mut fs: Vec<(crate::findings::Code, String)> = by_pcn
+            .get(pcn.code.as_str())
+            .map(|v| v.iter().map(|f| (f.code, f.detail.clone())).collect())
+            .unwrap_or_default();
+        // Severity first, then the run's own order (stable sort).
+        fs.sort_by_key(|(code, _)| code.map_rank());
+        let d = drive.map(|d| PcnDriveProps::new(ds, d, k));
+        let hub = drive.and_then(|d| d.run.pcns[k].hub);
+        if let Some(h) = hub {
+            hubs.insert(h);
+        }
+        let hub_name = hub.and_then(|h| match h {
+            Site::Practice(id) => Some(ds.practice(id).name.clone()),
+            Site::Candidate(i) => drive
+                .and_then(|d| d.candidates.get(i as usize))
+                .map(|c| c.name.clone()),
+            Site::Branch(b) => Some(ds.branch(b).name.clone()),
+            Site::Area(_) => None,
+        });
+        let mut members: Vec<(String, String, Option<u64>)> = pcn
+            .practices
+            .iter()
+            .map(|&id| {
+                let p = ds.practice(id);
+                (p.code.clone(), p.name.clone(), p.list_size)
+            })
+            .collect();
+        members.sort();
+        let pt = d.as_ref().and_then(|d| d.transit.as_ref());
+        pcns.push(MapPcn {
+            code: pcn.code.clone(),
+            name: pcn.name.clone(),
+            findings: fs,
+            band: c.band.as_str(),
+            practices: pcn.practices.len(),
+            list_size: c.list_size,
+            resident_population: c.resident_population,
+            rural_share: as_csv(c.rural_share, 4),
+            area_km2: as_csv(Some(c.area_km2), 3).unwrap_or(c.area_km2),
+            components: c.components.len(),
+            hub: d.as_ref().and_then(|d| d.hub_practice.clone()),
+            hub_name,
+            members,
+            staff_max_min: as_csv(d.as_ref().and_then(|d| d.staff_max_min), 2),
+            staff_tour_min: as_csv(d.as_ref().and_then(|d| d.staff_tour_min), 2),
+            patients_p90_min_to_hub: as_csv(d.as_ref().and_then(|d| d.patients_p90_min_to_hub), 2),
+            patients_mean_min_to_practice: as_csv(
+                d.as_ref().and_then(|d| d.patients_mean_min_to_practice),
+                2,
+            ),
+            pt_median_min_to_hub: pt.and_then(|t| t.pt_median_min_to_hub),
+            pt_share_no_journey_90_min_to_hub: pt.and_then(|t| t.pt_share_no_journey_90_min_to_hub),
+            icb_code: pcn.org.icb_code.clone(),
+            icb_name: pcn.org.icb_name.clone(),
+            geometry: if c.areas.is_empty() {
+                MultiPolygon(vec![])
+            } else {
+                g.clone()
+            },
+        });
+    }
+    (pcns, hubs)
 }
 
 /// Every located practice, and candidate sites chosen as hubs, in code
