@@ -1,9 +1,9 @@
 //! What public-transport journeys cost on a county-size feed (issue 19):
 //! the Chester BODS feed (1,320 stops, 804 trips; its default day has 1,292
 //! stops and 806 trips), N origins spread over its stops like area
-//! centroids and 40 destinations like practices, every
-//! origin needing every destination, departures 08:00–10:00 every 10 min,
-//! timed stage by stage the way `analyse` runs them.
+//! centroids and 40 destinations like practices, every origin needing every
+//! destination, departures 08:00–10:00 every 10 min, timed stage by stage
+//! the way `analyse` runs them.
 //!
 //! ```text
 //! cargo build --release --example pt_bench
