@@ -1,1 +1,0 @@
-//! GTFS loading (filled in by the loader work).
