@@ -52,6 +52,26 @@ impl Raptor {
         })
     }
 
+    /// After [`Raptor::arrivals`] from an origin, the earliest arrival at one
+    /// destination reached by `egress` walks or the `direct` walk, as
+    /// [`Raptor::journey`] would give it with the same query (`None`: no
+    /// journey). One `arrivals` query then serves many destinations.
+    pub fn destination_arrival(
+        &self,
+        depart: Secs,
+        egress: &[(u32, Secs)],
+        direct: Option<Secs>,
+        ws: &Workspace,
+    ) -> Option<Secs> {
+        let by_stop = egress.iter().filter_map(|&(s, w)| {
+            let t = ws.best_ride(s)?;
+            Some(t.saturating_add(w))
+        });
+        by_stop
+            .chain(direct.map(|d| depart.saturating_add(d)))
+            .min()
+    }
+
     /// Push, last first, the legs that reach the ride label of stop `s` in
     /// round `k`. `None` only if the labels were inconsistent (a bug).
     fn legs_back(

@@ -21,6 +21,10 @@
 //!   without a ride, where the access walk ends: a walk through a stop,
 //!   which a `direct` walk along the same streets usually beats).
 //!
+//! [`Raptor::journey`] answers one destination with its legs;
+//! [`Raptor::arrivals`] then [`Raptor::destination_arrival`] answer many
+//! destinations from one query (arrival times only).
+//!
 //! Among journeys arriving at the same time the one with fewer rides wins;
 //! the direct walk wins a tie with any ride.
 //!

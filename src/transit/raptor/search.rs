@@ -104,6 +104,13 @@ impl Workspace {
     pub(super) fn best(&self) -> &[Secs] {
         &self.best
     }
+    /// The earliest ride (or access) label of stop `s` in the last query.
+    pub(super) fn best_ride(&self, s: u32) -> Option<Secs> {
+        self.best_ride
+            .get(s as usize)
+            .copied()
+            .filter(|&t| t != UNREACHED)
+    }
     pub(super) fn arr(&self, k: usize, s: u32) -> Secs {
         self.arr[k * self.n + s as usize]
     }

@@ -449,6 +449,8 @@ fn random_timetables_equal_time_expanded_dijkstra() {
                 .chain(direct.map(|d| depart + d))
                 .min()
                 .unwrap_or(UNREACHED);
+            let many = raptor.destination_arrival(depart, &egress, direct, &ws);
+            assert_eq!(many.unwrap_or(UNREACHED), want_arrive, "seed {seed}");
             let j = raptor.journey(&access, depart, &egress, direct, 1000, &mut ws);
             assert_eq!(
                 j.as_ref().map_or(UNREACHED, |j| j.arrive),
