@@ -1,11 +1,14 @@
 //! Journeys from one origin over the departure window: one RAPTOR search
 //! per departure gives the earliest arrival at every stop; each
-//! destination's arrival is the best stop plus its walk, or the walk all
-//! the way when that is no later.
+//! destination's arrival is the best stop reached by a ride (or the access
+//! walk) plus its walk, or the walk all the way when that is no later —
+//! what [`Raptor::journey`] gives for the same query, so `analyse` and
+//! `route --gtfs` agree.
 
 use crate::transit::raptor::{Raptor, Workspace};
 use crate::transit::walk::WalkLinks;
 use crate::transit::{Secs, UNREACHED};
+
 use serde::Serialize;
 
 /// One origin–destination pair over the window: journey times from each
@@ -54,21 +57,13 @@ pub fn origin_times(
         vec![Vec::with_capacity(departures.len()); dests.len()];
     let direct = &links.direct[o];
     for &t in departures {
-        let arr = raptor.arrivals(&links.access[o], t, max_rides, ws);
+        raptor.arrivals(&links.access[o], t, max_rides, ws);
         for (k, &d) in dests.iter().enumerate() {
             let walk = direct
                 .binary_search_by_key(&d, |x| x.0)
                 .ok()
-                .map(|i| t.saturating_add(direct[i].1));
-            let ride = links.egress[d as usize]
-                .iter()
-                .filter(|&&(s, _)| arr[s as usize] != UNREACHED)
-                .map(|&(s, w)| arr[s as usize].saturating_add(w))
-                .min();
-            let best = match (walk, ride) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
+                .map(|i| direct[i].1);
+            let best = raptor.destination_arrival(t, &links.egress[d as usize], walk, ws);
             per_dest[k].push(best.map(|b| b - t));
         }
     }
