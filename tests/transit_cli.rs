@@ -251,6 +251,26 @@ fn isle_of_wight_by_bus_end_to_end() {
     assert_eq!(t["departures"][0], "08:00");
     // The six mainland stops (Lymington, New Milton) are off the island's roads.
     assert_eq!(t["counts"]["stops_unwalkable"], 6);
+    // The workbook's Summary sheet carries the same columns, titled.
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook(d.path().join("out/pcn-atlas.xlsx")).unwrap();
+    use calamine::Reader;
+    let sheet = wb.worksheet_range("Summary").unwrap();
+    let titles: Vec<String> = sheet
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    for t in [
+        "Bus & walk to hub: median (min)",
+        "No bus journey to hub within 90 min (%)",
+        "Bus ÷ car to hub (medians)",
+    ] {
+        assert!(titles.iter().any(|x| x == t), "{t} not in {titles:?}");
+    }
+    assert_eq!(sheet.rows().count(), 4);
     // Another service day and window are taken and said.
     iow(
         d.path(),

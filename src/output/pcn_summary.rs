@@ -172,14 +172,10 @@ pub fn summary_cells(
     let sites = site_columns(ds, pcns, drive);
     let (mut head, mut body) = table::joined_cells(&rows, sites.as_deref())?;
     if let Some(pt) = drive.and_then(|d| d.transit.as_ref()) {
-        let cols: Vec<super::transit::PtColumns> = pt
-            .pcns
-            .iter()
-            .map(|p| (&super::transit::PcnPtProps::new(p)).into())
-            .collect();
-        head.extend(table::header::<super::transit::PtColumns>()?);
-        for (row, more) in body.iter_mut().zip(table::cells(&cols)?) {
-            row.extend(more);
+        let (more_head, more) = super::transit::pt_cells(pt)?;
+        head.extend(more_head);
+        for (row, extra) in body.iter_mut().zip(more) {
+            row.extend(extra);
         }
     }
     Ok((head, body))

@@ -103,6 +103,20 @@ impl From<&PcnPtProps> for PtColumns {
     }
 }
 
+/// The `pt_*` columns of `pcn_summary.csv` (and the workbook's Summary
+/// sheet): the header and one row of cells per network, in run order.
+pub fn pt_cells(pt: &PtRun) -> anyhow::Result<(Vec<String>, Vec<Vec<String>>)> {
+    let cols: Vec<PtColumns> = pt
+        .pcns
+        .iter()
+        .map(|p| (&PcnPtProps::new(p)).into())
+        .collect();
+    Ok((
+        super::table::header::<PtColumns>()?,
+        super::table::cells(&cols)?,
+    ))
+}
+
 /// Public-transport properties of one area (flattened into
 /// `areas.geojson`), its first network's: the median and worst journey
 /// over the window to the member with the shortest median journey and to

@@ -168,6 +168,68 @@ const SUMMARY: &[(&str, &str, Kind)] = &[
         "Areas with another network's practice nearer",
         Kind::Count,
     ),
+    // With --gtfs only (docs/public-transport.md).
+    ("pt_patients", "Bus: patients counted", Kind::Count),
+    (
+        "pt_median_min_to_practice",
+        "Bus & walk to practice: median (min)",
+        Kind::Dec1,
+    ),
+    (
+        "pt_p90_min_to_practice",
+        "Bus & walk to practice: 90th percentile (min)",
+        Kind::Dec1,
+    ),
+    (
+        "pt_share_no_journey_60_min_to_practice",
+        "No bus journey to practice within 60 min (%)",
+        Kind::Share,
+    ),
+    (
+        "pt_share_no_journey_90_min_to_practice",
+        "No bus journey to practice within 90 min (%)",
+        Kind::Share,
+    ),
+    (
+        "pt_median_min_to_hub",
+        "Bus & walk to hub: median (min)",
+        Kind::Dec1,
+    ),
+    (
+        "pt_p90_min_to_hub",
+        "Bus & walk to hub: 90th percentile (min)",
+        Kind::Dec1,
+    ),
+    (
+        "pt_share_no_journey_60_min_to_hub",
+        "No bus journey to hub within 60 min (%)",
+        Kind::Share,
+    ),
+    (
+        "pt_share_no_journey_90_min_to_hub",
+        "No bus journey to hub within 90 min (%)",
+        Kind::Share,
+    ),
+    (
+        "pt_share_no_journey_burden_to_hub",
+        "No bus journey to hub within the burden limit (%)",
+        Kind::Share,
+    ),
+    (
+        "pt_car_ratio_to_practice",
+        "Bus ÷ car to practice (medians)",
+        Kind::Dec1,
+    ),
+    (
+        "pt_car_ratio_to_hub",
+        "Bus ÷ car to hub (medians)",
+        Kind::Dec1,
+    ),
+    (
+        "pt_patients_unwalkable",
+        "Bus: patients beyond the walking network",
+        Kind::Count,
+    ),
 ];
 
 /// The Findings sheet's columns.
@@ -333,7 +395,24 @@ pub fn workbook(run: &Run, findings: &[Finding], info: &RunInfo) -> Result<Vec<u
     );
 
     let rows = summary_rows(ds, &run.check.pcns, drive);
-    table_sheet(wb.add_worksheet(), "Summary", &rows, SUMMARY, 2, &f)?;
+    let mut fields = table::header::<super::pcn_summary::SummaryRow>()?;
+    let mut cells = table::cells(&rows)?;
+    // With --gtfs, the public-transport columns of pcn_summary.csv too.
+    if let Some(pt) = drive.and_then(|d| d.transit.as_ref()) {
+        let (head, more) = super::transit::pt_cells(pt)?;
+        fields.extend(head);
+        for (row, extra) in cells.iter_mut().zip(more) {
+            row.extend(extra);
+        }
+    }
+    cells_sheet(
+        wb.add_worksheet(),
+        "Summary",
+        (&fields, &cells),
+        SUMMARY,
+        2,
+        &f,
+    )?;
 
     let rows = finding_rows(ds, findings);
     table_sheet::<FindingRow>(wb.add_worksheet(), "Findings", &rows, FINDINGS, 0, &f)?;
@@ -419,9 +498,21 @@ fn table_sheet<T: Serialize + Default>(
     freeze_cols: u16,
     f: &Formats,
 ) -> Result<()> {
-    ws.set_name(name)?;
     let fields = table::header::<T>()?;
     let cells = table::cells(rows)?;
+    cells_sheet(ws, name, (&fields, &cells), columns, freeze_cols, f)
+}
+
+/// [`table_sheet`] from a header and its rows of cells.
+fn cells_sheet(
+    ws: &mut Worksheet,
+    name: &str,
+    (fields, cells): (&[String], &[Vec<String>]),
+    columns: &[(&str, &str, Kind)],
+    freeze_cols: u16,
+    f: &Formats,
+) -> Result<()> {
+    ws.set_name(name)?;
     // Listed columns in their order, then any field not listed.
     let mut order: Vec<(usize, String, Kind)> = columns
         .iter()

@@ -426,6 +426,9 @@ pub enum Quirk {
     /// A ferry with a `duration` and a parsable `interval`: half the
     /// interval is its wait.
     FerryWaitFromInterval,
+    /// A ferry whose `interval` is present but not understood: the flat
+    /// `ferry_wait_min` is its wait.
+    FerryIntervalUnparsed,
     /// Speed from a signed `maxspeed`.
     SpeedFromMaxspeed,
     /// Speed from an explicit `speed_kph`.
@@ -447,6 +450,7 @@ impl Quirk {
             Quirk::OnewayUnparsed => "oneway_unparsed",
             Quirk::FerryWithoutDuration => "ferry_without_duration",
             Quirk::FerryWaitFromInterval => "ferry_wait_from_interval",
+            Quirk::FerryIntervalUnparsed => "ferry_interval_unparsed",
             Quirk::SpeedFromMaxspeed => "speed_from_maxspeed",
             Quirk::SpeedFromSpeedKph => "speed_from_speed_kph",
             Quirk::SpeedFromClassDefault => "speed_from_class_default",
@@ -543,7 +547,11 @@ impl CarProfile {
         quirks: &mut Vec<Quirk>,
     ) -> WayAttrs {
         let fixed = tag("duration").and_then(parse_duration_s);
-        let interval = tag("interval").and_then(parse_duration_s);
+        let raw_interval = tag("interval").map(str::trim).filter(|v| !v.is_empty());
+        let interval = raw_interval.and_then(parse_duration_s);
+        if raw_interval.is_some() && interval.is_none() {
+            quirks.push(Quirk::FerryIntervalUnparsed);
+        }
         if fixed.is_none() {
             quirks.push(Quirk::FerryWithoutDuration);
         } else if interval.is_some() {
@@ -1117,7 +1125,7 @@ mod tests {
             .unwrap();
         assert_eq!(a.fixed_seconds, Some(2100.0));
         assert_eq!(q, vec![Quirk::FerryWaitFromInterval]);
-        // An unparsable interval: the flat wait.
+        // An unparsable interval: the flat wait, counted.
         assert_eq!(
             timed(&[
                 ("route", "ferry"),
@@ -1126,6 +1134,20 @@ mod tests {
             ]),
             Some(1800.0)
         );
+        let mut q = Vec::new();
+        let a = CarProfile::default()
+            .classify(
+                tags(&[
+                    ("route", "ferry"),
+                    ("duration", "0:20"),
+                    ("interval", "hourly"),
+                ]),
+                None,
+                &mut q,
+            )
+            .unwrap();
+        assert_eq!(a.fixed_seconds, Some(1800.0));
+        assert_eq!(q, vec![Quirk::FerryIntervalUnparsed]);
         // No duration: no fixed time yet (the network's finishing step adds it).
         assert_eq!(timed(&[("route", "ferry")]), None);
         let p = CarProfile::from_toml_str("ferry_wait_min = 0").unwrap();
