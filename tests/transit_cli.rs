@@ -125,21 +125,7 @@ fn route_and_analyse_name_bad_times_and_dates() {
 /// Import the Isle of Wight and analyse it with its buses into `out`.
 fn iow(dir: &std::path::Path, data: &std::path::Path, out: &str, extra: &[&str]) {
     if !dir.join("iow").is_dir() {
-        let england = data.join("england");
-        let r = common::pcn_atlas(
-            dir,
-            &[
-                "import",
-                "--from",
-                england.to_str().unwrap(),
-                "--lad",
-                "E06000046",
-                "--out",
-                "iow",
-                "-q",
-            ],
-        );
-        assert_eq!(r.code, 0, "{}", r.stderr);
+        common::import_lad(dir, data, "E06000046", "iow");
     }
     let pbf = data.join("iow/isle-of-wight-2015-01.osm.pbf");
     let gtfs = data.join("iow/gtfs-southern-vectis-2018");

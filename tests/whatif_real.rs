@@ -122,23 +122,9 @@ fn isle_of_wight_edits_with_roads_equal_a_full_analyse() {
     };
     let work = tempfile::tempdir().unwrap();
     let w = work.path();
-    let england = data.join("england");
     let roads = data.join("iow/isle-of-wight-2015-01.osm.pbf");
     let roads = roads.to_str().unwrap();
-    let r = pcn_atlas(
-        w,
-        &[
-            "import",
-            "--from",
-            england.to_str().unwrap(),
-            "--lad",
-            "E06000046",
-            "--out",
-            "base",
-            "-q",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    common::import_lad(w, &data, "E06000046", "base");
     let add =
         "code=Z99001,name=NEW SURGERY,pcn=U01198,list_size=9000,easting=452000,northing=83000";
     let cases: [(&str, [&str; 2]); 2] = [

@@ -1110,20 +1110,21 @@ mod tests {
             timed(&[("route", "ferry"), ("duration", "0:20")]),
             Some(1800.0)
         );
+        // The fixed time and the quirks counted, with the default profile.
+        let with_quirks = |kv: &[(&str, &str)]| {
+            let mut q = Vec::new();
+            let a = CarProfile::default()
+                .classify(tags(kv), None, &mut q)
+                .unwrap();
+            (a.fixed_seconds, q)
+        };
         // Half a 30-minute headway.
-        let mut q = Vec::new();
-        let a = CarProfile::default()
-            .classify(
-                tags(&[
-                    ("route", "ferry"),
-                    ("duration", "0:20"),
-                    ("interval", "00:30"),
-                ]),
-                None,
-                &mut q,
-            )
-            .unwrap();
-        assert_eq!(a.fixed_seconds, Some(2100.0));
+        let (t, q) = with_quirks(&[
+            ("route", "ferry"),
+            ("duration", "0:20"),
+            ("interval", "00:30"),
+        ]);
+        assert_eq!(t, Some(2100.0));
         assert_eq!(q, vec![Quirk::FerryWaitFromInterval]);
         // An unparsable interval: the flat wait, counted.
         assert_eq!(
@@ -1134,19 +1135,12 @@ mod tests {
             ]),
             Some(1800.0)
         );
-        let mut q = Vec::new();
-        let a = CarProfile::default()
-            .classify(
-                tags(&[
-                    ("route", "ferry"),
-                    ("duration", "0:20"),
-                    ("interval", "hourly"),
-                ]),
-                None,
-                &mut q,
-            )
-            .unwrap();
-        assert_eq!(a.fixed_seconds, Some(1800.0));
+        let (t, q) = with_quirks(&[
+            ("route", "ferry"),
+            ("duration", "0:20"),
+            ("interval", "hourly"),
+        ]);
+        assert_eq!(t, Some(1800.0));
         assert_eq!(q, vec![Quirk::FerryIntervalUnparsed]);
         // No duration: no fixed time yet (the network's finishing step adds it).
         assert_eq!(timed(&[("route", "ferry")]), None);

@@ -157,21 +157,7 @@ pub fn ogrinfo(test: &str) -> Option<PathBuf> {
 /// on it with the Rutland OpenStreetMap extract into `dir/out`. Panics with
 /// the binary's stderr when either step fails.
 pub fn rutland_with_roads(dir: &Path, data: &Path, command: &str, out: &str) {
-    let england = data.join("england");
-    let r = pcn_atlas(
-        dir,
-        &[
-            "import",
-            "--from",
-            england.to_str().unwrap(),
-            "--lad",
-            "E06000017",
-            "--out",
-            "rut",
-            "-q",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    import_lad(dir, data, "E06000017", "rut");
     let pbf = data.join("rutland/rutland-2022-07.osm.pbf");
     let r = pcn_atlas(
         dir,
@@ -185,6 +171,18 @@ pub fn rutland_with_roads(dir: &Path, data: &Path, command: &str, out: &str) {
             out,
             "-q",
         ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// `import` one local authority (`--lad`) from the national files in
+/// `data/england` into `dir/out`; panics with the binary's stderr on failure.
+pub fn import_lad(dir: &Path, data: &Path, lad: &str, out: &str) {
+    let england = data.join("england");
+    let from = england.to_str().unwrap();
+    let r = pcn_atlas(
+        dir,
+        &["import", "--from", from, "--lad", lad, "--out", out, "-q"],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
